@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// The pipeline, one module per concern:
+//   inbox → ledger → planner → outbox → transports → log
+// CCurl/Curl: the only network client. OverdueCore: pure domain (no I/O).
+// OverdueConfig: TOML → typed config. OverdueSpool: the durable directory store.
+// OverdueDaemon: the jobs that move work through the spool. overdue: the CLI.
+import PackageDescription
+
+let package = Package(
+    name: "overdue",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "overdue", targets: ["overdue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "Curl",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "OverdueCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
+        ),
+        .target(
+            name: "OverdueConfig",
+            dependencies: ["OverdueCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "OverdueSpool",
+            dependencies: ["OverdueCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "OverdueDaemon",
+            dependencies: [
+                "OverdueCore", "OverdueConfig", "OverdueSpool",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "overdue",
+            dependencies: [
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"]),
+        .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
+        .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
+        .testTarget(
+            name: "OverdueDaemonTests",
+            dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("servers")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
