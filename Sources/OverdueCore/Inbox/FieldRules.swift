@@ -1,0 +1,123 @@
+import Foundation
+
+/// One thing wrong with one field of one record, said so that the person
+/// fixing the file knows what to change.
+public struct FieldProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Dotted path of the field, e.g. "customer.email"; "" for the record itself.
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { field.isEmpty ? reason : "field \"\(field)\": \(reason)" }
+}
+
+/// Syntax rules for the values in inbox files. Each returns nil when the
+/// value is fine, else the reason with the fix.
+public enum FieldRules {
+    /// Invoice and customer ids: letters, digits and `space . _ / # : -`, at most
+    /// 64 characters, starting with a letter or digit, never `..`. Real invoice
+    /// numbers contain slashes and spaces ("018304 / 28865"), but ids also end
+    /// up in file names and message ids, so nothing that could climb a path.
+    public static func identifier(_ value: String) -> String? {
+        guard !value.isEmpty else { return "is empty" }
+        guard value.count <= 64 else { return "is \(value.count) characters long; at most 64 are allowed" }
+        guard let first = value.unicodeScalars.first, isASCIIAlphanumeric(first) else {
+            return "\"\(printable(value))\" must start with a letter or digit"
+        }
+        guard !value.contains("..") else { return "\"\(printable(value))\" contains \"..\", which is not allowed in an id" }
+        for scalar in value.unicodeScalars where !(isASCIIAlphanumeric(scalar) || " ._/#:-".unicodeScalars.contains(scalar)) {
+            return "\"\(printable(value))\" contains \"\(printable(String(scalar)))\"; use only letters, digits and . _ / # : - space"
+        }
+        guard value.last != " " else { return "\"\(value)\" ends with a space" }
+        return nil
+    }
+
+    public static func email(_ value: String) -> String? {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        let fix = "write one address like ap@acme.example"
+        guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+              parts[0].allSatisfy({ localAllowed.contains($0) }), !parts[0].hasPrefix("."), !parts[0].hasSuffix("."),
+              !parts[0].contains("..")
+        else { return "\"\(printable(value))\" is not an e-mail address; \(fix)" }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let labelOK = labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "-" }
+        }
+        guard labels.count >= 2, labelOK else {
+            return "\"\(printable(value))\" has no valid domain after the @; \(fix)"
+        }
+        return nil
+    }
+
+    /// E.164: "+" then 7 to 15 digits, the first not 0.
+    public static func phone(_ value: String) -> String? {
+        let digits = value.dropFirst()
+        guard value.hasPrefix("+"), (7...15).contains(digits.count), digits.first != "0",
+              digits.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return "\"\(printable(value))\" is not an E.164 number; write it as + country code and number, no spaces, e.g. +4915112345678" }
+        return nil
+    }
+
+    /// BCP 47 language tag in its common shapes: "de", "fr-CH", "zh-Hant-TW".
+    public static func language(_ value: String) -> String? {
+        let subtags = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard let primary = subtags.first, (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }),
+              subtags.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.unicodeScalars.allSatisfy(isASCIIAlphanumeric) })
+        else { return "\"\(printable(value))\" is not a language tag; use e.g. en, de or fr-CH" }
+        return nil
+    }
+
+    private static let timezones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "GMT"])
+
+    /// IANA timezone names only: Foundation also accepts "GMT+5" or "EST",
+    /// which carry no DST rules for the debtor's region.
+    public static func timezone(_ value: String) -> String? {
+        timezones.contains(value) ? nil : "\"\(printable(value))\" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York"
+    }
+
+    public static func currency(_ value: String) -> String? {
+        Currency.isKnown(value) ? nil : "\"\(printable(value))\" is not an ISO 4217 currency code; use three capital letters such as EUR, GBP or USD"
+    }
+
+    public static func url(_ value: String) -> String? {
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              url.host?.isEmpty == false, !value.contains(where: { $0.isWhitespace })
+        else { return "\"\(printable(value))\" is not an http(s) URL; write it like https://pay.example/INV-1" }
+        return nil
+    }
+
+    /// Free text that may end up in a message header or an SMS: no control
+    /// characters (a CR/LF here could forge a header), bounded length.
+    public static func text(_ value: String, maxLength: Int = 200) -> String? {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "contains a control character (such as a line break or tab); write it on one line"
+        }
+        if value.count > maxLength { return "is \(value.count) characters long; at most \(maxLength) are allowed" }
+        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
+        return nil
+    }
+
+    /// A value shown back to the user in an error, with anything unprintable
+    /// escaped and length bounded.
+    public static func printable(_ value: String) -> String {
+        var out = ""
+        for scalar in value.unicodeScalars.prefix(80) {
+            if scalar.properties.generalCategory == .control || scalar == "\"" {
+                out += scalar.escaped(asASCII: true)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return value.unicodeScalars.count > 80 ? out + "…" : out
+    }
+
+    private static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}

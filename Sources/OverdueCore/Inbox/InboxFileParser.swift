@@ -1,0 +1,203 @@
+import Foundation
+import SwiftCSV
+
+/// The formats an inbox file may have.
+public enum InboxFormat: String, Sendable {
+    case json, jsonLines = "jsonl", csv
+}
+
+/// One record of an inbox file, decoded or not.
+public struct ParsedRecord: Sendable {
+    /// 1-based position of the record in its file.
+    public var number: Int
+    /// 1-based line where the record starts, when the format has lines.
+    public var line: Int?
+    /// The record's own text, so a rejected record can be fixed and dropped again.
+    public var raw: String
+    public var outcome: RecordOutcome
+
+    /// "line 7" or "record 3", for error messages.
+    public var position: String { line.map { "line \($0)" } ?? "record \(number)" }
+}
+
+/// A whole inbox file: its records, or why none could be read.
+public enum ParsedFile: Sendable {
+    case records(InboxFormat, header: String?, [ParsedRecord])
+    case unreadable(reason: String)
+}
+
+/// Bytes of one inbox file → records. Pure: the daemon reads and moves files.
+public struct InboxFileParser: Sendable {
+    private let decoder = RecordDecoder()
+
+    public init() {}
+
+    public func parse(_ bytes: [UInt8], fileName: String) -> ParsedFile {
+        if bytes.isEmpty { return .unreadable(reason: "the file is empty") }
+        if bytes.contains(0) {
+            return .unreadable(reason: "the file holds binary data (NUL bytes); drop JSON, JSON Lines or CSV text files")
+        }
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            let offset = Self.firstInvalidUTF8Offset(bytes)
+            return .unreadable(reason: "the file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // byte-order mark from spreadsheet exports
+        guard let first = text.first(where: { !$0.isWhitespace }) else { return .unreadable(reason: "the file holds only whitespace") }
+
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return parseJSONLines(text) }
+        if lower.hasSuffix(".csv") { return parseCSV(text) }
+        if lower.hasSuffix(".xml") || first == "<" {
+            return .unreadable(reason: "XML e-invoices are not read yet; export the invoices as JSON or CSV")
+        }
+        if first == "{" || first == "[" || lower.hasSuffix(".json") { return parseJSON(text) }
+        return parseCSV(text)
+    }
+
+    // MARK: JSON
+
+    private func parseJSON(_ text: String) -> ParsedFile {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        } catch {
+            // One object per line is JSON Lines even if the file is named .json.
+            let lines = text.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }
+            if lines.count > 1, lines.allSatisfy({ $0.first(where: { !$0.isWhitespace }) == "{" }) {
+                return parseJSONLines(text)
+            }
+            return .unreadable(reason: "the file is not valid JSON: \(Self.describe(error))")
+        }
+        switch value {
+        case .object(let object):
+            return .records(.json, header: nil, [ParsedRecord(number: 1, line: 1, raw: text, outcome: decoder.decode(object))])
+        case .array(let items):
+            let records = items.enumerated().map { index, item in
+                ParsedRecord(number: index + 1, line: nil, raw: Self.encode(item), outcome: decode(item))
+            }
+            return .records(.json, header: nil, records)
+        default:
+            return .unreadable(reason: "the file holds \(value.kindName); expected an object, a list of objects or JSON Lines")
+        }
+    }
+
+    private func parseJSONLines(_ text: String) -> ParsedFile {
+        var records: [ParsedRecord] = []
+        var lineNumber = 0
+        let jsonDecoder = JSONDecoder()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            let outcome: RecordOutcome
+            do {
+                outcome = decode(try jsonDecoder.decode(JSONValue.self, from: Data(trimmed.utf8)))
+            } catch {
+                outcome = .rejected([FieldProblem(field: "", reason: "is not valid JSON: \(Self.describe(error))")])
+            }
+            records.append(ParsedRecord(number: records.count + 1, line: lineNumber, raw: trimmed, outcome: outcome))
+        }
+        return .records(.jsonLines, header: nil, records)
+    }
+
+    private func decode(_ value: JSONValue) -> RecordOutcome {
+        guard case .object(let object) = value else {
+            return .rejected([FieldProblem(field: "", reason: "is \(value.kindName), not an object")])
+        }
+        return decoder.decode(object)
+    }
+
+    // MARK: CSV
+
+    private func parseCSV(_ text: String) -> ParsedFile {
+        let delimiter = CSVDelimiter.guessed(string: text)
+        let csv: CSV<Enumerated>
+        do {
+            csv = try CSV<Enumerated>(string: text, delimiter: delimiter, loadColumns: false)
+        } catch {
+            return .unreadable(reason: "the file is not valid CSV: \(error)")
+        }
+        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard header.contains("invoice") || header.contains("event") else {
+            return .unreadable(reason: "the first line is not a CSV header with an \"invoice\" or \"event\" column (found: \(FieldRules.printable(header.prefix(6).joined(separator: ","))))")
+        }
+        let headerLine = Serializer.row(header, delimiter: delimiter.rawValue)
+        var records: [ParsedRecord] = []
+        records.reserveCapacity(csv.rows.count)
+        for (index, row) in csv.rows.enumerated() {
+            if row.allSatisfy(\.isEmpty) { continue }  // blank line
+            let raw = Serializer.row(row, delimiter: delimiter.rawValue)
+            let outcome: RecordOutcome
+            if row.count > header.count {
+                outcome = .rejected([FieldProblem(field: "", reason: "has \(row.count) cells but the header has \(header.count) columns; check for an unquoted \(delimiter.rawValue) in a value")])
+            } else {
+                outcome = decoder.decode(Self.nest(header: header, row: row))
+            }
+            // Line numbers assume no line breaks inside quoted cells, which
+            // invoice exports do not have; the record number is exact either way.
+            records.append(ParsedRecord(number: index + 1, line: index + 2, raw: raw, outcome: outcome))
+        }
+        return .records(.csv, header: headerLine, records)
+    }
+
+    /// "customer.email" columns become nested objects; blank cells are absent.
+    static func nest(header: [String], row: [String]) -> [String: JSONValue] {
+        var object: [String: JSONValue] = [:]
+        var nested: [String: [String: JSONValue]] = [:]
+        for (column, value) in zip(header, row) {
+            let cell = value.trimmingCharacters(in: .whitespaces)
+            if let dot = column.firstIndex(of: ".") {
+                let outer = String(column[..<dot])
+                let inner = String(column[column.index(after: dot)...])
+                nested[outer, default: [:]][inner] = cell.isEmpty ? nil : .string(cell)
+            } else if !cell.isEmpty {
+                object[column] = .string(cell)
+            }
+        }
+        for (key, fields) in nested { object[key] = .object(fields) }
+        return object
+    }
+
+    // MARK: helpers
+
+    static func encode(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? ""
+    }
+
+    /// Foundation's decoding errors, shortened to what a person can act on.
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        var consumedBefore = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                consumedBefore += UTF8.width(scalar)
+                offset = consumedBefore
+            case .emptyInput: return offset
+            case .error: return offset
+            }
+        }
+    }
+}
+
+/// CSV quoting for writing rejected rows back out (RFC 4180).
+enum Serializer {
+    static func row(_ cells: [String], delimiter: Character) -> String {
+        cells.map { cell in
+            cell.contains(delimiter) || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }.joined(separator: String(delimiter))
+    }
+}

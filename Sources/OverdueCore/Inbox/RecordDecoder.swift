@@ -1,0 +1,141 @@
+import Foundation
+
+/// Turns one record (a JSON object, or a CSV row already nested by its
+/// dotted headers) into an invoice or an event, or into every problem found,
+/// so a finance team fixes a file in one pass rather than one error at a time.
+///
+/// The same decoder reads the ledger journal back at start, so what is
+/// accepted and what is replayed cannot drift apart.
+/// A decoded record, or everything wrong with it.
+public enum RecordOutcome: Sendable, Equatable {
+    case accepted(InboxRecord)
+    case rejected([FieldProblem])
+}
+
+public struct RecordDecoder: Sendable {
+    public init() {}
+
+    static let invoiceFields: Set<String> = [
+        "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
+    ]
+    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone"]
+    static let eventFields: [String: Set<String>] = [
+        "payment": ["event", "invoice", "amount", "date", "reference", "currency"],
+        "dispute": ["event", "invoice", "date", "reason"],
+        "resolve": ["event", "invoice", "date"],
+        "promise": ["event", "invoice", "date", "amount"],
+        "cancel": ["event", "invoice", "date", "reason"],
+        "optout": ["event", "address", "channel", "customer"],
+        "optin": ["event", "address", "channel", "customer"],
+    ]
+
+    public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
+        var reader = FieldReader(object: object, prefix: "")
+        let record: InboxRecord?
+        if object["event"] != nil {
+            record = decodeEvent(&reader)
+        } else if object["invoice"] != nil {
+            record = decodeInvoice(&reader)
+        } else {
+            reader.problems.append(FieldProblem(
+                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout or optin)"))
+            record = nil
+        }
+        if let record, reader.problems.isEmpty { return .accepted(record) }
+        return .rejected(reader.problems)
+    }
+
+    private func decodeInvoice(_ reader: inout FieldReader) -> InboxRecord? {
+        reader.rejectUnknown(allowed: Self.invoiceFields)
+        let id = reader.identifier("invoice")
+        var customerReader = reader.nested("customer")
+        customerReader.rejectUnknown(allowed: Self.customerFields)
+        let customerID = customerReader.identifier("id")
+        let name = customerReader.text("name")
+        let email = customerReader.optional("email", FieldRules.email)
+        let phone = customerReader.optional("phone", FieldRules.phone)
+        let contact = customerReader.optional("contact") { FieldRules.text($0) }
+        let language = customerReader.optional("language", FieldRules.language)
+        let timezone = customerReader.optional("timezone", FieldRules.timezone)
+        if customerReader.isPresent, email == nil, phone == nil,
+           !customerReader.problems.contains(where: { $0.field.hasSuffix("email") || $0.field.hasSuffix("phone") }) {
+            customerReader.problems.append(FieldProblem(
+                field: "customer.email", reason: "the customer has no e-mail and no phone, so no reminder could reach them; add customer.email or customer.phone"))
+        }
+        reader.problems += customerReader.problems
+
+        let issued = reader.date("issued")
+        let due = reader.date("due")
+        let currency = reader.required("currency", FieldRules.currency)
+        let minorUnits = currency.map(Currency.minorUnits) ?? 4
+        let amount = reader.amount("amount", minorUnits: minorUnits, allowZero: false)
+        let balance = reader.isAbsent("balance") ? amount : reader.amount("balance", minorUnits: minorUnits, allowZero: true)
+        if let amount, let balance, balance > amount {
+            reader.problems.append(FieldProblem(
+                field: "balance", reason: "\(balance) is more than the invoice amount \(amount); the balance is what is still owed"))
+        }
+        let policy = reader.optional("policy", FieldRules.identifier)
+        let paymentURL = reader.optional("payment_url", FieldRules.url)
+        let installments = reader.installments(minorUnits: minorUnits)
+        if let amount, !installments.isEmpty {
+            let total = installments.reduce(Decimal(0)) { $0 + $1.amount }
+            if total != amount {
+                reader.problems.append(FieldProblem(
+                    field: "installments", reason: "add up to \(total) but the invoice amount is \(amount); make them match"))
+            }
+        }
+        guard let id, let customerID, let name, let issued, let due, let currency, let amount, let balance else { return nil }
+        let customer = Customer(id: customerID, name: name, email: email, phone: phone, contact: contact,
+                                language: language, timezone: timezone)
+        return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
+                                balance: balance, policy: policy, paymentURL: paymentURL, installments: installments))
+    }
+
+    private func decodeEvent(_ reader: inout FieldReader) -> InboxRecord? {
+        guard let kind = reader.string("event") else { return nil }
+        guard let allowed = Self.eventFields[kind] else {
+            reader.problems.append(FieldProblem(
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin"))
+            return nil
+        }
+        reader.rejectUnknown(allowed: allowed)
+        let event: LedgerEvent?
+        switch kind {
+        case "payment":
+            let invoice = reader.identifier("invoice")
+            let currency = reader.optional("currency", FieldRules.currency)
+            let amount = reader.amount("amount", minorUnits: currency.map(Currency.minorUnits) ?? 4, allowZero: false)
+            let date = reader.date("date")
+            let reference = reader.optional("reference") { FieldRules.text($0) }
+            guard let invoice, let amount, let date else { return nil }
+            event = .payment(invoice: invoice, amount: amount, date: date, reference: reference)
+        case "dispute", "cancel":
+            let invoice = reader.identifier("invoice")
+            let date = reader.optionalDate("date")
+            let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 500) }
+            guard let invoice else { return nil }
+            event = kind == "dispute" ? .dispute(invoice: invoice, date: date, reason: reason)
+                : .cancel(invoice: invoice, date: date, reason: reason)
+        case "resolve":
+            guard let invoice = reader.identifier("invoice") else { return nil }
+            event = .resolve(invoice: invoice, date: reader.optionalDate("date"))
+        case "promise":
+            let invoice = reader.identifier("invoice")
+            let date = reader.date("date")
+            let amount = reader.isAbsent("amount") ? nil : reader.amount("amount", minorUnits: 4, allowZero: false)
+            guard let invoice, let date else { return nil }
+            event = .promise(invoice: invoice, date: date, amount: amount)
+        default:  // optout, optin
+            let address = reader.required("address") { value in
+                value.hasPrefix("+") ? FieldRules.phone(value)
+                    : FieldRules.email(value).map { _ in "\"\(FieldRules.printable(value))\" is neither an e-mail address nor an E.164 phone number" }
+            }
+            let channel = reader.optional("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email, sms or webhook, or leave it out for all" : nil }
+            _ = reader.optional("customer", FieldRules.identifier)
+            guard let address else { return nil }
+            let scope = channel.flatMap(Channel.init(rawValue:))
+            event = kind == "optout" ? .optout(address: address, channel: scope) : .optin(address: address, channel: scope)
+        }
+        return event.map(InboxRecord.event)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Writes records back in the inbox format (amounts as decimal strings), for
+/// the ledger journal and for `show --json`. `RecordDecoder` reads them back.
+public enum RecordEncoder {
+    public static func object(_ record: InboxRecord) -> [String: JSONValue] {
+        switch record {
+        case .invoice(let invoice): object(invoice)
+        case .event(let event): object(event)
+        }
+    }
+
+    public static func object(_ invoice: Invoice) -> [String: JSONValue] {
+        let units = Currency.minorUnits(invoice.currency)
+        var customer: [String: JSONValue] = ["id": .string(invoice.customer.id), "name": .string(invoice.customer.name)]
+        customer["email"] = invoice.customer.email.map(JSONValue.string)
+        customer["phone"] = invoice.customer.phone.map(JSONValue.string)
+        customer["contact"] = invoice.customer.contact.map(JSONValue.string)
+        customer["language"] = invoice.customer.language.map(JSONValue.string)
+        customer["timezone"] = invoice.customer.timezone.map(JSONValue.string)
+        var object: [String: JSONValue] = [
+            "invoice": .string(invoice.id),
+            "customer": .object(customer),
+            "issued": .string(invoice.issued.description),
+            "due": .string(invoice.due.description),
+            "currency": .string(invoice.currency),
+            "amount": .string(Money.format(invoice.amount, minorUnits: units)),
+            "balance": .string(Money.format(invoice.balance, minorUnits: units)),
+        ]
+        object["policy"] = invoice.policy.map(JSONValue.string)
+        object["payment_url"] = invoice.paymentURL.map(JSONValue.string)
+        if !invoice.installments.isEmpty {
+            object["installments"] = .array(invoice.installments.map {
+                .object(["due": .string($0.due.description), "amount": .string(Money.format($0.amount, minorUnits: units))])
+            })
+        }
+        return object
+    }
+
+    public static func object(_ event: LedgerEvent) -> [String: JSONValue] {
+        var object: [String: JSONValue] = ["event": .string(event.name)]
+        object["invoice"] = event.invoiceID.map(JSONValue.string)
+        switch event {
+        case .payment(_, let amount, let date, let reference):
+            object["amount"] = .string("\(amount)")
+            object["date"] = .string(date.description)
+            object["reference"] = reference.map(JSONValue.string)
+        case .dispute(_, let date, let reason), .cancel(_, let date, let reason):
+            object["date"] = date.map { .string($0.description) }
+            object["reason"] = reason.map(JSONValue.string)
+        case .resolve(_, let date):
+            object["date"] = date.map { .string($0.description) }
+        case .promise(_, let date, let amount):
+            object["date"] = .string(date.description)
+            object["amount"] = amount.map { .string("\($0)") }
+        case .optout(let address, let channel), .optin(let address, let channel):
+            object["address"] = .string(address)
+            object["channel"] = channel.map { .string($0.rawValue) }
+        }
+        return object
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Where an invoice stands.
+public enum InvoiceState: String, Sendable, Codable, CaseIterable {
+    case open, paid, disputed, promised, cancelled
+}
+
+/// One invoice in the ledger with what happened to it since it arrived.
+public struct LedgerEntry: Sendable, Equatable {
+    public var invoice: Invoice
+    /// What is still owed: the invoice's balance less payments recorded since.
+    public var balance: Decimal
+    public var disputed = false
+    public var cancelled = false
+    public var promisedUntil: CalendarDate?
+    /// Overpayment beyond the balance, kept so it is not lost.
+    public var credit: Decimal = 0
+    /// Events in the order they were recorded.
+    public var events: [LedgerEvent] = []
+
+    /// The state on a given day (a promise to pay lapses after its date).
+    public func state(on today: CalendarDate) -> InvoiceState {
+        if cancelled { return .cancelled }
+        if balance <= 0 { return .paid }
+        if disputed { return .disputed }
+        if let promisedUntil, promisedUntil >= today { return .promised }
+        return .open
+    }
+}
+
+/// An opt-out: nobody at `address` hears from us on `channel` (nil = any).
+public struct OptOut: Sendable, Hashable {
+    public var address: String
+    public var channel: Channel?
+
+    public init(address: String, channel: Channel?) {
+        self.address = OptOut.normalize(address)
+        self.channel = channel
+    }
+
+    /// E-mail addresses compare without case.
+    public static func normalize(_ address: String) -> String { address.lowercased() }
+}
+
+/// Everything known about invoices and debtors: the result of applying every
+/// accepted inbox record in order. Pure; the spool persists the records and
+/// replays them into a ledger at start.
+public struct Ledger: Sendable {
+    public private(set) var entries: [String: LedgerEntry] = [:]
+    public private(set) var optOuts: Set<OptOut> = []
+
+    public init() {}
+
+    public subscript(invoiceID: String) -> LedgerEntry? { entries[invoiceID] }
+
+    /// Checks that `record` can be applied, without applying it.
+    public func validate(_ record: InboxRecord) -> FieldProblem? {
+        guard case .event(let event) = record, let id = event.invoiceID else { return nil }
+        guard let entry = entries[id] else {
+            return FieldProblem(
+                field: "invoice", reason: "no invoice \"\(FieldRules.printable(id))\" is in the ledger; drop the invoice before its events, or check the number")
+        }
+        if case .payment = event, entry.cancelled {
+            return FieldProblem(field: "invoice", reason: "invoice \"\(id)\" was cancelled; a payment on it needs a person to look at it")
+        }
+        return nil
+    }
+
+    /// Applies a record; returns a problem instead if it cannot apply.
+    @discardableResult
+    public mutating func apply(_ record: InboxRecord) -> FieldProblem? {
+        if let problem = validate(record) { return problem }
+        switch record {
+        case .invoice(let invoice):
+            // A re-dropped invoice is the accounting system's current view: its
+            // fields and balance replace the earlier ones; pauses stay.
+            var entry = entries[invoice.id] ?? LedgerEntry(invoice: invoice, balance: invoice.balance)
+            entry.invoice = invoice
+            entry.balance = invoice.balance
+            entries[invoice.id] = entry
+        case .event(let event):
+            apply(event)
+        }
+        return nil
+    }
+
+    private mutating func apply(_ event: LedgerEvent) {
+        switch event {
+        case .optout(let address, let channel):
+            optOuts.insert(OptOut(address: address, channel: channel))
+            return
+        case .optin(let address, let channel):
+            optOuts.remove(OptOut(address: address, channel: channel))
+            return
+        default:
+            break
+        }
+        guard let id = event.invoiceID, var entry = entries[id] else { return }
+        entry.events.append(event)
+        switch event {
+        case .payment(_, let amount, _, _):
+            if amount > entry.balance {
+                entry.credit += amount - entry.balance
+                entry.balance = 0
+            } else {
+                entry.balance -= amount
+            }
+        case .dispute: entry.disputed = true
+        case .resolve: entry.disputed = false
+        case .promise(_, let date, _): entry.promisedUntil = date
+        case .cancel: entry.cancelled = true
+        case .optout, .optin: break
+        }
+        entries[id] = entry
+    }
+
+    /// Is `address` opted out of `channel`?
+    public func isOptedOut(_ address: String, channel: Channel) -> Bool {
+        let normalized = OptOut.normalize(address)
+        return optOuts.contains(OptOut(address: normalized, channel: channel))
+            || optOuts.contains(OptOut(address: normalized, channel: nil))
+    }
+
+    /// Invoice counts by state on `today`.
+    public func counts(on today: CalendarDate) -> [InvoiceState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: InvoiceState.allCases.map { ($0, 0) })
+        for entry in entries.values { counts[entry.state(on: today), default: 0] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The debtor: who owes, and how to reach them.
+public struct Customer: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    public var contact: String?
+    /// BCP 47 language tag, e.g. "de" or "fr-CH"; templates fall back to English.
+    public var language: String?
+    /// IANA timezone, e.g. "Europe/Berlin"; else the config's `[schedule].timezone`.
+    public var timezone: String?
+
+    public init(id: String, name: String, email: String? = nil, phone: String? = nil, contact: String? = nil,
+                language: String? = nil, timezone: String? = nil) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.contact = contact
+        self.language = language
+        self.timezone = timezone
+    }
+}
+
+/// One part of a payment plan.
+public struct Installment: Sendable, Equatable, Codable {
+    public var due: CalendarDate
+    public var amount: Decimal
+
+    public init(due: CalendarDate, amount: Decimal) {
+        self.due = due
+        self.amount = amount
+    }
+}
+
+/// An invoice as the finance team dropped it. `balance` is what was still
+/// owed when the file was written; payments recorded later reduce it in the
+/// ledger.
+public struct Invoice: Sendable, Equatable, Codable {
+    public var id: String
+    public var customer: Customer
+    public var issued: CalendarDate
+    public var due: CalendarDate
+    public var currency: String
+    public var amount: Decimal
+    public var balance: Decimal
+    public var policy: String?
+    public var paymentURL: String?
+    public var installments: [Installment]
+
+    public init(id: String, customer: Customer, issued: CalendarDate, due: CalendarDate, currency: String,
+                amount: Decimal, balance: Decimal, policy: String? = nil, paymentURL: String? = nil,
+                installments: [Installment] = []) {
+        self.id = id
+        self.customer = customer
+        self.issued = issued
+        self.due = due
+        self.currency = currency
+        self.amount = amount
+        self.balance = balance
+        self.policy = policy
+        self.paymentURL = paymentURL
+        self.installments = installments
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "invoice", customer, issued, due, currency, amount, balance, policy
+        case paymentURL = "payment_url", installments
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The channels a reminder can go out on; also the scope of an opt-out.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    case email, sms, webhook
+}
+
+/// Something that happened to an invoice or a debtor after the invoice was
+/// dropped. Events arrive through the inbox like invoices.
+public enum LedgerEvent: Sendable, Equatable {
+    case payment(invoice: String, amount: Decimal, date: CalendarDate, reference: String?)
+    case dispute(invoice: String, date: CalendarDate?, reason: String?)
+    case resolve(invoice: String, date: CalendarDate?)
+    case promise(invoice: String, date: CalendarDate, amount: Decimal?)
+    case cancel(invoice: String, date: CalendarDate?, reason: String?)
+    /// `channel` nil = every channel.
+    case optout(address: String, channel: Channel?)
+    case optin(address: String, channel: Channel?)
+
+    public var name: String {
+        switch self {
+        case .payment: "payment"
+        case .dispute: "dispute"
+        case .resolve: "resolve"
+        case .promise: "promise"
+        case .cancel: "cancel"
+        case .optout: "optout"
+        case .optin: "optin"
+        }
+    }
+
+    /// The invoice the event is about, if it is about one.
+    public var invoiceID: String? {
+        switch self {
+        case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
+             .cancel(let id, _, _):
+            id
+        case .optout, .optin:
+            nil
+        }
+    }
+}
+
+/// A record read from an inbox file.
+public enum InboxRecord: Sendable, Equatable {
+    case invoice(Invoice)
+    case event(LedgerEvent)
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Amounts are `Decimal` everywhere, parsed from their text and never through
+/// a binary floating-point value.
+public enum Money {
+    /// Parses "1200", "1200.5", "-3.10". Foundation's `Decimal(string:)` alone
+    /// accepts "12abc" as 12, so the shape is checked first.
+    public static func parse(_ text: some StringProtocol) -> Decimal? {
+        var sawDigit = false
+        var sawPoint = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "-") where index == 0: continue
+            case UInt8(ascii: ".") where !sawPoint && sawDigit: sawPoint = true; sawDigit = false
+            default: return nil
+            }
+        }
+        guard sawDigit, text.utf8.count <= 40 else { return nil }
+        return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Digits after the decimal point in `value` (0 for integers).
+    public static func scale(of value: Decimal) -> Int {
+        max(0, -Int(value.exponent))
+    }
+
+    /// Fixed-point text with exactly `minorUnits` decimals ("1200.00"),
+    /// rounding half-even (banker's rounding, the usual rule for money).
+    public static func format(_ value: Decimal, minorUnits: Int) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, minorUnits, .bankers)
+        let negative = rounded < 0
+        var magnitude = negative ? -rounded : rounded
+        var text = NSDecimalString(&magnitude, Locale(identifier: "en_US_POSIX"))
+        if minorUnits > 0 {
+            if let point = text.firstIndex(of: ".") {
+                let decimals = text.distance(from: text.index(after: point), to: text.endIndex)
+                text += String(repeating: "0", count: max(0, minorUnits - decimals))
+            } else {
+                text += "." + String(repeating: "0", count: minorUnits)
+            }
+        }
+        return negative ? "-" + text : text
+    }
+}
+
+/// ISO 4217 currencies.
+public enum Currency {
+    /// Foundation's list of current ISO 4217 codes (excludes test and fund codes).
+    private static let known: Set<String> = Set(Locale.commonISOCurrencyCodes)
+
+    public static func isKnown(_ code: String) -> Bool { known.contains(code) }
+
+    /// Digits after the decimal point (ISO 4217 "minor unit"). Written out by
+    /// hand because Foundation on Linux reports 2 for every currency.
+    public static func minorUnits(_ code: String) -> Int {
+        switch code {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+             "VND", "VUV", "XAF", "XOF", "XPF":
+            return 0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
+            return 3
+        case "CLF", "UYW":
+            return 4
+        default:
+            return 2
+        }
+    }
+}

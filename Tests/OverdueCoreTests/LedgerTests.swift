@@ -1,0 +1,91 @@
+import Foundation
+import OverdueCore
+import Testing
+
+@Suite("Ledger: payments, pauses and states")
+struct LedgerTests {
+    let day = CalendarDate(iso: "2026-12-10")!
+
+    func invoice(_ id: String, balance: Decimal = 100) -> InboxRecord {
+        .invoice(Invoice(id: id, customer: Customer(id: "c", name: "C", email: "c@c.example"),
+                         issued: CalendarDate(iso: "2026-11-01")!, due: CalendarDate(iso: "2026-12-01")!,
+                         currency: "EUR", amount: 100, balance: balance))
+    }
+
+    @Test("partial then full payment; overpayment is kept as credit")
+    func payments() {
+        var ledger = Ledger()
+        ledger.apply(invoice("A"))
+        ledger.apply(.event(.payment(invoice: "A", amount: Decimal(string: "40.10")!, date: day, reference: nil)))
+        #expect(ledger["A"]?.balance == Decimal(string: "59.90"))
+        #expect(ledger["A"]?.state(on: day) == .open)
+        ledger.apply(.event(.payment(invoice: "A", amount: 60, date: day, reference: nil)))
+        #expect(ledger["A"]?.balance == 0)
+        #expect(ledger["A"]?.credit == Decimal(string: "0.10"))
+        #expect(ledger["A"]?.state(on: day) == .paid)
+    }
+
+    @Test("dispute, resolve, promise lapsing, cancel")
+    func pauses() {
+        var ledger = Ledger()
+        ledger.apply(invoice("A"))
+        ledger.apply(.event(.dispute(invoice: "A", date: nil, reason: "wrong qty")))
+        #expect(ledger["A"]?.state(on: day) == .disputed)
+        ledger.apply(.event(.resolve(invoice: "A", date: nil)))
+        ledger.apply(.event(.promise(invoice: "A", date: day, amount: nil)))
+        #expect(ledger["A"]?.state(on: day) == .promised)
+        #expect(ledger["A"]?.state(on: day.adding(days: 1)) == .open)
+        ledger.apply(.event(.cancel(invoice: "A", date: nil, reason: nil)))
+        #expect(ledger.counts(on: day)[.cancelled] == 1)
+    }
+
+    @Test("events for unknown invoices are refused with the field named")
+    func unknownInvoice() {
+        var ledger = Ledger()
+        let problem = ledger.apply(.event(.payment(invoice: "NOPE", amount: 1, date: day, reference: nil)))
+        #expect(problem?.field == "invoice")
+        #expect(problem?.reason.contains("NOPE") == true)
+    }
+
+    @Test("re-dropping an invoice updates it instead of adding one")
+    func update() {
+        var ledger = Ledger()
+        ledger.apply(invoice("A"))
+        ledger.apply(invoice("A", balance: 30))
+        #expect(ledger.entries.count == 1)
+        #expect(ledger["A"]?.balance == 30)
+    }
+
+    @Test("opt-outs: per channel or all, case-insensitive, undone by opt-in")
+    func optOuts() {
+        var ledger = Ledger()
+        ledger.apply(.event(.optout(address: "AP@Acme.example", channel: .sms)))
+        #expect(ledger.isOptedOut("ap@acme.example", channel: .sms))
+        #expect(!ledger.isOptedOut("ap@acme.example", channel: .email))
+        ledger.apply(.event(.optout(address: "x@y.example", channel: nil)))
+        #expect(ledger.isOptedOut("x@y.example", channel: .webhook))
+        ledger.apply(.event(.optin(address: "ap@acme.example", channel: .sms)))
+        #expect(!ledger.isOptedOut("ap@acme.example", channel: .sms))
+    }
+
+    @Test("calendar dates: arithmetic across months and leap years")
+    func calendarDates() {
+        #expect(CalendarDate(iso: "2028-02-28")!.adding(days: 1).description == "2028-02-29")
+        #expect(CalendarDate(iso: "2026-12-31")!.adding(days: 1).description == "2027-01-01")
+        #expect(CalendarDate(iso: "1970-01-01")!.daysSinceEpoch == 0)
+        #expect(CalendarDate(iso: "2026-02-29") == nil)
+        #expect(CalendarDate(iso: "2026-1-01") == nil)
+    }
+
+    @Test("money formatting keeps currency decimals")
+    func money() {
+        #expect(Money.format(Decimal(string: "1200")!, minorUnits: 2) == "1200.00")
+        #expect(Money.format(Decimal(string: "2337.5")!, minorUnits: 2) == "2337.50")
+        #expect(Money.format(Decimal(string: "1000")!, minorUnits: 0) == "1000")
+        #expect(Money.format(Decimal(string: "-0.5")!, minorUnits: 3) == "-0.500")
+        #expect(Money.parse("12abc") == nil)
+        #expect(Money.parse("1e3") == nil)
+        #expect(Money.parse(".5") == nil)
+        #expect(Money.parse("0.10") == Decimal(string: "0.1"))
+    }
+}
