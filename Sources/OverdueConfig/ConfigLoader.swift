@@ -1,0 +1,263 @@
+import Foundation
+import OverdueCore
+import TOMLKit
+
+/// TOML → `Config`, collecting every problem with its file and key.
+public enum ConfigLoader {
+    /// Where the config is looked for when `--config` is not given.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["OVERDUE_CONFIG"] ?? "/etc/overdue/overdue.toml"
+    }
+
+    public static func load(path: String) throws(ConfigError) -> Config {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path)
+                ? "cannot be read as UTF-8 text (\(error.localizedDescription)); check its permissions and encoding"
+                : "does not exist; pass --config FILE, set OVERDUE_CONFIG, or create it from examples/overdue.toml"
+            throw ConfigError(problems: [ConfigProblem(file: path, key: "", problem: reason)])
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Relative paths in the file (spool dir, credentials, templates) are
+    /// taken relative to the directory of the config file, as nginx does with
+    /// its prefix, so an example directory can be moved around whole.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> Config {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(problems: [ConfigProblem(
+                file: path, key: "", problem: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")])
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: path, key: "", problem: "is not valid TOML: \(error)")])
+        }
+        var problems: [ConfigProblem] = []
+        let root = TableReader(table, path: "") { key, problem in
+            problems.append(ConfigProblem(file: path, key: key, problem: problem))
+        }
+        let base = path.isEmpty ? FileManager.default.currentDirectoryPath
+            : URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let config = ConfigSections(root: root, base: base, sourcePath: path).read()
+        if !problems.isEmpty { throw ConfigError(problems: problems) }
+        return config
+    }
+}
+
+/// Reads each section; one method per `[section]`.
+private struct ConfigSections {
+    let root: TableReader
+    let base: String
+    let sourcePath: String
+
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    func read() -> Config {
+        let spool = readSpool()
+        let inbox = readInbox()
+        let brand = readBrand()
+        let schedule = readSchedule()
+        let policies = readPolicies()
+        var email: EmailChannel?
+        var sms: SMSChannel?
+        var webhook: WebhookChannel?
+        if let channels = root.table("channels") {
+            email = channels.table("email").map(readEmail)
+            sms = channels.table("sms").map(readSMS)
+            webhook = channels.table("webhook").map(readWebhook)
+            channels.finish()
+        }
+        root.finish()
+        return Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
+                      policies: policies, email: email, sms: sms, webhook: webhook)
+    }
+
+    func readSpool() -> SpoolSettings {
+        let fallback = ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "/var/lib/overdue"
+        guard let table = root.table("spool") else { return SpoolSettings(dir: fallback) }
+        defer { table.finish() }
+        let dir = table.string("dir", expected: "a directory path such as \"/var/lib/overdue\"") {
+            $0.isEmpty ? "is empty; expected a directory path" : nil
+        }
+        return SpoolSettings(dir: dir.map(resolve) ?? fallback)
+    }
+
+    func readInbox() -> InboxSettings {
+        guard let table = root.table("inbox") else { return InboxSettings(maxFileBytes: InboxSettings.defaultMaxFileBytes) }
+        defer { table.finish() }
+        let megabytes = table.int("max_file_mb", default: InboxSettings.defaultMaxFileBytes >> 20, range: 1...4096,
+                                  expected: "a size in MiB from 1 to 4096")
+        return InboxSettings(maxFileBytes: megabytes << 20)
+    }
+
+    func readBrand() -> Brand {
+        guard let table = root.table("brand") else {
+            return Brand(name: "overdue", from: "overdue <overdue@localhost>")
+        }
+        defer { table.finish() }
+        let text: (String) -> String? = { FieldRules.text($0) }
+        let name = table.string("name", required: true, expected: "your company name, e.g. \"Northwind Supplies Ltd\"", check: text)
+        let from = table.string("from", required: true, expected: "a From address such as \"Accounts <accounts@example.com>\"",
+                                check: Self.mailbox)
+        return Brand(
+            name: name ?? "", from: from ?? "",
+            replyTo: table.string("reply_to", expected: "an e-mail address", check: FieldRules.email),
+            phone: table.string("phone", check: text),
+            website: table.string("website", expected: "an http(s) URL", check: FieldRules.url),
+            logoURL: table.string("logo_url", expected: "an http(s) URL", check: FieldRules.url),
+            color: table.string("color", expected: "a colour such as \"#0B5FFF\"") { value in
+                value.count == 7 && value.hasPrefix("#") && value.dropFirst().allSatisfy(\.isHexDigit)
+                    ? nil : "\"\(value)\" is not a colour; expected \"#RRGGBB\" such as \"#0B5FFF\""
+            },
+            address: table.string("address", check: { FieldRules.text($0, maxLength: 300) }),
+            templates: table.string("templates", expected: "a directory path").map(resolve))
+    }
+
+    /// "Name <addr@example>" or a bare address.
+    static func mailbox(_ value: String) -> String? {
+        if let open = value.lastIndex(of: "<"), value.hasSuffix(">") {
+            let address = String(value[value.index(after: open)..<value.index(before: value.endIndex)])
+            return FieldRules.email(address) ?? FieldRules.text(String(value[..<open]).isEmpty ? "x" : String(value[..<open]))
+        }
+        return FieldRules.email(value)
+    }
+
+    func readSchedule() -> Schedule {
+        var schedule = Schedule(timezone: "UTC", businessHours: BusinessHours("09:00-17:00")!,
+                                businessDays: [.mon, .tue, .wed, .thu, .fri], holidays: [], minGapDays: 3, defaultTermsDays: 30)
+        guard let table = root.table("schedule") else { return schedule }
+        defer { table.finish() }
+        if let zone = table.string("timezone", expected: "an IANA timezone such as \"Europe/London\"", check: FieldRules.timezone) {
+            schedule.timezone = zone
+        }
+        if let hours = table.string("business_hours", expected: "a time range \"HH:MM-HH:MM\" such as \"09:00-17:00\"", check: {
+            BusinessHours($0) == nil ? "\"\($0)\" is not a time range; expected \"HH:MM-HH:MM\" with the end after the start, such as \"09:00-17:00\"" : nil
+        }) {
+            schedule.businessHours = BusinessHours(hours)!
+        }
+        if let days = table.array("business_days", expected: "a list of day names such as [\"mon\", \"tue\"]", element: { item, key -> Weekday? in
+            guard let name = item.string, let day = Weekday(name: name) else {
+                table.report(key, "is not a day; use mon, tue, wed, thu, fri, sat or sun")
+                return nil
+            }
+            return day
+        }) {
+            if days.isEmpty { table.report(table.key("business_days"), "is empty; at least one business day is needed") }
+            schedule.businessDays = Set(days)
+        }
+        if let holidays = table.array("holidays", expected: "a list of dates such as [\"2026-12-25\"]", element: { item, key -> CalendarDate? in
+            if let date = item.date, let day = CalendarDate(year: date.year, month: date.month, day: date.day) { return day }
+            guard let text = item.string, let day = CalendarDate(iso: text) else {
+                table.report(key, "is not a date; write it as \"YYYY-MM-DD\"")
+                return nil
+            }
+            return day
+        }) {
+            schedule.holidays = Set(holidays)
+        }
+        schedule.minGapDays = table.int("min_gap_days", default: 3, range: 0...365, expected: "a number of days from 0 to 365")
+        schedule.defaultTermsDays = table.int("default_terms_days", default: 30, range: 0...365, expected: "a number of days from 0 to 365")
+        return schedule
+    }
+
+    static let defaultPolicy = Policy(name: "standard", stages: [
+        Stage(name: "courtesy", offsetDays: -3, channels: [.email], template: "courtesy", final: false),
+        Stage(name: "overdue", offsetDays: 1, channels: [.email], template: "overdue", final: false),
+        Stage(name: "firm", offsetDays: 8, channels: [.email, .sms], template: "firm", final: false),
+        Stage(name: "final", offsetDays: 15, channels: [.email, .webhook], template: "final", final: true),
+    ])
+
+    func readPolicies() -> [Policy] {
+        guard root.has("policy") else { return [Self.defaultPolicy] }
+        let policies = root.array("policy", expected: "an array of tables ([[policy]])") { item, key -> Policy? in
+            guard let table = item.table else {
+                root.report(key, "is \(TableReader.describe(item.type)); expected a [[policy]] table")
+                return nil
+            }
+            return readPolicy(TableReader(table, path: key, report: root.report))
+        } ?? []
+        var seen: Set<String> = []
+        for (index, policy) in policies.enumerated() where !seen.insert(policy.name).inserted {
+            root.report("policy[\(index + 1)].name", "\"\(policy.name)\" is used by an earlier policy; names must be unique")
+        }
+        return policies.isEmpty ? [Self.defaultPolicy] : policies
+    }
+
+    func readPolicy(_ table: TableReader) -> Policy? {
+        defer { table.finish() }
+        let name = table.string("name", required: true, expected: "a policy name such as \"standard\"", check: FieldRules.identifier)
+        let stages = table.array("stages", required: true, expected: "a list of stages") { item, key -> Stage? in
+            guard let inner = item.table else {
+                table.report(key, "is \(TableReader.describe(item.type)); expected { name = \"…\", offset_days = N, channels = [\"email\"] }")
+                return nil
+            }
+            return readStage(TableReader(inner, path: key, report: table.report))
+        } ?? []
+        if table.has("stages"), stages.isEmpty { table.report(table.key("stages"), "is empty; a policy needs at least one stage") }
+        for pair in zip(stages, stages.dropFirst()) where pair.1.offsetDays <= pair.0.offsetDays {
+            table.report(table.key("stages"), "stage \"\(pair.1.name)\" (offset \(pair.1.offsetDays)) must come after \"\(pair.0.name)\" (offset \(pair.0.offsetDays)); list stages in order of offset_days")
+        }
+        guard let name else { return nil }
+        return Policy(name: name, stages: stages)
+    }
+
+    func readStage(_ table: TableReader) -> Stage? {
+        defer { table.finish() }
+        let name = table.string("name", required: true, expected: "a stage name such as \"overdue\"", check: FieldRules.identifier)
+        let offsetGiven = table.has("offset_days")
+        let offset = table.int("offset_days", default: 0, range: -365...3650, expected: "whole days from the due date (negative = before), -365 to 3650")
+        if !offsetGiven { table.report(table.key("offset_days"), "is missing; expected whole days from the due date, e.g. -3 or 8") }
+        let channels = table.array("channels", required: true, expected: "a list such as [\"email\", \"sms\"]") { item, key -> Channel? in
+            guard let text = item.string, let channel = Channel(rawValue: text) else {
+                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
+                return nil
+            }
+            return channel
+        } ?? []
+        let template = table.string("template", expected: "a template name", check: FieldRules.identifier)
+        let final = table.bool("final", default: false)
+        guard let name, offsetGiven else { return nil }
+        return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final)
+    }
+
+    func readEmail(_ table: TableReader) -> EmailChannel {
+        defer { table.finish() }
+        let url = table.string("url", required: true, expected: "\"smtp://host:587\" or \"smtps://host:465\"") {
+            $0.hasPrefix("smtp://") || $0.hasPrefix("smtps://") ? nil : "\"\($0)\" is not an SMTP URL; expected \"smtp://host:587\" or \"smtps://host:465\""
+        }
+        let starttls = table.string("starttls", expected: "\"required\" or \"off\"") {
+            EmailChannel.StartTLS(rawValue: $0) == nil ? "\"\($0)\" is not allowed; expected \"required\" or \"off\"" : nil
+        }
+        return EmailChannel(
+            url: url ?? "", starttls: starttls.flatMap(EmailChannel.StartTLS.init(rawValue:)) ?? .required,
+            credentialsFile: table.string("credentials_file", expected: "a file path").map(resolve),
+            caFile: table.string("ca_file", expected: "a file path").map(resolve),
+            timeoutSeconds: table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600"))
+    }
+
+    func readSMS(_ table: TableReader) -> SMSChannel {
+        defer { table.finish() }
+        let gateway = table.string("gateway", required: true, expected: "\"twilio\", \"vonage\" or \"http\"") {
+            SMSChannel.Gateway(rawValue: $0) == nil ? "\"\($0)\" is not a gateway; expected \"twilio\", \"vonage\" or \"http\"" : nil
+        }
+        let url = table.string("url", required: true, expected: "the gateway's base URL such as \"https://api.twilio.com\"", check: FieldRules.url)
+        return SMSChannel(
+            gateway: gateway.flatMap(SMSChannel.Gateway.init(rawValue:)) ?? .http, url: url ?? "",
+            account: table.string("account", check: { FieldRules.text($0) }),
+            credentialsFile: table.string("credentials_file", expected: "a file path").map(resolve),
+            from: table.string("from", expected: "an E.164 number or a sender name", check: { FieldRules.text($0, maxLength: 16) }),
+            messagingServiceSID: table.string("messaging_service_sid", check: { FieldRules.text($0) }))
+    }
+
+    func readWebhook(_ table: TableReader) -> WebhookChannel {
+        defer { table.finish() }
+        let url = table.string("url", required: true, expected: "an http(s) URL", check: FieldRules.url)
+        let secret = table.string("secret_file", required: true, expected: "the path of a file holding the whsec_… secret")
+        return WebhookChannel(url: url ?? "", secretFile: secret.map(resolve) ?? "")
+    }
+}

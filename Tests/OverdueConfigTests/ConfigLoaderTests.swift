@@ -1,0 +1,83 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import Testing
+
+@Suite("Configuration: the reference file loads, mistakes are named")
+struct ConfigLoaderTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples")
+
+    @Test("the reference configuration from DESIGN.md loads unchanged")
+    func reference() throws {
+        let config = try ConfigLoader.load(path: Self.examples.appendingPathComponent("reference.toml").path)
+        #expect(config.spool.dir == "/var/lib/overdue")
+        #expect(config.brand.name == "Northwind Supplies Ltd")
+        #expect(config.schedule.timezone == "Europe/London")
+        #expect(config.schedule.businessHours == BusinessHours("09:00-17:00"))
+        #expect(config.schedule.businessDays.count == 5)
+        #expect(config.schedule.holidays.contains(CalendarDate(iso: "2026-12-28")!))
+        #expect(config.schedule.minGapDays == 3)
+        #expect(config.policies.map(\.name) == ["standard"])
+        #expect(config.policies[0].stages.map(\.offsetDays) == [-3, 1, 8, 15])
+        #expect(config.policies[0].stages[3].final)
+        #expect(config.policies[0].stages[2].channels == [.email, .sms])
+        #expect(config.email?.starttls == .required)
+        #expect(config.sms?.gateway == .twilio)
+        #expect(config.webhook?.secretFile == "/etc/overdue/webhook.secret")
+    }
+
+    @Test("the bundled example configuration loads")
+    func example() throws {
+        let config = try ConfigLoader.load(path: Self.examples.appendingPathComponent("overdue.toml").path)
+        #expect(config.email == nil)  // embedded default: Maildir
+        #expect(config.spool.dir.hasSuffix("examples/spool"))
+    }
+
+    func problems(_ text: String) -> [ConfigProblem] {
+        do {
+            _ = try ConfigLoader.parse(text, path: "/etc/overdue/test.toml")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("mistakes name the file, the key and what is expected", arguments: [
+        ("[schedule]\ntimezne = \"Europe/London\"\n", "schedule.timezne", "not a known setting"),
+        ("[schedule]\nmin_gap_days = \"three\"\n", "schedule.min_gap_days", "expected a number of days"),
+        ("[schedule]\ntimezone = \"Europe/Londn\"\n", "schedule.timezone", "IANA"),
+        ("[schedule]\nbusiness_hours = \"17:00-09:00\"\n", "schedule.business_hours", "HH:MM-HH:MM"),
+        ("[schedule]\nbusiness_hours = \"9-17\"\n", "schedule.business_hours", "HH:MM-HH:MM"),
+        ("[brand]\nname = \"X\"\n", "brand.from", "is missing"),
+        ("[[policy]]\nname = \"p\"\nstages = [{ name = \"a\", channels = [\"email\"] }]\n", "policy[1].stages[1].offset_days", "is missing"),
+        ("[[policy]]\nname = \"p\"\nstages = [{ name = \"a\", offset_days = 1, channels = [\"fax\"] }]\n", "policy[1].stages[1].channels[1]", "not a channel"),
+        ("[channels.email]\nurl = \"http://x\"\n", "channels.email.url", "not an SMTP URL"),
+        ("[channels.webhook]\nurl = \"https://x.example/h\"\n", "channels.webhook.secret_file", "is missing"),
+        ("[schedule]\nholidays = [\"2026-02-30\"]\n", "schedule.holidays[1]", "not a date"),
+        ("[spool]\ndir = 5\n", "spool.dir", "is an integer; expected"),
+    ])
+    func mistake(text: String, key: String, hint: String) {
+        let found = problems(text)
+        #expect(found.contains { $0.key == key && $0.problem.contains(hint) && $0.file == "/etc/overdue/test.toml" }, "got \(found)")
+    }
+
+    @Test("a TOML syntax error gives the line")
+    func syntax() {
+        let found = problems("[schedule\ntimezone = 1\n")
+        #expect(found.first?.problem.contains("line 1") == true)
+    }
+
+    @Test("all problems are reported at once")
+    func several() {
+        let found = problems("[schedule]\ntimezone = \"Nowhere\"\nbusiness_hours = \"late\"\nfoo = 1\n")
+        #expect(found.count == 3)
+        #expect(found.map(\.description).allSatisfy { $0.hasPrefix("/etc/overdue/test.toml: schedule.") })
+    }
+
+    @Test("relative paths are taken from the config file's directory")
+    func relative() throws {
+        let config = try ConfigLoader.parse("[spool]\ndir = \"spool\"\n", path: "/srv/acme/overdue.toml")
+        #expect(config.spool.dir == "/srv/acme/spool")
+    }
+}
