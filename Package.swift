@@ -31,10 +31,7 @@ let package = Package(
         ),
         .target(
             name: "OverdueCore",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ]
+            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(
             name: "OverdueConfig",
@@ -48,6 +45,7 @@ let package = Package(
             name: "OverdueDaemon",
             dependencies: [
                 "OverdueCore", "OverdueConfig", "OverdueSpool",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -67,6 +65,7 @@ let package = Package(
             name: "OverdueDaemonTests",
             dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]
         ),
+        .testTarget(name: "CLITests", dependencies: ["overdue", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("servers")]),
     ],
     swiftLanguageModes: [.v6]

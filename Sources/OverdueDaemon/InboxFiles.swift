@@ -1,0 +1,54 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which inbox entries to read, and in what order.
+///
+/// Convention (documented in the README): write a file under a dot-name or
+/// with `.tmp` / `.part` at the end, then rename it into place; or write it
+/// elsewhere on the same filesystem and `mv` it in. Such names are never read.
+enum InboxFiles {
+    static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix("~")
+    }
+
+    struct Entry {
+        var url: URL
+        var name: String
+        var size: Int
+        var modified: Date
+        var isRegular: Bool
+        var isDirectory: Bool
+    }
+
+    /// Entries to act on, oldest first (then by name), so events dropped after
+    /// their invoices are read after them.
+    static func list(_ inbox: URL) -> [Entry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []
+        var entries: [Entry] = []
+        for name in names where !isIgnored(name) {
+            let url = inbox.appendingPathComponent(name)
+            var info = stat()
+            guard lstat(url.path, &info) == 0 else { continue }  // vanished meanwhile
+            let kind = info.st_mode & S_IFMT
+            let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            entries.append(Entry(url: url, name: name, size: Int(info.st_size), modified: modified,
+                                 isRegular: kind == S_IFREG, isDirectory: kind == S_IFDIR))
+        }
+        return entries.filter { !$0.isDirectory }.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
+    }
+
+    /// A name for spool files derived from the file's digest plus a cleaned
+    /// copy of its original name (letters, digits, `. _ -` only), so no input
+    /// can steer a path.
+    static func spoolName(digest: String, original: String) -> String {
+        var cleaned = String(original.unicodeScalars.map { scalar -> Character in
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "." || scalar == "_" || scalar == "-"
+            return allowed ? Character(scalar) : "_"
+        }.prefix(80))
+        while cleaned.hasPrefix(".") { cleaned.removeFirst() }
+        return "\(digest.prefix(12))-\(cleaned.isEmpty ? "file" : cleaned)"
+    }
+}

@@ -1,0 +1,208 @@
+import Crypto
+import Foundation
+import Logging
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+
+/// What one pass over the inbox did.
+public struct IngestSummary: Sendable, Equatable {
+    public var files = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var duplicateFiles = 0
+}
+
+/// inbox → ledger. Reads each complete inbox file, applies the good records
+/// to the ledger, writes the bad ones to `rejected/` with reasons, archives
+/// the original, and logs one line per record.
+///
+/// Crash safety, in the order of the steps: rejected records are written
+/// first under names derived from the file's digest (rewriting them is
+/// harmless); then the accepted records and a commit line go to the ledger
+/// journal in one fsync; then the log; then the file leaves the inbox. A file
+/// found in the inbox whose digest is already committed was interrupted after
+/// its commit and is only archived, so nothing is applied twice.
+public final class Ingester {
+    let spool: Spool
+    let config: Config
+    let store: LedgerStore
+    let log: EventLog
+    let logger: Logger
+    let clock: OverdueClock
+    public private(set) var ledger: Ledger
+    private var committed: [String: CommittedFile]
+    private let parser = InboxFileParser()
+
+    public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
+                log: EventLog, logger: Logger, clock: OverdueClock) {
+        self.spool = spool
+        self.config = config
+        self.store = store
+        self.ledger = ledger
+        self.committed = committed
+        self.log = log
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Reads every file now in the inbox. A file that cannot be processed
+    /// because of an I/O error stays in the inbox for the next pass.
+    public func ingestInbox() -> IngestSummary {
+        var summary = IngestSummary()
+        for entry in InboxFiles.list(spool.inbox) {
+            do {
+                try ingest(entry, into: &summary)
+                summary.files += 1
+            } catch {
+                logger.error("could not process inbox file; it stays in the inbox for the next pass",
+                             metadata: ["file": "\(entry.name)", "error": "\(error)"])
+            }
+        }
+        return summary
+    }
+
+    private func ingest(_ entry: InboxFiles.Entry, into summary: inout IngestSummary) throws {
+        let now = clock.now()
+        guard entry.isRegular else {
+            let digest = Self.sha256(Array("\(entry.name)|special".utf8))
+            try rejectWholeFile(entry, digest: digest, reason: "the file is not a regular file (a link, pipe or device); copy the file itself into the inbox", now: now)
+            summary.rejected += 1
+            return
+        }
+        guard entry.size <= config.inbox.maxFileBytes else {
+            let digest = Self.sha256(Array("\(entry.name)|\(entry.size)|\(entry.modified.timeIntervalSince1970)".utf8))
+            try rejectWholeFile(entry, digest: digest, reason: "the file is \(Self.megabytes(entry.size)) MiB, over the limit of \(Self.megabytes(config.inbox.maxFileBytes)) MiB ([inbox].max_file_mb); split it into smaller files", now: now)
+            summary.rejected += 1
+            return
+        }
+        guard let bytes = try DurableIO.read(entry.url) else { return }  // taken away meanwhile
+        let digest = Self.sha256(bytes)
+        if let earlier = committed[digest] {
+            try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
+            try log.append([LogEntry(time: now, event: "duplicate", fields: [
+                "file": .string(entry.name), "sha256": .string(digest),
+                "detail": .string("same content as \(earlier.file), ingested at \(earlier.time); nothing applied again"),
+            ])])
+            logger.notice("inbox file is a copy of one already ingested; archived without applying it again",
+                          metadata: ["file": "\(entry.name)", "ingested.first": "\(earlier.time)"])
+            summary.duplicateFiles += 1
+            return
+        }
+
+        switch parser.parse(bytes, fileName: entry.name) {
+        case .unreadable(let reason):
+            try rejectWholeFile(entry, digest: digest, reason: reason, now: now)
+            summary.rejected += 1
+        case .records(let format, let header, let records):
+            try ingestRecords(records, format: format, header: header, entry: entry, digest: digest, now: now,
+                              summary: &summary)
+        }
+    }
+
+    private func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
+                               digest: String, now: Date, summary: inout IngestSummary) throws {
+        var working = ledger
+        var accepted: [(number: Int, record: InboxRecord)] = []
+        var rejected: [(record: ParsedRecord, problems: [FieldProblem])] = []
+        var logEntries: [LogEntry] = []
+        for parsed in records {
+            var problems: [FieldProblem] = []
+            switch parsed.outcome {
+            case .rejected(let found):
+                problems = found
+            case .accepted(let record):
+                if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
+                    problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
+                } else if let problem = working.apply(record) {
+                    problems.append(problem)
+                } else {
+                    accepted.append((parsed.number, record))
+                    logEntries.append(LogEntry(time: now, event: "ingested", fields: Self.fields(of: record, parsed, file: entry.name)))
+                }
+            }
+            if !problems.isEmpty {
+                rejected.append((parsed, problems))
+                // One log line per record; every problem is in `detail`.
+                var fields = Self.position(parsed, file: entry.name)
+                fields["field"] = .string(problems[0].field)
+                fields["fields"] = .array(problems.map { .string($0.field) })
+                fields["detail"] = .string(problems.map(\.description).joined(separator: "; "))
+                logEntries.append(LogEntry(time: now, event: "rejected", fields: fields))
+            }
+        }
+        let name = InboxFiles.spoolName(digest: digest, original: entry.name)
+        if !rejected.isEmpty {
+            let lines = (header.map { [$0] } ?? []) + rejected.map(\.record.raw)
+            try DurableIO.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8),
+                                          to: spool.rejected.appendingPathComponent(rejectedRecordsName(name, format: format)))
+            var report = "overdue did not accept \(rejected.count) of the \(records.count) records in \(entry.name) (sha256 \(digest)), at \(Timestamp.format(now)).\n"
+            report += "The \(accepted.count) other records were accepted. The rejected records are in \(rejectedRecordsName(name, format: format)) beside this file:\n"
+            report += "fix them there and move that file into the inbox again.\n\n"
+            for (record, problems) in rejected {
+                for problem in problems { report += "\(entry.name): \(record.position) (record \(record.number)): \(problem)\n" }
+            }
+            try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
+        }
+        try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now)
+        ledger = working
+        committed[digest] = CommittedFile(digest: digest, file: entry.name, time: Timestamp.format(now),
+                                          accepted: accepted.count, rejected: rejected.count)
+        try log.append(logEntries)
+        try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
+        summary.accepted += accepted.count
+        summary.rejected += rejected.count
+        logger.info("ingested inbox file", metadata: [
+            "file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
+        ])
+    }
+
+    /// The whole file goes to `rejected/` with a `.error` beside it.
+    private func rejectWholeFile(_ entry: InboxFiles.Entry, digest: String, reason: String, now: Date) throws {
+        let name = InboxFiles.spoolName(digest: digest, original: entry.name)
+        let report = "overdue did not accept \(entry.name), at \(Timestamp.format(now)): \(reason).\n"
+            + "The file is \(name) beside this one; fix it and move it into the inbox again.\n"
+        try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
+        try log.append([LogEntry(time: now, event: "rejected", fields: [
+            "file": .string(entry.name), "field": .string("file"), "detail": .string(reason),
+        ])])
+        try DurableIO.move(entry.url, to: spool.rejected.appendingPathComponent(name))
+        logger.warning("rejected inbox file", metadata: ["file": "\(entry.name)", "reason": "\(reason)"])
+    }
+
+    private func rejectedRecordsName(_ name: String, format: InboxFormat) -> String {
+        let base = (name as NSString).deletingPathExtension
+        return "\(base).rejected.\(format == .csv ? "csv" : "jsonl")"
+    }
+
+    private func archiveURL(for original: String, digest: String, now: Date) -> URL {
+        let stamp = Timestamp.format(now).prefix(19).replacingOccurrences(of: ":", with: "")
+        return spool.archive.appendingPathComponent("\(stamp)Z-\(InboxFiles.spoolName(digest: digest, original: original))")
+    }
+
+    static func position(_ parsed: ParsedRecord, file: String) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["file": .string(file), "record": .number(Decimal(parsed.number))]
+        if let line = parsed.line { fields["line"] = .number(Decimal(line)) }
+        return fields
+    }
+
+    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String) -> [String: JSONValue] {
+        var fields = position(parsed, file: file)
+        switch record {
+        case .invoice(let invoice):
+            fields["record_type"] = .string("invoice")
+            fields["invoice"] = .string(invoice.id)
+            fields["customer"] = .string(invoice.customer.id)
+        case .event(let event):
+            fields["record_type"] = .string(event.name)
+            fields["invoice"] = event.invoiceID.map(JSONValue.string)
+        }
+        return fields
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+
+/// Read-only views of a spool for `status` and `show`. They take no lock:
+/// another process may read the spool while the daemon runs.
+public struct SpoolStatus {
+    public let spool: Spool
+    public let ledger: Ledger
+
+    public init(config: Config) throws {
+        spool = Spool(root: config.spool.dir)
+        ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
+    }
+
+    /// The `status --json` object.
+    public func summary(on today: CalendarDate) -> [String: JSONValue] {
+        let counts = ledger.counts(on: today)
+        var invoices: [String: JSONValue] = [:]
+        for state in InvoiceState.allCases { invoices[state.rawValue] = .number(Decimal(counts[state] ?? 0)) }
+        invoices["total"] = .number(Decimal(ledger.entries.count))
+        return [
+            "spool": .string(spool.root.path),
+            "invoices": .object(invoices),
+            "outbox": .number(Decimal(spool.count(in: spool.outbox))),
+            "deferred": .number(Decimal(spool.count(in: spool.deferred))),
+            "failed": .number(Decimal(spool.count(in: spool.failed))),
+            "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
+            "optouts": .number(Decimal(ledger.optOuts.count)),
+        ]
+    }
+
+    /// The `show --json` object: the invoice in the input format plus its
+    /// state, events, and the reminders the log records for it.
+    public func show(_ id: String, on today: CalendarDate) throws -> [String: JSONValue]? {
+        guard let entry = ledger[id] else { return nil }
+        var object = RecordEncoder.object(entry.invoice)
+        let units = Currency.minorUnits(entry.invoice.currency)
+        object["balance"] = .string(Money.format(entry.balance, minorUnits: units))
+        object["state"] = .string(entry.state(on: today).rawValue)
+        if entry.credit > 0 { object["credit"] = .string(Money.format(entry.credit, minorUnits: units)) }
+        if let promised = entry.promisedUntil { object["promised_until"] = .string(promised.description) }
+        object["events"] = .array(entry.events.map { .object(RecordEncoder.object($0)) })
+        let reminders = try EventLog.read(directory: spool.log).filter { line in
+            guard case .string("sent") = line["event"], case .array(let invoices) = line["invoices"] else { return false }
+            return invoices.contains(.string(id))
+        }
+        object["reminders"] = .array(reminders.map(JSONValue.object))
+        return object
+    }
+}

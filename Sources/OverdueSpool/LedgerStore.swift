@@ -1,0 +1,108 @@
+import Foundation
+import OverdueCore
+
+/// What the journal says about one ingested inbox file.
+public struct CommittedFile: Sendable {
+    public var digest: String
+    public var file: String
+    public var time: String
+    public var accepted: Int
+    public var rejected: Int
+
+    public init(digest: String, file: String, time: String, accepted: Int, rejected: Int) {
+        self.digest = digest
+        self.file = file
+        self.time = time
+        self.accepted = accepted
+        self.rejected = rejected
+    }
+}
+
+/// The ledger on disk: `ledger/journal.jsonl`, every accepted record in the
+/// inbox format, in batches that each end with a commit line naming the
+/// inbox file (by SHA-256) they came from. A batch is one write and one
+/// fdatasync, so a file's records are in the ledger all together or not at
+/// all, and a file seen again after a crash is recognised by its digest.
+public final class LedgerStore: @unchecked Sendable {
+    private let journal: AppendJournal
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public init(spool: Spool) throws {
+        journal = try AppendJournal(url: spool.ledgerJournal)
+    }
+
+    struct RecordLine: Codable {
+        var time: String
+        var file: String
+        var record: Int
+        var data: JSONValue
+    }
+
+    struct CommitLine: Codable {
+        var time: String
+        var commit: String
+        var file: String
+        var accepted: Int
+        var rejected: Int
+    }
+
+    /// Durably appends one inbox file's accepted records and its commit line.
+    public func commit(_ records: [(number: Int, record: InboxRecord)], file: String, digest: String,
+                       rejected: Int, time: Date) throws {
+        let stamp = Timestamp.format(time)
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(records.count + 1)
+        for (number, record) in records {
+            let line = RecordLine(time: stamp, file: file, record: number, data: .object(RecordEncoder.object(record)))
+            lines.append(Array(try encoder.encode(line)))
+        }
+        let commit = CommitLine(time: stamp, commit: digest, file: file, accepted: records.count, rejected: rejected)
+        lines.append(Array(try encoder.encode(commit)))
+        try journal.append(lines)
+    }
+
+    /// The ledger as of the last commit, and the files committed so far.
+    public static func replay(spool: Spool) throws -> (ledger: Ledger, files: [String: CommittedFile]) {
+        var ledger = Ledger()
+        var files: [String: CommittedFile] = [:]
+        var pending: [InboxRecord] = []
+        let decoder = JSONDecoder()
+        let recordDecoder = RecordDecoder()
+        for (index, line) in try AppendJournal.lines(of: spool.ledgerJournal).enumerated() {
+            let data = Data(line)
+            if let commit = try? decoder.decode(CommitLine.self, from: data) {
+                for record in pending { ledger.apply(record) }
+                pending.removeAll(keepingCapacity: true)
+                files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
+                                                     accepted: commit.accepted, rejected: commit.rejected)
+                continue
+            }
+            let record: RecordLine
+            do {
+                record = try decoder.decode(RecordLine.self, from: data)
+            } catch {
+                throw LedgerCorruption(path: spool.ledgerJournal.path, line: index + 1, reason: "\(error)")
+            }
+            guard case .object(let object) = record.data, case .accepted(let decoded) = recordDecoder.decode(object) else {
+                throw LedgerCorruption(path: spool.ledgerJournal.path, line: index + 1, reason: "the record no longer validates")
+            }
+            pending.append(decoded)
+        }
+        // Records after the last commit line belong to a batch that never
+        // completed; they were not acknowledged, so they are not applied.
+        return (ledger, files)
+    }
+}
+
+public struct LedgerCorruption: Error, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var reason: String
+    public var description: String {
+        "\(path): line \(line) cannot be read (\(reason)); the ledger journal was edited or damaged. Restore it from a backup, or move the line out and restart"
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OverdueConfig
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The configuration file (default: $OVERDUE_CONFIG, else /etc/overdue/overdue.toml).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    var configPath: String { config ?? ConfigLoader.defaultPath() }
+
+    /// Loads the config or prints each problem and exits 1.
+    func loadConfig() throws -> Config {
+        do {
+            return try ConfigLoader.load(path: configPath)
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            throw ExitCode(1)
+        }
+    }
+
+    func makeLogger() -> Logger {
+        LoggingSetup.bootstrapOnce()
+        var logger = Logger(label: "overdue")
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+enum LoggingSetup {
+    private static let once: Void = {
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+    }()
+
+    static func bootstrapOnce() { once }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("overdue: \(message)\n".utf8))
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+
+/// `overdue`: the payment-reminder daemon and its tools. One subcommand per
+/// file; the work itself lives in the library modules.
+@main
+struct Overdue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Payment reminders from an inbox folder: e-mail, SMS and webhooks, never twice.",
+        discussion: """
+            Drop invoices and events (payments, disputes, promises, opt-outs) as JSON, JSON Lines \
+            or CSV into SPOOL/inbox/. `overdue run` ingests them, plans reminders and sends them; \
+            every step is logged to SPOOL/log/YYYY-MM-DD.jsonl.
+
+            The global options --config FILE and --log-level LEVEL may be given before or after \
+            the subcommand: `overdue --config /etc/overdue/acme.toml status`.
+            """,
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, ShowCommand.self]
+    )
+
+    /// `overdue [--config FILE] SUBCOMMAND` is the documented form, but
+    /// ArgumentParser gives options before a subcommand to the root command
+    /// only; moving the global options after the subcommand name lets every
+    /// subcommand read them through its `GlobalOptions` group.
+    static func main() {
+        main(Self.reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static let globalOptionsWithValue: Set<String> = ["--config", "--log-level"]
+
+    static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
+        var globals: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if globalOptionsWithValue.contains(argument), index + 1 < arguments.count {
+                globals += [argument, arguments[index + 1]]
+                index += 2
+            } else if globalOptionsWithValue.contains(where: { argument.hasPrefix($0 + "=") }) {
+                globals.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !globals.isEmpty, index < arguments.count else { return arguments }
+        // The subcommand name, then the moved options, then the rest.
+        return [arguments[index]] + globals + arguments[(index + 1)...]
+    }
+}

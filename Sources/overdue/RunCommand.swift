@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import OverdueCore
+import OverdueDaemon
+import OverdueSpool
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline: ingest the inbox, then plan and send what is due.",
+        discussion: """
+            With --once: one pass (ingest, plan, send what is due, finish in-flight work) and exit; \
+            suitable for cron, for tests and for a first look. Only one daemon may own a spool at a time.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Do one pass and exit.")
+    var once = false
+
+    @Option(help: ArgumentHelp("Act as if the clock read this instant (ISO 8601, e.g. 2026-12-02T10:00:00Z), then advance normally.",
+                               valueName: "instant"))
+    var now: String?
+
+    func validate() throws {
+        if let now, Timestamp.parse(now) == nil {
+            throw ValidationError("--now \"\(now)\" is not an ISO 8601 instant; write e.g. 2026-12-02T10:00:00Z or 2026-12-02")
+        }
+        if !once {
+            throw ValidationError("only `run --once` is available in this version: the long-running daemon (inotify, timers, systemd notify) is not built yet")
+        }
+    }
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let logger = global.makeLogger()
+        let clock = now.flatMap(Timestamp.parse).map(OverdueClock.starting(at:)) ?? .system
+        do {
+            let result = try Daemon.runOnce(config: config, clock: clock, logger: logger)
+            let ingest = result.ingest
+            print("ingested \(ingest.files) file(s): \(ingest.accepted) record(s) accepted, \(ingest.rejected) rejected"
+                + (ingest.duplicateFiles > 0 ? ", \(ingest.duplicateFiles) duplicate file(s) archived" : "")
+                + "; \(result.openInvoices) open invoice(s) in \(config.spool.dir)")
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import OverdueCore
+import OverdueDaemon
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "What the ledger holds for one invoice, and its reminders so far."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The invoice number.")
+    var invoice: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let config = try global.loadConfig()
+        guard let object = try SpoolStatus(config: config).show(invoice, on: CalendarDay.utc(Date())) else {
+            printError("no invoice \"\(invoice)\" in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+            throw ExitCode(1)
+        }
+        if json { return try printJSON(.object(object)) }
+        let customer: [String: JSONValue] = if case .object(let fields) = object["customer"] { fields } else { [:] }
+        print("invoice  \(invoice)  (\(object["state"]?.plainText ?? ""))")
+        print("customer \(customer["name"]?.plainText ?? "") [\(customer["id"]?.plainText ?? "")] \(customer["email"]?.plainText ?? "") \(customer["phone"]?.plainText ?? "")")
+        print("issued   \(object["issued"]?.plainText ?? "")   due \(object["due"]?.plainText ?? "")")
+        print("amount   \(object["amount"]?.plainText ?? "") \(object["currency"]?.plainText ?? "")   balance \(object["balance"]?.plainText ?? "")")
+        if case .array(let events) = object["events"], !events.isEmpty {
+            print("events:")
+            for case .object(let event) in events {
+                print("  " + event.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " "))
+            }
+        }
+        if case .array(let reminders) = object["reminders"] {
+            print(reminders.isEmpty ? "reminders: none yet" : "reminders:")
+            for case .object(let line) in reminders {
+                print("  \(line["time"]?.plainText ?? "") \(line["stage"]?.plainText ?? "") \(line["channel"]?.plainText ?? "") → \(line["recipient"]?.plainText ?? "")")
+            }
+        }
+    }
+}

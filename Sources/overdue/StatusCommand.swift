@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import OverdueCore
+import OverdueDaemon
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Invoices by state, and what waits in the outbox, deferred, failed and rejected."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let status = try SpoolStatus(config: config)
+        let summary = status.summary(on: CalendarDay.utc(Date()))
+        if json { return try printJSON(.object(summary)) }
+        if case .object(let invoices) = summary["invoices"] {
+            print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
+        }
+        for key in ["outbox", "deferred", "failed", "rejected", "optouts"] {
+            print("\(key): \(summary[key]?.plainText ?? "0")")
+        }
+        print("spool: \(status.spool.root.path)")
+    }
+}
