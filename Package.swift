@@ -65,7 +65,7 @@ let package = Package(
             name: "OverdueDaemonTests",
             dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["overdue", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["overdue", "OverdueSpool", "TestSupport"]),
         .target(name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("servers")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,88 @@
+import Foundation
+import OverdueSpool
+import Testing
+import TestSupport
+
+@Suite("CLI: check, the spool lock, show, help")
+struct CommandTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples")
+
+    func tempConfig(_ text: String) throws -> URL {
+        let root = try TemporaryDirectory.make(prefix: "overdue-cli")
+        let url = root.appendingPathComponent("overdue.toml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test("check passes on the example and names the key on a bad config")
+    func check() throws {
+        let good = try OverdueBinary.run(["--config", Self.examples.appendingPathComponent("overdue.toml").path, "check"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("OK"))
+
+        let bad = try tempConfig("[schedule]\ntimezone = \"Europe/Lndon\"\nbusiness_hours = \"9 to 5\"\n")
+        let result = try OverdueBinary.run(["check", "--config", bad.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(bad.path): schedule.timezone:"))
+        #expect(result.stderr.contains("\(bad.path): schedule.business_hours:"))
+    }
+
+    @Test("check fails when a credentials file named in the config is missing")
+    func missingCredentials() throws {
+        let result = try OverdueBinary.run(["--config", Self.examples.appendingPathComponent("reference.toml").path, "check"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("channels.email.credentials_file: /etc/overdue/smtp.credentials is missing"))
+    }
+
+    @Test("a missing config file says how to make one")
+    func missingConfig() throws {
+        let result = try OverdueBinary.run(["status"], environment: ["OVERDUE_CONFIG": "/nonexistent/overdue.toml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent/overdue.toml: does not exist"))
+    }
+
+    @Test("a second daemon on the same spool exits with a clear message")
+    func secondDaemon() throws {
+        let config = try tempConfig("[spool]\ndir = \"spool\"\n")
+        let spool = Spool(root: config.deletingLastPathComponent().appendingPathComponent("spool").path)
+        try spool.create()
+        let lock = try SpoolLock(spool: spool)
+        let result = try OverdueBinary.run(["--config", config.path, "run", "--once"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the spool is in use by overdue pid \(getpid())"))
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test("show --json prints the invoice fields, its state and reminders")
+    func show() throws {
+        let config = try tempConfig("[spool]\ndir = \"spool\"\n")
+        let inbox = config.deletingLastPathComponent().appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("inbox").path) {
+            try FileManager.default.copyItem(at: Self.examples.appendingPathComponent("inbox/\(name)"), to: inbox.appendingPathComponent(name))
+        }
+        #expect(try OverdueBinary.run(["--config", config.path, "run", "--once"]).status == 0)
+        let result = try OverdueBinary.run(["--config", config.path, "show", "INV-2026-0043", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(object["invoice"] as? String == "INV-2026-0043")
+        #expect(object["amount"] as? String == "318.40")
+        #expect(object["balance"] as? String == "200.00")
+        #expect(object["state"] as? String == "open")
+        #expect((object["customer"] as? [String: Any])?["timezone"] as? String == "Europe/Paris")
+        #expect((object["reminders"] as? [Any])?.isEmpty == true)
+        let missing = try OverdueBinary.run(["--config", config.path, "show", "NOPE"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no invoice \"NOPE\""))
+    }
+
+    @Test("--help explains every subcommand")
+    func help() throws {
+        for command in ["run", "check", "status", "show"] {
+            let result = try OverdueBinary.run([command, "--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("--config"))
+        }
+    }
+}

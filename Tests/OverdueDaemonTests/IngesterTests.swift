@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import OverdueConfig
+import OverdueCore
+@testable import OverdueDaemon
+import OverdueSpool
+import Testing
+
+@Suite("Ingest: updates, events, crash recovery, never applied twice")
+struct IngesterTests {
+    let clock = OverdueClock.fixed(Timestamp.parse("2026-12-02T10:00:00Z")!)
+
+    func makeConfig() throws -> Config {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("overdue-ingest-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return try ConfigLoader.parse("[spool]\ndir = \"spool\"\n", path: root.appendingPathComponent("overdue.toml").path)
+    }
+
+    func drop(_ text: String, as name: String, _ config: Config) throws {
+        try text.write(toFile: Spool(root: config.spool.dir).inbox.appendingPathComponent(name).path, atomically: true, encoding: .utf8)
+    }
+
+    func runOnce(_ config: Config) throws -> IngestSummary {
+        try Daemon.runOnce(config: config, clock: clock, logger: Logger(label: "test")).ingest
+    }
+
+    func ledger(_ config: Config) throws -> Ledger { try SpoolStatus(config: config).ledger }
+
+    static let invoice = #"{"invoice": "A-1", "customer": {"id": "c1", "name": "C", "email": "c@c.example"}, "issued": "2026-11-01", "due": "2026-12-01", "currency": "EUR", "amount": "100.00"}"#
+    static let payment = #"{"event": "payment", "invoice": "A-1", "amount": "30.00", "date": "2026-12-01"}"#
+
+    @Test("events in the same file as their invoice apply in order")
+    func sameFile() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice + "\n" + Self.payment + "\n", as: "mixed.jsonl", config)
+        let summary = try runOnce(config)
+        #expect(summary.accepted == 2)
+        #expect(try ledger(config)["A-1"]?.balance == 70)
+    }
+
+    @Test("re-dropping the same file after it was ingested applies nothing twice")
+    func duplicateFile() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice, as: "inv.json", config)
+        _ = try runOnce(config)
+        try drop(Self.payment, as: "pay.json", config)
+        _ = try runOnce(config)
+        // The same payment file again, e.g. a crash after the ledger commit
+        // but before the file left the inbox, or a user dropping it twice.
+        try drop(Self.payment, as: "pay-again.json", config)
+        let summary = try runOnce(config)
+        #expect(summary.duplicateFiles == 1)
+        #expect(summary.accepted == 0)
+        #expect(try ledger(config)["A-1"]?.balance == 70)
+        let archive = Spool(root: config.spool.dir).archive
+        #expect(try FileManager.default.contentsOfDirectory(atPath: archive.path).count == 3)
+    }
+
+    @Test("re-dropping an invoice with changes updates it")
+    func update() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice, as: "inv.json", config)
+        _ = try runOnce(config)
+        try drop(Self.invoice.replacingOccurrences(of: "2026-12-01", with: "2026-12-15"), as: "inv.json", config)
+        _ = try runOnce(config)
+        let entries = try ledger(config).entries
+        #expect(entries.count == 1)
+        #expect(entries["A-1"]?.invoice.due == CalendarDate(iso: "2026-12-15"))
+    }
+
+    @Test("an unknown policy is rejected naming the configured ones")
+    func unknownPolicy() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice.replacingOccurrences(of: #""amount""#, with: #""policy": "gentle", "amount""#), as: "p.json", config)
+        let summary = try runOnce(config)
+        #expect(summary.rejected == 1)
+        let rejected = Spool(root: config.spool.dir).rejected
+        let error = try FileManager.default.contentsOfDirectory(atPath: rejected.path).first { $0.hasSuffix(".error") }!
+        let text = try String(contentsOf: rejected.appendingPathComponent(error), encoding: .utf8)
+        #expect(text.contains("field \"policy\": \"gentle\" is not a policy"))
+        #expect(text.contains("standard"))
+    }
+
+    @Test("files being written (dot-files, .tmp, .part) are left alone")
+    func partialFiles() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice, as: ".incoming.json", config)
+        try drop(Self.invoice, as: "x.json.tmp", config)
+        try drop(Self.invoice, as: "x.json.part", config)
+        #expect(try runOnce(config).files == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: Spool(root: config.spool.dir).inbox.path).count == 3)
+    }
+
+    @Test("a crash before the ledger commit redoes the file cleanly")
+    func crashBeforeCommit() throws {
+        let config = try makeConfig()
+        let spool = Spool(root: config.spool.dir)
+        try spool.create()
+        let bad = #"{"invoice": "B-1", "customer": {"id": "c1", "name": "C", "email": "c@c.example"}, "issued": "2026-11-01", "due": "2026-13-01", "currency": "EUR", "amount": "1.00"}"#
+        try drop(Self.invoice + "\n" + bad + "\n", as: "two.jsonl", config)
+        _ = try runOnce(config)
+        // Put the state back to "rejected records written, nothing committed":
+        // restore the inbox file and truncate the journal.
+        let archived = try FileManager.default.contentsOfDirectory(atPath: spool.archive.path)[0]
+        try FileManager.default.moveItem(at: spool.archive.appendingPathComponent(archived), to: spool.inbox.appendingPathComponent("two.jsonl"))
+        try Data().write(to: spool.ledgerJournal)
+        let summary = try runOnce(config)
+        #expect(summary.accepted == 1)
+        #expect(summary.rejected == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.rejected.path).count == 2)  // same names, rewritten
+        #expect(try ledger(config).entries.count == 1)
+    }
+}

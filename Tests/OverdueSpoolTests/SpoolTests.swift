@@ -1,0 +1,105 @@
+import Foundation
+import OverdueCore
+@testable import OverdueSpool
+import Testing
+
+@Suite("Spool: layout, lock, durable writes, journal recovery")
+struct SpoolTests {
+    func makeSpool() throws -> Spool {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("overdue-spool-\(UUID().uuidString.prefix(8))")
+        let spool = Spool(root: root.path)
+        try spool.create()
+        return spool
+    }
+
+    @Test("creates every directory of the layout")
+    func layout() throws {
+        let spool = try makeSpool()
+        for directory in spool.allDirectories {
+            var isDirectory: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        }
+    }
+
+    @Test("a second owner of the spool is refused with the first owner's pid")
+    func lock() throws {
+        let spool = try makeSpool()
+        var first: SpoolLock? = try SpoolLock(spool: spool)
+        do {
+            _ = try SpoolLock(spool: spool)
+            Issue.record("second lock succeeded")
+        } catch let held as SpoolLock.Held {
+            #expect(held.ownerPID == getpid())
+            #expect(held.description.contains("in use by overdue pid \(getpid())"))
+        }
+        withExtendedLifetime(first) {}
+        first = nil
+        #expect(throws: Never.self) { _ = try SpoolLock(spool: spool) }  // released
+    }
+
+    @Test("atomic writes replace the whole file and leave no temp file")
+    func atomicWrite() throws {
+        let spool = try makeSpool()
+        let target = spool.outbox.appendingPathComponent("x.json")
+        try DurableIO.writeAtomically(Array("one".utf8), to: target)
+        try DurableIO.writeAtomically(Array("two".utf8), to: target)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "two")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.outbox.path) == ["x.json"])
+    }
+
+    @Test("stale temp files from a crash are removed at start")
+    func staleTemp() throws {
+        let spool = try makeSpool()
+        _ = FileManager.default.createFile(atPath: spool.outbox.appendingPathComponent(".tmp-123-9-x.json").path, contents: Data("half".utf8))
+        #expect(spool.removeStaleTempFiles() == ["outbox/.tmp-123-9-x.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.outbox.path).isEmpty)
+    }
+
+    @Test("a torn last line of a journal is cut off when it is opened")
+    func tornTail() throws {
+        let spool = try makeSpool()
+        let url = spool.log.appendingPathComponent("j.jsonl")
+        try AppendJournal(url: url).append([Array("{\"a\":1}".utf8), Array("{\"a\":2}".utf8)])
+        let handle = try FileHandle(forWritingTo: url)
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"a\":3, \"b\"".utf8))  // the crash
+        try handle.close()
+        #expect(try AppendJournal.lines(of: url).count == 2)
+        let journal = try AppendJournal(url: url)
+        try journal.append([Array("{\"a\":4}".utf8)])
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == "{\"a\":1}\n{\"a\":2}\n{\"a\":4}\n")
+    }
+
+    @Test("ledger replay applies committed batches only")
+    func replayCommitted() throws {
+        let spool = try makeSpool()
+        let store = try LedgerStore(spool: spool)
+        let invoice = Invoice(id: "A-1", customer: Customer(id: "c", name: "C", email: "c@c.example"),
+                              issued: CalendarDate(iso: "2026-11-01")!, due: CalendarDate(iso: "2026-12-01")!,
+                              currency: "EUR", amount: 100, balance: 100)
+        try store.commit([(1, .invoice(invoice))], file: "a.json", digest: "d1", rejected: 0, time: Date())
+        // A batch whose commit line never made it to disk:
+        let orphan = #"{"data":{"event":"payment","invoice":"A-1","amount":"100","date":"2026-12-01"},"file":"b.json","record":1,"time":"2026-12-01T00:00:00Z"}"#
+        try AppendJournal(url: spool.ledgerJournal).append([Array(orphan.utf8)])
+        let (ledger, files) = try LedgerStore.replay(spool: spool)
+        #expect(ledger["A-1"]?.balance == 100)
+        #expect(files.keys.sorted() == ["d1"])
+    }
+
+    @Test("the delivery log writes time and event first, one file per UTC day")
+    func eventLog() throws {
+        let spool = try makeSpool()
+        let log = EventLog(directory: spool.log)
+        let day1 = Timestamp.parse("2026-12-01T23:59:59Z")!
+        try log.append([
+            LogEntry(time: day1, event: "ingested", fields: ["invoice": .string("A-1")]),
+            LogEntry(time: day1.addingTimeInterval(2), event: "rejected", fields: [:]),
+        ])
+        let first = try String(contentsOf: spool.log.appendingPathComponent("2026-12-01.jsonl"), encoding: .utf8)
+        #expect(first == #"{"time":"2026-12-01T23:59:59.000Z","event":"ingested","invoice":"A-1"}"# + "\n")
+        let second = try String(contentsOf: spool.log.appendingPathComponent("2026-12-02.jsonl"), encoding: .utf8)
+        #expect(second.hasPrefix(#"{"time":"2026-12-02T00:00:01.000Z","event":"rejected"}"#))
+        #expect(try EventLog.read(directory: spool.log).count == 2)
+    }
+}
