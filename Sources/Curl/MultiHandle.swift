@@ -137,30 +137,34 @@ public final class MultiHandle: @unchecked Sendable {
 
 /// The Dispatch sources watching one socket for curl.
 private final class SocketSources {
-    private var read: DispatchSourceRead?
-    private var write: DispatchSourceWrite?
+    private var read: (any DispatchSourceProtocol)?
+    private var write: (any DispatchSourceProtocol)?
 
     func update(
         socket: curl_socket_t, read wantsRead: Bool, write wantsWrite: Bool, queue: DispatchQueue,
         onRead: @escaping () -> Void, onWrite: @escaping () -> Void
     ) {
-        if wantsRead, read == nil {
-            let source = DispatchSource.makeReadSource(fileDescriptor: socket, queue: queue)
-            source.setEventHandler(handler: onRead)
-            source.resume()
-            read = source
-        } else if !wantsRead, let source = read {
-            source.cancel()
-            read = nil
+        Self.reconcile(&read, wanted: wantsRead, handler: onRead) {
+            DispatchSource.makeReadSource(fileDescriptor: socket, queue: queue)
         }
-        if wantsWrite, write == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: socket, queue: queue)
-            source.setEventHandler(handler: onWrite)
-            source.resume()
-            write = source
-        } else if !wantsWrite, let source = write {
-            source.cancel()
-            write = nil
+        Self.reconcile(&write, wanted: wantsWrite, handler: onWrite) {
+            DispatchSource.makeWriteSource(fileDescriptor: socket, queue: queue)
+        }
+    }
+
+    /// Starts a source if it is wanted and missing; cancels it if unwanted.
+    private static func reconcile(
+        _ source: inout (any DispatchSourceProtocol)?, wanted: Bool, handler: @escaping () -> Void,
+        make: () -> any DispatchSourceProtocol
+    ) {
+        if wanted, source == nil {
+            let made = make()
+            made.setEventHandler(handler: handler)
+            made.resume()
+            source = made
+        } else if !wanted, let existing = source {
+            existing.cancel()
+            source = nil
         }
     }
 
