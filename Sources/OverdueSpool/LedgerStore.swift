@@ -35,6 +35,8 @@ public final class LedgerStore: @unchecked Sendable {
         journal = try AppendJournal(url: spool.ledgerJournal)
     }
 
+    static let commitPrefix = Array(#"{"accepted":"#.utf8)
+
     struct RecordLine: Codable {
         var time: String
         var file: String
@@ -74,7 +76,9 @@ public final class LedgerStore: @unchecked Sendable {
         let recordDecoder = RecordDecoder()
         for (index, line) in try AppendJournal.lines(of: spool.ledgerJournal).enumerated() {
             let data = Data(line)
-            if let commit = try? decoder.decode(CommitLine.self, from: data) {
+            // Keys are written sorted, so a commit line starts with "accepted"
+            // and a record line with "data"; checking saves a failed decode per line.
+            if line.starts(with: Self.commitPrefix), let commit = try? decoder.decode(CommitLine.self, from: data) {
                 for record in pending { ledger.apply(record) }
                 pending.removeAll(keepingCapacity: true)
                 files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
