@@ -114,6 +114,31 @@ public struct Ledger: Sendable {
         entries[id] = entry
     }
 
+    /// What `apply` changed, so a batch can be taken back if it cannot be
+    /// made durable (cheaper than copying the whole ledger per batch).
+    public struct Undo: Sendable {
+        fileprivate var entries: [(String, LedgerEntry?)] = []
+        fileprivate var optOuts: Set<OptOut>?
+        public init() {}
+    }
+
+    /// `apply`, remembering the previous state in `undo`.
+    public mutating func apply(_ record: InboxRecord, undo: inout Undo) -> FieldProblem? {
+        switch record {
+        case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
+        case .event(let event):
+            if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
+            else if undo.optOuts == nil { undo.optOuts = optOuts }
+        }
+        return apply(record)
+    }
+
+    /// Restores the state from before the applies recorded in `undo`.
+    public mutating func revert(_ undo: Undo) {
+        for (id, previous) in undo.entries.reversed() { entries[id] = previous }
+        if let saved = undo.optOuts { optOuts = saved }
+    }
+
     /// Is `address` opted out of `channel`?
     public func isOptedOut(_ address: String, channel: Channel) -> Bool {
         let normalized = OptOut.normalize(address)

@@ -102,7 +102,7 @@ public final class Ingester {
 
     private func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
                                digest: String, now: Date, summary: inout IngestSummary) throws {
-        var working = ledger
+        var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
         var rejected: [(record: ParsedRecord, problems: [FieldProblem])] = []
         var logEntries: [LogEntry] = []
@@ -114,7 +114,7 @@ public final class Ingester {
             case .accepted(let record):
                 if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
-                } else if let problem = working.apply(record) {
+                } else if let problem = ledger.apply(record, undo: &undo) {
                     problems.append(problem)
                 } else {
                     accepted.append((parsed.number, record))
@@ -131,21 +131,14 @@ public final class Ingester {
                 logEntries.append(LogEntry(time: now, event: "rejected", fields: fields))
             }
         }
-        let name = InboxFiles.spoolName(digest: digest, original: entry.name)
-        if !rejected.isEmpty {
-            let lines = (header.map { [$0] } ?? []) + rejected.map(\.record.raw)
-            try DurableIO.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8),
-                                          to: spool.rejected.appendingPathComponent(rejectedRecordsName(name, format: format)))
-            var report = "overdue did not accept \(rejected.count) of the \(records.count) records in \(entry.name) (sha256 \(digest)), at \(Timestamp.format(now)).\n"
-            report += "The \(accepted.count) other records were accepted. The rejected records are in \(rejectedRecordsName(name, format: format)) beside this file:\n"
-            report += "fix them there and move that file into the inbox again.\n\n"
-            for (record, problems) in rejected {
-                for problem in problems { report += "\(entry.name): \(record.position) (record \(record.number)): \(problem)\n" }
-            }
-            try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
+        do {
+            try writeRejectedRecords(rejected, of: records.count, format: format, header: header, entry: entry,
+                                     digest: digest, now: now)
+            try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now)
+        } catch {
+            ledger.revert(undo)  // not durable, so not applied; the file stays for the next pass
+            throw error
         }
-        try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now)
-        ledger = working
         committed[digest] = CommittedFile(digest: digest, file: entry.name, time: Timestamp.format(now),
                                           accepted: accepted.count, rejected: rejected.count)
         try log.append(logEntries)
@@ -155,6 +148,27 @@ public final class Ingester {
         logger.info("ingested inbox file", metadata: [
             "file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
         ])
+    }
+
+    /// The bad records in the file's own format, and a `.error` naming each
+    /// record, field and fix. Names come from the digest, so a redo after a
+    /// crash rewrites the same files.
+    private func writeRejectedRecords(_ rejected: [(record: ParsedRecord, problems: [FieldProblem])], of total: Int,
+                                      format: InboxFormat, header: String?, entry: InboxFiles.Entry, digest: String,
+                                      now: Date) throws {
+        guard !rejected.isEmpty else { return }
+        let name = InboxFiles.spoolName(digest: digest, original: entry.name)
+        let recordsName = rejectedRecordsName(name, format: format)
+        let lines = (header.map { [$0] } ?? []) + rejected.map(\.record.raw)
+        try DurableIO.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8),
+                                      to: spool.rejected.appendingPathComponent(recordsName))
+        var report = "overdue did not accept \(rejected.count) of the \(total) records in \(entry.name) (sha256 \(digest)), at \(Timestamp.format(now)).\n"
+        report += "The \(total - rejected.count) other records were accepted. The rejected records are in \(recordsName) beside this file:\n"
+        report += "fix them there and move that file into the inbox again.\n\n"
+        for (record, problems) in rejected {
+            for problem in problems { report += "\(entry.name): \(record.position) (record \(record.number)): \(problem)\n" }
+        }
+        try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
     }
 
     /// The whole file goes to `rejected/` with a `.error` beside it.
