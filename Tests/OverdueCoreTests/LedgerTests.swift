@@ -89,3 +89,23 @@ struct LedgerTests {
         #expect(Money.parse("0.10") == Decimal(string: "0.1"))
     }
 }
+
+@Suite("Ledger undo")
+struct LedgerUndoTests {
+    @Test("revert restores entries and opt-outs changed since the undo began")
+    func revert() {
+        let customer = Customer(id: "c", name: "C", email: "c@c.example")
+        let day = CalendarDate(iso: "2026-12-01")!
+        var ledger = Ledger()
+        ledger.apply(.invoice(Invoice(id: "A", customer: customer, issued: day, due: day, currency: "EUR", amount: 10, balance: 10)))
+        var undo = Ledger.Undo()
+        #expect(ledger.apply(.event(.payment(invoice: "A", amount: 4, date: day, reference: nil)), undo: &undo) == nil)
+        #expect(ledger.apply(.invoice(Invoice(id: "B", customer: customer, issued: day, due: day, currency: "EUR", amount: 5, balance: 5)), undo: &undo) == nil)
+        #expect(ledger.apply(.event(.optout(address: "c@c.example", channel: nil)), undo: &undo) == nil)
+        ledger.revert(undo)
+        #expect(ledger["A"]?.balance == 10)
+        #expect(ledger["A"]?.events.isEmpty == true)
+        #expect(ledger["B"] == nil)
+        #expect(ledger.optOuts.isEmpty)
+    }
+}
