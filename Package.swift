@@ -31,7 +31,10 @@ let package = Package(
         ),
         .target(
             name: "OverdueCore",
-            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
         ),
         .target(
             name: "OverdueConfig",

@@ -1,0 +1,80 @@
+import Foundation
+
+/// One invoice (or one installment of it) in a reminder message.
+public struct ReminderItem: Sendable, Hashable, Codable {
+    public var invoice: String
+    /// 1-based installment number, nil for the invoice as a whole.
+    public var installment: Int?
+    public var stage: String
+
+    public init(invoice: String, installment: Int?, stage: String) {
+        self.invoice = invoice
+        self.installment = installment
+        self.stage = stage
+    }
+
+    /// "INV-1" or "INV-1#2": what is being reminded of.
+    public var unitID: String { installment.map { "\(invoice)#\($0)" } ?? invoice }
+}
+
+/// A message that went out (or that the plan says will go out).
+public struct SentMessage: Sendable, Equatable {
+    public var key: String
+    public var customer: String
+    public var channel: Channel
+    public var recipient: String
+    public var stage: String
+    public var items: [ReminderItem]
+    public var time: Date
+
+    public init(key: String, customer: String, channel: Channel, recipient: String, stage: String, items: [ReminderItem], time: Date) {
+        self.key = key
+        self.customer = customer
+        self.channel = channel
+        self.recipient = recipient
+        self.stage = stage
+        self.items = items
+        self.time = time
+    }
+}
+
+/// What was already sent, indexed the ways the planner asks: which stages of
+/// a unit went out on which channel and when, and when a debtor was last
+/// contacted on a channel. Rebuilt from the spool's delivery journal at start.
+public struct DeliveryHistory: Sendable {
+    public struct StageSend: Sendable, Equatable {
+        public var stage: String
+        public var channel: Channel
+        public var time: Date
+    }
+
+    struct ContactKey: Hashable {
+        var customer: String
+        var channel: Channel
+    }
+
+    public private(set) var keys: Set<String> = []
+    private(set) var byUnit: [String: [StageSend]] = [:]
+    private var lastContact: [ContactKey: Date] = [:]
+    public private(set) var count = 0
+
+    public init() {}
+
+    public mutating func record(_ message: SentMessage) {
+        guard keys.insert(message.key).inserted else { return }
+        count += 1
+        for item in message.items {
+            byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time))
+        }
+        let contact = ContactKey(customer: message.customer, channel: message.channel)
+        if lastContact[contact].map({ $0 < message.time }) ?? true { lastContact[contact] = message.time }
+    }
+
+    public func contains(key: String) -> Bool { keys.contains(key) }
+
+    public func sends(of unitID: String) -> [StageSend] { byUnit[unitID] ?? [] }
+
+    public func lastContact(customer: String, channel: Channel) -> Date? {
+        lastContact[ContactKey(customer: customer, channel: channel)]
+    }
+}

@@ -1,0 +1,84 @@
+import Crypto
+import Foundation
+
+/// What the planner needs from the configuration.
+public struct PlannerSettings: Sendable {
+    /// The first is the default.
+    public var policies: [Policy]
+    public var schedule: Schedule
+    /// Channels that can send: e-mail always (the embedded Maildir at least),
+    /// SMS and webhooks when configured.
+    public var enabledChannels: Set<Channel>
+    /// Where webhooks go; the "recipient" of a webhook send.
+    public var webhookEndpoint: String?
+
+    public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil) {
+        self.policies = policies
+        self.schedule = schedule
+        self.enabledChannels = enabledChannels
+        self.webhookEndpoint = webhookEndpoint
+    }
+
+    public func policy(named name: String?) -> Policy {
+        name.flatMap { wanted in policies.first { $0.name == wanted } } ?? policies[0]
+    }
+}
+
+/// One invoice or installment in a planned message, with what the message
+/// shows about it.
+public struct PlannedItem: Sendable, Equatable {
+    public var item: ReminderItem
+    public var stageOffsetDays: Int
+    public var final: Bool
+    /// What is still owed on this invoice or installment.
+    public var amount: Decimal
+    public var currency: String
+    public var due: CalendarDate
+    /// Days past due in the debtor's timezone (negative = before due).
+    public var daysOverdue: Int
+}
+
+/// One message the planner says to send: to one debtor, on one channel, to
+/// one recipient, listing every invoice due a reminder in this window.
+public struct PlannedSend: Sendable, Equatable {
+    public var time: Date
+    public var customer: String
+    public var customerName: String
+    public var channel: Channel
+    public var recipient: String
+    /// The most advanced stage among the items; it picks the template.
+    public var stage: String
+    public var final: Bool
+    public var policy: String
+    public var timeZone: String
+    public var items: [PlannedItem]
+    /// The idempotency key: the same debtor, stage, channel, recipient and
+    /// invoice set always give the same key.
+    public var key: String
+
+    /// The invoice ids in the message, each once.
+    public var invoices: [String] {
+        var seen = Set<String>()
+        return items.map(\.item.invoice).filter { seen.insert($0).inserted }
+    }
+
+    public func sentMessage(at time: Date) -> SentMessage {
+        SentMessage(key: key, customer: customer, channel: channel, recipient: recipient, stage: stage,
+                    items: items.map(\.item), time: time)
+    }
+
+    static func key(customer: String, stage: String, channel: Channel, recipient: String, items: [ReminderItem]) -> String {
+        let units = items.map { "\($0.unitID):\($0.stage)" }.sorted().joined(separator: ",")
+        let text = [customer, stage, channel.rawValue, recipient, units].joined(separator: "\u{1F}")
+        let digest = SHA256.hash(data: Array(text.utf8))
+        return "od1-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The planner's answer for one instant.
+public struct PlanResult: Sendable {
+    /// Messages to send now.
+    public var due: [PlannedSend]
+    /// When something next becomes due if nothing changes (nil: never).
+    public var nextWake: Date?
+}

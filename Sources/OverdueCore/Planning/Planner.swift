@@ -1,0 +1,249 @@
+import Foundation
+
+/// Decides what reminders are due and when the next one will be. Pure: it
+/// reads the ledger, what was sent, the settings and an instant, and returns
+/// a plan; the daemon does the sending, `overdue plan` the printing, and both
+/// use this same code.
+///
+/// The rules (README, "When reminders go out"):
+/// 1. A stage is due on `due + offset_days` in the debtor's timezone, at the
+///    start of business hours, moved to the next business day if needed.
+/// 2. Sends happen only inside business hours on business days, local time.
+/// 3. Every message has an idempotency key; what was sent is never sent again.
+/// 4. Catch-up sends only the latest stage that applies; a final stage is
+///    never the first notice after the due date.
+/// 5. A debtor's invoices due in one window go out as one message per channel.
+/// 6. Two contacts of a debtor on a channel are `min_gap_days` apart.
+/// 7. Paid and cancelled invoices get nothing; disputes and promises pause.
+/// 8. Opted-out channels are skipped.
+public struct Planner: Sendable {
+    public let settings: PlannerSettings
+    public let calendars: BusinessCalendars
+
+    public init(settings: PlannerSettings) {
+        self.settings = settings
+        calendars = BusinessCalendars(schedule: settings.schedule)
+    }
+
+    /// What is due at `now`, grouped into messages, and the next wake-up.
+    public func plan(ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
+        var wake: Date?
+        var groups: [GroupKey: [Candidate]] = [:]
+        for entry in ledger.entries.values {
+            let result = evaluate(entry, ledger: ledger, history: history, now: now)
+            for candidate in result.due {
+                groups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient), default: []]
+                    .append(candidate)
+            }
+            if let next = result.wake, next > now { wake = min(wake ?? next, next) }
+        }
+        let sends = groups.map { key, candidates in message(key, candidates, now: now) }
+            .sorted { ($0.customer, $0.channel.rawValue, $0.recipient) < ($1.customer, $1.channel.rawValue, $1.recipient) }
+        return PlanResult(due: sends, nextWake: wake)
+    }
+
+    /// The sends the daemon would make from `start` until `end` if nothing
+    /// else changed: plan, record what is due as sent, plan again at the next
+    /// wake-up. At most `maxSteps` plan calls.
+    public func timeline(ledger: Ledger, history: DeliveryHistory, from start: Date, until end: Date,
+                         maxSteps: Int = 1_000_000) -> [PlannedSend] {
+        var history = history
+        var now = start
+        var sends: [PlannedSend] = []
+        for _ in 0..<maxSteps {
+            let result = plan(ledger: ledger, history: history, now: now)
+            if !result.due.isEmpty {
+                for send in result.due { history.record(send.sentMessage(at: now)) }
+                sends += result.due
+                continue  // plan again at the same instant: the sends changed the gaps
+            }
+            guard let next = result.nextWake, next < end else { break }
+            now = next
+        }
+        return sends
+    }
+
+    // MARK: one invoice
+
+    struct GroupKey: Hashable {
+        var customer: String
+        var channel: Channel
+        var recipient: String
+    }
+
+    struct Candidate {
+        var customer: String
+        var customerName: String
+        var channel: Channel
+        var recipient: String
+        var policy: String
+        var timeZone: String
+        var item: PlannedItem
+    }
+
+    struct Evaluation {
+        var due: [Candidate] = []
+        var wake: Date?
+
+        mutating func wake(at instant: Date) { wake = min(wake ?? instant, instant) }
+    }
+
+    /// One unit of reminding: the invoice, or one open installment of it.
+    struct Unit {
+        var installment: Int?
+        var due: CalendarDate
+        var open: Decimal
+    }
+
+    func evaluate(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date) -> Evaluation {
+        var evaluation = Evaluation()
+        // Rule 7: nothing for paid or cancelled invoices; a dispute pauses
+        // until a `resolve` arrives (which re-plans).
+        guard !entry.cancelled, entry.balance > 0, !entry.disputed else { return evaluation }
+        let invoice = entry.invoice
+        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let today = calendar.localDay(now)
+        var resumedAt: Date?
+        if let promised = entry.promisedUntil {
+            let resumeDay = promised.adding(days: 1)
+            if today < resumeDay {
+                evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
+                return evaluation
+            }
+            resumedAt = calendar.instant(resumeDay, minute: 0)
+        }
+        let policy = settings.policy(named: invoice.policy)
+        for unit in units(of: entry) {
+            evaluateUnit(unit, entry: entry, policy: policy, calendar: calendar, ledger: ledger, history: history,
+                         now: now, resumedAt: resumedAt, into: &evaluation)
+        }
+        return evaluation
+    }
+
+    func units(of entry: LedgerEntry) -> [Unit] {
+        let invoice = entry.invoice
+        guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }
+        // Payments so far settle installments oldest first.
+        var paid = invoice.amount - entry.balance
+        var units: [Unit] = []
+        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
+            let covered = min(installment.amount, max(0, paid))
+            paid -= covered
+            if installment.amount - covered > 0 {
+                units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
+            }
+        }
+        return units
+    }
+
+    private func evaluateUnit(_ unit: Unit, entry: LedgerEntry, policy: Policy, calendar: BusinessCalendar, ledger: Ledger,
+                              history: DeliveryHistory, now: Date, resumedAt: Date?, into evaluation: inout Evaluation) {
+        let stages = policy.stages
+        guard !stages.isEmpty else { return }
+        let invoice = entry.invoice
+        let gap = settings.schedule.minGapDays
+        let today = calendar.localDay(now)
+        let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
+        let times = stages.map { calendar.firstWindowStart(onOrAfter: unit.due.adding(days: $0.offsetDays)) }
+        let sends = history.sends(of: unitID)
+        let index = Dictionary(stages.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var last = -1
+        var lastTime: Date?
+        var lastNotice: Date?
+        for send in sends {
+            guard let position = index[send.stage] else { continue }
+            last = max(last, position)
+            lastTime = max(lastTime ?? send.time, send.time)
+            if !stages[position].final, stages[position].offsetDays > 0 { lastNotice = max(lastNotice ?? send.time, send.time) }
+        }
+        // A pre-due stage is stale once the due day has passed: a "due soon"
+        // note after the due date would be wrong.
+        func eligible(_ position: Int) -> Bool {
+            times[position] <= now && !(stages[position].offsetDays < 0 && today > unit.due)
+        }
+
+        // Rule 4: the latest stage that applies; after a lapsed promise, the
+        // next one not yet sent.
+        var target: Int?
+        if let resumedAt, lastTime.map({ $0 < resumedAt }) ?? true {
+            target = (last + 1..<stages.count).first(where: eligible)
+        } else {
+            target = (last + 1..<stages.count).last(where: eligible)
+        }
+        var notBefore = now
+        if let chosen = target, stages[chosen].final {
+            let noticeAge = lastNotice.map { calendar.localDay($0).days(until: today) }
+            if let age = noticeAge, age < gap {
+                // The final waits until the notice is `min_gap_days` old.
+                notBefore = calendar.firstWindowStart(onOrAfter: calendar.localDay(lastNotice!).adding(days: gap))
+            } else if noticeAge == nil, let notice = (last + 1..<chosen).last(where: { !stages[$0].final && eligible($0) }) {
+                // No notice yet: send the latest non-final stage first.
+                target = notice
+            }
+        }
+        // A stage partly sent (one channel went, another waited) continues
+        // when no later stage has taken over.
+        let stage = target ?? (last >= 0 && eligible(last) ? last : nil)
+        if let stage {
+            let daysOverdue = unit.due.days(until: today)
+            for channel in stages[stage].channels {
+                guard settings.enabledChannels.contains(channel),
+                      let recipient = recipient(for: channel, invoice.customer, ledger: ledger),
+                      !sends.contains(where: { $0.stage == stages[stage].name && $0.channel == channel })
+                else { continue }
+                var earliest = max(notBefore, times[stage])
+                if let contacted = history.lastContact(customer: invoice.customer.id, channel: channel) {
+                    // Rule 6: the debtor's last contact on this channel must be `gap` days old.
+                    earliest = max(earliest, calendar.firstWindowStart(onOrAfter: calendar.localDay(contacted).adding(days: gap)))
+                }
+                let sendAt = calendar.nextOpen(atOrAfter: max(earliest, now))
+                guard sendAt <= now else {
+                    evaluation.wake(at: sendAt)
+                    continue
+                }
+                let item = PlannedItem(
+                    item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: stages[stage].name),
+                    stageOffsetDays: stages[stage].offsetDays, final: stages[stage].final, amount: unit.open,
+                    currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
+                evaluation.due.append(Candidate(
+                    customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
+                    recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item))
+            }
+        }
+        // The next stage still to come.
+        let after = max(last, target ?? -1)
+        if let upcoming = (after + 1..<stages.count).first(where: { times[$0] > now }) {
+            evaluation.wake(at: times[upcoming])
+        }
+    }
+
+    /// Who receives a channel's message for this customer, nil if nobody can
+    /// (no address, or opted out: rule 8).
+    func recipient(for channel: Channel, _ customer: Customer, ledger: Ledger) -> String? {
+        let address: String?
+        switch channel {
+        case .email: address = customer.email
+        case .sms: address = customer.phone
+        case .webhook:
+            // The webhook goes to our own endpoint; the debtor's opt-out of
+            // the channel still counts.
+            let optedOut = [customer.email, customer.phone].compactMap { $0 }.contains { ledger.isOptedOut($0, channel: .webhook) }
+            return optedOut ? nil : settings.webhookEndpoint
+        }
+        guard let address, !ledger.isOptedOut(address, channel: channel) else { return nil }
+        return address
+    }
+
+    /// Rule 5: one message per debtor, channel and recipient.
+    private func message(_ key: GroupKey, _ candidates: [Candidate], now: Date) -> PlannedSend {
+        let items = candidates.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        let lead = candidates.max { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) < ($1.item.final ? 1 : 0, $1.item.stageOffsetDays) }!
+        return PlannedSend(
+            time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
+            recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
+            timeZone: lead.timeZone, items: items,
+            key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
+                                 recipient: key.recipient, items: items.map(\.item)))
+    }
+}
