@@ -3,6 +3,7 @@
 //   inbox → ledger → planner → outbox → transports → log
 // CCurl/Curl: the only network client. OverdueCore: pure domain (no I/O).
 // OverdueConfig: TOML → typed config. OverdueSpool: the durable directory store.
+// OverdueRender: message content. OverdueTransports: Maildir, SMTP, SMS, webhooks.
 // OverdueDaemon: the jobs that move work through the spool. overdue: the CLI.
 import PackageDescription
 
@@ -45,9 +46,17 @@ let package = Package(
             dependencies: ["OverdueCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "OverdueRender",
+            dependencies: ["OverdueCore", "OverdueConfig"]
+        ),
+        .target(
+            name: "OverdueTransports",
+            dependencies: ["OverdueCore", "OverdueSpool", "Curl"]
+        ),
+        .target(
             name: "OverdueDaemon",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,8 +7,11 @@ import OverdueSpool
 /// What `overdue run --once` did.
 public struct RunOnceResult: Sendable {
     public var ingest: IngestSummary
+    public var dispatch: DispatchSummary
     public var recoveredTempFiles: [String]
     public var openInvoices: Int
+    /// When the next reminder becomes due if nothing changes.
+    public var nextWake: Date?
 }
 
 /// The daemon's jobs over one spool. `run --once` does one pass of the
@@ -28,21 +31,34 @@ public enum Daemon {
         return (spool, lock, removed)
     }
 
+    /// One pass of the pipeline: inbox → ledger → planner → transports → log.
     public static func runOnce(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
         let (spool, lock, removed) = try open(config: config, logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let (ledger, committed) = try LedgerStore.replay(spool: spool)
+        let log = EventLog(directory: spool.log)
         let ingester = Ingester(
             spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger, committed: committed,
-            log: EventLog(directory: spool.log), logger: logger, clock: clock)
-        let summary = ingester.ingestInbox()
-        let today = CalendarDay.utc(clock.now())
-        let open = ingester.ledger.counts(on: today)[.open] ?? 0
+            log: log, logger: logger, clock: clock)
+        let ingest = ingester.ingestInbox()
+
+        var history = try SentJournal.replay(spool: spool)
+        let planner = Planner(settings: config.plannerSettings)
+        let now = clock.now()
+        let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
+        let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
+                                        logger: logger, clock: clock)
+        let dispatch = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
+        // Plan again: what was just sent moves the next wake-up.
+        let next = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
+
+        let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
         logger.info("run --once finished", metadata: [
-            "inbox.files": "\(summary.files)", "records.accepted": "\(summary.accepted)",
-            "records.rejected": "\(summary.rejected)", "invoices.open": "\(open)",
+            "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
+            "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
+            "delivery.deferred": "\(dispatch.deferred)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
-        return RunOnceResult(ingest: summary, recoveredTempFiles: removed, openInvoices: open)
+        return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: removed, openInvoices: open, nextWake: next)
     }
 }
 

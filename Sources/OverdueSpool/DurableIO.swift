@@ -9,6 +9,12 @@ public struct SpoolIOError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var errno: Int32
 
+    public init(operation: String, path: String, errno: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
+
     public var description: String {
         "\(operation) \(path) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }

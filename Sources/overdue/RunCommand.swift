@@ -42,6 +42,8 @@ struct RunCommand: ParsableCommand {
             print("ingested \(ingest.files) file(s): \(ingest.accepted) record(s) accepted, \(ingest.rejected) rejected"
                 + (ingest.duplicateFiles > 0 ? ", \(ingest.duplicateFiles) duplicate file(s) archived" : "")
                 + "; \(result.openInvoices) open invoice(s) in \(config.spool.dir)")
+            print("sent \(result.dispatch.sent) message(s), \(result.dispatch.deferred) deferred")
+            print("next: \(result.nextWake.map(Timestamp.format) ?? "nothing planned")")
         } catch {
             printError("\(error)")
             throw ExitCode(1)

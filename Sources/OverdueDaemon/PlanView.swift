@@ -1,0 +1,56 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+
+/// `overdue plan`: the timeline the daemon would follow if nothing changed,
+/// from the spool as it is (read-only, no lock).
+public struct PlanView {
+    public let sends: [PlannedSend]
+    let calendars: BusinessCalendars
+
+    public init(config: Config, from start: Date, days: Int) throws {
+        let spool = Spool(root: config.spool.dir)
+        let ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
+        let history = spool.exists ? try SentJournal.replay(spool: spool) : DeliveryHistory()
+        let planner = Planner(settings: config.plannerSettings)
+        calendars = planner.calendars
+        sends = planner.timeline(ledger: ledger, history: history, from: start,
+                                 until: start.addingTimeInterval(Double(days) * 86_400))
+    }
+
+    /// The JSON of DESIGN.md, plus the key, the debtor-local time and the items.
+    public var json: JSONValue {
+        .array(sends.map { send in
+            .object([
+                "time": .string(Timestamp.format(send.time)),
+                "local_time": .string(localTime(send)),
+                "customer": .string(send.customer),
+                "invoices": .array(send.invoices.map(JSONValue.string)),
+                "stage": .string(send.stage),
+                "channel": .string(send.channel.rawValue),
+                "recipient": .string(send.recipient),
+                "key": .string(send.key),
+                "items": .array(send.items.map { item in
+                    var object: [String: JSONValue] = [
+                        "invoice": .string(item.item.invoice), "stage": .string(item.item.stage),
+                        "amount": .string(Money.format(item.amount, minorUnits: Currency.minorUnits(item.currency))),
+                        "currency": .string(item.currency), "due": .string(item.due.description),
+                        "days_overdue": .number(Decimal(item.daysOverdue)),
+                    ]
+                    object["installment"] = item.item.installment.map { .number(Decimal($0)) }
+                    return .object(object)
+                }),
+            ])
+        })
+    }
+
+    /// "2027-03-23 09:00 America/New_York".
+    public func localTime(_ send: PlannedSend) -> String {
+        let zone = calendars.calendar(for: send.timeZone).timeZone
+        let style = Date.ISO8601FormatStyle(timeZone: zone).year().month().day().dateSeparator(.dash)
+            .time(includingFractionalSeconds: false).timeSeparator(.colon)
+        let text = style.format(send.time).replacingOccurrences(of: "T", with: " ")
+        return "\(text.prefix(16)) \(zone.identifier)"
+    }
+}

@@ -1,0 +1,14 @@
+import OverdueConfig
+import OverdueCore
+
+extension Config {
+    /// The planner's view of the configuration. E-mail is always on (the
+    /// embedded Maildir when there is no `[channels.email]`); SMS and
+    /// webhooks only when their sections are present.
+    public var plannerSettings: PlannerSettings {
+        var channels: Set<Channel> = [.email]
+        if sms != nil { channels.insert(.sms) }
+        if webhook != nil { channels.insert(.webhook) }
+        return PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels, webhookEndpoint: webhook?.url)
+    }
+}

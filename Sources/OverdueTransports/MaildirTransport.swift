@@ -1,0 +1,44 @@
+import Foundation
+import OverdueSpool
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded default for e-mail: messages are delivered into a Maildir
+/// (`tmp/` then a rename into `new/`), readable by any mail client, so a new
+/// install works without a mail server.
+///
+/// The file name is the delivery's idempotency key, so a delivery repeated
+/// after a crash finds the first one instead of making a second.
+public final class MaildirTransport: @unchecked Sendable {
+    public let root: URL
+
+    public enum Outcome: Equatable, Sendable {
+        case delivered(path: String)
+        case alreadyDelivered(path: String)
+    }
+
+    public init(root: URL) throws {
+        self.root = root
+        for name in ["", "tmp", "new", "cur"] {
+            let path = root.appendingPathComponent(name).path
+            if mkdir(path, 0o750) != 0, errno != EEXIST {
+                throw SpoolIOError(operation: "create Maildir directory", path: path, errno: errno)
+            }
+        }
+    }
+
+    public func deliver(_ bytes: [UInt8], key: String) throws -> Outcome {
+        let name = key  // keys are [a-z0-9-]: safe as a file name
+        let delivered = root.appendingPathComponent("new").appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: delivered.path) { return .alreadyDelivered(path: delivered.path) }
+        // A mail client that read it moved it to cur/ with flags appended.
+        let read = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("cur").path))?
+            .first { $0.hasPrefix(name + ":") }
+        if let read { return .alreadyDelivered(path: root.appendingPathComponent("cur").appendingPathComponent(read).path) }
+        let temp = root.appendingPathComponent("tmp").appendingPathComponent("\(name).\(getpid())")
+        try DurableIO.writeAtomically(bytes, to: temp)
+        try DurableIO.move(temp, to: delivered)
+        return .delivered(path: delivered.path)
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import OverdueCore
+import OverdueDaemon
+import OverdueSpool
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "What will be sent when, if nothing changes. No side effects.",
+        discussion: "Runs the daemon's own planner over the spool's ledger and delivery history."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Start of the timeline (ISO 8601); default: now.", valueName: "instant"))
+    var from: String?
+
+    @Option(help: "How many days ahead to show.")
+    var days = 30
+
+    @Flag(help: "Print JSON: an array of {time, customer, invoices, stage, channel, recipient, …}.")
+    var json = false
+
+    func validate() throws {
+        if let from, Timestamp.parse(from) == nil {
+            throw ValidationError("--from \"\(from)\" is not an ISO 8601 instant; write e.g. 2026-12-02T10:00:00Z or 2026-12-02")
+        }
+        guard (1...3660).contains(days) else { throw ValidationError("--days must be from 1 to 3660") }
+    }
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let start = from.flatMap(Timestamp.parse) ?? Date()
+        let view = try PlanView(config: config, from: start, days: days)
+        if json { return try printJSON(view.json) }
+        if view.sends.isEmpty {
+            print("nothing planned from \(Timestamp.format(start)) for \(days) days")
+            return
+        }
+        print("TIME (UTC)            DEBTOR-LOCAL TIME                  CUSTOMER      STAGE      CHANNEL  RECIPIENT / INVOICES")
+        for send in view.sends {
+            let time = String(Timestamp.format(send.time).prefix(16)).replacingOccurrences(of: "T", with: " ")
+            print([pad(time, 22), pad(view.localTime(send), 35), pad(send.customer, 14), pad(send.stage, 11),
+                   pad(send.channel.rawValue, 9), send.recipient + "  " + send.invoices.joined(separator: ", ")].joined())
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
