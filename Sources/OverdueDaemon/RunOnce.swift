@@ -31,34 +31,55 @@ public enum Daemon {
         return (spool, lock, removed)
     }
 
-    /// One pass of the pipeline: inbox → ledger → planner → transports → log.
+    /// One pass of the pipeline, for `run --once`.
     public static func runOnce(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
-        let (spool, lock, removed) = try open(config: config, logger: logger)
-        defer { withExtendedLifetime(lock) {} }
+        try Pipeline(config: config, clock: clock, logger: logger).cycle()
+    }
+}
+
+/// The pipeline over one spool, holding the lock and the in-memory ledger
+/// and delivery history between passes: inbox → ledger → planner →
+/// transports → log. `run --once` makes one pass; the daemon makes one per
+/// wake-up of its `WakeTimer` and per inbox change.
+public final class Pipeline {
+    public let spool: Spool
+    private let lock: SpoolLock
+    private let recovered: [String]
+    private let ingester: Ingester
+    private let dispatcher: Dispatcher
+    private let planner: Planner
+    private var history: DeliveryHistory
+    private let clock: OverdueClock
+    private let logger: Logger
+
+    public init(config: Config, clock: OverdueClock, logger: Logger) throws {
+        (spool, lock, recovered) = try Daemon.open(config: config, logger: logger)
         let (ledger, committed) = try LedgerStore.replay(spool: spool)
         let log = EventLog(directory: spool.log)
-        let ingester = Ingester(
-            spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger, committed: committed,
-            log: log, logger: logger, clock: clock)
-        let ingest = ingester.ingestInbox()
+        ingester = Ingester(spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger,
+                            committed: committed, log: log, logger: logger, clock: clock)
+        history = try SentJournal.replay(spool: spool)
+        planner = Planner(settings: config.plannerSettings)
+        dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
+                                    logger: logger, clock: clock)
+        self.clock = clock
+        self.logger = logger
+    }
 
-        var history = try SentJournal.replay(spool: spool)
-        let planner = Planner(settings: config.plannerSettings)
+    public func cycle() throws -> RunOnceResult {
+        let ingest = ingester.ingestInbox()
         let now = clock.now()
         let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
-        let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
-                                        logger: logger, clock: clock)
         let dispatch = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
         // Plan again: what was just sent moves the next wake-up.
         let next = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
-
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
-        logger.info("run --once finished", metadata: [
+        logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
             "delivery.deferred": "\(dispatch.deferred)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
-        return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: removed, openInvoices: open, nextWake: next)
+        return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: recovered, openInvoices: open, nextWake: next)
     }
 }
 
