@@ -9,8 +9,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the pipeline: ingest the inbox, then plan and send what is due.",
         discussion: """
-            With --once: one pass (ingest, plan, send what is due, finish in-flight work) and exit; \
-            suitable for cron, for tests and for a first look. Only one daemon may own a spool at a time.
+            Without --once: the daemon. It reads the inbox at start and whenever a file is moved in \
+            or closed after writing, sleeps on one timer until the next reminder is due, and stops \
+            on SIGTERM or SIGINT. With --once: one pass (ingest, plan, send what is due) and exit. \
+            Only one process may own a spool at a time.
             """
     )
 
@@ -27,15 +29,20 @@ struct RunCommand: ParsableCommand {
         if let now, Timestamp.parse(now) == nil {
             throw ValidationError("--now \"\(now)\" is not an ISO 8601 instant; write e.g. 2026-12-02T10:00:00Z or 2026-12-02")
         }
-        if !once {
-            throw ValidationError("only `run --once` is available in this version: the long-running daemon (inotify, timers, systemd notify) is not built yet")
-        }
     }
 
     func run() throws {
         let config = try global.loadConfig()
         let logger = global.makeLogger()
         let clock = now.flatMap(Timestamp.parse).map(OverdueClock.starting(at:)) ?? .system
+        if !once {
+            do {
+                try DaemonLoop(config: config, clock: clock, logger: logger).run()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+        }
         do {
             let result = try Daemon.runOnce(config: config, clock: clock, logger: logger)
             let ingest = result.ingest
