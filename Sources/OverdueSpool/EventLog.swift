@@ -23,11 +23,7 @@ public final class EventLog: @unchecked Sendable {
     public let directory: URL
     private var journals: [String: AppendJournal] = [:]
     private let lock = NSLock()
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    private let encoder = JSONEncoder.journalLine()
 
     public init(directory: URL) {
         self.directory = directory

@@ -25,11 +25,7 @@ public struct CommittedFile: Sendable {
 /// all, and a file seen again after a crash is recognised by its digest.
 public final class LedgerStore: @unchecked Sendable {
     private let journal: AppendJournal
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    private let encoder = JSONEncoder.journalLine()
 
     public init(spool: Spool) throws {
         journal = try AppendJournal(url: spool.ledgerJournal)

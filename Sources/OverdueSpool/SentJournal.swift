@@ -6,11 +6,7 @@ import OverdueCore
 /// batch at a time (one fdatasync), replayed into a `DeliveryHistory` at start.
 public final class SentJournal: @unchecked Sendable {
     private let journal: AppendJournal
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    private let encoder = JSONEncoder.journalLine()
 
     public static func url(_ spool: Spool) -> URL { spool.ledger.appendingPathComponent("sent.jsonl") }
 

@@ -172,9 +172,7 @@ public struct InboxFileParser: Sendable {
     // MARK: helpers
 
     static func encode(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? ""
+        (try? String(decoding: JSONEncoder.journalLine().encode(value), as: UTF8.self)) ?? ""
     }
 
     /// Foundation's decoding errors, shortened to what a person can act on.

@@ -72,3 +72,14 @@ extension JSONValue: Encodable {
         }
     }
 }
+
+extension JSONEncoder {
+    /// One JSON object per line with keys in a stable order: the format of
+    /// every journal and log in the spool, so `diff` and `jq` see the same
+    /// record the same way.
+    public static func journalLine() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
