@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -47,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "OverdueRender",
-            dependencies: ["OverdueCore", "OverdueConfig"]
+            dependencies: ["OverdueCore", "OverdueConfig", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "OverdueTransports",
@@ -73,6 +74,7 @@ let package = Package(
         .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
+        .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueRender", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDaemonTests",
             dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]

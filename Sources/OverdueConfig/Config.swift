@@ -42,8 +42,28 @@ public struct Brand: Sendable {
     public var logoURL: String?
     public var color: String?
     public var address: String?
+    /// Where a debtor can opt out on the web (List-Unsubscribe, footers).
+    public var unsubscribeURL: String? = nil
+    /// Language and formats for debtors without their own (e.g. "en-GB").
+    public var language: String? = nil
     /// A directory whose templates override the bundled set, file by file.
     public var templates: String?
+
+    public init(name: String, from: String, replyTo: String? = nil, phone: String? = nil, website: String? = nil,
+                logoURL: String? = nil, color: String? = nil, address: String? = nil, unsubscribeURL: String? = nil,
+                templates: String? = nil, language: String? = nil) {
+        self.language = language
+        self.name = name
+        self.from = from
+        self.replyTo = replyTo
+        self.phone = phone
+        self.website = website
+        self.logoURL = logoURL
+        self.color = color
+        self.address = address
+        self.unsubscribeURL = unsubscribeURL
+        self.templates = templates
+    }
 }
 
 public struct EmailChannel: Sendable {
@@ -63,6 +83,9 @@ public struct SMSChannel: Sendable {
     public var credentialsFile: String?
     public var from: String?
     public var messagingServiceSID: String?
+    /// Texts longer than this many segments are shortened at send time and
+    /// refused in templates by `overdue check`.
+    public var maxSegments: Int
 }
 
 public struct WebhookChannel: Sendable {

@@ -115,7 +115,9 @@ private struct ConfigSections {
                     ? nil : "\"\(value)\" is not a colour; expected \"#RRGGBB\" such as \"#0B5FFF\""
             },
             address: table.string("address", check: { FieldRules.text($0, maxLength: 300) }),
-            templates: table.string("templates", expected: "a directory path").map(resolve))
+            unsubscribeURL: table.string("unsubscribe_url", expected: "an http(s) URL", check: FieldRules.url),
+            templates: table.string("templates", expected: "a directory path").map(resolve),
+            language: table.string("language", expected: "a language tag such as \"en-GB\" or \"de\"", check: FieldRules.language))
     }
 
     /// "Name <addr@example>" or a bare address.
@@ -202,8 +204,14 @@ private struct ConfigSections {
         for pair in zip(stages, stages.dropFirst()) where pair.1.offsetDays <= pair.0.offsetDays {
             table.report(table.key("stages"), "stage \"\(pair.1.name)\" (offset \(pair.1.offsetDays)) must come after \"\(pair.0.name)\" (offset \(pair.0.offsetDays)); list stages in order of offset_days")
         }
+        let consequence = table.string("consequence", expected: "a sentence such as \"we will pass the matter to our collection agency\"",
+                                       check: { FieldRules.text($0, maxLength: 300) })
+        let deadline = table.int("final_deadline_days", default: 7, range: 1...90, expected: "days from 1 to 90")
+        let rate = table.decimal("interest_rate", expected: "a yearly rate in percent such as \"12.15\"")
+        let compensation = table.decimal("compensation", expected: "an amount such as \"40.00\"")
         guard let name else { return nil }
-        return Policy(name: name, stages: stages)
+        return Policy(name: name, stages: stages, consequence: consequence, finalDeadlineDays: deadline,
+                      interestRatePercent: rate, compensation: compensation)
     }
 
     func readStage(_ table: TableReader) -> Stage? {
@@ -221,8 +229,9 @@ private struct ConfigSections {
         } ?? []
         let template = table.string("template", expected: "a template name", check: FieldRules.identifier)
         let final = table.bool("final", default: false)
+        let fee = table.decimal("fee", expected: "a flat late fee such as \"10.00\"")
         guard let name, offsetGiven else { return nil }
-        return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final)
+        return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee)
     }
 
     func readEmail(_ table: TableReader) -> EmailChannel {
@@ -251,7 +260,8 @@ private struct ConfigSections {
             account: table.string("account", check: { FieldRules.text($0) }),
             credentialsFile: table.string("credentials_file", expected: "a file path").map(resolve),
             from: table.string("from", expected: "an E.164 number or a sender name", check: { FieldRules.text($0, maxLength: 16) }),
-            messagingServiceSID: table.string("messaging_service_sid", check: { FieldRules.text($0) }))
+            messagingServiceSID: table.string("messaging_service_sid", check: { FieldRules.text($0) }),
+            maxSegments: table.int("max_segments", default: 3, range: 1...10, expected: "a number of SMS segments from 1 to 10"))
     }
 
     func readWebhook(_ table: TableReader) -> WebhookChannel {

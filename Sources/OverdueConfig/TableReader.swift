@@ -61,6 +61,22 @@ final class TableReader {
         return number
     }
 
+    /// A decimal written as a string ("12.15") or an integer; TOML floats
+    /// are refused because they are binary floating point.
+    func decimal(_ name: String, expected: String, positive: Bool = true) -> Decimal? {
+        guard let value = value(name, required: false, expected: expected) else { return nil }
+        let parsed: Decimal?
+        if let text = value.string { parsed = Money.parse(text) } else if let number = value.int { parsed = Decimal(number) } else {
+            report(key(name), "is \(Self.describe(value.type)); expected \(expected) written as a string, e.g. \"12.15\" (TOML floats are not exact)")
+            return nil
+        }
+        guard let parsed, !positive || parsed >= 0 else {
+            report(key(name), "is not \(expected)")
+            return nil
+        }
+        return parsed
+    }
+
     func bool(_ name: String, default fallback: Bool) -> Bool {
         guard let value = value(name, required: false, expected: "true or false") else { return fallback }
         guard let flag = value.bool else {

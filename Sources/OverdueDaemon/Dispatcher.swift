@@ -26,16 +26,40 @@ public final class Dispatcher {
     let logger: Logger
     let clock: OverdueClock
     let maildir: MaildirTransport?
-    let renderer: PlainRenderer
+    let renderer: ReminderRenderer
+    let calendars: BusinessCalendars
 
-    public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock) throws {
+    public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
+                templates: TemplateSet) throws {
         self.config = config
         self.sentJournal = sentJournal
         self.log = log
         self.logger = logger
         self.clock = clock
         maildir = config.email == nil ? try MaildirTransport(root: spool.mail) : nil
-        renderer = PlainRenderer(brand: config.brand)
+        renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
+        calendars = BusinessCalendars(schedule: config.schedule)
+    }
+
+    /// What the renderer needs for one planned message.
+    public static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
+                                     calendars: BusinessCalendars, now: Date) -> RenderRequest? {
+        guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
+        var invoices: [String: Invoice] = [:]
+        for item in send.items { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
+        let calendar = calendars.calendar(for: send.timeZone)
+        var earlier: [EarlierReminder] = []
+        for unit in Set(send.items.map(\.item.unitID)) {
+            for previous in history.sends(of: unit) {
+                earlier.append(EarlierReminder(date: calendar.localDay(previous.time), stage: previous.stage, channel: previous.channel))
+            }
+        }
+        var seen = Set<String>()
+        earlier = earlier.sorted { ($0.date, $0.stage, $0.channel.rawValue) < ($1.date, $1.stage, $1.channel.rawValue) }
+            .filter { seen.insert("\($0.date)|\($0.stage)|\($0.channel)").inserted }
+        let policy = config.policy(named: send.policy) ?? config.policies[0]
+        return RenderRequest(send: send, customer: lead.invoice.customer, invoices: invoices, policy: policy,
+                             earlier: earlier, today: calendar.localDay(now))
     }
 
     public func dispatch(_ sends: [PlannedSend], ledger: Ledger, history: inout DeliveryHistory) throws -> DispatchSummary {
@@ -54,11 +78,15 @@ public final class Dispatcher {
                 guard send.channel == .email, let maildir else {
                     throw NotYetAvailable(channel: send.channel)
                 }
-                let contact = send.items.first.flatMap { ledger[$0.item.invoice]?.invoice.customer.contact }
-                let content = renderer.render(send, contact: contact)
+                guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
+                                                       calendars: calendars, now: now) else {
+                    throw RenderError(description: "the invoices of this message are no longer in the ledger")
+                }
+                let content = try renderer.render(request)
                 let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
                 let mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
-                                       subject: content.subject, messageID: messageID, date: now, text: content.text)
+                                       subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
+                                       html: content.html)
                 switch try maildir.deliver(mail.bytes(), key: send.key) {
                 case .delivered(let path):
                     fields["detail"] = .string("delivered to the Maildir: \(path)")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueRender
 import OverdueSpool
 
 /// What `overdue run --once` did.
@@ -60,8 +61,13 @@ public final class Pipeline {
                             committed: committed, log: log, logger: logger, clock: clock)
         history = try SentJournal.replay(spool: spool)
         planner = Planner(settings: config.plannerSettings)
+        // Templates are checked before anything is sent: a broken template
+        // stops the start, it never reaches a debtor.
+        let templates = try TemplateSet(userDirectory: config.brand.templates)
+        let unknown = templates.unknownNames()
+        if !unknown.isEmpty { throw TemplateErrors(problems: unknown) }
         dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
-                                    logger: logger, clock: clock)
+                                    logger: logger, clock: clock, templates: templates)
         self.clock = clock
         self.logger = logger
     }

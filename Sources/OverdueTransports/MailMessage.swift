@@ -1,7 +1,9 @@
 import Foundation
 
-/// An Internet message (RFC 5322) with a UTF-8 plain-text body, CRLF line
-/// ends, and RFC 2047 encoded headers where they are not ASCII.
+/// An Internet message (RFC 5322, MIME per RFC 2045/2046/2047):
+/// multipart/alternative with the plain text first and the HTML second, both
+/// quoted-printable UTF-8; CRLF line ends only, no line over 998 octets
+/// (quoted-printable keeps body lines at 76), non-ASCII headers encoded.
 public struct MailMessage: Sendable {
     public var from: String
     public var to: String
@@ -10,9 +12,11 @@ public struct MailMessage: Sendable {
     public var messageID: String
     public var date: Date
     public var text: String
+    public var html: String?
     public var extraHeaders: [(String, String)] = []
 
-    public init(from: String, to: String, replyTo: String?, subject: String, messageID: String, date: Date, text: String) {
+    public init(from: String, to: String, replyTo: String?, subject: String, messageID: String, date: Date, text: String,
+                html: String? = nil) {
         self.from = from
         self.to = to
         self.replyTo = replyTo
@@ -20,30 +24,45 @@ public struct MailMessage: Sendable {
         self.messageID = messageID
         self.date = date
         self.text = text
+        self.html = html
     }
 
     /// The message's bytes as they are stored and sent.
     public func bytes() -> [UInt8] {
+        // Data is made single-line before it is encoded; the only line breaks
+        // in the header block are our own (folding between encoded words).
         var headers: [(String, String)] = [
             ("Date", Self.rfc5322Date(date)),
-            ("From", Self.encodeMailbox(from)),
-            ("To", to),
+            ("From", Self.encodeMailbox(Self.singleLine(from))),
+            ("To", Self.singleLine(to)),
         ]
-        if let replyTo { headers.append(("Reply-To", replyTo)) }
+        if let replyTo { headers.append(("Reply-To", Self.singleLine(replyTo))) }
         headers += [
-            ("Subject", Self.encodeWord(subject)),
-            ("Message-ID", "<\(messageID)>"),
+            ("Subject", Self.encodeWord(Self.singleLine(subject))),
+            ("Message-ID", "<\(Self.singleLine(messageID))>"),
             ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Transfer-Encoding", "8bit"),
         ]
-        headers += extraHeaders
+        headers += extraHeaders.map { ($0.0, Self.singleLine($0.1)) }
         var out = ""
-        for (name, value) in headers { out += "\(name): \(Self.singleLine(value))\r\n" }
-        out += "\r\n"
-        // Body: CRLF only, never a bare LF.
-        out += text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        for (name, value) in headers { out += "\(name): \(value)\r\n" }
+        if let html {
+            // The boundary comes from the message id: stable, and it cannot
+            // occur in quoted-printable text (which never holds "=_").
+            let boundary = "=_overdue_\(messageID.prefix(40).filter { $0.isLetter || $0.isNumber })"
+            out += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+            out += "This is a message in MIME format.\r\n"
+            out += "--\(boundary)\r\n" + Self.part(text, type: "text/plain")
+            out += "--\(boundary)\r\n" + Self.part(html, type: "text/html")
+            out += "--\(boundary)--\r\n"
+        } else {
+            out += Self.part(text, type: "text/plain")
+        }
         return Array(out.utf8)
+    }
+
+    static func part(_ body: String, type: String) -> String {
+        "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + QuotedPrintable.encode(body) + "\r\n"
     }
 
     /// No CR or LF from data may reach a header.
@@ -51,18 +70,31 @@ public struct MailMessage: Sendable {
         String(value.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : Character($0) })
     }
 
-    /// RFC 2047 "B" encoding for non-ASCII header text.
+    /// RFC 2047 "B" encoding for non-ASCII header text, in encoded words of
+    /// at most 75 characters, split on character boundaries.
     static func encodeWord(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
-        return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {  // 45 bytes → 60 base64 characters
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
     }
 
-    /// "Name <addr>" with the display name encoded when not ASCII.
+    /// "Name <addr>" with the display name quoted, or encoded when not ASCII.
     static func encodeMailbox(_ mailbox: String) -> String {
         guard let open = mailbox.lastIndex(of: "<") else { return mailbox }
         let name = mailbox[..<open].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { return mailbox }
-        let encoded = name.unicodeScalars.allSatisfy(\.isASCII) ? "\"\(name.replacingOccurrences(of: "\"", with: ""))\"" : encodeWord(name)
+        guard !name.isEmpty else { return String(mailbox[open...]) }
+        let encoded = name.unicodeScalars.allSatisfy(\.isASCII)
+            ? "\"\(name.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\\", with: ""))\"" : encodeWord(name)
         return "\(encoded) \(mailbox[open...])"
     }
 
@@ -72,5 +104,42 @@ public struct MailMessage: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         return formatter.string(from: date)
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7) for UTF-8 text, written by hand because
+/// Foundation has no encoder for it. Line breaks become CRLF; lines are cut
+/// with soft breaks at 76 characters.
+enum QuotedPrintable {
+    static func encode(_ text: String) -> String {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        return normalized.split(separator: "\n", omittingEmptySubsequences: false).map(encodeLine).joined(separator: "\r\n")
+    }
+
+    private static func encodeLine(_ line: Substring) -> String {
+        var out = ""
+        var length = 0
+        let bytes = Array(line.utf8)
+        for (index, byte) in bytes.enumerated() {
+            let isLast = index == bytes.count - 1
+            var token: String
+            switch byte {
+            case UInt8(ascii: "="): token = "=3D"
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                // Trailing whitespace must be encoded or it may be stripped.
+                token = isLast ? String(format: "=%02X", byte) : String(UnicodeScalar(byte))
+            case 33...126: token = String(UnicodeScalar(byte))
+            default: token = String(format: "=%02X", byte)
+            }
+            // A leading "." or "From " at a line start is harmless in QP for
+            // SMTP (curl dot-stuffs), so only the length matters here.
+            if length + token.count > 75 {
+                out += "=\r\n"
+                length = 0
+            }
+            out += token
+            length += token.count
+        }
+        return out
     }
 }

@@ -17,6 +17,7 @@ public struct RecordDecoder: Sendable {
 
     static let invoiceFields: Set<String> = [
         "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
+        "discount_percent", "discount_until",
     ]
     static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone"]
     static let eventFields: [String: Set<String>] = [
@@ -84,11 +85,21 @@ public struct RecordDecoder: Sendable {
                     field: "installments", reason: "add up to \(total) but the invoice amount is \(amount); make them match"))
             }
         }
+        let discountPercent = reader.isAbsent("discount_percent") ? nil : reader.amount("discount_percent", minorUnits: 4, allowZero: false)
+        let discountUntil = reader.optionalDate("discount_until")
+        if (discountPercent == nil) != (discountUntil == nil), reader.problems.isEmpty {
+            reader.problems.append(FieldProblem(field: discountPercent == nil ? "discount_percent" : "discount_until",
+                                                reason: "is missing; an early-payment discount needs both discount_percent and discount_until"))
+        }
+        if let percent = discountPercent, percent >= 100 {
+            reader.problems.append(FieldProblem(field: "discount_percent", reason: "\(percent) must be below 100"))
+        }
         guard let id, let customerID, let name, let issued, let due, let currency, let amount, let balance else { return nil }
         let customer = Customer(id: customerID, name: name, email: email, phone: phone, contact: contact,
                                 language: language, timezone: timezone)
         return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
-                                balance: balance, policy: policy, paymentURL: paymentURL, installments: installments))
+                                balance: balance, policy: policy, paymentURL: paymentURL, installments: installments,
+                                discountPercent: discountPercent, discountUntil: discountUntil))
     }
 
     private func decodeEvent(_ reader: inout FieldReader) -> InboxRecord? {

@@ -29,6 +29,8 @@ public enum RecordEncoder {
         ]
         object["policy"] = invoice.policy.map(JSONValue.string)
         object["payment_url"] = invoice.paymentURL.map(JSONValue.string)
+        object["discount_percent"] = invoice.discountPercent.map { .string("\($0)") }
+        object["discount_until"] = invoice.discountUntil.map { .string($0.description) }
         if !invoice.installments.isEmpty {
             object["installments"] = .array(invoice.installments.map {
                 .object(["due": .string($0.due.description), "amount": .string(Money.format($0.amount, minorUnits: units))])

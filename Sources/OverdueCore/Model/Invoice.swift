@@ -49,10 +49,16 @@ public struct Invoice: Sendable, Equatable, Codable {
     public var policy: String?
     public var paymentURL: String?
     public var installments: [Installment]
+    /// Early-payment discount from the invoice terms: this percent off if
+    /// paid by `discountUntil`.
+    public var discountPercent: Decimal?
+    public var discountUntil: CalendarDate?
 
     public init(id: String, customer: Customer, issued: CalendarDate, due: CalendarDate, currency: String,
                 amount: Decimal, balance: Decimal, policy: String? = nil, paymentURL: String? = nil,
-                installments: [Installment] = []) {
+                installments: [Installment] = [], discountPercent: Decimal? = nil, discountUntil: CalendarDate? = nil) {
+        self.discountPercent = discountPercent
+        self.discountUntil = discountUntil
         self.id = id
         self.customer = customer
         self.issued = issued
@@ -68,5 +74,6 @@ public struct Invoice: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case id = "invoice", customer, issued, due, currency, amount, balance, policy
         case paymentURL = "payment_url", installments
+        case discountPercent = "discount_percent", discountUntil = "discount_until"
     }
 }

@@ -58,12 +58,13 @@ public struct Schedule: Sendable {
 }
 
 public struct Stage: Sendable, Equatable {
-    public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool) {
+    public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool, fee: Decimal? = nil) {
         self.name = name
         self.offsetDays = offsetDays
         self.channels = channels
         self.template = template
         self.final = final
+        self.fee = fee
     }
 
     public var name: String
@@ -73,15 +74,32 @@ public struct Stage: Sendable, Equatable {
     /// Template name; defaults to the stage name.
     public var template: String
     public var final: Bool
+    /// A flat late fee shown from this stage on (in the invoice's currency).
+    public var fee: Decimal?
 }
 
 public struct Policy: Sendable, Equatable {
-    public init(name: String, stages: [Stage]) {
+    public init(name: String, stages: [Stage], consequence: String? = nil, finalDeadlineDays: Int = 7,
+                interestRatePercent: Decimal? = nil, compensation: Decimal? = nil) {
         self.name = name
         self.stages = stages
+        self.consequence = consequence
+        self.finalDeadlineDays = finalDeadlineDays
+        self.interestRatePercent = interestRatePercent
+        self.compensation = compensation
     }
 
     public var name: String
     public var stages: [Stage]
+    /// What happens if the final demand is not met, in the user's words
+    /// ("pass the matter to our collection agency"); the final notice states it.
+    public var consequence: String?
+    /// Days from the final notice to its payment deadline.
+    public var finalDeadlineDays: Int
+    /// Yearly interest on overdue amounts, in percent (e.g. 12.15 = ECB
+    /// reference rate + 8 points under the EU Late Payment Directive).
+    public var interestRatePercent: Decimal?
+    /// A fixed compensation per overdue invoice (e.g. EUR 40 under the Directive).
+    public var compensation: Decimal?
 }
 

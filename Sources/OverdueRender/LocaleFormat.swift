@@ -1,0 +1,39 @@
+import Foundation
+import OverdueCore
+
+/// Money and dates as a debtor reads them: "1.200,00 €" and "26. März 2027"
+/// for `de`, "€1,200.00" and "March 26, 2027" for `en`. Uses Foundation's
+/// Decimal format style, which works on the decimal digits (no Double).
+public struct LocaleFormat: Sendable {
+    public let locale: Locale
+    private static let utc = TimeZone(identifier: "UTC")!
+
+    /// `language` is a BCP 47 tag from the customer record ("de", "fr-CH").
+    public init(language: String?) {
+        locale = Locale(identifier: language ?? "en")
+    }
+
+    public func money(_ amount: Decimal, _ currency: String) -> String {
+        amount.formatted(.currency(code: currency).locale(locale)
+            .precision(.fractionLength(Currency.minorUnits(currency))))
+    }
+
+    public func date(_ day: CalendarDate) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.utc
+        let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+        return noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: Self.utc))
+    }
+
+    /// "12.15 %" style percent for interest rates.
+    public func percent(_ value: Decimal) -> String {
+        (value / 100).formatted(.percent.locale(locale))
+    }
+
+    /// The template language for a customer: the primary subtag when a
+    /// template set exists for it, else English.
+    public static func templateLanguage(_ language: String?, available: Set<String>) -> String {
+        let primary = language?.split(separator: "-").first.map { $0.lowercased() } ?? "en"
+        return available.contains(primary) ? primary : "en"
+    }
+}

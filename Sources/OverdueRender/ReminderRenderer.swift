@@ -1,0 +1,132 @@
+import Foundation
+import Mustache
+import OverdueConfig
+import OverdueCore
+
+/// An earlier reminder about the same invoices, for the final demand.
+public struct EarlierReminder: Sendable, Equatable {
+    public var date: CalendarDate
+    public var stage: String
+    public var channel: Channel
+
+    public init(date: CalendarDate, stage: String, channel: Channel) {
+        self.date = date
+        self.stage = stage
+        self.channel = channel
+    }
+}
+
+/// Everything a message is made from.
+public struct RenderRequest: Sendable {
+    public var send: PlannedSend
+    public var customer: Customer
+    /// The ledger's invoices in the message, by id (payment links, issue
+    /// dates, discounts).
+    public var invoices: [String: Invoice]
+    public var policy: Policy
+    public var earlier: [EarlierReminder]
+    public var today: CalendarDate
+
+    public init(send: PlannedSend, customer: Customer, invoices: [String: Invoice], policy: Policy,
+                earlier: [EarlierReminder], today: CalendarDate) {
+        self.send = send
+        self.customer = customer
+        self.invoices = invoices
+        self.policy = policy
+        self.earlier = earlier
+        self.today = today
+    }
+}
+
+/// A rendered message, the parts its channel needs.
+public struct RenderedMessage: Sendable, Equatable {
+    public var language: String
+    public var subject: String?
+    public var text: String?
+    public var html: String?
+    public var sms: SMSText?
+    /// Set when the SMS was longer than the configured maximum and cut.
+    public var smsShortenedFrom: Int?
+    public var webhook: String?
+}
+
+public struct RenderError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
+}
+
+/// PlannedSend + ledger + brand → subject, text, HTML, SMS or webhook JSON,
+/// through the Mustache templates.
+public struct ReminderRenderer: Sendable {
+    public let templates: TemplateSet
+    public let brand: Brand
+    public let maxSMSSegments: Int
+
+    public init(templates: TemplateSet, brand: Brand, maxSMSSegments: Int = 3) {
+        self.templates = templates
+        self.brand = brand
+        self.maxSMSSegments = maxSMSSegments
+    }
+
+    /// The template base name for the message's stage ("firm", "thanks").
+    public func templateName(_ request: RenderRequest) -> String {
+        request.policy.stages.first { $0.name == request.send.stage }?.template ?? request.send.stage
+    }
+
+    public func render(_ request: RenderRequest) throws(RenderError) -> RenderedMessage {
+        let language = LocaleFormat.templateLanguage(request.customer.language ?? brand.language,
+                                                     available: templates.availableLanguages)
+        let context = ReminderContext(request: request, brand: brand, language: language).dictionary
+        let base = templateName(request)
+        func part(_ suffix: String) throws(RenderError) -> String {
+            let name = "\(base).\(suffix)"
+            guard let output = templates.render(name, language: language, context: context) else {
+                throw RenderError(description: "no template \(name) for language \(language); add \(language)/\(name).mustache to the templates directory")
+            }
+            return output
+        }
+        var message = RenderedMessage(language: language)
+        switch request.send.channel {
+        case .email:
+            message.subject = Self.oneLine(try part("subject"))
+            message.text = Self.tidy(try part("text"))
+            message.html = try part("html")
+        case .sms:
+            let text = SMSText(try part("sms").trimmingCharacters(in: .whitespacesAndNewlines))
+            if text.segments > maxSMSSegments {
+                message.smsShortenedFrom = text.segments
+                message.sms = text.shortened(toSegments: maxSMSSegments)
+            } else {
+                message.sms = text
+            }
+        case .webhook:
+            let json = try part("webhook")
+            guard (try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil else {
+                throw RenderError(description: "template \(language)/\(base).webhook did not render valid JSON; check its quotes and commas")
+            }
+            message.webhook = json
+        }
+        return message
+    }
+
+    /// Sections and partials that render nothing leave blank lines behind;
+    /// at most one blank line in a row is kept, and none at the start.
+    static func tidy(_ text: String) -> String {
+        var lines: [Substring] = []
+        var blank = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let isBlank = line.allSatisfy(\.isWhitespace)
+            blank = isBlank ? blank + 1 : 0
+            if isBlank && (blank > 1 || lines.isEmpty) { continue }
+            lines.append(isBlank ? "" : line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A subject is one line: any line break or run of spaces from data or
+    /// template becomes one space, so nothing can start a new header.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+}
