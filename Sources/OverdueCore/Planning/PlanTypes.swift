@@ -36,6 +36,17 @@ public struct PlannedItem: Sendable, Equatable {
     public var due: CalendarDate
     /// Days past due in the debtor's timezone (negative = before due).
     public var daysOverdue: Int
+
+    public init(item: ReminderItem, stageOffsetDays: Int, final: Bool, amount: Decimal, currency: String, due: CalendarDate,
+                daysOverdue: Int) {
+        self.item = item
+        self.stageOffsetDays = stageOffsetDays
+        self.final = final
+        self.amount = amount
+        self.currency = currency
+        self.due = due
+        self.daysOverdue = daysOverdue
+    }
 }
 
 /// One message the planner says to send: to one debtor, on one channel, to
@@ -55,6 +66,21 @@ public struct PlannedSend: Sendable, Equatable {
     /// The idempotency key: the same debtor, stage, channel, recipient and
     /// invoice set always give the same key.
     public var key: String
+
+    public init(time: Date, customer: String, customerName: String, channel: Channel, recipient: String, stage: String,
+                final: Bool, policy: String, timeZone: String, items: [PlannedItem], key: String) {
+        self.time = time
+        self.customer = customer
+        self.customerName = customerName
+        self.channel = channel
+        self.recipient = recipient
+        self.stage = stage
+        self.final = final
+        self.policy = policy
+        self.timeZone = timeZone
+        self.items = items
+        self.key = key
+    }
 
     /// The invoice ids in the message, each once.
     public var invoices: [String] {
