@@ -64,8 +64,8 @@ public final class Pipeline {
         // Templates are checked before anything is sent: a broken template
         // stops the start, it never reaches a debtor.
         let templates = try TemplateSet(userDirectory: config.brand.templates)
-        let unknown = templates.unknownNames()
-        if !unknown.isEmpty { throw TemplateErrors(problems: unknown) }
+        let problems = TemplateCheck.problems(templates: templates, config: config)
+        if !problems.isEmpty { throw TemplateErrors(problems: problems) }
         dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
                                     logger: logger, clock: clock, templates: templates)
         self.clock = clock

@@ -681,7 +681,7 @@ Pay online ({{number}}): {{payment_url}}
   "totals": [{{#totals}}{"currency": "{{currency}}", "amount": "{{amount_plain}}"}{{^last()}}, {{/last()}}{{/totals}}],
   "total_due": "{{total_due_plain}}",
   "deadline": "{{deadline_iso}}",
-  "earlier_reminders": [{{#earlier_reminders}}{"date": "{{date}}", "stage": "{{stage}}", "channel": "{{channel}}"}{{^last()}}, {{/last()}}{{/earlier_reminders}}]
+  "earlier_reminders": [{{#earlier_reminders}}{"date": "{{date_iso}}", "stage": "{{stage}}", "channel": "{{channel}}"}{{^last()}}, {{/last()}}{{/earlier_reminders}}]
 }
 
 """###,

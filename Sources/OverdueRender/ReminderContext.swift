@@ -83,7 +83,7 @@ struct ReminderContext {
                  "amount_plain": Money.format(amount, minorUnits: Currency.minorUnits(currency))]
             },
             "earlier_reminders": request.earlier.map {
-                ["date": format.date($0.date), "stage": $0.stage, "channel": Self.channelName($0.channel, language: language)] as [String: Any]
+                ["date": format.date($0.date), "date_iso": $0.date.description, "stage": $0.stage, "channel": Self.channelName($0.channel, language: language)] as [String: Any]
             },
             "has_earlier_reminders": !request.earlier.isEmpty,
             "deadline": format.date(deadline),

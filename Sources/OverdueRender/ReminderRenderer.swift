@@ -92,7 +92,10 @@ public struct ReminderRenderer: Sendable {
             message.text = Self.tidy(try part("text"))
             message.html = try part("html")
         case .sms:
-            let text = SMSText(try part("sms").trimmingCharacters(in: .whitespacesAndNewlines))
+            // Locale formats put no-break spaces in amounts; outside GSM-7 they
+            // would double the cost of every SMS, so they become plain spaces.
+            let plain = try part("sms").replacingOccurrences(of: "\u{A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+            let text = SMSText(plain.trimmingCharacters(in: .whitespacesAndNewlines))
             if text.segments > maxSMSSegments {
                 message.smsShortenedFrom = text.segments
                 message.sms = text.shortened(toSegments: maxSMSSegments)

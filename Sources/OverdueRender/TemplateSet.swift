@@ -64,6 +64,9 @@ public struct TemplateSet: Sendable {
 
     public func has(_ name: String, language: String) -> Bool { sources[language]?[name] != nil }
 
+    /// The file a template was loaded from, for messages.
+    public func file(of name: String, language: String) -> String { sources[language]?[name]?.file ?? "\(language)/\(name).mustache" }
+
     /// Renders `name` in `language`; nil if no such template exists.
     public func render(_ name: String, language: String, context: [String: Any]) -> String? {
         libraries[language]?.render(context, withTemplate: name)

@@ -64,6 +64,7 @@ public enum TemplateVariables {
         Variable(name: "earlier_reminders", example: "(list)", meaning: "section: each earlier reminder about these invoices"),
         Variable(name: "has_earlier_reminders", example: "true", meaning: "section: there were earlier reminders"),
         Variable(name: "date", example: "23 March 2027", meaning: "in earlier_reminders: when it was sent"),
+        Variable(name: "date_iso", example: "2027-03-23", meaning: "in earlier_reminders: the date as YYYY-MM-DD"),
         Variable(name: "channel", example: "email", meaning: "in earlier_reminders: how it was sent; top level: this message's channel"),
         Variable(name: "deadline", example: "19 April 2027", meaning: "the final demand's payment deadline"),
         Variable(name: "deadline_iso", example: "2027-04-19", meaning: "the deadline as YYYY-MM-DD"),

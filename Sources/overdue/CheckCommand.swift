@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverdueConfig
+import OverdueRender
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,12 @@ struct CheckCommand: ParsableCommand {
         let spoolParent = URL(fileURLWithPath: config.spool.dir).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: config.spool.dir), !FileManager.default.isWritableFile(atPath: spoolParent) {
             problems.append("\(config.sourcePath): spool.dir: \(config.spool.dir) does not exist and \(spoolParent) is not writable; create it for the daemon's user")
+        }
+        do {
+            let templates = try TemplateSet(userDirectory: config.brand.templates)
+            problems += TemplateCheck.problems(templates: templates, config: config).map(\.description)
+        } catch {
+            problems += error.problems.map(\.description)
         }
         for (index, policy) in config.policies.enumerated() {
             for stage in policy.stages {
