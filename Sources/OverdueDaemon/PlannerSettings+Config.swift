@@ -9,6 +9,7 @@ extension Config {
         var channels: Set<Channel> = [.email]
         if sms != nil { channels.insert(.sms) }
         if webhook != nil { channels.insert(.webhook) }
-        return PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels, webhookEndpoint: webhook?.url)
+        return PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels, webhookEndpoint: webhook?.url,
+                               thankAfterPayment: schedule.thankAfterPayment)
     }
 }

@@ -157,3 +157,24 @@ struct PlannerScenarioTests {
         #expect(sends.first?.policy == "gentle")
     }
 }
+
+@Suite("Planner: thanks after full payment")
+struct PlannerThanksTests {
+    @Test("a reminded invoice paid in full gets one thanks e-mail; an invoice never reminded gets none")
+    func thanks() {
+        let schedule = Fixture.schedule()
+        let planner = Planner(settings: PlannerSettings(policies: [Fixture.referencePolicy], schedule: schedule,
+                                                        enabledChannels: [.email], thankAfterPayment: true))
+        var ledger = Fixture.ledger(Fixture.invoice("A", due: "2027-03-26"), Fixture.invoice("B", customer: "other", due: "2027-03-26"))
+        var history = DeliveryHistory()
+        let courtesy = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-03-23T13:00:00Z"))
+        for send in courtesy.due where send.invoices == ["A"] { history.record(send.sentMessage(at: send.time)) }
+        for id in ["A", "B"] {
+            ledger.apply(.event(.payment(invoice: id, amount: 100, date: CalendarDate(iso: "2027-03-24")!, reference: nil)))
+        }
+        let sends = planner.timeline(ledger: ledger, history: history, from: Fixture.instant("2027-03-24T14:00:00Z"),
+                                     until: Fixture.instant("2027-06-01T00:00:00Z"))
+        #expect(sends.map(\.stage) == ["thanks"])
+        #expect(sends.first?.invoices == ["A"])
+    }
+}

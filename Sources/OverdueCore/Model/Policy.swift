@@ -53,6 +53,8 @@ public struct Schedule: Sendable {
     public var holidays: Set<CalendarDate>
     /// Minimum days between two contacts of one debtor on one channel.
     public var minGapDays: Int
+    /// Send a "thanks" e-mail when a reminded invoice is paid in full.
+    public var thankAfterPayment = false
     /// Payment terms when an invoice states none (e-invoices without BT-9).
     public var defaultTermsDays: Int
 }

@@ -11,13 +11,20 @@ public struct PlannerSettings: Sendable {
     public var enabledChannels: Set<Channel>
     /// Where webhooks go; the "recipient" of a webhook send.
     public var webhookEndpoint: String?
+    /// Send a "thanks" e-mail once an invoice that was reminded is paid in full.
+    public var thankAfterPayment: Bool
 
-    public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil) {
+    public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil,
+                thankAfterPayment: Bool = false) {
         self.policies = policies
         self.schedule = schedule
         self.enabledChannels = enabledChannels
         self.webhookEndpoint = webhookEndpoint
+        self.thankAfterPayment = thankAfterPayment
     }
+
+    /// The stage name of the receipt after full payment.
+    public static let thanksStage = "thanks"
 
     public func policy(named name: String?) -> Policy {
         name.flatMap { wanted in policies.first { $0.name == wanted } } ?? policies[0]

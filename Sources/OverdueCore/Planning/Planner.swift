@@ -32,7 +32,9 @@ public struct Planner: Sendable {
         for entry in ledger.entries.values {
             let result = evaluate(entry, ledger: ledger, history: history, now: now)
             for candidate in result.due {
-                groups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient), default: []]
+                let thanks = candidate.item.item.stage == PlannerSettings.thanksStage
+                groups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
+                                thanks: thanks), default: []]
                     .append(candidate)
             }
             if let next = result.wake, next > now { wake = min(wake ?? next, next) }
@@ -69,6 +71,8 @@ public struct Planner: Sendable {
         var customer: String
         var channel: Channel
         var recipient: String
+        /// Receipts are never mixed into a reminder.
+        var thanks: Bool
     }
 
     struct Candidate {
@@ -97,6 +101,10 @@ public struct Planner: Sendable {
 
     func evaluate(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date) -> Evaluation {
         var evaluation = Evaluation()
+        if entry.balance <= 0, !entry.cancelled {
+            thank(entry, ledger: ledger, history: history, now: now, into: &evaluation)
+            return evaluation
+        }
         // Rule 7: nothing for paid or cancelled invoices; a dispute pauses
         // until a `resolve` arrives (which re-plans).
         guard !entry.cancelled, entry.balance > 0, !entry.disputed else { return evaluation }
@@ -216,6 +224,29 @@ public struct Planner: Sendable {
         if let upcoming = (after + 1..<stages.count).first(where: { times[$0] > now }) {
             evaluation.wake(at: times[upcoming])
         }
+    }
+
+    /// A receipt by e-mail, once, for an invoice paid in full after it was
+    /// reminded (an invoice never reminded needs no thanks from a robot).
+    private func thank(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date,
+                       into evaluation: inout Evaluation) {
+        let invoice = entry.invoice
+        let sends = history.sends(of: invoice.id)
+        guard settings.thankAfterPayment, settings.enabledChannels.contains(.email), !sends.isEmpty,
+              !sends.contains(where: { $0.stage == PlannerSettings.thanksStage }),
+              let recipient = recipient(for: .email, invoice.customer, ledger: ledger) else { return }
+        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let sendAt = calendar.nextOpen(atOrAfter: now)
+        guard sendAt <= now else {
+            evaluation.wake(at: sendAt)
+            return
+        }
+        let item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: nil, stage: PlannerSettings.thanksStage),
+                               stageOffsetDays: 0, final: false, amount: invoice.amount, currency: invoice.currency,
+                               due: invoice.due, daysOverdue: invoice.due.days(until: calendar.localDay(now)))
+        evaluation.due.append(Candidate(
+            customer: invoice.customer.id, customerName: invoice.customer.name, channel: .email, recipient: recipient,
+            policy: settings.policy(named: invoice.policy).name, timeZone: calendar.timeZone.identifier, item: item))
     }
 
     /// Who receives a channel's message for this customer, nil if nobody can
