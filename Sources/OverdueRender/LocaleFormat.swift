@@ -7,27 +7,35 @@ import OverdueCore
 public struct LocaleFormat: Sendable {
     public let locale: Locale
     private static let utc = TimeZone(identifier: "UTC")!
+    /// Foundation's ICU-backed locales crashed here when first used from
+    /// several threads at once; formatting is cheap next to sending, so it
+    /// is serialised.
+    private static let lock = NSLock()
 
     /// `language` is a BCP 47 tag from the customer record ("de", "fr-CH").
     public init(language: String?) {
-        locale = Locale(identifier: language ?? "en")
+        locale = Self.lock.withLock { Locale(identifier: language ?? "en") }
     }
 
     public func money(_ amount: Decimal, _ currency: String) -> String {
-        amount.formatted(.currency(code: currency).locale(locale)
-            .precision(.fractionLength(Currency.minorUnits(currency))))
+        Self.lock.withLock {
+            amount.formatted(.currency(code: currency).locale(locale)
+                .precision(.fractionLength(Currency.minorUnits(currency))))
+        }
     }
 
     public func date(_ day: CalendarDate) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = Self.utc
-        let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
-        return noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: Self.utc))
+        return Self.lock.withLock {
+            let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+            return noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: Self.utc))
+        }
     }
 
     /// "12.15 %" style percent for interest rates.
     public func percent(_ value: Decimal) -> String {
-        (value / 100).formatted(.percent.locale(locale))
+        Self.lock.withLock { (value / 100).formatted(.percent.locale(locale)) }
     }
 
     /// The template language for a customer: the primary subtag when a

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// An Internet message (RFC 5322, MIME per RFC 2045/2046/2047):
 /// multipart/alternative with the plain text first and the HTML second, both
@@ -98,12 +99,18 @@ public struct MailMessage: Sendable {
         return "\(encoded) \(mailbox[open...])"
     }
 
+    /// "Wed, 02 Dec 2026 10:00:00 +0000", computed without a locale (the
+    /// English names are fixed by RFC 5322).
     static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let second = seconds - days * 86_400
+        let day = CalendarDate(daysSinceEpoch: days)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekdays[((days % 7) + 7) % 7]), \(two(day.day)) \(months[day.month - 1]) \(day.year) "
+            + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) +0000"
     }
 }
 

@@ -17,7 +17,28 @@ public enum Money {
             }
         }
         guard sawDigit, text.utf8.count <= 40 else { return nil }
-        return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+        // Built digit by digit rather than with Decimal(string:locale:):
+        // that initialiser reads the locale's separator through ICU, which
+        // crashed here under concurrent use, and without a locale it follows
+        // the process locale (a German one reads "1.5" as 15).
+        var significand = Decimal(0)
+        var fractionDigits = 0
+        var inFraction = false
+        var negative = false
+        var digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): inFraction = true
+            default:
+                digits += 1
+                guard digits <= 38 else { return nil }  // Decimal holds 38 significant digits
+                significand = significand * 10 + Decimal(Int(byte - UInt8(ascii: "0")))
+                if inFraction { fractionDigits += 1 }
+            }
+        }
+        let value = Decimal(sign: .plus, exponent: -fractionDigits, significand: significand)
+        return negative ? -value : value
     }
 
     /// Digits after the decimal point in `value` (0 for integers).
@@ -32,8 +53,8 @@ public enum Money {
         var rounded = Decimal()
         NSDecimalRound(&rounded, &input, minorUnits, .bankers)
         let negative = rounded < 0
-        var magnitude = negative ? -rounded : rounded
-        var text = NSDecimalString(&magnitude, Locale(identifier: "en_US_POSIX"))
+        let magnitude = negative ? -rounded : rounded
+        var text = magnitude.description  // always "." as separator, whatever the locale
         if minorUnits > 0 {
             if let point = text.firstIndex(of: ".") {
                 let decimals = text.distance(from: text.index(after: point), to: text.endIndex)
