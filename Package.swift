@@ -52,7 +52,11 @@ let package = Package(
         ),
         .target(
             name: "OverdueTransports",
-            dependencies: ["OverdueCore", "OverdueSpool", "Curl"]
+            dependencies: [
+                "OverdueCore", "OverdueSpool", "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "OverdueDaemon",
@@ -74,6 +78,7 @@ let package = Package(
         .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
+        .testTarget(name: "OverdueTransportsTests", dependencies: ["OverdueTransports", "Curl", "TestSupport"]),
         .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueRender", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDaemonTests",

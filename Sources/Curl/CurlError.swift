@@ -12,12 +12,24 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     public let osErrno: Int32
     /// The `CURLOPT_ERRORBUFFER` text, empty when curl left none.
     public let detail: String
+    /// The last response code the server sent (`CURLINFO_RESPONSE_CODE`):
+    /// an SMTP reply such as 550, or an HTTP status; 0 if none came.
+    public let responseCode: Int
+    /// The server's reply lines (SMTP responses, HTTP header lines), for
+    /// the exact reason such as "550 5.1.1 No such user here".
+    public let serverLines: [String]
+    /// Request body bytes sent before the failure (`CURLINFO_SIZE_UPLOAD_T`).
+    public let bytesSent: Int
 
-    public init(code: CURLcode, osErrno: Int32 = 0, detail: String = "") {
+    public init(code: CURLcode, osErrno: Int32 = 0, detail: String = "", responseCode: Int = 0, serverLines: [String] = [],
+                bytesSent: Int = 0) {
         self.code = Int(code.rawValue)
         self.isMultiError = false
         self.osErrno = osErrno
         self.detail = detail
+        self.responseCode = responseCode
+        self.serverLines = serverLines
+        self.bytesSent = bytesSent
     }
 
     public init(multiCode: CURLMcode) {
@@ -25,7 +37,13 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
         self.isMultiError = true
         self.osErrno = 0
         self.detail = ""
+        self.responseCode = 0
+        self.serverLines = []
+        self.bytesSent = 0
     }
+
+    /// Whether the transfer stopped because it took too long.
+    public var isTimeout: Bool { !isMultiError && code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 
     /// libcurl's generic text for the code, e.g. "Couldn't connect to server".
     public var summary: String {

@@ -71,6 +71,9 @@ public struct CurlResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
     public var totalSeconds: Double
+    /// Every line the server sent outside the body: HTTP status and header
+    /// lines, or for SMTP each server reply ("250 2.0.0 OK: queued as …").
+    public var serverLines: [String] = []
 
     /// The first header of that name (case-insensitive), if any.
     public func header(_ name: String) -> String? {

@@ -18,6 +18,7 @@ public final class EasyHandle: @unchecked Sendable {
     private var uploadOffset = 0
     private var responseBody: [UInt8] = []
     private var responseHeaders: [(name: String, value: String)] = []
+    private var serverLines: [String] = []
     private var maxResponseBytes = 1 << 20
 
     public init() {
@@ -47,6 +48,7 @@ public final class EasyHandle: @unchecked Sendable {
         uploadOffset = 0
         responseBody = []
         responseHeaders = []
+        serverLines = []
         maxResponseBytes = request.maxResponseBytes
 
         let userdata = Unmanaged.passUnretained(self).toOpaque()
@@ -117,16 +119,20 @@ public final class EasyHandle: @unchecked Sendable {
 
     /// Turns the transfer's final code into a response or a rich error.
     func finish(_ code: CURLcode) throws(CurlError) -> CurlResponse {
+        var status = 0
+        _ = ccurl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
         guard code == CURLE_OK else {
             var osErrno = 0
+            var uploaded: curl_off_t = 0
             _ = ccurl_easy_getinfo_long(raw, CURLINFO_OS_ERRNO, &osErrno)
-            throw CurlError(code: code, osErrno: Int32(osErrno), detail: String(cString: errorBuffer))
+            _ = ccurl_easy_getinfo_off_t(raw, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+            throw CurlError(code: code, osErrno: Int32(osErrno), detail: String(cString: errorBuffer), responseCode: status,
+                            serverLines: serverLines, bytesSent: Int(uploaded))
         }
-        var status = 0
         var seconds = 0.0
-        _ = ccurl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
         _ = ccurl_easy_getinfo_double(raw, CURLINFO_TOTAL_TIME, &seconds)
-        return CurlResponse(statusCode: status, headers: responseHeaders, body: responseBody, totalSeconds: seconds)
+        return CurlResponse(statusCode: status, headers: responseHeaders, body: responseBody, totalSeconds: seconds,
+                            serverLines: serverLines)
     }
 
     // MARK: option setters
@@ -158,6 +164,7 @@ public final class EasyHandle: @unchecked Sendable {
         let line = buffer.withMemoryRebound(to: UInt8.self, capacity: count) {
             String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
         }.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !line.isEmpty, serverLines.count < 200 { serverLines.append(line) }
         if line.hasPrefix("HTTP/") {
             responseHeaders = []  // a new response (after 100 Continue or a redirect)
         } else if let colon = line.firstIndex(of: ":") {

@@ -1,0 +1,108 @@
+import CCurl
+import Curl
+import Foundation
+
+/// E-mail over SMTP through libcurl: `smtp://` with STARTTLS required or
+/// off, or `smtps://`. One recipient per transfer so each gets its own
+/// result; transfers share the multi handle's connection cache, so
+/// consecutive messages reuse one session.
+public final class SMTPTransport: Transport, @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var url: String
+        public var requireTLS: Bool
+        public var credentials: Credentials?
+        public var caFile: String?
+        public var verifyPeer: Bool
+        public var timeoutSeconds: Int
+        public var maxConnections: Int
+
+        public init(url: String, requireTLS: Bool, credentials: Credentials? = nil, caFile: String? = nil,
+                    verifyPeer: Bool = true, timeoutSeconds: Int = 30, maxConnections: Int = 4) {
+            self.url = url
+            self.requireTLS = requireTLS
+            self.credentials = credentials
+            self.caFile = caFile
+            self.verifyPeer = verifyPeer
+            self.timeoutSeconds = timeoutSeconds
+            self.maxConnections = maxConnections
+        }
+    }
+
+    let settings: Settings
+    let multi: MultiHandle
+
+    public init(settings: Settings) {
+        self.settings = settings
+        multi = MultiHandle(label: "overdue.smtp", maxConnectionsPerHost: settings.maxConnections)
+    }
+
+    public func start(_ message: OutgoingMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        guard case .mail(let bytes, let envelopeFrom) = message.payload else {
+            completion(.permanent(code: 0, detail: "not an e-mail"))
+            return
+        }
+        let easy = EasyHandle()
+        let request = CurlRequest(
+            url: settings.url, allowedProtocols: "smtp,smtps", body: bytes, mailFrom: "<\(envelopeFrom)>",
+            mailRecipients: ["<\(message.recipient)>"], username: settings.credentials?.user,
+            password: settings.credentials?.password, tls: settings.requireTLS && settings.url.hasPrefix("smtp://") ? .required : .none,
+            caFile: settings.caFile, verifyPeer: settings.verifyPeer,
+            connectTimeoutMilliseconds: min(settings.timeoutSeconds, 30) * 1000,
+            timeoutMilliseconds: settings.timeoutSeconds * 1000)
+        do {
+            try easy.configure(request)
+        } catch {
+            completion(.permanent(code: 0, detail: "cannot set up the transfer: \(error)"))
+            return
+        }
+        let size = bytes.count
+        multi.add(easy) { result in
+            completion(Self.classify(result, messageSize: size))
+        }
+    }
+
+    /// SMTP outcomes (RFC 5321 §4.2.1): 2yz sent, 4yz try again, 5yz never;
+    /// a connection that failed before the message went is transient; one
+    /// that broke after every byte was sent, with no final reply, may have
+    /// delivered it.
+    static func classify(_ result: Result<CurlResponse, CurlError>, messageSize: Int) -> DeliveryOutcome {
+        switch result {
+        case .success(let response):
+            let line = lastReply(response.serverLines) ?? "\(response.statusCode)"
+            return .sent(code: response.statusCode, id: queueID(line), detail: line)
+        case .failure(let error):
+            let reply = lastReply(error.serverLines)
+            let code = error.responseCode
+            let detail = reply.map { "\($0) (\(error.summary))" } ?? error.description
+            switch code {
+            case 400..<500: return .transient(code: code, detail: detail, notBefore: nil)
+            case 500..<600: return .permanent(code: code, detail: detail)
+            default: break
+            }
+            if error.code == Int(CURLE_LOGIN_DENIED.rawValue) {
+                return .transient(code: code, detail: "authentication failed: check the user and password in credentials_file (\(error.summary))", notBefore: nil)
+            }
+            if error.code == Int(CURLE_USE_SSL_FAILED.rawValue) {
+                return .transient(code: code, detail: "the server does not offer STARTTLS, which starttls = \"required\" demands (\(error.summary))", notBefore: nil)
+            }
+            if error.bytesSent >= messageSize, messageSize > 0, error.isTimeout || error.code == Int(CURLE_RECV_ERROR.rawValue)
+                || error.code == Int(CURLE_GOT_NOTHING.rawValue) {
+                return .ambiguous(code: code, detail: "the message was sent but the server's final answer never came: \(error.description)")
+            }
+            return .transient(code: code, detail: error.description, notBefore: nil)
+        }
+    }
+
+    /// The last server reply that is not the goodbye to QUIT.
+    static func lastReply(_ lines: [String]) -> String? {
+        lines.last { line in
+            line.count >= 3 && line.prefix(3).allSatisfy(\.isNumber) && !line.hasPrefix("221") && line.dropFirst(3).first != "-"
+        }
+    }
+
+    /// Postfix and most servers say "queued as ID" in the final reply.
+    static func queueID(_ line: String) -> String? {
+        guard let range = line.range(of: "queued as ") else { return nil }
+        return line[range.upperBound...].split(separator: " ").first.map(String.init)
+    }
+}
