@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what overdue needs beyond Swift on Debian 12: libcurl's headers
-# (the CCurl module), pkg-config, and for the tests Python's aiosmtpd (a real
-# SMTP server on 127.0.0.1). As root it installs; otherwise it prints the
-# exact commands and stops.
+# (the CCurl module), pkg-config, and for the tests the real servers they
+# start on 127.0.0.1: Python's aiosmtpd, Postfix's smtp-sink, and the
+# independent standardwebhooks verifier. As root it installs; otherwise it
+# prints the exact commands and stops.
 #   scripts/setup-deps.sh          build dependencies only
 #   scripts/setup-deps.sh --test   plus the test servers
 set -euo pipefail
@@ -21,8 +22,22 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-if [ "${1:-}" = "--test" ] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-  echo "installing the aiosmtpd test server with pip"
-  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>&1 | grep -v "Running pip as the 'root' user" || true
-  python3 -c 'import aiosmtpd' || { echo "could not install aiosmtpd. Run:  python3 -m pip install aiosmtpd" >&2; exit 1; }
+if [ "${1:-}" = "--test" ]; then
+  # Postfix's smtp-sink injects SMTP faults; the package's own service is not needed.
+  if [ ! -x /usr/sbin/smtp-sink ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing postfix (for smtp-sink) with apt-get"
+      apt-get update -qq
+      echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
+    else
+      echo "missing: smtp-sink. Run:  sudo apt-get install -y postfix" >&2
+      exit 1
+    fi
+  fi
+  if ! python3 -c 'import aiosmtpd, standardwebhooks' 2>/dev/null; then
+    echo "installing the test servers' Python packages with pip (aiosmtpd, standardwebhooks)"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks 2>&1 | grep -v "Running pip as the 'root' user" || true
+    python3 -c 'import aiosmtpd, standardwebhooks' || { echo "could not install them. Run:  python3 -m pip install aiosmtpd standardwebhooks" >&2; exit 1; }
+  fi
 fi

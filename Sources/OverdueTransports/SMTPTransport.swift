@@ -74,16 +74,18 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
             let reply = lastReply(error.serverLines)
             let code = error.responseCode
             let detail = reply.map { "\($0) (\(error.summary))" } ?? error.description
-            switch code {
-            case 400..<500: return .transient(code: code, detail: detail, notBefore: nil)
-            case 500..<600: return .permanent(code: code, detail: detail)
-            default: break
-            }
+            // Our own configuration is wrong: retrying after a fix will work,
+            // so these are never dead letters.
             if error.code == Int(CURLE_LOGIN_DENIED.rawValue) {
-                return .transient(code: code, detail: "authentication failed: check the user and password in credentials_file (\(error.summary))", notBefore: nil)
+                return .transient(code: code, detail: "authentication failed: check the user and password in credentials_file (\(detail))", notBefore: nil)
             }
             if error.code == Int(CURLE_USE_SSL_FAILED.rawValue) {
                 return .transient(code: code, detail: "the server does not offer STARTTLS, which starttls = \"required\" demands (\(error.summary))", notBefore: nil)
+            }
+            switch code {
+            case 400..<500: return .transient(code: code, detail: detail, notBefore: nil)
+            case 500..<600 where reply != nil: return .permanent(code: code, detail: detail)
+            default: break
             }
             if error.bytesSent >= messageSize, messageSize > 0, error.isTimeout || error.code == Int(CURLE_RECV_ERROR.rawValue)
                 || error.code == Int(CURLE_GOT_NOTHING.rawValue) {
