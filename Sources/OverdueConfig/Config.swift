@@ -73,6 +73,9 @@ public struct EmailChannel: Sendable {
     public var credentialsFile: String?
     public var caFile: String?
     public var timeoutSeconds: Int
+    /// Parallel connections to the server, and messages a second (0 = no limit).
+    public var maxConnections: Int = 4
+    public var ratePerSecond: Int = 0
 }
 
 public struct SMSChannel: Sendable {
@@ -86,9 +89,29 @@ public struct SMSChannel: Sendable {
     /// Texts longer than this many segments are shortened at send time and
     /// refused in templates by `overdue check`.
     public var maxSegments: Int
+    public var maxConnections: Int = 4
+    public var ratePerSecond: Int = 0
+    public var timeoutSeconds: Int = 20
+    /// For `gateway = "http"`.
+    public var http: HTTPGateway = HTTPGateway()
+}
+
+/// A generic SMS gateway, described in `[channels.sms]`.
+public struct HTTPGateway: Sendable {
+    public var method = "POST"
+    public var body = "form"
+    public var fields: [String: String] = ["to": "{to}", "from": "{from}", "text": "{text}"]
+    public var auth = "basic"
+    public var successStatus: [Int] = [200, 201, 202]
+    public var idField: String?
+    public var optOutStatus: [Int] = []
+    public var retryStatus: [Int] = [429]
 }
 
 public struct WebhookChannel: Sendable {
     public var url: String
     public var secretFile: String
+    public var maxConnections: Int = 8
+    public var ratePerSecond: Int = 0
+    public var timeoutSeconds: Int = 15
 }

@@ -53,6 +53,10 @@ private struct ConfigSections {
     let base: String
     let sourcePath: String
 
+    /// A bare file name stays bare: it is looked up in $CREDENTIALS_DIRECTORY
+    /// (systemd's LoadCredential=) when the secret is read.
+    func resolveCredential(_ path: String) -> String { path.contains("/") ? resolve(path) : path }
+
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }
@@ -243,11 +247,14 @@ private struct ConfigSections {
         let starttls = table.string("starttls", expected: "\"required\" or \"off\"") {
             EmailChannel.StartTLS(rawValue: $0) == nil ? "\"\($0)\" is not allowed; expected \"required\" or \"off\"" : nil
         }
-        return EmailChannel(
+        var email = EmailChannel(
             url: url ?? "", starttls: starttls.flatMap(EmailChannel.StartTLS.init(rawValue:)) ?? .required,
-            credentialsFile: table.string("credentials_file", expected: "a file path").map(resolve),
+            credentialsFile: table.string("credentials_file", expected: "a file path").map(resolveCredential),
             caFile: table.string("ca_file", expected: "a file path").map(resolve),
             timeoutSeconds: table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600"))
+        email.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
+        email.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        return email
     }
 
     func readSMS(_ table: TableReader) -> SMSChannel {
@@ -256,19 +263,49 @@ private struct ConfigSections {
             SMSChannel.Gateway(rawValue: $0) == nil ? "\"\($0)\" is not a gateway; expected \"twilio\", \"vonage\" or \"http\"" : nil
         }
         let url = table.string("url", required: true, expected: "the gateway's base URL such as \"https://api.twilio.com\"", check: FieldRules.url)
-        return SMSChannel(
+        let credentials = table.string("credentials_file", expected: "a file path").map(resolveCredential)
+        var http = HTTPGateway()
+        if let method = table.string("method", expected: "\"POST\" or \"PUT\"", check: { ["POST", "PUT"].contains($0) ? nil : "\"\($0)\" is not POST or PUT" }) { http.method = method }
+        if let body = table.string("body", expected: "\"form\" or \"json\"", check: { ["form", "json"].contains($0) ? nil : "\"\($0)\" is not form or json" }) { http.body = body }
+        if let auth = table.string("auth", expected: "\"basic\", \"bearer\" or \"none\"", check: { ["basic", "bearer", "none"].contains($0) ? nil : "\"\($0)\" is not basic, bearer or none" }) { http.auth = auth }
+        if let fields = table.table("fields") {
+            var map: [String: String] = [:]
+            for key in fields.table.keys { if let value = fields.string(key, expected: "a template such as \"{to}\"") { map[key] = value } }
+            fields.finish()
+            http.fields = map
+        }
+        let statusList: (String) -> [Int]? = { name in
+            table.array(name, expected: "a list of HTTP status codes") { item, key -> Int? in
+                guard let code = item.int, (100...599).contains(code) else { table.report(key, "is not an HTTP status code"); return nil }
+                return code
+            }
+        }
+        if let codes = statusList("success_status") { http.successStatus = codes }
+        if let codes = statusList("optout_status") { http.optOutStatus = codes }
+        if let codes = statusList("retry_status") { http.retryStatus = codes }
+        http.idField = table.string("id_field", expected: "a dotted JSON path such as \"messages.0.id\"")
+        var sms = SMSChannel(
             gateway: gateway.flatMap(SMSChannel.Gateway.init(rawValue:)) ?? .http, url: url ?? "",
             account: table.string("account", check: { FieldRules.text($0) }),
-            credentialsFile: table.string("credentials_file", expected: "a file path").map(resolve),
+            credentialsFile: credentials,
             from: table.string("from", expected: "an E.164 number or a sender name", check: { FieldRules.text($0, maxLength: 16) }),
             messagingServiceSID: table.string("messaging_service_sid", check: { FieldRules.text($0) }),
             maxSegments: table.int("max_segments", default: 3, range: 1...10, expected: "a number of SMS segments from 1 to 10"))
+        sms.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
+        sms.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        sms.timeoutSeconds = table.int("timeout_seconds", default: 20, range: 1...600, expected: "seconds from 1 to 600")
+        sms.http = http
+        return sms
     }
 
     func readWebhook(_ table: TableReader) -> WebhookChannel {
         defer { table.finish() }
         let url = table.string("url", required: true, expected: "an http(s) URL", check: FieldRules.url)
         let secret = table.string("secret_file", required: true, expected: "the path of a file holding the whsec_… secret")
-        return WebhookChannel(url: url ?? "", secretFile: secret.map(resolve) ?? "")
+        var webhook = WebhookChannel(url: url ?? "", secretFile: secret.map(resolveCredential) ?? "")
+        webhook.maxConnections = table.int("max_connections", default: 8, range: 1...64, expected: "connections from 1 to 64")
+        webhook.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        webhook.timeoutSeconds = table.int("timeout_seconds", default: 15, range: 1...600, expected: "seconds from 1 to 600")
+        return webhook
     }
 }

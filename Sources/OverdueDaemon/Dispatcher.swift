@@ -10,36 +10,51 @@ import OverdueTransports
 public struct DispatchSummary: Sendable, Equatable {
     public var sent = 0
     public var deferred = 0
+    public var failed = 0
+    public var ambiguous = 0
+    public var suppressed = 0
+    /// Recipients a gateway reported as opted out (e.g. Twilio 21610).
+    public var optOuts: [LedgerEvent] = []
 }
 
-/// outbox → transports → log. Hands each planned message to its channel's
-/// transport, records what went out in the sent journal (one group commit
-/// per pass) and logs every outcome.
+/// outbox → transports → log. Renders each planned message, keeps its exact
+/// bytes in `messages/`, hands it to its channel's transport (all channels
+/// at once on curl multi handles), then records the outcomes: one group
+/// commit of the sent journal and one of the log per pass.
 ///
-/// Order per message: deliver, then journal, then log. A crash after the
-/// delivery but before the journal re-plans the same message with the same
-/// key; the Maildir finds its first copy, so the debtor gets one message.
+/// Order: message files (one syncfs), transfers, journal, log. A crash after
+/// a transfer but before the journal re-plans the same message with the same
+/// key, Message-ID and webhook-id, so receivers can drop the copy; the
+/// Maildir finds its first copy by name.
 public final class Dispatcher {
     let config: Config
+    let spool: Spool
     let sentJournal: SentJournal
     let log: EventLog
     let logger: Logger
     let clock: OverdueClock
-    let maildir: MaildirTransport?
     let renderer: ReminderRenderer
     let calendars: BusinessCalendars
+    let transports: TransportSet
+    let limiter = RateLimiter()
+    /// Transient failures wait here until their next attempt.
+    private(set) var deferred: [String: (notBefore: Date, attempt: Int)] = [:]
 
     public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
                 templates: TemplateSet) throws {
         self.config = config
+        self.spool = spool
         self.sentJournal = sentJournal
         self.log = log
         self.logger = logger
         self.clock = clock
-        maildir = config.email == nil ? try MaildirTransport(root: spool.mail) : nil
         renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
         calendars = BusinessCalendars(schedule: config.schedule)
+        transports = try TransportSet(config: config, spool: spool)
     }
+
+    /// The earliest instant a deferred message may be tried again.
+    public var nextRetry: Date? { deferred.values.map(\.notBefore).min() }
 
     /// What the renderer needs for one planned message.
     public static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
@@ -62,67 +77,171 @@ public final class Dispatcher {
                              earlier: earlier, today: calendar.localDay(now))
     }
 
+    /// One prepared delivery.
+    private struct Prepared {
+        var send: PlannedSend
+        var message: OutgoingMessage
+        var fields: [String: JSONValue]
+    }
+
     public func dispatch(_ sends: [PlannedSend], ledger: Ledger, history: inout DeliveryHistory) throws -> DispatchSummary {
+        let now = clock.now()
         var summary = DispatchSummary()
-        var sent: [SentMessage] = []
         var entries: [LogEntry] = []
+        var prepared: [Prepared] = []
         for send in sends where !history.contains(key: send.key) {
-            let now = clock.now()
-            var fields: [String: JSONValue] = [
-                "key": .string(send.key), "customer": .string(send.customer),
-                "invoices": .array(send.invoices.map(JSONValue.string)), "stage": .string(send.stage),
-                "channel": .string(send.channel.rawValue), "recipient": .string(send.recipient),
-                "attempt": .number(1), "planned": .string(Timestamp.format(send.time)),
-            ]
+            if let wait = deferred[send.key], wait.notBefore > now { continue }
+            var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
             do {
-                guard send.channel == .email, let maildir else {
-                    throw NotYetAvailable(channel: send.channel)
-                }
-                guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                                       calendars: calendars, now: now) else {
-                    throw RenderError(description: "the invoices of this message are no longer in the ledger")
-                }
-                let content = try renderer.render(request)
-                let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
-                let mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
-                                       subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
-                                       html: content.html)
-                switch try maildir.deliver(mail.bytes(), key: send.key) {
-                case .delivered(let path):
-                    fields["detail"] = .string("delivered to the Maildir: \(path)")
-                case .alreadyDelivered(let path):
-                    fields["detail"] = .string("found already delivered after a restart: \(path)")
-                }
-                fields["message_id"] = .string("<\(messageID)>")
-                let message = send.sentMessage(at: now)
-                sent.append(message)
-                history.record(message)
-                entries.append(LogEntry(time: now, event: "sent", fields: fields))
-                summary.sent += 1
+                let message = try prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
+                prepared.append(Prepared(send: send, message: message, fields: fields))
             } catch {
                 fields["detail"] = .string("\(error)")
                 entries.append(LogEntry(time: now, event: "deferred", fields: fields))
+                postpone(send.key, notBefore: nil, now: now)
                 summary.deferred += 1
-                logger.warning("could not send; it stays planned", metadata: [
-                    "delivery.key": "\(send.key)", "delivery.channel": "\(send.channel.rawValue)", "error": "\(error)",
-                ])
             }
+        }
+        if !prepared.isEmpty { try DurableIO.syncFilesystem(spool.messages.path) }
+
+        let outcomes = run(prepared)
+        var sent: [SentMessage] = []
+        for (item, outcome) in zip(prepared, outcomes) {
+            let time = clock.now()
+            var fields = item.fields
+            fields["code"] = .number(Decimal(outcome.code))
+            fields["detail"] = .string(outcome.detail)
+            switch outcome {
+            case .sent(_, let id, _):
+                if let id { fields["gateway_id"] = .string(id) }
+                summary.sent += 1
+            case .ambiguous: summary.ambiguous += 1
+            case .permanent, .disabled: summary.failed += 1
+            case .optedOut:
+                summary.suppressed += 1
+                summary.optOuts.append(.optout(address: item.send.recipient, channel: item.send.channel))
+            case .transient(_, _, let notBefore):
+                let next = postpone(item.send.key, notBefore: notBefore, now: time)
+                fields["next_attempt"] = .string(Timestamp.format(next))
+                summary.deferred += 1
+            }
+            entries.append(LogEntry(time: time, event: outcome.event, fields: fields))
+            if case .transient = outcome { continue }
+            // Sent, maybe sent, refused for good or opted out: never sent
+            // again automatically (the failed queue and fallback can re-send).
+            deferred[item.send.key] = nil
+            let message = item.send.sentMessage(at: time)
+            sent.append(message)
+            history.record(message)
         }
         try sentJournal.append(sent)
         try log.append(entries)
         return summary
     }
 
-    /// The domain of the From address, for Message-IDs.
-    static func domain(of mailbox: String) -> String {
-        let address = mailbox.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? mailbox
-        return address.split(separator: "@").last.map(String.init) ?? "overdue.invalid"
+    /// Renders and builds the channel's payload; keeps the exact bytes.
+    private func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
+                         fields: inout [String: JSONValue]) throws -> OutgoingMessage {
+        guard transports.transport(for: send.channel) != nil else {
+            throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
+        }
+        guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
+                                               calendars: calendars, now: now) else {
+            throw RenderError(description: "the invoices of this message are no longer in the ledger")
+        }
+        let content = try renderer.render(request)
+        let payload: OutgoingPayload
+        let bytes: [UInt8]
+        let fileExtension: String
+        switch send.channel {
+        case .email:
+            let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
+            var mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
+                                   subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
+                                   html: content.html)
+            mail.extraHeaders = listUnsubscribe()
+            bytes = mail.bytes()
+            payload = .mail(bytes: bytes, envelopeFrom: Self.address(of: config.brand.from))
+            fields["message_id"] = .string("<\(messageID)>")
+            fileExtension = "eml"
+        case .sms:
+            let text = content.sms?.text ?? ""
+            if let original = content.smsShortenedFrom {
+                fields["shortened_from_segments"] = .number(Decimal(original))
+                logger.warning("SMS text shortened to fit [channels.sms].max_segments",
+                               metadata: ["delivery.key": "\(send.key)", "sms.segments": "\(original)"])
+            }
+            bytes = Array(text.utf8)
+            payload = .sms(text: text)
+            fileExtension = "sms.txt"
+        case .webhook:
+            let json = content.webhook ?? "{}"
+            bytes = Array(json.utf8)
+            payload = .webhook(json: json)
+            fileExtension = "json"
+        }
+        try DurableIO.writeUnsynced(bytes, to: spool.messages.appendingPathComponent("\(send.key).\(fileExtension)"))
+        return OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload)
     }
 
-    struct NotYetAvailable: Error, CustomStringConvertible {
-        var channel: Channel
-        var description: String {
-            "the \(channel.rawValue) transport (SMTP, SMS gateways, webhooks) is not built yet; the message stays planned and goes out once it is"
+    /// Starts every transfer (rate-limited per channel) and waits for all.
+    private func run(_ prepared: [Prepared]) -> [DeliveryOutcome] {
+        final class Box: @unchecked Sendable {
+            var outcomes: [DeliveryOutcome?]
+            let lock = NSLock()
+            init(_ count: Int) { outcomes = Array(repeating: nil, count: count) }
         }
+        let box = Box(prepared.count)
+        let group = DispatchGroup()
+        for (index, item) in prepared.enumerated() {
+            guard let transport = transports.transport(for: item.send.channel) else { continue }
+            limiter.wait(channel: item.send.channel, rate: transports.rates[item.send.channel] ?? 0)
+            group.enter()
+            transport.start(item.message) { outcome in
+                box.lock.withLock { box.outcomes[index] = outcome }
+                group.leave()
+            }
+        }
+        group.wait()
+        return box.outcomes.map { $0 ?? .transient(code: 0, detail: "no transport", notBefore: nil) }
+    }
+
+    /// Exponential backoff with jitter: 5 min, 10, 20, 40, at most 60,
+    /// never before what the peer asked for.
+    @discardableResult
+    private func postpone(_ key: String, notBefore: Date?, now: Date) -> Date {
+        let attempt = (deferred[key]?.attempt ?? 0) + 1
+        let base = min(3600, 300 * pow(2, Double(attempt - 1)))
+        let backoff = now.addingTimeInterval(base * Double.random(in: 0.8...1.0))
+        let next = max(backoff, notBefore ?? backoff)
+        deferred[key] = (next, attempt)
+        return next
+    }
+
+    private func listUnsubscribe() -> [(String, String)] {
+        let mailto = "<mailto:\(config.brand.replyTo ?? Self.address(of: config.brand.from))?subject=unsubscribe>"
+        if let url = config.brand.unsubscribeURL {
+            return [("List-Unsubscribe", "\(mailto), <\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+        }
+        return [("List-Unsubscribe", mailto)]
+    }
+
+    static func fields(_ send: PlannedSend, attempt: Int) -> [String: JSONValue] {
+        [
+            "key": .string(send.key), "customer": .string(send.customer),
+            "invoices": .array(send.invoices.map(JSONValue.string)), "stage": .string(send.stage),
+            "channel": .string(send.channel.rawValue), "recipient": .string(send.recipient),
+            "attempt": .number(Decimal(attempt)), "planned": .string(Timestamp.format(send.time)),
+        ]
+    }
+
+    static func address(of mailbox: String) -> String {
+        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else { return mailbox }
+        return String(mailbox[mailbox.index(after: open)..<close])
+    }
+
+    /// The domain of the From address, for Message-IDs.
+    static func domain(of mailbox: String) -> String {
+        address(of: mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
     }
 }

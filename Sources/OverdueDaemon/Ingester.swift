@@ -171,6 +171,28 @@ public final class Ingester {
         try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
     }
 
+    /// Records events that did not come from the inbox (a gateway's opt-out
+    /// report) the same durable way: one ledger batch and its log lines.
+    public func record(_ events: [LedgerEvent], source: String) throws {
+        let now = clock.now()
+        var undo = Ledger.Undo()
+        var accepted: [(number: Int, record: InboxRecord)] = []
+        for (index, event) in events.enumerated() where ledger.apply(.event(event), undo: &undo) == nil {
+            accepted.append((index + 1, .event(event)))
+        }
+        let digest = Self.sha256(Array("\(source)|\(Timestamp.format(now))|\(events)".utf8))
+        do {
+            try store.commit(accepted, file: source, digest: digest, rejected: 0, time: now)
+        } catch {
+            ledger.revert(undo)
+            throw error
+        }
+        try log.append(accepted.map { _, record in
+            LogEntry(time: now, event: "ingested", fields: ["file": .string(source), "record_type": .string("optout"),
+                                                           "detail": .string("\(record)")])
+        })
+    }
+
     /// The whole file goes to `rejected/` with a `.error` beside it.
     private func rejectWholeFile(_ entry: InboxFiles.Entry, digest: String, reason: String, now: Date) throws {
         let name = InboxFiles.spoolName(digest: digest, original: entry.name)

@@ -77,13 +77,16 @@ public final class Pipeline {
         let now = clock.now()
         let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
         let dispatch = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
-        // Plan again: what was just sent moves the next wake-up.
-        let next = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
+        if !dispatch.optOuts.isEmpty { try ingester.record(dispatch.optOuts, source: "gateway opt-outs") }
+        // Plan again: what was just sent moves the next wake-up; a deferred
+        // message wakes us for its retry.
+        let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
+        let next = [planned, dispatcher.nextRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
         logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
-            "delivery.deferred": "\(dispatch.deferred)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
+            "delivery.deferred": "\(dispatch.deferred)", "delivery.failed": "\(dispatch.failed)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
         return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: recovered, openInvoices: open, nextWake: next)
     }

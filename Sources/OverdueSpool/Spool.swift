@@ -30,11 +30,14 @@ public struct Spool: Sendable {
     public var run: URL { root.appendingPathComponent("run", isDirectory: true) }
     /// The embedded default mail store (a Maildir).
     public var mail: URL { root.appendingPathComponent("mail", isDirectory: true) }
+    /// The exact bytes of every message sent, named by its key: the record
+    /// of each communication.
+    public var messages: URL { root.appendingPathComponent("messages", isDirectory: true) }
 
     public var ledgerJournal: URL { ledger.appendingPathComponent("journal.jsonl") }
 
     public var allDirectories: [URL] {
-        [inbox, rejected, archive, ledger, outbox, deferred, failed, log, optouts, run, mail]
+        [inbox, rejected, archive, ledger, outbox, deferred, failed, log, optouts, run, mail, messages]
     }
 
     /// Creates any missing directory. The inbox is group-writable so a

@@ -10,7 +10,7 @@ import Glibc
 ///
 /// The file name is the delivery's idempotency key, so a delivery repeated
 /// after a crash finds the first one instead of making a second.
-public final class MaildirTransport: @unchecked Sendable {
+public final class MaildirTransport: Transport, @unchecked Sendable {
     public let root: URL
 
     public enum Outcome: Equatable, Sendable {
@@ -25,6 +25,22 @@ public final class MaildirTransport: @unchecked Sendable {
             if mkdir(path, 0o750) != 0, errno != EEXIST {
                 throw SpoolIOError(operation: "create Maildir directory", path: path, errno: errno)
             }
+        }
+    }
+
+    public func start(_ message: OutgoingMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        guard case .mail(let bytes, _) = message.payload else {
+            completion(.permanent(code: 0, detail: "not an e-mail"))
+            return
+        }
+        do {
+            switch try deliver(bytes, key: message.key) {
+            case .delivered(let path): completion(.sent(code: 0, id: nil, detail: "delivered to the Maildir: \(path)"))
+            case .alreadyDelivered(let path):
+                completion(.sent(code: 0, id: nil, detail: "found already delivered after a restart: \(path)"))
+            }
+        } catch {
+            completion(.transient(code: 0, detail: "\(error)", notBefore: nil))
         }
     }
 

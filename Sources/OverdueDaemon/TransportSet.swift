@@ -1,0 +1,76 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+import OverdueTransports
+
+/// The transport of each configured channel, built once from the config
+/// (secrets are read here, so a missing credentials file stops the start).
+struct TransportSet {
+    var email: Transport
+    var sms: Transport?
+    var webhook: Transport?
+    var rates: [Channel: Int] = [:]
+
+    init(config: Config, spool: Spool) throws {
+        if let email = config.email {
+            let credentials = try email.credentialsFile.map { try Credentials(file: $0, key: "channels.email.credentials_file") }
+            self.email = SMTPTransport(settings: .init(
+                url: email.url, requireTLS: email.starttls == .required, credentials: credentials, caFile: email.caFile,
+                timeoutSeconds: email.timeoutSeconds, maxConnections: email.maxConnections))
+            rates[.email] = email.ratePerSecond
+        } else {
+            self.email = try MaildirTransport(root: spool.mail)
+        }
+        if let sms = config.sms {
+            let credentials = try sms.credentialsFile.map { try Credentials(file: $0, key: "channels.sms.credentials_file") }
+            let gateway: SMSTransport.Gateway
+            switch sms.gateway {
+            case .twilio: gateway = .twilio(account: sms.account ?? credentials?.user ?? "", messagingServiceSID: sms.messagingServiceSID)
+            case .vonage: gateway = .vonage
+            case .http:
+                var generic = SMSTransport.GenericGateway()
+                generic.method = sms.http.method
+                generic.body = SMSTransport.GenericGateway.Body(rawValue: sms.http.body) ?? .form
+                generic.fields = sms.http.fields
+                generic.auth = SMSTransport.GenericGateway.Auth(rawValue: sms.http.auth) ?? .basic
+                generic.successStatus = Set(sms.http.successStatus)
+                generic.idField = sms.http.idField
+                generic.optOutStatus = Set(sms.http.optOutStatus)
+                generic.retryStatus = Set(sms.http.retryStatus)
+                gateway = .generic(generic)
+            }
+            self.sms = SMSTransport(settings: .init(gateway: gateway, url: sms.url, from: sms.from, credentials: credentials,
+                                                    timeoutSeconds: sms.timeoutSeconds, maxConnections: sms.maxConnections))
+            rates[.sms] = sms.ratePerSecond
+        }
+        if let webhook = config.webhook {
+            let secret = try Credentials.secret(from: webhook.secretFile, key: "channels.webhook.secret_file")
+            self.webhook = try WebhookTransport(settings: .init(url: webhook.url, secret: secret, timeoutSeconds: webhook.timeoutSeconds,
+                                                                maxConnections: webhook.maxConnections))
+            rates[.webhook] = webhook.ratePerSecond
+        }
+    }
+
+    func transport(for channel: Channel) -> Transport? {
+        switch channel {
+        case .email: email
+        case .sms: sms
+        case .webhook: webhook
+        }
+    }
+}
+
+/// Spaces out sends on a channel to at most `rate` a second (gateways and
+/// relays have quotas). Used from the one dispatching thread.
+final class RateLimiter {
+    private var nextSlot: [Channel: Date] = [:]
+
+    func wait(channel: Channel, rate: Int) {
+        guard rate > 0 else { return }
+        let now = Date()
+        let slot = max(now, nextSlot[channel] ?? now)
+        if slot > now { Thread.sleep(forTimeInterval: slot.timeIntervalSince(now)) }
+        nextSlot[channel] = slot.addingTimeInterval(1 / Double(rate))
+    }
+}
