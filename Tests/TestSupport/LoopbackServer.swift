@@ -65,6 +65,13 @@ public final class LoopbackServer: @unchecked Sendable {
     }
 }
 
+/// The helper scripts next to the servers (e.g. check_mail.py).
+public enum TestScripts {
+    public static func url(_ name: String) -> URL {
+        Bundle.module.url(forResource: "servers/\(name)", withExtension: nil)!
+    }
+}
+
 public enum TemporaryDirectory {
     public static func make(prefix: String = "overdue-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
