@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --test
 swift build --build-tests
+scripts/check-units.sh
 swift test --skip-build "$@"

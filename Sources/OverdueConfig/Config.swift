@@ -15,11 +15,19 @@ public struct Config: Sendable {
     public var email: EmailChannel?
     public var sms: SMSChannel?
     public var webhook: WebhookChannel?
+    /// `[daemon]`: how the long-running process behaves.
+    public var daemon = DaemonSettings()
 
     public func policy(named name: String?) -> Policy? {
         guard let name else { return policies.first }
         return policies.first { $0.name == name }
     }
+}
+
+public struct DaemonSettings: Sendable {
+    /// On SIGTERM, how long in-flight sends may take before the process exits
+    /// anyway (they are re-sent with the same ids after the restart).
+    public var shutdownGraceSeconds = 30
 }
 
 public struct SpoolSettings: Sendable {

@@ -76,9 +76,17 @@ private struct ConfigSections {
             webhook = channels.table("webhook").map(readWebhook)
             channels.finish()
         }
+        var daemon = DaemonSettings()
+        if let table = root.table("daemon") {
+            daemon.shutdownGraceSeconds = table.int("shutdown_grace_seconds", default: 30, range: 1...3600,
+                                                    expected: "seconds from 1 to 3600")
+            table.finish()
+        }
         root.finish()
-        return Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
-                      policies: policies, email: email, sms: sms, webhook: webhook)
+        var config = Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
+                            policies: policies, email: email, sms: sms, webhook: webhook)
+        config.daemon = daemon
+        return config
     }
 
     func readSpool() -> SpoolSettings {

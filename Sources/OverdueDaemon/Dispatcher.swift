@@ -37,6 +37,8 @@ public final class Dispatcher {
     let calendars: BusinessCalendars
     let transports: TransportSet
     let limiter = RateLimiter()
+    /// When set, no further transfer is started (SIGTERM).
+    var stop = StopFlag()
     /// Transient failures wait here until their next attempt.
     private(set) var deferred: [String: (notBefore: Date, attempt: Int)] = [:]
 
@@ -106,7 +108,7 @@ public final class Dispatcher {
 
         let outcomes = run(prepared)
         var sent: [SentMessage] = []
-        for (item, outcome) in zip(prepared, outcomes) {
+        for (item, outcome) in zip(prepared, outcomes) where outcome != .notStarted {
             let time = clock.now()
             var fields = item.fields
             fields["code"] = .number(Decimal(outcome.code))
@@ -194,7 +196,8 @@ public final class Dispatcher {
         let box = Box(prepared.count)
         let group = DispatchGroup()
         for (index, item) in prepared.enumerated() {
-            guard let transport = transports.transport(for: item.send.channel) else { continue }
+            // Stopping: what has started finishes, the rest stays planned.
+            guard !stop.isSet, let transport = transports.transport(for: item.send.channel) else { continue }
             limiter.wait(channel: item.send.channel, rate: transports.rates[item.send.channel] ?? 0)
             group.enter()
             transport.start(item.message) { outcome in
@@ -203,7 +206,7 @@ public final class Dispatcher {
             }
         }
         group.wait()
-        return box.outcomes.map { $0 ?? .transient(code: 0, detail: "no transport", notBefore: nil) }
+        return box.outcomes.map { $0 ?? .notStarted }
     }
 
     /// Exponential backoff with jitter: 5 min, 10, 20, 40, at most 60,

@@ -32,6 +32,7 @@ public final class Ingester {
     let clock: OverdueClock
     public private(set) var ledger: Ledger
     private var committed: [String: CommittedFile]
+    var committedFiles: [String: CommittedFile] { committed }
     private let parser = InboxFileParser()
 
     public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
@@ -48,9 +49,9 @@ public final class Ingester {
 
     /// Reads every file now in the inbox. A file that cannot be processed
     /// because of an I/O error stays in the inbox for the next pass.
-    public func ingestInbox() -> IngestSummary {
+    public func ingestInbox(skipping beingWritten: Set<String> = []) -> IngestSummary {
         var summary = IngestSummary()
-        for entry in InboxFiles.list(spool.inbox) {
+        for entry in InboxFiles.list(spool.inbox) where !beingWritten.contains(entry.name) {
             do {
                 try ingest(entry, into: &summary)
                 summary.files += 1

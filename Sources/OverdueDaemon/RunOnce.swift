@@ -46,12 +46,17 @@ public final class Pipeline {
     public let spool: Spool
     private let lock: SpoolLock
     private let recovered: [String]
-    private let ingester: Ingester
-    private let dispatcher: Dispatcher
-    private let planner: Planner
+    private var ingester: Ingester
+    private var dispatcher: Dispatcher
+    private var planner: Planner
     private var history: DeliveryHistory
     private let clock: OverdueClock
     private let logger: Logger
+    public private(set) var config: Config
+    /// Set by SIGTERM: no new transfer starts; the pass finishes what is in flight.
+    public let stop = StopFlag()
+    /// What the last pass saw, for `STATUS=`.
+    public private(set) var lastStatus = ""
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
         (spool, lock, recovered) = try Daemon.open(config: config, logger: logger)
@@ -61,19 +66,46 @@ public final class Pipeline {
                             committed: committed, log: log, logger: logger, clock: clock)
         history = try SentJournal.replay(spool: spool)
         planner = Planner(settings: config.plannerSettings)
-        // Templates are checked before anything is sent: a broken template
-        // stops the start, it never reaches a debtor.
+        dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        self.clock = clock
+        self.logger = logger
+        self.config = config
+    }
+
+    /// Templates and transports are checked before anything is sent: a broken
+    /// template or a missing secret stops the start (or the reload).
+    static func makeDispatcher(config: Config, spool: Spool, log: EventLog, logger: Logger, clock: OverdueClock,
+                               stop: StopFlag) throws -> Dispatcher {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         let problems = TemplateCheck.problems(templates: templates, config: config)
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
-        dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
-                                    logger: logger, clock: clock, templates: templates)
-        self.clock = clock
-        self.logger = logger
+        let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
+                                        logger: logger, clock: clock, templates: templates)
+        dispatcher.stop = stop
+        return dispatcher
     }
 
-    public func cycle() throws -> RunOnceResult {
-        let ingest = ingester.ingestInbox()
+    /// Takes a new configuration if it is complete and valid; otherwise
+    /// throws and keeps running on the old one.
+    public func reload(_ newConfig: Config) throws {
+        guard URL(fileURLWithPath: newConfig.spool.dir).standardizedFileURL == spool.root else {
+            throw ReloadError(description: "spool.dir changed to \(newConfig.spool.dir); a spool cannot move while running, restart instead")
+        }
+        let log = EventLog(directory: spool.log)
+        let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,
+                            committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
+        dispatcher = newDispatcher
+        planner = Planner(settings: newConfig.plannerSettings)
+        config = newConfig
+    }
+
+    public struct ReloadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
+        let ingest = ingester.ingestInbox(skipping: beingWritten)
         let now = clock.now()
         let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
         let dispatch = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
@@ -83,6 +115,8 @@ public final class Pipeline {
         let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
         let next = [planned, dispatcher.nextRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
+        lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, next: "
+            + (next.map(Timestamp.format) ?? "nothing planned")
         logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
@@ -90,6 +124,15 @@ public final class Pipeline {
         ])
         return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: recovered, openInvoices: open, nextWake: next)
     }
+}
+
+/// A flag set from a signal handler and read by the dispatching thread.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    public init() {}
+    public var isSet: Bool { lock.withLock { value } }
+    public func set() { lock.withLock { value = true } }
 }
 
 /// Calendar days of instants.

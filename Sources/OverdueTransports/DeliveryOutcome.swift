@@ -19,6 +19,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// configuration is reloaded.
     case disabled(code: Int, detail: String)
 
+    /// The attempt never began (the daemon was stopping); nothing to record.
+    public static let notStarted = DeliveryOutcome.transient(code: -1, detail: "not started", notBefore: nil)
+
     /// The log's event name for this outcome.
     public var event: String {
         switch self {

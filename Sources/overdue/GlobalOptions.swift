@@ -36,7 +36,11 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 enum LoggingSetup {
     private static let once: Void = {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        if ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil {
+            LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
+        } else {
+            LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        }
     }()
 
     static func bootstrapOnce() { once }

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
         let clock = now.flatMap(Timestamp.parse).map(OverdueClock.starting(at:)) ?? .system
         if !once {
             do {
-                try DaemonLoop(config: config, clock: clock, logger: logger).run()
+                try DaemonLoop(config: config, configPath: global.configPath, clock: clock, logger: logger).run()
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
