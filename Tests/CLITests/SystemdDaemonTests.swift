@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon as systemd runs it: notify socket, watchdog, reload, stop.
+@Suite("overdue run under systemd: sd_notify, watchdog, SIGHUP, SIGTERM, inbox timing")
+struct SystemdDaemonTests {
+    static func invoice(_ id: String, customer: String) -> String {
+        #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer)", "email": "ap@\#(customer).example", "timezone": "Europe/London"}, "issued": "2027-02-01", "due": "2027-03-10", "currency": "GBP", "amount": "50.00"}"#
+    }
+
+    struct Daemon {
+        var process: Process
+        var root: URL
+        var config: URL
+        var inbox: URL { root.appendingPathComponent("spool/inbox") }
+        var mail: URL { root.appendingPathComponent("spool/mail/new") }
+        var stderr: Pipe
+    }
+
+    /// Starts `overdue run` on a fresh spool, clock at Tue 2027-03-23 10:00 London.
+    func start(environment: [String: String] = [:]) throws -> Daemon {
+        let root = try TemporaryDirectory.make(prefix: "overdue-systemd")
+        let config = root.appendingPathComponent("overdue.toml")
+        try "[spool]\ndir = \"spool\"\n[schedule]\ntimezone = \"Europe/London\"\n".write(to: config, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("spool/inbox"), withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = OverdueBinary.url
+        process.arguments = ["--config", config.path, "run", "--now", "2027-03-23T10:00:00Z"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        return Daemon(process: process, root: root, config: config, stderr: stderr)
+    }
+
+    func mailCount(_ daemon: Daemon) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: daemon.mail.path)) ?? []).count
+    }
+
+    func waitFor(_ condition: () -> Bool, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return condition()
+    }
+
+    @Test("every sd_notify message arrives, on a path socket and on an abstract one, with watchdog pings at half WATCHDOG_USEC",
+          arguments: [false, true])
+    func notify(abstract: Bool) throws {
+        let socket = try NotifySocket(abstract: abstract)
+        let daemon = try start(environment: ["NOTIFY_SOCKET": socket.address, "WATCHDOG_USEC": "400000"])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        #expect(socket.wait(for: { $0 == "READY=1" }))
+        #expect(socket.wait(for: { $0.hasPrefix("STATUS=") && $0.contains("open invoices") }))
+        Thread.sleep(forTimeInterval: 1.2)
+        let pings = socket.messages.filter { $0.text == "WATCHDOG=1" }.map(\.time)
+        #expect(pings.count >= 4 && pings.count <= 8, "\(pings.count) pings in ~1.2 s at 0.2 s intervals")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(socket.wait(for: { $0 == "RELOADING=1" }))
+        let reloading = socket.messages.lastIndex { $0.text == "RELOADING=1" }!
+        #expect(socket.wait(for: { _ in socket.messages[(reloading + 1)...].contains { $0.text == "READY=1" } }))
+        daemon.process.terminate()
+        daemon.process.waitUntilExit()
+        #expect(socket.messages.contains { $0.text == "STOPPING=1" })
+        #expect(daemon.process.terminationStatus == 0)
+    }
+
+    @Test("a file renamed into the inbox is ingested and its due reminder sent within 1 second")
+    func renameLatency() throws {
+        let daemon = try start()
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        Thread.sleep(forTimeInterval: 1)  // started and idle
+        let part = daemon.inbox.appendingPathComponent("a.json.part")
+        try Self.invoice("A-1", customer: "alpha").write(to: part, atomically: true, encoding: .utf8)
+        let started = Date()
+        try FileManager.default.moveItem(at: part, to: daemon.inbox.appendingPathComponent("a.json"))
+        #expect(waitFor({ mailCount(daemon) == 1 }, timeout: 5))
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 1.0, "took \(elapsed) s")
+    }
+
+    @Test("a file written slowly in place is not read before it is closed")
+    func slowWriter() throws {
+        let daemon = try start()
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        Thread.sleep(forTimeInterval: 1)
+        let path = daemon.inbox.appendingPathComponent("slow.jsonl").path
+        let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)!
+        }()
+        let text = Self.invoice("S-1", customer: "slow")
+        handle.write(Data(text.prefix(40).utf8))
+        // Another file arrives meanwhile, so a full pass runs.
+        let part = daemon.inbox.appendingPathComponent("b.json.part")
+        try Self.invoice("B-1", customer: "beta").write(to: part, atomically: true, encoding: .utf8)
+        try FileManager.default.moveItem(at: part, to: daemon.inbox.appendingPathComponent("b.json"))
+        #expect(waitFor({ mailCount(daemon) == 1 }, timeout: 5))
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(FileManager.default.fileExists(atPath: path), "the half-written file was taken")
+        let rejected = (try? FileManager.default.contentsOfDirectory(atPath: daemon.root.appendingPathComponent("spool/rejected").path)) ?? []
+        #expect(rejected.isEmpty, "\(rejected)")
+        handle.write(Data((String(text.dropFirst(40)) + "\n").utf8))
+        try handle.close()
+        #expect(waitFor({ mailCount(daemon) == 2 }, timeout: 5), "the finished file was not read after it was closed")
+    }
+
+    @Test("SIGHUP with a broken config keeps running on the old one")
+    func brokenReload() throws {
+        let daemon = try start()
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        Thread.sleep(forTimeInterval: 1)
+        try "[schedule]\ntimezone = \"Nowhere/Land\"\n".write(to: daemon.config, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(daemon.process.isRunning)
+        let part = daemon.inbox.appendingPathComponent("c.json.part")
+        try Self.invoice("C-1", customer: "gamma").write(to: part, atomically: true, encoding: .utf8)
+        try FileManager.default.moveItem(at: part, to: daemon.inbox.appendingPathComponent("c.json"))
+        #expect(waitFor({ mailCount(daemon) == 1 }, timeout: 5), "the daemon stopped working after a bad reload")
+        daemon.process.terminate()
+        daemon.process.waitUntilExit()
+        let log = String(decoding: daemon.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("reload refused"))
+        #expect(log.contains("Nowhere/Land"))
+        #expect(daemon.process.terminationStatus == 0)
+    }
+}
