@@ -195,13 +195,21 @@ public final class Dispatcher {
         }
         let box = Box(prepared.count)
         let group = DispatchGroup()
+        var slots: [Channel: DispatchSemaphore] = [:]
+        for channel in Channel.allCases { slots[channel] = DispatchSemaphore(value: transports.concurrency[channel] ?? 4) }
         for (index, item) in prepared.enumerated() {
+            let slot = slots[item.send.channel]!
+            slot.wait()  // at most `max_connections` in flight per channel
             // Stopping: what has started finishes, the rest stays planned.
-            guard !stop.isSet, let transport = transports.transport(for: item.send.channel) else { continue }
+            guard !stop.isSet, let transport = transports.transport(for: item.send.channel) else {
+                slot.signal()
+                continue
+            }
             limiter.wait(channel: item.send.channel, rate: transports.rates[item.send.channel] ?? 0)
             group.enter()
             transport.start(item.message) { outcome in
                 box.lock.withLock { box.outcomes[index] = outcome }
+                slot.signal()
                 group.leave()
             }
         }

@@ -11,6 +11,9 @@ struct TransportSet {
     var sms: Transport?
     var webhook: Transport?
     var rates: [Channel: Int] = [:]
+    /// Transfers in flight per channel at most (the rest wait their turn, so
+    /// a stop request leaves them unstarted).
+    var concurrency: [Channel: Int] = [.email: 8]
 
     init(config: Config, spool: Spool) throws {
         if let email = config.email {
@@ -19,6 +22,7 @@ struct TransportSet {
                 url: email.url, requireTLS: email.starttls == .required, credentials: credentials, caFile: email.caFile,
                 timeoutSeconds: email.timeoutSeconds, maxConnections: email.maxConnections))
             rates[.email] = email.ratePerSecond
+            concurrency[.email] = email.maxConnections
         } else {
             self.email = try MaildirTransport(root: spool.mail)
         }
@@ -43,12 +47,14 @@ struct TransportSet {
             self.sms = SMSTransport(settings: .init(gateway: gateway, url: sms.url, from: sms.from, credentials: credentials,
                                                     timeoutSeconds: sms.timeoutSeconds, maxConnections: sms.maxConnections))
             rates[.sms] = sms.ratePerSecond
+            concurrency[.sms] = sms.maxConnections
         }
         if let webhook = config.webhook {
             let secret = try Credentials.secret(from: webhook.secretFile, key: "channels.webhook.secret_file")
             self.webhook = try WebhookTransport(settings: .init(url: webhook.url, secret: secret, timeoutSeconds: webhook.timeoutSeconds,
                                                                 maxConnections: webhook.maxConnections))
             rates[.webhook] = webhook.ratePerSecond
+            concurrency[.webhook] = webhook.maxConnections
         }
     }
 

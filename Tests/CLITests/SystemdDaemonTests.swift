@@ -132,3 +132,56 @@ struct SystemdDaemonTests {
         #expect(daemon.process.terminationStatus == 0)
     }
 }
+
+@Suite("overdue run: SIGTERM during a large send")
+struct GracefulStopTests {
+    @Test("SIGTERM mid-batch: the sends in flight finish, no new one starts, exit 0; a restart sends the rest once")
+    func stopDuringSend() throws {
+        try #require(SMTPSink.isInstalled)
+        // Each message takes about 1 s (smtp-sink waits before answering DATA).
+        let sink = try SMTPSink(flags: ["-w", "1"])
+        let root = try TemporaryDirectory.make(prefix: "overdue-stop")
+        let config = root.appendingPathComponent("overdue.toml")
+        try """
+            [spool]
+            dir = "spool"
+            [schedule]
+            timezone = "Europe/London"
+            [channels.email]
+            url = "smtp://127.0.0.1:\(sink.port)"
+            starttls = "off"
+            max_connections = 2
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let inbox = root.appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let invoices = (0..<12).map { SystemdDaemonTests.invoice("T-\($0)", customer: "d\($0)") }.joined(separator: "\n")
+        try invoices.write(to: inbox.appendingPathComponent("batch.jsonl"), atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = OverdueBinary.url
+        process.arguments = ["--config", config.path, "run", "--now", "2027-03-23T10:00:00Z"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let stopAt = Date()
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopAt) < 5, "did not stop promptly")
+
+        func sentKeys() throws -> [String] {
+            let logDirectory = root.appendingPathComponent("spool/log")
+            return try FileManager.default.contentsOfDirectory(atPath: logDirectory.path).flatMap {
+                try String(contentsOf: logDirectory.appendingPathComponent($0), encoding: .utf8).split(separator: "\n")
+            }.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+                .filter { $0["event"] as? String == "sent" }.compactMap { $0["key"] as? String }
+        }
+        let first = try sentKeys()
+        #expect(first.count >= 1 && first.count < 12, "\(first.count) sent before the stop")
+        let rest = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-23T10:05:00Z"])
+        #expect(rest.status == 0)
+        let all = try sentKeys()
+        #expect(all.count == 12)
+        #expect(Set(all).count == 12, "a message was sent twice")
+    }
+}
