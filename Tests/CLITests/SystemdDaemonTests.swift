@@ -92,7 +92,7 @@ struct SystemdDaemonTests {
         Thread.sleep(forTimeInterval: 1)
         let path = daemon.inbox.appendingPathComponent("slow.jsonl").path
         let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)!
         }()
         let text = Self.invoice("S-1", customer: "slow")
