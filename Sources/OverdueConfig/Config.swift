@@ -28,6 +28,11 @@ public struct DaemonSettings: Sendable {
     /// On SIGTERM, how long in-flight sends may take before the process exits
     /// anyway (they are re-sent with the same ids after the restart).
     public var shutdownGraceSeconds = 30
+    /// Retries of transient failures: the first after this, doubling up to
+    /// `retryMaxSeconds` apart, given up (→ failed) after `retryLifetimeHours`.
+    public var retryFirstSeconds = 300
+    public var retryMaxSeconds = 3600
+    public var retryLifetimeHours = 120
 }
 
 public struct SpoolSettings: Sendable {

@@ -39,8 +39,12 @@ public final class Dispatcher {
     let limiter = RateLimiter()
     /// When set, no further transfer is started (SIGTERM).
     var stop = StopFlag()
-    /// Transient failures wait here until their next attempt.
-    private(set) var deferred: [String: (notBefore: Date, attempt: Int)] = [:]
+    /// Transient failures wait here until their next attempt (also in the
+    /// delivery journal, so a restart keeps the schedule).
+    var deferred: [String: SentJournal.Deferral] = [:]
+    /// Outcomes are journaled after every chunk of this many transfers, so a
+    /// crash can repeat at most one chunk (the sends in flight).
+    static let chunkSize = 32
 
     public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
                 templates: TemplateSet) throws {
@@ -56,7 +60,7 @@ public final class Dispatcher {
     }
 
     /// The earliest instant a deferred message may be tried again.
-    public var nextRetry: Date? { deferred.values.map(\.notBefore).min() }
+    public var nextRetry: Date? { deferred.values.map(\.next).min() }
 
     /// What the renderer needs for one planned message.
     public static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
@@ -90,26 +94,49 @@ public final class Dispatcher {
         let now = clock.now()
         var summary = DispatchSummary()
         var entries: [LogEntry] = []
+        var deferrals: [SentJournal.Deferral] = []
         var prepared: [Prepared] = []
         for send in sends where !history.contains(key: send.key) {
-            if let wait = deferred[send.key], wait.notBefore > now { continue }
+            if let wait = deferred[send.key], wait.next > now { continue }
             var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
             do {
                 let message = try prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
                 prepared.append(Prepared(send: send, message: message, fields: fields))
             } catch {
                 fields["detail"] = .string("\(error)")
+                let deferral = postpone(send.key, notBefore: nil, now: now)
+                fields["next_attempt"] = .string(Timestamp.format(deferral.next))
                 entries.append(LogEntry(time: now, event: "deferred", fields: fields))
-                postpone(send.key, notBefore: nil, now: now)
+                deferrals.append(deferral)
                 summary.deferred += 1
             }
         }
+        try sentJournal.append(deferrals: deferrals, at: now)
+        try log.append(entries)
         if !prepared.isEmpty { try DurableIO.syncFilesystem(spool.messages.path) }
 
-        let outcomes = run(prepared)
-        var sent: [SentMessage] = []
-        for (item, outcome) in zip(prepared, outcomes) where outcome != .notStarted {
+        var start = 0
+        while start < prepared.count, !stop.isSet {
+            let chunk = Array(prepared[start..<min(start + Self.chunkSize, prepared.count)])
+            start += chunk.count
+            try record(chunk, outcomes: run(chunk), history: &history, summary: &summary)
+        }
+        return summary
+    }
+
+    /// Journals and logs one chunk's outcomes (one fdatasync each).
+    private func record(_ chunk: [Prepared], outcomes: [DeliveryOutcome], history: inout DeliveryHistory,
+                        summary: inout DispatchSummary) throws {
+        var entries: [LogEntry] = []
+        var finished: [SentJournal.Outcome] = []
+        var deferrals: [SentJournal.Deferral] = []
+        for (item, original) in zip(chunk, outcomes) where original != .notStarted {
             let time = clock.now()
+            var outcome = original
+            if case .transient(let code, let detail, _) = outcome, let first = deferred[item.send.key]?.first,
+               time.timeIntervalSince(first) >= Double(config.daemon.retryLifetimeHours) * 3600 {
+                outcome = .permanent(code: code, detail: "gave up after \(config.daemon.retryLifetimeHours) hours of retries: \(detail)")
+            }
             var fields = item.fields
             fields["code"] = .number(Decimal(outcome.code))
             fields["detail"] = .string(outcome.detail)
@@ -123,22 +150,23 @@ public final class Dispatcher {
                 summary.suppressed += 1
                 summary.optOuts.append(.optout(address: item.send.recipient, channel: item.send.channel))
             case .transient(_, _, let notBefore):
-                let next = postpone(item.send.key, notBefore: notBefore, now: time)
-                fields["next_attempt"] = .string(Timestamp.format(next))
+                let deferral = postpone(item.send.key, notBefore: notBefore, now: time)
+                fields["next_attempt"] = .string(Timestamp.format(deferral.next))
+                deferrals.append(deferral)
                 summary.deferred += 1
             }
             entries.append(LogEntry(time: time, event: outcome.event, fields: fields))
             if case .transient = outcome { continue }
             // Sent, maybe sent, refused for good or opted out: never sent
-            // again automatically (the failed queue and fallback can re-send).
+            // again automatically (`overdue retry` re-queues a failed one).
             deferred[item.send.key] = nil
             let message = item.send.sentMessage(at: time)
-            sent.append(message)
+            let status = outcome.event == "deferred" ? "sent" : outcome.event
+            finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
             history.record(message)
         }
-        try sentJournal.append(sent)
+        try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
-        return summary
     }
 
     /// Renders and builds the channel's payload; keeps the exact bytes.
@@ -217,16 +245,24 @@ public final class Dispatcher {
         return box.outcomes.map { $0 ?? .notStarted }
     }
 
-    /// Exponential backoff with jitter: 5 min, 10, 20, 40, at most 60,
-    /// never before what the peer asked for.
+    /// Exponential backoff with jitter between the configured bounds (by
+    /// default 5 min, 10, 20, 40, then every 60), never before what the peer
+    /// asked for.
     @discardableResult
-    private func postpone(_ key: String, notBefore: Date?, now: Date) -> Date {
-        let attempt = (deferred[key]?.attempt ?? 0) + 1
-        let base = min(3600, 300 * pow(2, Double(attempt - 1)))
-        let backoff = now.addingTimeInterval(base * Double.random(in: 0.8...1.0))
-        let next = max(backoff, notBefore ?? backoff)
-        deferred[key] = (next, attempt)
-        return next
+    private func postpone(_ key: String, notBefore: Date?, now: Date) -> SentJournal.Deferral {
+        let previous = deferred[key]
+        let attempt = (previous?.attempt ?? 0) + 1
+        let delay = Self.backoff(attempt: attempt, first: config.daemon.retryFirstSeconds, max: config.daemon.retryMaxSeconds)
+        let backoff = now.addingTimeInterval(delay * Double.random(in: 0.8...1.0))
+        let deferral = SentJournal.Deferral(key: key, attempt: attempt, next: max(backoff, notBefore ?? backoff),
+                                            first: previous?.first ?? now)
+        deferred[key] = deferral
+        return deferral
+    }
+
+    /// Seconds before attempt `attempt + 1`: first × 2^(attempt-1), capped.
+    static func backoff(attempt: Int, first: Int, max: Int) -> Double {
+        min(Double(max), Double(first) * pow(2, Double(min(attempt, 30) - 1)))
     }
 
     private func listUnsubscribe() -> [(String, String)] {

@@ -12,7 +12,7 @@ public struct PlanView {
     public init(config: Config, from start: Date, days: Int) throws {
         let spool = Spool(root: config.spool.dir)
         let ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
-        let history = spool.exists ? try SentJournal.replay(spool: spool) : DeliveryHistory()
+        let history = spool.exists ? try SentJournal.replay(spool: spool).history : DeliveryHistory()
         let planner = Planner(settings: config.plannerSettings)
         calendars = planner.calendars
         sends = planner.timeline(ledger: ledger, history: history, from: start,

@@ -24,7 +24,7 @@ public struct PreviewView {
         var invoice = entry.invoice
         if let language { invoice.customer.language = language }
         ledger.apply(.invoice(invoice))
-        let history = try SentJournal.replay(spool: spool)
+        let history = try SentJournal.replay(spool: spool).history
         let policy = config.policy(named: invoice.policy) ?? config.policies[0]
         let calendars = BusinessCalendars(schedule: config.schedule)
         let calendar = calendars.calendar(for: invoice.customer.timezone)

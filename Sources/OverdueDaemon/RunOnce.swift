@@ -64,9 +64,11 @@ public final class Pipeline {
         let log = EventLog(directory: spool.log)
         ingester = Ingester(spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger,
                             committed: committed, log: log, logger: logger, clock: clock)
-        history = try SentJournal.replay(spool: spool)
+        let deliveries = try SentJournal.replay(spool: spool)
+        history = deliveries.history
         planner = Planner(settings: config.plannerSettings)
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        dispatcher.deferred = deliveries.deferred
         self.clock = clock
         self.logger = logger
         self.config = config
@@ -93,6 +95,7 @@ public final class Pipeline {
         }
         let log = EventLog(directory: spool.log)
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        newDispatcher.deferred = dispatcher.deferred
         ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,
                             committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
         dispatcher = newDispatcher

@@ -1,9 +1,11 @@
 import Foundation
 import OverdueCore
 
-/// Every message that went out, one JSON line each, in
-/// `ledger/sent.jsonl`: the planner's "what was already sent". Appended a
-/// batch at a time (one fdatasync), replayed into a `DeliveryHistory` at start.
+/// The delivery journal, `ledger/sent.jsonl`: one JSON line per outcome that
+/// ends a delivery (sent, ambiguous, failed, suppressed), per deferral (the
+/// next attempt and its number), and per re-queue of a failed delivery.
+/// Appended a batch at a time (one fdatasync) and replayed at start into
+/// what the planner and the retry logic need.
 public final class SentJournal: @unchecked Sendable {
     private let journal: AppendJournal
     private let encoder = JSONEncoder.journalLine()
@@ -14,37 +16,120 @@ public final class SentJournal: @unchecked Sendable {
         journal = try AppendJournal(url: Self.url(spool))
     }
 
-    struct Line: Codable {
-        var key: String
-        var customer: String
-        var channel: String
-        var recipient: String
-        var stage: String
-        var items: [ReminderItem]
-        var time: String
-    }
+    /// A delivery that ended, and how.
+    public struct Outcome: Sendable {
+        public var message: SentMessage
+        /// "sent", "ambiguous", "failed" or "suppressed".
+        public var status: String
+        public var code: Int
+        public var detail: String
 
-    public func append(_ messages: [SentMessage]) throws {
-        try journal.append(messages.map { message in
-            Array(try encoder.encode(Line(
-                key: message.key, customer: message.customer, channel: message.channel.rawValue,
-                recipient: message.recipient, stage: message.stage, items: message.items,
-                time: Timestamp.format(message.time))))
-        })
-    }
-
-    public static func replay(spool: Spool) throws -> DeliveryHistory {
-        var history = DeliveryHistory()
-        let decoder = JSONDecoder()
-        for (index, line) in try AppendJournal.lines(of: url(spool)).enumerated() {
-            guard let decoded = try? decoder.decode(Line.self, from: Data(line)),
-                  let channel = Channel(rawValue: decoded.channel), let time = Timestamp.parse(decoded.time)
-            else {
-                throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a sent-message record")
-            }
-            history.record(SentMessage(key: decoded.key, customer: decoded.customer, channel: channel,
-                                       recipient: decoded.recipient, stage: decoded.stage, items: decoded.items, time: time))
+        public init(message: SentMessage, status: String, code: Int = 0, detail: String = "") {
+            self.message = message
+            self.status = status
+            self.code = code
+            self.detail = detail
         }
-        return history
+    }
+
+    /// A delivery waiting for its next attempt.
+    public struct Deferral: Sendable, Equatable {
+        public var key: String
+        public var attempt: Int
+        public var next: Date
+        public var first: Date
+
+        public init(key: String, attempt: Int, next: Date, first: Date) {
+            self.key = key
+            self.attempt = attempt
+            self.next = next
+            self.first = first
+        }
+    }
+
+    struct Line: Codable {
+        var type: String?
+        var key: String
+        var customer: String?
+        var channel: String?
+        var recipient: String?
+        var stage: String?
+        var items: [ReminderItem]?
+        var time: String
+        var status: String?
+        var code: Int?
+        var detail: String?
+        var attempt: Int?
+        var next: String?
+        var first: String?
+    }
+
+    public func append(outcomes: [Outcome] = [], deferrals: [Deferral] = [], requeued: [String] = [], at time: Date = Date()) throws {
+        var lines: [[UInt8]] = []
+        for outcome in outcomes {
+            let message = outcome.message
+            lines.append(Array(try encoder.encode(Line(
+                type: "outcome", key: message.key, customer: message.customer, channel: message.channel.rawValue,
+                recipient: message.recipient, stage: message.stage, items: message.items, time: Timestamp.format(message.time),
+                status: outcome.status, code: outcome.code, detail: outcome.detail))))
+        }
+        for deferral in deferrals {
+            lines.append(Array(try encoder.encode(Line(
+                type: "deferred", key: deferral.key, time: Timestamp.format(time), attempt: deferral.attempt,
+                next: Timestamp.format(deferral.next), first: Timestamp.format(deferral.first)))))
+        }
+        for key in requeued {
+            lines.append(Array(try encoder.encode(Line(type: "requeue", key: key, time: Timestamp.format(time)))))
+        }
+        try journal.append(lines)
+    }
+
+    /// Everything the journal says, as of its last complete line.
+    public struct State: Sendable {
+        public var history = DeliveryHistory()
+        public var deferred: [String: Deferral] = [:]
+        /// Deliveries that failed for good and were not re-queued, by key.
+        public var failed: [String: Outcome] = [:]
+    }
+
+    public static func replay(spool: Spool) throws -> State {
+        let decoder = JSONDecoder()
+        var outcomes: [(Int, Outcome)] = []
+        var lastRequeue: [String: Int] = [:]
+        var deferred: [String: (Int, Deferral)] = [:]
+        var lastOutcome: [String: Int] = [:]
+        for (index, raw) in try AppendJournal.lines(of: url(spool)).enumerated() {
+            guard let line = try? decoder.decode(Line.self, from: Data(raw)) else {
+                throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a delivery record")
+            }
+            switch line.type ?? "outcome" {
+            case "requeue":
+                lastRequeue[line.key] = index
+            case "deferred":
+                if let attempt = line.attempt, let next = line.next.flatMap(Timestamp.parse), let first = line.first.flatMap(Timestamp.parse) {
+                    deferred[line.key] = (index, Deferral(key: line.key, attempt: attempt, next: next, first: first))
+                }
+            default:
+                guard let channel = line.channel.flatMap(Channel.init(rawValue:)), let time = Timestamp.parse(line.time) else {
+                    throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome without channel or time")
+                }
+                let message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
+                                          stage: line.stage ?? "", items: line.items ?? [], time: time)
+                outcomes.append((index, Outcome(message: message, status: line.status ?? "sent", code: line.code ?? 0,
+                                                detail: line.detail ?? "")))
+                lastOutcome[line.key] = index
+            }
+        }
+        var state = State()
+        for (index, outcome) in outcomes {
+            // A re-queue after the outcome takes it back: the planner may send it again.
+            if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
+            state.history.record(outcome.message)
+            if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
+        }
+        for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {
+            state.deferred[key] = deferral
+        }
+        return state
     }
 }
