@@ -8,10 +8,12 @@ import OverdueSpool
 public struct SpoolStatus {
     public let spool: Spool
     public let ledger: Ledger
+    public let deliveries: SentJournal.State
 
     public init(config: Config) throws {
         spool = Spool(root: config.spool.dir)
         ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
+        deliveries = spool.exists ? try SentJournal.replay(spool: spool) : SentJournal.State()
     }
 
     /// The `status --json` object.
@@ -24,8 +26,11 @@ public struct SpoolStatus {
             "spool": .string(spool.root.path),
             "invoices": .object(invoices),
             "outbox": .number(Decimal(spool.count(in: spool.outbox))),
-            "deferred": .number(Decimal(spool.count(in: spool.deferred))),
-            "failed": .number(Decimal(spool.count(in: spool.failed))),
+            "deferred": .number(Decimal(deliveries.deferred.count)),
+            "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
+            "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
+            "failed": .number(Decimal(deliveries.failed.count)),
+            "sent": .number(Decimal(deliveries.history.count)),
             "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
             "optouts": .number(Decimal(ledger.optOuts.count)),
         ]

@@ -90,6 +90,8 @@ public final class SentJournal: @unchecked Sendable {
         public var deferred: [String: Deferral] = [:]
         /// Deliveries that failed for good and were not re-queued, by key.
         public var failed: [String: Outcome] = [:]
+
+        public init() {}
     }
 
     public static func replay(spool: Spool) throws -> State {

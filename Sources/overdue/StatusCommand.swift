@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
         if case .object(let invoices) = summary["invoices"] {
             print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
         }
-        for key in ["outbox", "deferred", "failed", "rejected", "optouts"] {
+        for key in ["sent", "deferred", "oldest_deferred", "next_retry", "failed", "rejected", "optouts"] {
             print("\(key): \(summary[key]?.plainText ?? "0")")
         }
         print("spool: \(status.spool.root.path)")

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import OverdueDaemon
+
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Re-queue failed deliveries (dead letters) so they are sent again, with the same ids."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Keys of failed deliveries (see `overdue log --event failed`).") var keys: [String] = []
+    @Flag(help: "Re-queue every failed delivery.") var all = false
+
+    func validate() throws {
+        if keys.isEmpty == !all { throw ValidationError("give the keys to retry, or --all") }
+    }
+
+    func run() throws {
+        let config = try global.loadConfig()
+        do {
+            let done = try RetryCommandRunner.requeue(config: config, keys: all ? nil : keys) { printError($0) }
+            print("re-queued \(done.count) deliver\(done.count == 1 ? "y" : "ies"); the daemon sends them at the next window")
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
