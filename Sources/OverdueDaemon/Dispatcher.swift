@@ -90,36 +90,43 @@ public final class Dispatcher {
         var fields: [String: JSONValue]
     }
 
+    /// Sends in chunks of `chunkSize`: render and keep the bytes (one
+    /// syncfs), transfer, then journal and log the outcomes, so the first
+    /// message leaves at once and a crash repeats at most one chunk.
     public func dispatch(_ sends: [PlannedSend], ledger: Ledger, history: inout DeliveryHistory) throws -> DispatchSummary {
         let now = clock.now()
         var summary = DispatchSummary()
-        var entries: [LogEntry] = []
-        var deferrals: [SentJournal.Deferral] = []
-        var prepared: [Prepared] = []
-        for send in sends where !history.contains(key: send.key) {
-            if let wait = deferred[send.key], wait.next > now { continue }
-            var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
-            do {
-                let message = try prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
-                prepared.append(Prepared(send: send, message: message, fields: fields))
-            } catch {
-                fields["detail"] = .string("\(error)")
-                let deferral = postpone(send.key, notBefore: nil, now: now)
-                fields["next_attempt"] = .string(Timestamp.format(deferral.next))
-                entries.append(LogEntry(time: now, event: "deferred", fields: fields))
-                deferrals.append(deferral)
-                summary.deferred += 1
-            }
+        let due = sends.filter { send in
+            !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
         }
-        try sentJournal.append(deferrals: deferrals, at: now)
-        try log.append(entries)
-        if !prepared.isEmpty { try DurableIO.syncFilesystem(spool.messages.path) }
-
         var start = 0
-        while start < prepared.count, !stop.isSet {
-            let chunk = Array(prepared[start..<min(start + Self.chunkSize, prepared.count)])
+        while start < due.count, !stop.isSet {
+            let chunk = due[start..<min(start + Self.chunkSize, due.count)]
             start += chunk.count
-            try record(chunk, outcomes: run(chunk), history: &history, summary: &summary)
+            var entries: [LogEntry] = []
+            var deferrals: [SentJournal.Deferral] = []
+            var prepared: [Prepared] = []
+            for send in chunk {
+                var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
+                do {
+                    let message = try prepare(send, ledger: ledger, history: history, now: clock.now(), fields: &fields)
+                    prepared.append(Prepared(send: send, message: message, fields: fields))
+                } catch {
+                    fields["detail"] = .string("\(error)")
+                    let deferral = postpone(send.key, notBefore: nil, now: clock.now())
+                    fields["next_attempt"] = .string(Timestamp.format(deferral.next))
+                    entries.append(LogEntry(time: clock.now(), event: "deferred", fields: fields))
+                    deferrals.append(deferral)
+                    summary.deferred += 1
+                }
+            }
+            if !deferrals.isEmpty {
+                try sentJournal.append(deferrals: deferrals, at: clock.now())
+                try log.append(entries)
+            }
+            guard !prepared.isEmpty else { continue }
+            try DurableIO.syncFilesystem(spool.messages.path)
+            try record(prepared, outcomes: run(prepared), history: &history, summary: &summary)
         }
         return summary
     }
