@@ -86,3 +86,25 @@ struct CommandTests {
         }
     }
 }
+
+@Suite("CLI: optout add, remove, list")
+struct OptoutCommandTests {
+    @Test("an opt-out added from the CLI goes through the inbox into the ledger, and is removed the same way")
+    func addListRemove() throws {
+        let root = try TemporaryDirectory.make(prefix: "overdue-optout")
+        let config = root.appendingPathComponent("overdue.toml")
+        try "[spool]\ndir = \"spool\"\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try OverdueBinary.run(["--config", config.path, "run", "--once"]).status == 0)
+        let add = try OverdueBinary.run(["--config", config.path, "optout", "add", "+4915112345678", "--channel", "sms"])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try OverdueBinary.run(["--config", config.path, "run", "--once"]).status == 0)
+        let list = try OverdueBinary.run(["--config", config.path, "optout", "list", "--json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: String]]
+        #expect(entries == [["address": "+4915112345678", "channel": "sms"]])
+        let bad = try OverdueBinary.run(["--config", config.path, "optout", "add", "not-an-address"])
+        #expect(bad.status != 0)
+        #expect(try OverdueBinary.run(["--config", config.path, "optout", "remove", "+4915112345678", "--channel", "sms"]).status == 0)
+        #expect(try OverdueBinary.run(["--config", config.path, "run", "--once"]).status == 0)
+        #expect(try OverdueBinary.run(["--config", config.path, "optout", "list"]).stdout.contains("no opt-outs"))
+    }
+}

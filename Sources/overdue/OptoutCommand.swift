@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import OverdueCore
+import OverdueDaemon
+import OverdueSpool
+
+struct OptoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optout",
+        abstract: "Add, remove or list opt-outs (an address that must not be contacted on a channel).",
+        discussion: """
+            add and remove drop an optout/optin event into the inbox, exactly as a file from your \
+            CRM would: a running daemon applies it at once, otherwise the next `overdue run` does. \
+            Without --channel the opt-out covers every channel.
+            """,
+        subcommands: [Add.self, Remove.self, List.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop contacting an address (e-mail or E.164 phone).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The e-mail address or phone number.") var address: String
+        @Option(help: "email, sms or webhook (default: all).") var channel: Channel?
+
+        func validate() throws { try OptoutCommand.check(address) }
+        func run() throws { try OptoutCommand.drop("optout", address: address, channel: channel, global: global) }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Allow contacting an address again (an opt-in).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The e-mail address or phone number.") var address: String
+        @Option(help: "email, sms or webhook (default: all).") var channel: Channel?
+
+        func validate() throws { try OptoutCommand.check(address) }
+        func run() throws { try OptoutCommand.drop("optin", address: address, channel: channel, global: global) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The opt-outs in force.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let config = try global.loadConfig()
+            let optOuts = try SpoolStatus(config: config).ledger.optOuts
+                .sorted { ($0.address, $0.channel?.rawValue ?? "") < ($1.address, $1.channel?.rawValue ?? "") }
+            if json {
+                return try printJSON(.array(optOuts.map {
+                    .object(["address": .string($0.address), "channel": .string($0.channel?.rawValue ?? "all")])
+                }))
+            }
+            if optOuts.isEmpty { print("no opt-outs") }
+            for optOut in optOuts { print("\(optOut.address)  \(optOut.channel?.rawValue ?? "all channels")") }
+        }
+    }
+
+    static func check(_ address: String) throws {
+        let problem = address.hasPrefix("+") ? FieldRules.phone(address) : FieldRules.email(address)
+        if let problem { throw ValidationError(problem) }
+    }
+
+    /// Writes the event under a dot-name, then renames it into the inbox, so
+    /// the daemon never sees half a file.
+    static func drop(_ event: String, address: String, channel: Channel?, global: GlobalOptions) throws {
+        let config = try global.loadConfig()
+        let spool = Spool(root: config.spool.dir)
+        guard FileManager.default.fileExists(atPath: spool.inbox.path) else {
+            printError("no inbox at \(spool.inbox.path); run `overdue run --once` once to create the spool")
+            throw ExitCode(1)
+        }
+        var object: [String: JSONValue] = ["event": .string(event), "address": .string(address)]
+        object["channel"] = channel.map { .string($0.rawValue) }
+        let bytes = Array(try JSONEncoder.journalLine().encode(JSONValue.object(object)))
+        let name = "cli-\(event)-\(UUID().uuidString.prefix(8).lowercased()).json"
+        let temp = spool.inbox.appendingPathComponent(".\(name)")
+        try Data(bytes).write(to: temp)
+        try DurableIO.move(temp, to: spool.inbox.appendingPathComponent(name))
+        print("\(event == "optout" ? "opt-out" : "opt-in") for \(address) (\(channel?.rawValue ?? "all channels")) dropped into the inbox as \(name)")
+    }
+}
