@@ -19,8 +19,8 @@ struct Overdue: ParsableCommand {
 
     /// `overdue [--config FILE] SUBCOMMAND` is the documented form, but
     /// ArgumentParser gives options before a subcommand to the root command
-    /// only; moving the global options after the subcommand name lets every
-    /// subcommand read them through its `GlobalOptions` group.
+    /// only; moving the global options to the end lets every subcommand,
+    /// however nested, read them through its `GlobalOptions` group.
     static func main() {
         main(Self.reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
     }
@@ -43,7 +43,7 @@ struct Overdue: ParsableCommand {
             }
         }
         guard !globals.isEmpty, index < arguments.count else { return arguments }
-        // The subcommand name, then the moved options, then the rest.
-        return [arguments[index]] + globals + arguments[(index + 1)...]
+        // After the rest, so nested subcommands (`optout add`) see them too.
+        return Array(arguments[index...]) + globals
     }
 }
