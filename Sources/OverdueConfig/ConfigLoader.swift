@@ -209,12 +209,20 @@ private struct ConfigSections {
     func readPolicy(_ table: TableReader) -> Policy? {
         defer { table.finish() }
         let name = table.string("name", required: true, expected: "a policy name such as \"standard\"", check: FieldRules.identifier)
+        // A policy-wide `fallback` applies to stages that name none.
+        let policyFallback = table.array("fallback", expected: "a list such as [\"sms\", \"email\"]") { item, key -> Channel? in
+            guard let text = item.string, let channel = Channel(rawValue: text) else {
+                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
+                return nil
+            }
+            return channel
+        } ?? []
         let stages = table.array("stages", required: true, expected: "a list of stages") { item, key -> Stage? in
             guard let inner = item.table else {
                 table.report(key, "is \(TableReader.describe(item.type)); expected { name = \"…\", offset_days = N, channels = [\"email\"] }")
                 return nil
             }
-            return readStage(TableReader(inner, path: key, report: table.report))
+            return readStage(TableReader(inner, path: key, report: table.report), policyFallback: policyFallback)
         } ?? []
         if table.has("stages"), stages.isEmpty { table.report(table.key("stages"), "is empty; a policy needs at least one stage") }
         for pair in zip(stages, stages.dropFirst()) where pair.1.offsetDays <= pair.0.offsetDays {
@@ -230,7 +238,7 @@ private struct ConfigSections {
                       interestRatePercent: rate, compensation: compensation)
     }
 
-    func readStage(_ table: TableReader) -> Stage? {
+    func readStage(_ table: TableReader, policyFallback: [Channel]) -> Stage? {
         defer { table.finish() }
         let name = table.string("name", required: true, expected: "a stage name such as \"overdue\"", check: FieldRules.identifier)
         let offsetGiven = table.has("offset_days")
@@ -246,8 +254,16 @@ private struct ConfigSections {
         let template = table.string("template", expected: "a template name", check: FieldRules.identifier)
         let final = table.bool("final", default: false)
         let fee = table.decimal("fee", expected: "a flat late fee such as \"10.00\"")
+        let fallback = table.array("fallback", expected: "a list such as [\"sms\", \"webhook\"]") { item, key -> Channel? in
+            guard let text = item.string, let channel = Channel(rawValue: text) else {
+                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
+                return nil
+            }
+            return channel
+        } ?? policyFallback
         guard let name, offsetGiven else { return nil }
-        return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee)
+        return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee,
+                     fallback: fallback)
     }
 
     func readEmail(_ table: TableReader) -> EmailChannel {

@@ -15,6 +15,15 @@ public struct DispatchSummary: Sendable, Equatable {
     public var suppressed = 0
     /// Recipients a gateway reported as opted out (e.g. Twilio 21610).
     public var optOuts: [LedgerEvent] = []
+
+    mutating func add(_ other: DispatchSummary) {
+        sent += other.sent
+        deferred += other.deferred
+        failed += other.failed
+        ambiguous += other.ambiguous
+        suppressed += other.suppressed
+        optOuts += other.optOuts
+    }
 }
 
 /// outbox → transports → log. Renders each planned message, keeps its exact
@@ -131,6 +140,24 @@ public final class Dispatcher {
         return summary
     }
 
+    /// Records messages the planner could not address (opted out, no
+    /// address) as suppressed, once, so their stage can fall back.
+    public func suppress(_ skipped: [PlannedSend], history: inout DeliveryHistory) throws {
+        let now = clock.now()
+        var outcomes: [SentJournal.Outcome] = []
+        var entries: [LogEntry] = []
+        for send in skipped where !history.contains(key: send.key) {
+            var fields = Self.fields(send, attempt: 0)
+            fields["detail"] = .string(send.skipReason ?? "cannot be reached on this channel")
+            entries.append(LogEntry(time: now, event: "suppressed", fields: fields))
+            let message = send.sentMessage(at: now)
+            outcomes.append(SentJournal.Outcome(message: message, status: "suppressed", detail: send.skipReason ?? ""))
+            history.record(message, reached: false)
+        }
+        try sentJournal.append(outcomes: outcomes, at: now)
+        try log.append(entries)
+    }
+
     /// Journals and logs one chunk's outcomes (one fdatasync each).
     private func record(_ chunk: [Prepared], outcomes: [DeliveryOutcome], history: inout DeliveryHistory,
                         summary: inout DispatchSummary) throws {
@@ -170,7 +197,7 @@ public final class Dispatcher {
             let message = item.send.sentMessage(at: time)
             let status = outcome.event == "deferred" ? "sent" : outcome.event
             finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
-            history.record(message)
+            history.record(message, reached: status != "failed" && status != "suppressed")
         }
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
@@ -281,12 +308,14 @@ public final class Dispatcher {
     }
 
     static func fields(_ send: PlannedSend, attempt: Int) -> [String: JSONValue] {
-        [
+        var fields: [String: JSONValue] = [
             "key": .string(send.key), "customer": .string(send.customer),
             "invoices": .array(send.invoices.map(JSONValue.string)), "stage": .string(send.stage),
             "channel": .string(send.channel.rawValue), "recipient": .string(send.recipient),
             "attempt": .number(Decimal(attempt)), "planned": .string(Timestamp.format(send.time)),
         ]
+        if let from = send.fallbackFrom { fields["fallback_from"] = .string(from.rawValue) }
+        return fields
     }
 
     static func address(of mailbox: String) -> String {

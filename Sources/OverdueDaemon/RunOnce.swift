@@ -110,8 +110,20 @@ public final class Pipeline {
     public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
         let ingest = ingester.ingestInbox(skipping: beingWritten)
         let now = clock.now()
-        let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
-        let dispatch = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
+        // A few rounds at the same instant: a suppressed or failed channel
+        // makes its stage fall back to another one, which is due at once.
+        var dispatch = DispatchSummary()
+        for _ in 0..<4 {
+            let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
+            if !plan.skipped.isEmpty {
+                try dispatcher.suppress(plan.skipped, history: &history)
+                dispatch.suppressed += plan.skipped.count
+                continue
+            }
+            let round = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
+            dispatch.add(round)
+            if round.failed == 0 && round.suppressed == 0 { break }
+        }
         if !dispatch.optOuts.isEmpty { try ingester.record(dispatch.optOuts, source: "gateway opt-outs") }
         // Plan again: what was just sent moves the next wake-up; a deferred
         // message wakes us for its retry.

@@ -126,7 +126,7 @@ public final class SentJournal: @unchecked Sendable {
         for (index, outcome) in outcomes {
             // A re-queue after the outcome takes it back: the planner may send it again.
             if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
-            state.history.record(outcome.message)
+            state.history.record(outcome.message, reached: outcome.status != "failed" && outcome.status != "suppressed")
             if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
         }
         for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {

@@ -60,7 +60,9 @@ public struct Schedule: Sendable {
 }
 
 public struct Stage: Sendable, Equatable {
-    public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool, fee: Decimal? = nil) {
+    public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool, fee: Decimal? = nil,
+                fallback: [Channel] = []) {
+        self.fallback = fallback
         self.name = name
         self.offsetDays = offsetDays
         self.channels = channels
@@ -78,6 +80,9 @@ public struct Stage: Sendable, Equatable {
     public var final: Bool
     /// A flat late fee shown from this stage on (in the invoice's currency).
     public var fee: Decimal?
+    /// Channels to try, in order, when the debtor cannot be reached on one of
+    /// `channels` (opted out, no address, permanent failure): once per stage.
+    public var fallback: [Channel]
 }
 
 public struct Policy: Sendable, Equatable {

@@ -46,6 +46,10 @@ public struct DeliveryHistory: Sendable {
         public var stage: String
         public var channel: Channel
         public var time: Date
+        /// False when the debtor could not be reached this way (a permanent
+        /// failure, or skipped because opted out or without an address):
+        /// the stage may then fall back to another channel.
+        public var reached = true
     }
 
     struct ContactKey: Hashable {
@@ -60,12 +64,15 @@ public struct DeliveryHistory: Sendable {
 
     public init() {}
 
-    public mutating func record(_ message: SentMessage) {
+    public mutating func record(_ message: SentMessage, reached: Bool = true) {
         guard keys.insert(message.key).inserted else { return }
         count += 1
         for item in message.items {
-            byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time))
+            byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time,
+                                                              reached: reached))
         }
+        // Only a message that reached the debtor counts for the gap.
+        guard reached else { return }
         let contact = ContactKey(customer: message.customer, channel: message.channel)
         if lastContact[contact].map({ $0 < message.time }) ?? true { lastContact[contact] = message.time }
     }

@@ -73,6 +73,10 @@ public struct PlannedSend: Sendable, Equatable {
     /// The idempotency key: the same debtor, stage, channel, recipient and
     /// invoice set always give the same key.
     public var key: String
+    /// Set when this message replaces one the debtor could not get on that channel.
+    public var fallbackFrom: Channel?
+    /// Set on a skipped message: why it cannot go out (opted out, no address).
+    public var skipReason: String?
 
     public init(time: Date, customer: String, customerName: String, channel: Channel, recipient: String, stage: String,
                 final: Bool, policy: String, timeZone: String, items: [PlannedItem], key: String) {
@@ -114,4 +118,7 @@ public struct PlanResult: Sendable {
     public var due: [PlannedSend]
     /// When something next becomes due if nothing changes (nil: never).
     public var nextWake: Date?
+    /// Messages due now that cannot go out (opted out, no address): logged
+    /// as suppressed once, and the stage falls back to another channel.
+    public var skipped: [PlannedSend] = []
 }

@@ -29,8 +29,13 @@ public struct Planner: Sendable {
     public func plan(ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
         var wake: Date?
         var groups: [GroupKey: [Candidate]] = [:]
+        var skippedGroups: [GroupKey: [Candidate]] = [:]
         for entry in ledger.entries.values {
             let result = evaluate(entry, ledger: ledger, history: history, now: now)
+            for candidate in result.skipped {
+                skippedGroups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
+                                       thanks: false), default: []].append(candidate)
+            }
             for candidate in result.due {
                 let thanks = candidate.item.item.stage == PlannerSettings.thanksStage
                 groups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
@@ -39,9 +44,12 @@ public struct Planner: Sendable {
             }
             if let next = result.wake, next > now { wake = min(wake ?? next, next) }
         }
-        let sends = groups.map { key, candidates in message(key, candidates, now: now) }
-            .sorted { ($0.customer, $0.channel.rawValue, $0.recipient) < ($1.customer, $1.channel.rawValue, $1.recipient) }
-        return PlanResult(due: sends, nextWake: wake)
+        let order: (PlannedSend, PlannedSend) -> Bool = {
+            ($0.customer, $0.channel.rawValue, $0.recipient) < ($1.customer, $1.channel.rawValue, $1.recipient)
+        }
+        let sends = groups.map { key, candidates in message(key, candidates, now: now) }.sorted(by: order)
+        let skipped = skippedGroups.map { key, candidates in message(key, candidates, now: now) }.sorted(by: order)
+        return PlanResult(due: sends, nextWake: wake, skipped: skipped)
     }
 
     /// The sends the daemon would make from `start` until `end` if nothing
@@ -54,10 +62,11 @@ public struct Planner: Sendable {
         var sends: [PlannedSend] = []
         for _ in 0..<maxSteps {
             let result = plan(ledger: ledger, history: history, now: now)
-            if !result.due.isEmpty {
+            if !result.due.isEmpty || !result.skipped.isEmpty {
                 for send in result.due { history.record(send.sentMessage(at: now)) }
+                for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
                 sends += result.due
-                continue  // plan again at the same instant: the sends changed the gaps
+                continue  // plan again at the same instant: the sends changed the gaps and fallbacks
             }
             guard let next = result.nextWake, next < end else { break }
             now = next
@@ -83,10 +92,13 @@ public struct Planner: Sendable {
         var policy: String
         var timeZone: String
         var item: PlannedItem
+        var fallbackFrom: Channel?
+        var skipReason: String?
     }
 
     struct Evaluation {
         var due: [Candidate] = []
+        var skipped: [Candidate] = []
         var wake: Date?
 
         mutating func wake(at instant: Date) { wake = min(wake ?? instant, instant) }
@@ -194,12 +206,14 @@ public struct Planner: Sendable {
         // when no later stage has taken over.
         let stage = target ?? (last >= 0 && eligible(last) ? last : nil)
         if let stage {
+            let spec = stages[stage]
             let daysOverdue = unit.due.days(until: today)
-            for channel in stages[stage].channels {
-                guard settings.enabledChannels.contains(channel),
-                      let recipient = recipient(for: channel, invoice.customer, ledger: ledger),
-                      !sends.contains(where: { $0.stage == stages[stage].name && $0.channel == channel })
-                else { continue }
+            let item = PlannedItem(
+                item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: spec.name),
+                stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
+                currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
+            /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
+            func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?) {
                 var earliest = max(notBefore, times[stage])
                 if let contacted = history.lastContact(customer: invoice.customer.id, channel: channel) {
                     // Rule 6: the debtor's last contact on this channel must be `gap` days old.
@@ -208,15 +222,47 @@ public struct Planner: Sendable {
                 let sendAt = calendar.nextOpen(atOrAfter: max(earliest, now))
                 guard sendAt <= now else {
                     evaluation.wake(at: sendAt)
+                    return
+                }
+                var candidate = Candidate(
+                    customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
+                    recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+                candidate.fallbackFrom = fallbackFrom
+                evaluation.due.append(candidate)
+            }
+            var unreachable: Channel?
+            for channel in spec.channels where settings.enabledChannels.contains(channel) {
+                let previous = sends.filter { $0.stage == spec.name && $0.channel == channel }
+                if previous.contains(where: \.reached) { continue }
+                if !previous.isEmpty {  // failed for good, or skipped, before
+                    unreachable = unreachable ?? channel
                     continue
                 }
-                let item = PlannedItem(
-                    item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: stages[stage].name),
-                    stageOffsetDays: stages[stage].offsetDays, final: stages[stage].final, amount: unit.open,
-                    currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
-                evaluation.due.append(Candidate(
-                    customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
-                    recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item))
+                switch reach(channel, invoice.customer, ledger: ledger) {
+                case .recipient(let recipient):
+                    offer(channel, to: recipient, fallbackFrom: nil)
+                case .unreachable(let address, let reason):
+                    unreachable = unreachable ?? channel
+                    // Logged once as suppressed when the stage is due (rule 8).
+                    if times[stage] <= now, calendar.isOpen(now) {
+                        var skipped = Candidate(
+                            customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
+                            recipient: address ?? "", policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+                        skipped.skipReason = reason
+                        evaluation.skipped.append(skipped)
+                    }
+                }
+            }
+            // Fallback: the first channel of the stage's `fallback` list that
+            // can reach the debtor, once per stage.
+            if let missed = unreachable,
+               !spec.fallback.contains(where: { channel in sends.contains { $0.stage == spec.name && $0.channel == channel } }) {
+                for channel in spec.fallback where !spec.channels.contains(channel) && settings.enabledChannels.contains(channel) {
+                    if case .recipient(let recipient) = reach(channel, invoice.customer, ledger: ledger) {
+                        offer(channel, to: recipient, fallbackFrom: missed)
+                        break
+                    }
+                }
             }
         }
         // The next stage still to come.
@@ -249,32 +295,53 @@ public struct Planner: Sendable {
             policy: settings.policy(named: invoice.policy).name, timeZone: calendar.timeZone.identifier, item: item))
     }
 
-    /// Who receives a channel's message for this customer, nil if nobody can
-    /// (no address, or opted out: rule 8).
-    func recipient(for channel: Channel, _ customer: Customer, ledger: Ledger) -> String? {
-        let address: String?
+    enum Reach {
+        case recipient(String)
+        case unreachable(address: String?, reason: String)
+    }
+
+    /// Who receives a channel's message for this customer, or why nobody can
+    /// (no address, opted out: rule 8).
+    func reach(_ channel: Channel, _ customer: Customer, ledger: Ledger) -> Reach {
         switch channel {
-        case .email: address = customer.email
-        case .sms: address = customer.phone
+        case .email, .sms:
+            let address = channel == .email ? customer.email : customer.phone
+            guard let address else {
+                return .unreachable(address: nil, reason: "the customer has no \(channel == .email ? "e-mail address" : "phone number")")
+            }
+            if ledger.isOptedOut(address, channel: channel) {
+                return .unreachable(address: address, reason: "\(address) opted out of \(channel.rawValue)")
+            }
+            return .recipient(address)
         case .webhook:
             // The webhook goes to our own endpoint; the debtor's opt-out of
             // the channel still counts.
             let optedOut = [customer.email, customer.phone].compactMap { $0 }.contains { ledger.isOptedOut($0, channel: .webhook) }
-            return optedOut ? nil : settings.webhookEndpoint
+            guard let endpoint = settings.webhookEndpoint, !optedOut else {
+                return .unreachable(address: settings.webhookEndpoint, reason: "the customer opted out of webhooks")
+            }
+            return .recipient(endpoint)
         }
-        guard let address, !ledger.isOptedOut(address, channel: channel) else { return nil }
-        return address
+    }
+
+    /// The recipient on a channel, if any (see `reach`).
+    func recipient(for channel: Channel, _ customer: Customer, ledger: Ledger) -> String? {
+        if case .recipient(let recipient) = reach(channel, customer, ledger: ledger) { return recipient }
+        return nil
     }
 
     /// Rule 5: one message per debtor, channel and recipient.
     private func message(_ key: GroupKey, _ candidates: [Candidate], now: Date) -> PlannedSend {
         let items = candidates.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
         let lead = candidates.max { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) < ($1.item.final ? 1 : 0, $1.item.stageOffsetDays) }!
-        return PlannedSend(
+        var send = PlannedSend(
             time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
             recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
             timeZone: lead.timeZone, items: items,
             key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
                                  recipient: key.recipient, items: items.map(\.item)))
+        send.fallbackFrom = candidates.compactMap(\.fallbackFrom).first
+        send.skipReason = candidates.compactMap(\.skipReason).first
+        return send
     }
 }

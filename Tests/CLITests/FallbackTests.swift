@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Channel fallback and suppression")
+struct FallbackTests {
+    @Test("an opted-out SMS recipient gets the fallback e-mail; a gateway STOP (21610) does too, once")
+    func fallback() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio", "--stop-number", "+15550001111"])
+        let root = try TemporaryDirectory.make(prefix: "overdue-fallback")
+        try "AC0123:token".write(to: root.appendingPathComponent("twilio.credentials"), atomically: true, encoding: .utf8)
+        let config = root.appendingPathComponent("overdue.toml")
+        try """
+            [spool]
+            dir = "spool"
+            [schedule]
+            timezone = "Europe/London"
+            [[policy]]
+            name = "sms-first"
+            stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
+            [channels.email]
+            url = "smtp://127.0.0.1:\(smtp.port)"
+            starttls = "off"
+            [channels.sms]
+            gateway = "twilio"
+            url = "http://127.0.0.1:\(twilio.port)"
+            account = "AC0123"
+            credentials_file = "\(root.path)/twilio.credentials"
+            from = "+447700900000"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let inbox = root.appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try """
+            {"invoice": "O-1", "customer": {"id": "opted", "name": "Opted Ltd", "email": "ap@opted.example", "phone": "+4915112345678"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}
+            {"invoice": "S-1", "customer": {"id": "stop", "name": "Stop Ltd", "email": "ap@stop.example", "phone": "+15550001111"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "20.00"}
+            {"invoice": "H-1", "customer": {"id": "happy", "name": "Happy Ltd", "email": "ap@happy.example", "phone": "+447700900123"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "30.00"}
+            {"event": "optout", "address": "+4915112345678", "channel": "sms"}
+            """.write(to: inbox.appendingPathComponent("i.jsonl"), atomically: true, encoding: .utf8)
+
+        let run = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let log = try OverdueBinary.run(["--config", config.path, "log", "--json"]).stdout.split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { ["sent", "suppressed"].contains($0["event"] as? String) }
+        func events(_ customer: String) -> [String] {
+            log.filter { $0["customer"] as? String == customer }.map { "\($0["event"]!) \($0["channel"]!)" }
+        }
+        #expect(events("opted") == ["suppressed sms", "sent email"], "\(events("opted"))")
+        #expect(events("stop") == ["suppressed sms", "sent email"], "\(events("stop"))")
+        #expect(events("happy") == ["sent sms"], "\(events("happy"))")
+        let opted = log.first { $0["customer"] as? String == "opted" && $0["event"] as? String == "suppressed" }
+        #expect((opted?["detail"] as? String)?.contains("opted out of sms") == true)
+        let fallbackMail = log.first { $0["customer"] as? String == "stop" && $0["channel"] as? String == "email" }
+        #expect(fallbackMail?["fallback_from"] as? String == "sms")
+        #expect(smtp.received(withExtension: "eml", atLeast: 2).count == 2)
+        // The gateway's STOP became an opt-out; nothing more is sent on a second run.
+        let list = try OverdueBinary.run(["--config", config.path, "optout", "list"]).stdout
+        #expect(list.contains("+15550001111"))
+        let again = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-02T11:00:00Z"])
+        #expect(again.stdout.contains("sent 0 message(s)"), "\(again.stdout)")
+    }
+}
