@@ -48,6 +48,8 @@ public struct OptOut: Sendable, Hashable {
 public struct Ledger: Sendable {
     public private(set) var entries: [String: LedgerEntry] = [:]
     public private(set) var optOuts: Set<OptOut> = []
+    /// Addresses known not to exist, with the reason (the suppression list).
+    public private(set) var bounced: [OptOut: String] = [:]
 
     public init() {}
 
@@ -91,6 +93,12 @@ public struct Ledger: Sendable {
             return
         case .optin(let address, let channel):
             optOuts.remove(OptOut(address: address, channel: channel))
+            for key in bounced.keys where key.address == OptOut.normalize(address) && (channel == nil || key.channel == channel) {
+                bounced[key] = nil
+            }
+            return
+        case .bounce(let address, let channel, let reason):
+            bounced[OptOut(address: address, channel: channel)] = reason ?? "the address does not exist"
             return
         default:
             break
@@ -109,7 +117,7 @@ public struct Ledger: Sendable {
         case .resolve: entry.disputed = false
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
-        case .optout, .optin: break
+        case .optout, .optin, .bounce: break
         }
         entries[id] = entry
     }
@@ -119,6 +127,7 @@ public struct Ledger: Sendable {
     public struct Undo: Sendable {
         fileprivate var entries: [(String, LedgerEntry?)] = []
         fileprivate var optOuts: Set<OptOut>?
+        fileprivate var bounced: [OptOut: String]?
         public init() {}
     }
 
@@ -128,7 +137,10 @@ public struct Ledger: Sendable {
         case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
         case .event(let event):
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
-            else if undo.optOuts == nil { undo.optOuts = optOuts }
+            else if undo.optOuts == nil {
+                undo.optOuts = optOuts
+                undo.bounced = bounced
+            }
         }
         return apply(record)
     }
@@ -137,6 +149,7 @@ public struct Ledger: Sendable {
     public mutating func revert(_ undo: Undo) {
         for (id, previous) in undo.entries.reversed() { entries[id] = previous }
         if let saved = undo.optOuts { optOuts = saved }
+        if let saved = undo.bounced { bounced = saved }
     }
 
     /// Is `address` opted out of `channel`?
@@ -144,6 +157,11 @@ public struct Ledger: Sendable {
         let normalized = OptOut.normalize(address)
         return optOuts.contains(OptOut(address: normalized, channel: channel))
             || optOuts.contains(OptOut(address: normalized, channel: nil))
+    }
+
+    /// Why an address cannot be used on a channel because it bounced, if it did.
+    public func bounceReason(_ address: String, channel: Channel) -> String? {
+        bounced[OptOut(address: address, channel: channel)]
     }
 
     /// Invoice counts by state on `today`.

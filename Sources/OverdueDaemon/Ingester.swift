@@ -189,8 +189,9 @@ public final class Ingester {
             throw error
         }
         try log.append(accepted.map { _, record in
-            LogEntry(time: now, event: "ingested", fields: ["file": .string(source), "record_type": .string("optout"),
-                                                           "detail": .string("\(record)")])
+            LogEntry(time: now, event: "ingested", fields: [
+                "file": .string(source), "record_type": .string(Self.recordType(record)), "detail": .string("\(record)"),
+            ])
         })
     }
 
@@ -235,6 +236,13 @@ public final class Ingester {
             fields["invoice"] = event.invoiceID.map(JSONValue.string)
         }
         return fields
+    }
+
+    static func recordType(_ record: InboxRecord) -> String {
+        switch record {
+        case .invoice: "invoice"
+        case .event(let event): event.name
+        }
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

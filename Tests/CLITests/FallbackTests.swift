@@ -61,3 +61,56 @@ struct FallbackTests {
         #expect(again.stdout.contains("sent 0 message(s)"), "\(again.stdout)")
     }
 }
+
+@Suite("Suppression list")
+struct SuppressionTests {
+    @Test("550 5.1.1 puts the address on the suppression list; the next stage is suppressed with the reason and falls back")
+    func bounce() throws {
+        let smtp = try LoopbackServer(.smtp, arguments: ["--reject-rcpt", "gone"])
+        let sms = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
+        let root = try TemporaryDirectory.make(prefix: "overdue-bounce")
+        try "AC0123:token".write(to: root.appendingPathComponent("twilio.credentials"), atomically: true, encoding: .utf8)
+        let config = root.appendingPathComponent("overdue.toml")
+        try """
+            [spool]
+            dir = "spool"
+            [schedule]
+            timezone = "Europe/London"
+            min_gap_days = 0
+            [[policy]]
+            name = "p"
+            fallback = ["sms"]
+            stages = [
+              { name = "overdue", offset_days = 1, channels = ["email"] },
+              { name = "firm", offset_days = 8, channels = ["email"] },
+            ]
+            [channels.email]
+            url = "smtp://127.0.0.1:\(smtp.port)"
+            starttls = "off"
+            [channels.sms]
+            gateway = "twilio"
+            url = "http://127.0.0.1:\(sms.port)"
+            account = "AC0123"
+            credentials_file = "\(root.path)/twilio.credentials"
+            from = "+447700900000"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let inbox = root.appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try #"{"invoice": "B-1", "customer": {"id": "gone", "name": "Gone Ltd", "email": "gone@acme.example", "phone": "+447700900123"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#
+            .write(to: inbox.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+        // Overdue stage: the e-mail bounces (550 5.1.1) and the stage falls back to SMS.
+        _ = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        let list = try OverdueBinary.run(["--config", config.path, "optout", "list", "--json"]).stdout
+        let entries = try JSONSerialization.jsonObject(with: Data(list.utf8)) as! [[String: String]]
+        #expect(entries.count == 1)
+        #expect(entries.first?["kind"] == "bounce")
+        #expect(entries.first?["reason"]?.contains("5.1.1") == true)
+        // Firm stage a week later: e-mail is suppressed with the reason, SMS goes instead.
+        _ = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-09T10:00:00Z"])
+        let log = try OverdueBinary.run(["--config", config.path, "log", "--json"]).stdout.split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { $0["stage"] != nil }
+            .map { "\($0["stage"]!) \($0["event"]!) \($0["channel"]!)" }
+        #expect(log == ["overdue failed email", "overdue sent sms", "firm suppressed email", "firm sent sms"], "\(log)")
+    }
+}

@@ -28,6 +28,7 @@ public struct RecordDecoder: Sendable {
         "cancel": ["event", "invoice", "date", "reason"],
         "optout": ["event", "address", "channel", "customer"],
         "optin": ["event", "address", "channel", "customer"],
+        "bounce": ["event", "address", "channel", "reason"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -106,7 +107,7 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
@@ -136,6 +137,12 @@ public struct RecordDecoder: Sendable {
             let amount = reader.isAbsent("amount") ? nil : reader.amount("amount", minorUnits: 4, allowZero: false)
             guard let invoice, let date else { return nil }
             event = .promise(invoice: invoice, date: date, amount: amount)
+        case "bounce":
+            let address = reader.required("address") { $0.hasPrefix("+") ? FieldRules.phone($0) : FieldRules.email($0) }
+            let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }
+            let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 300) }
+            guard let address, let channel = channel.flatMap(Channel.init(rawValue:)) else { return nil }
+            event = .bounce(address: address, channel: channel, reason: reason)
         default:  // optout, optin
             let address = reader.required("address") { value in
                 value.hasPrefix("+") ? FieldRules.phone(value)

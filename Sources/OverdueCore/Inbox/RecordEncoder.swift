@@ -58,6 +58,10 @@ public enum RecordEncoder {
         case .optout(let address, let channel), .optin(let address, let channel):
             object["address"] = .string(address)
             object["channel"] = channel.map { .string($0.rawValue) }
+        case .bounce(let address, let channel, let reason):
+            object["address"] = .string(address)
+            object["channel"] = .string(channel.rawValue)
+            object["reason"] = reason.map(JSONValue.string)
         }
         return object
     }

@@ -16,6 +16,9 @@ public enum LedgerEvent: Sendable, Equatable {
     /// `channel` nil = every channel.
     case optout(address: String, channel: Channel?)
     case optin(address: String, channel: Channel?)
+    /// The address does not exist (e.g. SMTP 550 5.1.1): kept apart from
+    /// opt-outs, cleared by an `optin`.
+    case bounce(address: String, channel: Channel, reason: String?)
 
     public var name: String {
         switch self {
@@ -26,6 +29,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .cancel: "cancel"
         case .optout: "optout"
         case .optin: "optin"
+        case .bounce: "bounce"
         }
     }
 
@@ -35,7 +39,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _):
             id
-        case .optout, .optin:
+        case .optout, .optin, .bounce:
             nil
         }
     }

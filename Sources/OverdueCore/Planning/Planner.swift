@@ -312,6 +312,9 @@ public struct Planner: Sendable {
             if ledger.isOptedOut(address, channel: channel) {
                 return .unreachable(address: address, reason: "\(address) opted out of \(channel.rawValue)")
             }
+            if let bounce = ledger.bounceReason(address, channel: channel) {
+                return .unreachable(address: address, reason: "\(address) is on the suppression list: \(bounce)")
+            }
             return .recipient(address)
         case .webhook:
             // The webhook goes to our own endpoint; the debtor's opt-out of
