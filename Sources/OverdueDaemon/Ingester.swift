@@ -120,6 +120,13 @@ public final class Ingester {
                 } else {
                     accepted.append((parsed.number, record))
                     logEntries.append(LogEntry(time: now, event: "ingested", fields: Self.fields(of: record, parsed, file: entry.name)))
+                    // A payment that settles the invoice stops its reminders: say so.
+                    if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
+                        logEntries.append(LogEntry(time: now, event: "paid", fields: [
+                            "invoice": .string(id), "customer": .string(settled.invoice.customer.id), "file": .string(entry.name),
+                            "detail": .string("paid in full; no more reminders for this invoice"),
+                        ]))
+                    }
                 }
             }
             if !problems.isEmpty {

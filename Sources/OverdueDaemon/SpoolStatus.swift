@@ -9,8 +9,10 @@ public struct SpoolStatus {
     public let spool: Spool
     public let ledger: Ledger
     public let deliveries: SentJournal.State
+    let config: Config
 
     public init(config: Config) throws {
+        self.config = config
         spool = Spool(root: config.spool.dir)
         ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
         deliveries = spool.exists ? try SentJournal.replay(spool: spool) : SentJournal.State()
@@ -25,7 +27,7 @@ public struct SpoolStatus {
         return [
             "spool": .string(spool.root.path),
             "invoices": .object(invoices),
-            "outbox": .number(Decimal(spool.count(in: spool.outbox))),
+            "outbox": .number(Decimal(outbox(now: Date()))),
             "deferred": .number(Decimal(deliveries.deferred.count)),
             "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
             "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
@@ -34,6 +36,12 @@ public struct SpoolStatus {
             "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
             "optouts": .number(Decimal(ledger.optOuts.count)),
         ]
+    }
+
+    /// Deliveries due now and not yet made (including those waiting to retry).
+    func outbox(now: Date) -> Int {
+        let due = Planner(settings: config.plannerSettings).plan(ledger: ledger, history: deliveries.history, now: now).due
+        return Set(due.map(\.key)).union(deliveries.deferred.keys).count
     }
 
     /// The `show --json` object: the invoice in the input format plus its

@@ -20,12 +20,8 @@ public struct Spool: Sendable {
     public var archive: URL { root.appendingPathComponent("archive", isDirectory: true) }
     /// The ledger journal: every accepted invoice and event.
     public var ledger: URL { root.appendingPathComponent("ledger", isDirectory: true) }
-    public var outbox: URL { root.appendingPathComponent("outbox", isDirectory: true) }
-    public var deferred: URL { root.appendingPathComponent("deferred", isDirectory: true) }
-    public var failed: URL { root.appendingPathComponent("failed", isDirectory: true) }
     /// The delivery log, one JSON Lines file per UTC day.
     public var log: URL { root.appendingPathComponent("log", isDirectory: true) }
-    public var optouts: URL { root.appendingPathComponent("optouts", isDirectory: true) }
     /// The lock file and other run-time state.
     public var run: URL { root.appendingPathComponent("run", isDirectory: true) }
     /// The embedded default mail store (a Maildir).
@@ -37,7 +33,7 @@ public struct Spool: Sendable {
     public var ledgerJournal: URL { ledger.appendingPathComponent("journal.jsonl") }
 
     public var allDirectories: [URL] {
-        [inbox, rejected, archive, ledger, outbox, deferred, failed, log, optouts, run, mail, messages]
+        [inbox, rejected, archive, ledger, log, run, mail, messages]
     }
 
     /// Creates any missing directory. The inbox is group-writable so a

@@ -116,3 +116,21 @@ struct IngesterTests {
         #expect(try ledger(config).entries.count == 1)
     }
 }
+
+@Suite("Ingest: the log says when a payment stops the reminders")
+struct PaidLogTests {
+    @Test("a payment that settles the invoice logs a paid line")
+    func paid() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("overdue-paid-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let config = try ConfigLoader.parse("[spool]\ndir = \"spool\"\n", path: root.appendingPathComponent("overdue.toml").path)
+        let spool = Spool(root: config.spool.dir)
+        try spool.create()
+        let text = IngesterTests.invoice + "\n" + IngesterTests.payment.replacingOccurrences(of: "30.00", with: "100.00") + "\n"
+        try text.write(toFile: spool.inbox.appendingPathComponent("p.jsonl").path, atomically: true, encoding: .utf8)
+        _ = try Daemon.runOnce(config: config, clock: .fixed(Timestamp.parse("2026-12-02T10:00:00Z")!), logger: Logger(label: "test"))
+        let paid = try EventLog.read(directory: spool.log).filter { $0["event"] == .string("paid") }
+        #expect(paid.count == 1)
+        #expect(paid.first?["invoice"] == .string("A-1"))
+    }
+}

@@ -40,19 +40,19 @@ struct SpoolTests {
     @Test("atomic writes replace the whole file and leave no temp file")
     func atomicWrite() throws {
         let spool = try makeSpool()
-        let target = spool.outbox.appendingPathComponent("x.json")
+        let target = spool.messages.appendingPathComponent("x.json")
         try DurableIO.writeAtomically(Array("one".utf8), to: target)
         try DurableIO.writeAtomically(Array("two".utf8), to: target)
         #expect(try String(contentsOf: target, encoding: .utf8) == "two")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.outbox.path) == ["x.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.messages.path) == ["x.json"])
     }
 
     @Test("stale temp files from a crash are removed at start")
     func staleTemp() throws {
         let spool = try makeSpool()
-        _ = FileManager.default.createFile(atPath: spool.outbox.appendingPathComponent(".tmp-123-9-x.json").path, contents: Data("half".utf8))
-        #expect(spool.removeStaleTempFiles() == ["outbox/.tmp-123-9-x.json"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.outbox.path).isEmpty)
+        _ = FileManager.default.createFile(atPath: spool.messages.appendingPathComponent(".tmp-123-9-x.json").path, contents: Data("half".utf8))
+        #expect(spool.removeStaleTempFiles() == ["messages/.tmp-123-9-x.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.messages.path).isEmpty)
     }
 
     @Test("a torn last line of a journal is cut off when it is opened")
