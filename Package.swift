@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "overdue",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueDaemon",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueDaemon", "OverdueTransports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

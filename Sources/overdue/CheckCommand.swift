@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OverdueConfig
 import OverdueRender
+import OverdueTransports
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,7 @@ struct CheckCommand: ParsableCommand {
         ]
         for (key, path) in files {
             guard let path else { continue }
-            if !FileManager.default.isReadableFile(atPath: Self.credentialPath(path)) {
+            if !FileManager.default.isReadableFile(atPath: Credentials.path(path)) {
                 problems.append("\(config.sourcePath): \(key): \(path) is missing or not readable by this user; create it (mode 0600) or fix the path")
             }
         }
@@ -49,15 +50,6 @@ struct CheckCommand: ParsableCommand {
         for problem in problems { printError(problem) }
         if !problems.isEmpty { throw ExitCode(1) }
         print("\(config.sourcePath): OK (\(config.policies.count) polic\(config.policies.count == 1 ? "y" : "ies"), spool \(config.spool.dir), e-mail \(config.email == nil ? "to the Maildir \(config.spool.dir)/mail" : "via \(config.email!.url)"))")
-    }
-
-    /// Under systemd, `LoadCredential=` puts secrets in $CREDENTIALS_DIRECTORY;
-    /// a bare file name is looked up there first.
-    static func credentialPath(_ path: String) -> String {
-        if let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], !path.contains("/") {
-            return directory + "/" + path
-        }
-        return path
     }
 
     static func isConfigured(_ channel: String, _ config: Config) -> Bool {
