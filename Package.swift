@@ -75,7 +75,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
         .testTarget(name: "OverdueTransportsTests", dependencies: ["OverdueTransports", "Curl", "TestSupport"]),

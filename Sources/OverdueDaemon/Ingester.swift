@@ -33,7 +33,7 @@ public final class Ingester {
     public private(set) var ledger: Ledger
     private var committed: [String: CommittedFile]
     var committedFiles: [String: CommittedFile] { committed }
-    private let parser = InboxFileParser()
+    private let parser: InboxFileParser
 
     public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
                 log: EventLog, logger: Logger, clock: OverdueClock) {
@@ -45,6 +45,7 @@ public final class Ingester {
         self.log = log
         self.logger = logger
         self.clock = clock
+        parser = InboxFileParser(defaultTermsDays: config.schedule.defaultTermsDays)
     }
 
     /// Reads every file now in the inbox. A file that cannot be processed
@@ -119,7 +120,9 @@ public final class Ingester {
                     problems.append(problem)
                 } else {
                     accepted.append((parsed.number, record))
-                    logEntries.append(LogEntry(time: now, event: "ingested", fields: Self.fields(of: record, parsed, file: entry.name)))
+                    var fields = Self.fields(of: record, parsed, file: entry.name)
+                    if let note = parsed.note { fields["detail"] = .string(note) }
+                    logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
                     // A payment that settles the invoice stops its reminders: say so.
                     if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
                         logEntries.append(LogEntry(time: now, event: "paid", fields: [
@@ -217,7 +220,12 @@ public final class Ingester {
 
     private func rejectedRecordsName(_ name: String, format: InboxFormat) -> String {
         let base = (name as NSString).deletingPathExtension
-        return "\(base).rejected.\(format == .csv ? "csv" : "jsonl")"
+        let ext = switch format {
+        case .csv: "csv"
+        case .xml: "xml"
+        case .json, .jsonLines: "jsonl"
+        }
+        return "\(base).rejected.\(ext)"
     }
 
     private func archiveURL(for original: String, digest: String, now: Date) -> URL {

@@ -60,7 +60,7 @@ struct RecordDecoderTests {
     @Test("each bad field is named with its fix", arguments: [
         (#""due": "2026-12-01""#, #""due": "2026-13-01""#, "due", "YYYY-MM-DD"),
         (#""currency": "EUR""#, #""currency": "EUX""#, "currency", "ISO 4217"),
-        (#""amount": "1200.00""#, #""amount": "-5.00""#, "amount", "more than zero"),
+        (#""amount": "1200.00""#, #""amount": "-5.00""#, "amount", "zero or more"),
         (#""amount": "1200.00""#, #""amount": "12abc""#, "amount", "not an amount"),
         (#""email": "ap@acme.example""#, #""email": "ap@@acme""#, "customer.email", "not an e-mail"),
         (#""phone": "+4915112345678""#, #""phone": "0151 123""#, "customer.phone", "E.164"),

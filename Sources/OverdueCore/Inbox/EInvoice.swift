@@ -62,6 +62,11 @@ public enum EInvoiceReader {
             throw Refusal(description: "the XML is not well-formed (line \(parser.lineNumber)): \(parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error")")
         }
         guard let syntax = delegate.syntax else { throw Refusal(description: "the file is XML but not an e-invoice") }
+        // Foundation's parser on Linux can report success for a document that
+        // simply stops; a file cut short must not become an invoice.
+        guard delegate.rootClosed else {
+            throw Refusal(description: "the XML is not well-formed: it ends before its root element is closed (a file cut short?)")
+        }
         return delegate.result(syntax)
     }
 
@@ -100,6 +105,7 @@ public enum EInvoiceReader {
     final class Collector: NSObject, XMLParserDelegate {
         var syntax: EInvoice.Syntax?
         var refusal: Refusal?
+        var rootClosed = false
         private var stack: [String] = []
         private var paths: [String: String] = [:]
         private var capturing: String?
@@ -143,6 +149,7 @@ public enum EInvoiceReader {
                 capturing = nil
             }
             stack.removeLast()
+            if stack.isEmpty { rootClosed = true }
         }
 
         func result(_ syntax: EInvoice.Syntax) -> EInvoice {

@@ -3,7 +3,7 @@ import SwiftCSV
 
 /// The formats an inbox file may have.
 public enum InboxFormat: String, Sendable {
-    case json, jsonLines = "jsonl", csv
+    case json, jsonLines = "jsonl", csv, xml
 }
 
 /// One record of an inbox file, decoded or not.
@@ -15,6 +15,8 @@ public struct ParsedRecord: Sendable {
     /// The record's own text, so a rejected record can be fixed and dropped again.
     public var raw: String
     public var outcome: RecordOutcome
+    /// How the record was derived, for the log (e.g. which rule gave an e-invoice's due date).
+    public var note: String?
 
     /// "line 7" or "record 3", for error messages.
     public var position: String { line.map { "line \($0)" } ?? "record \(number)" }
@@ -29,8 +31,12 @@ public enum ParsedFile: Sendable {
 /// Bytes of one inbox file → records. Pure: the daemon reads and moves files.
 public struct InboxFileParser: Sendable {
     private let decoder = RecordDecoder()
+    /// Due date for e-invoices that state none (`[schedule].default_terms_days`).
+    public var defaultTermsDays: Int
 
-    public init() {}
+    public init(defaultTermsDays: Int = 30) {
+        self.defaultTermsDays = defaultTermsDays
+    }
 
     public func parse(_ bytes: [UInt8], fileName: String) -> ParsedFile {
         if bytes.isEmpty { return .unreadable(reason: "the file is empty") }
@@ -47,11 +53,26 @@ public struct InboxFileParser: Sendable {
         let lower = fileName.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return parseJSONLines(text) }
         if lower.hasSuffix(".csv") { return parseCSV(text) }
-        if lower.hasSuffix(".xml") || first == "<" {
-            return .unreadable(reason: "XML e-invoices are not read yet; export the invoices as JSON or CSV")
-        }
+        if lower.hasSuffix(".xml") || first == "<" { return parseEInvoice(bytes) }
         if first == "{" || first == "[" || lower.hasSuffix(".json") { return parseJSON(text) }
         return parseCSV(text)
+    }
+
+    // MARK: EN 16931 e-invoices
+
+    private func parseEInvoice(_ bytes: [UInt8]) -> ParsedFile {
+        do {
+            let einvoice = try EInvoiceReader.read(bytes)
+            switch EInvoiceMapping.map(einvoice, defaultTermsDays: defaultTermsDays) {
+            case .success(let mapped):
+                return .records(.xml, header: nil, [ParsedRecord(number: 1, line: nil, raw: String(decoding: bytes, as: UTF8.self),
+                                                                 outcome: .accepted(mapped.record), note: mapped.note)])
+            case .failure(let refusal):
+                return .unreadable(reason: "the e-invoice \(einvoice.number.map { "\"\($0)\" " } ?? "")cannot be used: \(refusal.description)")
+            }
+        } catch {
+            return .unreadable(reason: "\(error)")
+        }
     }
 
     // MARK: JSON

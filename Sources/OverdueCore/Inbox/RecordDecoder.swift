@@ -70,7 +70,8 @@ public struct RecordDecoder: Sendable {
         let due = reader.date("due")
         let currency = reader.required("currency", FieldRules.currency)
         let minorUnits = currency.map(Currency.minorUnits) ?? 4
-        let amount = reader.amount("amount", minorUnits: minorUnits, allowZero: false)
+        // An amount of 0 is a settled invoice (e.g. an e-invoice already paid).
+        let amount = reader.amount("amount", minorUnits: minorUnits, allowZero: true)
         let balance = reader.isAbsent("balance") ? amount : reader.amount("balance", minorUnits: minorUnits, allowZero: true)
         if let amount, let balance, balance > amount {
             reader.problems.append(FieldProblem(

@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+
+/// An e-invoice → an inbox record (an invoice, or for a credit note a
+/// payment against the invoice it corrects), naming the business terms
+/// that are missing when it cannot be used.
+public enum EInvoiceMapping {
+    public struct Mapped: Sendable {
+        public var record: InboxRecord
+        /// Which rule gave the due date, for the log.
+        public var note: String
+    }
+
+    public static func map(_ einvoice: EInvoice, defaultTermsDays: Int) -> Result<Mapped, EInvoiceReader.Refusal> {
+        var missing: [String] = []
+        if einvoice.number == nil { missing.append("BT-1 (invoice number) absent") }
+        if einvoice.issueDate == nil { missing.append("BT-2 (issue date) absent or not a date") }
+        if einvoice.currency == nil { missing.append("BT-5 (currency) absent") }
+        if einvoice.payableAmount == nil { missing.append("BT-115 (amount due for payment) absent: no amount") }
+        guard missing.isEmpty, let number = einvoice.number, let issued = einvoice.issueDate, let currency = einvoice.currency,
+              let payable = einvoice.payableAmount else {
+            return .failure(EInvoiceReader.Refusal(description: missing.joined(separator: "; ")))
+        }
+        if let problem = FieldRules.identifier(number) {
+            return .failure(EInvoiceReader.Refusal(description: "BT-1 (invoice number) \(problem)"))
+        }
+        if let problem = FieldRules.currency(currency) {
+            return .failure(EInvoiceReader.Refusal(description: "BT-5 (currency) \(problem)"))
+        }
+
+        // Credit notes (type 381) and negative totals reduce the invoice they correct.
+        if einvoice.typeCode == "381" || payable < 0 {
+            guard let preceding = einvoice.precedingInvoice, FieldRules.identifier(preceding) == nil else {
+                return .failure(EInvoiceReader.Refusal(description: "a credit note (BT-3 \(einvoice.typeCode ?? "?"), BT-115 \(payable)) without BT-25 (preceding invoice reference): overdue cannot tell which invoice it reduces; drop a payment event for that invoice instead"))
+            }
+            let amount = payable < 0 ? -payable : payable
+            guard amount > 0 else {
+                return .failure(EInvoiceReader.Refusal(description: "a credit note for 0 changes nothing"))
+            }
+            return .success(Mapped(record: .event(.payment(invoice: preceding, amount: amount, date: issued,
+                                                            reference: "credit note \(number)")),
+                                   note: "credit note \(number) reduces invoice \(preceding) by \(amount) \(currency)"))
+        }
+
+        let email = einvoice.buyerEmail.flatMap { FieldRules.email($0) == nil ? $0 : nil }
+        let phone = einvoice.buyerPhone.map { $0.filter { !$0.isWhitespace && $0 != "-" && $0 != "/" } }
+            .flatMap { FieldRules.phone($0) == nil ? $0 : nil }
+        guard email != nil || phone != nil else {
+            return .failure(EInvoiceReader.Refusal(description: "BT-58 and BT-49 (scheme EM) absent: no e-mail for the buyer, and no usable phone; add the buyer's contact e-mail to the e-invoice or drop the invoice as JSON/CSV"))
+        }
+        guard let buyerName = einvoice.buyerName, FieldRules.text(buyerName) == nil else {
+            return .failure(EInvoiceReader.Refusal(description: "BT-44 (buyer name) absent"))
+        }
+        let customerID = einvoice.buyerID.flatMap { FieldRules.identifier($0) == nil ? $0 : nil } ?? stableID(buyerName)
+
+        let due: CalendarDate
+        let note: String
+        if let stated = einvoice.dueDate {
+            due = stated
+            note = "due date from BT-9"
+        } else if let terms = einvoice.paymentTerms, let days = termsDays(terms) {
+            due = issued.adding(days: days)
+            note = "no BT-9: due \(days) days after the issue date, from the payment terms (BT-20: \"\(terms.prefix(60))\")"
+        } else {
+            due = issued.adding(days: defaultTermsDays)
+            note = "no BT-9 and no number of days in BT-20: due after [schedule].default_terms_days (\(defaultTermsDays)) from the issue date"
+        }
+        let amount = payable
+        let customer = Customer(id: customerID, name: buyerName, email: email, phone: phone,
+                                contact: einvoice.buyerContactName.flatMap { FieldRules.text($0) == nil ? $0 : nil })
+        let invoice = Invoice(id: number, customer: customer, issued: issued, due: due, currency: currency,
+                              amount: amount, balance: amount)
+        return .success(Mapped(record: .invoice(invoice), note: payable == 0 ? note + "; amount due 0: recorded as paid" : note))
+    }
+
+    /// "b-" and 12 hex digits of the SHA-256 of the buyer's name: the same
+    /// buyer always gets the same customer id.
+    static func stableID(_ name: String) -> String {
+        let digest = SHA256.hash(data: Array(name.trimmingCharacters(in: .whitespaces).lowercased().utf8))
+        return "b-" + digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Days stated by payment terms: "Net 30", "30 Tage", "within 14 days",
+    /// "30 jours"; "sofort"/"immediately"/"due on receipt" = 0. Structured
+    /// XRechnung discount terms (#SKONTO#TAGE=7#…#) are discount periods, not
+    /// the due date, and are ignored.
+    static func termsDays(_ terms: String) -> Int? {
+        var text = terms
+        while let start = text.range(of: "#SKONTO#"), let end = text[start.upperBound...].range(of: "#\n") ?? text[start.upperBound...].range(of: "#", options: .backwards) {
+            text.removeSubrange(start.lowerBound..<end.upperBound)
+        }
+        let lower = text.lowercased()
+        let patterns = [#"net\s*(\d{1,3})"#, #"(\d{1,3})\s*(?:tage|tagen|days?|jours?|dagen|dage|dias|giorni)"#]
+        for pattern in patterns {
+            if let regex = try? NSRegularExpression(pattern: pattern),
+               let match = regex.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)),
+               let range = Range(match.range(at: 1), in: lower), let days = Int(lower[range]) {
+                return days
+            }
+        }
+        if ["sofort", "immediately", "due on receipt", "à réception", "upon receipt"].contains(where: lower.contains) { return 0 }
+        return nil
+    }
+}
