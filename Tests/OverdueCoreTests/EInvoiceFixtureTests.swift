@@ -35,3 +35,29 @@ struct EInvoiceFixtureTests {
         #expect(einvoice.sellerName == string("seller_name"), "\(path)")
     }
 }
+
+extension EInvoiceFixtureTests {
+    /// XRechnung cases ship as UBL and CII twins of one invoice.
+    static func twins() -> [String] {
+        expected().keys.filter { $0.hasPrefix("ubl/xr-") }.map { String($0.dropFirst(4).dropLast("_ubl.xml".count)) }
+            .filter { expected()["cii/\($0)_uncefact.xml"] != nil }
+            .filter { $0 != "xr-01.02_comprehensive_test" }  // known quirk: the twins name the buyer differently
+            .sorted()
+    }
+
+    @Test("UBL and CII twins give the same ledger record", .enabled(if: available, "../shared/fixtures/einvoices is absent"),
+          arguments: twins())
+    func twin(name: String) throws {
+        func record(_ path: String) throws -> Result<EInvoiceMapping.Mapped, EInvoiceReader.Refusal> {
+            EInvoiceMapping.map(try EInvoiceReader.read(Array(Data(contentsOf: Self.folder.appendingPathComponent(path)))),
+                                defaultTermsDays: 30)
+        }
+        let ubl = try record("ubl/\(name)_ubl.xml")
+        let cii = try record("cii/\(name)_uncefact.xml")
+        switch (ubl, cii) {
+        case (.success(let left), .success(let right)): #expect(left.record == right.record, "\(name)")
+        case (.failure(let left), .failure(let right)): #expect(left.description == right.description, "\(name)")
+        default: Issue.record("\(name): one twin was accepted, the other not: \(ubl) / \(cii)")
+        }
+    }
+}

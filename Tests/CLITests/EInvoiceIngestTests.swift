@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("E-invoices through the inbox")
+struct EInvoiceIngestTests {
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/einvoices")
+    static var available: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("expected.json").path) }
+
+    func spool() throws -> (config: URL, inbox: URL, root: URL) {
+        let root = try TemporaryDirectory.make(prefix: "overdue-einvoice")
+        let config = root.appendingPathComponent("overdue.toml")
+        try "[spool]\ndir = \"spool\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let inbox = root.appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        return (config, inbox, root)
+    }
+
+    @Test("every shared UBL and CII sample is ingested or rejected with the business terms it lacks",
+          .enabled(if: available, "../shared/fixtures/einvoices is absent"))
+    func sharedSamples() throws {
+        let (config, inbox, root) = try spool()
+        var names: [String] = []
+        for folder in ["ubl", "cii"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: Self.shared.appendingPathComponent(folder).path) where name.hasSuffix(".xml") {
+                try FileManager.default.copyItem(at: Self.shared.appendingPathComponent("\(folder)/\(name)"),
+                                                 to: inbox.appendingPathComponent("\(folder)-\(name)"))
+                names.append("\(folder)-\(name)")
+            }
+        }
+        let run = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2026-11-22T10:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let log = try OverdueBinary.run(["--config", config.path, "log", "--json"]).stdout.split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        for name in names {
+            let lines = log.filter { $0["file"] as? String == name }
+            #expect(lines.count == 1, "\(name): \(lines.count) log lines")
+            guard let line = lines.first else { continue }
+            if line["event"] as? String == "rejected" {
+                #expect((line["detail"] as? String)?.contains("BT-") == true, "\(name): \(line["detail"] ?? "")")
+            } else {
+                #expect(line["event"] as? String == "ingested")
+            }
+        }
+        // Most samples carry an e-mail for the buyer and are accepted.
+        #expect(log.filter { $0["event"] as? String == "ingested" }.count >= 20)
+        let inboxLeft = try FileManager.default.contentsOfDirectory(atPath: inbox.path)
+        #expect(inboxLeft.isEmpty)
+        _ = root
+    }
+
+    @Test("XXE, billion laughs and a 100 MB file are rejected within a second each")
+    func hostile() throws {
+        let (config, inbox, root) = try spool()
+        try #"<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&xxe;</ID></Invoice>"#
+            .write(to: inbox.appendingPathComponent("xxe.xml"), atomically: true, encoding: .utf8)
+        try #"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&h;</ID></Invoice>"#
+            .write(to: inbox.appendingPathComponent("laughs.xml"), atomically: true, encoding: .utf8)
+        let big = FileManager.default.createFile(atPath: inbox.appendingPathComponent("big.xml").path, contents: nil)
+        #expect(big)
+        let handle = try FileHandle(forWritingTo: inbox.appendingPathComponent("big.xml"))
+        try handle.truncate(atOffset: 100 << 20)
+        try handle.close()
+        let started = Date()
+        let run = try OverdueBinary.run(["--config", config.path, "run", "--once"])
+        #expect(run.status == 0)
+        #expect(Date().timeIntervalSince(started) < 3, "three hostile files took \(Date().timeIntervalSince(started)) s")
+        let rejected = root.appendingPathComponent("spool/rejected")
+        let errors = try FileManager.default.contentsOfDirectory(atPath: rejected.path).filter { $0.hasSuffix(".error") }
+        #expect(errors.count == 3)
+        let texts = try errors.map { try String(contentsOf: rejected.appendingPathComponent($0), encoding: .utf8) }
+        #expect(texts.filter { $0.contains("DTD") }.count == 2)
+        #expect(texts.contains { $0.contains("max_file_mb") })
+        #expect(!texts.contains { $0.contains("root:x:0") })
+    }
+}
