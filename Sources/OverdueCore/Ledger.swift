@@ -50,6 +50,8 @@ public struct Ledger: Sendable {
     public private(set) var optOuts: Set<OptOut> = []
     /// Addresses known not to exist, with the reason (the suppression list).
     public private(set) var bounced: [OptOut: String] = [:]
+    /// Credit per customer and currency (credit notes that name no invoice).
+    public private(set) var customerCredits: [String: [String: Decimal]] = [:]
 
     public init() {}
 
@@ -100,6 +102,9 @@ public struct Ledger: Sendable {
         case .bounce(let address, let channel, let reason):
             bounced[OptOut(address: address, channel: channel)] = reason ?? "the address does not exist"
             return
+        case .credit(let customer, let amount, let currency, _):
+            customerCredits[customer, default: [:]][currency, default: 0] += amount
+            return
         default:
             break
         }
@@ -117,7 +122,7 @@ public struct Ledger: Sendable {
         case .resolve: entry.disputed = false
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
-        case .optout, .optin, .bounce: break
+        case .optout, .optin, .bounce, .credit: break
         }
         entries[id] = entry
     }
@@ -128,6 +133,7 @@ public struct Ledger: Sendable {
         fileprivate var entries: [(String, LedgerEntry?)] = []
         fileprivate var optOuts: Set<OptOut>?
         fileprivate var bounced: [OptOut: String]?
+        fileprivate var credits: [String: [String: Decimal]]?
         public init() {}
     }
 
@@ -140,6 +146,7 @@ public struct Ledger: Sendable {
             else if undo.optOuts == nil {
                 undo.optOuts = optOuts
                 undo.bounced = bounced
+                undo.credits = customerCredits
             }
         }
         return apply(record)
@@ -150,6 +157,7 @@ public struct Ledger: Sendable {
         for (id, previous) in undo.entries.reversed() { entries[id] = previous }
         if let saved = undo.optOuts { optOuts = saved }
         if let saved = undo.bounced { bounced = saved }
+        if let saved = undo.credits { customerCredits = saved }
     }
 
     /// Is `address` opted out of `channel`?

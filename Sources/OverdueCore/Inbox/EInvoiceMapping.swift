@@ -30,16 +30,23 @@ public enum EInvoiceMapping {
 
         // Credit notes (type 381) and negative totals reduce the invoice they correct.
         if einvoice.typeCode == "381" || payable < 0 {
-            guard let preceding = einvoice.precedingInvoice, FieldRules.identifier(preceding) == nil else {
-                return .failure(EInvoiceReader.Refusal(description: "a credit note (BT-3 \(einvoice.typeCode ?? "?"), BT-115 \(payable)) without BT-25 (preceding invoice reference): overdue cannot tell which invoice it reduces; drop a payment event for that invoice instead"))
-            }
             let amount = payable < 0 ? -payable : payable
             guard amount > 0 else {
                 return .failure(EInvoiceReader.Refusal(description: "a credit note for 0 changes nothing"))
             }
-            return .success(Mapped(record: .event(.payment(invoice: preceding, amount: amount, date: issued,
-                                                            reference: "credit note \(number)")),
-                                   note: "credit note \(number) reduces invoice \(preceding) by \(amount) \(currency)"))
+            if let preceding = einvoice.precedingInvoice, FieldRules.identifier(preceding) == nil {
+                return .success(Mapped(record: .event(.payment(invoice: preceding, amount: amount, date: issued,
+                                                                reference: "credit note \(number)")),
+                                       note: "credit note \(number) reduces invoice \(preceding) (BT-25) by \(amount) \(currency)"))
+            }
+            // No BT-25: the credit belongs to the customer, not to one invoice.
+            guard let buyerName = einvoice.buyerName else {
+                return .failure(EInvoiceReader.Refusal(description: "a credit note without BT-25 (preceding invoice) or BT-44 (buyer name): overdue cannot tell whose credit it is"))
+            }
+            let customer = einvoice.buyerID.flatMap { FieldRules.identifier($0) == nil ? $0 : nil } ?? stableID(buyerName)
+            return .success(Mapped(record: .event(.credit(customer: customer, amount: amount, currency: currency,
+                                                          reference: "credit note \(number)")),
+                                   note: "credit note \(number) names no invoice (no BT-25): recorded as a credit of \(amount) \(currency) for customer \(customer)"))
         }
 
         let email = einvoice.buyerEmail.flatMap { FieldRules.email($0) == nil ? $0 : nil }

@@ -29,6 +29,7 @@ public struct RecordDecoder: Sendable {
         "optout": ["event", "address", "channel", "customer"],
         "optin": ["event", "address", "channel", "customer"],
         "bounce": ["event", "address", "channel", "reason"],
+        "credit": ["event", "customer", "amount", "currency", "reference"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -108,7 +109,7 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
@@ -138,6 +139,13 @@ public struct RecordDecoder: Sendable {
             let amount = reader.isAbsent("amount") ? nil : reader.amount("amount", minorUnits: 4, allowZero: false)
             guard let invoice, let date else { return nil }
             event = .promise(invoice: invoice, date: date, amount: amount)
+        case "credit":
+            let customer = reader.identifier("customer")
+            let currency = reader.required("currency", FieldRules.currency)
+            let amount = reader.amount("amount", minorUnits: currency.map(Currency.minorUnits) ?? 4, allowZero: false)
+            let reference = reader.optional("reference") { FieldRules.text($0) }
+            guard let customer, let currency, let amount else { return nil }
+            event = .credit(customer: customer, amount: amount, currency: currency, reference: reference)
         case "bounce":
             let address = reader.required("address") { $0.hasPrefix("+") ? FieldRules.phone($0) : FieldRules.email($0) }
             let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }

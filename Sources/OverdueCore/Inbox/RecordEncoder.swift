@@ -58,6 +58,11 @@ public enum RecordEncoder {
         case .optout(let address, let channel), .optin(let address, let channel):
             object["address"] = .string(address)
             object["channel"] = channel.map { .string($0.rawValue) }
+        case .credit(let customer, let amount, let currency, let reference):
+            object["customer"] = .string(customer)
+            object["amount"] = .string("\(amount)")
+            object["currency"] = .string(currency)
+            object["reference"] = reference.map(JSONValue.string)
         case .bounce(let address, let channel, let reason):
             object["address"] = .string(address)
             object["channel"] = .string(channel.rawValue)

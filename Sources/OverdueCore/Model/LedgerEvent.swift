@@ -19,6 +19,9 @@ public enum LedgerEvent: Sendable, Equatable {
     /// The address does not exist (e.g. SMTP 550 5.1.1): kept apart from
     /// opt-outs, cleared by an `optin`.
     case bounce(address: String, channel: Channel, reason: String?)
+    /// Money the customer may set against future invoices (e.g. a credit
+    /// note that names no invoice).
+    case credit(customer: String, amount: Decimal, currency: String, reference: String?)
 
     public var name: String {
         switch self {
@@ -30,6 +33,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .optout: "optout"
         case .optin: "optin"
         case .bounce: "bounce"
+        case .credit: "credit"
         }
     }
 
@@ -39,7 +43,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _):
             id
-        case .optout, .optin, .bounce:
+        case .optout, .optin, .bounce, .credit:
             nil
         }
     }
