@@ -23,7 +23,8 @@ struct StatusCommand: ParsableCommand {
             print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
         }
         for key in ["sent", "deferred", "oldest_deferred", "next_retry", "failed", "rejected", "optouts"] {
-            print("\(key): \(summary[key]?.plainText ?? "0")")
+            let value = summary[key].flatMap { $0 == .null ? nil : $0.plainText } ?? (key.contains("_") ? "none" : "0")
+            print("\(key): \(value)")
         }
         print("spool: \(status.spool.root.path)")
     }
