@@ -19,22 +19,15 @@ struct CrashTests {
     @Test("20 kills during dispatch over 2,400 deliveries: 0 lost, duplicates only from in-flight chunks")
     func killNine() throws {
         let smtp = try LoopbackServer(.smtp)
-        let root = try TemporaryDirectory.make(prefix: "overdue-crash")
-        let config = root.appendingPathComponent("overdue.toml")
-        try """
+        let test = try TestSpool(prefix: "overdue-crash", config: """
             [spool]
             dir = "spool"
             [schedule]
             timezone = "Europe/London"
             business_hours = "00:00-24:00"
             business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            [channels.email]
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            starttls = "off"
-            max_connections = 4
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let inbox = root.appendingPathComponent("spool/inbox")
-        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            """ + "\n" + TestSpool.smtpChannel(port: smtp.port, extra: "max_connections = 4\n"))
+        let (root, config, inbox) = (test.root, test.config, test.inbox)
         let lines = (0..<Self.deliveries).map {
             #"{"invoice": "K-\#($0)", "customer": {"id": "k\#($0)", "name": "Debtor \#($0)", "email": "ap\#($0)@crash.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#
         }

@@ -8,10 +8,8 @@ struct FallbackTests {
     func fallback() throws {
         let smtp = try LoopbackServer(.smtp)
         let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio", "--stop-number", "+15550001111"])
-        let root = try TemporaryDirectory.make(prefix: "overdue-fallback")
-        try "AC0123:token".write(to: root.appendingPathComponent("twilio.credentials"), atomically: true, encoding: .utf8)
-        let config = root.appendingPathComponent("overdue.toml")
-        try """
+        let test = try TestSpool(prefix: "overdue-fallback", config: "")
+        try ("""
             [spool]
             dir = "spool"
             [schedule]
@@ -19,18 +17,9 @@ struct FallbackTests {
             [[policy]]
             name = "sms-first"
             stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
-            [channels.email]
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            starttls = "off"
-            [channels.sms]
-            gateway = "twilio"
-            url = "http://127.0.0.1:\(twilio.port)"
-            account = "AC0123"
-            credentials_file = "\(root.path)/twilio.credentials"
-            from = "+447700900000"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let inbox = root.appendingPathComponent("spool/inbox")
-        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            """ + "\n" + TestSpool.smtpChannel(port: smtp.port) + test.twilioChannel(port: twilio.port))
+            .write(to: test.config, atomically: true, encoding: .utf8)
+        let (config, inbox) = (test.config, test.inbox)
         try """
             {"invoice": "O-1", "customer": {"id": "opted", "name": "Opted Ltd", "email": "ap@opted.example", "phone": "+4915112345678"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}
             {"invoice": "S-1", "customer": {"id": "stop", "name": "Stop Ltd", "email": "ap@stop.example", "phone": "+15550001111"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "20.00"}
@@ -68,10 +57,8 @@ struct SuppressionTests {
     func bounce() throws {
         let smtp = try LoopbackServer(.smtp, arguments: ["--reject-rcpt", "gone"])
         let sms = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
-        let root = try TemporaryDirectory.make(prefix: "overdue-bounce")
-        try "AC0123:token".write(to: root.appendingPathComponent("twilio.credentials"), atomically: true, encoding: .utf8)
-        let config = root.appendingPathComponent("overdue.toml")
-        try """
+        let test = try TestSpool(prefix: "overdue-bounce", config: "")
+        try ("""
             [spool]
             dir = "spool"
             [schedule]
@@ -84,18 +71,9 @@ struct SuppressionTests {
               { name = "overdue", offset_days = 1, channels = ["email"] },
               { name = "firm", offset_days = 8, channels = ["email"] },
             ]
-            [channels.email]
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            starttls = "off"
-            [channels.sms]
-            gateway = "twilio"
-            url = "http://127.0.0.1:\(sms.port)"
-            account = "AC0123"
-            credentials_file = "\(root.path)/twilio.credentials"
-            from = "+447700900000"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let inbox = root.appendingPathComponent("spool/inbox")
-        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            """ + "\n" + TestSpool.smtpChannel(port: smtp.port) + test.twilioChannel(port: sms.port))
+            .write(to: test.config, atomically: true, encoding: .utf8)
+        let (config, inbox) = (test.config, test.inbox)
         try #"{"invoice": "B-1", "customer": {"id": "gone", "name": "Gone Ltd", "email": "gone@acme.example", "phone": "+447700900123"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#
             .write(to: inbox.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
         // Overdue stage: the e-mail bounces (550 5.1.1) and the stage falls back to SMS.

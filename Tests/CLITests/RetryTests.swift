@@ -5,9 +5,7 @@ import TestSupport
 @Suite("Retries, dead letters and the log")
 struct RetryTests {
     func setUp(_ smtp: LoopbackServer, extra: String = "") throws -> URL {
-        let root = try TemporaryDirectory.make(prefix: "overdue-retry")
-        let config = root.appendingPathComponent("overdue.toml")
-        try """
+        let test = try TestSpool(prefix: "overdue-retry", config: """
             [spool]
             dir = "spool"
             [schedule]
@@ -16,12 +14,8 @@ struct RetryTests {
             business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
             [daemon]
             \(extra)
-            [channels.email]
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            starttls = "off"
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let inbox = root.appendingPathComponent("spool/inbox")
-        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            """ + "\n" + TestSpool.smtpChannel(port: smtp.port))
+        let (config, inbox) = (test.config, test.inbox)
         try """
             {"invoice": "L-1", "customer": {"id": "later", "name": "Later Ltd", "email": "later@acme.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "10.00"}
             {"invoice": "N-1", "customer": {"id": "nobody", "name": "Nobody Ltd", "email": "nobody@acme.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "20.00"}
