@@ -44,15 +44,10 @@ public struct LogView {
         return try EventLog.read(directory: spool.log, sinceDay: sinceDay).filter(filter.matches)
     }
 
-    /// The file holding the exact message sent under `key`, if any.
-    public static func message(config: Config, key: String) -> URL? {
-        let spool = Spool(root: config.spool.dir)
-        guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }  // no path tricks
-        for suffix in ["eml", "sms.txt", "json"] {
-            let url = spool.messages.appendingPathComponent("\(key).\(suffix)")
-            if FileManager.default.fileExists(atPath: url.path) { return url }
-        }
-        return nil
+    /// The exact bytes of the message sent under `key`, if any.
+    public static func message(config: Config, key: String) throws -> [UInt8]? {
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
+        return try MessageArchive.find(key, in: Spool(root: config.spool.dir).messages)
     }
 }
 

@@ -46,6 +46,7 @@ public final class Dispatcher {
     let calendars: BusinessCalendars
     let transports: TransportSet
     let limiter = RateLimiter()
+    let archive: MessageArchive
     /// When set, no further transfer is started (SIGTERM).
     var stop = StopFlag()
     /// Transient failures wait here until their next attempt (also in the
@@ -66,6 +67,7 @@ public final class Dispatcher {
         renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
         calendars = BusinessCalendars(schedule: config.schedule)
         transports = try TransportSet(config: config, spool: spool)
+        archive = MessageArchive(directory: spool.messages)
     }
 
     /// The earliest instant a deferred message may be tried again.
@@ -97,6 +99,7 @@ public final class Dispatcher {
         var send: PlannedSend
         var message: OutgoingMessage
         var fields: [String: JSONValue]
+        var bytes: [UInt8]
     }
 
     /// Sends in chunks of `chunkSize`: render and keep the bytes (one
@@ -118,8 +121,8 @@ public final class Dispatcher {
             for send in chunk {
                 var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
                 do {
-                    let message = try prepare(send, ledger: ledger, history: history, now: clock.now(), fields: &fields)
-                    prepared.append(Prepared(send: send, message: message, fields: fields))
+                    let (message, bytes) = try prepare(send, ledger: ledger, history: history, now: clock.now(), fields: &fields)
+                    prepared.append(Prepared(send: send, message: message, fields: fields, bytes: bytes))
                 } catch {
                     fields["detail"] = .string("\(error)")
                     let deferral = postpone(send.key, notBefore: nil, now: clock.now())
@@ -134,7 +137,9 @@ public final class Dispatcher {
                 try log.append(entries)
             }
             guard !prepared.isEmpty else { continue }
-            try DurableIO.syncFilesystem(spool.messages.path)
+            // The exact bytes are kept before they leave (one fdatasync per chunk).
+            try archive.append(prepared.map { MessageArchive.Entry(key: $0.send.key, channel: $0.send.channel.rawValue, bytes: $0.bytes) },
+                               at: clock.now())
             try record(prepared, outcomes: run(prepared), history: &history, summary: &summary)
         }
         return summary
@@ -211,7 +216,7 @@ public final class Dispatcher {
 
     /// Renders and builds the channel's payload; keeps the exact bytes.
     private func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
-                         fields: inout [String: JSONValue]) throws -> OutgoingMessage {
+                         fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
         guard transports.transport(for: send.channel) != nil else {
             throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
         }
@@ -222,7 +227,6 @@ public final class Dispatcher {
         let content = try renderer.render(request)
         let payload: OutgoingPayload
         let bytes: [UInt8]
-        let fileExtension: String
         switch send.channel {
         case .email:
             let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
@@ -233,7 +237,6 @@ public final class Dispatcher {
             bytes = mail.bytes()
             payload = .mail(bytes: bytes, envelopeFrom: Self.address(of: config.brand.from))
             fields["message_id"] = .string("<\(messageID)>")
-            fileExtension = "eml"
         case .sms:
             let text = content.sms?.text ?? ""
             if let original = content.smsShortenedFrom {
@@ -243,15 +246,12 @@ public final class Dispatcher {
             }
             bytes = Array(text.utf8)
             payload = .sms(text: text)
-            fileExtension = "sms.txt"
         case .webhook:
             let json = content.webhook ?? "{}"
             bytes = Array(json.utf8)
             payload = .webhook(json: json)
-            fileExtension = "json"
         }
-        try DurableIO.writeUnsynced(bytes, to: spool.messages.appendingPathComponent("\(send.key).\(fileExtension)"))
-        return OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload)
+        return (OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload), bytes)
     }
 
     /// Starts every transfer (rate-limited per channel) and waits for all.

@@ -59,24 +59,6 @@ public enum DurableIO {
         if sourceDirectory != destination.deletingLastPathComponent().path { try syncDirectory(sourceDirectory) }
     }
 
-    /// Writes a file without syncing it; `syncFilesystem` then makes a whole
-    /// batch of such files durable with one call (group commit for files).
-    public static func writeUnsynced(_ bytes: [UInt8], to url: URL) throws(SpoolIOError) {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw SpoolIOError(operation: "create", path: url.path, errno: errno) }
-        defer { close(fd) }
-        try writeAll(fd, bytes, path: url.path)
-    }
-
-    /// `syncfs(2)` on the filesystem holding `path`: every file written
-    /// there so far reaches the disk.
-    public static func syncFilesystem(_ path: String) throws(SpoolIOError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw SpoolIOError(operation: "open directory", path: path, errno: errno) }
-        defer { close(fd) }
-        guard linuxSyncfs(fd) == 0 else { throw SpoolIOError(operation: "syncfs", path: path, errno: errno) }
-    }
-
     public static func syncDirectory(_ path: String) throws(SpoolIOError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw SpoolIOError(operation: "open directory", path: path, errno: errno) }
@@ -118,8 +100,3 @@ public enum DurableIO {
         return offset == bytes.count ? bytes : Array(bytes[..<offset])
     }
 }
-
-/// glibc declares syncfs(2) only under _GNU_SOURCE, which Swift's Glibc
-/// module does not define; the symbol itself is always there.
-@_silgen_name("syncfs")
-private func linuxSyncfs(_ fd: Int32) -> Int32

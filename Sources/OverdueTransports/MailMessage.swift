@@ -120,33 +120,44 @@ public struct MailMessage: Sendable {
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        return normalized.split(separator: "\n", omittingEmptySubsequences: false).map(encodeLine).joined(separator: "\r\n")
+        var out: [UInt8] = []
+        out.reserveCapacity(normalized.utf8.count + normalized.utf8.count / 8)
+        var first = true
+        for line in normalized.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if !first { out += [13, 10] }
+            first = false
+            encodeLine(line, into: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func encodeLine(_ line: Substring) -> String {
-        var out = ""
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// Works on bytes: building Strings token by token was the slow part of
+    /// sending a large batch.
+    private static func encodeLine(_ line: Substring.UTF8View.SubSequence, into out: inout [UInt8]) {
         var length = 0
-        let bytes = Array(line.utf8)
-        for (index, byte) in bytes.enumerated() {
-            let isLast = index == bytes.count - 1
-            var token: String
+        let last = line.isEmpty ? nil : line.index(before: line.endIndex)
+        for index in line.indices {
+            let byte = line[index]
+            let plain: Bool
             switch byte {
-            case UInt8(ascii: "="): token = "=3D"
-            case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                // Trailing whitespace must be encoded or it may be stripped.
-                token = isLast ? String(format: "=%02X", byte) : String(UnicodeScalar(byte))
-            case 33...126: token = String(UnicodeScalar(byte))
-            default: token = String(format: "=%02X", byte)
+            case UInt8(ascii: "="): plain = false
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): plain = index != last  // trailing whitespace is encoded
+            case 33...126: plain = true
+            default: plain = false
             }
-            // A leading "." or "From " at a line start is harmless in QP for
-            // SMTP (curl dot-stuffs), so only the length matters here.
-            if length + token.count > 75 {
-                out += "=\r\n"
+            let width = plain ? 1 : 3
+            if length + width > 75 {
+                out += [UInt8(ascii: "="), 13, 10]
                 length = 0
             }
-            out += token
-            length += token.count
+            if plain {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+            length += width
         }
-        return out
     }
 }

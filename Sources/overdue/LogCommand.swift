@@ -27,11 +27,11 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         if let show {
-            guard let url = LogView.message(config: config, key: show) else {
+            guard let bytes = try LogView.message(config: config, key: show) else {
                 printError("no message was kept under \"\(show)\" in \(config.spool.dir)/messages")
                 throw ExitCode(1)
             }
-            FileHandle.standardOutput.write(try Data(contentsOf: url))
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
         let filter = LogView.Filter(invoice: invoice, customer: customer, channel: channel, event: event,

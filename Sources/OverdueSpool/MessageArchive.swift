@@ -1,0 +1,58 @@
+import Foundation
+
+/// The exact bytes of every message sent, the record of each communication:
+/// `messages/YYYY-MM-DD.txt` (UTC days), each message preceded by a line
+/// `=== KEY CHANNEL BYTES` and followed by a newline, so `less` and `grep`
+/// read it. Appended a batch at a time with one fdatasync; one file per
+/// message would make file creation, not the network, the bottleneck.
+public final class MessageArchive: @unchecked Sendable {
+    public let directory: URL
+    private var current: (day: String, journal: AppendJournal)?
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public struct Entry: Sendable {
+        public var key: String
+        public var channel: String
+        public var bytes: [UInt8]
+
+        public init(key: String, channel: String, bytes: [UInt8]) {
+            self.key = key
+            self.channel = channel
+            self.bytes = bytes
+        }
+    }
+
+    public func append(_ entries: [Entry], at time: Date) throws {
+        guard !entries.isEmpty else { return }
+        let day = Timestamp.utcDay(time)
+        if current?.day != day {
+            current = (day, try AppendJournal(url: directory.appendingPathComponent("\(day).txt")))
+        }
+        // Each entry is header line + body; AppendJournal adds the final newline.
+        try current!.journal.append(entries.map { Array("=== \($0.key) \($0.channel) \($0.bytes.count)\n".utf8) + $0.bytes })
+    }
+
+    /// The bytes kept under `key`, searching the newest day first.
+    public static func find(_ key: String, in directory: URL) throws -> [UInt8]? {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".txt") }.sorted(by: >)
+        let marker = Array("=== \(key) ".utf8)
+        for name in names {
+            guard let bytes = try DurableIO.read(directory.appendingPathComponent(name)) else { continue }
+            var offset = 0
+            while offset < bytes.count {
+                guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+                let header = bytes[offset..<newline]
+                guard let length = Int(String(decoding: header.split(separator: UInt8(ascii: " ")).last ?? [], as: UTF8.self)) else { break }
+                let start = newline + 1
+                let end = min(bytes.count, start + length)
+                if header.starts(with: marker) { return Array(bytes[start..<end]) }
+                offset = end + 1
+            }
+        }
+        return nil
+    }
+}
