@@ -119,14 +119,20 @@ public struct MailMessage: Sendable {
 /// with soft breaks at 76 characters.
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var out: [UInt8] = []
-        out.reserveCapacity(normalized.utf8.count + normalized.utf8.count / 8)
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
         var first = true
-        for line in normalized.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        // CRLF, CR and LF all end a line; each becomes CRLF.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             if !first { out += [13, 10] }
             first = false
-            encodeLine(line, into: &out)
+            var rest = line[...]
+            while let cr = rest.firstIndex(of: 13) {
+                encodeLine(rest[..<cr], into: &out)
+                rest = rest[rest.index(after: cr)...]
+                if !rest.isEmpty { out += [13, 10] }
+            }
+            encodeLine(rest, into: &out)
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -47,5 +47,7 @@ struct MailMessageTests {
         #expect(encoded.components(separatedBy: "\r\n").allSatisfy { $0.count <= 76 })
         #expect(encoded.contains("=3D"))
         #expect(encoded.hasSuffix("next=20"))
+        // CRLF, CR and LF all become CRLF.
+        #expect(QuotedPrintable.encode("x\r\ny\rz\nw") == "x\r\ny\r\nz\r\nw")
     }
 }
