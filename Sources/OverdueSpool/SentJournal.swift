@@ -90,6 +90,8 @@ public final class SentJournal: @unchecked Sendable {
         public var deferred: [String: Deferral] = [:]
         /// Deliveries that failed for good and were not re-queued, by key.
         public var failed: [String: Outcome] = [:]
+        /// Outcomes per channel and status ("sent", "failed", …), for reports.
+        public var counts: [String: [String: Int]] = [:]
 
         public init() {}
     }
@@ -127,6 +129,7 @@ public final class SentJournal: @unchecked Sendable {
             // A re-queue after the outcome takes it back: the planner may send it again.
             if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
             state.history.record(outcome.message, reached: outcome.status != "failed" && outcome.status != "suppressed")
+            state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status, default: 0] += 1
             if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
         }
         for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {

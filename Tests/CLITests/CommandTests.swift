@@ -108,3 +108,24 @@ struct OptoutCommandTests {
         #expect(try OverdueBinary.run(["--config", config.path, "optout", "list"]).stdout.contains("no opt-outs"))
     }
 }
+
+@Suite("CLI: report")
+struct ReportCommandTests {
+    @Test("report --json gives per-currency figures for the example ledger")
+    func json() throws {
+        let examples = CommandTests.examples
+        let test = try TestSpool(prefix: "overdue-report", config: "[spool]\ndir = \"spool\"\n")
+        for name in try FileManager.default.contentsOfDirectory(atPath: examples.appendingPathComponent("inbox").path) {
+            try FileManager.default.copyItem(at: examples.appendingPathComponent("inbox/\(name)"), to: test.inbox.appendingPathComponent(name))
+        }
+        #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2026-11-22T10:00:00Z"]).status == 0)
+        let result = try OverdueBinary.run(["--config", test.config.path, "report", "--at", "2026-12-15", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let currencies = json["currencies"] as! [[String: Any]]
+        #expect(currencies.map { $0["currency"] as? String } == ["EUR", "GBP", "USD"])
+        let gbp = currencies[1]
+        #expect(gbp["open"] as? String == "965.50")
+        #expect((gbp["aging"] as? [[String: Any]])?[1]["count"] as? Int == 2)
+    }
+}

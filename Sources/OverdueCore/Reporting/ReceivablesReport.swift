@@ -1,0 +1,147 @@
+import Foundation
+
+/// Collections figures from the ledger and the delivery history, as of a
+/// day. Pure: `overdue report` prints it; every formula is stated here.
+public struct ReceivablesReport: Sendable {
+    public struct Bucket: Sendable, Equatable {
+        public var name: String
+        public var count = 0
+        public var amount: Decimal = 0
+    }
+
+    public struct CurrencyFigures: Sendable, Equatable {
+        public var currency: String
+        /// Σ balance at the day of invoices issued by then (not cancelled).
+        public var open: Decimal = 0
+        /// The part of `open` past its due date.
+        public var overdue: Decimal = 0
+        /// Aging by days past due: current (not yet due), 1-30, 31-60, 61-90, over 90.
+        public var aging: [Bucket] = ["current", "1-30", "31-60", "61-90", "over 90"].map { Bucket(name: $0) }
+        /// Days sales outstanding, simple method over the period:
+        /// receivables at the day ÷ credit sales in the period × period days.
+        public var dso: Decimal?
+        /// Collection effectiveness index over the period, in percent:
+        /// (opening receivables + credit sales − closing receivables)
+        /// ÷ (opening receivables + credit sales − closing current receivables) × 100.
+        public var cei: Decimal?
+        /// Customers by overdue amount, largest first (at most 10).
+        public var topDebtors: [(customer: String, overdue: Decimal)] = []
+
+        public static func == (lhs: CurrencyFigures, rhs: CurrencyFigures) -> Bool {
+            lhs.currency == rhs.currency && lhs.open == rhs.open && lhs.overdue == rhs.overdue && lhs.aging == rhs.aging
+                && lhs.dso == rhs.dso && lhs.cei == rhs.cei && lhs.topDebtors.map(\.customer) == rhs.topDebtors.map(\.customer)
+                && lhs.topDebtors.map(\.overdue) == rhs.topDebtors.map(\.overdue)
+        }
+    }
+
+    public struct StageFigures: Sendable, Equatable {
+        public var stage: String
+        /// Invoices the stage was sent for.
+        public var reminded: Int
+        /// Of those, paid in full within 7 days of the stage's first send.
+        public var paidWithin7Days: Int
+        public var share: Decimal? { reminded == 0 ? nil : Decimal(paidWithin7Days) / Decimal(reminded) * 100 }
+    }
+
+    public var day: CalendarDate
+    public var periodDays: Int
+    public var currencies: [CurrencyFigures]
+    /// Invoices paid in full by the day, and how many of them after their due date.
+    public var paidCount: Int
+    public var paidLateCount: Int
+    public var stages: [StageFigures]
+
+    public var paidLateShare: Decimal? { paidCount == 0 ? nil : Decimal(paidLateCount) / Decimal(paidCount) * 100 }
+
+    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90) {
+        self.day = day
+        self.periodDays = periodDays
+        let start = day.adding(days: -periodDays)
+        var byCurrency: [String: CurrencyFigures] = [:]
+        var openingReceivables: [String: Decimal] = [:]
+        var sales: [String: Decimal] = [:]
+        var currentAtEnd: [String: Decimal] = [:]
+        var debtors: [String: [String: Decimal]] = [:]
+        var paid = 0, paidLate = 0
+        var reminded: [String: Int] = [:], effective: [String: Int] = [:]
+
+        for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) where !entry.cancelled {
+            let invoice = entry.invoice
+            guard invoice.issued <= day else { continue }
+            let currency = invoice.currency
+            var figures = byCurrency[currency] ?? CurrencyFigures(currency: currency)
+            let balance = Self.balance(entry, on: day)
+            figures.open += balance
+            let late = invoice.due.days(until: day)
+            let bucket = late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4
+            if balance > 0 {
+                figures.aging[bucket].count += 1
+                figures.aging[bucket].amount += balance
+            }
+            if late > 0 {
+                figures.overdue += balance
+                debtors[currency, default: [:]][invoice.customer.id, default: 0] += balance
+            } else {
+                currentAtEnd[currency, default: 0] += balance
+            }
+            if invoice.issued > start { sales[currency, default: 0] += invoice.amount }
+            else { openingReceivables[currency, default: 0] += Self.balance(entry, on: start) }
+            byCurrency[currency] = figures
+
+            let settled = Self.settledOn(entry)
+            if let settled, settled <= day {
+                paid += 1
+                if settled > invoice.due { paidLate += 1 }
+            }
+            // Stage effectiveness: the first send of each stage for this invoice.
+            var firstSend: [String: Date] = [:]
+            for send in history.sends(of: invoice.id) where send.reached {
+                firstSend[send.stage] = min(firstSend[send.stage] ?? send.time, send.time)
+            }
+            for (stage, time) in firstSend {
+                let sentDay = CalendarDate(daysSinceEpoch: Int((time.timeIntervalSince1970 / 86_400).rounded(.down)))
+                reminded[stage, default: 0] += 1
+                if let settled, settled >= sentDay, settled <= sentDay.adding(days: 7) { effective[stage, default: 0] += 1 }
+            }
+        }
+        for (currency, var figures) in byCurrency {
+            let periodSales = sales[currency] ?? 0
+            if periodSales > 0 { figures.dso = Self.rounded(figures.open / periodSales * Decimal(periodDays)) }
+            let opening = openingReceivables[currency] ?? 0
+            let denominator = opening + periodSales - (currentAtEnd[currency] ?? 0)
+            if denominator > 0 { figures.cei = Self.rounded((opening + periodSales - figures.open) / denominator * 100) }
+            figures.topDebtors = (debtors[currency] ?? [:]).filter { $0.value > 0 }
+                .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map { ($0.key, $0.value) }
+            byCurrency[currency] = figures
+        }
+        currencies = byCurrency.values.sorted { $0.currency < $1.currency }
+        paidCount = paid
+        paidLateCount = paidLate
+        stages = reminded.keys.sorted().map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
+    }
+
+    /// What was owed on a day: the invoice's balance plus the payments dated
+    /// after that day (they had not happened yet).
+    static func balance(_ entry: LedgerEntry, on day: CalendarDate) -> Decimal {
+        var balance = entry.balance
+        for case .payment(_, let amount, let date, _) in entry.events where date > day { balance += amount }
+        return max(0, min(balance, entry.invoice.amount))
+    }
+
+    /// The day the balance reached 0 (the last payment's date), if it did.
+    static func settledOn(_ entry: LedgerEntry) -> CalendarDate? {
+        guard entry.balance <= 0 else { return nil }
+        let dates = entry.events.compactMap { event -> CalendarDate? in
+            if case .payment(_, _, let date, _) = event { return date }
+            return nil
+        }
+        return dates.max() ?? entry.invoice.issued  // 0 from the start: settled when issued
+    }
+
+    static func rounded(_ value: Decimal) -> Decimal {
+        var input = value
+        var output = Decimal()
+        NSDecimalRound(&output, &input, 1, .plain)
+        return output
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+@testable import OverdueCore
+import Testing
+
+@Suite("Report figures, worked out by hand")
+struct ReceivablesReportTests {
+    func invoice(_ id: String, _ currency: String, _ amount: Decimal, issued: String, due: String) -> InboxRecord {
+        .invoice(Invoice(id: id, customer: Customer(id: id.lowercased(), name: id, email: "\(id.lowercased())@x.example"),
+                         issued: CalendarDate(iso: issued)!, due: CalendarDate(iso: due)!, currency: currency,
+                         amount: amount, balance: amount))
+    }
+
+    func pay(_ id: String, _ amount: Decimal, on date: String) -> InboxRecord {
+        .event(.payment(invoice: id, amount: amount, date: CalendarDate(iso: date)!, reference: nil))
+    }
+
+    @Test("open, overdue, aging, DSO, CEI, paid late, stage effectiveness, top debtors")
+    func figures() throws {
+        var ledger = Ledger()
+        for record in [
+            invoice("A", "EUR", 1000, issued: "2027-01-10", due: "2027-02-09"),
+            invoice("B", "EUR", 500, issued: "2027-03-01", due: "2027-03-31"),
+            invoice("C", "EUR", 300, issued: "2026-12-01", due: "2026-12-31"), pay("C", 300, on: "2027-01-15"),
+            invoice("D", "EUR", 200, issued: "2027-02-01", due: "2027-03-03"), pay("D", 200, on: "2027-03-02"),
+            invoice("G", "GBP", 100, issued: "2027-03-10", due: "2027-03-20"),
+        ] { #expect(ledger.apply(record) == nil) }
+        var history = DeliveryHistory()
+        func sent(_ id: String, _ stage: String, _ day: String) -> SentMessage {
+            SentMessage(key: "k-\(id)-\(stage)", customer: id.lowercased(), channel: .email, recipient: "r", stage: stage,
+                        items: [ReminderItem(invoice: id, installment: nil, stage: stage)],
+                        time: try! Date("\(day)T10:00:00Z", strategy: .iso8601))
+        }
+        history.record(sent("A", "overdue", "2027-02-10"))
+        history.record(sent("D", "courtesy", "2027-02-28"))
+
+        let report = ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-31")!, periodDays: 90)
+        let eur = try #require(report.currencies.first { $0.currency == "EUR" })
+        #expect(eur.open == 1500)
+        #expect(eur.overdue == 1000)
+        #expect(eur.aging.map(\.count) == [1, 0, 1, 0, 0])
+        #expect(eur.aging.map(\.amount) == [500, 0, 1000, 0, 0])
+        // DSO = 1500 / (1000 + 500 + 200) × 90 = 79.41…
+        #expect(eur.dso == Decimal(string: "79.4"))
+        // CEI = (300 + 1700 − 1500) / (300 + 1700 − 500) × 100 = 33.33…
+        #expect(eur.cei == Decimal(string: "33.3"))
+        #expect(eur.topDebtors.map(\.customer) == ["a"])
+        let gbp = try #require(report.currencies.first { $0.currency == "GBP" })
+        #expect(gbp.aging.map(\.count) == [0, 1, 0, 0, 0])
+        #expect(gbp.dso == 90)
+        #expect(gbp.cei == 0)
+        #expect(report.paidCount == 2)
+        #expect(report.paidLateCount == 1)
+        #expect(report.paidLateShare == 50)
+        #expect(report.stages == [
+            ReceivablesReport.StageFigures(stage: "courtesy", reminded: 1, paidWithin7Days: 1),
+            ReceivablesReport.StageFigures(stage: "overdue", reminded: 1, paidWithin7Days: 0),
+        ])
+    }
+}
