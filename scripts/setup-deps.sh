@@ -35,9 +35,9 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
-  if ! python3 -c 'import aiosmtpd, standardwebhooks' 2>/dev/null; then
-    echo "installing the test servers' Python packages with pip (aiosmtpd, standardwebhooks)"
-    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks 2>&1 | grep -v "Running pip as the 'root' user" || true
-    python3 -c 'import aiosmtpd, standardwebhooks' || { echo "could not install them. Run:  python3 -m pip install aiosmtpd standardwebhooks" >&2; exit 1; }
+  if ! python3 -c 'import aiosmtpd, standardwebhooks, prometheus_client' 2>/dev/null; then
+    echo "installing the test servers' Python packages with pip (aiosmtpd, standardwebhooks, prometheus_client)"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks prometheus_client 2>&1 | grep -v "Running pip as the 'root' user" || true
+    python3 -c 'import aiosmtpd, standardwebhooks, prometheus_client' || { echo "could not install them. Run:  python3 -m pip install aiosmtpd standardwebhooks prometheus_client" >&2; exit 1; }
   fi
 fi

@@ -33,6 +33,9 @@ public struct DaemonSettings: Sendable {
     public var retryFirstSeconds = 300
     public var retryMaxSeconds = 3600
     public var retryLifetimeHours = 120
+    /// Where to write Prometheus metrics after each pass (node_exporter's
+    /// textfile collector directory, e.g. /var/lib/prometheus/node-exporter/overdue.prom).
+    public var metricsFile: String?
 }
 
 public struct SpoolSettings: Sendable {

@@ -82,6 +82,7 @@ private struct ConfigSections {
                                                     expected: "seconds from 1 to 3600")
             daemon.retryFirstSeconds = table.int("retry_first_seconds", default: 300, range: 1...86_400, expected: "seconds from 1 to 86400")
             daemon.retryMaxSeconds = table.int("retry_max_seconds", default: 3600, range: 1...604_800, expected: "seconds from 1 to 604800")
+            daemon.metricsFile = table.string("metrics_file", expected: "a file path ending in .prom").map(resolve)
             daemon.retryLifetimeHours = table.int("retry_lifetime_hours", default: 120, range: 1...2160, expected: "hours from 1 to 2160")
             table.finish()
         }

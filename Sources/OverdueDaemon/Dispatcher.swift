@@ -52,6 +52,10 @@ public final class Dispatcher {
     /// Transient failures wait here until their next attempt (also in the
     /// delivery journal, so a restart keeps the schedule).
     var deferred: [String: SentJournal.Deferral] = [:]
+    /// Final outcomes per channel and status since the spool began (for metrics).
+    var counts: [String: [String: Int]] = [:]
+    /// Dead letters known to this process (for metrics).
+    var failedCount = 0
     /// Outcomes are journaled after every chunk of this many transfers, so a
     /// crash can repeat at most one chunk (the sends in flight).
     static let chunkSize = 32
@@ -157,6 +161,7 @@ public final class Dispatcher {
             entries.append(LogEntry(time: now, event: "suppressed", fields: fields))
             let message = send.sentMessage(at: now)
             outcomes.append(SentJournal.Outcome(message: message, status: "suppressed", detail: send.skipReason ?? ""))
+            counts[send.channel.rawValue, default: [:]]["suppressed", default: 0] += 1
             history.record(message, reached: false)
         }
         try sentJournal.append(outcomes: outcomes, at: now)
@@ -208,6 +213,8 @@ public final class Dispatcher {
             let message = item.send.sentMessage(at: time)
             let status = outcome.event == "deferred" ? "sent" : outcome.event
             finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
+            counts[item.send.channel.rawValue, default: [:]][status, default: 0] += 1
+            if status == "failed" { failedCount += 1 }
             history.record(message, reached: status != "failed" && status != "suppressed")
         }
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())

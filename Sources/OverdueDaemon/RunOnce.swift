@@ -69,6 +69,8 @@ public final class Pipeline {
         planner = Planner(settings: config.plannerSettings)
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
         dispatcher.deferred = deliveries.deferred
+        dispatcher.counts = deliveries.counts
+        dispatcher.failedCount = deliveries.failed.count
         self.clock = clock
         self.logger = logger
         self.config = config
@@ -96,11 +98,26 @@ public final class Pipeline {
         let log = EventLog(directory: spool.log)
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
         newDispatcher.deferred = dispatcher.deferred
+        newDispatcher.counts = dispatcher.counts
+        newDispatcher.failedCount = dispatcher.failedCount
         ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,
                             committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
         dispatcher = newDispatcher
         planner = Planner(settings: newConfig.plannerSettings)
         config = newConfig
+    }
+
+    /// Prometheus textfile metrics, written atomically so the collector never
+    /// reads half a file. A failure is logged, never fatal.
+    private func writeMetrics(to path: String, openInvoices: Int, now: Date) {
+        do {
+            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now))
+            let text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
+                                           deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now())
+            try DurableIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: path))
+        } catch {
+            logger.warning("could not write the metrics file", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
     }
 
     public struct ReloadError: Error, CustomStringConvertible {
@@ -130,6 +147,7 @@ public final class Pipeline {
         let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
         let next = [planned, dispatcher.nextRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
+        if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, next: "
             + (next.map(Timestamp.format) ?? "nothing planned")
         logger.info("pipeline pass finished", metadata: [

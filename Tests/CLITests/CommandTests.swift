@@ -129,3 +129,44 @@ struct ReportCommandTests {
         #expect((gbp["aging"] as? [[String: Any]])?[1]["count"] as? Int == 2)
     }
 }
+
+@Suite("Prometheus metrics")
+struct MetricsTests {
+    @Test("each pass writes a textfile that prometheus_client's parser reads")
+    func textfile() throws {
+        let smtp = try LoopbackServer(.smtp, arguments: ["--reject-rcpt", "nobody"])
+        let test = try TestSpool(prefix: "overdue-metrics", config: "")
+        let metrics = test.root.appendingPathComponent("overdue.prom")
+        try ("[spool]\ndir = \"spool\"\n[daemon]\nmetrics_file = \"\(metrics.path)\"\n" + TestSpool.smtpChannel(port: smtp.port))
+            .write(to: test.config, atomically: true, encoding: .utf8)
+        try test.drop("""
+            {"invoice": "M-1", "customer": {"id": "m", "name": "M", "email": "ap@m.example"}, "issued": "2027-01-01", "due": "2027-03-01", "currency": "EUR", "amount": "100.00"}
+            {"invoice": "N-1", "customer": {"id": "n", "name": "N", "email": "nobody@n.example"}, "issued": "2027-01-01", "due": "2027-03-01", "currency": "EUR", "amount": "50.00"}
+            """, as: "m.jsonl")
+        #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"]).status == 0)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", """
+            import json, sys
+            from prometheus_client.parser import text_string_to_metric_families
+            out = {}
+            for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+                for sample in family.samples:
+                    out[sample.name + json.dumps(sample.labels, sort_keys=True)] = sample.value
+            print(json.dumps(out))
+            """, metrics.path]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0)
+        let samples = try JSONSerialization.jsonObject(with: data) as! [String: Double]
+        #expect(samples[#"overdue_deliveries_total{"channel": "email", "outcome": "sent"}"#] == 1)
+        #expect(samples[#"overdue_deliveries_total{"channel": "email", "outcome": "failed"}"#] == 1)
+        #expect(samples["overdue_open_invoices{}"] == 2)
+        #expect(samples[#"overdue_receivables_amount{"bucket": "1-30", "currency": "EUR"}"#] == 150)
+        #expect(samples["overdue_queue_failed{}"] == 1)
+        #expect((samples["overdue_last_cycle_timestamp_seconds{}"] ?? 0) > 1_700_000_000)
+    }
+}
