@@ -21,6 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The day of the report (YYYY-MM-DD, UTC); default today.", valueName: "date")) var at: String?
     @Option(help: "Days of the period for DSO and CEI.") var period = 90
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: ArgumentHelp("Write a self-contained HTML page with charts to this file.", valueName: "file")) var html: String?
 
     func validate() throws {
         if let at, CalendarDate(iso: at) == nil { throw ValidationError("--at \"\(at)\" is not a date; write YYYY-MM-DD") }
@@ -34,6 +35,16 @@ struct ReportCommand: ParsableCommand {
         let report = ReceivablesReport(ledger: status.ledger, history: status.deliveries.history, on: day, periodDays: period)
         var deliveries = status.deliveries.counts
         if !status.deliveries.deferred.isEmpty { deliveries["all", default: [:]]["deferred"] = status.deliveries.deferred.count }
+        if let html {
+            // Twelve weeks back for the trend chart.
+            let history = (1...12).reversed().map {
+                ReceivablesReport(ledger: status.ledger, history: status.deliveries.history, on: day.adding(days: -7 * $0), periodDays: period)
+            }
+            try ReportHTML.page(report, history: history, title: "Receivables — \(config.brand.name)")
+                .write(toFile: html, atomically: true, encoding: .utf8)
+            print("wrote \(html)")
+            return
+        }
         if json { return try printJSON(Self.json(report, deliveries: deliveries)) }
 
         print("Receivables on \(day) (period \(period) days)")

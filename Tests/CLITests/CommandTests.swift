@@ -127,6 +127,36 @@ struct ReportCommandTests {
         let gbp = currencies[1]
         #expect(gbp["open"] as? String == "965.50")
         #expect((gbp["aging"] as? [[String: Any]])?[1]["count"] as? Int == 2)
+
+        // The HTML page: parsed by Python's html.parser, with its SVG charts, no external assets.
+        let page = test.root.appendingPathComponent("report.html")
+        #expect(try OverdueBinary.run(["--config", test.config.path, "report", "--at", "2026-12-15", "--html", page.path]).status == 0)
+        let parse = Process()
+        parse.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        parse.arguments = ["python3", "-c", """
+            import json, sys
+            from html.parser import HTMLParser
+            class Tags(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.tags = {}; self.external = []
+                def handle_starttag(self, tag, attrs):
+                    self.tags[tag] = self.tags.get(tag, 0) + 1
+                    for name, value in attrs:
+                        if name in ("src", "href") and value and "://" in value: self.external.append(value)
+            parser = Tags(); parser.feed(open(sys.argv[1]).read()); parser.close()
+            print(json.dumps({"tags": parser.tags, "external": parser.external}))
+            """, page.path]
+        let pipe = Pipe()
+        parse.standardOutput = pipe
+        try parse.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        parse.waitUntilExit()
+        let parsed = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let tags = parsed["tags"] as! [String: Int]
+        #expect((tags["svg"] ?? 0) >= 7)  // aging and trend per currency, stage effectiveness
+        #expect((tags["rect"] ?? 0) > 0 && (tags["polyline"] ?? 0) == 3)
+        #expect((parsed["external"] as! [String]).isEmpty)
+        #expect(tags["script"] == nil && tags["link"] == nil && tags["img"] == nil)
     }
 }
 
