@@ -211,13 +211,7 @@ private struct ConfigSections {
         defer { table.finish() }
         let name = table.string("name", required: true, expected: "a policy name such as \"standard\"", check: FieldRules.identifier)
         // A policy-wide `fallback` applies to stages that name none.
-        let policyFallback = table.array("fallback", expected: "a list such as [\"sms\", \"email\"]") { item, key -> Channel? in
-            guard let text = item.string, let channel = Channel(rawValue: text) else {
-                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
-                return nil
-            }
-            return channel
-        } ?? []
+        let policyFallback = channelList(table, "fallback", expected: "a list such as [\"sms\", \"email\"]") ?? []
         let stages = table.array("stages", required: true, expected: "a list of stages") { item, key -> Stage? in
             guard let inner = item.table else {
                 table.report(key, "is \(TableReader.describe(item.type)); expected { name = \"…\", offset_days = N, channels = [\"email\"] }")
@@ -239,29 +233,28 @@ private struct ConfigSections {
                       interestRatePercent: rate, compensation: compensation)
     }
 
+    /// A list of channel names such as ["email", "sms"], each checked.
+    func channelList(_ table: TableReader, _ name: String, required: Bool = false, expected: String) -> [Channel]? {
+        table.array(name, required: required, expected: expected) { item, key -> Channel? in
+            guard let text = item.string, let channel = Channel(rawValue: text) else {
+                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
+                return nil
+            }
+            return channel
+        }
+    }
+
     func readStage(_ table: TableReader, policyFallback: [Channel]) -> Stage? {
         defer { table.finish() }
         let name = table.string("name", required: true, expected: "a stage name such as \"overdue\"", check: FieldRules.identifier)
         let offsetGiven = table.has("offset_days")
         let offset = table.int("offset_days", default: 0, range: -365...3650, expected: "whole days from the due date (negative = before), -365 to 3650")
         if !offsetGiven { table.report(table.key("offset_days"), "is missing; expected whole days from the due date, e.g. -3 or 8") }
-        let channels = table.array("channels", required: true, expected: "a list such as [\"email\", \"sms\"]") { item, key -> Channel? in
-            guard let text = item.string, let channel = Channel(rawValue: text) else {
-                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
-                return nil
-            }
-            return channel
-        } ?? []
+        let channels = channelList(table, "channels", required: true, expected: "a list such as [\"email\", \"sms\"]") ?? []
         let template = table.string("template", expected: "a template name", check: FieldRules.identifier)
         let final = table.bool("final", default: false)
         let fee = table.decimal("fee", expected: "a flat late fee such as \"10.00\"")
-        let fallback = table.array("fallback", expected: "a list such as [\"sms\", \"webhook\"]") { item, key -> Channel? in
-            guard let text = item.string, let channel = Channel(rawValue: text) else {
-                table.report(key, "is not a channel; use \"email\", \"sms\" or \"webhook\"")
-                return nil
-            }
-            return channel
-        } ?? policyFallback
+        let fallback = channelList(table, "fallback", expected: "a list such as [\"sms\", \"webhook\"]") ?? policyFallback
         guard let name, offsetGiven else { return nil }
         return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee,
                      fallback: fallback)

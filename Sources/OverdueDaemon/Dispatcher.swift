@@ -242,7 +242,7 @@ public final class Dispatcher {
                                    html: content.html)
             mail.extraHeaders = listUnsubscribe()
             bytes = mail.bytes()
-            payload = .mail(bytes: bytes, envelopeFrom: Self.address(of: config.brand.from))
+            payload = .mail(bytes: bytes, envelopeFrom: FieldRules.mailboxAddress(config.brand.from))
             fields["message_id"] = .string("<\(messageID)>")
         case .sms:
             let text = content.sms?.text ?? ""
@@ -313,7 +313,7 @@ public final class Dispatcher {
     }
 
     private func listUnsubscribe() -> [(String, String)] {
-        let mailto = "<mailto:\(config.brand.replyTo ?? Self.address(of: config.brand.from))?subject=unsubscribe>"
+        let mailto = "<mailto:\(config.brand.replyTo ?? FieldRules.mailboxAddress(config.brand.from))?subject=unsubscribe>"
         if let url = config.brand.unsubscribeURL {
             return [("List-Unsubscribe", "\(mailto), <\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
         }
@@ -331,13 +331,8 @@ public final class Dispatcher {
         return fields
     }
 
-    static func address(of mailbox: String) -> String {
-        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else { return mailbox }
-        return String(mailbox[mailbox.index(after: open)..<close])
-    }
-
     /// The domain of the From address, for Message-IDs.
     static func domain(of mailbox: String) -> String {
-        address(of: mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
+        FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
     }
 }

@@ -61,7 +61,7 @@ struct ReminderContext {
         }
 
         let deadline = request.today.adding(days: request.policy.finalDeadlineDays)
-        let optOutAddress = brand.replyTo ?? Self.address(of: brand.from)
+        let optOutAddress = brand.replyTo ?? FieldRules.mailboxAddress(brand.from)
         var context: [String: Any] = [
             "brand": Self.brandFields(brand),
             "customer": Self.present([
@@ -129,11 +129,6 @@ struct ReminderContext {
     /// section, so `{{#brand.phone}}` must only see a phone that exists.
     static func present(_ fields: [String: String?]) -> [String: Any] {
         fields.compactMapValues { value in value.flatMap { $0.isEmpty ? nil : $0 } }
-    }
-
-    static func address(of mailbox: String) -> String {
-        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else { return mailbox }
-        return String(mailbox[mailbox.index(after: open)..<close])
     }
 
     static func optOutEmail(language: String, address: String) -> String {

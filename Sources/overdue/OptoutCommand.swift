@@ -63,8 +63,7 @@ struct OptoutCommand: ParsableCommand {
     }
 
     static func check(_ address: String) throws {
-        let problem = address.hasPrefix("+") ? FieldRules.phone(address) : FieldRules.email(address)
-        if let problem { throw ValidationError(problem) }
+        if let problem = FieldRules.contactAddress(address) { throw ValidationError(problem) }
     }
 
     /// Writes the event under a dot-name, then renames it into the inbox, so

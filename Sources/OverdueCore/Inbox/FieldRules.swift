@@ -55,6 +55,19 @@ public enum FieldRules {
         return nil
     }
 
+    /// An opt-out or bounce address: an E.164 phone when it starts with "+",
+    /// else an e-mail address.
+    public static func contactAddress(_ value: String) -> String? {
+        value.hasPrefix("+") ? phone(value) : email(value)
+    }
+
+    /// The address inside a mailbox such as "Accounts <ar@example.com>"
+    /// (the whole text when there are no angle brackets).
+    public static func mailboxAddress(_ mailbox: String) -> String {
+        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else { return mailbox }
+        return String(mailbox[mailbox.index(after: open)..<close])
+    }
+
     /// E.164: "+" then 7 to 15 digits, the first not 0.
     public static func phone(_ value: String) -> String? {
         let digits = value.dropFirst()

@@ -147,15 +147,16 @@ public struct RecordDecoder: Sendable {
             guard let customer, let currency, let amount else { return nil }
             event = .credit(customer: customer, amount: amount, currency: currency, reference: reference)
         case "bounce":
-            let address = reader.required("address") { $0.hasPrefix("+") ? FieldRules.phone($0) : FieldRules.email($0) }
+            let address = reader.required("address", FieldRules.contactAddress)
             let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }
             let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 300) }
             guard let address, let channel = channel.flatMap(Channel.init(rawValue:)) else { return nil }
             event = .bounce(address: address, channel: channel, reason: reason)
         default:  // optout, optin
             let address = reader.required("address") { value in
-                value.hasPrefix("+") ? FieldRules.phone(value)
-                    : FieldRules.email(value).map { _ in "\"\(FieldRules.printable(value))\" is neither an e-mail address nor an E.164 phone number" }
+                FieldRules.contactAddress(value).map { problem in
+                    value.hasPrefix("+") ? problem : "\"\(FieldRules.printable(value))\" is neither an e-mail address nor an E.164 phone number"
+                }
             }
             let channel = reader.optional("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email, sms or webhook, or leave it out for all" : nil }
             _ = reader.optional("customer", FieldRules.identifier)
