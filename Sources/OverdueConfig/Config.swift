@@ -17,6 +17,8 @@ public struct Config: Sendable {
     public var webhook: WebhookChannel?
     /// `[daemon]`: how the long-running process behaves.
     public var daemon = DaemonSettings()
+    /// `[handoff]`: when debtors go to a collection agency.
+    public var handoff = HandoffSettings()
 
     public func policy(named name: String?) -> Policy? {
         guard let name else { return policies.first }
@@ -36,6 +38,14 @@ public struct DaemonSettings: Sendable {
     /// Where to write Prometheus metrics after each pass (node_exporter's
     /// textfile collector directory, e.g. /var/lib/prometheus/node-exporter/overdue.prom).
     public var metricsFile: String?
+}
+
+public struct HandoffSettings: Sendable {
+    /// A debtor is eligible for `overdue handoff --eligible` this many days
+    /// after their final notice, if it is still unpaid.
+    public var afterFinalDays = 14
+    /// Named in each bundle's summary and in the ledger's handoff events.
+    public var agency: String?
 }
 
 public struct SpoolSettings: Sendable {

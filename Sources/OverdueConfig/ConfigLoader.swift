@@ -86,10 +86,17 @@ private struct ConfigSections {
             daemon.retryLifetimeHours = table.int("retry_lifetime_hours", default: 120, range: 1...2160, expected: "hours from 1 to 2160")
             table.finish()
         }
+        var handoff = HandoffSettings()
+        if let table = root.table("handoff") {
+            handoff.afterFinalDays = table.int("after_final_days", default: 14, range: 0...3650, expected: "days from 0 to 3650")
+            handoff.agency = table.string("agency", expected: "the collection agency's name")
+            table.finish()
+        }
         root.finish()
         var config = Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
                             policies: policies, email: email, sms: sms, webhook: webhook)
         config.daemon = daemon
+        config.handoff = handoff
         return config
     }
 

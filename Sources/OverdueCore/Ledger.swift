@@ -3,6 +3,7 @@ import Foundation
 /// Where an invoice stands.
 public enum InvoiceState: String, Sendable, Codable, CaseIterable {
     case open, paid, disputed, promised, cancelled
+    case handedOff = "handed_off"
 }
 
 /// One invoice in the ledger with what happened to it since it arrived.
@@ -13,6 +14,8 @@ public struct LedgerEntry: Sendable, Equatable {
     public var disputed = false
     public var cancelled = false
     public var promisedUntil: CalendarDate?
+    /// When the invoice went to a collection agency, if it did.
+    public var handedOff: CalendarDate?
     /// Overpayment beyond the balance, kept so it is not lost.
     public var credit: Decimal = 0
     /// Events in the order they were recorded.
@@ -22,6 +25,7 @@ public struct LedgerEntry: Sendable, Equatable {
     public func state(on today: CalendarDate) -> InvoiceState {
         if cancelled { return .cancelled }
         if balance <= 0 { return .paid }
+        if handedOff != nil { return .handedOff }
         if disputed { return .disputed }
         if let promisedUntil, promisedUntil >= today { return .promised }
         return .open
@@ -52,6 +56,8 @@ public struct Ledger: Sendable {
     public private(set) var bounced: [OptOut: String] = [:]
     /// Credit per customer and currency (credit notes that name no invoice).
     public private(set) var customerCredits: [String: [String: Decimal]] = [:]
+    /// The last day someone phoned each customer (`called` events).
+    public private(set) var lastCalled: [String: CalendarDate] = [:]
 
     public init() {}
 
@@ -105,6 +111,9 @@ public struct Ledger: Sendable {
         case .credit(let customer, let amount, let currency, _):
             customerCredits[customer, default: [:]][currency, default: 0] += amount
             return
+        case .called(let customer, let date, _):
+            lastCalled[customer] = max(lastCalled[customer] ?? date, date)
+            return
         default:
             break
         }
@@ -122,7 +131,8 @@ public struct Ledger: Sendable {
         case .resolve: entry.disputed = false
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
-        case .optout, .optin, .bounce, .credit: break
+        case .handoff(_, let date, _): entry.handedOff = entry.handedOff ?? date
+        case .optout, .optin, .bounce, .credit, .called: break
         }
         entries[id] = entry
     }
@@ -134,6 +144,7 @@ public struct Ledger: Sendable {
         fileprivate var optOuts: Set<OptOut>?
         fileprivate var bounced: [OptOut: String]?
         fileprivate var credits: [String: [String: Decimal]]?
+        fileprivate var calls: [String: CalendarDate]?
         public init() {}
     }
 
@@ -147,6 +158,7 @@ public struct Ledger: Sendable {
                 undo.optOuts = optOuts
                 undo.bounced = bounced
                 undo.credits = customerCredits
+                undo.calls = lastCalled
             }
         }
         return apply(record)
@@ -158,6 +170,7 @@ public struct Ledger: Sendable {
         if let saved = undo.optOuts { optOuts = saved }
         if let saved = undo.bounced { bounced = saved }
         if let saved = undo.credits { customerCredits = saved }
+        if let saved = undo.calls { lastCalled = saved }
     }
 
     /// Is `address` opted out of `channel`?

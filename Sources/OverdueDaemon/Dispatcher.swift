@@ -257,6 +257,10 @@ public final class Dispatcher {
             let json = content.webhook ?? "{}"
             bytes = Array(json.utf8)
             payload = .webhook(json: json)
+        case .call:
+            let sheet = content.text ?? ""
+            bytes = Array(sheet.utf8)
+            payload = .call(sheet: sheet)
         }
         return (OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload), bytes)
     }

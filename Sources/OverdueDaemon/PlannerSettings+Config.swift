@@ -3,10 +3,11 @@ import OverdueCore
 
 extension Config {
     /// The planner's view of the configuration. E-mail is always on (the
-    /// embedded Maildir when there is no `[channels.email]`); SMS and
-    /// webhooks only when their sections are present.
+    /// embedded Maildir when there is no `[channels.email]`), and so is the
+    /// call list (it needs nothing); SMS and webhooks only when their
+    /// sections are present.
     public var plannerSettings: PlannerSettings {
-        var channels: Set<Channel> = [.email]
+        var channels: Set<Channel> = [.email, .call]
         if sms != nil { channels.insert(.sms) }
         if webhook != nil { channels.insert(.webhook) }
         return PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels, webhookEndpoint: webhook?.url,

@@ -43,7 +43,7 @@ public struct PreviewView {
         }
         let recipient: String? = switch channel {
         case .email: invoice.customer.email
-        case .sms: invoice.customer.phone
+        case .sms, .call: invoice.customer.phone
         case .webhook: config.webhook?.url ?? "(no [channels.webhook] configured)"
         }
         guard let recipient else {

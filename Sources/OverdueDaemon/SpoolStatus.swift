@@ -11,11 +11,11 @@ public struct SpoolStatus {
     public let deliveries: SentJournal.State
     let config: Config
 
-    public init(config: Config) throws {
+    public init(config: Config, keepingOutcomes: Bool = false) throws {
         self.config = config
         spool = Spool(root: config.spool.dir)
         ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
-        deliveries = spool.exists ? try SentJournal.replay(spool: spool) : SentJournal.State()
+        deliveries = spool.exists ? try SentJournal.replay(spool: spool, keepingOutcomes: keepingOutcomes) : SentJournal.State()
     }
 
     /// The `status --json` object.

@@ -10,6 +10,8 @@ struct TransportSet {
     var email: Transport
     var sms: Transport?
     var webhook: Transport?
+    /// Always there: a call stage needs no configuration.
+    let call: Transport = CallListTransport()
     var rates: [Channel: Int] = [:]
     /// Transfers in flight per channel at most (the rest wait their turn, so
     /// a stop request leaves them unstarted).
@@ -63,6 +65,7 @@ struct TransportSet {
         case .email: email
         case .sms: sms
         case .webhook: webhook
+        case .call: call
         }
     }
 }

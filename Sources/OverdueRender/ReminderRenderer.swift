@@ -108,6 +108,9 @@ public struct ReminderRenderer: Sendable {
                 throw RenderError(description: "template \(language)/\(base).webhook did not render valid JSON; check its quotes and commas")
             }
             message.webhook = json
+        case .call:
+            // A person makes the call; `overdue calls` lists it with this note.
+            message.text = CallSheet.text(request)
         }
         return message
     }

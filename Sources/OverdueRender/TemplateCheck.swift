@@ -20,7 +20,9 @@ public enum TemplateCheck {
                         case .email: ["subject", "text", "html"]
                         case .sms: ["sms"]
                         case .webhook: ["webhook"]
+                        case .call: []  // nothing is rendered for a call
                         }
+                        guard !parts.isEmpty else { continue }
                         let missing = parts.filter { !templates.has("\(stage.template).\($0)", language: language) }
                         if !missing.isEmpty {
                             problems.append(TemplateProblem(

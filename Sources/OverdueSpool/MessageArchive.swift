@@ -37,22 +37,32 @@ public final class MessageArchive: @unchecked Sendable {
 
     /// The bytes kept under `key`, searching the newest day first.
     public static func find(_ key: String, in directory: URL) throws -> [UInt8]? {
+        try find(keys: [key], in: directory)[key]
+    }
+
+    /// The bytes kept under each of `keys` (the newest copy), in one pass
+    /// over the archive.
+    public static func find(keys: Set<String>, in directory: URL) throws -> [String: [UInt8]] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".txt") }.sorted(by: >)
-        let marker = Array("=== \(key) ".utf8)
-        for name in names {
+        var found: [String: [UInt8]] = [:]
+        for name in names where found.count < keys.count {
             guard let bytes = try DurableIO.read(directory.appendingPathComponent(name)) else { continue }
+            var inFile: [String: [UInt8]] = [:]
             var offset = 0
             while offset < bytes.count {
                 guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { break }
-                let header = bytes[offset..<newline]
-                guard let length = Int(String(decoding: header.split(separator: UInt8(ascii: " ")).last ?? [], as: UTF8.self)) else { break }
+                // "=== KEY CHANNEL BYTES"
+                let fields = bytes[offset..<newline].split(separator: UInt8(ascii: " "))
+                guard fields.count == 4, let length = Int(String(decoding: fields[3], as: UTF8.self)) else { break }
                 let start = newline + 1
                 let end = min(bytes.count, start + length)
-                if header.starts(with: marker) { return Array(bytes[start..<end]) }
+                let key = String(decoding: fields[1], as: UTF8.self)
+                if keys.contains(key), found[key] == nil { inFile[key] = Array(bytes[start..<end]) }  // the last in a file wins
                 offset = end + 1
             }
+            found.merge(inFile) { newer, _ in newer }
         }
-        return nil
+        return found
     }
 }

@@ -92,11 +92,14 @@ public final class SentJournal: @unchecked Sendable {
         public var failed: [String: Outcome] = [:]
         /// Outcomes per channel and status ("sent", "failed", …), for reports.
         public var counts: [String: [String: Int]] = [:]
+        /// Every outcome in force, oldest first; only kept when asked for
+        /// (`calls`, `handoff`), since the daemon does not need them.
+        public var outcomes: [Outcome] = []
 
         public init() {}
     }
 
-    public static func replay(spool: Spool) throws -> State {
+    public static func replay(spool: Spool, keepingOutcomes: Bool = false) throws -> State {
         let decoder = JSONDecoder()
         var outcomes: [(Int, Outcome)] = []
         var lastRequeue: [String: Int] = [:]
@@ -131,6 +134,7 @@ public final class SentJournal: @unchecked Sendable {
             state.history.record(outcome.message, reached: outcome.status != "failed" && outcome.status != "suppressed")
             state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status, default: 0] += 1
             if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
+            if keepingOutcomes { state.outcomes.append(outcome) }
         }
         for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {
             state.deferred[key] = deferral

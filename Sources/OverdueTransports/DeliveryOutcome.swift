@@ -57,6 +57,8 @@ public enum OutgoingPayload: Sendable {
     case mail(bytes: [UInt8], envelopeFrom: String)
     case sms(text: String)
     case webhook(json: String)
+    /// A note for the person who phones the debtor (nothing is sent).
+    case call(sheet: String)
 }
 
 /// One delivery attempt's input.

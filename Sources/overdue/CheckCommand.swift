@@ -54,7 +54,7 @@ struct CheckCommand: ParsableCommand {
 
     static func isConfigured(_ channel: String, _ config: Config) -> Bool {
         switch channel {
-        case "email": true  // embedded default: the Maildir
+        case "email", "call": true  // e-mail's embedded default is the Maildir; a call needs nothing
         case "sms": config.sms != nil
         default: config.webhook != nil
         }

@@ -20,7 +20,7 @@ struct OptoutCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop contacting an address (e-mail or E.164 phone).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The e-mail address or phone number.") var address: String
-        @Option(help: "email, sms or webhook (default: all).") var channel: Channel?
+        @Option(help: "email, sms, webhook or call (default: all).") var channel: Channel?
 
         func validate() throws { try OptoutCommand.check(address) }
         func run() throws { try OptoutCommand.drop("optout", address: address, channel: channel, global: global) }
@@ -30,7 +30,7 @@ struct OptoutCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Allow contacting an address again (an opt-in).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The e-mail address or phone number.") var address: String
-        @Option(help: "email, sms or webhook (default: all).") var channel: Channel?
+        @Option(help: "email, sms, webhook or call (default: all).") var channel: Channel?
 
         func validate() throws { try OptoutCommand.check(address) }
         func run() throws { try OptoutCommand.drop("optin", address: address, channel: channel, global: global) }
@@ -66,22 +66,15 @@ struct OptoutCommand: ParsableCommand {
         if let problem = FieldRules.contactAddress(address) { throw ValidationError(problem) }
     }
 
-    /// Writes the event under a dot-name, then renames it into the inbox, so
-    /// the daemon never sees half a file.
     static func drop(_ event: String, address: String, channel: Channel?, global: GlobalOptions) throws {
         let config = try global.loadConfig()
-        let spool = Spool(root: config.spool.dir)
-        guard FileManager.default.fileExists(atPath: spool.inbox.path) else {
-            printError("no inbox at \(spool.inbox.path); run `overdue run --once` once to create the spool")
+        let record: LedgerEvent = event == "optout" ? .optout(address: address, channel: channel) : .optin(address: address, channel: channel)
+        do {
+            let name = try InboxDrop.drop([record], kind: event, spool: Spool(root: config.spool.dir))
+            print("\(event == "optout" ? "opt-out" : "opt-in") for \(address) (\(channel?.rawValue ?? "all channels")) dropped into the inbox as \(name)")
+        } catch let error as InboxDrop.NoInbox {
+            printError(error.description)
             throw ExitCode(1)
         }
-        var object: [String: JSONValue] = ["event": .string(event), "address": .string(address)]
-        object["channel"] = channel.map { .string($0.rawValue) }
-        let bytes = Array(try JSONEncoder.journalLine().encode(JSONValue.object(object)))
-        let name = "cli-\(event)-\(UUID().uuidString.prefix(8).lowercased()).json"
-        let temp = spool.inbox.appendingPathComponent(".\(name)")
-        try Data(bytes).write(to: temp)
-        try DurableIO.move(temp, to: spool.inbox.appendingPathComponent(name))
-        print("\(event == "optout" ? "opt-out" : "opt-in") for \(address) (\(channel?.rawValue ?? "all channels")) dropped into the inbox as \(name)")
     }
 }

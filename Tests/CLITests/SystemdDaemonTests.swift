@@ -91,10 +91,11 @@ struct SystemdDaemonTests {
         defer { if daemon.process.isRunning { daemon.process.terminate() } }
         Thread.sleep(forTimeInterval: 1)
         let path = daemon.inbox.appendingPathComponent("slow.jsonl").path
-        let handle = FileHandle(forWritingAtPath: path) ?? {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)!
-        }()
+        // Created in place with open(2), as cp or scp do (FileManager's
+        // createFile would move a finished empty file in first).
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         let text = Self.invoice("S-1", customer: "slow")
         handle.write(Data(text.prefix(40).utf8))
         // Another file arrives meanwhile, so a full pass runs.

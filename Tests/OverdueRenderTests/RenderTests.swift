@@ -107,6 +107,20 @@ struct RenderTests {
             #expect((json["invoices"] as? [[String: Any]])?.map { $0["number"] as? String } == ["INV-1", "INV-2", "INV-3"])
             #expect((json["totals"] as? [[String: Any]])?.first?["amount"] as? String == "2150.49")
             #expect((json["customer"] as? [String: Any])?["id"] as? String == "acme")
+        case .call:
+            Issue.record("a call is not rendered from templates")
+        }
+    }
+
+    @Test("a call stage gives the caller a sheet: who, the number, each invoice, earlier reminders")
+    func callSheet() throws {
+        let renderer = ReminderRenderer(templates: Self.templates, brand: Self.brand)
+        let message = try renderer.render(Self.request(stage: "final", channel: .call, language: "de"))
+        let sheet = try #require(message.text)
+        #expect(message.subject == nil && message.html == nil && message.sms == nil && message.webhook == nil)
+        for part in ["Call ", "(acme)", "INV-1", "INV-2", "INV-3", "https://pay.example/INV-1", "Reminded before:",
+                     "overdue calls done acme"] {
+            #expect(sheet.contains(part), "\(part) missing from\n\(sheet)")
         }
     }
 

@@ -30,6 +30,8 @@ public struct RecordDecoder: Sendable {
         "optin": ["event", "address", "channel", "customer"],
         "bounce": ["event", "address", "channel", "reason"],
         "credit": ["event", "customer", "amount", "currency", "reference"],
+        "handoff": ["event", "invoice", "date", "agency"],
+        "called": ["event", "customer", "date", "note"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -41,7 +43,7 @@ public struct RecordDecoder: Sendable {
             record = decodeInvoice(&reader)
         } else {
             reader.problems.append(FieldProblem(
-                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout or optin)"))
+                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff or called)"))
             record = nil
         }
         if let record, reader.problems.isEmpty { return .accepted(record) }
@@ -109,7 +111,7 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
@@ -146,6 +148,18 @@ public struct RecordDecoder: Sendable {
             let reference = reader.optional("reference") { FieldRules.text($0) }
             guard let customer, let currency, let amount else { return nil }
             event = .credit(customer: customer, amount: amount, currency: currency, reference: reference)
+        case "handoff":
+            let invoice = reader.identifier("invoice")
+            let date = reader.date("date")
+            let agency = reader.optional("agency") { FieldRules.text($0, maxLength: 200) }
+            guard let invoice, let date else { return nil }
+            event = .handoff(invoice: invoice, date: date, agency: agency)
+        case "called":
+            let customer = reader.identifier("customer")
+            let date = reader.date("date")
+            let note = reader.optional("note") { FieldRules.text($0, maxLength: 500) }
+            guard let customer, let date else { return nil }
+            event = .called(customer: customer, date: date, note: note)
         case "bounce":
             let address = reader.required("address", FieldRules.contactAddress)
             let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }
@@ -158,7 +172,7 @@ public struct RecordDecoder: Sendable {
                     value.hasPrefix("+") ? problem : "\"\(FieldRules.printable(value))\" is neither an e-mail address nor an E.164 phone number"
                 }
             }
-            let channel = reader.optional("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email, sms or webhook, or leave it out for all" : nil }
+            let channel = reader.optional("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email, sms, webhook or call, or leave it out for all" : nil }
             _ = reader.optional("customer", FieldRules.identifier)
             guard let address else { return nil }
             let scope = channel.flatMap(Channel.init(rawValue:))

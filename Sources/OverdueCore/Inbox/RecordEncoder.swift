@@ -63,6 +63,13 @@ public enum RecordEncoder {
             object["amount"] = .string("\(amount)")
             object["currency"] = .string(currency)
             object["reference"] = reference.map(JSONValue.string)
+        case .handoff(_, let date, let agency):
+            object["date"] = .string(date.description)
+            object["agency"] = agency.map(JSONValue.string)
+        case .called(let customer, let date, let note):
+            object["customer"] = .string(customer)
+            object["date"] = .string(date.description)
+            object["note"] = note.map(JSONValue.string)
         case .bounce(let address, let channel, let reason):
             object["address"] = .string(address)
             object["channel"] = .string(channel.rawValue)

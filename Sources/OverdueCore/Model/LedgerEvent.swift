@@ -1,8 +1,10 @@
 import Foundation
 
 /// The channels a reminder can go out on; also the scope of an opt-out.
+/// `call` sends nothing: it puts the debtor on `overdue calls`, the work list
+/// for a person on the phone.
 public enum Channel: String, Sendable, Codable, CaseIterable {
-    case email, sms, webhook
+    case email, sms, webhook, call
 }
 
 /// Something that happened to an invoice or a debtor after the invoice was
@@ -22,6 +24,11 @@ public enum LedgerEvent: Sendable, Equatable {
     /// Money the customer may set against future invoices (e.g. a credit
     /// note that names no invoice).
     case credit(customer: String, amount: Decimal, currency: String, reference: String?)
+    /// The invoice went to a collection agency (`overdue handoff`): no more reminders.
+    case handoff(invoice: String, date: CalendarDate, agency: String?)
+    /// Someone phoned the debtor (`overdue calls done`): off the call list
+    /// until a later call stage puts them back.
+    case called(customer: String, date: CalendarDate, note: String?)
 
     public var name: String {
         switch self {
@@ -34,6 +41,8 @@ public enum LedgerEvent: Sendable, Equatable {
         case .optin: "optin"
         case .bounce: "bounce"
         case .credit: "credit"
+        case .handoff: "handoff"
+        case .called: "called"
         }
     }
 
@@ -41,9 +50,9 @@ public enum LedgerEvent: Sendable, Equatable {
     public var invoiceID: String? {
         switch self {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
-             .cancel(let id, _, _):
+             .cancel(let id, _, _), .handoff(let id, _, _):
             id
-        case .optout, .optin, .bounce, .credit:
+        case .optout, .optin, .bounce, .credit, .called:
             nil
         }
     }

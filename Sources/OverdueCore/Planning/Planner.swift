@@ -14,7 +14,8 @@ import Foundation
 ///    never the first notice after the due date.
 /// 5. A debtor's invoices due in one window go out as one message per channel.
 /// 6. Two contacts of a debtor on a channel are `min_gap_days` apart.
-/// 7. Paid and cancelled invoices get nothing; disputes and promises pause.
+/// 7. Paid, cancelled and handed-off invoices get nothing; disputes and
+///    promises pause.
 /// 8. Opted-out channels are skipped.
 public struct Planner: Sendable {
     public let settings: PlannerSettings
@@ -113,6 +114,8 @@ public struct Planner: Sendable {
 
     func evaluate(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date) -> Evaluation {
         var evaluation = Evaluation()
+        // Handed to a collection agency: the agency speaks to the debtor now.
+        guard entry.handedOff == nil else { return evaluation }
         if entry.balance <= 0, !entry.cancelled {
             thank(entry, ledger: ledger, history: history, now: now, into: &evaluation)
             return evaluation
@@ -304,7 +307,9 @@ public struct Planner: Sendable {
     /// (no address, opted out: rule 8).
     func reach(_ channel: Channel, _ customer: Customer, ledger: Ledger) -> Reach {
         switch channel {
-        case .email, .sms:
+        case .email, .sms, .call:
+            // A call needs a phone number like an SMS; an opt-out of `call`
+            // (or of everything) keeps the debtor off the call list.
             let address = channel == .email ? customer.email : customer.phone
             guard let address else {
                 return .unreachable(address: nil, reason: "the customer has no \(channel == .email ? "e-mail address" : "phone number")")

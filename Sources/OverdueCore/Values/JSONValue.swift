@@ -83,3 +83,17 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+extension JSONValue {
+    /// Plain text of a scalar, for tables.
+    public var plainText: String {
+        switch self {
+        case .null: ""
+        case .bool(let flag): flag ? "yes" : "no"
+        case .number(let number): "\(number)"
+        case .string(let text): text
+        case .array(let items): items.map(\.plainText).joined(separator: ", ")
+        case .object: "…"
+        }
+    }
+}

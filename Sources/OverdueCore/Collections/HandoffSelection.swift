@@ -1,0 +1,44 @@
+import Foundation
+
+/// Which invoices go to a collection agency (`overdue handoff`). Pure.
+///
+/// Eligible (`--eligible`): open on the day, not disputed, not under a
+/// promise to pay, not handed off yet, and its final notice reached the
+/// debtor at least `afterFinalDays` days before (debtor-local days).
+/// A named debtor (`overdue handoff DEBTOR`) hands off every invoice of that
+/// debtor that is open and not disputed: a person decided.
+public struct HandoffSelection: Sendable {
+    public struct Debtor: Sendable, Equatable {
+        public var customer: Customer
+        public var invoices: [String]
+        /// The earliest final notice among them, if any was sent.
+        public var finalNotice: CalendarDate?
+    }
+
+    public var debtors: [Debtor]
+
+    public init(ledger: Ledger, history: DeliveryHistory, settings: PlannerSettings, on day: CalendarDate,
+                afterFinalDays: Int, only customer: String? = nil) {
+        let calendars = BusinessCalendars(schedule: settings.schedule)
+        var byCustomer: [String: Debtor] = [:]
+        for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) {
+            let invoice = entry.invoice
+            if let customer, invoice.customer.id != customer { continue }
+            guard !entry.cancelled, entry.handedOff == nil, entry.balance > 0, !CallList.isDisputed(entry, on: day) else { continue }
+            let calendar = calendars.calendar(for: invoice.customer.timezone)
+            let finalStages = Set(settings.policy(named: invoice.policy).stages.filter(\.final).map(\.name))
+            let units = [invoice.id] + invoice.installments.indices.map { "\(invoice.id)#\($0 + 1)" }
+            let finals = units.flatMap { history.sends(of: $0) }.filter { $0.reached && finalStages.contains($0.stage) }
+            let finalNotice = finals.map { calendar.localDay($0.time) }.min()
+            if customer == nil {
+                guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
+                if let promised = entry.promisedUntil, promised >= day { continue }
+            }
+            var debtor = byCustomer[invoice.customer.id] ?? Debtor(customer: invoice.customer, invoices: [], finalNotice: nil)
+            debtor.invoices.append(invoice.id)
+            if let finalNotice { debtor.finalNotice = min(debtor.finalNotice ?? finalNotice, finalNotice) }
+            byCustomer[invoice.customer.id] = debtor
+        }
+        debtors = byCustomer.values.sorted { $0.customer.id < $1.customer.id }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import OverdueCore
+
+/// The note kept for a `call` stage: what the person on the phone needs in
+/// front of them. It goes to our own staff, not to the debtor, so it is
+/// plain English text built here rather than a branded template.
+public enum CallSheet {
+    public static func text(_ request: RenderRequest) -> String {
+        let customer = request.customer
+        var lines = [
+            "Call \(customer.name) (\(customer.id))" + (customer.contact.map { ", ask for \($0)" } ?? ""),
+            "Phone: \(customer.phone ?? "none on file")" + (customer.email.map { ", e-mail: \($0)" } ?? ""),
+            "Stage: \(request.send.stage) (policy \(request.policy.name)), \(request.today)",
+            "",
+            "Open invoices:",
+        ]
+        for item in request.send.items {
+            let units = Currency.minorUnits(item.currency)
+            let late = item.daysOverdue > 0 ? "\(item.daysOverdue) days overdue" : "due \(item.due)"
+            lines.append("  \(item.item.unitID)  \(item.currency) \(Money.format(item.amount, minorUnits: units))  due \(item.due), \(late)"
+                + (request.invoices[item.item.invoice]?.paymentURL.map { "  pay: \($0)" } ?? ""))
+        }
+        if !request.earlier.isEmpty {
+            lines.append("")
+            lines.append("Reminded before:")
+            for reminder in request.earlier { lines.append("  \(reminder.date)  \(reminder.stage) by \(reminder.channel.rawValue)") }
+        }
+        lines.append("")
+        lines.append("When done: overdue calls done \(customer.id) --note \"what was agreed\"")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

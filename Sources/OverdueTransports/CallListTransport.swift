@@ -1,0 +1,16 @@
+import Foundation
+
+/// The `call` channel's way out: nothing leaves the machine. The journaled
+/// outcome is what puts the debtor on `overdue calls`, and the call sheet is
+/// kept in `messages/` like any message.
+public struct CallListTransport: Transport {
+    public init() {}
+
+    public func start(_ message: OutgoingMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        guard case .call = message.payload else {
+            completion(.permanent(code: 0, detail: "not a call sheet"))
+            return
+        }
+        completion(.sent(code: 0, id: nil, detail: "on the call list"))
+    }
+}
