@@ -46,18 +46,21 @@ int main(int argc, char **argv) {
             curl_multi_add_handle(multi, easy);
             started++;
         }
-        int running = 0;
+        int running = 0, finished = 0;
         curl_multi_perform(multi, &running);
-        curl_multi_poll(multi, NULL, 0, 100, NULL);
         CURLMsg *msg;
         int left;
         while ((msg = curl_multi_info_read(multi, &left))) {
+            finished++;
             if (msg->msg != CURLMSG_DONE) continue;
             if (msg->data.result != CURLE_OK) failed++;
             curl_multi_remove_handle(multi, msg->easy_handle);
             curl_easy_cleanup(msg->easy_handle);
             done++;
         }
+        /* Waiting only when nothing finished: a finished transfer frees a
+         * connection that a queued one should take at once. */
+        if (!finished) curl_multi_poll(multi, NULL, 0, 1000, NULL);
     }
     printf("%d sent, %d failed\n", total - failed, failed);
     return failed != 0;

@@ -6,18 +6,15 @@
 # smtplib on one connection. Targets (issue 10): ≥ 0.65 × raw libcurl,
 # ≥ 2 × smtplib.   Usage: Benchmarks/smtp-dispatch.sh [N]
 set -euo pipefail
-cd "$(dirname "$0")/.."
 n="${1:-20000}"
-scripts/setup-deps.sh --test >/dev/null
-swift build -c release --product overdue >/dev/null
-bin="$(swift build -c release --show-bin-path)/overdue"
+source "$(dirname "$0")/lib.sh"
+scripts/setup-deps.sh --bench >/dev/null
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 /usr/sbin/smtp-sink $( [ "$(id -u)" = 0 ] && echo -u nobody ) 127.0.0.1:$port 256 &
 sink=$!
 trap 'kill -9 $sink 2>/dev/null || true; rm -rf "$work"' EXIT
 sleep 0.5
-now() { date +%s.%N; }
 
 gcc -O2 -o "$work/raw" Benchmarks/raw_curl_smtp.c $(pkg-config --cflags --libs libcurl)
 t0=$(now); "$work/raw" "$port" "$n" >/dev/null; t1=$(now)
@@ -52,15 +49,7 @@ url = "smtp://127.0.0.1:$port"
 starttls = "off"
 max_connections = 8
 TOML
-python3 - "$work/spool/inbox" "$n" <<'PY'
-import json, sys
-inbox, n = sys.argv[1], int(sys.argv[2])
-with open(f"{inbox}/due.jsonl", "w") as out:
-    for i in range(n):
-        out.write(json.dumps({"invoice": f"B-{i}", "customer": {"id": f"d{i}", "name": f"Debtor {i}",
-            "email": f"ap{i}@example.com"}, "issued": "2027-01-01", "due": "2027-02-01", "currency": "EUR",
-            "amount": "1200.00"}) + "\n")
-PY
+gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
 # Ingest before the stage is due (not timed), then dispatch everything due.
 "$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
 t0=$(now)
@@ -73,5 +62,10 @@ printf '%-44s %10s\n' "SMTP dispatch, N = $n" "messages/s"
 printf '%-44s %10.0f\n' "raw libcurl (multi, 8 connections, no spool)" "$raw"
 printf '%-44s %10.0f\n' "Python smtplib (1 connection)" "$smtplib"
 printf '%-44s %10.0f   (%s sent)\n' "overdue run --once (durable, logged)" "$ours" "$sent"
-printf 'ratio to raw libcurl: %.2f (target >= 0.65)\n' "$(echo "$ours / $raw" | bc -l)"
-printf 'ratio to smtplib:     %.2f (target >= 2)\n' "$(echo "$ours / $smtplib" | bc -l)"
+to_raw=$(calc "$ours / $raw"); to_smtplib=$(calc "$ours / $smtplib")
+printf 'ratio to raw libcurl: %.2f (target >= 0.65)\n' "$to_raw"
+printf 'ratio to smtplib:     %.2f (target >= 2)\n' "$to_smtplib"
+result "SMTP dispatch, N=$n, vs raw libcurl" "$(printf '%.0f/s = %.2f x raw libcurl (%.0f/s)' "$ours" "$to_raw" "$raw")" "" ">= 0.65 x raw" \
+  "$( [ "$sent" = "$n" ] && awk -v r="$to_raw" 'BEGIN{print (r >= 0.65)}' || echo 0)"
+result "SMTP dispatch, N=$n, vs smtplib" "$(printf '%.0f/s = %.2f x smtplib (%.0f/s)' "$ours" "$to_smtplib" "$smtplib")" "" ">= 2 x smtplib" \
+  "$( [ "$sent" = "$n" ] && awk -v r="$to_smtplib" 'BEGIN{print (r >= 2)}' || echo 0)"

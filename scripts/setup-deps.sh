@@ -6,6 +6,7 @@
 # prints the exact commands and stops.
 #   scripts/setup-deps.sh          build dependencies only
 #   scripts/setup-deps.sh --test   plus the test servers
+#   scripts/setup-deps.sh --bench  plus the test servers, nginx and bc for Benchmarks/
 set -euo pipefail
 
 need_apt=()
@@ -20,6 +21,26 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "missing: ${need_apt[*]}. Run:  sudo apt-get update && sudo apt-get install -y ${need_apt[*]}" >&2
     exit 1
   fi
+fi
+
+if [ "${1:-}" = "--bench" ]; then
+  missing=()
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v bc >/dev/null || missing+=(bc)
+  command -v gcc >/dev/null || missing+=(gcc)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ${missing[*]} with apt-get"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      # Only the binary is wanted; the package's own service may not run here.
+      command -v systemctl >/dev/null && systemctl disable --now nginx >/dev/null 2>&1 || true
+    else
+      echo "missing: ${missing[*]}. Run:  sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  set -- --test
 fi
 
 if [ "${1:-}" = "--test" ]; then

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The benchmark suite (issue 10): every benchmark with its baseline measured
+# in the same run, then one table. Release build, loopback only.
+#   Benchmarks/run.sh           the full sizes (about 10 minutes)
+#   Benchmarks/run.sh --quick   smaller sizes, same code paths (about 2 minutes)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-deps.sh --bench >/dev/null || exit 1
+if [ "${1:-}" = "--quick" ]; then
+  smtp=2000; webhook=2000; ingest=20000; scale=100000; idle=10; timer=20
+else
+  smtp=20000; webhook=20000; ingest=100000; scale=1000000; idle=30; timer=50
+fi
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+run() { echo "== $*"; "$@" 2>&1 | tee -a "$out" | grep -v '^RESULT|'; echo; }
+run Benchmarks/smtp-dispatch.sh "$smtp"
+run Benchmarks/webhook-dispatch.sh "$webhook"
+run Benchmarks/ingest.sh "$ingest"
+run Benchmarks/scale.sh "$scale" "$idle"
+run Benchmarks/timer-accuracy.sh "$timer"
+echo "Summary ($(date -u +%F), $(nproc) cores, $(swift --version 2>/dev/null | head -1 | sed 's/.*Swift version \([^ ]*\).*/Swift \1/'))"
+printf '%-44s | %-62s | %-14s | %s\n' "benchmark" "result" "target" ""
+grep '^RESULT|' "$out" | while IFS='|' read -r _ name value _ target verdict; do
+  printf '%-44s | %-62s | %-14s | %s\n' "$name" "$value" "$target" "$verdict"
+done

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Scale: COUNT open invoices (default 1,000,000) over COUNT/5 debtors already
+# in the spool. Measures, on the release build:
+# - start to READY=1: `overdue run` started with $NOTIFY_SOCKET (as systemd
+#   does) until it reports READY=1 (ledger and delivery journal replayed,
+#   first plan made);
+# - resident memory (VmHWM, the peak) once ready;
+# - idle CPU over IDLE seconds (default 30) after READY;
+# - `overdue plan --days 30` on the same spool.
+# Targets (issue 10): READY <= 20 s, RSS <= 1 GiB, plan <= 10 s, idle CPU <= 1 %.
+#   Usage: Benchmarks/scale.sh [COUNT] [IDLE]
+set -euo pipefail
+count="${1:-1000000}"
+idle="${2:-30}"
+source "$(dirname "$0")/lib.sh"
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; kill $listener 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=""; listener=""
+mkdir -p "$work/spool/inbox"
+printf '[spool]\ndir = "spool"\n[schedule]\ntimezone = "Europe/London"\n' > "$work/overdue.toml"
+# Due dates spread over the next months, so the 30-day plan has work to show.
+python3 - "$work/spool/inbox" "$count" <<'PY'
+import json, sys, datetime
+inbox, count = sys.argv[1], int(sys.argv[2])
+debtors = max(1, count // 5)
+start = datetime.date(2027, 2, 1)
+for f in range(count // 10000):
+    with open(f"{inbox}/b{f:04}.jsonl", "w") as out:
+        for i in range(10000):
+            n = f * 10000 + i
+            d = n % debtors
+            due = start + datetime.timedelta(days=n % 120)
+            out.write(json.dumps({"invoice": f"S-{n}", "customer": {"id": f"c{d}", "name": f"Customer {d}",
+                "email": f"ap{d}@example.com", "timezone": ["Europe/Berlin", "America/New_York", "Asia/Tokyo"][d % 3]},
+                "issued": "2027-01-01", "due": due.isoformat(), "currency": "EUR", "amount": f"{100 + n % 5000}.50"}) + "\n")
+PY
+t0=$(now)
+"$bin" --config "$work/overdue.toml" run --once --now 2027-01-02T12:00:00Z --log-level error >/dev/null
+t1=$(now)
+ingest=$(calc "$t1 - $t0")
+
+# A notify socket like systemd's: prints the time READY=1 arrived.
+python3 - "$work/notify.sock" > "$work/ready.txt" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+while True:
+    data = s.recv(4096).decode()
+    if "READY=1" in data.split("\n"):
+        print(f"{time.time():.3f}", flush=True); break
+PY
+listener=$!
+sleep 0.3
+t0=$(now)
+NOTIFY_SOCKET="$work/notify.sock" "$bin" --config "$work/overdue.toml" run --now 2027-01-02T12:00:00Z --log-level error &
+pid=$!
+for _ in $(seq 1 600); do [ -s "$work/ready.txt" ] && break; sleep 0.1; done
+[ -s "$work/ready.txt" ] || { echo "no READY=1 within 60 s"; exit 1; }
+ready=$(calc "$(cat "$work/ready.txt") - $t0")
+hz=$(getconf CLK_TCK)
+before=$(awk '{print $14 + $15}' /proc/$pid/stat)
+sleep "$idle"
+after=$(awk '{print $14 + $15}' /proc/$pid/stat)
+rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+cpu=$(calc "($after - $before) / $hz / $idle * 100")
+kill $pid; wait $pid 2>/dev/null || true; pid=""
+
+t0=$(now)
+"$bin" --config "$work/overdue.toml" plan --from 2027-01-02T12:00:00Z --days 30 --json > "$work/plan.json"
+t1=$(now)
+plan=$(calc "$t1 - $t0")
+planned=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/plan.json")
+
+echo "Scale: $count open invoices, $(( count / 5 )) debtors (ingested in $(printf '%.1f' "$ingest") s)"
+printf '  start to READY=1        %6.1f s     (target <= 20 s)\n' "$ready"
+printf '  peak resident memory    %6d MiB   (target <= 1024 MiB)\n' "$(( rss / 1024 ))"
+printf '  idle CPU over %3d s      %6.2f %%     (target <= 1 %%)\n' "$idle" "$cpu"
+printf '  plan --days 30          %6.1f s     (target <= 10 s; %s sends listed)\n' "$plan" "$planned"
+result "scale $count: start to READY=1" "$(printf '%.1f s' "$ready")" "" "<= 20 s" "$(awk -v r="$ready" 'BEGIN{print (r <= 20)}')"
+result "scale $count: peak RSS" "$(( rss / 1024 )) MiB" "" "<= 1024 MiB" "$(( rss <= 1048576 ? 1 : 0 ))"
+result "scale $count: plan --days 30" "$(printf '%.1f s (%s sends)' "$plan" "$planned")" "" "<= 10 s" "$(awk -v r="$plan" 'BEGIN{print (r <= 10)}')"
+result "scale $count: idle CPU" "$(printf '%.2f %%' "$cpu")" "" "<= 1 %" "$(awk -v r="$cpu" 'BEGIN{print (r <= 1)}')"
