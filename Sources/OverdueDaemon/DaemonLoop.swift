@@ -126,10 +126,11 @@ public final class DaemonLoop: @unchecked Sendable {
             ])
         } catch {
             // The spool could not be written (disk full, permissions): try
-            // again in a minute rather than exit and lose the timer.
-            logger.error("pipeline pass failed; retrying in 60 s", metadata: ["error": "\(error)"])
+            // again soon rather than exit and lose the timer.
+            let retry = Pipeline.failureRetrySeconds
+            logger.error("pipeline pass failed; retrying in \(Int(retry)) s", metadata: ["error": "\(error)"])
             notifier?.notify("STATUS=last pass failed: \(error)".replacingOccurrences(of: "\n", with: " "))
-            timer.arm(at: Date().addingTimeInterval(60))
+            timer.arm(at: pipeline.clock.now().addingTimeInterval(retry))
         }
     }
 }

@@ -11,6 +11,9 @@ public struct IngestSummary: Sendable, Equatable {
     public var accepted = 0
     public var rejected = 0
     public var duplicateFiles = 0
+    /// Files left in the inbox because the spool could not be written
+    /// (disk full, permissions): the next pass tries them again.
+    public var failedFiles = 0
 }
 
 /// inbox → ledger. Reads each complete inbox file, applies the good records
@@ -57,6 +60,7 @@ public final class Ingester {
                 try ingest(entry, into: &summary)
                 summary.files += 1
             } catch {
+                summary.failedFiles += 1
                 logger.error("could not process inbox file; it stays in the inbox for the next pass",
                              metadata: ["file": "\(entry.name)", "error": "\(error)"])
             }

@@ -50,7 +50,7 @@ public final class Pipeline {
     private var dispatcher: Dispatcher
     private var planner: Planner
     private var history: DeliveryHistory
-    private let clock: OverdueClock
+    let clock: OverdueClock
     private let logger: Logger
     public private(set) var config: Config
     /// Set by SIGTERM: no new transfer starts; the pass finishes what is in flight.
@@ -124,6 +124,9 @@ public final class Pipeline {
         public var description: String
     }
 
+    /// How soon a pass that could not write the spool is tried again.
+    public static let failureRetrySeconds: TimeInterval = 15
+
     public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
         let ingest = ingester.ingestInbox(skipping: beingWritten)
         let now = clock.now()
@@ -145,7 +148,9 @@ public final class Pipeline {
         // Plan again: what was just sent moves the next wake-up; a deferred
         // message wakes us for its retry.
         let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
-        let next = [planned, dispatcher.nextRetry].compactMap { $0 }.min()
+        // Inbox files the spool could not take (disk full) are tried again soon.
+        let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
+        let next = [planned, dispatcher.nextRetry, inboxRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, next: "

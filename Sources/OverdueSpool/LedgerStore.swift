@@ -40,7 +40,7 @@ public final class LedgerStore: @unchecked Sendable {
         var data: JSONValue
     }
 
-    struct CommitLine: Codable {
+    struct CommitLine: Codable, Sendable {
         var time: String
         var commit: String
         var file: String
@@ -68,33 +68,78 @@ public final class LedgerStore: @unchecked Sendable {
         var ledger = Ledger()
         var files: [String: CommittedFile] = [:]
         var pending: [InboxRecord] = []
-        let decoder = JSONDecoder()
-        let recordDecoder = RecordDecoder()
-        for (index, line) in try AppendJournal.lines(of: spool.ledgerJournal).enumerated() {
-            let data = Data(line)
-            // Keys are written sorted, so a commit line starts with "accepted"
-            // and a record line with "data"; checking saves a failed decode per line.
-            if line.starts(with: Self.commitPrefix), let commit = try? decoder.decode(CommitLine.self, from: data) {
-                for record in pending { ledger.apply(record) }
-                pending.removeAll(keepingCapacity: true)
-                files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
-                                                     accepted: commit.accepted, rejected: commit.rejected)
-                continue
+        let lines = try AppendJournal.lines(of: spool.ledgerJournal)
+        // Decoding and validating a line is pure and most of the start-up
+        // time, so windows of lines are decoded on every core; applying stays
+        // in journal order.
+        let window = 65_536
+        for windowStart in stride(from: 0, to: lines.count, by: window) {
+            let slice = lines[windowStart..<min(windowStart + window, lines.count)]
+            for (offset, line) in decode(slice).enumerated() {
+                switch line {
+                case .commit(let commit):
+                    for record in pending { ledger.apply(record) }
+                    pending.removeAll(keepingCapacity: true)
+                    files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
+                                                         accepted: commit.accepted, rejected: commit.rejected)
+                case .record(let record):
+                    pending.append(record)
+                case .damaged(let reason):
+                    throw LedgerCorruption(path: spool.ledgerJournal.path, line: windowStart + offset + 1, reason: reason)
+                }
             }
-            let record: RecordLine
-            do {
-                record = try decoder.decode(RecordLine.self, from: data)
-            } catch {
-                throw LedgerCorruption(path: spool.ledgerJournal.path, line: index + 1, reason: "\(error)")
-            }
-            guard case .object(let object) = record.data, case .accepted(let decoded) = recordDecoder.decode(object) else {
-                throw LedgerCorruption(path: spool.ledgerJournal.path, line: index + 1, reason: "the record no longer validates")
-            }
-            pending.append(decoded)
         }
         // Records after the last commit line belong to a batch that never
         // completed; they were not acknowledged, so they are not applied.
         return (ledger, files)
+    }
+
+    enum DecodedLine: Sendable {
+        case commit(CommitLine)
+        case record(InboxRecord)
+        case damaged(String)
+    }
+
+    /// Decodes lines in chunks on all cores, keeping their order.
+    static func decode(_ lines: ArraySlice<ArraySlice<UInt8>>) -> [DecodedLine] {
+        final class Results: @unchecked Sendable {
+            var chunks: [[DecodedLine]]
+            init(_ count: Int) { chunks = Array(repeating: [], count: count) }
+        }
+        let chunkSize = 2048
+        let chunkCount = (lines.count + chunkSize - 1) / chunkSize
+        let results = Results(chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let decoder = JSONDecoder()
+            let recordDecoder = RecordDecoder()
+            let start = lines.startIndex + chunk * chunkSize
+            var decoded: [DecodedLine] = []
+            decoded.reserveCapacity(chunkSize)
+            for line in lines[start..<min(start + chunkSize, lines.endIndex)] {
+                decoded.append(decodeLine(line, decoder: decoder, recordDecoder: recordDecoder))
+            }
+            results.chunks[chunk] = decoded  // each iteration writes its own element
+        }
+        return results.chunks.flatMap { $0 }
+    }
+
+    static func decodeLine(_ line: ArraySlice<UInt8>, decoder: JSONDecoder, recordDecoder: RecordDecoder) -> DecodedLine {
+        let data = Data(line)
+        // Keys are written sorted, so a commit line starts with "accepted"
+        // and a record line with "data"; checking saves a failed decode per line.
+        if line.starts(with: Self.commitPrefix), let commit = try? decoder.decode(CommitLine.self, from: data) {
+            return .commit(commit)
+        }
+        let record: RecordLine
+        do {
+            record = try decoder.decode(RecordLine.self, from: data)
+        } catch {
+            return .damaged("\(error)")
+        }
+        guard case .object(let object) = record.data, case .accepted(let decoded) = recordDecoder.decode(object) else {
+            return .damaged("the record no longer validates")
+        }
+        return .record(decoded)
     }
 }
 

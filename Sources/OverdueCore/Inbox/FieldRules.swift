@@ -36,18 +36,29 @@ public enum FieldRules {
         return nil
     }
 
+    /// The characters allowed before the @, indexed by byte.
+    static let emailLocalAllowed: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-".utf8 { table[Int(byte)] = true }
+        return table
+    }()
+
     public static func email(_ value: String) -> String? {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        // Checked on UTF-8 bytes: every allowed character is ASCII, and
+        // ingest and replay call this for every invoice.
+        let bytes = value.utf8
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
         let fix = "write one address like ap@acme.example"
-        guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
-              parts[0].allSatisfy({ localAllowed.contains($0) }), !parts[0].hasPrefix("."), !parts[0].hasSuffix("."),
-              !parts[0].contains("..")
+        let dot = UInt8(ascii: ".")
+        guard bytes.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+              parts[0].allSatisfy({ emailLocalAllowed[Int($0)] }), parts[0].first != dot, parts[0].last != dot,
+              !zip(parts[0], parts[0].dropFirst()).contains(where: { $0 == dot && $1 == dot })
         else { return "\"\(printable(value))\" is not an e-mail address; \(fix)" }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let labels = parts[1].split(separator: dot, omittingEmptySubsequences: false)
+        let hyphen = UInt8(ascii: "-")
         let labelOK = labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "-" }
+            !label.isEmpty && label.count <= 63 && label.first != hyphen && label.last != hyphen
+                && label.allSatisfy { $0 < 128 && (isASCIIAlphanumeric(Unicode.Scalar($0)) || $0 == hyphen) }
         }
         guard labels.count >= 2, labelOK else {
             return "\"\(printable(value))\" has no valid domain after the @; \(fix)"

@@ -28,10 +28,16 @@ public struct Planner: Sendable {
 
     /// What is due at `now`, grouped into messages, and the next wake-up.
     public func plan(ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
+        plan(ledger.entries.values, ledger: ledger, history: history, now: now)
+    }
+
+    /// `plan` for some of the ledger's entries (all of a debtor's, since
+    /// consolidation and gaps are per debtor).
+    func plan(_ entries: some Sequence<LedgerEntry>, ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
         var wake: Date?
         var groups: [GroupKey: [Candidate]] = [:]
         var skippedGroups: [GroupKey: [Candidate]] = [:]
-        for entry in ledger.entries.values {
+        for entry in entries {
             let result = evaluate(entry, ledger: ledger, history: history, now: now)
             for candidate in result.skipped {
                 skippedGroups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
@@ -55,24 +61,33 @@ public struct Planner: Sendable {
 
     /// The sends the daemon would make from `start` until `end` if nothing
     /// else changed: plan, record what is due as sent, plan again at the next
-    /// wake-up. At most `maxSteps` plan calls.
+    /// wake-up. Debtors do not affect each other (consolidation and gaps are
+    /// per debtor), so each debtor's invoices step through time on their
+    /// own: the work grows with invoices × stages, not invoices × every
+    /// wake-up of every debtor. At most `maxSteps` plan calls per debtor.
     public func timeline(ledger: Ledger, history: DeliveryHistory, from start: Date, until end: Date,
                          maxSteps: Int = 1_000_000) -> [PlannedSend] {
         var history = history
-        var now = start
+        var byDebtor: [String: [LedgerEntry]] = [:]
+        for entry in ledger.entries.values { byDebtor[entry.invoice.customer.id, default: []].append(entry) }
         var sends: [PlannedSend] = []
-        for _ in 0..<maxSteps {
-            let result = plan(ledger: ledger, history: history, now: now)
-            if !result.due.isEmpty || !result.skipped.isEmpty {
-                for send in result.due { history.record(send.sentMessage(at: now)) }
-                for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
-                sends += result.due
-                continue  // plan again at the same instant: the sends changed the gaps and fallbacks
+        for entries in byDebtor.values {
+            var now = start
+            for _ in 0..<maxSteps {
+                let result = plan(entries, ledger: ledger, history: history, now: now)
+                if !result.due.isEmpty || !result.skipped.isEmpty {
+                    for send in result.due { history.record(send.sentMessage(at: now)) }
+                    for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
+                    sends += result.due
+                    continue  // plan again at the same instant: the sends changed the gaps and fallbacks
+                }
+                guard let next = result.nextWake, next < end else { break }
+                now = next
             }
-            guard let next = result.nextWake, next < end else { break }
-            now = next
         }
-        return sends
+        return sends.sorted {
+            ($0.time, $0.customer, $0.channel.rawValue, $0.recipient) < ($1.time, $1.customer, $1.channel.rawValue, $1.recipient)
+        }
     }
 
     // MARK: one invoice
