@@ -50,7 +50,7 @@ public struct OptOut: Sendable, Hashable {
 /// accepted inbox record in order. Pure; the spool persists the records and
 /// replays them into a ledger at start.
 public struct Ledger: Sendable {
-    public private(set) var entries: [String: LedgerEntry] = [:]
+    public private(set) var entries = LedgerEntries()
     public private(set) var optOuts: Set<OptOut> = []
     /// Addresses known not to exist, with the reason (the suppression list).
     public private(set) var bounced: [OptOut: String] = [:]
@@ -60,6 +60,9 @@ public struct Ledger: Sendable {
     public private(set) var lastCalled: [String: CalendarDate] = [:]
 
     public init() {}
+
+    /// Room for `count` invoices (a replay knows how many lines it has).
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
     public subscript(invoiceID: String) -> LedgerEntry? { entries[invoiceID] }
 

@@ -69,10 +69,11 @@ public final class LedgerStore: @unchecked Sendable {
         var files: [String: CommittedFile] = [:]
         var pending: [InboxRecord] = []
         let lines = try AppendJournal.lines(of: spool.ledgerJournal)
+        ledger.reserveCapacity(lines.count)
         // Decoding and validating a line is pure and most of the start-up
         // time, so windows of lines are decoded on every core; applying stays
         // in journal order.
-        let window = 65_536
+        let window = 4096
         for windowStart in stride(from: 0, to: lines.count, by: window) {
             let slice = lines[windowStart..<min(windowStart + window, lines.count)]
             for (offset, line) in decode(slice).enumerated() {

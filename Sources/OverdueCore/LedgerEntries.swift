@@ -1,0 +1,44 @@
+/// The ledger's invoices by id. A dictionary of `LedgerEntry` values keeps
+/// a quarter of its slots empty and, while it grows, briefly holds the old
+/// and the new table: with a million invoices of ~400 bytes that alone is
+/// gigabytes. Here the entries sit packed in one array, and only the small
+/// id → position index is hashed.
+public struct LedgerEntries: Sendable {
+    private var index: [String: Int] = [:]
+    private var storage: [LedgerEntry] = []
+
+    public init() {}
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+    /// Every entry, in the order the invoices first arrived.
+    public var values: [LedgerEntry] { storage }
+
+    public subscript(id: String) -> LedgerEntry? {
+        get { index[id].map { storage[$0] } }
+        set {
+            if let position = index[id] {
+                if let newValue {
+                    storage[position] = newValue
+                } else {
+                    // Removal (only when a batch is taken back): the last entry fills the gap.
+                    let last = storage.removeLast()
+                    index[id] = nil
+                    if position < storage.count {
+                        storage[position] = last
+                        index[last.invoice.id] = position
+                    }
+                }
+            } else if let newValue {
+                index[id] = storage.count
+                storage.append(newValue)
+            }
+        }
+    }
+
+    /// Room for `count` entries, so a replay does not grow the storage step by step.
+    public mutating func reserveCapacity(_ count: Int) {
+        index.reserveCapacity(count)
+        storage.reserveCapacity(count)
+    }
+}
