@@ -160,16 +160,28 @@ public final class EasyHandle: @unchecked Sendable {
         return count
     }
 
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
+    }
+
     private func receivedHeader(_ buffer: UnsafeMutablePointer<CChar>, _ count: Int) {
+        // Trimmed on bytes (CR, LF, space, tab): this runs for every
+        // header line of every transfer, and Foundation's trimming is slow.
         let line = buffer.withMemoryRebound(to: UInt8.self, capacity: count) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-        }.trimmingCharacters(in: .whitespacesAndNewlines)
+            String(decoding: Self.trimmed(UnsafeBufferPointer(start: $0, count: count)), as: UTF8.self)
+        }
         if !line.isEmpty, serverLines.count < 200 { serverLines.append(line) }
         if line.hasPrefix("HTTP/") {
             responseHeaders = []  // a new response (after 100 Continue or a redirect)
-        } else if let colon = line.firstIndex(of: ":") {
+        } else if let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) {
             let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line.utf8[line.utf8.index(after: colon)...].withContiguousStorageIfAvailable {
+                String(decoding: Self.trimmed($0), as: UTF8.self)
+            } ?? String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             responseHeaders.append((name, value))
         }
     }

@@ -99,7 +99,7 @@ public final class Dispatcher {
     }
 
     /// One prepared delivery.
-    private struct Prepared {
+    struct Prepared: Sendable {
         var send: PlannedSend
         var message: OutgoingMessage
         var fields: [String: JSONValue]
@@ -122,12 +122,12 @@ public final class Dispatcher {
             var entries: [LogEntry] = []
             var deferrals: [SentJournal.Deferral] = []
             var prepared: [Prepared] = []
-            for send in chunk {
-                var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
-                do {
-                    let (message, bytes) = try prepare(send, ledger: ledger, history: history, now: clock.now(), fields: &fields)
-                    prepared.append(Prepared(send: send, message: message, fields: fields, bytes: bytes))
-                } catch {
+            for (send, result) in zip(chunk, prepareAll(Array(chunk), ledger: ledger, history: history)) {
+                switch result {
+                case .success(let item):
+                    prepared.append(item)
+                case .failure(let error):
+                    var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
                     fields["detail"] = .string("\(error)")
                     let deferral = postpone(send.key, notBefore: nil, now: clock.now())
                     fields["next_attempt"] = .string(Timestamp.format(deferral.next))
@@ -221,48 +221,29 @@ public final class Dispatcher {
         try log.append(entries)
     }
 
-    /// Renders and builds the channel's payload; keeps the exact bytes.
-    private func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
-                         fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
-        guard transports.transport(for: send.channel) != nil else {
-            throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
+    /// Renders a chunk on all cores (rendering and MIME building are most of
+    /// a send's CPU time); results keep the chunk's order.
+    private func prepareAll(_ sends: [PlannedSend], ledger: Ledger, history: DeliveryHistory) -> [Result<Prepared, any Error>] {
+        final class Results: @unchecked Sendable {
+            var items: [Result<Prepared, any Error>?]
+            init(_ count: Int) { items = Array(repeating: nil, count: count) }
         }
-        guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                               calendars: calendars, now: now) else {
-            throw RenderError(description: "the invoices of this message are no longer in the ledger")
-        }
-        let content = try renderer.render(request)
-        let payload: OutgoingPayload
-        let bytes: [UInt8]
-        switch send.channel {
-        case .email:
-            let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
-            var mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
-                                   subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
-                                   html: content.html)
-            mail.extraHeaders = listUnsubscribe()
-            bytes = mail.bytes()
-            payload = .mail(bytes: bytes, envelopeFrom: FieldRules.mailboxAddress(config.brand.from))
-            fields["message_id"] = .string("<\(messageID)>")
-        case .sms:
-            let text = content.sms?.text ?? ""
-            if let original = content.smsShortenedFrom {
-                fields["shortened_from_segments"] = .number(Decimal(original))
-                logger.warning("SMS text shortened to fit [channels.sms].max_segments",
-                               metadata: ["delivery.key": "\(send.key)", "sms.segments": "\(original)"])
+        let results = Results(sends.count)
+        let attempts = sends.map { (deferred[$0.key]?.attempt ?? 0) + 1 }
+        let builder = MessageBuilder(config: config, renderer: renderer, calendars: calendars, logger: logger,
+                                     channels: Set(Channel.allCases.filter { transports.transport(for: $0) != nil }))
+        let now = clock.now()
+        DispatchQueue.concurrentPerform(iterations: sends.count) { index in
+            let send = sends[index]
+            var fields = Self.fields(send, attempt: attempts[index])
+            do {
+                let (message, bytes) = try builder.prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
+                results.items[index] = .success(Prepared(send: send, message: message, fields: fields, bytes: bytes))
+            } catch {
+                results.items[index] = .failure(error)  // each iteration writes its own element
             }
-            bytes = Array(text.utf8)
-            payload = .sms(text: text)
-        case .webhook:
-            let json = content.webhook ?? "{}"
-            bytes = Array(json.utf8)
-            payload = .webhook(json: json)
-        case .call:
-            let sheet = content.text ?? ""
-            bytes = Array(sheet.utf8)
-            payload = .call(sheet: sheet)
         }
-        return (OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload), bytes)
+        return results.items.map { $0! }
     }
 
     /// Starts every transfer (rate-limited per channel) and waits for all.
@@ -314,14 +295,6 @@ public final class Dispatcher {
     /// Seconds before attempt `attempt + 1`: first × 2^(attempt-1), capped.
     static func backoff(attempt: Int, first: Int, max: Int) -> Double {
         min(Double(max), Double(first) * pow(2, Double(min(attempt, 30) - 1)))
-    }
-
-    private func listUnsubscribe() -> [(String, String)] {
-        let mailto = "<mailto:\(config.brand.replyTo ?? FieldRules.mailboxAddress(config.brand.from))?subject=unsubscribe>"
-        if let url = config.brand.unsubscribeURL {
-            return [("List-Unsubscribe", "\(mailto), <\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
-        }
-        return [("List-Unsubscribe", mailto)]
     }
 
     static func fields(_ send: PlannedSend, attempt: Int) -> [String: JSONValue] {

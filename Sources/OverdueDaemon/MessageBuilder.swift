@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import OverdueConfig
+import OverdueCore
+import OverdueRender
+import OverdueTransports
+
+/// Turns a planned send into what its transport takes: renders the
+/// templates and builds the e-mail (MIME), SMS text, webhook JSON or call
+/// sheet. Sendable and free of the dispatcher's state, so a chunk of sends
+/// is built on all cores.
+struct MessageBuilder: Sendable {
+    let config: Config
+    let renderer: ReminderRenderer
+    let calendars: BusinessCalendars
+    let logger: Logger
+    /// Channels with a configured transport.
+    let channels: Set<Channel>
+
+    /// Renders and builds the channel's payload; keeps the exact bytes.
+    func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
+                         fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
+        guard channels.contains(send.channel) else {
+            throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
+        }
+        guard let request = Dispatcher.renderRequest(for: send, config: config, ledger: ledger, history: history,
+                                               calendars: calendars, now: now) else {
+            throw RenderError(description: "the invoices of this message are no longer in the ledger")
+        }
+        let content = try renderer.render(request)
+        let payload: OutgoingPayload
+        let bytes: [UInt8]
+        switch send.channel {
+        case .email:
+            let messageID = "\(send.key)@\(Dispatcher.domain(of: config.brand.from))"
+            var mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
+                                   subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
+                                   html: content.html)
+            mail.extraHeaders = listUnsubscribe()
+            bytes = mail.bytes()
+            payload = .mail(bytes: bytes, envelopeFrom: FieldRules.mailboxAddress(config.brand.from))
+            fields["message_id"] = .string("<\(messageID)>")
+        case .sms:
+            let text = content.sms?.text ?? ""
+            if let original = content.smsShortenedFrom {
+                fields["shortened_from_segments"] = .number(Decimal(original))
+                logger.warning("SMS text shortened to fit [channels.sms].max_segments",
+                               metadata: ["delivery.key": "\(send.key)", "sms.segments": "\(original)"])
+            }
+            bytes = Array(text.utf8)
+            payload = .sms(text: text)
+        case .webhook:
+            let json = content.webhook ?? "{}"
+            bytes = Array(json.utf8)
+            payload = .webhook(json: json)
+        case .call:
+            let sheet = content.text ?? ""
+            bytes = Array(sheet.utf8)
+            payload = .call(sheet: sheet)
+        }
+        return (OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload), bytes)
+    }
+
+    func listUnsubscribe() -> [(String, String)] {
+        let mailto = "<mailto:\(config.brand.replyTo ?? FieldRules.mailboxAddress(config.brand.from))?subject=unsubscribe>"
+        if let url = config.brand.unsubscribeURL {
+            return [("List-Unsubscribe", "\(mailto), <\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+        }
+        return [("List-Unsubscribe", mailto)]
+    }
+}
