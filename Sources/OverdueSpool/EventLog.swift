@@ -46,10 +46,13 @@ public final class EventLog: @unchecked Sendable {
         var fields = entry.fields
         fields["time"] = nil
         fields["event"] = nil
-        let head = #"{"time":"\#(Timestamp.format(entry.time))","event":\#(String(decoding: try encoder.encode(entry.event), as: UTF8.self))"#
-        let rest = try encoder.encode(fields)
-        // `rest` is "{...}": splice its members after the head.
-        return Array(head.utf8) + (rest.count > 2 ? [UInt8(ascii: ",")] + rest.dropFirst() : [UInt8(ascii: "}")])
+        // "time" and "event" first, so a person reading the file sees them first.
+        var out = Array(#"{"time":"\#(Timestamp.format(entry.time))","event":"#.utf8)
+        JSONLine.writeString(entry.event, into: &out)
+        if !fields.isEmpty { out.append(UInt8(ascii: ",")) }
+        JSONLine.writeMembers(fields, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     private func journal(for day: String) throws -> AppendJournal {

@@ -67,11 +67,19 @@ public final class SentJournal: @unchecked Sendable {
     public func append(outcomes: [Outcome] = [], deferrals: [Deferral] = [], requeued: [String] = [], at time: Date = Date()) throws {
         var lines: [[UInt8]] = []
         for outcome in outcomes {
+            // `Line` written directly rather than through JSONEncoder: one per delivery, dispatch's hot path.
             let message = outcome.message
-            lines.append(Array(try encoder.encode(Line(
-                type: "outcome", key: message.key, customer: message.customer, channel: message.channel.rawValue,
-                recipient: message.recipient, stage: message.stage, items: message.items, time: Timestamp.format(message.time),
-                status: outcome.status, code: outcome.code, detail: outcome.detail))))
+            let items: [JSONValue] = message.items.map { item in
+                var object: [String: JSONValue] = ["invoice": .string(item.invoice), "stage": .string(item.stage)]
+                object["installment"] = item.installment.map { .number(Decimal($0)) }
+                return .object(object)
+            }
+            lines.append(JSONLine.bytes(.object([
+                "type": .string("outcome"), "key": .string(message.key), "customer": .string(message.customer),
+                "channel": .string(message.channel.rawValue), "recipient": .string(message.recipient), "stage": .string(message.stage),
+                "items": .array(items), "time": .string(Timestamp.format(message.time)), "status": .string(outcome.status),
+                "code": .number(Decimal(outcome.code)), "detail": .string(outcome.detail),
+            ])))
         }
         for deferral in deferrals {
             lines.append(Array(try encoder.encode(Line(
