@@ -87,6 +87,12 @@ struct LedgerTests {
         #expect(Money.parse("1e3") == nil)
         #expect(Money.parse(".5") == nil)
         #expect(Money.parse("0.10") == Decimal(string: "0.1"))
+        // Short amounts go through a UInt64, long ones through Decimal; both exact.
+        for text in ["1200.50", "-7.25", "0", "123456789012345678", "12345678901234567.8", "1234567890123456789.12",
+                     "99999999999999999999999999999999999.99"] {
+            #expect(Money.parse(text) == Decimal(string: text), "\(text)")
+        }
+        #expect(Money.parse("1" + String(repeating: "0", count: 38)) == nil)  // 39 digits: more than Decimal holds
     }
 }
 

@@ -98,7 +98,7 @@ struct FieldReader {
         case .number(let number):
             value = number
         case .string(let text) where !text.isEmpty:
-            guard let parsed = Money.parse(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let parsed = Money.parse(FieldRules.trimmedSpaces(text)) else {
                 problems.append(FieldProblem(
                     field: path(key), reason: "\"\(FieldRules.printable(text))\" is not an amount; write digits with a point for decimals and no currency sign or thousands separator, e.g. 1200.00"))
                 return nil

@@ -36,6 +36,15 @@ public enum FieldRules {
         return nil
     }
 
+    /// `text` without leading and trailing spaces and tabs; the common case
+    /// (none) costs no copy, unlike Foundation's trimming.
+    static func trimmedSpaces(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last,
+              first == 32 || first == 9 || last == 32 || last == 9 else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The characters allowed before the @, indexed by byte.
     static let emailLocalAllowed: [Bool] = {
         var table = [Bool](repeating: false, count: 256)

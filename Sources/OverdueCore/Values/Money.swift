@@ -5,10 +5,13 @@ import Foundation
 public enum Money {
     /// Parses "1200", "1200.5", "-3.10". Foundation's `Decimal(string:)` alone
     /// accepts "12abc" as 12, so the shape is checked first.
-    public static func parse(_ text: some StringProtocol) -> Decimal? {
+    public static func parse(_ text: some StringProtocol) -> Decimal? { parse(String(text)) }
+
+    public static func parse(_ text: String) -> Decimal? {
+        let bytes = text.utf8
         var sawDigit = false
         var sawPoint = false
-        for (index, byte) in text.utf8.enumerated() {
+        for (index, byte) in bytes.enumerated() {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
             case UInt8(ascii: "-") where index == 0: continue
@@ -16,27 +19,36 @@ public enum Money {
             default: return nil
             }
         }
-        guard sawDigit, text.utf8.count <= 40 else { return nil }
+        guard sawDigit, bytes.count <= 40 else { return nil }
         // Built digit by digit rather than with Decimal(string:locale:):
         // that initialiser reads the locale's separator through ICU, which
         // crashed here under concurrent use, and without a locale it follows
-        // the process locale (a German one reads "1.5" as 15).
+        // the process locale (a German one reads "1.5" as 15). Up to 18
+        // digits fit a UInt64 exactly; longer ones use Decimal arithmetic.
+        var small: UInt64 = 0
         var significand = Decimal(0)
         var fractionDigits = 0
         var inFraction = false
         var negative = false
         var digits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "-"): negative = true
             case UInt8(ascii: "."): inFraction = true
             default:
                 digits += 1
                 guard digits <= 38 else { return nil }  // Decimal holds 38 significant digits
-                significand = significand * 10 + Decimal(Int(byte - UInt8(ascii: "0")))
+                let digit = UInt64(byte - UInt8(ascii: "0"))
+                if digits <= 18 {
+                    small = small * 10 + digit
+                    if digits == 18 { significand = Decimal(small) }
+                } else {
+                    significand = significand * 10 + Decimal(digit)
+                }
                 if inFraction { fractionDigits += 1 }
             }
         }
+        if digits < 18 { significand = Decimal(small) }
         let value = Decimal(sign: .plus, exponent: -fractionDigits, significand: significand)
         return negative ? -value : value
     }
