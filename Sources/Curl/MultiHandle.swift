@@ -15,6 +15,9 @@ public final class MultiHandle: @unchecked Sendable {
 
     private let raw: UnsafeMutableRawPointer
     private let queue: DispatchQueue
+    /// One timer for the multi's life, re-scheduled rather than re-created:
+    /// curl moves its deadline several times per transfer, and creating and
+    /// cancelling a source each time was a visible share of dispatch's CPU.
     private var timer: DispatchSourceTimer?
     private var sockets: [curl_socket_t: SocketSources] = [:]
     private var transfers: [UnsafeMutableRawPointer: (easy: EasyHandle, completion: Completion)] = [:]
@@ -120,18 +123,20 @@ public final class MultiHandle: @unchecked Sendable {
     /// CURLMOPT_TIMERFUNCTION: -1 = no timeout, 0 = act now (but not from
     /// inside this callback), > 0 = call back after that many milliseconds.
     private func armTimer(milliseconds: Int) {
-        timer?.cancel()
-        timer = nil
-        guard milliseconds >= 0 else { return }
-        let source = DispatchSource.makeTimerSource(queue: queue)
-        source.schedule(deadline: .now() + .milliseconds(milliseconds))
-        source.setEventHandler { [unowned self] in
-            self.timer?.cancel()
-            self.timer = nil
-            self.socketAction(CURL_SOCKET_TIMEOUT, 0)
+        let source: DispatchSourceTimer
+        if let timer {
+            source = timer
+        } else {
+            source = DispatchSource.makeTimerSource(queue: queue)
+            source.setEventHandler { [unowned self] in
+                self.timer?.schedule(deadline: .distantFuture)
+                self.socketAction(CURL_SOCKET_TIMEOUT, 0)
+            }
+            timer = source
+            source.schedule(deadline: .distantFuture)
+            source.resume()
         }
-        timer = source
-        source.resume()
+        source.schedule(deadline: milliseconds >= 0 ? .now() + .milliseconds(milliseconds) : .distantFuture)
     }
 }
 

@@ -32,6 +32,8 @@ public final class LedgerStore: @unchecked Sendable {
     }
 
     static let commitPrefix = Array(#"{"accepted":"#.utf8)
+    /// Invoice records start so (sorted keys: "amount" comes first in the data).
+    static let invoicePrefix = Array(#"{"data":{"amount":"#.utf8)
 
     struct RecordLine: Codable {
         var time: String
@@ -134,13 +136,20 @@ public final class LedgerStore: @unchecked Sendable {
         if line.starts(with: Self.commitPrefix), let commit = try? decoder.decode(CommitLine.self, from: data) {
             return .commit(commit)
         }
-        let record: RecordLine
-        do {
-            record = try decoder.decode(RecordLine.self, from: data)
-        } catch {
-            return .damaged("\(error)")
+        let object: [String: JSONValue]
+        if line.starts(with: Self.invoicePrefix), let invoice = try? decoder.decode(JournalInvoiceLine.self, from: data) {
+            object = invoice.object
+        } else {
+            let record: RecordLine
+            do {
+                record = try decoder.decode(RecordLine.self, from: data)
+            } catch {
+                return .damaged("\(error)")
+            }
+            guard case .object(let members) = record.data else { return .damaged("the record is not an object") }
+            object = members
         }
-        guard case .object(let object) = record.data, case .accepted(let decoded) = recordDecoder.decode(object) else {
+        guard case .accepted(let decoded) = recordDecoder.decode(object) else {
             return .damaged("the record no longer validates")
         }
         return .record(decoded)

@@ -87,6 +87,38 @@ struct SpoolTests {
         #expect(files.keys.sorted() == ["d1"])
     }
 
+    @Test("replay gives back every field of every record (the typed invoice path and the generic path)")
+    func replayRoundTrip() throws {
+        let spool = try makeSpool()
+        let store = try LedgerStore(spool: spool)
+        let full = Invoice(id: "F-1", customer: Customer(id: "c1", name: "Café \"Zür\" Ltd", email: "ap@c1.example", phone: "+4930123456",
+                                                         contact: "Kim", language: "de-CH", timezone: "Europe/Zurich"),
+                           issued: CalendarDate(iso: "2026-11-01")!, due: CalendarDate(iso: "2026-12-01")!, currency: "CHF",
+                           amount: Decimal(string: "1200.50")!, balance: Decimal(string: "1000.25")!, policy: "strict",
+                           paymentURL: "https://pay.example/F-1",
+                           installments: [Installment(due: CalendarDate(iso: "2026-12-01")!, amount: Decimal(string: "600.25")!),
+                                          Installment(due: CalendarDate(iso: "2027-01-01")!, amount: Decimal(string: "600.25")!)],
+                           discountPercent: 2, discountUntil: CalendarDate(iso: "2026-11-10")!)
+        let bare = Invoice(id: "B-1", customer: Customer(id: "c2", name: "B", phone: "+4930999999"),
+                           issued: CalendarDate(iso: "2026-11-01")!, due: CalendarDate(iso: "2026-12-01")!, currency: "JPY",
+                           amount: 5000, balance: 5000)
+        let events: [LedgerEvent] = [
+            .payment(invoice: "F-1", amount: Decimal(string: "100.25")!, date: CalendarDate(iso: "2026-12-02")!, reference: "SEPA-1"),
+            .dispute(invoice: "B-1", date: nil, reason: "wrong goods"),
+            .optout(address: "+4930999999", channel: .sms),
+            .called(customer: "c2", date: CalendarDate(iso: "2026-12-03")!, note: "call back"),
+        ]
+        try store.commit([(1, .invoice(full)), (2, .invoice(bare))] + events.enumerated().map { ($0.offset + 3, .event($0.element)) },
+                         file: "a.jsonl", digest: "d1", rejected: 0, time: Date())
+        var expected = Ledger()
+        for record in [InboxRecord.invoice(full), .invoice(bare)] + events.map(InboxRecord.event) { expected.apply(record) }
+        let (ledger, _) = try LedgerStore.replay(spool: spool)
+        #expect(ledger["F-1"] == expected["F-1"])
+        #expect(ledger["B-1"] == expected["B-1"])
+        #expect(ledger.optOuts == expected.optOuts)
+        #expect(ledger.lastCalled == expected.lastCalled)
+    }
+
     @Test("the delivery log writes time and event first, one file per UTC day")
     func eventLog() throws {
         let spool = try makeSpool()

@@ -10,17 +10,21 @@ public enum RecordEncoder {
         }
     }
 
+    public static func object(_ customer: Customer) -> [String: JSONValue] {
+        var object: [String: JSONValue] = ["id": .string(customer.id), "name": .string(customer.name)]
+        object["email"] = customer.email.map(JSONValue.string)
+        object["phone"] = customer.phone.map(JSONValue.string)
+        object["contact"] = customer.contact.map(JSONValue.string)
+        object["language"] = customer.language.map(JSONValue.string)
+        object["timezone"] = customer.timezone.map(JSONValue.string)
+        return object
+    }
+
     public static func object(_ invoice: Invoice) -> [String: JSONValue] {
         let units = Currency.minorUnits(invoice.currency)
-        var customer: [String: JSONValue] = ["id": .string(invoice.customer.id), "name": .string(invoice.customer.name)]
-        customer["email"] = invoice.customer.email.map(JSONValue.string)
-        customer["phone"] = invoice.customer.phone.map(JSONValue.string)
-        customer["contact"] = invoice.customer.contact.map(JSONValue.string)
-        customer["language"] = invoice.customer.language.map(JSONValue.string)
-        customer["timezone"] = invoice.customer.timezone.map(JSONValue.string)
         var object: [String: JSONValue] = [
             "invoice": .string(invoice.id),
-            "customer": .object(customer),
+            "customer": .object(object(invoice.customer)),
             "issued": .string(invoice.issued.description),
             "due": .string(invoice.due.description),
             "currency": .string(invoice.currency),
