@@ -128,11 +128,16 @@ public enum FieldRules {
     /// Free text that may end up in a message header or an SMS: no control
     /// characters (a CR/LF here could forge a header), bounded length.
     public static func text(_ value: String, maxLength: Int = 200) -> String? {
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Printable ASCII (most names) is checked on bytes; anything else
+        // through Unicode properties. Every invoice has several texts.
+        let utf8 = value.utf8
+        let plainASCII = utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        if !plainASCII, value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "contains a control character (such as a line break or tab); write it on one line"
         }
-        if value.count > maxLength { return "is \(value.count) characters long; at most \(maxLength) are allowed" }
-        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
+        let length = plainASCII ? utf8.count : value.count
+        if length > maxLength { return "is \(length) characters long; at most \(maxLength) are allowed" }
+        if plainASCII ? utf8.allSatisfy({ $0 == 0x20 }) : value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
         return nil
     }
 
