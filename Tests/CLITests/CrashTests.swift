@@ -69,8 +69,9 @@ struct CrashTests {
             if run.stdout.contains("sent 0 message(s), 0 deferred") { break }
         }
         #expect(killed >= Self.kills, "only \(killed) runs were killed while dispatching")
-        // The kills hit a dispatch in progress, not only start-up.
-        #expect(sentBeforeCompletion >= Self.deliveries / 8, "only \(sentBeforeCompletion) sent while being killed")
+        // The kills hit a dispatch in progress, not only start-up: each killed
+        // run was delivering (the wait above), and together they got some way.
+        #expect(sentBeforeCompletion >= Self.kills, "only \(sentBeforeCompletion) sent while being killed")
 
         // What the server received, by Message-ID.
         let files = smtp.received(withExtension: "eml", atLeast: Self.deliveries, timeout: 60)
