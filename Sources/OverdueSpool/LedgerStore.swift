@@ -76,22 +76,32 @@ public final class LedgerStore: @unchecked Sendable {
         let lines = try AppendJournal.lines(of: spool.ledgerJournal)
         ledger.reserveCapacity(lines.count)
         // Decoding and validating a line is pure and most of the start-up
-        // time, so windows of lines are decoded on every core; applying stays
-        // in journal order.
-        let window = 4096
-        for windowStart in stride(from: 0, to: lines.count, by: window) {
-            let slice = lines[windowStart..<min(windowStart + window, lines.count)]
-            for (offset, line) in decode(slice).enumerated() {
-                switch line {
-                case .commit(let commit):
-                    for record in pending { ledger.apply(record) }
-                    pending.removeAll(keepingCapacity: true)
-                    files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
-                                                         accepted: commit.accepted, rejected: commit.rejected)
-                case .record(let record):
-                    pending.append(record)
-                case .damaged(let reason):
-                    throw LedgerCorruption(path: spool.ledgerJournal.path, line: windowStart + offset + 1, reason: reason)
+        // time, so windows of lines are decoded on every core, the next
+        // window while this one is applied; applying stays in journal order.
+        let window = 16_384
+        let starts = Array(stride(from: 0, to: lines.count, by: window))
+        func startDecoding(_ index: Int) -> DecodingWindow {
+            DecodingWindow(lines[starts[index]..<min(starts[index] + window, lines.count)])
+        }
+        var upcoming = starts.isEmpty ? nil : startDecoding(0)
+        for index in starts.indices {
+            let chunks = upcoming!.wait()
+            upcoming = index + 1 < starts.count ? startDecoding(index + 1) : nil
+            var lineNumber = starts[index]
+            for chunk in chunks {
+                for line in chunk {
+                    lineNumber += 1
+                    switch line {
+                    case .commit(let commit):
+                        for record in pending { ledger.apply(record) }
+                        pending.removeAll(keepingCapacity: true)
+                        files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
+                                                             accepted: commit.accepted, rejected: commit.rejected)
+                    case .record(let record):
+                        pending.append(record)
+                    case .damaged(let reason):
+                        throw LedgerCorruption(path: spool.ledgerJournal.path, line: lineNumber, reason: reason)
+                    }
                 }
             }
         }
@@ -106,27 +116,35 @@ public final class LedgerStore: @unchecked Sendable {
         case damaged(String)
     }
 
-    /// Decodes lines in chunks on all cores, keeping their order.
-    static func decode(_ lines: ArraySlice<ArraySlice<UInt8>>) -> [DecodedLine] {
-        final class Results: @unchecked Sendable {
-            var chunks: [[DecodedLine]]
-            init(_ count: Int) { chunks = Array(repeating: [], count: count) }
-        }
-        let chunkSize = 2048
-        let chunkCount = (lines.count + chunkSize - 1) / chunkSize
-        let results = Results(chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let decoder = JSONDecoder()
-            let recordDecoder = RecordDecoder()
-            let start = lines.startIndex + chunk * chunkSize
-            var decoded: [DecodedLine] = []
-            decoded.reserveCapacity(chunkSize)
-            for line in lines[start..<min(start + chunkSize, lines.endIndex)] {
-                decoded.append(decodeLine(line, decoder: decoder, recordDecoder: recordDecoder))
+    /// One window of journal lines being decoded in the background, in
+    /// chunks on all cores; `wait` gives the chunks in journal order.
+    final class DecodingWindow: @unchecked Sendable {
+        private var chunks: [[DecodedLine]]
+        private let group = DispatchGroup()
+
+        init(_ lines: ArraySlice<ArraySlice<UInt8>>) {
+            let chunkSize = 2048
+            let chunkCount = (lines.count + chunkSize - 1) / chunkSize
+            chunks = Array(repeating: [], count: chunkCount)
+            DispatchQueue.global().async(group: group) { [self] in
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    let decoder = JSONDecoder()
+                    let recordDecoder = RecordDecoder()
+                    let start = lines.startIndex + chunk * chunkSize
+                    var decoded: [DecodedLine] = []
+                    decoded.reserveCapacity(chunkSize)
+                    for line in lines[start..<min(start + chunkSize, lines.endIndex)] {
+                        decoded.append(LedgerStore.decodeLine(line, decoder: decoder, recordDecoder: recordDecoder))
+                    }
+                    chunks[chunk] = decoded  // each iteration writes its own element; read after `wait`
+                }
             }
-            results.chunks[chunk] = decoded  // each iteration writes its own element
         }
-        return results.chunks.flatMap { $0 }
+
+        func wait() -> [[DecodedLine]] {
+            group.wait()
+            return chunks
+        }
     }
 
     static func decodeLine(_ line: ArraySlice<UInt8>, decoder: JSONDecoder, recordDecoder: RecordDecoder) -> DecodedLine {
