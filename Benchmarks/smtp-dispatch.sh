@@ -13,6 +13,7 @@ work=$(mktemp -d)
 port=$(free_port)
 /usr/sbin/smtp-sink $( [ "$(id -u)" = 0 ] && echo -u nobody ) 127.0.0.1:$port 256 &
 sink=$!
+disown "$sink"  # killed at exit; no job notice in the output
 trap 'kill -9 $sink 2>/dev/null || true; rm -rf "$work"' EXIT
 sleep 0.5
 

@@ -19,12 +19,12 @@ struct MessageBuilder: Sendable {
 
     /// Renders and builds the channel's payload; keeps the exact bytes.
     func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
-                         fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
+                 fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
         guard channels.contains(send.channel) else {
             throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
         }
         guard let request = Dispatcher.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                               calendars: calendars, now: now) else {
+                                                     calendars: calendars, now: now) else {
             throw RenderError(description: "the invoices of this message are no longer in the ledger")
         }
         let content = try renderer.render(request)

@@ -59,6 +59,7 @@ struct HandoffCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         let log = try EventLog.read(directory: status.spool.log)
         var events: [LedgerEvent] = []
+        var failed = 0
         for debtor in selection.debtors {
             let bundle = HandoffBundle(debtor: debtor, day: day, agency: agency)
             do {
@@ -68,6 +69,7 @@ struct HandoffCommand: ParsableCommand {
                 events += debtor.invoices.map { .handoff(invoice: $0, date: day, agency: agency) }
             } catch let error as HandoffBundle.Exists {
                 printError("\(debtor.customer.id): \(error)")
+                failed += 1
             }
         }
         // The marks go in after the bundles are complete: a crash in between
@@ -80,5 +82,6 @@ struct HandoffCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        if failed > 0 { throw ExitCode(1) }  // the others were handed off; these need a look
     }
 }
