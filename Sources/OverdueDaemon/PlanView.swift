@@ -47,10 +47,13 @@ public struct PlanView {
 
     /// "2027-03-23 09:00 America/New_York".
     public func localTime(_ send: PlannedSend) -> String {
+        // "2027-03-23 09:00 America/New_York", from the zone's offset at that
+        // instant: a format style per send was a second of a large plan.
         let zone = calendars.calendar(for: send.timeZone).timeZone
-        let style = Date.ISO8601FormatStyle(timeZone: zone).year().month().day().dateSeparator(.dash)
-            .time(includingFractionalSeconds: false).timeSeparator(.colon)
-        let text = style.format(send.time).replacingOccurrences(of: "T", with: " ")
-        return "\(text.prefix(16)) \(zone.identifier)"
+        let local = Int(send.time.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: send.time)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let minutes = (local - days * 86_400) / 60
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(CalendarDate(daysSinceEpoch: days)) \(two(minutes / 60)):\(two(minutes % 60)) \(zone.identifier)"
     }
 }
