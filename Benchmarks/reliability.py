@@ -194,15 +194,48 @@ def full_disk():
             if run.returncode == 0:
                 status = json.loads(run.stdout)
                 if status.get("sent") == count: break
+        # Then a batch that only partly fits: a payment of 4.00 on each
+        # invoice while two pages are free, so the journal write stops in the
+        # middle. After space is freed, each payment must count exactly once,
+        # also when the ledger is read back from disk (`report` replays it).
+        daemon.send_signal(signal.SIGSTOP)
+        with open(os.path.join(inbox, ".pay.jsonl"), "w") as f:
+            for n in range(count):
+                f.write(json.dumps({"event": "payment", "invoice": f"R-{n}", "amount": "4.00", "date": "2027-03-02",
+                                    "reference": f"SEPA-{n}-" + "x" * 180}) + "\n")
+        os.rename(os.path.join(inbox, ".pay.jsonl"), os.path.join(inbox, "pay.jsonl"))
+        with open(filler, "wb", buffering=0) as f:
+            for size in (65536, 4096):
+                try:
+                    while True: f.write(b"\0" * size)
+                except OSError:
+                    pass
+        os.truncate(filler, max(0, os.path.getsize(filler) - 8192))
+        daemon.send_signal(signal.SIGCONT)
+        time.sleep(3)
+        os.remove(filler)
+        open_amount, report_error = None, ""
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            time.sleep(1)
+            run = overdue(config, "report", "--json", "--at", "2027-03-02")
+            if run.returncode != 0: report_error = run.stderr.strip()[:300]
+            if run.returncode == 0:
+                currencies = json.loads(run.stdout).get("currencies", [])
+                open_amount = currencies[0]["open"] if currencies else None
+                if not os.path.exists(os.path.join(inbox, "pay.jsonl")): break
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=30)
         errors = daemon.stderr.read()
         mail = os.listdir(os.path.join(mount, "mail/new")) if os.path.isdir(os.path.join(mount, "mail/new")) else []
-        ok = alive_while_full and status.get("sent") == count and len(mail) == count and "No space left on device" in errors
+        expected_open = f"{count * 6}.00"
+        ok = (alive_while_full and status.get("sent") == count and len(mail) == count and "No space left on device" in errors
+              and open_amount == expected_open)
         record("full disk (4 MiB tmpfs)", ok,
                f"daemon up while full: {alive_while_full}; {left_in_inbox} files waited in the inbox; after freeing space: "
                f"{status.get('invoices', {}).get('total')} invoices, {status.get('sent')} sent, {len(mail)} in the Maildir of {count}; "
-               f"ENOSPC logged: {'No space left on device' in errors}")
+               f"ENOSPC logged: {'No space left on device' in errors}; payments cut off mid-write counted once "
+               f"(open {open_amount}, expected {expected_open}){'; report: ' + report_error if report_error else ''}")
     finally:
         if daemon and daemon.poll() is None: daemon.kill()
         subprocess.run(["umount", mount], capture_output=True)

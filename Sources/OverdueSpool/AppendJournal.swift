@@ -37,8 +37,18 @@ public final class AppendJournal: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        try DurableIO.writeAll(fd, buffer, path: url.path)
-        guard fdatasync(fd) == 0 else { throw SpoolIOError(operation: "fdatasync", path: url.path, errno: errno) }
+        let before = lseek(fd, 0, SEEK_END)
+        do throws(SpoolIOError) {
+            try DurableIO.writeAll(fd, buffer, path: url.path)
+            guard fdatasync(fd) == 0 else { throw SpoolIOError(operation: "fdatasync", path: url.path, errno: errno) }
+        } catch {
+            // A batch that was not acknowledged must not stay half written:
+            // with the disk full, the write can stop after some complete
+            // lines, and a later batch's commit line would then take them in
+            // (a payment applied twice when the file is retried). Cut back.
+            if before >= 0 { _ = ftruncate(fd, before) }
+            throw error
+        }
     }
 
     /// Every complete line, in order.
