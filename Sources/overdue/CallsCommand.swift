@@ -65,7 +65,9 @@ struct CallsCommand: ParsableCommand {
                 "customer": .string(entry.customer), "name": .string(entry.name),
                 "phone": entry.phone.map(JSONValue.string) ?? .null, "contact": entry.contact.map(JSONValue.string) ?? .null,
                 "listed": .string(entry.listed.description), "stage": .string(entry.stage),
-                "overdue": .object(entry.overdue.mapValues { .string("\($0)") }),
+                "overdue": .object(Dictionary(uniqueKeysWithValues: entry.overdue.map { currency, amount in
+                    (currency, JSONValue.string(Money.format(amount, minorUnits: Currency.minorUnits(currency))))
+                })),
                 "invoices": .array(entry.invoices.map(JSONValue.string)),
                 "oldest_days_past_due": .number(Decimal(entry.oldestDaysPastDue)),
                 "average_days_late": entry.averageDaysLate.map { .string("\($0)") } ?? .null,

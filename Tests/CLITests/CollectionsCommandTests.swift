@@ -50,6 +50,7 @@ struct CollectionsCommandTests {
         #expect(score["total"] as? Int == 60 && score["days"] as? Int == 10 && score["amount"] as? Int == 50)
         #expect(score["history"] as? Int == 0 && score["disputes"] as? Int == 0)
         #expect((calls.last?["score"] as? [String: Any])?["total"] as? Int == 12)
+        #expect(calls.first?["overdue"] as? [String: String] == ["EUR": "5000.00"])
         let text = try overdue(test, "calls", "--date", "2027-03-11")
         #expect(text.contains("1. Kilo GmbH (kilo)  score 60 = days 10 + amount 50 + history 0 + disputes 0"), "\(text)")
         #expect(text.contains("phone +4930123456, ask for Kim"))
