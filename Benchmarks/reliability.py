@@ -254,10 +254,12 @@ def bad_files():
         ubl = open(os.path.join(ROOT, "Tests/OverdueCoreTests/Fixtures/invoice-ubl.xml"), encoding="utf-8").read()
         csv_header = "invoice,customer.id,customer.name,customer.email,issued,due,currency,amount\n"
         def good(n):
-            kind = n % 3
+            kind = n % 4
             record_ = invoice(100000 + n, due="2027-06-01")
             if kind == 0: return f"g{n}.json", json.dumps(record_).encode()
             if kind == 1: return f"g{n}.jsonl", (json.dumps(record_) + "\n").encode()
+            if kind == 3:  # an EN 16931 UBL invoice with its own number
+                return f"g{n}.xml", ubl.replace("<cbc:ID>NW-2027-0001</cbc:ID>", f"<cbc:ID>UBL-{n}</cbc:ID>", 1).encode()
             c = record_["customer"]
             return f"g{n}.csv", (csv_header + f'{record_["invoice"]},{c["id"]},{c["name"]},{c["email"]},2027-02-01,2027-06-01,EUR,10.00\n').encode()
         kinds = ["truncated-json", "nul-json", "truncated-xml", "doctype-xml", "utf16", "latin1", "huge-field",
