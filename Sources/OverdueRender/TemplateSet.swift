@@ -69,7 +69,7 @@ public struct TemplateSet: Sendable {
 
     /// Renders `name` in `language`; nil if no such template exists.
     public func render(_ name: String, language: String, context: [String: Any]) -> String? {
-        libraries[language]?.render(context, withTemplate: name)
+        libraries[language]?.render(MustacheObject.wrap(context), withTemplate: name)
     }
 
     /// Names used by templates that are not documented variables, and
@@ -186,5 +186,28 @@ enum MustacheTags {
             return String(trimmed[trimmed.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
         }
         return trimmed
+    }
+}
+
+/// A context object for swift-mustache. It resolves every variable by
+/// casting each object on its context stack to its protocols; for a
+/// `[String: Any]` that cast goes through a generic conditional conformance
+/// and was a large share of rendering. A final class answers the same
+/// questions from the conformance cache.
+final class MustacheObject: MustacheParent {
+    let values: [String: Any]
+
+    init(_ values: [String: Any]) { self.values = values }
+
+    func child(named name: String) -> Any? { values[name] }
+
+    /// Wraps nested objects and lists of objects as well.
+    static func wrap(_ value: Any) -> Any {
+        switch value {
+        case let object as [String: Any]: MustacheObject(object.mapValues(wrap))
+        case let list as [[String: Any]]: list.map { MustacheObject($0.mapValues(wrap)) }
+        case let list as [Any]: list.map(wrap)
+        default: value
+        }
     }
 }
