@@ -34,3 +34,17 @@ struct PlannerTimelineTests {
         #expect(together.count > 3000)
     }
 }
+
+@Suite("Delivery keys")
+struct DeliveryKeyTests {
+    /// Keys are how a restart knows what was sent: they must never change
+    /// between versions. The expected value is SHA-256 computed outside
+    /// Swift (Python's hashlib) over the documented input.
+    @Test("the key of a known message is stable")
+    func stableKey() {
+        let key = PlannedSend.key(customer: "acme", stage: "overdue", channel: .email, recipient: "ap@acme.example", items: [
+            ReminderItem(invoice: "INV-2", installment: 1, stage: "overdue"), ReminderItem(invoice: "INV-1", installment: nil, stage: "overdue"),
+        ])
+        #expect(key == "od1-cfae712020df92efdc6d31db0dfc66a7")
+    }
+}
