@@ -76,7 +76,7 @@ public struct ReminderRenderer: Sendable {
     public func render(_ request: RenderRequest) throws(RenderError) -> RenderedMessage {
         let language = LocaleFormat.templateLanguage(request.customer.language ?? brand.language,
                                                      available: templates.availableLanguages)
-        let context = ReminderContext(request: request, brand: brand, language: language).dictionary
+        let context = MustacheObject.wrap(ReminderContext(request: request, brand: brand, language: language).dictionary)
         let base = templateName(request)
         func part(_ suffix: String) throws(RenderError) -> String {
             let name = "\(base).\(suffix)"

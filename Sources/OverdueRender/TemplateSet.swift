@@ -68,8 +68,9 @@ public struct TemplateSet: Sendable {
     public func file(of name: String, language: String) -> String { sources[language]?[name]?.file ?? "\(language)/\(name).mustache" }
 
     /// Renders `name` in `language`; nil if no such template exists.
-    public func render(_ name: String, language: String, context: [String: Any]) -> String? {
-        libraries[language]?.render(MustacheObject.wrap(context), withTemplate: name)
+    /// `context` as made by `MustacheObject.wrap` (once per message, not per template).
+    public func render(_ name: String, language: String, context: Any) -> String? {
+        libraries[language]?.render(context, withTemplate: name)
     }
 
     /// Names used by templates that are not documented variables, and
