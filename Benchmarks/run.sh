@@ -9,7 +9,7 @@ scripts/setup-deps.sh --bench >/dev/null || exit 1
 if [ "${1:-}" = "--quick" ]; then
   smtp=2000; webhook=2000; ingest=20000; scale=100000; idle=10; timer=20
 else
-  smtp=20000; webhook=20000; ingest=100000; scale=1000000; idle=30; timer=50
+  smtp=20000; webhook=20000; ingest=100000; scale=1000000; idle=60; timer=50
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
