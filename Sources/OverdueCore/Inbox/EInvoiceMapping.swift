@@ -84,7 +84,7 @@ public enum EInvoiceMapping {
     /// buyer always gets the same customer id.
     static func stableID(_ name: String) -> String {
         let digest = SHA256.hash(data: Array(name.trimmingCharacters(in: .whitespaces).lowercased().utf8))
-        return "b-" + digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "b-" + Hex.lowercase(digest.prefix(6))
     }
 
     /// Days stated by payment terms: "Net 30", "30 Tage", "within 14 days",

@@ -107,16 +107,7 @@ public struct PlannedSend: Sendable, Equatable {
     static func key(customer: String, stage: String, channel: Channel, recipient: String, items: [ReminderItem]) -> String {
         let units = items.map { "\($0.unitID):\($0.stage)" }.sorted().joined(separator: ",")
         let text = [customer, stage, channel.rawValue, recipient, units].joined(separator: "\u{1F}")
-        let digest = SHA256.hash(data: Array(text.utf8))
-        // Lower-case hex by table: String(format:) per byte was a visible
-        // part of planning thousands of sends.
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array("od1-".utf8)
-        for byte in digest.prefix(16) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return "od1-" + Hex.lowercase(SHA256.hash(data: Array(text.utf8)).prefix(16))
     }
 }
 
