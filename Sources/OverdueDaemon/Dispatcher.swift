@@ -77,27 +77,6 @@ public final class Dispatcher {
     /// The earliest instant a deferred message may be tried again.
     public var nextRetry: Date? { deferred.values.map(\.next).min() }
 
-    /// What the renderer needs for one planned message.
-    public static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
-                                     calendars: BusinessCalendars, now: Date) -> RenderRequest? {
-        guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
-        var invoices: [String: Invoice] = [:]
-        for item in send.items { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
-        let calendar = calendars.calendar(for: send.timeZone)
-        var earlier: [EarlierReminder] = []
-        for unit in Set(send.items.map(\.item.unitID)) {
-            for previous in history.sends(of: unit) {
-                earlier.append(EarlierReminder(date: calendar.localDay(previous.time), stage: previous.stage, channel: previous.channel))
-            }
-        }
-        var seen = Set<String>()
-        earlier = earlier.sorted { ($0.date, $0.stage, $0.channel.rawValue) < ($1.date, $1.stage, $1.channel.rawValue) }
-            .filter { seen.insert("\($0.date)|\($0.stage)|\($0.channel)").inserted }
-        let policy = config.policy(named: send.policy) ?? config.policies[0]
-        return RenderRequest(send: send, customer: lead.invoice.customer, invoices: invoices, policy: policy,
-                             earlier: earlier, today: calendar.localDay(now))
-    }
-
     /// One prepared delivery.
     struct Prepared: Sendable {
         var send: PlannedSend
@@ -306,10 +285,5 @@ public final class Dispatcher {
         ]
         if let from = send.fallbackFrom { fields["fallback_from"] = .string(from.rawValue) }
         return fields
-    }
-
-    /// The domain of the From address, for Message-IDs.
-    static func domain(of mailbox: String) -> String {
-        FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
     }
 }

@@ -17,13 +17,39 @@ struct MessageBuilder: Sendable {
     /// Channels with a configured transport.
     let channels: Set<Channel>
 
+    /// What the renderer needs for one planned message.
+    static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
+                              calendars: BusinessCalendars, now: Date) -> RenderRequest? {
+        guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
+        var invoices: [String: Invoice] = [:]
+        for item in send.items { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
+        let calendar = calendars.calendar(for: send.timeZone)
+        var earlier: [EarlierReminder] = []
+        for unit in Set(send.items.map(\.item.unitID)) {
+            for previous in history.sends(of: unit) {
+                earlier.append(EarlierReminder(date: calendar.localDay(previous.time), stage: previous.stage, channel: previous.channel))
+            }
+        }
+        var seen = Set<String>()
+        earlier = earlier.sorted { ($0.date, $0.stage, $0.channel.rawValue) < ($1.date, $1.stage, $1.channel.rawValue) }
+            .filter { seen.insert("\($0.date)|\($0.stage)|\($0.channel)").inserted }
+        let policy = config.policy(named: send.policy) ?? config.policies[0]
+        return RenderRequest(send: send, customer: lead.invoice.customer, invoices: invoices, policy: policy,
+                             earlier: earlier, today: calendar.localDay(now))
+    }
+
+    /// The domain of the From address, for Message-IDs.
+    static func domain(of mailbox: String) -> String {
+        FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
+    }
+
     /// Renders and builds the channel's payload; keeps the exact bytes.
     func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
                  fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
         guard channels.contains(send.channel) else {
             throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
         }
-        guard let request = Dispatcher.renderRequest(for: send, config: config, ledger: ledger, history: history,
+        guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
                                                      calendars: calendars, now: now) else {
             throw RenderError(description: "the invoices of this message are no longer in the ledger")
         }
@@ -32,7 +58,7 @@ struct MessageBuilder: Sendable {
         let bytes: [UInt8]
         switch send.channel {
         case .email:
-            let messageID = "\(send.key)@\(Dispatcher.domain(of: config.brand.from))"
+            let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
             var mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
                                    subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
                                    html: content.html)

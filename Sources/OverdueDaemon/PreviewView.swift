@@ -55,8 +55,8 @@ public struct PreviewView {
         send = PlannedSend(time: now, customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
                            recipient: recipient, stage: stage.name, final: stage.final, policy: policy.name,
                            timeZone: calendar.timeZone.identifier, items: [item], key: "od1-preview")
-        guard var request = Dispatcher.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                                     calendars: calendars, now: now) else {
+        guard var request = MessageBuilder.renderRequest(for: send, config: config, ledger: ledger, history: history,
+                                                         calendars: calendars, now: now) else {
             throw Failure(description: "cannot build the message")
         }
         request.policy = policy
