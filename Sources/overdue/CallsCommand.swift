@@ -27,13 +27,13 @@ struct CallsCommand: ParsableCommand {
         var date: String?
         @Flag(help: "Print JSON.") var json = false
 
-        func validate() throws { try CallsCommand.check(date) }
+        func validate() throws { try DayOption.check(date) }
 
         func run() throws {
             let config = try global.loadConfig()
             let status = try SpoolStatus(config: config, keepingOutcomes: true)
             let calendars = BusinessCalendars(schedule: config.schedule)
-            let day = CallsCommand.day(date, config: config)
+            let day = DayOption.day(date, config: config)
             let calls = status.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == "sent" }.map(\.message)
             let timeZones = Dictionary(status.ledger.entries.values.map { ($0.invoice.customer.id, $0.invoice.customer.timezone) },
                                        uniquingKeysWith: { first, _ in first })
@@ -91,31 +91,17 @@ struct CallsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The day of the call (YYYY-MM-DD); default today.", valueName: "date")) var date: String?
 
         func validate() throws {
-            try CallsCommand.check(date)
+            try DayOption.check(date)
             if let problem = FieldRules.identifier(customer) { throw ValidationError("customer: \(problem)") }
             if let note, let problem = FieldRules.text(note, maxLength: 500) { throw ValidationError("--note: \(problem)") }
         }
 
         func run() throws {
             let config = try global.loadConfig()
-            let day = CallsCommand.day(date, config: config)
+            let day = DayOption.day(date, config: config)
             let event = LedgerEvent.called(customer: customer, date: day, note: note)
-            do {
-                let name = try InboxDrop.drop([event], kind: "called", spool: Spool(root: config.spool.dir))
-                print("call to \(customer) on \(day) dropped into the inbox as \(name)")
-            } catch let error as InboxDrop.NoInbox {
-                printError(error.description)
-                throw ExitCode(1)
-            }
+            let name = try dropIntoInbox([event], kind: "called", config: config)
+            print("call to \(customer) on \(day) dropped into the inbox as \(name)")
         }
-    }
-
-    static func check(_ date: String?) throws {
-        if let date, CalendarDate(iso: date) == nil { throw ValidationError("--date \"\(date)\" is not a date; write YYYY-MM-DD") }
-    }
-
-    /// The given day, or today in the schedule's timezone.
-    static func day(_ date: String?, config: Config) -> CalendarDate {
-        date.flatMap { CalendarDate(iso: $0) } ?? BusinessCalendars(schedule: config.schedule).calendar(for: nil).localDay(Date())
     }
 }

@@ -30,14 +30,14 @@ struct HandoffCommand: ParsableCommand {
 
     func validate() throws {
         guard (debtor == nil) != !eligible else { throw ValidationError("name one DEBTOR or give --eligible, not both and not neither") }
-        try CallsCommand.check(date)
+        try DayOption.check(date)
         if let debtor, let problem = FieldRules.identifier(debtor) { throw ValidationError("DEBTOR: \(problem)") }
     }
 
     func run() throws {
         let config = try global.loadConfig()
         let status = try SpoolStatus(config: config, keepingOutcomes: true)
-        let day = CallsCommand.day(date, config: config)
+        let day = DayOption.day(date, config: config)
         let selection = HandoffSelection(ledger: status.ledger, history: status.deliveries.history, settings: config.plannerSettings,
                                          on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor)
         guard !selection.debtors.isEmpty else {
@@ -75,13 +75,8 @@ struct HandoffCommand: ParsableCommand {
         // The marks go in after the bundles are complete: a crash in between
         // leaves a bundle and no mark, and the next attempt says the bundle exists.
         guard !events.isEmpty else { throw ExitCode(1) }
-        do {
-            let name = try InboxDrop.drop(events, kind: "handoff", spool: status.spool)
-            print("\(events.count) invoice(s) marked handed off (\(name) in the inbox); they get no more reminders")
-        } catch let error as InboxDrop.NoInbox {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let name = try dropIntoInbox(events, kind: "handoff", config: config)
+        print("\(events.count) invoice(s) marked handed off (\(name) in the inbox); they get no more reminders")
         if failed > 0 { throw ExitCode(1) }  // the others were handed off; these need a look
     }
 }

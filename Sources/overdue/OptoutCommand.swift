@@ -69,12 +69,7 @@ struct OptoutCommand: ParsableCommand {
     static func drop(_ event: String, address: String, channel: Channel?, global: GlobalOptions) throws {
         let config = try global.loadConfig()
         let record: LedgerEvent = event == "optout" ? .optout(address: address, channel: channel) : .optin(address: address, channel: channel)
-        do {
-            let name = try InboxDrop.drop([record], kind: event, spool: Spool(root: config.spool.dir))
-            print("\(event == "optout" ? "opt-out" : "opt-in") for \(address) (\(channel?.rawValue ?? "all channels")) dropped into the inbox as \(name)")
-        } catch let error as InboxDrop.NoInbox {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let name = try dropIntoInbox([record], kind: event, config: config)
+        print("\(event == "optout" ? "opt-out" : "opt-in") for \(address) (\(channel?.rawValue ?? "all channels")) dropped into the inbox as \(name)")
     }
 }

@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a self-contained HTML page with charts to this file.", valueName: "file")) var html: String?
 
     func validate() throws {
-        if let at, CalendarDate(iso: at) == nil { throw ValidationError("--at \"\(at)\" is not a date; write YYYY-MM-DD") }
+        try DayOption.check(at, option: "--at")
         guard (1...3660).contains(period) else { throw ValidationError("--period must be from 1 to 3660 days") }
     }
 
