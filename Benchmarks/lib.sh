@@ -31,3 +31,31 @@ for s in range(singles):
         out.write(record(n)); n += 1
 PY
 }
+# The durable dispatch measured by smtp-dispatch.sh and webhook-dispatch.sh:
+# N invoices whose one stage sends on CHANNEL, ingested before the stage is
+# due (not timed), then one timed `run --once` that sends them all.
+# time_dispatch WORK N CHANNEL CHANNEL_SECTION  → sets $sent and $ours (per second)
+time_dispatch() {
+  local work=$1 n=$2 channel=$3 section=$4
+  mkdir -p "$work/spool/inbox"
+  cat > "$work/overdue.toml" <<TOML
+[spool]
+dir = "spool"
+[schedule]
+timezone = "UTC"
+business_hours = "00:00-24:00"
+business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+[[policy]]
+name = "one"
+stages = [ { name = "overdue", offset_days = 1, channels = ["$channel"] } ]
+$section
+TOML
+  gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
+  "$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
+  local t0 t1
+  t0=$(now)
+  "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
+  t1=$(now)
+  sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
+  ours=$(calc "$sent / ($t1 - $t0)")
+}

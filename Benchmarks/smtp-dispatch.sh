@@ -34,30 +34,7 @@ PY
 t1=$(now)
 smtplib=$(echo "$n / ($t1 - $t0)" | bc -l)
 
-mkdir -p "$work/spool/inbox"
-cat > "$work/overdue.toml" <<TOML
-[spool]
-dir = "spool"
-[schedule]
-timezone = "UTC"
-business_hours = "00:00-24:00"
-business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-[[policy]]
-name = "one"
-stages = [ { name = "overdue", offset_days = 1, channels = ["email"] } ]
-[channels.email]
-url = "smtp://127.0.0.1:$port"
-starttls = "off"
-max_connections = 8
-TOML
-gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
-# Ingest before the stage is due (not timed), then dispatch everything due.
-"$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
-t0=$(now)
-"$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
-t1=$(now)
-sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
-ours=$(echo "$sent / ($t1 - $t0)" | bc -l)
+time_dispatch "$work" "$n" email "$(printf '[channels.email]\nurl = "smtp://127.0.0.1:%s"\nstarttls = "off"\nmax_connections = 8' "$port")"
 
 printf '%-44s %10s\n' "SMTP dispatch, N = $n" "messages/s"
 printf '%-44s %10.0f\n' "raw libcurl (multi, 8 connections, no spool)" "$raw"

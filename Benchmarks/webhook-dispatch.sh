@@ -32,30 +32,8 @@ gcc -O2 -o "$work/raw" Benchmarks/raw_curl_webhook.c $(pkg-config --cflags --lib
 t0=$(now); "$work/raw" "$port" "$n" >/dev/null; t1=$(now)
 raw=$(calc "$n / ($t1 - $t0)")
 
-mkdir -p "$work/spool/inbox"
 printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
-cat > "$work/overdue.toml" <<TOML
-[spool]
-dir = "spool"
-[schedule]
-timezone = "UTC"
-business_hours = "00:00-24:00"
-business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-[[policy]]
-name = "one"
-stages = [ { name = "overdue", offset_days = 1, channels = ["webhook"] } ]
-[channels.webhook]
-url = "http://127.0.0.1:$port/hooks"
-secret_file = "$work/webhook.secret"
-max_connections = 8
-TOML
-gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
-"$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
-t0=$(now)
-"$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
-t1=$(now)
-sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
-ours=$(calc "$sent / ($t1 - $t0)")
+time_dispatch "$work" "$n" webhook "$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
 ratio=$(calc "$ours / $raw")
 
 printf '%-46s %10s\n' "Webhook dispatch, N = $n" "requests/s"
