@@ -23,7 +23,6 @@ public final class EventLog: @unchecked Sendable {
     public let directory: URL
     private var journals: [String: AppendJournal] = [:]
     private let lock = NSLock()
-    private let encoder = JSONEncoder.journalLine()
 
     public init(directory: URL) {
         self.directory = directory
@@ -35,14 +34,14 @@ public final class EventLog: @unchecked Sendable {
         defer { lock.unlock() }
         var byDay: [String: [[UInt8]]] = [:]
         for entry in entries {
-            byDay[Timestamp.utcDay(entry.time), default: []].append(try line(entry))
+            byDay[Timestamp.utcDay(entry.time), default: []].append(line(entry))
         }
         for (day, lines) in byDay.sorted(by: { $0.key < $1.key }) {
             try journal(for: day).append(lines)
         }
     }
 
-    func line(_ entry: LogEntry) throws -> [UInt8] {
+    func line(_ entry: LogEntry) -> [UInt8] {
         var fields = entry.fields
         fields["time"] = nil
         fields["event"] = nil
