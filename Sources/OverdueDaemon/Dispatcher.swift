@@ -42,11 +42,11 @@ public final class Dispatcher {
     let log: EventLog
     let logger: Logger
     let clock: OverdueClock
-    let renderer: ReminderRenderer
-    let calendars: BusinessCalendars
     let transports: TransportSet
     let limiter = RateLimiter()
     let archive: MessageArchive
+    /// Builds each message's bytes (on all cores, see `prepareAll`).
+    let builder: MessageBuilder
     /// When set, no further transfer is started (SIGTERM).
     var stop = StopFlag()
     /// Transient failures wait here until their next attempt (also in the
@@ -68,10 +68,14 @@ public final class Dispatcher {
         self.log = log
         self.logger = logger
         self.clock = clock
-        renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
-        calendars = BusinessCalendars(schedule: config.schedule)
-        transports = try TransportSet(config: config, spool: spool)
+        let transportSet = try TransportSet(config: config, spool: spool)
+        transports = transportSet
         archive = MessageArchive(directory: spool.messages)
+        builder = MessageBuilder(config: config,
+                                 renderer: ReminderRenderer(templates: templates, brand: config.brand,
+                                                            maxSMSSegments: config.sms?.maxSegments ?? 3),
+                                 calendars: BusinessCalendars(schedule: config.schedule), logger: logger,
+                                 channels: Set(Channel.allCases.filter { transportSet.transport(for: $0) != nil }))
     }
 
     /// The earliest instant a deferred message may be tried again.
@@ -203,26 +207,16 @@ public final class Dispatcher {
     /// Renders a chunk on all cores (rendering and MIME building are most of
     /// a send's CPU time); results keep the chunk's order.
     private func prepareAll(_ sends: [PlannedSend], ledger: Ledger, history: DeliveryHistory) -> [Result<Prepared, any Error>] {
-        final class Results: @unchecked Sendable {
-            var items: [Result<Prepared, any Error>?]
-            init(_ count: Int) { items = Array(repeating: nil, count: count) }
-        }
-        let results = Results(sends.count)
         let attempts = sends.map { (deferred[$0.key]?.attempt ?? 0) + 1 }
-        let builder = MessageBuilder(config: config, renderer: renderer, calendars: calendars, logger: logger,
-                                     channels: Set(Channel.allCases.filter { transports.transport(for: $0) != nil }))
-        let now = clock.now()
-        DispatchQueue.concurrentPerform(iterations: sends.count) { index in
+        let (builder, now) = (builder, clock.now())
+        return parallelMap(sends.count) { index in
             let send = sends[index]
             var fields = Self.fields(send, attempt: attempts[index])
-            do {
+            return Result { () throws -> Prepared in
                 let (message, bytes) = try builder.prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
-                results.items[index] = .success(Prepared(send: send, message: message, fields: fields, bytes: bytes))
-            } catch {
-                results.items[index] = .failure(error)  // each iteration writes its own element
+                return Prepared(send: send, message: message, fields: fields, bytes: bytes)
             }
         }
-        return results.items.map { $0! }
     }
 
     /// Starts every transfer (rate-limited per channel) and waits for all.

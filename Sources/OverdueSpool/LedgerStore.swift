@@ -119,24 +119,19 @@ public final class LedgerStore: @unchecked Sendable {
     /// One window of journal lines being decoded in the background, in
     /// chunks on all cores; `wait` gives the chunks in journal order.
     final class DecodingWindow: @unchecked Sendable {
-        private var chunks: [[DecodedLine]]
+        private var chunks: [[DecodedLine]] = []  // written once before `group` leaves, read after `wait`
         private let group = DispatchGroup()
 
         init(_ lines: ArraySlice<ArraySlice<UInt8>>) {
             let chunkSize = 2048
-            let chunkCount = (lines.count + chunkSize - 1) / chunkSize
-            chunks = Array(repeating: [], count: chunkCount)
             DispatchQueue.global().async(group: group) { [self] in
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                chunks = parallelMap((lines.count + chunkSize - 1) / chunkSize) { chunk in
                     let decoder = JSONDecoder()
                     let recordDecoder = RecordDecoder()
                     let start = lines.startIndex + chunk * chunkSize
-                    var decoded: [DecodedLine] = []
-                    decoded.reserveCapacity(chunkSize)
-                    for line in lines[start..<min(start + chunkSize, lines.endIndex)] {
-                        decoded.append(LedgerStore.decodeLine(line, decoder: decoder, recordDecoder: recordDecoder))
+                    return lines[start..<min(start + chunkSize, lines.endIndex)].map {
+                        LedgerStore.decodeLine($0, decoder: decoder, recordDecoder: recordDecoder)
                     }
-                    chunks[chunk] = decoded  // each iteration writes its own element; read after `wait`
                 }
             }
         }

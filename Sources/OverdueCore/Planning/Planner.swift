@@ -75,13 +75,8 @@ public struct Planner: Sendable {
         let debtors = Array(byDebtor.values)
         // Independent debtors also make the work divisible: slices of them
         // step through time on all cores, each with its own copy of the history.
-        final class Results: @unchecked Sendable {
-            var slices: [[PlannedSend]]
-            init(_ count: Int) { slices = Array(repeating: [], count: count) }
-        }
         let sliceCount = debtors.count < 1000 ? 1 : 16
-        let results = Results(sliceCount)
-        DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
+        let slices = parallelMap(sliceCount) { slice in
             var history = history
             var sends: [PlannedSend] = []
             for positions in debtors[(debtors.count * slice / sliceCount)..<(debtors.count * (slice + 1) / sliceCount)] {
@@ -99,9 +94,9 @@ public struct Planner: Sendable {
                     now = next
                 }
             }
-            results.slices[slice] = sends  // each iteration writes its own element
+            return sends
         }
-        return results.slices.flatMap { $0 }.sorted {
+        return slices.flatMap { $0 }.sorted {
             ($0.time, $0.customer, $0.channel.rawValue, $0.recipient) < ($1.time, $1.customer, $1.channel.rawValue, $1.recipient)
         }
     }
