@@ -230,14 +230,27 @@ private struct ConfigSections {
         for pair in zip(stages, stages.dropFirst()) where pair.1.offsetDays <= pair.0.offsetDays {
             table.report(table.key("stages"), "stage \"\(pair.1.name)\" (offset \(pair.1.offsetDays)) must come after \"\(pair.0.name)\" (offset \(pair.0.offsetDays)); list stages in order of offset_days")
         }
-        let consequence = table.string("consequence", expected: "a sentence such as \"we will pass the matter to our collection agency\"",
-                                       check: { FieldRules.text($0, maxLength: 300) })
+        let consequence = table.localizedText("consequence", expected: "a sentence such as \"we will pass the matter to our collection agency\"",
+                                              check: { FieldRules.text($0, maxLength: 300) })
         let deadline = table.int("final_deadline_days", default: 7, range: 1...90, expected: "days from 1 to 90")
         let rate = table.decimal("interest_rate", expected: "a yearly rate in percent such as \"12.15\"")
         let compensation = table.decimal("compensation", expected: "an amount such as \"40.00\"")
+        let appliesTo = table.array("applies_to", expected: "a list such as [\"EU\"] or [\"DE\", \"AT\"]") { item, key -> [String]? in
+            guard let code = item.string else {
+                table.report(key, "is \(TableReader.describe(item.type)); expected \"EU\" or a country code such as \"DE\"")
+                return nil
+            }
+            if code == "EU" { return Array(Policy.euCountries) }
+            if let problem = FieldRules.country(code) {
+                table.report(key, problem + ", or \"EU\" for the member states")
+                return nil
+            }
+            return [code]
+        }
         guard let name else { return nil }
         return Policy(name: name, stages: stages, consequence: consequence, finalDeadlineDays: deadline,
-                      interestRatePercent: rate, compensation: compensation)
+                      interestRatePercent: rate, compensation: compensation,
+                      statutoryCountries: appliesTo.map { Set($0.joined()) })
     }
 
     /// A list of channel names such as ["email", "sms"], each checked.
@@ -262,9 +275,11 @@ private struct ConfigSections {
         let final = table.bool("final", default: false)
         let fee = table.decimal("fee", expected: "a flat late fee such as \"10.00\"")
         let fallback = channelList(table, "fallback", expected: "a list such as [\"sms\", \"webhook\"]") ?? policyFallback
+        let label = table.localizedText("label", expected: "how letters name the stage, such as \"second reminder\"",
+                                        check: { FieldRules.text($0, maxLength: 60) })
         guard let name, offsetGiven else { return nil }
         return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee,
-                     fallback: fallback)
+                     fallback: fallback, label: label)
     }
 
     func readEmail(_ table: TableReader) -> EmailChannel {

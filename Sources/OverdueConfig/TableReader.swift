@@ -48,6 +48,31 @@ final class TableReader {
         return text
     }
 
+    /// A text the debtor reads, per language: `{ en = "…", de = "…" }`. A
+    /// plain string is kept under `LocalizedText.unstated` (its language is
+    /// not known: only letters in the brand's language use it, and `overdue
+    /// check` asks for the table).
+    func localizedText(_ name: String, expected: String, check: (String) -> String?) -> LocalizedText {
+        guard let value = value(name, required: false, expected: expected) else { return [:] }
+        if let text = value.string {
+            if let problem = check(text) { report(key(name), problem); return [:] }
+            return [LocalizedText.unstated: text]
+        }
+        guard let table = value.table else {
+            wrongType(name, value, expected: "\(expected), or one per language: { en = \"…\", de = \"…\", fr = \"…\" }")
+            return [:]
+        }
+        var texts: LocalizedText = [:]
+        for language in table.keys.sorted() {
+            let path = "\(key(name)).\(language)"
+            guard let text = table[language]?.string else { report(path, "is not a string; expected \(expected)"); continue }
+            if let problem = FieldRules.language(language) { report(path, problem); continue }
+            if let problem = check(text) { report(path, problem); continue }
+            texts[language.lowercased()] = text
+        }
+        return texts
+    }
+
     func int(_ name: String, default fallback: Int, range: ClosedRange<Int>, expected: String) -> Int {
         guard let value = value(name, required: false, expected: expected) else { return fallback }
         guard let number = value.int else {

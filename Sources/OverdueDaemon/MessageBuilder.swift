@@ -22,17 +22,13 @@ struct MessageBuilder: Sendable {
                               calendars: BusinessCalendars, now: Date) -> RenderRequest? {
         guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
         var invoices: [String: Invoice] = [:]
-        for item in send.items { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
+        for item in send.items + send.alsoOpen { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
         let calendar = calendars.calendar(for: send.timeZone)
-        var earlier: [EarlierReminder] = []
-        for unit in Set(send.items.map(\.item.unitID)) {
-            for previous in history.sends(of: unit) {
-                earlier.append(EarlierReminder(date: calendar.localDay(previous.time), stage: previous.stage, channel: previous.channel))
-            }
+        // The letters and texts that reached the debtor about what this one
+        // demands, each once, named by the stage of the message itself.
+        let earlier = history.contacts(about: send.items.map(\.item.unitID)).map {
+            EarlierReminder(date: calendar.localDay($0.time), stage: $0.messageStage, channel: $0.channel)
         }
-        var seen = Set<String>()
-        earlier = earlier.sorted { ($0.date, $0.stage, $0.channel.rawValue) < ($1.date, $1.stage, $1.channel.rawValue) }
-            .filter { seen.insert("\($0.date)|\($0.stage)|\($0.channel)").inserted }
         let policy = config.policy(named: send.policy) ?? config.policies[0]
         return RenderRequest(send: send, customer: lead.invoice.customer, invoices: invoices, policy: policy,
                              earlier: earlier, today: calendar.localDay(now))

@@ -10,7 +10,9 @@ extension Config {
         var channels: Set<Channel> = [.email, .call]
         if sms != nil { channels.insert(.sms) }
         if webhook != nil { channels.insert(.webhook) }
-        return PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels, webhookEndpoint: webhook?.url,
-                               thankAfterPayment: schedule.thankAfterPayment)
+        var settings = PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels,
+                                       webhookEndpoint: webhook?.url, thankAfterPayment: schedule.thankAfterPayment)
+        settings.zoneCountries = ZoneCountries.table
+        return settings
     }
 }

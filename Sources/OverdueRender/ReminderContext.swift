@@ -88,7 +88,7 @@ struct ReminderContext {
             "has_earlier_reminders": !request.earlier.isEmpty,
             "deadline": format.date(deadline),
             "deadline_iso": deadline.description,
-            "has_consequence": request.policy.consequence != nil,
+            "has_consequence": request.policy.consequence.text(for: language, fallbackLanguage: "en") != nil,
             "today": format.date(request.today),
             "today_iso": request.today.description,
             "opt_out_email": Self.optOutEmail(language: language, address: optOutAddress),
@@ -96,7 +96,7 @@ struct ReminderContext {
             "unsubscribe_mailto": "mailto:\(optOutAddress)?subject=unsubscribe",
             "key": send.key,
         ]
-        if let consequence = request.policy.consequence { context["consequence"] = consequence }
+        if let consequence = request.policy.consequence.text(for: language, fallbackLanguage: "en") { context["consequence"] = consequence }
         if paymentURLs.count == 1 {
             context["payment_url"] = paymentURLs.first!
             context["has_payment_url"] = true

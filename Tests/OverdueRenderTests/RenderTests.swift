@@ -16,7 +16,7 @@ struct RenderTests {
         Stage(name: "firm", offsetDays: 8, channels: [.email, .sms], template: "firm", final: false, fee: 10),
         Stage(name: "final", offsetDays: 15, channels: [.email, .webhook], template: "final", final: true),
         Stage(name: "thanks", offsetDays: 90, channels: [.email], template: "thanks", final: false),
-    ], consequence: "CONSEQUENCE-TEXT", finalDeadlineDays: 7, interestRatePercent: Decimal(string: "12.15"), compensation: 40)
+    ], consequence: ["en": "CONSEQUENCE-TEXT", "de": "CONSEQUENCE-TEXT", "fr": "CONSEQUENCE-TEXT"], finalDeadlineDays: 7, interestRatePercent: Decimal(string: "12.15"), compensation: 40)
 
     static func customer(language: String, name: String = "Acme GmbH") -> Customer {
         Customer(id: "acme", name: name, email: "ap@acme.example", phone: "+4915112345678", contact: nil,

@@ -114,6 +114,12 @@ public enum FieldRules {
         timezones.contains(value) ? nil : "\"\(printable(value))\" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York"
     }
 
+    /// ISO 3166-1 alpha-2, upper case ("IE", "DE").
+    public static func country(_ value: String) -> String? {
+        value.count == 2 && value.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) && Locale.Region(value).isISORegion
+            ? nil : "\"\(printable(value))\" is not an ISO 3166 country code; use two capital letters such as IE, DE or FR"
+    }
+
     public static func currency(_ value: String) -> String? {
         Currency.isKnown(value) ? nil : "\"\(printable(value))\" is not an ISO 4217 currency code; use three capital letters such as EUR, GBP or USD"
     }

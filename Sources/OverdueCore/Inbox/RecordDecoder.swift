@@ -19,7 +19,7 @@ public struct RecordDecoder: Sendable {
         "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
         "discount_percent", "discount_until",
     ]
-    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone"]
+    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone", "country"]
     static let eventFields: [String: Set<String>] = [
         "payment": ["event", "invoice", "amount", "date", "reference", "currency"],
         "dispute": ["event", "invoice", "date", "reason"],
@@ -62,6 +62,7 @@ public struct RecordDecoder: Sendable {
         let contact = customerReader.optional("contact") { FieldRules.text($0) }
         let language = customerReader.optional("language", FieldRules.language)
         let timezone = customerReader.optional("timezone", FieldRules.timezone)
+        let country = customerReader.optional("country", FieldRules.country)
         if customerReader.isPresent, email == nil, phone == nil,
            !customerReader.problems.contains(where: { $0.field.hasSuffix("email") || $0.field.hasSuffix("phone") }) {
             customerReader.problems.append(FieldProblem(
@@ -101,7 +102,7 @@ public struct RecordDecoder: Sendable {
         }
         guard let id, let customerID, let name, let issued, let due, let currency, let amount, let balance else { return nil }
         let customer = Customer(id: customerID, name: name, email: email, phone: phone, contact: contact,
-                                language: language, timezone: timezone)
+                                language: language, timezone: timezone, country: country)
         return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
                                 balance: balance, policy: policy, paymentURL: paymentURL, installments: installments,
                                 discountPercent: discountPercent, discountUntil: discountUntil))

@@ -17,6 +17,7 @@ public enum RecordEncoder {
         object["contact"] = customer.contact.map(JSONValue.string)
         object["language"] = customer.language.map(JSONValue.string)
         object["timezone"] = customer.timezone.map(JSONValue.string)
+        object["country"] = customer.country.map(JSONValue.string)
         return object
     }
 

@@ -11,9 +11,14 @@ public struct Customer: Sendable, Equatable, Codable {
     public var language: String?
     /// IANA timezone, e.g. "Europe/Berlin"; else the config's `[schedule].timezone`.
     public var timezone: String?
+    /// ISO 3166-1 alpha-2 country ("IE"); else derived from the timezone.
+    /// Decides the letter's locale when no language is given, and whether
+    /// statutory charges apply.
+    public var country: String?
 
     public init(id: String, name: String, email: String? = nil, phone: String? = nil, contact: String? = nil,
-                language: String? = nil, timezone: String? = nil) {
+                language: String? = nil, timezone: String? = nil, country: String? = nil) {
+        self.country = country
         self.id = id
         self.name = name
         self.email = email

@@ -59,10 +59,27 @@ public struct Schedule: Sendable {
     public var defaultTermsDays: Int
 }
 
+/// A text the debtor reads, one per language ("en", "de", "fr"). Policy
+/// texts are the user's words, so each language the templates serve needs
+/// its own: a letter never mixes languages (`overdue check` names a missing one).
+public typealias LocalizedText = [String: String]
+
+extension LocalizedText {
+    /// The key of a text given as a plain string, in no stated language.
+    public static let unstated = "*"
+
+    /// The text for a template language; a plain string only serves
+    /// `fallbackLanguage` (the brand's), so no letter mixes two languages.
+    public func text(for language: String, fallbackLanguage: String) -> String? {
+        self[language] ?? (language == fallbackLanguage ? self[Self.unstated] : nil)
+    }
+}
+
 public struct Stage: Sendable, Equatable {
     public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool, fee: Decimal? = nil,
-                fallback: [Channel] = []) {
+                fallback: [Channel] = [], label: LocalizedText = [:]) {
         self.fallback = fallback
+        self.label = label
         self.name = name
         self.offsetDays = offsetDays
         self.channels = channels
@@ -83,11 +100,15 @@ public struct Stage: Sendable, Equatable {
     /// Channels to try, in order, when the debtor cannot be reached on one of
     /// `channels` (opted out, no address, permanent failure): once per stage.
     public var fallback: [Channel]
+    /// How letters name this stage to the debtor ("second reminder",
+    /// "Mahnung"); the bundled stage names have built-in labels.
+    public var label: LocalizedText
 }
 
 public struct Policy: Sendable, Equatable {
-    public init(name: String, stages: [Stage], consequence: String? = nil, finalDeadlineDays: Int = 7,
-                interestRatePercent: Decimal? = nil, compensation: Decimal? = nil) {
+    public init(name: String, stages: [Stage], consequence: LocalizedText = [:], finalDeadlineDays: Int = 7,
+                interestRatePercent: Decimal? = nil, compensation: Decimal? = nil, statutoryCountries: Set<String>? = nil) {
+        self.statutoryCountries = statutoryCountries
         self.name = name
         self.stages = stages
         self.consequence = consequence
@@ -100,7 +121,7 @@ public struct Policy: Sendable, Equatable {
     public var stages: [Stage]
     /// What happens if the final demand is not met, in the user's words
     /// ("pass the matter to our collection agency"); the final notice states it.
-    public var consequence: String?
+    public var consequence: LocalizedText
     /// Days from the final notice to its payment deadline.
     public var finalDeadlineDays: Int
     /// Yearly interest on overdue amounts, in percent (e.g. 12.15 = ECB
@@ -108,5 +129,16 @@ public struct Policy: Sendable, Equatable {
     public var interestRatePercent: Decimal?
     /// A fixed compensation per overdue invoice (e.g. EUR 40 under the Directive).
     public var compensation: Decimal?
+    /// Where the statutory charges (`interest_rate`, `compensation`) apply:
+    /// ISO 3166 country codes (`applies_to = ["EU"]` expands to the member
+    /// states). nil: wherever the debtor is.
+    public var statutoryCountries: Set<String>?
+
+    /// The member states of the EU, where the Late Payment Directive
+    /// (2011/7/EU) gives the fixed compensation and statutory interest.
+    public static let euCountries: Set<String> = [
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+        "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ]
 }
 

@@ -46,6 +46,18 @@ public final class BusinessCalendar: @unchecked Sendable {
         businessDays.contains(Self.weekday(day)) && !holidays.contains(day)
     }
 
+    /// `day` if it is a business day, else the next one (a deadline in a
+    /// letter never falls on a weekend or holiday of the debtor's calendar).
+    public func businessDay(onOrAfter day: CalendarDate) -> CalendarDate {
+        var current = day
+        var steps = 0
+        while !isBusinessDay(current), steps < 800 {  // bounded as in firstWindowStart
+            current = current.adding(days: 1)
+            steps += 1
+        }
+        return current
+    }
+
     /// The day's business window, nil on weekends and holidays.
     public func window(on day: CalendarDate) -> Window? {
         lock.lock()

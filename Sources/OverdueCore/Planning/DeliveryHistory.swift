@@ -43,9 +43,14 @@ public struct SentMessage: Sendable, Equatable {
 /// contacted on a channel. Rebuilt from the spool's delivery journal at start.
 public struct DeliveryHistory: Sendable {
     public struct StageSend: Sendable, Equatable {
+        /// The unit's own stage in that message.
         public var stage: String
         public var channel: Channel
         public var time: Date
+        /// The message it went out in, and the message's stage: one message
+        /// about several units is one contact, cited once.
+        public var key: String
+        public var messageStage: String
         /// False when the debtor could not be reached this way (a permanent
         /// failure, or skipped because opted out or without an address):
         /// the stage may then fall back to another channel.
@@ -69,7 +74,7 @@ public struct DeliveryHistory: Sendable {
         count += 1
         for item in message.items {
             byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time,
-                                                              reached: reached))
+                                                              key: message.key, messageStage: message.stage, reached: reached))
         }
         // Only a message that reached the debtor counts for the gap.
         guard reached else { return }
@@ -80,6 +85,21 @@ public struct DeliveryHistory: Sendable {
     public func contains(key: String) -> Bool { keys.contains(key) }
 
     public func sends(of unitID: String) -> [StageSend] { byUnit[unitID] ?? [] }
+
+    /// The messages that reached the debtor about any of these units, each
+    /// once, oldest first: the history a letter cites. Only letters and
+    /// texts count: a webhook goes to the business's own system and a call
+    /// stage only puts the debtor on a list.
+    public func contacts(about unitIDs: some Sequence<String>) -> [StageSend] {
+        var seen = Set<String>()
+        var contacts: [StageSend] = []
+        for unitID in unitIDs {
+            for send in sends(of: unitID) where send.reached && (send.channel == .email || send.channel == .sms) {
+                if seen.insert(send.key).inserted { contacts.append(send) }
+            }
+        }
+        return contacts.sorted { ($0.time, $0.key) < ($1.time, $1.key) }
+    }
 
     public func lastContact(customer: String, channel: Channel) -> Date? {
         lastContact[ContactKey(customer: customer, channel: channel)]

@@ -21,7 +21,7 @@ public struct LateCharges: Sendable, Equatable {
     /// year, rounded half-up to the currency's minor unit; nothing accrues
     /// before the due date.
     public static func compute(policy: Policy, stage: String, amount: Decimal, currency: String, due: CalendarDate,
-                               today: CalendarDate) -> LateCharges {
+                               today: CalendarDate, statutory: Bool = true) -> LateCharges {
         let daysOverdue = due.days(until: today)
         guard daysOverdue > 0 else { return LateCharges() }
         var charges = LateCharges()
@@ -29,6 +29,8 @@ public struct LateCharges: Sendable, Equatable {
         if let position = policy.stages.firstIndex(where: { $0.name == stage }) {
             charges.fee = policy.stages[...position].last(where: { $0.fee != nil })?.fee ?? 0
         }
+        // Interest and compensation are the law's, where it applies (`applies_to`).
+        guard statutory else { return charges }
         if let rate = policy.interestRatePercent {
             var raw = amount * rate / 100 * Decimal(daysOverdue) / 365
             var rounded = Decimal()

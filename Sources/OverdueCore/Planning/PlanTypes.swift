@@ -13,6 +13,9 @@ public struct PlannerSettings: Sendable {
     public var webhookEndpoint: String?
     /// Send a "thanks" e-mail once an invoice that was reminded is paid in full.
     public var thankAfterPayment: Bool
+    /// IANA timezone → ISO 3166 country (the tz database's zone.tab), for
+    /// debtors without `customer.country`.
+    public var zoneCountries: [String: String] = [:]
 
     public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil,
                 thankAfterPayment: Bool = false) {
@@ -43,6 +46,12 @@ public struct PlannedItem: Sendable, Equatable {
     public var due: CalendarDate
     /// Days past due in the debtor's timezone (negative = before due).
     public var daysOverdue: Int
+    /// What the letter charges on this item beside `amount` (shown only;
+    /// the ledger balance never changes). Computed once, by the planner.
+    public var charges = LateCharges()
+
+    /// The item's amount plus its charges: what the letter demands for it.
+    public var totalDue: Decimal { amount + charges.total }
 
     public init(item: ReminderItem, stageOffsetDays: Int, final: Bool, amount: Decimal, currency: String, due: CalendarDate,
                 daysOverdue: Int) {
@@ -77,6 +86,15 @@ public struct PlannedSend: Sendable, Equatable {
     public var fallbackFrom: Channel?
     /// Set on a skipped message: why it cannot go out (opted out, no address).
     public var skipReason: String?
+    /// The debtor's other open invoices (or installments), which the letter
+    /// lists apart and does not demand: not yet due, at an earlier stage of
+    /// their own ladder, disputed or promised. Never in the key or the totals.
+    public var alsoOpen: [PlannedItem] = []
+    /// A final notice's payment deadline: a business day of the debtor's calendar.
+    public var deadline: CalendarDate?
+    /// Which rule decided the statutory charges (interest, compensation),
+    /// for the log: "country IE (customer.country) in applies_to", …
+    public var chargesRule: String?
 
     public init(time: Date, customer: String, customerName: String, channel: Channel, recipient: String, stage: String,
                 final: Bool, policy: String, timeZone: String, items: [PlannedItem], key: String) {
@@ -92,6 +110,10 @@ public struct PlannedSend: Sendable, Equatable {
         self.items = items
         self.key = key
     }
+
+    /// What the letter demands, per currency: principal, charges and the
+    /// total now due. The one source of every figure a template shows.
+    public var totals: [LetterTotal] { LetterTotal.of(items) }
 
     /// The invoice ids in the message, each once.
     public var invoices: [String] {
@@ -120,4 +142,27 @@ public struct PlanResult: Sendable {
     /// Messages due now that cannot go out (opted out, no address): logged
     /// as suppressed once, and the stage falls back to another channel.
     public var skipped: [PlannedSend] = []
+}
+
+/// The demanded figures of one currency in one letter.
+public struct LetterTotal: Sendable, Equatable {
+    public var currency: String
+    /// The open amounts demanded.
+    public var amount: Decimal
+    public var charges: LateCharges
+    /// `amount` plus the charges: the one "total now due" of the letter.
+    public var totalDue: Decimal { amount + charges.total }
+
+    static func of(_ items: [PlannedItem]) -> [LetterTotal] {
+        var byCurrency: [String: LetterTotal] = [:]
+        for item in items {
+            var total = byCurrency[item.currency] ?? LetterTotal(currency: item.currency, amount: 0, charges: LateCharges())
+            total.amount += item.amount
+            total.charges.fee += item.charges.fee
+            total.charges.interest += item.charges.interest
+            total.charges.compensation += item.charges.compensation
+            byCurrency[item.currency] = total
+        }
+        return byCurrency.values.sorted { $0.currency < $1.currency }
+    }
 }

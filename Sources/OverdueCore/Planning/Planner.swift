@@ -3,8 +3,12 @@ import Foundation
 
 /// Decides what reminders are due and when the next one will be. Pure: it
 /// reads the ledger, what was sent, the settings and an instant, and returns
-/// a plan; the daemon does the sending, `overdue plan` the printing, and both
-/// use this same code.
+/// a plan; the daemon does the sending, `overdue plan` the printing,
+/// `overdue preview` the rendering, and all use this same code.
+///
+/// The ladder model: every invoice (or installment: a "unit") climbs its own
+/// ladder; a debtor gets at most one letter per channel and window, and a
+/// letter demands only the units that have themselves reached its stage.
 ///
 /// The rules (README, "When reminders go out"):
 /// 1. A stage is due on `due + offset_days` in the debtor's timezone, at the
@@ -13,11 +17,17 @@ import Foundation
 /// 3. Every message has an idempotency key; what was sent is never sent again.
 /// 4. Catch-up sends only the latest stage that applies; a final stage is
 ///    never the first notice after the due date.
-/// 5. A debtor's invoices due in one window go out as one message per channel.
+/// 5. One letter per debtor, channel and window. Its stage is the most
+///    advanced stage any unit is due for; it demands exactly the units due
+///    that stage. Units due an earlier stage, or none yet, are listed apart
+///    ("also open") outside the demanded total, and keep their own ladder:
+///    no unit ever goes back down a stage or gets a stage twice.
 /// 6. Two contacts of a debtor on a channel are `min_gap_days` apart.
 /// 7. Paid, cancelled and handed-off invoices get nothing; disputes and
 ///    promises pause.
 /// 8. Opted-out channels are skipped.
+/// 9. One set of figures: each demanded unit's amount and charges are
+///    computed here once; a final notice's deadline is a business day.
 public struct Planner: Sendable {
     public let settings: PlannerSettings
     public let calendars: BusinessCalendars
@@ -32,9 +42,14 @@ public struct Planner: Sendable {
         plan(ledger.entries.values, ledger: ledger, history: history, now: now)
     }
 
+    /// `plan` for one debtor's invoices only: what `overdue preview` shows.
+    public func plan(customer: String, ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
+        plan(ledger.entries.values.filter { $0.invoice.customer.id == customer }, ledger: ledger, history: history, now: now)
+    }
+
     /// `plan` for some of the ledger's entries (all of a debtor's, since
     /// consolidation and gaps are per debtor).
-    func plan(_ entries: some Sequence<LedgerEntry>, ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
+    func plan(_ entries: some Collection<LedgerEntry>, ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
         var wake: Date?
         var groups: [GroupKey: [Candidate]] = [:]
         var skippedGroups: [GroupKey: [Candidate]] = [:]
@@ -52,11 +67,21 @@ public struct Planner: Sendable {
             }
             if let next = result.wake, next > now { wake = min(wake ?? next, next) }
         }
+        // Rule 5's "also open": the other open units of debtors who get a letter.
+        let writtenTo = Set(groups.keys.filter { !$0.thanks }.map(\.customer))
+        var open: [String: [PlannedItem]] = [:]
+        if !writtenTo.isEmpty {
+            for entry in entries where writtenTo.contains(entry.invoice.customer.id) {
+                open[entry.invoice.customer.id, default: []] += openItems(entry, history: history, now: now)
+            }
+        }
         let order: (PlannedSend, PlannedSend) -> Bool = {
             ($0.customer, $0.channel.rawValue, $0.recipient) < ($1.customer, $1.channel.rawValue, $1.recipient)
         }
-        let sends = groups.map { key, candidates in message(key, candidates, now: now) }.sorted(by: order)
-        let skipped = skippedGroups.map { key, candidates in message(key, candidates, now: now) }.sorted(by: order)
+        let sends = groups.map { key, candidates in
+            letter(key, candidates, open: key.thanks ? [] : open[key.customer] ?? [], now: now)
+        }.sorted(by: order)
+        let skipped = skippedGroups.map { key, candidates in letter(key, candidates, open: [], now: now) }.sorted(by: order)
         return PlanResult(due: sends, nextWake: wake, skipped: skipped)
     }
 
@@ -121,6 +146,7 @@ public struct Planner: Sendable {
         var item: PlannedItem
         var fallbackFrom: Channel?
         var skipReason: String?
+        var chargesRule: String?
     }
 
     struct Evaluation {
@@ -237,10 +263,13 @@ public struct Planner: Sendable {
         if let stage {
             let spec = stages[stage]
             let daysOverdue = unit.due.days(until: today)
-            let item = PlannedItem(
+            var item = PlannedItem(
                 item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: spec.name),
                 stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
+            let statutory = statutoryRule(policy, invoice.customer)
+            item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
+                                               due: unit.due, today: today, statutory: statutory.applies)
             /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
             func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?) {
                 var earliest = max(notBefore, times[stage])
@@ -257,6 +286,7 @@ public struct Planner: Sendable {
                     customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
                     recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
                 candidate.fallbackFrom = fallbackFrom
+                candidate.chargesRule = statutory.rule
                 evaluation.due.append(candidate)
             }
             var unreachable: Channel?
@@ -364,18 +394,68 @@ public struct Planner: Sendable {
         return nil
     }
 
-    /// Rule 5: one message per debtor, channel and recipient.
-    private func message(_ key: GroupKey, _ candidates: [Candidate], now: Date) -> PlannedSend {
-        let items = candidates.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
-        let lead = candidates.max { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) < ($1.item.final ? 1 : 0, $1.item.stageOffsetDays) }!
+    /// Rule 5: one letter per debtor, channel and recipient. The most
+    /// advanced stage among the candidates sets it; only the units at that
+    /// stage are demanded. The others wait for a letter of their own stage
+    /// (rule 6 spaces it) and are listed apart meanwhile.
+    private func letter(_ key: GroupKey, _ candidates: [Candidate], open: [PlannedItem], now: Date) -> PlannedSend {
+        let rank: (Candidate) -> (Int, Int) = { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) }
+        let lead = candidates.max { rank($0) < rank($1) }!
+        let demanded = candidates.filter { $0.item.item.stage == lead.item.item.stage }
+        var items = demanded.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        // The fixed compensation is per invoice, not per installment.
+        var compensated = Set<String>()
+        for index in items.indices where items[index].charges.compensation > 0 {
+            if !compensated.insert(items[index].item.invoice).inserted { items[index].charges.compensation = 0 }
+        }
+        let demandedUnits = Set(items.map(\.item.unitID))
         var send = PlannedSend(
             time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
             recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
             timeZone: lead.timeZone, items: items,
             key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
                                  recipient: key.recipient, items: items.map(\.item)))
-        send.fallbackFrom = candidates.compactMap(\.fallbackFrom).first
-        send.skipReason = candidates.compactMap(\.skipReason).first
+        send.fallbackFrom = demanded.compactMap(\.fallbackFrom).first
+        send.skipReason = demanded.compactMap(\.skipReason).first
+        send.chargesRule = demanded.compactMap(\.chargesRule).first
+        send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
+            .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        if lead.item.final {
+            let calendar = calendars.calendar(for: lead.timeZone)
+            let policy = settings.policy(named: lead.policy)
+            send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))
+        }
         return send
+    }
+
+    /// The units of an invoice that are open and not paused, as a letter
+    /// lists them when it does not demand them (stage: the last one sent).
+    func openItems(_ entry: LedgerEntry, history: DeliveryHistory, now: Date) -> [PlannedItem] {
+        guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
+        let invoice = entry.invoice
+        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let today = calendar.localDay(now)
+        if let promised = entry.promisedUntil, today <= promised { return [] }
+        return units(of: entry).map { unit in
+            let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
+            let last = history.sends(of: unitID).filter(\.reached).max { $0.time < $1.time }?.stage ?? ""
+            return PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
+                               stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
+                               daysOverdue: unit.due.days(until: today))
+        }
+    }
+
+    /// Whether the policy's statutory charges apply to this debtor, and why
+    /// (for the log): by `customer.country`, else the country of the
+    /// debtor's timezone; with `applies_to` and no country known, not shown.
+    func statutoryRule(_ policy: Policy, _ customer: Customer) -> (applies: Bool, rule: String?) {
+        guard policy.interestRatePercent != nil || policy.compensation != nil else { return (false, nil) }
+        guard let countries = policy.statutoryCountries else { return (true, "policy \(policy.name) has no applies_to: charged everywhere") }
+        let zone = customer.timezone ?? settings.schedule.timezone
+        let (country, source) = customer.country.map { ($0, "customer.country") }
+            ?? (settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } ?? ("", ""))
+        guard !country.isEmpty else { return (false, "no country known for the debtor: statutory charges not shown") }
+        let applies = countries.contains(country)
+        return (applies, "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")
     }
 }
