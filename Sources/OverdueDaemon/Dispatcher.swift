@@ -278,6 +278,16 @@ public final class Dispatcher {
             "attempt": .number(Decimal(attempt)), "planned": .string(Timestamp.format(send.time)),
         ]
         if let from = send.fallbackFrom { fields["fallback_from"] = .string(from.rawValue) }
+        // Invoices the letter lists apart without demanding them (DESIGN: `also_open`).
+        if !send.alsoOpen.isEmpty {
+            var seen = Set<String>()
+            fields["also_open"] = .array(send.alsoOpen.map(\.item.invoice).filter { seen.insert($0).inserted }.map(JSONValue.string))
+        }
+        if let total = send.totals.first, send.totals.count == 1 {
+            fields["total_due"] = .string(Money.format(total.totalDue, minorUnits: Currency.minorUnits(total.currency)))
+            fields["currency"] = .string(total.currency)
+        }
+        if let rule = send.chargesRule { fields["charges_rule"] = .string(rule) }
         return fields
     }
 }

@@ -39,16 +39,34 @@ struct MessageBuilder: Sendable {
         FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
     }
 
+    /// One message as its transport takes it: the rendered parts, the
+    /// payload, and its exact bytes (the Maildir file, the SMS text, the
+    /// webhook body).
+    struct Built {
+        var content: RenderedMessage
+        var message: OutgoingMessage
+        var bytes: [UInt8]
+    }
+
     /// Renders and builds the channel's payload; keeps the exact bytes.
     func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
                  fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
+        let built = try build(send, ledger: ledger, history: history, now: now, fields: &fields)
+        return (built.message, built.bytes)
+    }
+
+    /// The daemon's and `overdue preview`'s one way from a planned send to
+    /// bytes. `language` replaces the debtor's (preview's `--language`).
+    func build(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date, language: String? = nil,
+               fields: inout [String: JSONValue]) throws -> Built {
         guard channels.contains(send.channel) else {
             throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")
         }
-        guard let request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                                     calendars: calendars, now: now) else {
+        guard var request = Self.renderRequest(for: send, config: config, ledger: ledger, history: history,
+                                               calendars: calendars, now: now) else {
             throw RenderError(description: "the invoices of this message are no longer in the ledger")
         }
+        if let language { request.customer.language = language }
         let content = try renderer.render(request)
         let payload: OutgoingPayload
         let bytes: [UInt8]
@@ -80,7 +98,8 @@ struct MessageBuilder: Sendable {
             bytes = Array(sheet.utf8)
             payload = .call(sheet: sheet)
         }
-        return (OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload), bytes)
+        return Built(content: content, message: OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload),
+                     bytes: bytes)
     }
 
     func listUnsubscribe() -> [(String, String)] {

@@ -1,67 +1,108 @@
 import Foundation
+import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueRender
 import OverdueSpool
 
-/// `overdue preview`: one invoice's message at a stage and channel, rendered
-/// exactly as the dispatcher would, without sending anything.
+/// `overdue preview`: the message the daemon would send at an instant, for
+/// an invoice or a customer, made by the same planner call and the same
+/// `MessageBuilder` as a real send (so the bytes agree with the Maildir
+/// copy, Date and nothing else aside). When nothing would go out, it says
+/// why. `--stage` forces a stage instead, to read its wording early.
 public struct PreviewView {
-    public let send: PlannedSend
-    public let message: RenderedMessage
+    /// The letter, or nil when nothing would be sent (see `explanation`).
+    public let send: PlannedSend?
+    public let message: RenderedMessage?
+    /// Exactly what the transport would get (the e-mail's MIME bytes).
+    public let bytes: [UInt8]
+    /// Why nothing would be sent, or what the letter leaves out.
+    public let explanation: String?
+    /// True when `--stage` forced the stage: not what the daemon would do now.
+    public let forced: Bool
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init(config: Config, invoiceID: String, stage stageName: String?, channel: Channel, language: String?,
+    public init(config: Config, subject: String, stage stageName: String?, channel: Channel, language: String?,
                 now: Date) throws {
         let spool = Spool(root: config.spool.dir)
-        guard spool.exists, let entry = try LedgerStore.replay(spool: spool).ledger[invoiceID] else {
-            throw Failure(description: "no invoice \"\(invoiceID)\" in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+        guard spool.exists else {
+            throw Failure(description: "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
         }
-        var ledger = Ledger()
-        var invoice = entry.invoice
-        if let language { invoice.customer.language = language }
-        ledger.apply(.invoice(invoice))
+        let ledger = try LedgerStore.replay(spool: spool).ledger
         let history = try SentJournal.replay(spool: spool).history
-        let policy = config.policy(named: invoice.policy) ?? config.policies[0]
-        let calendars = BusinessCalendars(schedule: config.schedule)
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
-        let today = calendar.localDay(now)
-        // Default stage: the latest whose day has come, else the first.
-        let stage: Stage
+        let planner = Planner(settings: config.plannerSettings)
+        let entry = ledger[subject]
+        guard let customer = entry?.invoice.customer.id
+            ?? ledger.entries.values.first(where: { $0.invoice.customer.id == subject })?.invoice.customer.id else {
+            throw Failure(description: "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+        }
+        let found: PlannedSend?
+        var explanation: String?
         if let stageName {
-            guard let named = policy.stages.first(where: { $0.name == stageName }) ?? (stageName == "thanks"
-                ? Stage(name: "thanks", offsetDays: 0, channels: [.email, .sms, .webhook], template: "thanks", final: false) : nil)
-            else {
-                throw Failure(description: "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", ")) (and thanks)")
+            guard let invoiceID = entry?.invoice.id else {
+                throw Failure(description: "--stage needs an invoice number, not the customer \"\(subject)\"")
             }
-            stage = named
+            let policy = planner.settings.policy(named: entry?.invoice.policy)
+            guard policy.stages.contains(where: { $0.name == stageName }) else {
+                throw Failure(description: "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
+            }
+            found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
+                                         history: history, now: now)
+            if found == nil { explanation = "\(invoiceID) is settled (\(entry!.state(on: CalendarDay.utc(now)).rawValue)): no letter" }
         } else {
-            stage = policy.stages.last { invoice.due.adding(days: $0.offsetDays) <= today } ?? policy.stages[0]
+            let plan = planner.plan(customer: customer, ledger: ledger, history: history, now: now)
+            let onChannel = plan.due.filter { $0.channel == channel }
+            found = entry.map { entry in onChannel.first { $0.invoices.contains(entry.invoice.id) } } ?? onChannel.first
+            if found == nil {
+                explanation = Self.whyNothing(entry: entry, customer: customer, channel: channel, plan: plan, planner: planner,
+                                              now: now)
+            }
         }
-        let recipient: String? = switch channel {
-        case .email: invoice.customer.email
-        case .sms, .call: invoice.customer.phone
-        case .webhook: config.webhook?.url ?? "(no [channels.webhook] configured)"
+        forced = stageName != nil
+        send = found
+        guard let found else {
+            message = nil
+            bytes = []
+            self.explanation = explanation
+            return
         }
-        guard let recipient else {
-            throw Failure(description: "customer \"\(invoice.customer.id)\" has no \(channel == .email ? "e-mail address" : "phone number") for \(channel.rawValue)")
-        }
-        let item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: nil, stage: stage.name),
-                               stageOffsetDays: stage.offsetDays, final: stage.final, amount: entry.balance,
-                               currency: invoice.currency, due: invoice.due, daysOverdue: invoice.due.days(until: today))
-        send = PlannedSend(time: now, customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
-                           recipient: recipient, stage: stage.name, final: stage.final, policy: policy.name,
-                           timeZone: calendar.timeZone.identifier, items: [item], key: "od1-preview")
-        guard var request = MessageBuilder.renderRequest(for: send, config: config, ledger: ledger, history: history,
-                                                         calendars: calendars, now: now) else {
-            throw Failure(description: "cannot build the message")
-        }
-        request.policy = policy
         let templates = try TemplateSet(userDirectory: config.brand.templates)
-        message = try ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
-            .render(request)
+        let builder = MessageBuilder(
+            config: config,
+            renderer: ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3),
+            // Every channel renders, configured or not: `--stage` may show an
+            // SMS before its gateway is set up. Unforced, the planner only
+            // plans enabled channels anyway.
+            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases))
+        var fields: [String: JSONValue] = [:]
+        let built = try builder.build(found, ledger: ledger, history: history, now: now, language: language, fields: &fields)
+        message = built.content
+        bytes = built.bytes
+        self.explanation = nil
+    }
+
+    /// Why the daemon would send nothing about this invoice (or customer) now.
+    static func whyNothing(entry: LedgerEntry?, customer: String, channel: Channel, plan: PlanResult, planner: Planner,
+                           now: Date) -> String {
+        let next = plan.nextWake.map { "; the next reminder for \(customer) is planned for \(Timestamp.format($0)) (see `overdue plan`)" }
+            ?? "; no further reminder is planned for \(customer)"
+        guard let entry else { return "nothing would be sent to \(customer) by \(channel.rawValue) at \(Timestamp.format(now))" + next }
+        let today = planner.calendars.calendar(for: entry.invoice.customer.timezone).localDay(now)
+        let state = entry.state(on: today)
+        switch state {
+        case .paid, .cancelled, .handedOff:
+            return "\(entry.invoice.id) is \(state.rawValue.replacingOccurrences(of: "_", with: " ")): no more reminders"
+        case .disputed:
+            return "\(entry.invoice.id) is disputed: reminders wait for a resolve event"
+        case .promised:
+            return "\(entry.invoice.id) has a promise to pay until \(entry.promisedUntil!): reminders resume the day after" + next
+        case .open:
+            let other = plan.due.first { $0.channel == channel && $0.alsoOpen.contains { $0.item.invoice == entry.invoice.id } }
+            let listed = other.map { " (a \($0.stage) letter about \($0.invoices.joined(separator: ", ")) goes out now and lists it as also open)" } ?? ""
+            return "nothing would be sent about \(entry.invoice.id) by \(channel.rawValue) at \(Timestamp.format(now))\(listed)" + next
+        }
     }
 }

@@ -7,15 +7,20 @@ import OverdueSpool
 struct PreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Render an invoice's reminder without sending it: subject, text, HTML, SMS or webhook JSON."
+        abstract: "Show the message the daemon would send now (or at --now) about an invoice or to a customer, without sending it.",
+        discussion: """
+        The same planner call and message builder as a real send: the letter's stage, the invoices it demands, \
+        the ones it lists apart, every figure. When nothing would be sent, it says why. --stage renders a stage \
+        as if it were due (marked as forced). --raw prints the exact bytes the transport would get.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The invoice number.")
+    @Argument(help: "An invoice number or a customer id.")
     var invoice: String
 
-    @Option(help: "The stage to render (default: the latest whose day has come).")
+    @Option(help: "Force this stage instead of what is due now (to read its wording early).")
     var stage: String?
 
     @Option(help: "email, sms or webhook.")
@@ -30,6 +35,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Render as of this instant (ISO 8601); default now.", valueName: "instant"))
     var now: String?
 
+    @Flag(help: "Print only the exact bytes the transport would get (the e-mail as it lands in the Maildir).")
+    var raw = false
+
     func validate() throws {
         if let now, Timestamp.parse(now) == nil { throw ValidationError("--now \"\(now)\" is not an ISO 8601 instant") }
         if html != nil, channel != .email { throw ValidationError("--html needs --channel email") }
@@ -39,14 +47,23 @@ struct PreviewCommand: ParsableCommand {
         let config = try global.loadConfig()
         let preview: PreviewView
         do {
-            preview = try PreviewView(config: config, invoiceID: invoice, stage: stage, channel: channel, language: language,
+            preview = try PreviewView(config: config, subject: invoice, stage: stage, channel: channel, language: language,
                                       now: now.flatMap(Timestamp.parse) ?? Date())
         } catch {
             printError("\(error)")
             throw ExitCode(1)
         }
-        let message = preview.message
-        print("stage: \(preview.send.stage)   channel: \(channel.rawValue)   to: \(preview.send.recipient)   language: \(message.language)")
+        guard let send = preview.send, let message = preview.message else {
+            print(preview.explanation ?? "nothing would be sent")
+            return
+        }
+        if raw {
+            FileHandle.standardOutput.write(Data(preview.bytes))
+            return
+        }
+        print("stage: \(send.stage)\(preview.forced ? " (forced by --stage)" : "")   channel: \(channel.rawValue)   to: \(send.recipient)   language: \(message.language)   key: \(send.key)")
+        print("demands: \(send.invoices.joined(separator: ", "))"
+            + (send.alsoOpen.isEmpty ? "" : "   also open: \(Set(send.alsoOpen.map(\.item.invoice)).sorted().joined(separator: ", "))"))
         if let subject = message.subject { print("subject: \(subject)\n\n\(message.text ?? "")") }
         if let htmlBody = message.html {
             if let html {

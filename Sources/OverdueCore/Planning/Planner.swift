@@ -230,7 +230,11 @@ public struct Planner: Sendable {
             guard let position = index[send.stage] else { continue }
             last = max(last, position)
             lastTime = max(lastTime ?? send.time, send.time)
-            if !stages[position].final, stages[position].offsetDays > 0 { lastNotice = max(lastNotice ?? send.time, send.time) }
+            // A notice counts only if the debtor got it: not a skipped or
+            // failed channel, not our own webhook or the call list.
+            if !stages[position].final, stages[position].offsetDays > 0, send.reached, send.channel == .email || send.channel == .sms {
+                lastNotice = max(lastNotice ?? send.time, send.time)
+            }
         }
         // A pre-due stage is stale once the due day has passed: a "due soon"
         // note after the due date would be wrong.
@@ -252,9 +256,16 @@ public struct Planner: Sendable {
             if let age = noticeAge, age < gap {
                 // The final waits until the notice is `min_gap_days` old.
                 notBefore = calendar.firstWindowStart(onOrAfter: calendar.localDay(lastNotice!).adding(days: gap))
-            } else if noticeAge == nil, let notice = (last + 1..<chosen).last(where: { !stages[$0].final && eligible($0) }) {
-                // No notice yet: send the latest non-final stage first.
-                target = notice
+            } else if noticeAge == nil {
+                if let notice = (last + 1..<chosen).last(where: { !stages[$0].final && eligible($0) }) {
+                    // No notice yet: send the latest non-final stage first.
+                    target = notice
+                } else if last >= 0, !stages[last].final, stages[last].offsetDays > 0, eligible(last) {
+                    // The last stage went only where the debtor could not
+                    // read it (a skipped SMS): it continues on its other
+                    // channels before any final.
+                    target = nil
+                }
             }
         }
         // A stage partly sent (one channel went, another waited) continues
@@ -392,70 +403,5 @@ public struct Planner: Sendable {
     func recipient(for channel: Channel, _ customer: Customer, ledger: Ledger) -> String? {
         if case .recipient(let recipient) = reach(channel, customer, ledger: ledger) { return recipient }
         return nil
-    }
-
-    /// Rule 5: one letter per debtor, channel and recipient. The most
-    /// advanced stage among the candidates sets it; only the units at that
-    /// stage are demanded. The others wait for a letter of their own stage
-    /// (rule 6 spaces it) and are listed apart meanwhile.
-    private func letter(_ key: GroupKey, _ candidates: [Candidate], open: [PlannedItem], now: Date) -> PlannedSend {
-        let rank: (Candidate) -> (Int, Int) = { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) }
-        let lead = candidates.max { rank($0) < rank($1) }!
-        let demanded = candidates.filter { $0.item.item.stage == lead.item.item.stage }
-        var items = demanded.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
-        // The fixed compensation is per invoice, not per installment.
-        var compensated = Set<String>()
-        for index in items.indices where items[index].charges.compensation > 0 {
-            if !compensated.insert(items[index].item.invoice).inserted { items[index].charges.compensation = 0 }
-        }
-        let demandedUnits = Set(items.map(\.item.unitID))
-        var send = PlannedSend(
-            time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
-            recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
-            timeZone: lead.timeZone, items: items,
-            key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
-                                 recipient: key.recipient, items: items.map(\.item)))
-        send.fallbackFrom = demanded.compactMap(\.fallbackFrom).first
-        send.skipReason = demanded.compactMap(\.skipReason).first
-        send.chargesRule = demanded.compactMap(\.chargesRule).first
-        send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
-            .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
-        if lead.item.final {
-            let calendar = calendars.calendar(for: lead.timeZone)
-            let policy = settings.policy(named: lead.policy)
-            send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))
-        }
-        return send
-    }
-
-    /// The units of an invoice that are open and not paused, as a letter
-    /// lists them when it does not demand them (stage: the last one sent).
-    func openItems(_ entry: LedgerEntry, history: DeliveryHistory, now: Date) -> [PlannedItem] {
-        guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
-        let invoice = entry.invoice
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
-        let today = calendar.localDay(now)
-        if let promised = entry.promisedUntil, today <= promised { return [] }
-        return units(of: entry).map { unit in
-            let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
-            let last = history.sends(of: unitID).filter(\.reached).max { $0.time < $1.time }?.stage ?? ""
-            return PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
-                               stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
-                               daysOverdue: unit.due.days(until: today))
-        }
-    }
-
-    /// Whether the policy's statutory charges apply to this debtor, and why
-    /// (for the log): by `customer.country`, else the country of the
-    /// debtor's timezone; with `applies_to` and no country known, not shown.
-    func statutoryRule(_ policy: Policy, _ customer: Customer) -> (applies: Bool, rule: String?) {
-        guard policy.interestRatePercent != nil || policy.compensation != nil else { return (false, nil) }
-        guard let countries = policy.statutoryCountries else { return (true, "policy \(policy.name) has no applies_to: charged everywhere") }
-        let zone = customer.timezone ?? settings.schedule.timezone
-        let (country, source) = customer.country.map { ($0, "customer.country") }
-            ?? (settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } ?? ("", ""))
-        guard !country.isEmpty else { return (false, "no country known for the debtor: statutory charges not shown") }
-        let applies = countries.contains(country)
-        return (applies, "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")
     }
 }

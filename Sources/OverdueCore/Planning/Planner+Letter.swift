@@ -1,0 +1,105 @@
+import Foundation
+
+/// Rules 5 and 9: how a debtor's due units become one letter, and the
+/// figures it states. Also the letter `overdue preview --stage` forces.
+extension Planner {
+    /// Rule 5: one letter per debtor, channel and recipient. The most
+    /// advanced stage among the candidates sets it; only the units at that
+    /// stage are demanded. The others wait for a letter of their own stage
+    /// (rule 6 spaces it) and are listed apart meanwhile.
+    func letter(_ key: GroupKey, _ candidates: [Candidate], open: [PlannedItem], now: Date) -> PlannedSend {
+        let rank: (Candidate) -> (Int, Int) = { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) }
+        let lead = candidates.max { rank($0) < rank($1) }!
+        let demanded = candidates.filter { $0.item.item.stage == lead.item.item.stage }
+        var items = demanded.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        // The fixed compensation is per invoice, not per installment.
+        var compensated = Set<String>()
+        for index in items.indices where items[index].charges.compensation > 0 {
+            if !compensated.insert(items[index].item.invoice).inserted { items[index].charges.compensation = 0 }
+        }
+        let demandedUnits = Set(items.map(\.item.unitID))
+        var send = PlannedSend(
+            time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
+            recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
+            timeZone: lead.timeZone, items: items,
+            key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
+                                 recipient: key.recipient, items: items.map(\.item)))
+        send.fallbackFrom = demanded.compactMap(\.fallbackFrom).first
+        send.skipReason = demanded.compactMap(\.skipReason).first
+        send.chargesRule = demanded.compactMap(\.chargesRule).first
+        send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
+            .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        if lead.item.final {
+            let calendar = calendars.calendar(for: lead.timeZone)
+            let policy = settings.policy(named: lead.policy)
+            send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))
+        }
+        return send
+    }
+
+    /// The units of an invoice that are open and not paused, as a letter
+    /// lists them when it does not demand them (stage: the last one sent).
+    func openItems(_ entry: LedgerEntry, history: DeliveryHistory, now: Date) -> [PlannedItem] {
+        guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
+        let invoice = entry.invoice
+        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let today = calendar.localDay(now)
+        if let promised = entry.promisedUntil, today <= promised { return [] }
+        return units(of: entry).map { unit in
+            let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
+            let last = history.sends(of: unitID).filter(\.reached).max { $0.time < $1.time }?.stage ?? ""
+            return PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
+                               stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
+                               daysOverdue: unit.due.days(until: today))
+        }
+    }
+
+    /// Whether the policy's statutory charges apply to this debtor, and why
+    /// (for the log): by `customer.country`, else the country of the
+    /// debtor's timezone; with `applies_to` and no country known, not shown.
+    func statutoryRule(_ policy: Policy, _ customer: Customer) -> (applies: Bool, rule: String?) {
+        guard policy.interestRatePercent != nil || policy.compensation != nil else { return (false, nil) }
+        guard let countries = policy.statutoryCountries else { return (true, "policy \(policy.name) has no applies_to: charged everywhere") }
+        let zone = customer.timezone ?? settings.schedule.timezone
+        let (country, source) = customer.country.map { ($0, "customer.country") }
+            ?? (settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } ?? ("", ""))
+        guard !country.isEmpty else { return (false, "no country known for the debtor: statutory charges not shown") }
+        let applies = countries.contains(country)
+        return (applies, "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")
+    }
+
+    /// The letter of stage `stageName` about one invoice's open units, as if
+    /// that stage were due now: `overdue preview --stage`, to see a stage's
+    /// wording before it is due. Built by the same `letter` as real sends;
+    /// nil when the invoice is settled or the stage does not exist.
+    public func forcedLetter(invoice id: String, stage stageName: String, channel: Channel, ledger: Ledger,
+                             history: DeliveryHistory, now: Date) -> PlannedSend? {
+        guard let entry = ledger[id], entry.balance > 0, !entry.cancelled else { return nil }
+        let invoice = entry.invoice
+        let policy = settings.policy(named: invoice.policy)
+        guard let spec = policy.stages.first(where: { $0.name == stageName }) else { return nil }
+        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let today = calendar.localDay(now)
+        let recipient: String = switch reach(channel, invoice.customer, ledger: ledger) {
+        case .recipient(let address): address
+        case .unreachable(let address, _): address ?? ""
+        }
+        let statutory = statutoryRule(policy, invoice.customer)
+        let candidates = units(of: entry).map { unit in
+            var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
+                                   stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
+                                   currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
+            item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
+                                               due: unit.due, today: today, statutory: statutory.applies)
+            var candidate = Candidate(customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
+                                      recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+            candidate.chargesRule = statutory.rule
+            return candidate
+        }
+        guard !candidates.isEmpty else { return nil }
+        let others = ledger.entries.values.filter { $0.invoice.customer.id == invoice.customer.id }
+            .flatMap { openItems($0, history: history, now: now) }
+        return letter(GroupKey(customer: invoice.customer.id, channel: channel, recipient: recipient, thanks: false),
+                      candidates, open: others, now: now)
+    }
+}

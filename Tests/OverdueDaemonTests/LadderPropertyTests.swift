@@ -1,0 +1,357 @@
+import Foundation
+import Logging
+import OverdueConfig
+import OverdueCore
+@testable import OverdueDaemon
+import OverdueRender
+import Testing
+
+/// The ladder's invariants on random debtors: 1-8 invoices with random due
+/// dates, installments, late files, partial and full payments, disputes and
+/// promises, the daemon's loop (plan, send what is due, record it, plan
+/// again at the next wake-up or inbox event) run for 180 days. Every letter
+/// is built into the bytes the daemon would send. Seeded, so a failure
+/// names a debtor that can be replayed.
+@Suite("Ladder invariants over random debtors (property test)")
+struct LadderPropertyTests {
+    static let debtors = 2_000
+    static let start = Date(timeIntervalSince1970: Double(CalendarDate(iso: "2027-01-04")!.daysSinceEpoch) * 86_400)
+    static let days = 180
+    static let gap = 3
+    static let zones = ["Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Europe/Dublin"]
+
+    @Test("2,000 random debtors over 180 days: every invariant holds on the sent log and the message bytes")
+    func randomDebtors() throws {
+        let config = try ConfigLoader.parse("""
+            [spool]
+            dir = "/nonexistent-overdue-property-spool"
+            [brand]
+            name = "Northwind Supplies Ltd"
+            from = "Northwind Accounts <accounts@northwind.example>"
+            [schedule]
+            timezone = "Europe/London"
+            holidays = ["2027-04-02", "2027-04-05", "2027-05-03", "2027-05-31"]
+            min_gap_days = \(Self.gap)
+            [[policy]]
+            name = "standard"
+            interest_rate = "12.15"
+            compensation = "40"
+            applies_to = ["EU"]
+            consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement" }
+            stages = [
+              { name = "courtesy", offset_days = -3, channels = ["email"] },
+              { name = "overdue",  offset_days = 1,  channels = ["email"] },
+              { name = "firm",     offset_days = 8,  channels = ["email", "sms"], fee = "10.00" },
+              { name = "final",    offset_days = 15, channels = ["email", "webhook"], final = true },
+            ]
+            """, path: "/nonexistent-overdue-property/overdue.toml")
+        var settings = config.plannerSettings
+        settings.enabledChannels = [.email, .sms, .webhook]
+        settings.webhookEndpoint = "https://crm.example/hooks/overdue"
+        let planner = Planner(settings: settings)
+        let builder = MessageBuilder(
+            config: config, renderer: ReminderRenderer(templates: try TemplateSet(userDirectory: nil), brand: config.brand),
+            calendars: planner.calendars, logger: Logger(label: "property"), channels: [.email, .sms, .webhook])
+        var checks = Invariants()
+        for index in 0..<Self.debtors {
+            var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)
+            let debtor = RandomDebtor(index: index, random: &random)
+            try simulate(debtor, planner: planner, builder: builder, checks: &checks)
+        }
+        print("ladder property test: \(Self.debtors) debtors, \(checks.letters) letters, \(checks.items) demanded items, "
+            + "\(checks.plans) plan calls; invariants checked:")
+        for (name, count) in checks.counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(count) checks") }
+        var failed: [String: Int] = [:]
+        for failure in checks.failures { failed[String(failure.split(separator: ":")[1]), default: 0] += 1 }
+        #expect(checks.failures.isEmpty, "\(failed) — first ones:\n\(checks.failures.prefix(8).joined(separator: "\n"))")
+        #expect(checks.letters > Self.debtors * 3, "the random debtors got too few letters to test anything")
+        #expect(checks.counts["final is preceded by a notice at least min_gap_days old", default: 0] > 500)
+        #expect(checks.counts["also-open items are not demanded", default: 0] > 500)
+    }
+
+    /// The daemon's loop for one debtor: the inbox applies what has arrived
+    /// by `now`, the planner says what is due, it is built and recorded;
+    /// then on to the next wake-up or the next inbox drop.
+    func simulate(_ debtor: RandomDebtor, planner: Planner, builder: MessageBuilder, checks: inout Invariants) throws {
+        var ledger = Ledger()
+        var history = DeliveryHistory()
+        var pending = debtor.drops
+        let end = Self.start.addingTimeInterval(Double(Self.days) * 86_400)
+        var now = Self.start
+        var sent: [PlannedSend] = []
+        let calendar = planner.calendars.calendar(for: debtor.zone)
+        for _ in 0..<5_000 {
+            while let drop = pending.first, drop.time <= now {
+                ledger.apply(drop.record)
+                pending.removeFirst()
+            }
+            var rounds = 0
+            while rounds < 6 {
+                rounds += 1
+                checks.plans += 1
+                let result = planner.plan(ledger: ledger, history: history, now: now)
+                guard !result.due.isEmpty || !result.skipped.isEmpty else { break }
+                for send in result.due {
+                    checks.check(send, ledger: ledger, history: history, earlier: sent, calendar: calendar, debtor: debtor,
+                                 policy: planner.settings.policies[0])
+                    var fields: [String: JSONValue] = [:]
+                    let built = try builder.build(send, ledger: ledger, history: history, now: now, fields: &fields)
+                    checks.checkBytes(send, built: built, debtor: debtor)
+                    history.record(send.sentMessage(at: now))
+                    sent.append(send)
+                }
+                for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
+            }
+            let next = [planner.plan(ledger: ledger, history: history, now: now).nextWake, pending.first?.time]
+                .compactMap { $0 }.filter { $0 > now }.min()
+            guard let next, next < end else { return }
+            now = next
+        }
+        checks.fail(debtor, "the loop did not finish in 5,000 wake-ups")
+    }
+}
+
+/// What the test checks, and how often each check ran.
+struct Invariants {
+    var counts: [String: Int] = [:]
+    var failures: [String] = []
+    var letters = 0
+    var items = 0
+    var plans = 0
+
+    mutating func fail(_ debtor: RandomDebtor, _ message: String) {
+        failures.append("debtor \(debtor.index) (\(debtor.zone)): \(message.prefix(400))")
+    }
+
+    mutating func expect(_ condition: Bool, _ name: String, _ debtor: RandomDebtor, _ detail: @autoclosure () -> String) {
+        counts[name, default: 0] += 1
+        if !condition { fail(debtor, "\(name): \(detail())") }
+    }
+
+    mutating func check(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, earlier: [PlannedSend],
+                        calendar: BusinessCalendar, debtor: RandomDebtor, policy: Policy) {
+        letters += 1
+        items += send.items.count
+        let today = calendar.localDay(send.time)
+        let rank = Dictionary(uniqueKeysWithValues: policy.stages.enumerated().map { ($1.name, $0) })
+        let stage = policy.stages[rank[send.stage]!]
+        expect(calendar.isOpen(send.time), "sent inside business hours on a business day, debtor-local", debtor, "\(send.time)")
+        for item in send.items {
+            let unit = item.item.unitID
+            expect(item.item.stage == send.stage, "a letter demands only items at its own stage", debtor,
+                   "\(unit) at \(item.item.stage) in a \(send.stage) letter")
+            expect(item.due.adding(days: stage.offsetDays) <= today, "a demanded item has reached the letter's stage itself", debtor,
+                   "\(unit) due \(item.due) in a \(send.stage) letter on \(today)")
+            if stage.offsetDays < 0 {
+                expect(today <= item.due, "no pre-due note after the due date", debtor, "\(unit) due \(item.due), sent \(today)")
+            }
+            let before = earlier.filter { $0.items.contains { $0.item.unitID == unit } }
+            let previous = before.flatMap { letter in
+                letter.items.filter { $0.item.unitID == unit }.map { (rank[$0.item.stage]!, letter.channel, letter.time) }
+            }
+            let position = rank[send.stage]!
+            expect(previous.allSatisfy { $0.0 < position || ($0.0 == position && $0.1 != send.channel) },
+                   "an item never goes back down a stage nor gets a stage twice on a channel", debtor,
+                   "\(unit): \(previous.map { policy.stages[$0.0].name + "/" + $0.1.rawValue }) then \(send.stage)/\(send.channel.rawValue)")
+            if stage.final {
+                let notice = previous.filter { !policy.stages[$0.0].final && policy.stages[$0.0].offsetDays > 0 }
+                    .map { calendar.localDay($0.2) }.max()
+                expect(notice.map { $0.days(until: today) >= LadderPropertyTests.gap } ?? false,
+                       "final is preceded by a notice at least min_gap_days old", debtor,
+                       "\(unit): final on \(today), last notice \(notice.map(\.description) ?? "none")")
+            }
+            guard let entry = ledger[item.item.invoice] else {
+                fail(debtor, "\(unit) is not in the ledger")
+                continue
+            }
+            let paused = entry.disputed || entry.promisedUntil.map { today <= $0 } ?? false
+            expect(entry.balance > 0 && !entry.cancelled && !paused, "never after payment, cancellation, dispute or promise",
+                   debtor, "\(unit) demanded while balance \(entry.balance), disputed \(entry.disputed), promised \(String(describing: entry.promisedUntil))")
+            expect(item.amount > 0 && item.amount <= entry.balance, "the demanded amount is open and at most the balance", debtor,
+                   "\(unit): \(item.amount) of balance \(entry.balance)")
+        }
+        // One set of figures.
+        for total in send.totals {
+            let mine = send.items.filter { $0.currency == total.currency }
+            expect(total.totalDue == mine.reduce(0) { $0 + $1.totalDue } && total.amount == mine.reduce(0) { $0 + $1.amount },
+                   "the letter's total is the sum of its items", debtor, "\(total)")
+        }
+        let demanded = Set(send.items.map(\.item.unitID))
+        expect(send.alsoOpen.allSatisfy { !demanded.contains($0.item.unitID) }, "also-open items are not demanded", debtor,
+               "\(send.alsoOpen.map(\.item.unitID)) vs \(demanded)")
+        // Statutory charges only where the law applies (applies_to = EU).
+        let eu = ["Europe/Berlin", "Europe/Paris", "Europe/Dublin"].contains(debtor.zone)
+        expect(eu || send.items.allSatisfy { $0.charges.interest == 0 && $0.charges.compensation == 0 },
+               "statutory charges only inside applies_to", debtor, "\(debtor.zone): \(send.items.map(\.charges))")
+        if stage.final {
+            let deadline = send.deadline
+            expect(deadline.map { calendar.isBusinessDay($0) && $0 >= today.adding(days: policy.finalDeadlineDays) } ?? false,
+                   "a final notice's deadline is a business day", debtor, "\(String(describing: deadline))")
+        }
+        // The history a letter cites: the messages sent about what it demands, once each.
+        let cited = history.contacts(about: send.items.map(\.item.unitID))
+        let expected = Set(earlier.filter { letter in
+            (letter.channel == .email || letter.channel == .sms) && letter.items.contains { demanded.contains($0.item.unitID) }
+        }.map(\.key))
+        expect(cited.count == Set(cited.map(\.key)).count && Set(cited.map(\.key)) == expected,
+               "a letter cites each earlier message about its items once", debtor, "\(cited.map(\.key)) vs \(expected)")
+        // Gaps: the previous contact on this channel is min_gap_days old.
+        if let last = earlier.last(where: { $0.channel == send.channel }) {
+            expect(calendar.localDay(last.time).days(until: today) >= LadderPropertyTests.gap,
+                   "two contacts on a channel are min_gap_days apart", debtor, "\(last.time) then \(send.time)")
+        }
+    }
+
+    /// What the debtor reads agrees with the plan: each demanded invoice is
+    /// named and the total now due is stated, with no template left over.
+    mutating func checkBytes(_ send: PlannedSend, built: MessageBuilder.Built, debtor: RandomDebtor) {
+        let text: String
+        switch send.channel {
+        case .email: text = built.content.text ?? ""
+        case .webhook: text = built.content.webhook ?? ""
+        default: return
+        }
+        expect(!built.bytes.isEmpty && !text.contains("{{"), "the message renders completely", debtor, text)
+        for invoice in send.invoices {
+            expect(text.contains(invoice), "the message names every demanded invoice", debtor, "\(invoice) missing from\n\(text)")
+        }
+        guard send.channel == .email, let total = send.totals.first, send.totals.count == 1 else { return }
+        let digits = Money.format(total.totalDue, minorUnits: Currency.minorUnits(total.currency)).filter(\.isNumber)
+        expect(Self.amounts(in: text).contains(digits), "the message states the letter's total now due", debtor,
+               "\(total.totalDue) not in\n\(text)")
+    }
+
+    /// The digit strings of the amounts in a text ("1.234,56 €" → "123456").
+    static func amounts(in text: String) -> Set<String> {
+        var found = Set<String>()
+        var current = ""
+        var separators = ""
+        for character in text {
+            if character.isNumber {
+                current.append(character)
+                separators = ""
+            } else if !current.isEmpty, [".", ",", "\u{A0}", "\u{202F}", " ", "'"].contains(character), separators.isEmpty {
+                separators.append(character)
+            } else {
+                if !current.isEmpty { found.insert(current) }
+                current = ""
+                separators = ""
+            }
+        }
+        if !current.isEmpty { found.insert(current) }
+        return found
+    }
+}
+
+/// One random debtor: invoices (some with installments, some arriving
+/// late), and payments, disputes, resolves and promises at random times.
+struct RandomDebtor {
+    struct Drop {
+        var time: Date
+        var record: InboxRecord
+    }
+
+    let index: Int
+    let zone: String
+    var drops: [Drop] = []
+
+    init(index: Int, random: inout SplitMix64) {
+        self.index = index
+        zone = LadderPropertyTests.zones[random.below(LadderPropertyTests.zones.count)]
+        let languages: [String?] = ["en", "de", "fr", nil]
+        let customer = Customer(id: "C\(index)", name: "Debtor \(index) Ltd", email: "ap\(index)@debtor.example",
+                                phone: random.below(2) == 0 ? "+4915112345\(String(format: "%03d", index % 1000))" : nil,
+                                contact: random.below(2) == 0 ? "Kim Doe" : nil,
+                                language: languages[random.below(languages.count)], timezone: zone)
+        let start = CalendarDate(iso: "2027-01-04")!
+        let hour: (CalendarDate, Int) -> Date = { day, minutes in
+            Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 + Double(minutes) * 60)
+        }
+        for number in 0..<(1 + random.below(8)) {
+            let due = start.adding(days: random.below(90))
+            let cents = Decimal(100 + random.below(500_000)) / 100
+            var installments: [Installment] = []
+            if random.below(5) == 0 {
+                let parts = 2 + random.below(2)
+                var first = cents / Decimal(parts)
+                var rounded = Decimal()
+                NSDecimalRound(&rounded, &first, 2, .down)
+                for part in 0..<parts {
+                    let amount = part == parts - 1 ? cents - rounded * Decimal(parts - 1) : rounded
+                    installments.append(Installment(due: due.adding(days: 30 * part), amount: amount))
+                }
+            }
+            let id = "INV-\(index)-\(number)"
+            let invoice = Invoice(id: id, customer: customer, issued: due.adding(days: -30), due: due, currency: "EUR",
+                                  amount: cents, balance: cents,
+                                  paymentURL: random.below(2) == 0 ? "https://pay.example/\(id)" : nil, installments: installments)
+            // Most files arrive at the start; some late (catch-up).
+            let arrival = random.below(4) == 0 ? due.adding(days: random.below(30)) : start.adding(days: -40)
+            drops.append(Drop(time: hour(arrival, 7 * 60 + random.below(600)), record: .invoice(invoice)))
+            func eventDay() -> CalendarDate { due.adding(days: -5 + random.below(60)) }
+            switch random.below(6) {
+            case 0:
+                drops.append(Drop(time: hour(eventDay(), random.below(1440)),
+                                  record: .event(.payment(invoice: id, amount: cents, date: due, reference: nil))))
+            case 1:
+                let day = eventDay()
+                drops.append(Drop(time: hour(day, random.below(1440)),
+                                  record: .event(.payment(invoice: id, amount: (cents / 2).rounded2, date: day, reference: nil))))
+            case 2:
+                let day = eventDay()
+                drops.append(Drop(time: hour(day, random.below(1440)), record: .event(.dispute(invoice: id, date: day, reason: "damaged"))))
+                if random.below(2) == 0 {
+                    let resolved = day.adding(days: 3 + random.below(20))
+                    drops.append(Drop(time: hour(resolved, random.below(1440)), record: .event(.resolve(invoice: id, date: resolved))))
+                }
+            case 3:
+                let day = eventDay()
+                drops.append(Drop(time: hour(day, random.below(1440)),
+                                  record: .event(.promise(invoice: id, date: day.adding(days: 5 + random.below(15)), amount: nil))))
+            default:
+                break
+            }
+        }
+        drops.sort { $0.time < $1.time }
+        // An event must come after its invoice's file: move such events just after it.
+        var arrived: [String: Date] = [:]
+        for drop in drops { if case .invoice(let invoice) = drop.record { arrived[invoice.id] = drop.time } }
+        drops = drops.map { drop in
+            guard let id = drop.record.invoiceID, let at = arrived[id], drop.time < at,
+                  case .event = drop.record else { return drop }
+            return Drop(time: at.addingTimeInterval(60), record: drop.record)
+        }.sorted { $0.time < $1.time }
+    }
+}
+
+extension InboxRecord {
+    var invoiceID: String? {
+        switch self {
+        case .invoice(let invoice): invoice.id
+        case .event(let event): event.invoiceID
+        }
+    }
+}
+
+extension Decimal {
+    var rounded2: Decimal {
+        var value = self
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        return rounded
+    }
+}
+
+/// A small seeded generator (SplitMix64), so every run draws the same debtors.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
