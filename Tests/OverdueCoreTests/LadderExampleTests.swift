@@ -1,0 +1,72 @@
+import Foundation
+@testable import OverdueCore
+import Testing
+
+/// The three-invoice debtor of the README ("One debtor, one ladder per
+/// invoice"): invoices due 10 and 24 November and 4 December 2026, the
+/// default ladder (courtesy −3, overdue +1, firm +8, final +15), min_gap_days 3.
+@Suite("The ladder on a debtor with three invoices (README example)")
+struct LadderExampleTests {
+    static let zone = "Europe/London"
+
+    static func ledger() -> Ledger {
+        Fixture.ledger(
+            Fixture.invoice("INV-1", zone: zone, due: "2026-11-10", amount: 400),
+            Fixture.invoice("INV-2", zone: zone, due: "2026-11-24", amount: 250),
+            Fixture.invoice("INV-3", zone: zone, due: "2026-12-04", amount: 195))
+    }
+
+    /// "2026-11-09 courtesy [INV-1] also open [INV-2, INV-3]" per e-mail.
+    static func lines(_ sends: [PlannedSend]) -> [String] {
+        sends.filter { $0.channel == .email }.map { send in
+            let day = BusinessCalendar(timeZone: TimeZone(identifier: zone)!, schedule: Fixture.schedule()).localDay(send.time)
+            let open = send.alsoOpen.map(\.item.invoice)
+            return "\(day) \(send.stage) [\(send.invoices.joined(separator: ", "))]"
+                + (open.isEmpty ? "" : " also open [\(open.joined(separator: ", "))]")
+        }
+    }
+
+    @Test("each invoice climbs its own ladder; a letter demands only invoices at its stage; the rest are listed apart")
+    func threeInvoices() {
+        let sends = Fixture.planner(Fixture.schedule(zone: Self.zone)).timeline(
+            ledger: Self.ledger(), history: DeliveryHistory(), from: Fixture.instant("2026-11-01T00:00:00Z"),
+            until: Fixture.instant("2027-01-31T00:00:00Z"))
+        let lines = Self.lines(sends)
+        print(lines.joined(separator: "\n"))
+        #expect(lines == [
+            "2026-11-09 courtesy [INV-1] also open [INV-2, INV-3]",
+            "2026-11-12 overdue [INV-1] also open [INV-2, INV-3]",
+            "2026-11-18 firm [INV-1] also open [INV-2, INV-3]",
+            "2026-11-23 courtesy [INV-2] also open [INV-1, INV-3]",
+            "2026-11-26 final [INV-1] also open [INV-2, INV-3]",
+            "2026-11-30 overdue [INV-2] also open [INV-1, INV-3]",
+            "2026-12-03 firm [INV-2] also open [INV-1, INV-3]",
+            "2026-12-07 overdue [INV-3] also open [INV-1, INV-2]",
+            "2026-12-10 final [INV-2] also open [INV-1, INV-3]",
+            "2026-12-14 firm [INV-3] also open [INV-1, INV-2]",
+            "2026-12-21 final [INV-3] also open [INV-1, INV-2]",
+        ])
+        // Per invoice: each stage once, climbing; no final before its own day.
+        for invoice in ["INV-1", "INV-2", "INV-3"] {
+            let stages = sends.filter { $0.channel == .email && $0.invoices.contains(invoice) }.map(\.stage)
+            let order = Fixture.referencePolicy.stages.map(\.name)
+            #expect(stages.map { order.firstIndex(of: $0)! } == stages.map { order.firstIndex(of: $0)! }.sorted())
+            #expect(Set(stages).count == stages.count, "\(invoice): \(stages)")
+            #expect(stages.last == "final")
+        }
+        // A final's deadline (7 days) lands on a business day: 26 Nov + 7 = 3 Dec (Thu).
+        let finals = sends.filter { $0.channel == .email && $0.final }
+        #expect(finals.first?.deadline == CalendarDate(iso: "2026-12-03"))
+    }
+
+    @Test("a deadline that falls on a holiday or weekend moves to the next business day")
+    func deadlineOnHoliday() {
+        // The final for INV-1 goes on Thu 26 Nov; +7 = Thu 3 Dec, a holiday here; Fri 4 Dec instead.
+        let schedule = Fixture.schedule(zone: Self.zone, holidays: ["2026-12-03"])
+        let sends = Fixture.planner(schedule).timeline(
+            ledger: Self.ledger(), history: DeliveryHistory(), from: Fixture.instant("2026-11-01T00:00:00Z"),
+            until: Fixture.instant("2026-11-27T00:00:00Z"))
+        let final = sends.first { $0.channel == .email && $0.final }
+        #expect(final?.deadline == CalendarDate(iso: "2026-12-04"))
+    }
+}
