@@ -5,7 +5,7 @@ import TestSupport
 /// `overdue plan --json` and what `overdue run --once --now T` sends, run
 /// after run at each wake-up it reports, must be the same messages at the
 /// same instants.
-@Suite("plan --json agrees with run --once, wake-up by wake-up")
+@Suite("plan --json and preview agree with run --once, wake-up by wake-up")
 struct PlanAgreementTests {
     static let config = """
         [spool]
@@ -60,10 +60,18 @@ struct PlanAgreementTests {
         let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [[String: Any]]
         #expect(planned.count > 40)
 
-        // The daemon's loop, one process per wake-up.
+        // The daemon's loop, one process per wake-up. Before each run,
+        // `overdue preview CUSTOMER --raw` at that instant shows each e-mail
+        // the plan has due then; it must be the bytes the run delivers.
         let end = try Date(start, strategy: .iso8601).addingTimeInterval(120 * 86_400)
         var now = start
+        var previews: [String: String] = [:]
         for _ in 0..<400 {
+            for row in planned where (row["time"] as! String).prefix(19) == now.prefix(19) && row["channel"] as? String == "email" {
+                let preview = try OverdueBinary.run(["--config", config.path, "preview", row["customer"] as! String, "--now", now, "--raw"])
+                #expect(preview.status == 0, "\(preview.stderr)")
+                previews[row["key"] as! String] = preview.stdout
+            }
             let run = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", now, "--log-level", "warning"])
             #expect(run.status == 0, "\(run.stderr)")
             guard let line = run.stdout.split(separator: "\n").first(where: { $0.hasPrefix("next: ") }),
@@ -89,5 +97,16 @@ struct PlanAgreementTests {
         // And the Maildir holds exactly those messages.
         let mail = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("spool/mail/new").path)
         #expect(Set(mail) == Set(planned.map { $0["key"] as! String }))
+        // preview and the real send agree byte for byte, but for the Date
+        // header (the run's clock moves on from --now).
+        func withoutDate(_ text: String) -> String {
+            text.split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("Date: ") }.joined(separator: "\r\n")
+        }
+        #expect(previews.count == planned.filter { $0["channel"] as? String == "email" }.count)
+        for (key, preview) in previews {
+            let delivered = try String(contentsOf: root.appendingPathComponent("spool/mail/new/\(key)"), encoding: .utf8)
+            #expect(withoutDate(preview) == withoutDate(delivered), "\(key): preview differs from the Maildir copy")
+            #expect(preview.count > 500)
+        }
     }
 }
