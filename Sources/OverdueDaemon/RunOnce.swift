@@ -127,8 +127,14 @@ public final class Pipeline {
     /// How soon a pass that could not write the spool is tried again.
     public static let failureRetrySeconds: TimeInterval = 15
 
+    /// The inbox step alone (a pass starts with it; tests that look at the
+    /// spool between ingest and dispatch call it first).
+    func ingestInbox(skipping beingWritten: Set<String> = []) -> IngestSummary {
+        ingester.ingestInbox(skipping: beingWritten)
+    }
+
     public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
-        let ingest = ingester.ingestInbox(skipping: beingWritten)
+        let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
         // A few rounds at the same instant: a suppressed or failed channel
         // makes its stage fall back to another one, which is due at once.
