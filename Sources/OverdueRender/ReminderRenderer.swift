@@ -76,7 +76,8 @@ public struct ReminderRenderer: Sendable {
     /// The letter's language and formatting locale (see `LetterLocale.resolve`).
     public func letterLocale(_ request: RenderRequest) -> LetterLocale {
         LetterLocale.resolve(customerLanguage: request.customer.language, customerCountry: request.customer.country,
-                             timeZone: request.customer.timezone ?? request.send.timeZone, brandLanguage: brand.language,
+                             // Not the schedule's default zone: that places the creditor, not the debtor.
+                             timeZone: request.customer.timezone, brandLanguage: brand.language,
                              available: templates.availableLanguages)
     }
 

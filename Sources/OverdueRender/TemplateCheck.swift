@@ -73,7 +73,10 @@ public enum TemplateCheck {
                         "policy \"\(policy.name)\": consequence has no text for \"\(language)\"; \(example("consequence"))"))
                 }
             }
-            for stage in policy.stages where LetterWords.stageLabels[stage.name] == nil {
+            // Only messages the debtor reads (e-mail, SMS) are cited in later
+            // letters; a call or webhook stage needs no label.
+            let cited: (Stage) -> Bool = { !Set($0.channels + $0.fallback).isDisjoint(with: [.email, .sms]) }
+            for stage in policy.stages where LetterWords.stageLabels[stage.name] == nil && cited(stage) {
                 for language in missing(stage.label) {
                     problems.append(TemplateProblem(file: file, line: 0, problem:
                         "policy \"\(policy.name)\" stage \"\(stage.name)\": label has no text for \"\(language)\"; \(example("label"))"))
