@@ -7,6 +7,7 @@ enum BundledTemplates {
 <p>Guten Tag {{greeting_name}},</p>
 <p>wir möchten Sie freundlich daran erinnern, dass {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}.</p>
 {{> partials/invoices.html}}
+{{> partials/charges.html}}
 {{#invoices}}
 {{#has_discount}}
 <p>Wenn Sie Rechnung {{number}} bis zum {{discount_until}} bezahlen, können Sie {{discount_percent}} % Skonto abziehen: {{discounted_amount}} statt {{amount}}.</p>
@@ -15,18 +16,19 @@ enum BundledTemplates {
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten Sie diese Nachricht bitte als gegenstandslos.</p>
 {{> partials/footer.html}}
 
 """###,
         "de/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: freundliche Erinnerung, {{#multiple}}{{invoice_count}} Rechnungen ({{total}}) werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{amount}}) wird{{/invoices}}{{/multiple}} am {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}} fällig. {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}}: freundliche Erinnerung, {{#multiple}}{{invoice_count_text}} ({{total_due}}) werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{total_due}}) wird{{/invoices}}{{/multiple}} am {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}} fällig. {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "de/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Erinnerung: {{#multiple}}{{invoice_count}} Rechnungen werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} wird{{/invoices}}{{/multiple}} bald fällig – {{brand.name}}
+Erinnerung: {{#multiple}}{{invoice_count_text}} werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} wird{{/invoices}}{{/multiple}} bald fällig – {{brand.name}}
 
 """###,
         "de/courtesy.text": ###"""
@@ -36,12 +38,14 @@ Guten Tag {{greeting_name}},
 wir möchten Sie freundlich daran erinnern, dass {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}.
 
 {{> partials/invoices.text}}
+{{> partials/charges.text}}
 {{#invoices}}
 {{#has_discount}}
 Wenn Sie Rechnung {{number}} bis zum {{discount_until}} bezahlen, können Sie {{discount_percent}} % Skonto abziehen: {{discounted_amount}} statt {{amount}}.
 {{/has_discount}}
 {{/invoices}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten Sie diese Nachricht bitte als gegenstandslos.
 
@@ -51,39 +55,41 @@ Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten 
         "de/final.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}die unten genannten Beträge{{/total_due}}.</p>
+<p>dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
-<p>Geht der vollständige Betrag nicht bis zum {{deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.</p>
+{{> partials/also_open.html}}
+<p>Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.</p>
 {{> partials/footer.html}}
 
 """###,
         "de/final.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: LETZTE MAHNUNG. {{#multiple}}{{invoice_count}} Rechnungen{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}}, offen {{#total_due}}{{total_due}}{{/total_due}}. Zahlung bis {{deadline}}; siehe E-Mail. {{opt_out_sms}}
+{{brand.name}}: LETZTE MAHNUNG. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}}, offen {{total_due}}. Zahlung{{#has_deadline}} bis {{deadline}}{{/has_deadline}}{{^has_deadline}} umgehend{{/has_deadline}}; siehe E-Mail. {{opt_out_sms}}
 
 """###,
         "de/final.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-LETZTE MAHNUNG: {{#multiple}}{{invoice_count}} Rechnungen{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} – Zahlung bis {{deadline}} – {{brand.name}}
+LETZTE MAHNUNG: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – Zahlung bis {{deadline}}{{/has_deadline}} – {{brand.name}}
 
 """###,
         "de/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}die unten genannten Beträge{{/total_due}}.
+dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-Geht der vollständige Betrag nicht bis zum {{deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.
+Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.
 
 {{> partials/footer.text}}
 
@@ -91,37 +97,41 @@ Geht der vollständige Betrag nicht bis zum {{deadline}} bei uns ein, {{#has_con
         "de/firm.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>{{#has_earlier_reminders}}trotz unserer Erinnerung ist der folgende Betrag weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}der folgende Betrag ist überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie {{#total}}{{total}}{{/total}}{{^total}}die unten genannten Beträge{{/total}} bis zum {{deadline}}.</p>
+<p>{{#has_earlier_reminders}}trotz unserer Erinnerung sind die folgenden Beträge weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}die folgenden Beträge sind überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
+{{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
-<p>Wenn Sie bis zum {{deadline}} nicht vollständig zahlen können, melden Sie sich bitte vorher bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.</p>
+{{> partials/also_open.html}}
+<p>Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständig zahlen können, melden Sie sich bitte{{#has_deadline}} vorher{{/has_deadline}} bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.</p>
 {{> partials/footer.html}}
 
 """###,
         "de/firm.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: Mahnung, {{#multiple}}{{invoice_count}} Rechnungen{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} ({{#total}}{{total}}{{/total}}) offen. Bitte bis {{deadline}} zahlen oder anrufen{{#brand.phone}}: {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+{{brand.name}}: Mahnung, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) offen. Bitte{{#has_deadline}} bis {{deadline}}{{/has_deadline}} zahlen oder anrufen{{#brand.phone}}: {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
 
 """###,
         "de/firm.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Mahnung: {{#multiple}}{{invoice_count}} Rechnungen{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} weiterhin offen – {{brand.name}}
+Mahnung: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} weiterhin offen – {{brand.name}}
 
 """###,
         "de/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-{{#has_earlier_reminders}}trotz unserer Erinnerung ist der folgende Betrag weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}der folgende Betrag ist überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie {{#total}}{{total}}{{/total}}{{^total}}die unten genannten Beträge{{/total}} bis zum {{deadline}}.
+{{#has_earlier_reminders}}trotz unserer Erinnerung sind die folgenden Beträge weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}die folgenden Beträge sind überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
+{{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-Wenn Sie bis zum {{deadline}} nicht vollständig zahlen können, melden Sie sich bitte vorher bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.
+Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständig zahlen können, melden Sie sich bitte{{#has_deadline}} vorher{{/has_deadline}} bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.
 
 {{> partials/footer.text}}
 
@@ -135,18 +145,19 @@ Wenn Sie bis zum {{deadline}} nicht vollständig zahlen können, melden Sie sich
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, antworten Sie einfach auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}} – wir finden gern eine Lösung. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung zu ignorieren.</p>
 {{> partials/footer.html}}
 
 """###,
         "de/overdue.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: {{#multiple}}{{invoice_count}} Rechnungen ({{total}}) sind{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{amount}}) ist{{/invoices}}{{/multiple}} überfällig. Vielleicht übersehen? {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) sind{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{total_due}}) ist{{/invoices}}{{/multiple}} überfällig. Vielleicht übersehen? {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "de/overdue.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Zahlungserinnerung: {{#multiple}}{{invoice_count}} Rechnungen{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} überfällig – {{brand.name}}
+Zahlungserinnerung: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} überfällig – {{brand.name}}
 
 """###,
         "de/overdue.text": ###"""
@@ -158,21 +169,53 @@ für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, antworten Sie einfach auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}} – wir finden gern eine Lösung. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung zu ignorieren.
 
 {{> partials/footer.text}}
 
 """###,
+        "de/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Außerdem offen (nicht Teil dieser Zahlungsaufforderung):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig am {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "de/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Außerdem offen (nicht Teil dieser Zahlungsaufforderung):
+{{#also_open}}
+- Rechnung {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig am {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
         "de/partials/charges.html": ###"""
 {{#late_charges}}
 <p style="font-size:14px">Verzugskosten nach unseren Bedingungen:</p>
 <ul style="font-size:14px">
-{{#invoices}}{{#late_charges}}
-<li>{{number}}:{{#fee}} Mahngebühr {{fee}};{{/fee}}{{#interest}} Verzugszinsen {{interest}}{{#interest_rate}} (zu {{interest_rate}} pro Jahr){{/interest_rate}};{{/interest}}{{#compensation}} Pauschale für Beitreibungskosten {{compensation}}{{/compensation}}</li>
-{{/late_charges}}{{/invoices}}
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
 </ul>
+{{#has_total}}
 <p><strong>Jetzt fällig insgesamt: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Jetzt fällig insgesamt ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
@@ -181,19 +224,37 @@ Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, a
 
 {{#late_charges}}
 Verzugskosten nach unseren Bedingungen:
-{{#invoices}}{{#late_charges}}
-- {{number}}:{{#fee}} Mahngebühr {{fee}};{{/fee}}{{#interest}} Verzugszinsen {{interest}}{{#interest_rate}} (zu {{interest_rate}} pro Jahr){{/interest_rate}};{{/interest}}{{#compensation}} Pauschale für Beitreibungskosten {{compensation}}{{/compensation}}
-{{/late_charges}}{{/invoices}}
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Mahngebühr: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Pauschale für Beitreibungskosten: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
 Jetzt fällig insgesamt: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Jetzt fällig insgesamt ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
         "de/partials/earlier.html": ###"""
 {{#has_earlier_reminders}}
-<p style="font-size:14px">Wir haben Sie dazu bereits angeschrieben am:</p>
+<p style="font-size:14px">Wir haben Sie hierzu bereits angeschrieben:</p>
 <ul style="font-size:14px">
 {{#earlier_reminders}}
-<li>{{date}} (per {{channel}}, {{stage}})</li>
+<li>{{date}}: {{stage_label}} per {{channel}}</li>
 {{/earlier_reminders}}
 </ul>
 {{/has_earlier_reminders}}
@@ -203,9 +264,9 @@ Jetzt fällig insgesamt: {{total_due}}
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_earlier_reminders}}
-Wir haben Sie dazu bereits angeschrieben am:
+Wir haben Sie hierzu bereits angeschrieben:
 {{#earlier_reminders}}
-- {{date}} (per {{channel}}, {{stage}})
+- {{date}}: {{stage_label}} per {{channel}}
 {{/earlier_reminders}}
 {{/has_earlier_reminders}}
 
@@ -263,16 +324,16 @@ Mit freundlichen Grüßen
 <table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
 <tr style="background:#F3F4F6;text-align:left"><th>Rechnung</th><th>Fällig</th><th style="text-align:right">Betrag</th><th style="text-align:right">Tage überfällig</th></tr>
 {{#invoices}}
-<tr style="border-bottom:1px solid #E5E7EB"><td>{{#payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/payment_url}}{{^payment_url}}{{number}}{{/payment_url}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
 {{/invoices}}
-{{#total}}
-<tr><td colspan="2"><strong>Summe</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
-{{/total}}
-{{^total}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Zwischensumme{{/late_charges}}{{^late_charges}}Summe{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-<tr><td colspan="2"><strong>Summe {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+<tr><td colspan="2"><strong>{{#late_charges}}Zwischensumme{{/late_charges}}{{^late_charges}}Summe{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
 {{/totals}}
-{{/total}}
+{{/has_total}}
 </table>
 
 """###,
@@ -280,16 +341,16 @@ Mit freundlichen Grüßen
 {{% CONTENT_TYPE: TEXT}}
 
 {{#invoices}}
-- Rechnung {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig {{due}}{{#overdue}} ({{days_overdue}} Tage überfällig){{/overdue}}
+- Rechnung {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig am {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
 {{/invoices}}
-{{#total}}
-Summe: {{total}}
-{{/total}}
-{{^total}}
+{{#has_total}}
+{{#late_charges}}Zwischensumme{{/late_charges}}{{^late_charges}}Summe{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-Summe {{currency}}: {{amount}}
+{{#late_charges}}Zwischensumme{{/late_charges}}{{^late_charges}}Summe{{/late_charges}} {{currency}}: {{amount}}
 {{/totals}}
-{{/total}}
+{{/has_total}}
 
 """###,
         "de/partials/payment.text": ###"""
@@ -300,9 +361,9 @@ Sie können online bezahlen unter {{payment_url}}
 {{/has_payment_url}}
 {{^has_payment_url}}
 {{#invoices}}
-{{#payment_url}}
+{{#has_payment_url}}
 Online bezahlen ({{number}}): {{payment_url}}
-{{/payment_url}}
+{{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
 
@@ -310,11 +371,9 @@ Online bezahlen ({{number}}): {{payment_url}}
         "de/thanks.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Es ist nichts mehr offen.</p>
+<p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.</p>
 {{> partials/invoices.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>Wir danken Ihnen für die gute Zusammenarbeit.</p>
 {{> partials/footer.html}}
 
@@ -333,10 +392,10 @@ Vielen Dank für Ihre Zahlung – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Es ist nichts mehr offen.
+vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.
 
 {{> partials/invoices.text}}
-{{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 Wir danken Ihnen für die gute Zusammenarbeit.
 
@@ -348,6 +407,7 @@ Wir danken Ihnen für die gute Zusammenarbeit.
 <p>Dear {{greeting_name}},</p>
 <p>This is a friendly reminder that the following {{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon.</p>
 {{> partials/invoices.html}}
+{{> partials/charges.html}}
 {{#invoices}}
 {{#has_discount}}
 <p>Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}} %: {{discounted_amount}} instead of {{amount}}.</p>
@@ -356,18 +416,19 @@ Wir danken Ihnen für die gute Zusammenarbeit.
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>If you have already arranged payment, thank you – please disregard this note.</p>
 {{> partials/footer.html}}
 
 """###,
         "en/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: friendly reminder, {{#multiple}}{{invoice_count}} invoices ({{total}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{amount}}) is{{/invoices}}{{/multiple}} due {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}}: friendly reminder, {{#multiple}}{{invoice_count_text}} ({{total_due}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{total_due}}) is{{/invoices}}{{/multiple}} due {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "en/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Reminder: {{#multiple}}{{invoice_count}} invoices are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} due soon – {{brand.name}}
+Reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} due soon – {{brand.name}}
 
 """###,
         "en/courtesy.text": ###"""
@@ -377,12 +438,14 @@ Dear {{greeting_name}},
 This is a friendly reminder that the following {{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon.
 
 {{> partials/invoices.text}}
+{{> partials/charges.text}}
 {{#invoices}}
 {{#has_discount}}
 Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}} %: {{discounted_amount}} instead of {{amount}}.
 {{/has_discount}}
 {{/invoices}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 If you have already arranged payment, thank you – please disregard this note.
 
@@ -397,39 +460,41 @@ If you have already arranged payment, thank you – please disregard this note.
         "en/final.html": ###"""
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
-<p>Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}listed below{{/total_due}}.</p>
+<p>Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}listed below{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
-<p>Unless payment of the full amount reaches us by {{deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.</p>
+{{> partials/also_open.html}}
+<p>Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}promptly{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.</p>
 {{> partials/footer.html}}
 
 """###,
         "en/final.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: FINAL DEMAND. {{#multiple}}{{invoice_count}} invoices{{/multiple}}{{^multiple}}{{#invoices}}Invoice {{number}}{{/invoices}}{{/multiple}}, {{#total_due}}{{total_due}}{{/total_due}} owed. Pay by {{deadline}}; see our e-mail. {{opt_out_sms}}
+{{brand.name}}: FINAL DEMAND. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Invoice {{number}}{{/invoices}}{{/multiple}}, {{total_due}} owed. Pay{{#has_deadline}} by {{deadline}}{{/has_deadline}}; see our e-mail. {{opt_out_sms}}
 
 """###,
         "en/final.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-FINAL DEMAND: {{#multiple}}{{invoice_count}} invoices{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}} – payment due by {{deadline}} – {{brand.name}}
+FINAL DEMAND: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – payment due by {{deadline}}{{/has_deadline}} – {{brand.name}}
 
 """###,
         "en/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Dear {{greeting_name}},
 
-Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}listed below{{/total_due}}.
+Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}listed below{{/has_total}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-Unless payment of the full amount reaches us by {{deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.
+Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}promptly{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.
 
 {{> partials/footer.text}}
 
@@ -442,37 +507,41 @@ Unless payment of the full amount reaches us by {{deadline}}, {{#has_consequence
         "en/firm.html": ###"""
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
-<p>{{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#total}}{{total}}{{/total}}{{^total}}the amounts below{{/total}} by {{deadline}}.</p>
+<p>{{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
+{{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
-<p>If you cannot pay in full by {{deadline}}, contact us before that date so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.</p>
+{{> partials/also_open.html}}
+<p>If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, contact us{{#has_deadline}} before that date{{/has_deadline}} so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.</p>
 {{> partials/footer.html}}
 
 """###,
         "en/firm.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: reminder, {{#multiple}}{{invoice_count}} invoices{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}} ({{#total}}{{total}}{{/total}}) still unpaid. Please pay by {{deadline}} or call us{{#brand.phone}} on {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+{{brand.name}}: reminder, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) still unpaid. Please pay{{#has_deadline}} by {{deadline}}{{/has_deadline}} or call us{{#brand.phone}} on {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
 
 """###,
         "en/firm.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Payment overdue: {{#multiple}}{{invoice_count}} invoices{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}} still unpaid – {{brand.name}}
+Payment overdue: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}}{{/invoices}}{{/multiple}} still unpaid – {{brand.name}}
 
 """###,
         "en/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Dear {{greeting_name}},
 
-{{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#total}}{{total}}{{/total}}{{^total}}the amounts below{{/total}} by {{deadline}}.
+{{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
+{{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-If you cannot pay in full by {{deadline}}, contact us before that date so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.
+If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, contact us{{#has_deadline}} before that date{{/has_deadline}} so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.
 
 {{> partials/footer.text}}
 
@@ -491,18 +560,19 @@ If you cannot pay in full by {{deadline}}, contact us before that date so that w
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>If there is a problem with an invoice, or if a payment plan would help, just reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} – we are happy to find a solution. If you have paid in the meantime, thank you, and please disregard this reminder.</p>
 {{> partials/footer.html}}
 
 """###,
         "en/overdue.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: {{#multiple}}{{invoice_count}} invoices ({{total}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{amount}}) is{{/invoices}}{{/multiple}} overdue. Perhaps it was overlooked? {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{total_due}}) is{{/invoices}}{{/multiple}} overdue. Perhaps it was overlooked? {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "en/overdue.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Payment reminder: {{#multiple}}{{invoice_count}} invoices are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} overdue – {{brand.name}}
+Payment reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} overdue – {{brand.name}}
 
 """###,
         "en/overdue.text": ###"""
@@ -514,6 +584,7 @@ We have not yet received payment for the following {{#multiple}}invoices{{/multi
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 If there is a problem with an invoice, or if a payment plan would help, just reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} – we are happy to find a solution. If you have paid in the meantime, thank you, and please disregard this reminder.
 
@@ -525,15 +596,46 @@ If there is a problem with an invoice, or if a payment plan would help, just rep
 {{> partials/webhook.json}}
 
 """###,
+        "en/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Also open, not part of this demand:</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "en/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Also open, not part of this demand:
+{{#also_open}}
+- Invoice {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
         "en/partials/charges.html": ###"""
 {{#late_charges}}
 <p style="font-size:14px">Late charges under our terms:</p>
 <ul style="font-size:14px">
-{{#invoices}}{{#late_charges}}
-<li>{{number}}:{{#fee}} Late fee {{fee}};{{/fee}}{{#interest}} Interest {{interest}}{{#interest_rate}} (at {{interest_rate}} a year){{/interest_rate}};{{/interest}}{{#compensation}} Compensation for recovery costs {{compensation}}{{/compensation}}</li>
-{{/late_charges}}{{/invoices}}
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
 </ul>
+{{#has_total}}
 <p><strong>Total now due: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Total now due ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
@@ -542,19 +644,37 @@ If there is a problem with an invoice, or if a payment plan would help, just rep
 
 {{#late_charges}}
 Late charges under our terms:
-{{#invoices}}{{#late_charges}}
-- {{number}}:{{#fee}} Late fee {{fee}};{{/fee}}{{#interest}} Interest {{interest}}{{#interest_rate}} (at {{interest_rate}} a year){{/interest_rate}};{{/interest}}{{#compensation}} Compensation for recovery costs {{compensation}}{{/compensation}}
-{{/late_charges}}{{/invoices}}
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Late fee: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Compensation for recovery costs: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
 Total now due: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Total now due ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
         "en/partials/earlier.html": ###"""
 {{#has_earlier_reminders}}
-<p style="font-size:14px">We have written to you about this on:</p>
+<p style="font-size:14px">We have reminded you of this before:</p>
 <ul style="font-size:14px">
 {{#earlier_reminders}}
-<li>{{date}} (by {{channel}}, {{stage}})</li>
+<li>{{date}}: {{stage_label}} by {{channel}}</li>
 {{/earlier_reminders}}
 </ul>
 {{/has_earlier_reminders}}
@@ -564,9 +684,9 @@ Total now due: {{total_due}}
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_earlier_reminders}}
-We have written to you about this on:
+We have reminded you of this before:
 {{#earlier_reminders}}
-- {{date}} (by {{channel}}, {{stage}})
+- {{date}}: {{stage_label}} by {{channel}}
 {{/earlier_reminders}}
 {{/has_earlier_reminders}}
 
@@ -624,16 +744,16 @@ Kind regards,
 <table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
 <tr style="background:#F3F4F6;text-align:left"><th>Invoice</th><th>Due</th><th style="text-align:right">Amount</th><th style="text-align:right">Days overdue</th></tr>
 {{#invoices}}
-<tr style="border-bottom:1px solid #E5E7EB"><td>{{#payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/payment_url}}{{^payment_url}}{{number}}{{/payment_url}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
 {{/invoices}}
-{{#total}}
-<tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
-{{/total}}
-{{^total}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-<tr><td colspan="2"><strong>Total {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
 {{/totals}}
-{{/total}}
+{{/has_total}}
 </table>
 
 """###,
@@ -641,16 +761,16 @@ Kind regards,
 {{% CONTENT_TYPE: TEXT}}
 
 {{#invoices}}
-- Invoice {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}}{{#overdue}} ({{days_overdue}} days overdue){{/overdue}}
+- Invoice {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
 {{/invoices}}
-{{#total}}
-Total: {{total}}
-{{/total}}
-{{^total}}
+{{#has_total}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-Total {{currency}}: {{amount}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}: {{amount}}
 {{/totals}}
-{{/total}}
+{{/has_total}}
 
 """###,
         "en/partials/payment.text": ###"""
@@ -661,9 +781,9 @@ You can pay online at {{payment_url}}
 {{/has_payment_url}}
 {{^has_payment_url}}
 {{#invoices}}
-{{#payment_url}}
+{{#has_payment_url}}
 Pay online ({{number}}): {{payment_url}}
-{{/payment_url}}
+{{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
 
@@ -677,11 +797,12 @@ Pay online ({{number}}): {{payment_url}}
   "final": {{#final}}true{{/final}}{{^final}}false{{/final}},
   "date": "{{today_iso}}",
   "customer": {"id": "{{customer.id}}", "name": "{{customer.name}}", "email": "{{customer.email}}", "phone": "{{customer.phone}}"},
-  "invoices": [{{#invoices}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "payment_url": "{{payment_url}}"}{{^last()}}, {{/last()}}{{/invoices}}],
-  "totals": [{{#totals}}{"currency": "{{currency}}", "amount": "{{amount_plain}}"}{{^last()}}, {{/last()}}{{/totals}}],
+  "invoices": [{{#invoices}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "payment_url": "{{payment_url}}"}{{^last()}}, {{/last()}}{{/invoices}}],
+  "totals": [{{#totals}}{"currency": "{{currency}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}"}{{^last()}}, {{/last()}}{{/totals}}],
   "total_due": "{{total_due_plain}}",
   "deadline": "{{deadline_iso}}",
-  "earlier_reminders": [{{#earlier_reminders}}{"date": "{{date_iso}}", "stage": "{{stage}}", "channel": "{{channel}}"}{{^last()}}, {{/last()}}{{/earlier_reminders}}]
+  "earlier_reminders": [{{#earlier_reminders}}{"date": "{{date_iso}}", "stage": "{{stage}}", "channel": "{{channel}}"}{{^last()}}, {{/last()}}{{/earlier_reminders}}],
+  "also_open": [{{#also_open}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "stage": "{{stage}}"}{{^last()}}, {{/last()}}{{/also_open}}]
 }
 
 """###,
@@ -690,9 +811,7 @@ Pay online ({{number}}): {{payment_url}}
 <p>Dear {{greeting_name}},</p>
 <p>Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.</p>
 {{> partials/invoices.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>We appreciate your business.</p>
 {{> partials/footer.html}}
 
@@ -714,7 +833,7 @@ Dear {{greeting_name}},
 Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.
 
 {{> partials/invoices.text}}
-{{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 We appreciate your business.
 
@@ -731,26 +850,28 @@ We appreciate your business.
 <p>Bonjour {{greeting_name}},</p>
 <p>nous vous rappelons aimablement que {{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance.</p>
 {{> partials/invoices.html}}
+{{> partials/charges.html}}
 {{#invoices}}
 {{#has_discount}}
-<p>Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez déduire l'escompte de {{discount_percent}} % : {{discounted_amount}} au lieu de {{amount}}.</p>
+<p>Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez déduire l’escompte de {{discount_percent}} % : {{discounted_amount}} au lieu de {{amount}}.</p>
 {{/has_discount}}
 {{/invoices}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir compte de ce message.</p>
 {{> partials/footer.html}}
 
 """###,
         "fr/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : rappel, {{#multiple}}{{invoice_count}} factures ({{total}}) arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{amount}}) arrive{{/invoices}}{{/multiple}} à échéance le {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}} : rappel, {{#multiple}}{{invoice_count_text}} ({{total_due}}) arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{total_due}}) arrive{{/invoices}}{{/multiple}} à échéance le {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "fr/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Rappel : {{#multiple}}{{invoice_count}} factures arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} arrive{{/invoices}}{{/multiple}} bientôt à échéance – {{brand.name}}
+Rappel : {{#multiple}}{{invoice_count_text}} arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} arrive{{/invoices}}{{/multiple}} bientôt à échéance – {{brand.name}}
 
 """###,
         "fr/courtesy.text": ###"""
@@ -760,12 +881,14 @@ Bonjour {{greeting_name}},
 nous vous rappelons aimablement que {{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance.
 
 {{> partials/invoices.text}}
+{{> partials/charges.text}}
 {{#invoices}}
 {{#has_discount}}
-Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez déduire l'escompte de {{discount_percent}} % : {{discounted_amount}} au lieu de {{amount}}.
+Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez déduire l’escompte de {{discount_percent}} % : {{discounted_amount}} au lieu de {{amount}}.
 {{/has_discount}}
 {{/invoices}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir compte de ce message.
 
@@ -775,39 +898,41 @@ Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir co
         "fr/final.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>ceci est notre dernière relance avant poursuites. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s'élève désormais à {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}la somme des montants ci-dessous{{/total_due}}.</p>
+<p>ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
-<p>Faute de paiement intégral reçu au plus tard le {{deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette relance injustifiée ou avez déjà payé, contactez-nous immédiatement.</p>
+{{> partials/also_open.html}}
+<p>Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette mise en demeure injustifiée ou avez déjà payé, contactez-nous immédiatement.</p>
 {{> partials/footer.html}}
 
 """###,
         "fr/final.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : MISE EN DEMEURE. {{#multiple}}{{invoice_count}} factures{{/multiple}}{{^multiple}}{{#invoices}}Facture {{number}}{{/invoices}}{{/multiple}}, {{#total_due}}{{total_due}}{{/total_due}} dus. Paiement avant le {{deadline}} ; voir notre e-mail. {{opt_out_sms}}
+{{brand.name}} : MISE EN DEMEURE. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Facture {{number}}{{/invoices}}{{/multiple}}, {{total_due}} à payer{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}{{^has_deadline}} sans délai{{/has_deadline}} ; voir notre courriel. {{opt_out_sms}}
 
 """###,
         "fr/final.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-MISE EN DEMEURE : {{#multiple}}{{invoice_count}} factures{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}}{{/invoices}}{{/multiple}} – paiement avant le {{deadline}} – {{brand.name}}
+MISE EN DEMEURE : {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – paiement avant le {{deadline}}{{/has_deadline}} – {{brand.name}}
 
 """###,
         "fr/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-ceci est notre dernière relance avant poursuites. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s'élève désormais à {{#total_due}}{{total_due}}{{/total_due}}{{^total_due}}la somme des montants ci-dessous{{/total_due}}.
+ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-Faute de paiement intégral reçu au plus tard le {{deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette relance injustifiée ou avez déjà payé, contactez-nous immédiatement.
+Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette mise en demeure injustifiée ou avez déjà payé, contactez-nous immédiatement.
 
 {{> partials/footer.text}}
 
@@ -815,37 +940,41 @@ Faute de paiement intégral reçu au plus tard le {{deadline}}, {{#has_consequen
         "fr/firm.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>{{#has_earlier_reminders}}malgré notre précédent rappel, le montant suivant reste impayé.{{/has_earlier_reminders}}{{^has_earlier_reminders}}le montant suivant est échu et reste impayé.{{/has_earlier_reminders}} Merci de régler {{#total}}{{total}}{{/total}}{{^total}}les montants ci-dessous{{/total}} au plus tard le {{deadline}}.</p>
+<p>{{#has_earlier_reminders}}malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
+{{> partials/earlier.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
-<p>Si vous ne pouvez pas payer la totalité avant le {{deadline}}, contactez-nous avant cette date afin de convenir d'un échéancier. Sans nouvelles de votre part, nous devrons donner suite.</p>
+{{> partials/also_open.html}}
+<p>Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}, contactez-nous{{#has_deadline}} avant cette date{{/has_deadline}} afin de convenir d’un échéancier. Sans nouvelles de votre part, nous devrons donner suite.</p>
 {{> partials/footer.html}}
 
 """###,
         "fr/firm.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : relance, {{#multiple}}{{invoice_count}} factures{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}}{{/invoices}}{{/multiple}} ({{#total}}{{total}}{{/total}}) impayée. Merci de payer avant le {{deadline}} ou de nous appeler{{#brand.phone}} au {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+{{brand.name}} : relance, {{#multiple}}{{invoice_count_text}} impayées{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} impayée{{/invoices}}{{/multiple}} ({{total_due}}). Merci de payer{{#has_deadline}} avant le {{deadline}}{{/has_deadline}} ou de nous appeler{{#brand.phone}} au {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
 
 """###,
         "fr/firm.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Relance : {{#multiple}}{{invoice_count}} factures{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}}{{/invoices}}{{/multiple}} toujours impayée{{#multiple}}s{{/multiple}} – {{brand.name}}
+Relance : {{#multiple}}{{invoice_count_text}} toujours impayées{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} toujours impayée{{/invoices}}{{/multiple}} – {{brand.name}}
 
 """###,
         "fr/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-{{#has_earlier_reminders}}malgré notre précédent rappel, le montant suivant reste impayé.{{/has_earlier_reminders}}{{^has_earlier_reminders}}le montant suivant est échu et reste impayé.{{/has_earlier_reminders}} Merci de régler {{#total}}{{total}}{{/total}}{{^total}}les montants ci-dessous{{/total}} au plus tard le {{deadline}}.
+{{#has_earlier_reminders}}malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
+{{> partials/earlier.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
-Si vous ne pouvez pas payer la totalité avant le {{deadline}}, contactez-nous avant cette date afin de convenir d'un échéancier. Sans nouvelles de votre part, nous devrons donner suite.
+Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}, contactez-nous{{#has_deadline}} avant cette date{{/has_deadline}} afin de convenir d’un échéancier. Sans nouvelles de votre part, nous devrons donner suite.
 
 {{> partials/footer.text}}
 
@@ -853,50 +982,83 @@ Si vous ne pouvez pas payer la totalité avant le {{deadline}}, contactez-nous a
         "fr/overdue.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>sauf erreur de notre part, nous n'avons pas encore reçu le règlement de {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Il s'agit sans doute d'un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.</p>
+<p>sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#has_payment_url}}
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>En cas de problème avec une facture, ou si un échéancier vous aiderait, répondez simplement à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} – nous trouverons une solution. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce rappel.</p>
 {{> partials/footer.html}}
 
 """###,
         "fr/overdue.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : {{#multiple}}{{invoice_count}} factures ({{total}}) sont échues{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{amount}}) est échue{{/invoices}}{{/multiple}}. Un oubli ? {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{brand.name}} : {{#multiple}}{{invoice_count_text}} ({{total_due}}) sont échues{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{total_due}}) est échue{{/invoices}}{{/multiple}}. Un oubli ? {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
 
 """###,
         "fr/overdue.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Rappel de paiement : {{#multiple}}{{invoice_count}} factures échues{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} échue{{/invoices}}{{/multiple}} – {{brand.name}}
+Rappel de paiement : {{#multiple}}{{invoice_count_text}} échues{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} échue{{/invoices}}{{/multiple}} – {{brand.name}}
 
 """###,
         "fr/overdue.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-sauf erreur de notre part, nous n'avons pas encore reçu le règlement de {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Il s'agit sans doute d'un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.
+sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
 {{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 En cas de problème avec une facture, ou si un échéancier vous aiderait, répondez simplement à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} – nous trouverons une solution. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce rappel.
 
 {{> partials/footer.text}}
 
 """###,
+        "fr/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Également en cours (hors de la présente demande) :</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}} : {{amount}}, échéance le {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "fr/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Également en cours (hors de la présente demande) :
+{{#also_open}}
+- Facture {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}} : {{amount}}, échéance le {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
         "fr/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Frais de retard selon nos conditions:</p>
+<p style="font-size:14px">Frais de retard selon nos conditions :</p>
 <ul style="font-size:14px">
-{{#invoices}}{{#late_charges}}
-<li>{{number}}:{{#fee}} Frais de relance {{fee}};{{/fee}}{{#interest}} Intérêts de retard {{interest}}{{#interest_rate}} (au taux de {{interest_rate}} par an){{/interest_rate}};{{/interest}}{{#compensation}} Indemnité forfaitaire pour frais de recouvrement {{compensation}}{{/compensation}}</li>
-{{/late_charges}}{{/invoices}}
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
 </ul>
-<p><strong>Total dû à ce jour: {{total_due}}</strong></p>
+{{#has_total}}
+<p><strong>Montant dû à ce jour : {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Montant dû à ce jour ({{currency}}) : {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
@@ -904,20 +1066,38 @@ En cas de problème avec une facture, ou si un échéancier vous aiderait, répo
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Frais de retard selon nos conditions:
-{{#invoices}}{{#late_charges}}
-- {{number}}:{{#fee}} Frais de relance {{fee}};{{/fee}}{{#interest}} Intérêts de retard {{interest}}{{#interest_rate}} (au taux de {{interest_rate}} par an){{/interest_rate}};{{/interest}}{{#compensation}} Indemnité forfaitaire pour frais de recouvrement {{compensation}}{{/compensation}}
-{{/late_charges}}{{/invoices}}
-Total dû à ce jour: {{total_due}}
+Frais de retard selon nos conditions :
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Frais de relance : {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnité forfaitaire pour frais de recouvrement : {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Montant dû à ce jour : {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Montant dû à ce jour ({{currency}}) : {{total_due}}
+{{/totals}}
+{{/has_total}}
 {{/late_charges}}
 
 """###,
         "fr/partials/earlier.html": ###"""
 {{#has_earlier_reminders}}
-<p style="font-size:14px">Nous vous avons déjà écrit à ce sujet le :</p>
+<p style="font-size:14px">Nous vous avons déjà écrit à ce sujet :</p>
 <ul style="font-size:14px">
 {{#earlier_reminders}}
-<li>{{date}} (par {{channel}}, {{stage}})</li>
+<li>{{date}} : {{stage_label}} par {{channel}}</li>
 {{/earlier_reminders}}
 </ul>
 {{/has_earlier_reminders}}
@@ -927,9 +1107,9 @@ Total dû à ce jour: {{total_due}}
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_earlier_reminders}}
-Nous vous avons déjà écrit à ce sujet le :
+Nous vous avons déjà écrit à ce sujet :
 {{#earlier_reminders}}
-- {{date}} (par {{channel}}, {{stage}})
+- {{date}} : {{stage_label}} par {{channel}}
 {{/earlier_reminders}}
 {{/has_earlier_reminders}}
 
@@ -987,16 +1167,16 @@ Cordialement,
 <table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
 <tr style="background:#F3F4F6;text-align:left"><th>Facture</th><th>Échéance</th><th style="text-align:right">Montant</th><th style="text-align:right">Jours de retard</th></tr>
 {{#invoices}}
-<tr style="border-bottom:1px solid #E5E7EB"><td>{{#payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/payment_url}}{{^payment_url}}{{number}}{{/payment_url}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
 {{/invoices}}
-{{#total}}
-<tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
-{{/total}}
-{{^total}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Sous-total{{/late_charges}}{{^late_charges}}Montant total{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-<tr><td colspan="2"><strong>Total {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+<tr><td colspan="2"><strong>{{#late_charges}}Sous-total{{/late_charges}}{{^late_charges}}Montant total{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
 {{/totals}}
-{{/total}}
+{{/has_total}}
 </table>
 
 """###,
@@ -1004,16 +1184,16 @@ Cordialement,
 {{% CONTENT_TYPE: TEXT}}
 
 {{#invoices}}
-- Facture {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}: {{amount}}, échéance {{due}}{{#overdue}} ({{days_overdue}} jours de retard){{/overdue}}
+- Facture {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}} : {{amount}}, échéance le {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
 {{/invoices}}
-{{#total}}
-Total: {{total}}
-{{/total}}
-{{^total}}
+{{#has_total}}
+{{#late_charges}}Sous-total{{/late_charges}}{{^late_charges}}Montant total{{/late_charges}} : {{total}}
+{{/has_total}}
+{{^has_total}}
 {{#totals}}
-Total {{currency}}: {{amount}}
+{{#late_charges}}Sous-total{{/late_charges}}{{^late_charges}}Montant total{{/late_charges}} {{currency}} : {{amount}}
 {{/totals}}
-{{/total}}
+{{/has_total}}
 
 """###,
         "fr/partials/payment.text": ###"""
@@ -1024,9 +1204,9 @@ Vous pouvez payer en ligne sur {{payment_url}}
 {{/has_payment_url}}
 {{^has_payment_url}}
 {{#invoices}}
-{{#payment_url}}
-Payer en ligne ({{number}}): {{payment_url}}
-{{/payment_url}}
+{{#has_payment_url}}
+Payer en ligne ({{number}}) : {{payment_url}}
+{{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
 
@@ -1034,18 +1214,16 @@ Payer en ligne ({{number}}): {{payment_url}}
         "fr/thanks.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n'est dû.</p>
+<p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.</p>
 {{> partials/invoices.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/also_open.html}}
 <p>Nous vous remercions de votre confiance.</p>
 {{> partials/footer.html}}
 
 """###,
         "fr/thanks.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : merci, nous avons bien reçu votre paiement{{^multiple}}{{#invoices}} pour la facture {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
+{{brand.name}} : merci, nous avons bien reçu votre paiement{{^multiple}}{{#invoices}} pour la facture {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
 
 """###,
         "fr/thanks.subject": ###"""
@@ -1057,10 +1235,10 @@ Merci pour votre paiement – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n'est dû.
+merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.
 
 {{> partials/invoices.text}}
-{{> partials/payment.text}}
+{{> partials/also_open.text}}
 
 Nous vous remercions de votre confiance.
 

@@ -14,11 +14,21 @@ public enum CallSheet {
             "",
             "Open invoices:",
         ]
-        for item in request.send.items {
+        func line(_ item: PlannedItem) -> String {
             let units = Currency.minorUnits(item.currency)
-            let late = item.daysOverdue > 0 ? "\(item.daysOverdue) days overdue" : "due \(item.due)"
-            lines.append("  \(item.item.unitID)  \(item.currency) \(Money.format(item.amount, minorUnits: units))  due \(item.due), \(late)"
-                + (request.invoices[item.item.invoice]?.paymentURL.map { "  pay: \($0)" } ?? ""))
+            let charges = item.charges.isEmpty ? "" : " + charges \(Money.format(item.charges.total, minorUnits: units))"
+            return "  \(item.item.unitID)  \(item.currency) \(Money.format(item.amount, minorUnits: units))\(charges)  due \(item.due), "
+                + LetterWords.daysOverdue(item.daysOverdue, language: "en")
+                + (request.invoices[item.item.invoice]?.paymentURL.map { "  pay: \($0)" } ?? "")
+        }
+        lines += request.send.items.map(line)
+        for total in request.send.totals {
+            lines.append("  Total now due: \(total.currency) \(Money.format(total.totalDue, minorUnits: Currency.minorUnits(total.currency)))")
+        }
+        if !request.send.alsoOpen.isEmpty {
+            lines.append("")
+            lines.append("Also open (not part of this call):")
+            lines += request.send.alsoOpen.map(line)
         }
         if !request.earlier.isEmpty {
             lines.append("")

@@ -1,9 +1,69 @@
 import Foundation
+import OverdueConfig
 import OverdueCore
 
+/// The language a letter is written in and the locale its figures are
+/// formatted for ("en" words with "en-IE" dates).
+public struct LetterLocale: Sendable, Equatable {
+    /// The template language: "en", "de", "fr" or a user template set's.
+    public var language: String
+    /// A BCP 47 tag, language plus region where one is known ("en-IE").
+    public var identifier: String
+
+    public init(language: String, identifier: String) {
+        self.language = language
+        self.identifier = identifier
+    }
+
+    /// Decides both for one letter.
+    ///
+    /// Language: the primary subtag of the customer's language, else of the
+    /// brand's, else English; English too when no template set exists for it.
+    /// Region: from the customer's tag ("fr-CH"), else the
+    /// customer's country, else the country of their timezone, else the
+    /// brand's region. A debtor in Dublin of a brand writing "en" thus reads
+    /// "7 December 2026" (en-IE), one in New York "December 7, 2026". A
+    /// tag's region counts only with its own language: "es-MX" read in
+    /// English templates says nothing about how the debtor writes dates.
+    public static func resolve(customerLanguage: String?, customerCountry: String?, timeZone: String?,
+                               brandLanguage: String?, available: Set<String>,
+                               zoneCountries: [String: String] = ZoneCountries.table) -> LetterLocale {
+        let customer = customerLanguage.flatMap(Tag.init)
+        let brand = brandLanguage.flatMap(Tag.init)
+        let wanted = customer?.language ?? brand?.language ?? "en"
+        let language = available.contains(wanted) ? wanted : "en"
+        let region = (customer?.language == language ? customer?.region : nil)
+            ?? customerCountry.flatMap(Self.country)
+            ?? timeZone.flatMap { zoneCountries[$0] }
+            ?? (brand?.language == language ? brand?.region : nil)
+        return LetterLocale(language: language, identifier: region.map { "\(language)-\($0)" } ?? language)
+    }
+
+    private static func country(_ text: String) -> String? {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        return code.count == 2 && code.allSatisfy(\.isLetter) ? code : nil
+    }
+
+    /// The parts of a BCP 47 tag that matter here ("fr-CH", "en_GB", "de").
+    private struct Tag {
+        let language: String
+        let region: String?
+
+        init?(_ text: String) {
+            let parts = text.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init)
+            guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter) else { return nil }
+            language = first.lowercased()
+            // The region is the 2-letter (or 3-digit) subtag after any script.
+            region = parts.dropFirst().first { ($0.count == 2 && $0.allSatisfy(\.isLetter)) || ($0.count == 3 && $0.allSatisfy(\.isNumber)) }?
+                .uppercased()
+        }
+    }
+}
+
 /// Money and dates as a debtor reads them: "1.200,00 €" and "26. März 2027"
-/// for `de`, "€1,200.00" and "March 26, 2027" for `en`. Uses Foundation's
-/// Decimal format style, which works on the decimal digits (no Double).
+/// for `de`, "€1,200.00" and "March 26, 2027" for `en-US`, "1er mars 2027"
+/// for `fr`. Uses Foundation's Decimal format style, which works on the
+/// decimal digits (no Double).
 public struct LocaleFormat: Sendable {
     public let locale: Locale
     private static let utc = TimeZone(identifier: "UTC")!
@@ -12,7 +72,7 @@ public struct LocaleFormat: Sendable {
     /// is serialised.
     private static let lock = NSLock()
 
-    /// `language` is a BCP 47 tag from the customer record ("de", "fr-CH").
+    /// `language` is a BCP 47 tag ("de", "fr-CH", "en-IE").
     public init(language: String?) {
         locale = Self.lock.withLock { Locale(identifier: language ?? "en") }
     }
@@ -45,7 +105,13 @@ public struct LocaleFormat: Sendable {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = Self.utc
             let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
-            return noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: Self.utc))
+            let text = noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: Self.utc))
+            // French writes the first of a month as an ordinal ("1er mars");
+            // CLDR's pattern has the plain number.
+            if day.day == 1, Self.primary(locale) == "fr", text.hasPrefix("1 ") || text.hasPrefix("1\u{A0}") {
+                return "1er" + text.dropFirst()
+            }
+            return text
         }
     }
 
@@ -54,10 +120,14 @@ public struct LocaleFormat: Sendable {
         cached("p\(locale.identifier)|\(value)") { (value / 100).formatted(.percent.locale(locale)) }
     }
 
-    /// The template language for a customer: the primary subtag when a
+    private static func primary(_ locale: Locale) -> String {
+        String(locale.identifier.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "")
+    }
+
+    /// The template language for a language tag: its primary subtag when a
     /// template set exists for it, else English.
     public static func templateLanguage(_ language: String?, available: Set<String>) -> String {
-        let primary = language?.split(separator: "-").first.map { $0.lowercased() } ?? "en"
-        return available.contains(primary) ? primary : "en"
+        LetterLocale.resolve(customerLanguage: language, customerCountry: nil, timeZone: nil, brandLanguage: nil,
+                             available: available, zoneCountries: [:]).language
     }
 }

@@ -4,63 +4,30 @@ import OverdueCore
 
 /// The variables of one message (documented in `TemplateVariables`), as the
 /// dictionary Mustache renders.
+///
+/// Every figure comes from the plan (`send.items`, `send.totals`): the
+/// planner computed each item's charges once, so the sentence, the table
+/// and the webhook state the same total. Every invoice entry carries every
+/// key the templates use, absent values as "" or `false`: swift-mustache
+/// looks a key missing inside `{{#invoices}}` up in the outer context, and
+/// an invoice without a link once showed another invoice's link.
 struct ReminderContext {
     let dictionary: [String: Any]
 
-    init(request: RenderRequest, brand: Brand, language: String) {
-        let format = LocaleFormat(language: request.customer.language ?? brand.language ?? language)
+    init(request: RenderRequest, brand: Brand, locale: LetterLocale) {
+        let language = locale.language
+        let format = LocaleFormat(language: locale.identifier)
+        let brandLanguage = Self.primary(brand.language) ?? "en"
         let send = request.send
-        var items: [[String: Any]] = []
-        var totals: [String: Decimal] = [:]
-        var charges: [String: LateCharges] = [:]
-        var paymentURLs = Set<String>()
-        for item in send.items {
-            let invoice = request.invoices[item.item.invoice]
-            let itemCharges = LateCharges.compute(policy: request.policy, stage: send.stage, amount: item.amount,
-                                                  currency: item.currency, due: item.due, today: request.today)
-            totals[item.currency, default: 0] += item.amount
-            charges[item.currency, default: LateCharges()].fee += itemCharges.fee
-            charges[item.currency, default: LateCharges()].interest += itemCharges.interest
-            charges[item.currency, default: LateCharges()].compensation += itemCharges.compensation
-            var fields: [String: Any] = [
-                "number": item.item.invoice,
-                "is_installment": item.item.installment != nil,
-                "due": format.date(item.due),
-                "due_iso": item.due.description,
-                "amount": format.money(item.amount, item.currency),
-                "amount_plain": Money.format(item.amount, minorUnits: Currency.minorUnits(item.currency)),
-                "currency": item.currency,
-                "days_overdue": item.daysOverdue,
-                "overdue": item.daysOverdue > 0,
-                "stage": item.item.stage,
-                "late_charges": !itemCharges.isEmpty,
-                "total_due": format.money(item.amount + itemCharges.total, item.currency),
-            ]
-            // Only charges that apply, so `{{#fee}}` shows nothing for no fee.
-            if itemCharges.fee > 0 { fields["fee"] = format.money(itemCharges.fee, item.currency) }
-            if itemCharges.interest > 0 { fields["interest"] = format.money(itemCharges.interest, item.currency) }
-            if itemCharges.compensation > 0 { fields["compensation"] = format.money(itemCharges.compensation, item.currency) }
-            if let installment = item.item.installment { fields["installment"] = installment }
-            if let invoice {
-                fields["issued"] = format.date(invoice.issued)
-                if let url = invoice.paymentURL {
-                    fields["payment_url"] = url
-                    paymentURLs.insert(url)
-                }
-                if let percent = invoice.discountPercent, let until = invoice.discountUntil, until >= request.today {
-                    var discounted = item.amount * (100 - percent) / 100
-                    var rounded = Decimal()
-                    NSDecimalRound(&rounded, &discounted, Currency.minorUnits(item.currency), .plain)
-                    fields["has_discount"] = true
-                    fields["discount_percent"] = "\(percent)"
-                    fields["discount_until"] = format.date(until)
-                    fields["discounted_amount"] = format.money(rounded, item.currency)
-                }
-            }
-            items.append(fields)
-        }
-
-        let deadline = request.today.adding(days: request.policy.finalDeadlineDays)
+        let items = send.items.map { Self.itemFields($0, request: request, format: format, language: language, brandLanguage: brandLanguage) }
+        let alsoOpen = send.alsoOpen.map { Self.itemFields($0, request: request, format: format, language: language, brandLanguage: brandLanguage) }
+        let links = Set(send.items.map { request.invoices[$0.item.invoice]?.paymentURL ?? "" })
+        // One link for the whole message only when every demanded item has
+        // that same link; otherwise each invoice shows its own (or none).
+        let sharedLink = links.count == 1 ? links.first.flatMap { $0.isEmpty ? nil : $0 } : nil
+        let totals = send.totals
+        let single = totals.count == 1 ? totals[0] : nil
+        let consequence = request.policy.consequence.text(for: language, fallbackLanguage: brandLanguage)
         let optOutAddress = brand.replyTo ?? FieldRules.mailboxAddress(brand.from)
         var context: [String: Any] = [
             "brand": Self.brandFields(brand),
@@ -72,49 +39,125 @@ struct ReminderContext {
             "greeting_name": request.customer.contact ?? request.customer.name,
             "language": language,
             "stage": send.stage,
+            "stage_label": LetterWords.stageLabel(send.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
             "channel": send.channel.rawValue,
             "final": send.final,
             "pre_due": send.items.allSatisfy { $0.daysOverdue <= 0 },
             "invoices": items,
             "invoice_count": items.count,
+            "invoice_count_text": LetterWords.invoiceCount(items.count, language: language),
             "multiple": items.count > 1,
-            "totals": totals.sorted { $0.key < $1.key }.map { currency, amount in
-                ["currency": currency, "amount": format.money(amount, currency),
-                 "amount_plain": Money.format(amount, minorUnits: Currency.minorUnits(currency))]
-            },
+            "also_open": alsoOpen,
+            "has_also_open": !alsoOpen.isEmpty,
+            "totals": totals.map { Self.totalFields($0, format: format) },
+            "has_total": single != nil,
+            "payment_url": sharedLink ?? "",
+            "has_payment_url": sharedLink != nil,
             "earlier_reminders": request.earlier.map {
-                ["date": format.date($0.date), "date_iso": $0.date.description, "stage": $0.stage, "channel": Self.channelName($0.channel, language: language)] as [String: Any]
+                ["date": format.date($0.date), "date_iso": $0.date.description, "stage": $0.stage,
+                 "stage_label": LetterWords.stageLabel($0.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
+                 "channel": LetterWords.channelName($0.channel, language: language)] as [String: Any]
             },
             "has_earlier_reminders": !request.earlier.isEmpty,
-            "deadline": format.date(deadline),
-            "deadline_iso": deadline.description,
-            "has_consequence": request.policy.consequence.text(for: language, fallbackLanguage: "en") != nil,
+            "has_deadline": send.deadline != nil,
+            "deadline": send.deadline.map(format.date) ?? "",
+            "deadline_iso": send.deadline?.description ?? "",
+            "consequence": consequence ?? "",
+            "has_consequence": consequence != nil,
+            "interest_rate": request.policy.interestRatePercent.map(format.percent) ?? "",
+            "has_interest_rate": request.policy.interestRatePercent != nil,
             "today": format.date(request.today),
             "today_iso": request.today.description,
-            "opt_out_email": Self.optOutEmail(language: language, address: optOutAddress),
-            "opt_out_sms": Self.optOutSMS(language: language),
+            "opt_out_email": LetterWords.optOutEmail(language: language, address: optOutAddress),
+            "opt_out_sms": LetterWords.optOutSMS(language: language),
             "unsubscribe_mailto": "mailto:\(optOutAddress)?subject=unsubscribe",
             "key": send.key,
         ]
-        if let consequence = request.policy.consequence.text(for: language, fallbackLanguage: "en") { context["consequence"] = consequence }
-        if paymentURLs.count == 1 {
-            context["payment_url"] = paymentURLs.first!
-            context["has_payment_url"] = true
-        }
-        if totals.count == 1, let (currency, total) = totals.first {
-            let charge = charges[currency] ?? LateCharges()
-            context["currency"] = currency
-            context["total"] = format.money(total, currency)
-            context["total_plain"] = Money.format(total, minorUnits: Currency.minorUnits(currency))
-            context["late_charges"] = !charge.isEmpty
-            context["fee_total"] = format.money(charge.fee, currency)
-            context["interest_total"] = format.money(charge.interest, currency)
-            context["compensation_total"] = format.money(charge.compensation, currency)
-            context["total_due"] = format.money(total + charge.total, currency)
-            context["total_due_plain"] = Money.format(total + charge.total, minorUnits: Currency.minorUnits(currency))
-        }
-        if let rate = request.policy.interestRatePercent { context["interest_rate"] = format.percent(rate) }
+        // The one-currency figures; with several currencies only `totals`
+        // states them, and `has_total` is false.
+        let total = single.map { Self.totalFields($0, format: format) } ?? [:]
+        context["currency"] = single?.currency ?? ""
+        context["total"] = total["amount"] ?? ""
+        context["total_plain"] = total["amount_plain"] ?? ""
+        context["total_due"] = total["total_due"] ?? ""
+        context["total_due_plain"] = total["total_due_plain"] ?? ""
+        context["fee_total"] = total["fee_total"] ?? ""
+        context["interest_total"] = total["interest_total"] ?? ""
+        context["compensation_total"] = total["compensation_total"] ?? ""
+        context["late_charges"] = totals.contains { !$0.charges.isEmpty }
         dictionary = context
+    }
+
+    /// One invoice or installment, demanded or also open, with every key.
+    static func itemFields(_ item: PlannedItem, request: RenderRequest, format: LocaleFormat, language: String,
+                           brandLanguage: String) -> [String: Any] {
+        let invoice = request.invoices[item.item.invoice]
+        let charges = item.charges
+        let units = Currency.minorUnits(item.currency)
+        let money = { (value: Decimal) in format.money(value, item.currency) }
+        var fields: [String: Any] = [
+            "number": item.item.invoice,
+            "is_installment": item.item.installment != nil,
+            "installment": item.item.installment.map(String.init) ?? "",
+            "issued": invoice.map { format.date($0.issued) } ?? "",
+            "due": format.date(item.due),
+            "due_iso": item.due.description,
+            "amount": money(item.amount),
+            "amount_plain": Money.format(item.amount, minorUnits: units),
+            "currency": item.currency,
+            "days_overdue": item.daysOverdue,
+            "days_overdue_text": LetterWords.daysOverdue(item.daysOverdue, language: language),
+            "overdue": item.daysOverdue > 0,
+            "stage": item.item.stage,
+            "stage_label": item.item.stage.isEmpty ? ""
+                : LetterWords.stageLabel(item.item.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
+            "late_charges": !charges.isEmpty,
+            "has_fee": charges.fee > 0,
+            "fee": charges.fee > 0 ? money(charges.fee) : "",
+            "has_interest": charges.interest > 0,
+            "interest": charges.interest > 0 ? money(charges.interest) : "",
+            "has_compensation": charges.compensation > 0,
+            "compensation": charges.compensation > 0 ? money(charges.compensation) : "",
+            "total_due": money(item.totalDue),
+            "total_due_plain": Money.format(item.totalDue, minorUnits: units),
+            "payment_url": invoice?.paymentURL ?? "",
+            "has_payment_url": invoice?.paymentURL?.isEmpty == false,
+            "has_discount": false,
+            "discount_percent": "",
+            "discount_until": "",
+            "discounted_amount": "",
+        ]
+        if let invoice, let percent = invoice.discountPercent, let until = invoice.discountUntil, until >= request.today {
+            var discounted = item.amount * (100 - percent) / 100
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &discounted, units, .plain)
+            fields["has_discount"] = true
+            fields["discount_percent"] = "\(percent)"
+            fields["discount_until"] = format.date(until)
+            fields["discounted_amount"] = money(rounded)
+        }
+        return fields
+    }
+
+    /// One currency's demanded figures, as `send.totals` has them.
+    static func totalFields(_ total: LetterTotal, format: LocaleFormat) -> [String: Any] {
+        let units = Currency.minorUnits(total.currency)
+        return [
+            "currency": total.currency,
+            "amount": format.money(total.amount, total.currency),
+            "amount_plain": Money.format(total.amount, minorUnits: units),
+            "late_charges": !total.charges.isEmpty,
+            "fee_total": format.money(total.charges.fee, total.currency),
+            "interest_total": format.money(total.charges.interest, total.currency),
+            "compensation_total": format.money(total.charges.compensation, total.currency),
+            "total_due": format.money(total.totalDue, total.currency),
+            "total_due_plain": Money.format(total.totalDue, minorUnits: units),
+        ]
+    }
+
+    /// "en" of "en-GB"; nil for no tag.
+    static func primary(_ tag: String?) -> String? {
+        tag?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() }
     }
 
     static func brandFields(_ brand: Brand) -> [String: Any] {
@@ -127,39 +170,9 @@ struct ReminderContext {
 
     /// Drops absent values: in Mustache any present value, even "", opens a
     /// section, so `{{#brand.phone}}` must only see a phone that exists.
+    /// (Brand and customer fields are only read by dotted names, which never
+    /// fall back to an outer context.)
     static func present(_ fields: [String: String?]) -> [String: Any] {
         fields.compactMapValues { value in value.flatMap { $0.isEmpty ? nil : $0 } }
-    }
-
-    static func optOutEmail(language: String, address: String) -> String {
-        switch language {
-        case "de": "Wenn Sie keine Zahlungserinnerungen per E-Mail mehr erhalten möchten, antworten Sie mit „abmelden“ an \(address)."
-        case "fr": "Pour ne plus recevoir de rappels par e-mail, répondez « désinscription » à \(address)."
-        default: "To stop payment reminders by e-mail, reply with \"unsubscribe\" to \(address)."
-        }
-    }
-
-    /// How a channel is named in a sentence ("by e-mail").
-    static func channelName(_ channel: Channel, language: String) -> String {
-        switch (channel, language) {
-        case (.email, "de"): "E-Mail"
-        case (.sms, "de"), (.sms, "fr"): "SMS"
-        case (.webhook, "de"): "Buchhaltungssystem"
-        case (.webhook, "fr"): "système comptable"
-        case (.call, "de"): "Telefon"
-        case (.call, "fr"): "téléphone"
-        case (.call, _): "phone"
-        case (.email, _): "e-mail"
-        case (.sms, _): "text message"
-        case (.webhook, _): "account system"
-        }
-    }
-
-    static func optOutSMS(language: String) -> String {
-        switch language {
-        case "de": "STOP zum Abmelden"
-        case "fr": "STOP pour arreter"
-        default: "Reply STOP to opt out"
-        }
     }
 }

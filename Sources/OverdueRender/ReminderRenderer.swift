@@ -73,10 +73,18 @@ public struct ReminderRenderer: Sendable {
         request.policy.stages.first { $0.name == request.send.stage }?.template ?? request.send.stage
     }
 
+    /// The letter's language and formatting locale (see `LetterLocale.resolve`).
+    public func letterLocale(_ request: RenderRequest) -> LetterLocale {
+        LetterLocale.resolve(customerLanguage: request.customer.language, customerCountry: request.customer.country,
+                             // Not the schedule's default zone: that places the creditor, not the debtor.
+                             timeZone: request.customer.timezone, brandLanguage: brand.language,
+                             available: templates.availableLanguages)
+    }
+
     public func render(_ request: RenderRequest) throws(RenderError) -> RenderedMessage {
-        let language = LocaleFormat.templateLanguage(request.customer.language ?? brand.language,
-                                                     available: templates.availableLanguages)
-        let context = MustacheObject.wrap(ReminderContext(request: request, brand: brand, language: language).dictionary)
+        let locale = letterLocale(request)
+        let language = locale.language
+        let context = MustacheObject.wrap(ReminderContext(request: request, brand: brand, locale: locale).dictionary)
         let base = templateName(request)
         func part(_ suffix: String) throws(RenderError) -> String {
             let name = "\(base).\(suffix)"
@@ -132,7 +140,10 @@ public struct ReminderRenderer: Sendable {
 
     /// A subject is one line: any line break or run of spaces from data or
     /// template becomes one space, so nothing can start a new header.
+    /// No-break spaces stay: they are typography ("Rappel\u{202F}:", "10 %"),
+    /// and cannot break a header.
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        text.split(whereSeparator: { ($0.isWhitespace || $0.isNewline) && $0 != "\u{A0}" && $0 != "\u{202F}" })
+            .joined(separator: " ")
     }
 }

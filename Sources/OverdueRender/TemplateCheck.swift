@@ -8,8 +8,9 @@ import OverdueCore
 /// configured number of segments (rendered with a sample debtor).
 public enum TemplateCheck {
     public static func problems(templates: TemplateSet, config: Config) -> [TemplateProblem] {
+        let texts = policyTextProblems(config: config, languages: templates.availableLanguages)
         var problems = templates.unknownNames()
-        guard problems.isEmpty else { return problems }
+        guard problems.isEmpty else { return TemplateSet.unique(problems + texts) }
         let maxSegments = config.sms?.maxSegments ?? 3
         let renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: 10)
         for policy in config.policies {
@@ -46,7 +47,43 @@ public enum TemplateCheck {
                 }
             }
         }
-        return TemplateSet.unique(problems)
+        return TemplateSet.unique(problems + texts)
+    }
+
+    /// Policy texts that a letter in some served language would lack: a
+    /// letter never mixes languages, so a consequence or a custom stage's
+    /// label given only in English would leave French letters with the
+    /// template's generic sentence or the word "rappel". A plain string
+    /// serves only the brand's language.
+    public static func policyTextProblems(config: Config, languages: Set<String>) -> [TemplateProblem] {
+        let brandLanguage = ReminderContext.primary(config.brand.language) ?? "en"
+        // The problem is in the configuration, which has no line numbers here.
+        let file = config.sourcePath.isEmpty ? "overdue.toml" : config.sourcePath
+        var problems: [TemplateProblem] = []
+        func missing(_ text: LocalizedText) -> [String] {
+            languages.sorted().filter { text.text(for: $0, fallbackLanguage: brandLanguage) == nil }
+        }
+        func example(_ key: String) -> String {
+            "write \(key) = { " + languages.sorted().map { "\($0) = \"…\"" }.joined(separator: ", ") + " }"
+        }
+        for policy in config.policies {
+            if policy.stages.contains(where: \.final), !policy.consequence.isEmpty {
+                for language in missing(policy.consequence) {
+                    problems.append(TemplateProblem(file: file, line: 0, problem:
+                        "policy \"\(policy.name)\": consequence has no text for \"\(language)\"; \(example("consequence"))"))
+                }
+            }
+            // Only messages the debtor reads (e-mail, SMS) are cited in later
+            // letters; a call or webhook stage needs no label.
+            let cited: (Stage) -> Bool = { !Set($0.channels + $0.fallback).isDisjoint(with: [.email, .sms]) }
+            for stage in policy.stages where LetterWords.stageLabels[stage.name] == nil && cited(stage) {
+                for language in missing(stage.label) {
+                    problems.append(TemplateProblem(file: file, line: 0, problem:
+                        "policy \"\(policy.name)\" stage \"\(stage.name)\": label has no text for \"\(language)\"; \(example("label"))"))
+                }
+            }
+        }
+        return problems
     }
 }
 
@@ -65,18 +102,29 @@ public enum SampleMessage {
             let value = Decimal(string: amount)!
             invoices[id] = Invoice(id: id, customer: customer, issued: due.adding(days: -30), due: due, currency: "EUR",
                                    amount: value, balance: value, paymentURL: "https://pay.example/\(id)")
-            items.append(PlannedItem(item: ReminderItem(invoice: id, installment: nil, stage: stage.name),
-                                     stageOffsetDays: stage.offsetDays, final: stage.final, amount: value, currency: "EUR",
-                                     due: due, daysOverdue: due.days(until: today)))
+            var item = PlannedItem(item: ReminderItem(invoice: id, installment: nil, stage: stage.name),
+                                   stageOffsetDays: stage.offsetDays, final: stage.final, amount: value, currency: "EUR",
+                                   due: due, daysOverdue: due.days(until: today))
+            item.charges = LateCharges.compute(policy: policy, stage: stage.name, amount: value, currency: "EUR", due: due, today: today)
+            items.append(item)
         }
-        let send = PlannedSend(time: Date(timeIntervalSince1970: 0), customer: customer.id, customerName: customer.name,
+        // One more invoice, not yet due: listed apart, as the planner does.
+        let later = today.adding(days: 20)
+        invoices["INV-2027-0050"] = Invoice(id: "INV-2027-0050", customer: customer, issued: today, due: later, currency: "EUR",
+                                            amount: 310, balance: 310)
+        let alsoOpen = PlannedItem(item: ReminderItem(invoice: "INV-2027-0050", installment: nil, stage: ""), stageOffsetDays: 0,
+                                   final: false, amount: 310, currency: "EUR", due: later, daysOverdue: -20)
+        var send = PlannedSend(time: Date(timeIntervalSince1970: 0), customer: customer.id, customerName: customer.name,
                                channel: channel, recipient: channel == .sms ? customer.phone! : customer.email!,
                                stage: stage.name, final: stage.final, policy: policy.name, timeZone: "Europe/London",
                                items: items, key: "od1-sample")
-        let earlier = stage.final
-            ? [EarlierReminder(date: today.adding(days: -14), stage: "overdue", channel: .email),
-               EarlierReminder(date: today.adding(days: -7), stage: "firm", channel: .sms)]
-            : []
+        send.alsoOpen = [alsoOpen]
+        if stage.final { send.deadline = today.adding(days: policy.finalDeadlineDays) }
+        // The stages before this one, as if each had been sent by e-mail.
+        let before = policy.stages.prefix { $0.name != stage.name }.filter { $0.offsetDays > 0 }.suffix(2)
+        let earlier = before.enumerated().map { index, earlier in
+            EarlierReminder(date: today.adding(days: -7 * (before.count - index)), stage: earlier.name, channel: .email)
+        }
         return RenderRequest(send: send, customer: customer, invoices: invoices, policy: policy, earlier: earlier, today: today)
     }
 }

@@ -1,0 +1,183 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+@testable import OverdueRender
+import Testing
+
+@Suite("Every letter right: one set of figures, no leaks, no English in de/fr, the debtor's locale")
+struct LetterTests {
+    static let templates = try! TemplateSet(userDirectory: nil)
+    static let renderer = ReminderRenderer(templates: templates, brand: LetterFixture.brand, maxSMSSegments: 10)
+
+    static let cases: [(String, String)] = LetterFixture.stages.flatMap { stage in LetterFixture.languages.map { (stage, $0) } }
+
+    /// English words that must not appear in a German or French letter
+    /// (whole words, case-sensitive: French "total" and German "final-" are
+    /// their own words, "Total" and "final" are not).
+    static let english = ["Invoice", "invoice", "invoices", "Total", "due", "overdue", "days", "day", "Dear", "Please",
+                          "payment", "Payment", "reminder", "firm", "final", "courtesy", "Also", "Late", "Interest",
+                          "e-mail", "by", "the", "and", "Kind", "regards", "instalment", "Pay", "open", "thanks"]
+
+    @Test("de and fr letters contain no English, at every stage and in every part", arguments: cases)
+    func noEnglish(stage: String, language: String) throws {
+        let parts = try LetterFixture.parts(Self.renderer, stage: stage, language: language)
+        for (name, text) in parts {
+            #expect(!text.isEmpty, "\(name) is empty")
+            #expect(!text.contains("{{"), "\(name) has a leftover tag")
+            guard language != "en" else { continue }
+            let prose = LetterFixture.prose(text)
+            let words = Set(prose.split { !($0.isLetter || $0 == "-") }.map(String.init))
+            for word in Self.english where words.contains(word) {
+                Issue.record("\(name): English word \"\(word)\" in\n\(prose)")
+            }
+        }
+    }
+
+    /// How each language words the table's total line.
+    static let totalLine = ["en": "Total now due", "de": "Jetzt fällig insgesamt", "fr": "Montant dû à ce jour"]
+
+    @Test("the total the letter states is the table's total now due: principal plus charges", arguments: cases)
+    func oneTotal(stage: String, language: String) throws {
+        let request = LetterFixture.request(stage: stage, channel: .email, language: language)
+        let total = try #require(request.send.totals.first)
+        let format = LocaleFormat(language: Self.renderer.letterLocale(request).identifier)
+        let due = format.money(total.totalDue, "EUR")
+        let principal = format.money(total.amount, "EUR")
+        let message = try Self.renderer.render(request)
+        let text = try #require(message.text)
+        let paragraphs = text.components(separatedBy: "\n\n")
+        if ["firm", "final"].contains(stage) {
+            #expect(total.charges.total > 0, "the fixture has charges at \(stage)")
+            // The sentence after the greeting states the demand.
+            #expect(paragraphs[1].contains(due), "\(language)/\(stage): sentence lacks \(due):\n\(paragraphs[1])")
+            #expect(!paragraphs[1].contains(principal), "\(language)/\(stage): sentence states the principal \(principal)")
+        }
+        if total.charges.total > 0 {
+            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(Self.totalLine[language]!) })
+            #expect(line.hasSuffix(due), "\(language)/\(stage): \(line) ≠ \(due)")
+            #expect(try #require(message.html).contains(due))
+        }
+        // The SMS states the same figure.
+        if stage != "thanks" {
+            let sms = try Self.renderer.render(LetterFixture.request(stage: stage, channel: .sms, language: language))
+            let plain = due.replacingOccurrences(of: "\u{A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+            #expect(try #require(sms.sms).text.contains(plain), "\(language)/\(stage) SMS: \(sms.sms?.text ?? "")")
+        }
+    }
+
+    @Test("with every optional field absent nothing leaks from another invoice or the outer context", arguments: cases)
+    func noLeaks(stage: String, language: String) throws {
+        let renderer = ReminderRenderer(templates: Self.templates, brand: LetterFixture.bareBrand, maxSMSSegments: 10)
+        let parts = try LetterFixture.parts(renderer, stage: stage, language: language, policy: LetterFixture.barePolicy,
+                                            links: false, earlier: false)
+        for (name, text) in parts {
+            #expect(!text.contains("https://pay"), "\(name) has a payment link")
+            #expect(!text.contains("{{") && !text.contains("}}"), "\(name) has a leftover tag")
+            for absent in ["+44 20", "northwind.example/optout", "https://northwind.example", "<img", "CONSEQUENCE"] {
+                #expect(!text.contains(absent), "\(name) shows \(absent)")
+            }
+            for word in ["Late fee", "Interest", "Mahngebühr", "Verzugszinsen", "Frais de relance", "Intérêts", "Skonto", "escompte",
+                         "discount"] {
+                #expect(!text.contains(word), "\(name) shows \(word)")
+            }
+        }
+    }
+
+    @Test("an invoice without a link shows none, even beside one that has a link")
+    func linkPerInvoice() throws {
+        let message = try Self.renderer.render(LetterFixture.request(stage: "overdue", channel: .email, language: "en"))
+        let text = try #require(message.text)
+        #expect(text.contains("Pay online (INV-1): https://pay.example/INV-1"))
+        #expect(!text.contains("(INV-2)"), "\(text)")
+        #expect(!text.contains("You can pay online at"), "no shared link when one invoice has none")
+        let html = try #require(message.html)
+        #expect(html.contains("<a href=\"https://pay.example/INV-1\">INV-1</a>"))
+        #expect(!html.contains("<a href=\"https://pay.example/INV-1\">INV-2</a>") && html.contains("<td>INV-2</td>"))
+    }
+
+    static let alsoOpenHeading = ["en": "Also open, not part of this demand:",
+                                  "de": "Außerdem offen (nicht Teil dieser Zahlungsaufforderung):",
+                                  "fr": "Également en cours (hors de la présente demande)\u{202F}:"]
+    static let notYetDue = ["en": "not yet due", "de": "noch nicht fällig", "fr": "pas encore échue"]
+
+    @Test("every e-mail lists the other open invoices apart, outside the demanded total", arguments: cases)
+    func alsoOpen(stage: String, language: String) throws {
+        let request = LetterFixture.request(stage: stage, channel: .email, language: language)
+        let message = try Self.renderer.render(request)
+        for body in [try #require(message.text), try #require(message.html)] {
+            guard let heading = body.range(of: Self.alsoOpenHeading[language]!) else {
+                Issue.record("\(language)/\(stage): no also-open list in\n\(body)")
+                continue
+            }
+            let after = body[heading.upperBound...]
+            #expect(after.contains("INV-3") && after.contains(Self.notYetDue[language]!))
+            #expect(!body[..<heading.lowerBound].contains("INV-3"), "INV-3 is listed with the demanded invoices")
+        }
+        // The demanded total leaves INV-3 out.
+        #expect(request.send.totals.first?.amount == Decimal(string: "2050.50"))
+    }
+
+    @Test("webhook JSON lists the other open invoices and stays valid")
+    func webhookAlsoOpen() throws {
+        let message = try Self.renderer.render(LetterFixture.request(stage: "final", channel: .webhook, language: "fr"))
+        let payload = try #require(message.webhook)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
+        let open = try #require(json["also_open"] as? [[String: Any]])
+        #expect(open.map { $0["number"] as? String } == ["INV-3"])
+        #expect(open.first?["days_overdue"] as? Int == -20)
+        let totals = try #require(json["totals"] as? [[String: Any]])
+        #expect(totals.first?["amount"] as? String == "2050.50")
+        #expect(json["deadline"] as? String == "2027-04-02")
+    }
+
+    static let earlierLines = [
+        "en": ["9 March 2027: payment reminder by e-mail", "16 March 2027: second reminder by text message"],
+        "de": ["9. März 2027: Zahlungserinnerung per E-Mail", "16. März 2027: Mahnung per SMS"],
+        "fr": ["9 mars 2027\u{202F}: rappel par courriel", "16 mars 2027\u{202F}: relance par SMS"],
+    ]
+
+    @Test("earlier reminders are named by localized labels, never by the internal stage name", arguments: LetterFixture.languages)
+    func earlierLabels(language: String) throws {
+        let message = try Self.renderer.render(LetterFixture.request(stage: "final", channel: .email, language: language))
+        for body in [try #require(message.text), try #require(message.html)] {
+            for line in Self.earlierLines[language]! { #expect(body.contains(line), "\(language): \(line) missing in\n\(body)") }
+            #expect(!body.contains(", overdue)") && !body.contains(", firm)"))
+        }
+    }
+
+    @Test("a stage's configured label overrides the built-in one")
+    func configuredLabel() throws {
+        var policy = LetterFixture.policy
+        policy.stages[1].label = ["de": "Erste Erinnerung", LocalizedText.unstated: "first reminder"]
+        var request = LetterFixture.request(stage: "final", channel: .email, language: "de")
+        request.policy = policy
+        #expect(try #require(try Self.renderer.render(request).text).contains("9. März 2027: Erste Erinnerung per E-Mail"))
+        request = LetterFixture.request(stage: "final", channel: .email, language: "en")
+        request.policy = policy
+        #expect(try #require(try Self.renderer.render(request).text).contains("9 March 2027: first reminder by e-mail"))
+    }
+
+    @Test("the consequence is the policy's text in the letter's language; absent, the template's own sentence")
+    func consequencePerLanguage() throws {
+        var request = LetterFixture.request(stage: "final", channel: .email, language: "fr")
+        #expect(try #require(try Self.renderer.render(request).text).contains("nous transmettrons le dossier"))
+        // A plain string serves only the brand's language (en): a French letter gets the generic sentence.
+        request.policy.consequence = [LocalizedText.unstated: "we will sue"]
+        let french = try #require(try Self.renderer.render(request).text)
+        #expect(!french.contains("we will sue") && french.contains("nous engagerons sans autre préavis"))
+        request = LetterFixture.request(stage: "final", channel: .email, language: "en")
+        request.policy.consequence = [LocalizedText.unstated: "we will sue"]
+        #expect(try #require(try Self.renderer.render(request).text).contains("we will sue"))
+    }
+
+    @Test("French typography: a narrow no-break space before : ; ! ? in every French part", arguments: LetterFixture.stages)
+    func frenchTypography(stage: String) throws {
+        for (name, text) in try LetterFixture.parts(Self.renderer, stage: stage, language: "fr") where !name.hasSuffix(".sms") {
+            let prose = LetterFixture.prose(text)
+            if let bad = prose.range(of: #"[^\u202F\s][:;!?](\s|$)|[ \u00A0][:;!?]"#, options: .regularExpression) {
+                let start = prose.index(bad.lowerBound, offsetBy: -20, limitedBy: prose.startIndex) ?? prose.startIndex
+                Issue.record("\(name): no narrow no-break space in \"\(prose[start..<bad.upperBound])\"")
+            }
+        }
+    }
+}
