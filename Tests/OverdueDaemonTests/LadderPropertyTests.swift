@@ -183,10 +183,10 @@ struct Invariants {
         let eu = ["Europe/Berlin", "Europe/Paris", "Europe/Dublin"].contains(debtor.zone)
         expect(eu || send.items.allSatisfy { $0.charges.interest == 0 && $0.charges.compensation == 0 },
                "statutory charges only inside applies_to", debtor, "\(debtor.zone): \(send.items.map(\.charges))")
-        if stage.final {
+        if stage.final || stage.offsetDays > 0 {
             let deadline = send.deadline
             expect(deadline.map { calendar.isBusinessDay($0) && $0 >= today.adding(days: policy.finalDeadlineDays) } ?? false,
-                   "a final notice's deadline is a business day", debtor, "\(String(describing: deadline))")
+                   "a stated payment deadline is a business day", debtor, "\(String(describing: deadline))")
         }
         // The history a letter cites: the messages sent about what it demands, once each.
         let cited = history.contacts(about: send.items.map(\.item.unitID))

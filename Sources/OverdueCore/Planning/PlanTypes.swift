@@ -90,7 +90,8 @@ public struct PlannedSend: Sendable, Equatable {
     /// lists apart and does not demand: not yet due, at an earlier stage of
     /// their own ladder, disputed or promised. Never in the key or the totals.
     public var alsoOpen: [PlannedItem] = []
-    /// A final notice's payment deadline: a business day of the debtor's calendar.
+    /// The payment deadline a letter after the due date states (today +
+    /// `final_deadline_days`): a business day of the debtor's calendar.
     public var deadline: CalendarDate?
     /// Which rule decided the statutory charges (interest, compensation),
     /// for the log: "country IE (customer.country) in applies_to", …

@@ -29,7 +29,9 @@ extension Planner {
         send.chargesRule = demanded.compactMap(\.chargesRule).first
         send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
             .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
-        if lead.item.final {
+        // A "pay by" date for every letter after the due date (the firm
+        // and final templates state it), always a business day.
+        if lead.item.final || lead.item.stageOffsetDays > 0 {
             let calendar = calendars.calendar(for: lead.timeZone)
             let policy = settings.policy(named: lead.policy)
             send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))
