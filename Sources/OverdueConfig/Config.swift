@@ -99,9 +99,9 @@ public struct EmailChannel: Sendable {
     public var credentialsFile: String?
     public var caFile: String?
     public var timeoutSeconds: Int
-    /// Parallel connections to the server, and messages a second (0 = no limit).
+    /// Parallel connections to the server, and the relay's quotas.
     public var maxConnections: Int = 4
-    public var ratePerSecond: Int = 0
+    public var rates = RateLimits()
 }
 
 public struct SMSChannel: Sendable {
@@ -116,7 +116,7 @@ public struct SMSChannel: Sendable {
     /// refused in templates by `overdue check`.
     public var maxSegments: Int
     public var maxConnections: Int = 4
-    public var ratePerSecond: Int = 0
+    public var rates = RateLimits()
     public var timeoutSeconds: Int = 20
     /// For `gateway = "http"`.
     public var http: HTTPGateway = HTTPGateway()
@@ -138,6 +138,6 @@ public struct WebhookChannel: Sendable {
     public var url: String
     public var secretFile: String
     public var maxConnections: Int = 8
-    public var ratePerSecond: Int = 0
+    public var rates = RateLimits()
     public var timeoutSeconds: Int = 15
 }

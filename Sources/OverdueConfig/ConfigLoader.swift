@@ -282,6 +282,15 @@ private struct ConfigSections {
                      fallback: fallback, label: label)
     }
 
+    /// A channel's quotas: `rate_per_second`, `rate_per_minute`,
+    /// `rate_per_hour`, `rate_per_day` (0 or absent = no limit).
+    func readRates(_ table: TableReader) -> RateLimits {
+        func rate(_ unit: String) -> Int {
+            table.int("rate_per_\(unit)", default: 0, range: 0...10_000_000, expected: "messages a \(unit), 0 for no limit")
+        }
+        return RateLimits(perSecond: rate("second"), perMinute: rate("minute"), perHour: rate("hour"), perDay: rate("day"))
+    }
+
     func readEmail(_ table: TableReader) -> EmailChannel {
         defer { table.finish() }
         let url = table.string("url", required: true, expected: "\"smtp://host:587\" or \"smtps://host:465\"") {
@@ -296,7 +305,7 @@ private struct ConfigSections {
             caFile: table.string("ca_file", expected: "a file path").map(resolve),
             timeoutSeconds: table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600"))
         email.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
-        email.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        email.rates = readRates(table)
         return email
     }
 
@@ -335,7 +344,7 @@ private struct ConfigSections {
             messagingServiceSID: table.string("messaging_service_sid", check: { FieldRules.text($0) }),
             maxSegments: table.int("max_segments", default: 3, range: 1...10, expected: "a number of SMS segments from 1 to 10"))
         sms.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
-        sms.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        sms.rates = readRates(table)
         sms.timeoutSeconds = table.int("timeout_seconds", default: 20, range: 1...600, expected: "seconds from 1 to 600")
         sms.http = http
         return sms
@@ -347,7 +356,7 @@ private struct ConfigSections {
         let secret = table.string("secret_file", required: true, expected: "the path of a file holding the whsec_… secret")
         var webhook = WebhookChannel(url: url ?? "", secretFile: secret.map(resolveCredential) ?? "")
         webhook.maxConnections = table.int("max_connections", default: 8, range: 1...64, expected: "connections from 1 to 64")
-        webhook.ratePerSecond = table.int("rate_per_second", default: 0, range: 0...100_000, expected: "messages a second, 0 for no limit")
+        webhook.rates = readRates(table)
         webhook.timeoutSeconds = table.int("timeout_seconds", default: 15, range: 1...600, expected: "seconds from 1 to 600")
         return webhook
     }

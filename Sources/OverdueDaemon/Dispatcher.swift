@@ -26,15 +26,19 @@ public struct DispatchSummary: Sendable, Equatable {
     }
 }
 
-/// outbox → transports → log. Renders each planned message, keeps its exact
-/// bytes in `messages/`, hands it to its channel's transport (all channels
-/// at once on curl multi handles), then records the outcomes: one group
-/// commit of the sent journal and one of the log per pass.
+/// outbox → transports → log, streaming. Messages are rendered ahead in
+/// batches on all cores and their exact bytes kept in `messages/` (one
+/// fdatasync a batch); the `QueueManager` starts each channel's transfers
+/// as its window and quota allow; outcomes are journaled and logged in
+/// group commits (every `commitBatch` outcomes or `commitInterval`,
+/// whichever comes first), while later messages are still in flight.
 ///
-/// Order: message files (one syncfs), transfers, journal, log. A crash after
-/// a transfer but before the journal re-plans the same message with the same
-/// key, Message-ID and webhook-id, so receivers can drop the copy; the
-/// Maildir finds its first copy by name.
+/// Crash bound: a message whose transfer finished but whose outcome was not
+/// yet committed is planned again after a restart, with the same key,
+/// Message-ID and webhook-id, so receivers can drop the copy (the Maildir
+/// finds its first copy by name). At most the transfers in flight (the sum
+/// of the channels' `max_connections`) plus one uncommitted group can go
+/// out twice.
 public final class Dispatcher {
     let config: Config
     let spool: Spool
@@ -43,8 +47,13 @@ public final class Dispatcher {
     let logger: Logger
     let clock: OverdueClock
     let transports: TransportSet
-    let limiter = RateLimiter()
     let archive: MessageArchive
+    /// The channels' windows and quotas, kept across passes (a day's quota
+    /// is a day's, not a pass's).
+    let manager: QueueManager
+    let outcomes = OutcomeInbox()
+    /// How far the current pass is, for the watchdog and `STATUS=`.
+    let progress = DeliveryProgress()
     /// Builds each message's bytes (on all cores, see `prepareAll`).
     let builder: MessageBuilder
     /// When set, no further transfer is started (SIGTERM).
@@ -56,12 +65,15 @@ public final class Dispatcher {
     var counts: [String: [String: Int]] = [:]
     /// Dead letters known to this process (for metrics).
     var failedCount = 0
-    /// Outcomes are journaled after every chunk of this many transfers, so a
-    /// crash can repeat at most one chunk (the sends in flight).
-    static let chunkSize = 32
+    /// Messages rendered (and their bytes kept) per batch.
+    static let renderBatch = 64
+    /// Outcomes are committed when this many have arrived or
+    /// `commitInterval` has passed since the last commit.
+    static let commitBatch = 64
+    static let commitInterval: TimeInterval = 0.1
 
     public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
-                templates: TemplateSet) throws {
+                templates: TemplateSet, sentToday: [Channel: [Date]] = [:]) throws {
         self.config = config
         self.spool = spool
         self.sentJournal = sentJournal
@@ -71,6 +83,16 @@ public final class Dispatcher {
         let transportSet = try TransportSet(config: config, spool: spool)
         transports = transportSet
         archive = MessageArchive(directory: spool.messages)
+        var lanes: [Channel: QueueManager.Lane] = [:]
+        let zone = TimeZone(identifier: config.schedule.timezone) ?? TimeZone(identifier: "UTC")!
+        for channel in Channel.allCases {
+            guard let transport = transportSet.transport(for: channel) else { continue }
+            lanes[channel] = QueueManager.Lane(
+                transport: transport, window: transportSet.concurrency[channel] ?? 4,
+                quota: SendQuota(limits: transportSet.rates[channel] ?? RateLimits(), timeZone: zone, sentToday: sentToday[channel] ?? []))
+        }
+        let outcomes = outcomes
+        manager = QueueManager(lanes: lanes, clock: clock, progress: progress) { item, outcome in outcomes.put(item, outcome) }
         builder = MessageBuilder(config: config,
                                  renderer: ReminderRenderer(templates: templates, brand: config.brand,
                                                             maxSMSSegments: config.sms?.maxSegments ?? 3),
@@ -89,47 +111,91 @@ public final class Dispatcher {
         var bytes: [UInt8]
     }
 
-    /// Sends in chunks of `chunkSize`: render and keep the bytes (one
-    /// syncfs), transfer, then journal and log the outcomes, so the first
-    /// message leaves at once and a crash repeats at most one chunk.
+    /// Sends what is due, streaming: render a batch ahead, keep its bytes,
+    /// hand it to the queue manager, commit outcomes as they come, until
+    /// every message has an outcome (or, when stopping, every transfer that
+    /// started has ended).
     public func dispatch(_ sends: [PlannedSend], ledger: Ledger, history: inout DeliveryHistory) throws -> DispatchSummary {
         let now = clock.now()
         var summary = DispatchSummary()
         let due = sends.filter { send in
             !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
         }
-        var start = 0
-        while start < due.count, !stop.isSet {
-            let chunk = due[start..<min(start + Self.chunkSize, due.count)]
-            start += chunk.count
-            var entries: [LogEntry] = []
-            var deferrals: [SentJournal.Deferral] = []
-            var prepared: [Prepared] = []
-            for (send, result) in zip(chunk, prepareAll(Array(chunk), ledger: ledger, history: history)) {
-                switch result {
-                case .success(let item):
-                    prepared.append(item)
-                case .failure(let error):
-                    var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
-                    fields["detail"] = .string("\(error)")
-                    let deferral = postpone(send.key, notBefore: nil, now: clock.now())
-                    fields["next_attempt"] = .string(Timestamp.format(deferral.next))
-                    entries.append(LogEntry(time: clock.now(), event: "deferred", fields: fields))
-                    deferrals.append(deferral)
-                    summary.deferred += 1
+        guard !due.isEmpty else { return summary }
+        progress.begin(total: due.count, transferTimeout: Double(transports.longestTimeout))
+        defer { progress.finish() }
+        // Rendered but not yet sent: enough to keep every window full.
+        let ahead = max(Self.renderBatch * 2, transports.concurrency.values.reduce(0, +) * 4)
+        var next = 0
+        var submitted = 0
+        var accounted = 0
+        var stopped = false
+        var pending: [(Prepared, DeliveryOutcome)] = []
+        var lastCommit = Date()
+        while true {
+            if stop.isSet, !stopped {
+                stopped = true
+                manager.stop()
+            }
+            if !stopped, next < due.count, submitted - accounted < ahead {
+                let batch = Array(due[next..<min(next + Self.renderBatch, due.count)])
+                next += batch.count
+                let prepared = try prepareBatch(batch, ledger: ledger, history: history, summary: &summary)
+                progress.advanced()
+                if !prepared.isEmpty {
+                    // The exact bytes are kept before they leave (one fdatasync per batch).
+                    try archive.append(prepared.map { MessageArchive.Entry(key: $0.send.key, channel: $0.send.channel.rawValue, bytes: $0.bytes) },
+                                       at: clock.now())
+                    manager.submit(prepared)
+                    submitted += prepared.count
                 }
+                if next < due.count, submitted - accounted < ahead { continue }
             }
-            if !deferrals.isEmpty {
-                try sentJournal.append(deferrals: deferrals, at: clock.now())
-                try log.append(entries)
+            let finished = (stopped || next >= due.count) && accounted == submitted
+            if !finished {
+                let arrived = outcomes.take(waitingUntil: min(lastCommit.addingTimeInterval(Self.commitInterval),
+                                                              Date().addingTimeInterval(Self.commitInterval)))
+                pending += arrived
+                accounted += arrived.count
+                progress.advanced(finished: arrived.count)
             }
-            guard !prepared.isEmpty else { continue }
-            // The exact bytes are kept before they leave (one fdatasync per chunk).
-            try archive.append(prepared.map { MessageArchive.Entry(key: $0.send.key, channel: $0.send.channel.rawValue, bytes: $0.bytes) },
-                               at: clock.now())
-            try record(prepared, outcomes: run(prepared), history: &history, summary: &summary)
+            let complete = (stopped || next >= due.count) && accounted == submitted
+            if !pending.isEmpty, complete || pending.count >= Self.commitBatch || Date().timeIntervalSince(lastCommit) >= Self.commitInterval {
+                try record(pending.map(\.0), outcomes: pending.map(\.1), history: &history, summary: &summary)
+                pending = []
+                lastCommit = Date()
+            }
+            if complete { break }
         }
         return summary
+    }
+
+    /// Renders a batch on all cores; a message that cannot be built is
+    /// deferred (journaled and logged at once), the rest returned in order.
+    private func prepareBatch(_ batch: [PlannedSend], ledger: Ledger, history: DeliveryHistory,
+                              summary: inout DispatchSummary) throws -> [Prepared] {
+        var entries: [LogEntry] = []
+        var deferrals: [SentJournal.Deferral] = []
+        var prepared: [Prepared] = []
+        for (send, result) in zip(batch, prepareAll(batch, ledger: ledger, history: history)) {
+            switch result {
+            case .success(let item):
+                prepared.append(item)
+            case .failure(let error):
+                var fields = Self.fields(send, attempt: (deferred[send.key]?.attempt ?? 0) + 1)
+                fields["detail"] = .string("\(error)")
+                let deferral = postpone(send.key, notBefore: nil, now: clock.now())
+                fields["next_attempt"] = .string(Timestamp.format(deferral.next))
+                entries.append(LogEntry(time: clock.now(), event: "deferred", fields: fields))
+                deferrals.append(deferral)
+                summary.deferred += 1
+            }
+        }
+        if !deferrals.isEmpty {
+            try sentJournal.append(deferrals: deferrals, at: clock.now())
+            try log.append(entries)
+        }
+        return prepared
     }
 
     /// Records messages the planner could not address (opted out, no
@@ -217,37 +283,6 @@ public final class Dispatcher {
                 return Prepared(send: send, message: message, fields: fields, bytes: bytes)
             }
         }
-    }
-
-    /// Starts every transfer (rate-limited per channel) and waits for all.
-    private func run(_ prepared: [Prepared]) -> [DeliveryOutcome] {
-        final class Box: @unchecked Sendable {
-            var outcomes: [DeliveryOutcome?]
-            let lock = NSLock()
-            init(_ count: Int) { outcomes = Array(repeating: nil, count: count) }
-        }
-        let box = Box(prepared.count)
-        let group = DispatchGroup()
-        var slots: [Channel: DispatchSemaphore] = [:]
-        for channel in Channel.allCases { slots[channel] = DispatchSemaphore(value: transports.concurrency[channel] ?? 4) }
-        for (index, item) in prepared.enumerated() {
-            let slot = slots[item.send.channel]!
-            slot.wait()  // at most `max_connections` in flight per channel
-            // Stopping: what has started finishes, the rest stays planned.
-            guard !stop.isSet, let transport = transports.transport(for: item.send.channel) else {
-                slot.signal()
-                continue
-            }
-            limiter.wait(channel: item.send.channel, rate: transports.rates[item.send.channel] ?? 0)
-            group.enter()
-            transport.start(item.message) { outcome in
-                box.lock.withLock { box.outcomes[index] = outcome }
-                slot.signal()
-                group.leave()
-            }
-        }
-        group.wait()
-        return box.outcomes.map { $0 ?? .notStarted }
     }
 
     /// Exponential backoff with jitter between the configured bounds (by

@@ -67,7 +67,8 @@ public final class Pipeline {
         let deliveries = try SentJournal.replay(spool: spool)
         history = deliveries.history
         planner = Planner(settings: config.plannerSettings)
-        dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
+                                             sentToday: deliveries.recentSends)
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
@@ -79,12 +80,12 @@ public final class Pipeline {
     /// Templates and transports are checked before anything is sent: a broken
     /// template or a missing secret stops the start (or the reload).
     static func makeDispatcher(config: Config, spool: Spool, log: EventLog, logger: Logger, clock: OverdueClock,
-                               stop: StopFlag) throws -> Dispatcher {
+                               stop: StopFlag, sentToday: [Channel: [Date]]) throws -> Dispatcher {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         let problems = TemplateCheck.problems(templates: templates, config: config)
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
         let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
-                                        logger: logger, clock: clock, templates: templates)
+                                        logger: logger, clock: clock, templates: templates, sentToday: sentToday)
         dispatcher.stop = stop
         return dispatcher
     }
@@ -96,7 +97,10 @@ public final class Pipeline {
             throw ReloadError(description: "spool.dir changed to \(newConfig.spool.dir); a spool cannot move while running, restart instead")
         }
         let log = EventLog(directory: spool.log)
-        let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop)
+        // The new channels' quotas count what went out today (from the journal).
+        let recent = try SentJournal.replay(spool: spool).recentSends
+        let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
+                                                    sentToday: recent)
         newDispatcher.deferred = dispatcher.deferred
         newDispatcher.counts = dispatcher.counts
         newDispatcher.failedCount = dispatcher.failedCount

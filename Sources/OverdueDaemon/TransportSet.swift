@@ -12,7 +12,9 @@ struct TransportSet {
     var webhook: Transport?
     /// Always there: a call stage needs no configuration.
     let call: Transport = CallListTransport()
-    var rates: [Channel: Int] = [:]
+    var rates: [Channel: RateLimits] = [:]
+    /// The longest transfer timeout of any channel (the watchdog allows it).
+    var longestTimeout = 30
     /// Transfers in flight per channel at most (the rest wait their turn, so
     /// a stop request leaves them unstarted).
     var concurrency: [Channel: Int] = [.email: 8]
@@ -23,7 +25,8 @@ struct TransportSet {
             self.email = SMTPTransport(settings: .init(
                 url: email.url, requireTLS: email.starttls == .required, credentials: credentials, caFile: email.caFile,
                 timeoutSeconds: email.timeoutSeconds, maxConnections: email.maxConnections))
-            rates[.email] = email.ratePerSecond
+            rates[.email] = email.rates
+            longestTimeout = max(longestTimeout, email.timeoutSeconds)
             concurrency[.email] = email.maxConnections
         } else {
             self.email = try MaildirTransport(root: spool.mail)
@@ -48,14 +51,16 @@ struct TransportSet {
             }
             self.sms = SMSTransport(settings: .init(gateway: gateway, url: sms.url, from: sms.from, credentials: credentials,
                                                     timeoutSeconds: sms.timeoutSeconds, maxConnections: sms.maxConnections))
-            rates[.sms] = sms.ratePerSecond
+            rates[.sms] = sms.rates
+            longestTimeout = max(longestTimeout, sms.timeoutSeconds)
             concurrency[.sms] = sms.maxConnections
         }
         if let webhook = config.webhook {
             let secret = try Credentials.secret(from: webhook.secretFile, key: "channels.webhook.secret_file")
             self.webhook = try WebhookTransport(settings: .init(url: webhook.url, secret: secret, timeoutSeconds: webhook.timeoutSeconds,
                                                                 maxConnections: webhook.maxConnections))
-            rates[.webhook] = webhook.ratePerSecond
+            rates[.webhook] = webhook.rates
+            longestTimeout = max(longestTimeout, webhook.timeoutSeconds)
             concurrency[.webhook] = webhook.maxConnections
         }
     }
@@ -67,19 +72,5 @@ struct TransportSet {
         case .webhook: webhook
         case .call: call
         }
-    }
-}
-
-/// Spaces out sends on a channel to at most `rate` a second (gateways and
-/// relays have quotas). Used from the one dispatching thread.
-final class RateLimiter {
-    private var nextSlot: [Channel: Date] = [:]
-
-    func wait(channel: Channel, rate: Int) {
-        guard rate > 0 else { return }
-        let now = Date()
-        let slot = max(now, nextSlot[channel] ?? now)
-        if slot > now { Thread.sleep(forTimeInterval: slot.timeIntervalSince(now)) }
-        nextSlot[channel] = slot.addingTimeInterval(1 / Double(rate))
     }
 }

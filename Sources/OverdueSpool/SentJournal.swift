@@ -103,6 +103,9 @@ public final class SentJournal: @unchecked Sendable {
         /// Every outcome in force, oldest first; only kept when asked for
         /// (`calls`, `handoff`), since the daemon does not need them.
         public var outcomes: [Outcome] = []
+        /// When messages went out on each channel in the journal's last two
+        /// days, so a restart counts them against the day's quota.
+        public var recentSends: [Channel: [Date]] = [:]
 
         public init() {}
     }
@@ -143,6 +146,13 @@ public final class SentJournal: @unchecked Sendable {
             state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status, default: 0] += 1
             if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
             if keepingOutcomes { state.outcomes.append(outcome) }
+            if outcome.status == "sent" || outcome.status == "ambiguous" {
+                state.recentSends[outcome.message.channel, default: []].append(outcome.message.time)
+            }
+        }
+        if let latest = state.recentSends.values.compactMap({ $0.max() }).max() {
+            let horizon = latest.addingTimeInterval(-2 * 86_400)
+            state.recentSends = state.recentSends.mapValues { $0.filter { $0 >= horizon } }
         }
         for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {
             state.deferred[key] = deferral
