@@ -5,18 +5,23 @@ import OverdueConfig
 import OverdueCore
 import OverdueSpool
 
-/// The long-running daemon: one pipeline pass at start (which also picks up
-/// files dropped while it was down), then one per inbox change and per
-/// wake-up of its single timer; no polling loop. Passes, the timer and the
-/// watchdog pings share one serial queue, so a stuck pass stops the pings
-/// and systemd restarts the service.
+/// The long-running daemon. Two queues, so that nothing blocks the control
+/// loop: `control` hears the inbox, the wake-up timer, signals and the
+/// watchdog tick and talks to systemd; `work` runs the pipeline passes, one
+/// at a time (a pass may stream deliveries for minutes under a quota).
+/// `READY=1` goes out as soon as the ledger is loaded and the inbox watched,
+/// before the first message leaves. `WATCHDOG=1` means alive *and making
+/// progress*: the pings stop when a pass has moved nothing for longer than
+/// the watchdog interval although work is due (not waiting for a quota, no
+/// transfer still within its timeout), so systemd restarts a hung daemon.
 ///
-/// Signals: SIGTERM/SIGINT stop new sends, let the current pass finish (at
-/// most `[daemon].shutdown_grace_seconds`) and exit 0; SIGHUP reloads the
-/// config and templates, keeping the old ones if the new ones are invalid.
-public final class DaemonLoop: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "overdue.daemon")
-    private let signalQueue = DispatchQueue(label: "overdue.signals")
+/// Signals: SIGTERM/SIGINT stop new transfers, let those in flight finish
+/// (at most `[daemon].shutdown_grace_seconds`) and exit 0; SIGHUP reloads
+/// the config and templates after the current pass, keeping the old ones if
+/// the new ones are invalid.
+public final class DaemonLoop: @unchecked Sendable {  // mutable state is confined to `control`
+    private let control = DispatchQueue(label: "overdue.control")
+    private let work = DispatchQueue(label: "overdue.work")
     private let pipeline: Pipeline
     private let configPath: String
     private let logger: Logger
@@ -24,7 +29,9 @@ public final class DaemonLoop: @unchecked Sendable {
     private var timer: WakeTimer!
     private var watcher: InboxWatcher?
     private var sources: [DispatchSourceProtocol] = []
-    private var passScheduled = false
+    private var passRunning = false
+    private var passWanted: String?
+    private var stopping = false
 
     public init(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -32,14 +39,16 @@ public final class DaemonLoop: @unchecked Sendable {
         self.configPath = configPath
         self.logger = logger
         notifier = SystemdNotifier(environment: environment)
-        timer = WakeTimer(queue: queue, clock: clock) { [unowned self] in self.pass(reason: "timer") }
+        timer = WakeTimer(queue: control, clock: clock) { [unowned self] in self.requestPass(reason: "timer") }
     }
 
     /// Starts and never returns.
     public func run() -> Never {
-        queue.async { [self] in
+        control.async { [self] in
             do {
-                watcher = try InboxWatcher(directory: pipeline.spool.inbox, queue: queue) { [unowned self] in self.schedulePass() }
+                watcher = try InboxWatcher(directory: pipeline.spool.inbox, queue: control) { [unowned self] in
+                    self.requestPass(reason: "inbox")
+                }
             } catch {
                 logger.critical("cannot start", metadata: ["error": "\(error)"])
                 exit(1)
@@ -47,8 +56,9 @@ public final class DaemonLoop: @unchecked Sendable {
             installSignals()
             if let interval = notifier?.watchdogInterval { startWatchdog(every: interval) }
             logger.notice("started", metadata: ["spool": "\(pipeline.spool.root.path)", "config": "\(configPath)"])
-            pass(reason: "start")
+            // The ledger is loaded and the inbox watched: ready, before any send.
             notifier?.notify("READY=1")
+            requestPass(reason: "start")
         }
         dispatchMain()
     }
@@ -56,75 +66,101 @@ public final class DaemonLoop: @unchecked Sendable {
     private func installSignals() {
         for number in [SIGTERM, SIGINT, SIGHUP] {
             signal(number, SIG_IGN)  // delivered to the Dispatch sources instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-            source.setEventHandler { [unowned self] in
-                number == SIGHUP ? queue.async { self.reload() } : self.beginStop(signal: number)
-            }
+            let source = DispatchSource.makeSignalSource(signal: number, queue: control)
+            source.setEventHandler { [unowned self] in number == SIGHUP ? self.reload() : self.beginStop(signal: number) }
             source.resume()
             sources.append(source)
         }
     }
 
-    /// Runs on the signal queue, so it is heard even while a pass is busy.
+    /// On `control`, so it is heard while a pass streams.
     private func beginStop(signal number: Int32) {
-        guard !pipeline.stop.isSet else { return }
+        guard !stopping else { return }
+        stopping = true
         pipeline.stop.set()
         notifier?.notify("STOPPING=1")
         logger.notice("stopping: finishing the sends in flight", metadata: ["signal": "\(number)"])
         let grace = pipeline.config.daemon.shutdownGraceSeconds
-        signalQueue.asyncAfter(deadline: .now() + .seconds(grace)) { [logger] in
+        control.asyncAfter(deadline: .now() + .seconds(grace)) { [logger] in
             logger.warning("in-flight sends did not finish within the grace period; exiting (they are re-sent with the same ids)",
                            metadata: ["grace.seconds": "\(grace)"])
             exit(0)
         }
-        // After the pass that is running (if any): everything is flushed.
-        queue.async { [logger] in
-            logger.notice("stopped")
-            exit(0)
-        }
+        if !passRunning { stopped() }
     }
 
+    private func stopped() {
+        logger.notice("stopped")
+        exit(0)
+    }
+
+    /// Applied on the work queue after the current pass, then a pass with the new settings.
     private func reload() {
         notifier?.notify("RELOADING=1")
-        do {
-            let config = try ConfigLoader.load(path: configPath)
-            try pipeline.reload(config)
-            logger.notice("configuration and templates reloaded", metadata: ["config": "\(configPath)"])
-        } catch {
-            logger.error("reload refused; still running on the previous configuration", metadata: ["error": "\(error)"])
+        work.async { [self] in
+            do {
+                let config = try ConfigLoader.load(path: configPath)
+                try pipeline.reload(config)
+                logger.notice("configuration and templates reloaded", metadata: ["config": "\(configPath)"])
+            } catch {
+                logger.error("reload refused; still running on the previous configuration", metadata: ["error": "\(error)"])
+            }
+            control.async { [self] in
+                notifier?.notify("READY=1")
+                requestPass(reason: "reload")
+            }
         }
-        notifier?.notify("READY=1")
-        pass(reason: "reload")
     }
 
     private func startWatchdog(every interval: TimeInterval) {
-        let source = DispatchSource.makeTimerSource(queue: queue)
+        let source = DispatchSource.makeTimerSource(queue: control)
         source.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
-        source.setEventHandler { [notifier] in notifier?.notify("WATCHDOG=1") }
+        source.setEventHandler { [unowned self] in
+            // systemd's interval is twice the ping interval.
+            if pipeline.progress.isAlive(interval: interval * 2) {
+                notifier?.notify("WATCHDOG=1")
+            } else {
+                logger.error("no progress although work is due; withholding the watchdog ping so systemd restarts the service")
+            }
+            if let summary = pipeline.progress.summary { notifier?.notify("STATUS=\(summary)") }
+        }
         source.resume()
         sources.append(source)
     }
 
-    /// Coalesces a burst of inbox events into one pass.
-    private func schedulePass() {
-        guard !passScheduled else { return }
-        passScheduled = true
-        queue.async { [self] in
-            passScheduled = false
-            pass(reason: "inbox")
+    /// On `control`: runs a pass on `work`, or, while one runs, one more
+    /// after it (a burst of inbox events or a timer during a pass coalesce).
+    private func requestPass(reason: String) {
+        guard !stopping else { return }
+        guard !passRunning else {
+            passWanted = passWanted ?? reason
+            return
+        }
+        passRunning = true
+        let beingWritten = watcher?.beingWritten ?? []
+        work.async { [self] in
+            let outcome = Result { try pipeline.cycle(skipping: beingWritten) }
+            control.async { [self] in
+                passRunning = false
+                passFinished(outcome, reason: reason)
+                if stopping { return stopped() }
+                if let wanted = passWanted {
+                    passWanted = nil
+                    requestPass(reason: wanted)
+                }
+            }
         }
     }
 
-    private func pass(reason: String) {
-        guard !pipeline.stop.isSet else { return }
-        do {
-            let result = try pipeline.cycle(skipping: watcher?.beingWritten ?? [])
+    private func passFinished(_ outcome: Result<RunOnceResult, any Error>, reason: String) {
+        switch outcome {
+        case .success(let result):
             timer.arm(at: result.nextWake)
             notifier?.notify("STATUS=\(pipeline.lastStatus)")
             logger.debug("next wake-up armed", metadata: [
                 "pass.reason": "\(reason)", "plan.next": "\(result.nextWake.map(Timestamp.format) ?? "none")",
             ])
-        } catch {
+        case .failure(let error):
             // The spool could not be written (disk full, permissions): try
             // again soon rather than exit and lose the timer.
             let retry = Pipeline.failureRetrySeconds

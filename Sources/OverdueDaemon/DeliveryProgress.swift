@@ -16,12 +16,20 @@ final class DeliveryProgress: @unchecked Sendable {  // every field is guarded b
     private var transferTimeout: TimeInterval = 30
 
     /// A pass starts: work is due until `finish`.
-    func begin(total: Int, transferTimeout: TimeInterval) {
+    func begin() {
         lock.withLock {
             busy = true
-            self.total = total
+            total = 0
             done = 0
             limited = [:]
+            lastEvent = Date()
+        }
+    }
+
+    /// The pass has `total` messages to send.
+    func sending(total: Int, transferTimeout: TimeInterval) {
+        lock.withLock {
+            self.total += total
             self.transferTimeout = transferTimeout
             lastEvent = Date()
         }

@@ -53,7 +53,7 @@ public final class Dispatcher {
     let manager: QueueManager
     let outcomes = OutcomeInbox()
     /// How far the current pass is, for the watchdog and `STATUS=`.
-    let progress = DeliveryProgress()
+    let progress: DeliveryProgress
     /// Builds each message's bytes (on all cores, see `prepareAll`).
     let builder: MessageBuilder
     /// When set, no further transfer is started (SIGTERM).
@@ -72,8 +72,9 @@ public final class Dispatcher {
     static let commitBatch = 64
     static let commitInterval: TimeInterval = 0.1
 
-    public init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
-                templates: TemplateSet, sentToday: [Channel: [Date]] = [:]) throws {
+    init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
+                templates: TemplateSet, progress: DeliveryProgress = DeliveryProgress(), sentToday: [Channel: [Date]] = [:]) throws {
+        self.progress = progress
         self.config = config
         self.spool = spool
         self.sentJournal = sentJournal
@@ -122,8 +123,7 @@ public final class Dispatcher {
             !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
         }
         guard !due.isEmpty else { return summary }
-        progress.begin(total: due.count, transferTimeout: Double(transports.longestTimeout))
-        defer { progress.finish() }
+        progress.sending(total: due.count, transferTimeout: Double(transports.longestTimeout))
         // Rendered but not yet sent: enough to keep every window full.
         let ahead = max(Self.renderBatch * 2, transports.concurrency.values.reduce(0, +) * 4)
         var next = 0

@@ -55,6 +55,8 @@ public final class Pipeline {
     public private(set) var config: Config
     /// Set by SIGTERM: no new transfer starts; the pass finishes what is in flight.
     public let stop = StopFlag()
+    /// How far the current pass is (the watchdog and `STATUS=` read it).
+    let progress = DeliveryProgress()
     /// What the last pass saw, for `STATUS=`.
     public private(set) var lastStatus = ""
 
@@ -68,7 +70,7 @@ public final class Pipeline {
         history = deliveries.history
         planner = Planner(settings: config.plannerSettings)
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
-                                             sentToday: deliveries.recentSends)
+                                             progress: progress, sentToday: deliveries.recentSends)
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
@@ -80,12 +82,13 @@ public final class Pipeline {
     /// Templates and transports are checked before anything is sent: a broken
     /// template or a missing secret stops the start (or the reload).
     static func makeDispatcher(config: Config, spool: Spool, log: EventLog, logger: Logger, clock: OverdueClock,
-                               stop: StopFlag, sentToday: [Channel: [Date]]) throws -> Dispatcher {
+                               stop: StopFlag, progress: DeliveryProgress, sentToday: [Channel: [Date]]) throws -> Dispatcher {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         let problems = TemplateCheck.problems(templates: templates, config: config)
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
         let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
-                                        logger: logger, clock: clock, templates: templates, sentToday: sentToday)
+                                        logger: logger, clock: clock, templates: templates, progress: progress,
+                                        sentToday: sentToday)
         dispatcher.stop = stop
         return dispatcher
     }
@@ -100,7 +103,7 @@ public final class Pipeline {
         // The new channels' quotas count what went out today (from the journal).
         let recent = try SentJournal.replay(spool: spool).recentSends
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
-                                                    sentToday: recent)
+                                                    progress: progress, sentToday: recent)
         newDispatcher.deferred = dispatcher.deferred
         newDispatcher.counts = dispatcher.counts
         newDispatcher.failedCount = dispatcher.failedCount
@@ -138,6 +141,8 @@ public final class Pipeline {
     }
 
     public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
+        progress.begin()
+        defer { progress.finish() }
         let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
         // A few rounds at the same instant: a suppressed or failed channel
