@@ -117,6 +117,8 @@ public struct Ledger: Sendable {
         case .called(let customer, let date, _):
             lastCalled[customer] = max(lastCalled[customer] ?? date, date)
             return
+        case .retry:
+            return  // the delivery journal's business (see Pipeline.requeue)
         default:
             break
         }
@@ -135,7 +137,7 @@ public struct Ledger: Sendable {
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
         case .handoff(_, let date, _): entry.handedOff = entry.handedOff ?? date
-        case .optout, .optin, .bounce, .credit, .called: break
+        case .optout, .optin, .bounce, .credit, .called, .retry: break
         }
         entries[id] = entry
     }

@@ -51,28 +51,23 @@ public struct LogView {
     }
 }
 
-/// `overdue retry`: puts failed deliveries back so the planner sends them
-/// again (with the same key, so the same Message-ID / webhook-id).
-public enum RetryCommandRunner {
-    public static func requeue(config: Config, keys: [String]?, logger: (String) -> Void) throws -> [String] {
+/// `overdue retry`: asks the daemon to put failed deliveries back, as an
+/// inbox event like every other operator decision, so it works while the
+/// daemon runs (it re-queues them within a second; otherwise the next
+/// `overdue run` does). Reads the journal only to name keys that have not
+/// failed; writes nothing but the inbox file.
+public enum RetryRequest {
+    public static func drop(config: Config, keys: [String]?, warn: (String) -> Void) throws -> [String] {
         let spool = Spool(root: config.spool.dir)
-        let lock = try SpoolLock(spool: spool)
-        defer { withExtendedLifetime(lock) {} }
-        let state = try SentJournal.replay(spool: spool)
-        let wanted = keys ?? Array(state.failed.keys).sorted()
-        var done: [String] = []
-        for key in wanted {
-            guard state.failed[key] != nil else {
-                logger("\(key): not a failed delivery (see `overdue log --event failed`)")
-                continue
-            }
-            done.append(key)
+        let failed = try SentJournal.replay(spool: spool).failed
+        let wanted = keys ?? Array(failed.keys).sorted()
+        let known = wanted.filter { key in
+            if failed[key] != nil { return true }
+            warn("\(key): not a failed delivery (see `overdue log --event failed`)")
+            return false
         }
-        let now = Date()
-        try SentJournal(spool: spool).append(requeued: done, at: now)
-        try EventLog(directory: spool.log).append(done.map {
-            LogEntry(time: now, event: "requeued", fields: ["key": .string($0), "detail": .string("re-queued by overdue retry")])
-        })
-        return done
+        guard !known.isEmpty else { return [] }
+        try InboxDrop.drop(keys == nil ? [.retry(key: nil)] : known.map { .retry(key: $0) }, kind: "retry", spool: spool)
+        return known
     }
 }

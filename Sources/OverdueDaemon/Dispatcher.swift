@@ -198,6 +198,15 @@ public final class Dispatcher {
         return prepared
     }
 
+    /// Takes failed deliveries back (journal first, then the log): the
+    /// planner will plan them again with the same keys.
+    func requeue(_ keys: [String], at now: Date) throws {
+        try sentJournal.append(requeued: keys, at: now)
+        try log.append(keys.map {
+            LogEntry(time: now, event: "requeued", fields: ["key": .string($0), "detail": .string("re-queued by overdue retry")])
+        })
+    }
+
     /// Records messages the planner could not address (opted out, no
     /// address) as suppressed, once, so their stage can fall back.
     public func suppress(_ skipped: [PlannedSend], history: inout DeliveryHistory) throws {

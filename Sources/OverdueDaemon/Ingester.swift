@@ -14,6 +14,9 @@ public struct IngestSummary: Sendable, Equatable {
     /// Files left in the inbox because the spool could not be written
     /// (disk full, permissions): the next pass tries them again.
     public var failedFiles = 0
+    /// `retry` events accepted in this pass (nil: every failed delivery),
+    /// for the pipeline to re-queue in the delivery journal.
+    public var retries: [String?] = []
 }
 
 /// inbox → ledger. Reads each complete inbox file, applies the good records
@@ -160,6 +163,7 @@ public final class Ingester {
         try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
         summary.accepted += accepted.count
         summary.rejected += rejected.count
+        for (_, record) in accepted { if case .event(.retry(let key)) = record { summary.retries.append(key) } }
         logger.info("ingested inbox file", metadata: [
             "file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
         ])

@@ -131,6 +131,23 @@ public final class Pipeline {
         public var description: String
     }
 
+    /// `retry` events (from `overdue retry`): the failed deliveries named
+    /// (nil: all) are re-queued in the delivery journal, so the planner
+    /// plans them again, with the same keys and ids.
+    func requeue(_ requests: [String?], now: Date) throws {
+        let state = try SentJournal.replay(spool: spool)
+        let wanted = requests.contains(nil) ? Set(state.failed.keys) : Set(requests.compactMap { $0 })
+        let keys = wanted.filter { state.failed[$0] != nil }.sorted()
+        for key in wanted.subtracting(keys).sorted() {
+            logger.warning("retry asked for a delivery that has not failed; nothing to re-queue", metadata: ["delivery.key": "\(key)"])
+        }
+        guard !keys.isEmpty else { return }
+        try dispatcher.requeue(keys, at: now)
+        let replayed = try SentJournal.replay(spool: spool)
+        history = replayed.history
+        dispatcher.failedCount = replayed.failed.count
+    }
+
     /// How soon a pass that could not write the spool is tried again.
     public static let failureRetrySeconds: TimeInterval = 15
 
@@ -145,6 +162,7 @@ public final class Pipeline {
         defer { progress.finish() }
         let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
+        if !ingest.retries.isEmpty { try requeue(ingest.retries, now: now) }
         // A few rounds at the same instant: a suppressed or failed channel
         // makes its stage fall back to another one, which is due at once.
         var dispatch = DispatchSummary()

@@ -20,8 +20,8 @@ struct RetryCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         do {
-            let done = try RetryCommandRunner.requeue(config: config, keys: all ? nil : keys) { printError($0) }
-            print("re-queued \(done.count) deliver\(done.count == 1 ? "y" : "ies"); the daemon sends them at the next window")
+            let done = try RetryRequest.drop(config: config, keys: all ? nil : keys) { printError($0) }
+            print("re-queued \(done.count) deliver\(done.count == 1 ? "y" : "ies") (a retry event in the inbox): a running daemon sends them again at once, in the debtor's window; otherwise the next `overdue run` does")
         } catch {
             printError("\(error)")
             throw ExitCode(1)

@@ -32,6 +32,7 @@ public struct RecordDecoder: Sendable {
         "credit": ["event", "customer", "amount", "currency", "reference"],
         "handoff": ["event", "invoice", "date", "agency"],
         "called": ["event", "customer", "date", "note"],
+        "retry": ["event", "key"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -43,7 +44,7 @@ public struct RecordDecoder: Sendable {
             record = decodeInvoice(&reader)
         } else {
             reader.problems.append(FieldProblem(
-                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff or called)"))
+                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called or retry)"))
             record = nil
         }
         if let record, reader.problems.isEmpty { return .accepted(record) }
@@ -112,7 +113,7 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
@@ -161,6 +162,14 @@ public struct RecordDecoder: Sendable {
             let note = reader.optional("note") { FieldRules.text($0, maxLength: 500) }
             guard let customer, let date else { return nil }
             event = .called(customer: customer, date: date, note: note)
+        case "retry":
+            // A delivery key as `overdue log` shows it; absent = every failed delivery.
+            let key = reader.optional("key") { value in
+                value.hasPrefix("od1-") && value.count == 36 && value.dropFirst(4).allSatisfy(\.isHexDigit)
+                    ? nil : "\"\(FieldRules.printable(value))\" is not a delivery key; copy one from `overdue log --event failed` (od1- and 32 hex digits), or leave it out for every failed delivery"
+            }
+            guard reader.problems.isEmpty else { return nil }
+            event = .retry(key: key)
         case "bounce":
             let address = reader.required("address", FieldRules.contactAddress)
             let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }

@@ -75,6 +75,8 @@ public enum RecordEncoder {
             object["customer"] = .string(customer)
             object["date"] = .string(date.description)
             object["note"] = note.map(JSONValue.string)
+        case .retry(let key):
+            object["key"] = key.map(JSONValue.string)
         case .bounce(let address, let channel, let reason):
             object["address"] = .string(address)
             object["channel"] = .string(channel.rawValue)

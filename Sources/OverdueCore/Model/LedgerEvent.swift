@@ -29,6 +29,10 @@ public enum LedgerEvent: Sendable, Equatable {
     /// Someone phoned the debtor (`overdue calls done`): off the call list
     /// until a later call stage puts them back.
     case called(customer: String, date: CalendarDate, note: String?)
+    /// Put a failed delivery (nil: every failed one) back in the queue
+    /// (`overdue retry`): the daemon re-queues it in the delivery journal.
+    /// Nothing in the ledger changes.
+    case retry(key: String?)
 
     public var name: String {
         switch self {
@@ -43,6 +47,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .credit: "credit"
         case .handoff: "handoff"
         case .called: "called"
+        case .retry: "retry"
         }
     }
 
@@ -52,7 +57,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _), .handoff(let id, _, _):
             id
-        case .optout, .optin, .bounce, .credit, .called:
+        case .optout, .optin, .bounce, .credit, .called, .retry:
             nil
         }
     }
