@@ -71,6 +71,27 @@ public final class Ingester {
         return summary
     }
 
+    /// The records a pass would take from the files now in the inbox, in
+    /// its order, without touching anything: `overdue preview` shows what
+    /// the daemon would send after reading them. Files already read (by
+    /// digest), too large or unreadable give nothing.
+    static func peek(spool: Spool, config: Config, committed: [String: CommittedFile]) -> (files: Int, records: [InboxRecord]) {
+        let parser = InboxFileParser(defaultTermsDays: config.schedule.defaultTermsDays)
+        var files = 0
+        var records: [InboxRecord] = []
+        for entry in InboxFiles.list(spool.inbox) where entry.isRegular && entry.size <= config.inbox.maxFileBytes {
+            guard let bytes = try? DurableIO.read(entry.url), committed[sha256(bytes)] == nil,
+                  case .records(_, _, let parsed) = parser.parse(bytes, fileName: entry.name) else { continue }
+            files += 1
+            for record in parsed {
+                guard case .accepted(let accepted) = record.outcome else { continue }
+                if case .invoice(let invoice) = accepted, let policy = invoice.policy, config.policy(named: policy) == nil { continue }
+                records.append(accepted)
+            }
+        }
+        return (files, records)
+    }
+
     private func ingest(_ entry: InboxFiles.Entry, into summary: inout IngestSummary) throws {
         let now = clock.now()
         guard entry.isRegular else {

@@ -26,7 +26,8 @@ struct MessageBuilder: Sendable {
         let calendar = calendars.calendar(for: send.timeZone)
         // The letters and texts that reached the debtor about what this one
         // demands, each once, named by the stage of the message itself.
-        let earlier = history.contacts(about: send.items.map(\.item.unitID)).map {
+        // (Before `now`: a preview of a past instant cites only what had gone out by then.)
+        let earlier = history.contacts(about: send.items.map(\.item.unitID), before: now).map {
             EarlierReminder(date: calendar.localDay($0.time), stage: $0.messageStage, channel: $0.channel)
         }
         let policy = config.policy(named: send.policy) ?? config.policies[0]

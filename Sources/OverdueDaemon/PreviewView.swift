@@ -20,6 +20,8 @@ public struct PreviewView {
     public let explanation: String?
     /// True when `--stage` forced the stage: not what the daemon would do now.
     public let forced: Bool
+    /// Inbox files not yet read by the daemon that the preview took into account.
+    public let inboxFilesRead: Int
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -31,7 +33,11 @@ public struct PreviewView {
         guard spool.exists else {
             throw Failure(description: "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
         }
-        let ledger = try LedgerStore.replay(spool: spool).ledger
+        var (ledger, committed) = try LedgerStore.replay(spool: spool)
+        // Files waiting in the inbox are read first, as the daemon's pass would.
+        let waiting = Ingester.peek(spool: spool, config: config, committed: committed)
+        for record in waiting.records { ledger.apply(record) }
+        inboxFilesRead = waiting.files
         let history = try SentJournal.replay(spool: spool).history
         let planner = Planner(settings: config.plannerSettings)
         let entry = ledger[subject]

@@ -372,7 +372,11 @@ Online bezahlen ({{number}}): {{payment_url}}
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
 <p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.</p>
-{{> partials/invoices.html}}
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Rechnung {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
 {{> partials/also_open.html}}
 <p>Wir danken Ihnen für die gute Zusammenarbeit.</p>
 {{> partials/footer.html}}
@@ -394,7 +398,9 @@ Guten Tag {{greeting_name}},
 
 vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.
 
-{{> partials/invoices.text}}
+{{#invoices}}
+- Rechnung {{number}}: {{amount}}
+{{/invoices}}
 {{> partials/also_open.text}}
 
 Wir danken Ihnen für die gute Zusammenarbeit.
@@ -410,7 +416,7 @@ Wir danken Ihnen für die gute Zusammenarbeit.
 {{> partials/charges.html}}
 {{#invoices}}
 {{#has_discount}}
-<p>Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}} %: {{discounted_amount}} instead of {{amount}}.</p>
+<p>Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}}%: {{discounted_amount}} instead of {{amount}}.</p>
 {{/has_discount}}
 {{/invoices}}
 {{#has_payment_url}}
@@ -441,7 +447,7 @@ This is a friendly reminder that the following {{#multiple}}invoices are{{/multi
 {{> partials/charges.text}}
 {{#invoices}}
 {{#has_discount}}
-Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}} %: {{discounted_amount}} instead of {{amount}}.
+Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}}%: {{discounted_amount}} instead of {{amount}}.
 {{/has_discount}}
 {{/invoices}}
 {{> partials/payment.text}}
@@ -810,7 +816,11 @@ Pay online ({{number}}): {{payment_url}}
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
 <p>Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.</p>
-{{> partials/invoices.html}}
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Invoice {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
 {{> partials/also_open.html}}
 <p>We appreciate your business.</p>
 {{> partials/footer.html}}
@@ -832,7 +842,9 @@ Dear {{greeting_name}},
 
 Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.
 
-{{> partials/invoices.text}}
+{{#invoices}}
+- Invoice {{number}}: {{amount}}
+{{/invoices}}
 {{> partials/also_open.text}}
 
 We appreciate your business.
@@ -1215,7 +1227,11 @@ Payer en ligne ({{number}}) : {{payment_url}}
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
 <p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.</p>
-{{> partials/invoices.html}}
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Facture {{number}} : {{amount}}</li>
+{{/invoices}}
+</ul>
 {{> partials/also_open.html}}
 <p>Nous vous remercions de votre confiance.</p>
 {{> partials/footer.html}}
@@ -1237,7 +1253,9 @@ Bonjour {{greeting_name}},
 
 merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.
 
-{{> partials/invoices.text}}
+{{#invoices}}
+- Facture {{number}} : {{amount}}
+{{/invoices}}
 {{> partials/also_open.text}}
 
 Nous vous remercions de votre confiance.

@@ -21,7 +21,9 @@ public struct LetterLocale: Sendable, Equatable {
     /// brand's, else English; English too when no template set exists for it.
     /// Region: from the customer's tag ("fr-CH"), else the
     /// customer's country, else the country of their timezone, else the
-    /// brand's region. A debtor in Dublin of a brand writing "en" thus reads
+    /// brand's region: the first that makes a locale CLDR knows with the
+    /// language (en-IE yes, de-US no: a German letter to New York keeps
+    /// German figures). A debtor in Dublin of a brand writing "en" thus reads
     /// "7 December 2026" (en-IE), one in New York "December 7, 2026". A
     /// tag's region counts only with its own language: "es-MX" read in
     /// English templates says nothing about how the debtor writes dates.
@@ -32,12 +34,20 @@ public struct LetterLocale: Sendable, Equatable {
         let brand = brandLanguage.flatMap(Tag.init)
         let wanted = customer?.language ?? brand?.language ?? "en"
         let language = available.contains(wanted) ? wanted : "en"
-        let region = (customer?.language == language ? customer?.region : nil)
-            ?? customerCountry.flatMap(Self.country)
-            ?? timeZone.flatMap { zoneCountries[$0] }
-            ?? (brand?.language == language ? brand?.region : nil)
+        // A region counts only where CLDR has the pair: "de" in the US is
+        // not a locale, and ICU would format its amounts the US way
+        // ("1,234.50 $"), which a German reader takes for about 1.2.
+        let candidates = [
+            customer?.language == language ? customer?.region : nil,
+            customerCountry.flatMap(Self.country),
+            timeZone.flatMap { zoneCountries[$0] },
+            brand?.language == language ? brand?.region : nil,
+        ]
+        let region = candidates.compactMap { $0 }.first { Self.knownLocales.contains("\(language)_\($0)") }
         return LetterLocale(language: language, identifier: region.map { "\(language)-\($0)" } ?? language)
     }
+
+    private static let knownLocales = Set(Locale.availableIdentifiers)
 
     private static func country(_ text: String) -> String? {
         let code = text.trimmingCharacters(in: .whitespaces).uppercased()

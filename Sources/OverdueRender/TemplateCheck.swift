@@ -57,8 +57,8 @@ public enum TemplateCheck {
     /// serves only the brand's language.
     public static func policyTextProblems(config: Config, languages: Set<String>) -> [TemplateProblem] {
         let brandLanguage = ReminderContext.primary(config.brand.language) ?? "en"
-        // The problem is in the configuration, which has no line numbers here.
         let file = config.sourcePath.isEmpty ? "overdue.toml" : config.sourcePath
+        let lines = ConfigLines(path: config.sourcePath)
         var problems: [TemplateProblem] = []
         func missing(_ text: LocalizedText) -> [String] {
             languages.sorted().filter { text.text(for: $0, fallbackLanguage: brandLanguage) == nil }
@@ -66,10 +66,10 @@ public enum TemplateCheck {
         func example(_ key: String) -> String {
             "write \(key) = { " + languages.sorted().map { "\($0) = \"…\"" }.joined(separator: ", ") + " }"
         }
-        for policy in config.policies {
+        for (index, policy) in config.policies.enumerated() {
             if policy.stages.contains(where: \.final), !policy.consequence.isEmpty {
                 for language in missing(policy.consequence) {
-                    problems.append(TemplateProblem(file: file, line: 0, problem:
+                    problems.append(TemplateProblem(file: file, line: lines.line(ofKey: "consequence", inPolicy: index), problem:
                         "policy \"\(policy.name)\": consequence has no text for \"\(language)\"; \(example("consequence"))"))
                 }
             }
@@ -78,7 +78,7 @@ public enum TemplateCheck {
             let cited: (Stage) -> Bool = { !Set($0.channels + $0.fallback).isDisjoint(with: [.email, .sms]) }
             for stage in policy.stages where LetterWords.stageLabels[stage.name] == nil && cited(stage) {
                 for language in missing(stage.label) {
-                    problems.append(TemplateProblem(file: file, line: 0, problem:
+                    problems.append(TemplateProblem(file: file, line: lines.line(ofStage: stage.name, inPolicy: index), problem:
                         "policy \"\(policy.name)\" stage \"\(stage.name)\": label has no text for \"\(language)\"; \(example("label"))"))
                 }
             }
@@ -126,5 +126,39 @@ public enum SampleMessage {
             EarlierReminder(date: today.adding(days: -7 * (before.count - index)), stage: earlier.name, channel: .email)
         }
         return RenderRequest(send: send, customer: customer, invoices: invoices, policy: policy, earlier: earlier, today: today)
+    }
+}
+
+/// Where a key of a `[[policy]]` stands in the config file, so a problem
+/// found after loading still names its line (TOMLKit keeps no positions).
+/// 0 when the file cannot be read or the key is not found as written.
+struct ConfigLines {
+    let lines: [Substring]
+
+    init(path: String) {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The lines of the `index`-th `[[policy]]` table: (first, end).
+    private func policyRange(_ index: Int) -> Range<Int>? {
+        let starts = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces) == "[[policy]]" }
+        guard index < starts.count else { return nil }
+        let end = lines.indices.dropFirst(starts[index] + 1).first { line in
+            let text = lines[line].trimmingCharacters(in: .whitespaces)
+            return text.hasPrefix("[") && !text.hasPrefix("[ ") && text.hasSuffix("]") && !text.contains("=")
+        } ?? lines.count
+        return starts[index]..<end
+    }
+
+    func line(ofKey key: String, inPolicy index: Int) -> Int {
+        guard let range = policyRange(index) else { return 0 }
+        return range.first { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(key) ") || lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(key)=") }
+            .map { $0 + 1 } ?? range.lowerBound + 1
+    }
+
+    func line(ofStage name: String, inPolicy index: Int) -> Int {
+        guard let range = policyRange(index) else { return 0 }
+        return range.first { lines[$0].contains("\"\(name)\"") }.map { $0 + 1 } ?? range.lowerBound + 1
     }
 }

@@ -53,6 +53,9 @@ struct PreviewCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         }
+        if preview.inboxFilesRead > 0, !raw {
+            print("(with \(preview.inboxFilesRead) inbox file(s) the daemon has not read yet, as its next pass will)")
+        }
         guard let send = preview.send, let message = preview.message else {
             print(preview.explanation ?? "nothing would be sent")
             return

@@ -70,3 +70,35 @@ struct LadderExampleTests {
         #expect(final?.deadline == CalendarDate(iso: "2026-12-04"))
     }
 }
+
+@Suite("Statutory interest on what was owed each day")
+struct InterestPeriodTests {
+    @Test("1,200 due 10 Nov, 600 paid 20 Nov, letter on 27 Nov: 1,200 × 10 days + 600 × 7 days at 12.15 %")
+    func partPayment() {
+        let policy = Policy(name: "eu", stages: Fixture.referencePolicy.stages, interestRatePercent: Decimal(string: "12.15"))
+        let planner = Fixture.planner(Fixture.schedule(zone: "Europe/Berlin"), policies: [policy])
+        var ledger = Fixture.ledger(Fixture.invoice("B-101", zone: "Europe/Berlin", due: "2026-11-10", amount: 1200))
+        ledger.apply(.event(.payment(invoice: "B-101", amount: 600, date: CalendarDate(iso: "2026-11-20")!, reference: nil)))
+        let entry = ledger["B-101"]!
+        let unit = planner.units(of: entry)[0]
+        let periods = planner.outstandingOverTime(entry, unit)
+        #expect(periods.map(\.amount) == [1200, 600])
+        let charges = LateCharges.compute(policy: policy, stage: "final", amount: unit.open, currency: "EUR", due: unit.due,
+                                          today: CalendarDate(iso: "2026-11-27")!, outstanding: periods)
+        // (1200 × 10 + 600 × 7) × 0.1215 / 365 = 5.3926… → 5.39 (not 600 × 17 days = 3.40).
+        #expect(charges.interest == Decimal(string: "5.39"))
+    }
+
+    @Test("installments: a payment settles the oldest first, so the second accrues on its full amount")
+    func installments() {
+        let planner = Fixture.planner()
+        var ledger = Fixture.ledger(Fixture.invoice("I-1", due: "2026-11-01", amount: 300, installments: [
+            Installment(due: CalendarDate(iso: "2026-11-01")!, amount: 100), Installment(due: CalendarDate(iso: "2026-12-01")!, amount: 200),
+        ]))
+        ledger.apply(.event(.payment(invoice: "I-1", amount: 150, date: CalendarDate(iso: "2026-11-15")!, reference: nil)))
+        let entry = ledger["I-1"]!
+        let units = planner.units(of: entry)
+        #expect(units.map(\.open) == [150])  // the first is paid; 50 of the second too
+        #expect(planner.outstandingOverTime(entry, units[0]).map(\.amount) == [150])
+    }
+}

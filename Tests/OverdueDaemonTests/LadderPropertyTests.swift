@@ -143,7 +143,7 @@ struct Invariants {
             expect(item.due.adding(days: stage.offsetDays) <= today, "a demanded item has reached the letter's stage itself", debtor,
                    "\(unit) due \(item.due) in a \(send.stage) letter on \(today)")
             if stage.offsetDays < 0 {
-                expect(today <= item.due, "no pre-due note after the due date", debtor, "\(unit) due \(item.due), sent \(today)")
+                expect(today < item.due, "no pre-due note on or after the due date", debtor, "\(unit) due \(item.due), sent \(today)")
             }
             let before = earlier.filter { $0.items.contains { $0.item.unitID == unit } }
             let previous = before.flatMap { letter in

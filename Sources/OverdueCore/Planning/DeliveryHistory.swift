@@ -90,11 +90,11 @@ public struct DeliveryHistory: Sendable {
     /// once, oldest first: the history a letter cites. Only letters and
     /// texts count: a webhook goes to the business's own system and a call
     /// stage only puts the debtor on a list.
-    public func contacts(about unitIDs: some Sequence<String>) -> [StageSend] {
+    public func contacts(about unitIDs: some Sequence<String>, before instant: Date = .distantFuture) -> [StageSend] {
         var seen = Set<String>()
         var contacts: [StageSend] = []
         for unitID in unitIDs {
-            for send in sends(of: unitID) where send.reached && (send.channel == .email || send.channel == .sms) {
+            for send in sends(of: unitID) where send.reached && send.time < instant && (send.channel == .email || send.channel == .sms) {
                 if seen.insert(send.key).inserted { contacts.append(send) }
             }
         }

@@ -18,10 +18,13 @@ public struct LateCharges: Sendable, Equatable {
 
     /// Charges on `amount` owed since `due`, on `today`, for a message at
     /// `stage` of `policy`. Interest is simple interest per day on a 365-day
-    /// year, rounded half-up to the currency's minor unit; nothing accrues
-    /// before the due date.
+    /// year on what was outstanding each day (`outstanding`: from each date
+    /// on, the amount then owed, as part payments lowered it; by default
+    /// `amount` all along), rounded half-up to the currency's minor unit
+    /// once; nothing accrues before the due date.
     public static func compute(policy: Policy, stage: String, amount: Decimal, currency: String, due: CalendarDate,
-                               today: CalendarDate, statutory: Bool = true) -> LateCharges {
+                               today: CalendarDate, statutory: Bool = true,
+                               outstanding: [(from: CalendarDate, amount: Decimal)]? = nil) -> LateCharges {
         let daysOverdue = due.days(until: today)
         guard daysOverdue > 0 else { return LateCharges() }
         var charges = LateCharges()
@@ -32,7 +35,14 @@ public struct LateCharges: Sendable, Equatable {
         // Interest and compensation are the law's, where it applies (`applies_to`).
         guard statutory else { return charges }
         if let rate = policy.interestRatePercent {
-            var raw = amount * rate / 100 * Decimal(daysOverdue) / 365
+            let periods = outstanding ?? [(due, amount)]
+            var dayAmounts: Decimal = 0  // Σ owed × days
+            for (index, period) in periods.enumerated() {
+                let start = max(period.from, due)
+                let end = min(index + 1 < periods.count ? periods[index + 1].from : today, today)
+                if start < end { dayAmounts += period.amount * Decimal(start.days(until: end)) }
+            }
+            var raw = dayAmounts * rate / 100 / 365
             var rounded = Decimal()
             NSDecimalRound(&rounded, &raw, Currency.minorUnits(currency), .plain)
             charges.interest = rounded

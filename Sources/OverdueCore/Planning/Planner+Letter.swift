@@ -92,7 +92,8 @@ extension Planner {
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                                    currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
             item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
-                                               due: unit.due, today: today, statutory: statutory.applies)
+                                               due: unit.due, today: today, statutory: statutory.applies,
+                                               outstanding: outstandingOverTime(entry, unit))
             var candidate = Candidate(customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
                                       recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule

@@ -67,6 +67,13 @@ public struct Planner: Sendable {
             }
             if let next = result.wake, next > now { wake = min(wake ?? next, next) }
         }
+        // A receipt never shares a window with a reminder on its channel: it
+        // waits for the gap after it (rule 6), like any other contact.
+        for key in groups.keys where key.thanks {
+            var reminder = key
+            reminder.thanks = false
+            if groups[reminder] != nil { groups[key] = nil }
+        }
         // Rule 5's "also open": the other open units of debtors who get a letter.
         let writtenTo = Set(groups.keys.filter { !$0.thanks }.map(\.customer))
         var open: [String: [PlannedItem]] = [:]
@@ -195,6 +202,39 @@ public struct Planner: Sendable {
         return evaluation
     }
 
+    /// What was owed on a unit from its due date on, as part payments (by
+    /// their value dates, settling installments oldest first) lowered it:
+    /// the periods statutory interest runs on.
+    func outstandingOverTime(_ entry: LedgerEntry, _ unit: Unit) -> [(from: CalendarDate, amount: Decimal)] {
+        let invoice = entry.invoice
+        let parts = invoice.installments.isEmpty ? [Installment(due: invoice.due, amount: invoice.amount)]
+            : invoice.installments.sorted { $0.due < $1.due }
+        let index = unit.installment.map { number in
+            parts.firstIndex { $0.due == invoice.installments[number - 1].due && $0.amount == invoice.installments[number - 1].amount } ?? 0
+        } ?? 0
+        let before = parts[..<index].reduce(Decimal(0)) { $0 + $1.amount }
+        let own = parts[index].amount
+        func owed(paid: Decimal) -> Decimal { own - min(own, max(0, paid - before)) }
+        var paid = invoice.amount - invoice.balance  // settled before the file was written
+        var payments: [(CalendarDate, Decimal)] = []
+        for event in entry.events {
+            if case .payment(_, let amount, let date, _) = event { payments.append((date, amount)) }
+        }
+        payments.sort { $0.0 < $1.0 }
+        var periods: [(from: CalendarDate, amount: Decimal)] = []
+        var next = 0
+        while next < payments.count, payments[next].0 <= unit.due {
+            paid += payments[next].1
+            next += 1
+        }
+        periods.append((unit.due, owed(paid: paid)))
+        for (date, amount) in payments[next...] {
+            paid += amount
+            periods.append((date, owed(paid: paid)))
+        }
+        return periods
+    }
+
     func units(of entry: LedgerEntry) -> [Unit] {
         let invoice = entry.invoice
         guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }
@@ -236,10 +276,11 @@ public struct Planner: Sendable {
                 lastNotice = max(lastNotice ?? send.time, send.time)
             }
         }
-        // A pre-due stage is stale once the due day has passed: a "due soon"
-        // note after the due date would be wrong.
+        // A pre-due stage is stale on the due day: a "due soon" note on or
+        // after the due date would be wrong (its day may have moved there
+        // past a weekend or holiday).
         func eligible(_ position: Int) -> Bool {
-            times[position] <= now && !(stages[position].offsetDays < 0 && today > unit.due)
+            times[position] <= now && !(stages[position].offsetDays < 0 && today >= unit.due)
         }
 
         // Rule 4: the latest stage that applies; after a lapsed promise, the
@@ -280,7 +321,8 @@ public struct Planner: Sendable {
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
             let statutory = statutoryRule(policy, invoice.customer)
             item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
-                                               due: unit.due, today: today, statutory: statutory.applies)
+                                               due: unit.due, today: today, statutory: statutory.applies,
+                                               outstanding: outstandingOverTime(entry, unit))
             /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
             func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?) {
                 var earliest = max(notBefore, times[stage])
@@ -352,7 +394,12 @@ public struct Planner: Sendable {
               !sends.contains(where: { $0.stage == PlannerSettings.thanksStage }),
               let recipient = recipient(for: .email, invoice.customer, ledger: ledger) else { return }
         let calendar = calendars.calendar(for: invoice.customer.timezone)
-        let sendAt = calendar.nextOpen(atOrAfter: now)
+        var earliest = now
+        if let contacted = history.lastContact(customer: invoice.customer.id, channel: .email) {
+            // Rule 6 holds for a receipt too.
+            earliest = max(earliest, calendar.firstWindowStart(onOrAfter: calendar.localDay(contacted).adding(days: settings.schedule.minGapDays)))
+        }
+        let sendAt = calendar.nextOpen(atOrAfter: earliest)
         guard sendAt <= now else {
             evaluation.wake(at: sendAt)
             return
