@@ -26,10 +26,19 @@ struct LocaleTests {
         ("es-MX", nil, "America/New_York", "en", "en", "en-US"), // no Spanish templates; MX says nothing about English
         (nil, nil, nil, nil, "en", "en"),
         ("de_DE", nil, nil, nil, "de", "de-DE"),
+        ("de", nil, "America/New_York", "en", "de", "de"),     // no de-US in CLDR: German figures, not "1,234.50 $"
+        ("fr", nil, "Europe/Berlin", "en", "fr", "fr"),         // no fr-DE either
     ])
     func resolution(customer: String?, country: String?, zone: String?, brand: String?, language: String, identifier: String) {
         let locale = Self.resolve(customer, country: country, zone: zone, brand: brand)
         #expect(locale == LetterLocale(language: language, identifier: identifier))
+    }
+
+    @Test("a German letter to New York writes amounts the German way")
+    func germanInTheUS() {
+        let locale = Self.resolve("de", zone: "America/New_York", brand: "en")
+        let text = LocaleFormat(language: locale.identifier).money(Decimal(string: "1234.50")!, "USD")
+        #expect(text.replacingOccurrences(of: "\u{A0}", with: " ") == "1.234,50 $", "\(text)")
     }
 
     @Test("dates as each locale writes them")
