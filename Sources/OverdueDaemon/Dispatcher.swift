@@ -247,12 +247,11 @@ public final class Dispatcher {
                 if let id { fields["gateway_id"] = .string(id) }
                 summary.sent += 1
             case .ambiguous: summary.ambiguous += 1
-            case .permanent(let code, let detail):
+            case .permanent: summary.failed += 1
+            case .noSuchRecipient(_, let detail):
+                // The transport says the address does not exist: it goes on the suppression list.
                 summary.failed += 1
-                // An address that does not exist goes on the suppression list.
-                if item.send.channel == .email, code == 550 || code == 551 || code == 553, detail.contains("5.1.1") || detail.contains("5.1.0") {
-                    summary.optOuts.append(.bounce(address: item.send.recipient, channel: .email, reason: "\(detail)"))
-                }
+                summary.optOuts.append(.bounce(address: item.send.recipient, channel: item.send.channel, reason: detail))
             case .disabled: summary.failed += 1
             case .optedOut:
                 summary.suppressed += 1

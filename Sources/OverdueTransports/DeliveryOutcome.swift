@@ -7,8 +7,11 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case sent(code: Int, id: String?, detail: String)
     /// Not now; try again, not before `notBefore` when the peer said so.
     case transient(code: Int, detail: String, notBefore: Date?)
-    /// Never: the address does not exist, the request is wrong.
+    /// Never: the request is wrong, the peer refuses it for good.
     case permanent(code: Int, detail: String)
+    /// Never: the address does not exist (SMTP 550 5.1.1). A dead letter,
+    /// and the address goes on the suppression list.
+    case noSuchRecipient(code: Int, detail: String)
     /// The recipient opted out at the gateway (e.g. Twilio 21610, sent STOP).
     case optedOut(code: Int, detail: String)
     /// Maybe delivered: the request went out and no clear answer came
@@ -27,7 +30,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
         switch self {
         case .sent: "sent"
         case .transient: "deferred"
-        case .permanent: "failed"
+        case .permanent, .noSuchRecipient: "failed"
         case .optedOut: "suppressed"
         case .ambiguous: "ambiguous"
         case .disabled: "failed"
@@ -36,16 +39,16 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
     public var code: Int {
         switch self {
-        case .sent(let code, _, _), .transient(let code, _, _), .permanent(let code, _), .optedOut(let code, _),
-             .ambiguous(let code, _), .disabled(let code, _):
+        case .sent(let code, _, _), .transient(let code, _, _), .permanent(let code, _), .noSuchRecipient(let code, _),
+             .optedOut(let code, _), .ambiguous(let code, _), .disabled(let code, _):
             code
         }
     }
 
     public var detail: String {
         switch self {
-        case .sent(_, _, let detail), .transient(_, let detail, _), .permanent(_, let detail), .optedOut(_, let detail),
-             .ambiguous(_, let detail), .disabled(_, let detail):
+        case .sent(_, _, let detail), .transient(_, let detail, _), .permanent(_, let detail), .noSuchRecipient(_, let detail),
+             .optedOut(_, let detail), .ambiguous(_, let detail), .disabled(_, let detail):
             detail
         }
     }

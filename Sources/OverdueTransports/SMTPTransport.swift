@@ -84,6 +84,8 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
             }
             switch code {
             case 400..<500: return .transient(code: code, detail: detail, notBefore: nil)
+            case 550...553 where [550, 551, 553].contains(code) && reply.map(Self.isUnknownMailbox) == true:
+                return .noSuchRecipient(code: code, detail: detail)
             case 500..<600 where reply != nil: return .permanent(code: code, detail: detail)
             default: break
             }
@@ -93,6 +95,13 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
             }
             return .transient(code: code, detail: error.description, notBefore: nil)
         }
+    }
+
+    /// RFC 3463: 5.1.1 bad destination mailbox, 5.1.0 other address status,
+    /// 5.1.10 null MX. (A 550 for policy or content keeps the address.)
+    static func isUnknownMailbox(_ reply: String) -> Bool {
+        let words = reply.dropFirst(4).split(separator: " ")
+        return words.first.map { ["5.1.1", "5.1.0", "5.1.10"].contains(String($0)) } ?? false
     }
 
     /// The last server reply that is not the goodbye to QUIT.

@@ -49,12 +49,13 @@ struct SMTPTransportTests {
         #expect(detail.contains("535") || detail.contains("authentication"), "\(detail)")
     }
 
-    @Test("aiosmtpd: 550 5.1.1 is permanent, 451 is transient, each with the server's words")
+    @Test("aiosmtpd: 550 5.1.1 is an unknown recipient (the transport says so), 451 is transient, each with the server's words")
     func recipientReplies() async throws {
         let server = try LoopbackServer(.smtp, arguments: ["--reject-rcpt", "nobody", "--defer-rcpt", "later"])
         let transport = SMTPTransport(settings: .init(url: "smtp://127.0.0.1:\(server.port)", requireTLS: false))
         let rejected = await transport.send(mail(to: "nobody@acme.example"))
-        #expect(rejected == .permanent(code: 550, detail: rejected.detail))
+        #expect(rejected == .noSuchRecipient(code: 550, detail: rejected.detail))
+        #expect(rejected.event == "failed")
         #expect(rejected.detail.contains("5.1.1 No such user here"))
         let deferred = await transport.send(mail(to: "later@acme.example"))
         guard case .transient(451, let detail, _) = deferred else { Issue.record("\(deferred)"); return }
