@@ -17,8 +17,9 @@ import OverdueSpool
 ///
 /// Signals: SIGTERM/SIGINT stop new transfers, let those in flight finish
 /// (at most `[daemon].shutdown_grace_seconds`) and exit 0; SIGHUP reloads
-/// the config and templates after the current pass, keeping the old ones if
-/// the new ones are invalid.
+/// the config and templates between messages (the pass in progress ends
+/// after its transfers in flight), keeping the old ones if the new ones are
+/// invalid.
 public final class DaemonLoop: @unchecked Sendable {  // mutable state is confined to `control`
     private let control = DispatchQueue(label: "overdue.control")
     private let work = DispatchQueue(label: "overdue.work")
@@ -94,10 +95,14 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         exit(0)
     }
 
-    /// Applied on the work queue after the current pass, then a pass with the new settings.
+    /// Applied on the work queue between messages: the pass in progress
+    /// starts no new transfer and ends, the reload runs, and a pass with
+    /// the new settings sends the rest.
     private func reload() {
         notifier?.notify("RELOADING=1")
+        if passRunning { pipeline.yieldForReload.set() }
         work.async { [self] in
+            pipeline.yieldForReload.clear()
             do {
                 let config = try ConfigLoader.load(path: configPath)
                 try pipeline.reload(config)

@@ -58,6 +58,9 @@ public final class Dispatcher {
     let builder: MessageBuilder
     /// When set, no further transfer is started (SIGTERM).
     var stop = StopFlag()
+    /// When set, the pass starts no further transfer and returns once those
+    /// in flight are done (SIGHUP: the reload applies between messages).
+    var yield = StopFlag()
     /// Transient failures wait here until their next attempt (also in the
     /// delivery journal, so a restart keeps the schedule).
     var deferred: [String: SentJournal.Deferral] = [:]
@@ -133,9 +136,10 @@ public final class Dispatcher {
         var pending: [(Prepared, DeliveryOutcome)] = []
         var lastCommit = Date()
         while true {
-            if stop.isSet, !stopped {
+            if stop.isSet || yield.isSet, !stopped {
                 stopped = true
-                manager.stop()
+                // What waits is handed back unsent; the next pass plans it again.
+                manager.stop(permanently: stop.isSet)
             }
             if !stopped, next < due.count, submitted - accounted < ahead {
                 let batch = Array(due[next..<min(next + Self.renderBatch, due.count)])

@@ -52,10 +52,11 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
     }
 
     /// No new transfer starts; what waits is handed back as not started,
-    /// what is in flight finishes.
-    func stop() {
+    /// what is in flight finishes. Not `permanently` (a reload): later
+    /// submissions go out again.
+    func stop(permanently: Bool = true) {
         queue.async { [self] in
-            stopping = true
+            stopping = permanently
             for channel in Array(lanes.keys) {
                 let lane = lanes[channel]!
                 for item in lane.waiting[lane.head...] { completed(item, .notStarted) }

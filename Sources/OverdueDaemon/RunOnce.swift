@@ -55,6 +55,10 @@ public final class Pipeline {
     public private(set) var config: Config
     /// Set by SIGTERM: no new transfer starts; the pass finishes what is in flight.
     public let stop = StopFlag()
+    /// Set by SIGHUP: the pass starts no new transfer and ends once those
+    /// in flight are done, so the new configuration applies between
+    /// messages; the next pass sends the rest.
+    public let yieldForReload = StopFlag()
     /// How far the current pass is (the watchdog and `STATUS=` read it).
     let progress = DeliveryProgress()
     /// What the last pass saw, for `STATUS=`.
@@ -70,7 +74,7 @@ public final class Pipeline {
         history = deliveries.history
         planner = Planner(settings: config.plannerSettings)
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
-                                             progress: progress, sentToday: deliveries.recentSends)
+                                             yield: yieldForReload, progress: progress, sentToday: deliveries.recentSends)
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
@@ -82,7 +86,8 @@ public final class Pipeline {
     /// Templates and transports are checked before anything is sent: a broken
     /// template or a missing secret stops the start (or the reload).
     static func makeDispatcher(config: Config, spool: Spool, log: EventLog, logger: Logger, clock: OverdueClock,
-                               stop: StopFlag, progress: DeliveryProgress, sentToday: [Channel: [Date]]) throws -> Dispatcher {
+                               stop: StopFlag, yield: StopFlag, progress: DeliveryProgress,
+                               sentToday: [Channel: [Date]]) throws -> Dispatcher {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         let problems = TemplateCheck.problems(templates: templates, config: config)
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
@@ -90,6 +95,7 @@ public final class Pipeline {
                                         logger: logger, clock: clock, templates: templates, progress: progress,
                                         sentToday: sentToday)
         dispatcher.stop = stop
+        dispatcher.yield = yield
         return dispatcher
     }
 
@@ -103,7 +109,7 @@ public final class Pipeline {
         // The new channels' quotas count what went out today (from the journal).
         let recent = try SentJournal.replay(spool: spool).recentSends
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
-                                                    progress: progress, sentToday: recent)
+                                                    yield: yieldForReload, progress: progress, sentToday: recent)
         newDispatcher.deferred = dispatcher.deferred
         newDispatcher.counts = dispatcher.counts
         newDispatcher.failedCount = dispatcher.failedCount
@@ -204,6 +210,7 @@ public final class StopFlag: @unchecked Sendable {
     public init() {}
     public var isSet: Bool { lock.withLock { value } }
     public func set() { lock.withLock { value = true } }
+    public func clear() { lock.withLock { value = false } }
 }
 
 /// Calendar days of instants.

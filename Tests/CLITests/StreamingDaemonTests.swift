@@ -98,6 +98,56 @@ struct StreamingDaemonTests {
         #expect(all.count == 60 && Set(ids).count == 60, "\(all.count) messages, \(Set(ids).count) distinct")
     }
 
+    @Test("SIGHUP mid-stream applies between messages: the new quota takes over within a second, nothing twice")
+    func reloadBetweenMessages() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let root = try TemporaryDirectory.make(prefix: "overdue-hup")
+        let config = root.appendingPathComponent("overdue.toml")
+        func write(rate: Int) throws {
+            try """
+                [spool]
+                dir = "spool"
+                [schedule]
+                timezone = "Europe/London"
+                [channels.email]
+                url = "smtp://127.0.0.1:\(smtp.port)"
+                starttls = "off"
+                max_connections = 2
+                rate_per_second = \(rate)
+                """.write(to: config, atomically: true, encoding: .utf8)
+        }
+        try write(rate: 1)
+        let inbox = root.appendingPathComponent("spool/inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try Self.invoices(30, prefix: "R").write(to: inbox.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        let socket = try NotifySocket(abstract: false)
+        let process = Process()
+        process.executableURL = OverdueBinary.url
+        process.arguments = ["--config", config.path, "run", "--now", "2027-03-23T10:00:00Z"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": socket.address]) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        #expect(socket.wait(for: { $0 == "READY=1" }))
+        Thread.sleep(forTimeInterval: 3)  // about 3 sent at 1 a second, 27 to go
+        try write(rate: 20)
+        let hup = Date()
+        kill(process.processIdentifier, SIGHUP)
+        #expect(socket.wait(for: { _ in socket.messages.contains { $0.text == "READY=1" && $0.time > hup } }, timeout: 5))
+        let readyAgain = socket.messages.first { $0.text == "READY=1" && $0.time > hup }?.time ?? .distantFuture
+        #expect(readyAgain.timeIntervalSince(hup) < 1.5, "reload applied \(readyAgain.timeIntervalSince(hup)) s after SIGHUP")
+        // At 20 a second the other 27 take about 1.5 s, not 27.
+        let all = smtp.received(withExtension: "eml", atLeast: 30, timeout: 8)
+        #expect(all.count == 30, "\(all.count) of 30 within 8 s of the reload")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let ids = try all.map { file in
+            try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).first { $0.hasPrefix("Message-ID:") }
+                .map(String.init) ?? ""
+        }
+        #expect(Set(ids).count == all.count, "a message was sent twice")
+    }
+
     @Test("a webhook endpoint that accepts and never answers does not slow e-mail")
     func hangingWebhook() throws {
         let hanging = try SilentServer()
