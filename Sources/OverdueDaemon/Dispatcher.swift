@@ -222,8 +222,8 @@ public final class Dispatcher {
             fields["detail"] = .string(send.skipReason ?? "cannot be reached on this channel")
             entries.append(LogEntry(time: now, event: "suppressed", fields: fields))
             let message = send.sentMessage(at: now)
-            outcomes.append(SentJournal.Outcome(message: message, status: "suppressed", detail: send.skipReason ?? ""))
-            counts[send.channel.rawValue, default: [:]]["suppressed", default: 0] += 1
+            outcomes.append(SentJournal.Outcome(message: message, status: .suppressed, detail: send.skipReason ?? ""))
+            counts[send.channel.rawValue, default: [:]][DeliveryStatus.suppressed.rawValue, default: 0] += 1
             history.record(message, reached: false)
         }
         try sentJournal.append(outcomes: outcomes, at: now)
@@ -267,16 +267,15 @@ public final class Dispatcher {
                 summary.deferred += 1
             }
             entries.append(LogEntry(time: time, event: outcome.event, fields: fields))
-            if case .transient = outcome { continue }
+            guard let status = outcome.status else { continue }  // deferred: retried later
             // Sent, maybe sent, refused for good or opted out: never sent
             // again automatically (`overdue retry` re-queues a failed one).
             deferred[item.send.key] = nil
             let message = item.send.sentMessage(at: time)
-            let status = outcome.event == "deferred" ? "sent" : outcome.event
             finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
-            counts[item.send.channel.rawValue, default: [:]][status, default: 0] += 1
-            if status == "failed" { failedCount += 1 }
-            history.record(message, reached: status != "failed" && status != "suppressed")
+            counts[item.send.channel.rawValue, default: [:]][status.rawValue, default: 0] += 1
+            if status == .failed { failedCount += 1 }
+            history.record(message, reached: status.reachedDebtor)
         }
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)

@@ -42,7 +42,7 @@ public struct HandoffBundle {
         try FileManager.default.createDirectory(at: messagesDirectory, withIntermediateDirectories: true)
 
         let id = debtor.customer.id
-        let sent = outcomes.filter { $0.message.customer == id && $0.status == "sent" && $0.message.channel != .call }
+        let sent = outcomes.filter { $0.message.customer == id && $0.status == .sent && $0.message.channel != .call }
         let copies = try MessageArchive.find(keys: Set(sent.map(\.message.key)), in: spool.messages)
         var index: [String] = []
         var missing: [String] = []

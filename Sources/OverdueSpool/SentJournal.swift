@@ -19,12 +19,11 @@ public final class SentJournal: @unchecked Sendable {
     /// A delivery that ended, and how.
     public struct Outcome: Sendable {
         public var message: SentMessage
-        /// "sent", "ambiguous", "failed" or "suppressed".
-        public var status: String
+        public var status: DeliveryStatus
         public var code: Int
         public var detail: String
 
-        public init(message: SentMessage, status: String, code: Int = 0, detail: String = "") {
+        public init(message: SentMessage, status: DeliveryStatus, code: Int = 0, detail: String = "") {
             self.message = message
             self.status = status
             self.code = code
@@ -77,7 +76,7 @@ public final class SentJournal: @unchecked Sendable {
             lines.append(JSONLine.bytes(.object([
                 "type": .string("outcome"), "key": .string(message.key), "customer": .string(message.customer),
                 "channel": .string(message.channel.rawValue), "recipient": .string(message.recipient), "stage": .string(message.stage),
-                "items": .array(items), "time": .string(Timestamp.format(message.time)), "status": .string(outcome.status),
+                "items": .array(items), "time": .string(Timestamp.format(message.time)), "status": .string(outcome.status.rawValue),
                 "code": .number(Decimal(outcome.code)), "detail": .string(outcome.detail),
             ])))
         }
@@ -133,7 +132,10 @@ public final class SentJournal: @unchecked Sendable {
                 }
                 let message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
                                           stage: line.stage ?? "", items: line.items ?? [], time: time)
-                outcomes.append((index, Outcome(message: message, status: line.status ?? "sent", code: line.code ?? 0,
+                guard let status = DeliveryStatus(rawValue: line.status ?? "sent") else {
+                    throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome with the unknown status \"\(line.status ?? "")\"")
+                }
+                outcomes.append((index, Outcome(message: message, status: status, code: line.code ?? 0,
                                                 detail: line.detail ?? "")))
                 lastOutcome[line.key] = index
             }
@@ -142,11 +144,11 @@ public final class SentJournal: @unchecked Sendable {
         for (index, outcome) in outcomes {
             // A re-queue after the outcome takes it back: the planner may send it again.
             if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
-            state.history.record(outcome.message, reached: outcome.status != "failed" && outcome.status != "suppressed")
-            state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status, default: 0] += 1
-            if outcome.status == "failed" { state.failed[outcome.message.key] = outcome }
+            state.history.record(outcome.message, reached: outcome.status.reachedDebtor)
+            state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status.rawValue, default: 0] += 1
+            if outcome.status == .failed { state.failed[outcome.message.key] = outcome }
             if keepingOutcomes { state.outcomes.append(outcome) }
-            if outcome.status == "sent" || outcome.status == "ambiguous" {
+            if outcome.status.reachedDebtor {
                 state.recentSends[outcome.message.channel, default: []].append(outcome.message.time)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// How one delivery attempt ended. Every transport maps what its peer said
 /// onto exactly one of these, with the peer's code and words.
@@ -24,6 +25,17 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
     /// The attempt never began (the daemon was stopping); nothing to record.
     public static let notStarted = DeliveryOutcome.transient(code: -1, detail: "not started", notBefore: nil)
+
+    /// How the delivery ended, for the journal; nil for a deferral (not an end).
+    public var status: DeliveryStatus? {
+        switch self {
+        case .sent: .sent
+        case .transient: nil
+        case .permanent, .noSuchRecipient, .disabled: .failed
+        case .optedOut: .suppressed
+        case .ambiguous: .ambiguous
+        }
+    }
 
     /// The log's event name for this outcome.
     public var event: String {

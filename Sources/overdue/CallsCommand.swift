@@ -34,7 +34,7 @@ struct CallsCommand: ParsableCommand {
             let status = try SpoolStatus(config: config, keepingOutcomes: true)
             let calendars = BusinessCalendars(schedule: config.schedule)
             let day = DayOption.day(date, config: config)
-            let calls = status.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == "sent" }.map(\.message)
+            let calls = status.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == .sent }.map(\.message)
             let timeZones = Dictionary(status.ledger.entries.values.map { ($0.invoice.customer.id, $0.invoice.customer.timezone) },
                                        uniquingKeysWith: { first, _ in first })
             let list = CallList(ledger: status.ledger, calls: calls, on: day) { call in

@@ -17,6 +17,22 @@ public struct ReminderItem: Sendable, Hashable, Codable {
     public var unitID: String { installment.map { "\(invoice)#\($0)" } ?? invoice }
 }
 
+/// How a delivery ended for good, as the delivery journal records it (a
+/// deferral is not an end: it is retried).
+public enum DeliveryStatus: String, Sendable, Codable, CaseIterable {
+    /// Accepted by the peer.
+    case sent
+    /// Maybe delivered; never resent automatically.
+    case ambiguous
+    /// A dead letter: refused for good, or retried past its lifetime.
+    case failed
+    /// Not sent: opted out, bounced before, or no address.
+    case suppressed
+
+    /// Whether the debtor may have got it: it counts for gaps and stages.
+    public var reachedDebtor: Bool { self == .sent || self == .ambiguous }
+}
+
 /// A message that went out (or that the plan says will go out).
 public struct SentMessage: Sendable, Equatable {
     public var key: String
