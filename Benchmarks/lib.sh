@@ -36,6 +36,18 @@ PY
 # due (not timed), then one timed `run --once` that sends them all.
 # time_dispatch WORK N CHANNEL CHANNEL_SECTION  → sets $sent and $ours (per second)
 time_dispatch() {
+  local work=$1 n=$2
+  prepare_dispatch "$@"
+  local t0 t1
+  t0=$(now)
+  "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
+  t1=$(now)
+  sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
+  ours=$(calc "$sent / ($t1 - $t0)")
+}
+# The untimed part: config, N invoices ingested, their one stage due at
+# 2027-02-02T10:00:00Z.  prepare_dispatch WORK N CHANNEL CHANNEL_SECTION
+prepare_dispatch() {
   local work=$1 n=$2 channel=$3 section=$4
   mkdir -p "$work/spool/inbox"
   cat > "$work/overdue.toml" <<TOML
@@ -52,10 +64,24 @@ $section
 TOML
   gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
   "$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
-  local t0 t1
-  t0=$(now)
-  "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
-  t1=$(now)
-  sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
-  ours=$(calc "$sent / ($t1 - $t0)")
+}
+# nginx answering 200 to everything on 127.0.0.1:PORT, stopped with the
+# script.  start_nginx WORK PORT  → sets $nginx_pid
+start_nginx() {
+  local work=$1 port=$2
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  server { listen 127.0.0.1:$port; keepalive_requests 100000; location / { return 200 "ok"; } }
+}
+CONF
+  /usr/sbin/nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+  nginx_pid=$!
+  sleep 0.5
 }

@@ -11,22 +11,8 @@ source "$(dirname "$0")/lib.sh"
 scripts/setup-deps.sh --bench >/dev/null
 work=$(mktemp -d)
 port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  server { listen 127.0.0.1:$port; keepalive_requests 100000; location / { return 200 "ok"; } }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-sleep 0.5
+start_nginx "$work" "$port"
+trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 gcc -O2 -o "$work/raw" Benchmarks/raw_curl_webhook.c $(pkg-config --cflags --libs libcurl)
 t0=$(now); "$work/raw" "$port" "$n" >/dev/null; t1=$(now)
