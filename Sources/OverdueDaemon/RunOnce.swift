@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import OverdueConfig
 import OverdueCore
@@ -204,13 +205,12 @@ public final class Pipeline {
 }
 
 /// A flag set from a signal handler and read by the dispatching thread.
-public final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+public final class StopFlag: Sendable {
+    private let value = Mutex(false)
     public init() {}
-    public var isSet: Bool { lock.withLock { value } }
-    public func set() { lock.withLock { value = true } }
-    public func clear() { lock.withLock { value = false } }
+    public var isSet: Bool { value.withLock { $0 } }
+    public func set() { value.withLock { $0 = true } }
+    public func clear() { value.withLock { $0 = false } }
 }
 
 /// Calendar days of instants.

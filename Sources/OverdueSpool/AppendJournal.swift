@@ -10,7 +10,8 @@ import Glibc
 ///
 /// A crash can leave the last line torn (no trailing newline); `open` cuts it
 /// off, since a batch that was not fully written was never acknowledged.
-public final class AppendJournal: @unchecked Sendable {
+/// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
+public final class AppendJournal {
     public let url: URL
     private let fd: Int32
     private let lock = NSLock()

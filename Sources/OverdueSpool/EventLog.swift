@@ -19,7 +19,8 @@ public struct LogEntry: Sendable {
 /// The delivery log: `log/YYYY-MM-DD.jsonl` (UTC days), one JSON object a
 /// line with `time` and `event` first, readable with `less` and `jq`.
 /// Appends are group-committed: one fdatasync per day file per batch.
-public final class EventLog: @unchecked Sendable {
+/// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
+public final class EventLog {
     public let directory: URL
     private var journals: [String: AppendJournal] = [:]
     private let lock = NSLock()

@@ -23,7 +23,8 @@ public struct CommittedFile: Sendable {
 /// inbox file (by SHA-256) they came from. A batch is one write and one
 /// fdatasync, so a file's records are in the ledger all together or not at
 /// all, and a file seen again after a crash is recognised by its digest.
-public final class LedgerStore: @unchecked Sendable {
+/// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
+public final class LedgerStore {
     private let journal: AppendJournal
     private let encoder = JSONEncoder.journalLine()
 

@@ -5,7 +5,8 @@ import Foundation
 /// `=== KEY CHANNEL BYTES` and followed by a newline, so `less` and `grep`
 /// read it. Appended a batch at a time with one fdatasync; one file per
 /// message would make file creation, not the network, the bottleneck.
-public final class MessageArchive: @unchecked Sendable {
+/// Used by the one pass that dispatches; not shared across threads.
+public final class MessageArchive {
     public let directory: URL
     private var current: (day: String, journal: AppendJournal)?
 

@@ -6,7 +6,8 @@ import OverdueCore
 /// next attempt and its number), and per re-queue of a failed delivery.
 /// Appended a batch at a time (one fdatasync) and replayed at start into
 /// what the planner and the retry logic need.
-public final class SentJournal: @unchecked Sendable {
+/// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
+public final class SentJournal {
     private let journal: AppendJournal
     private let encoder = JSONEncoder.journalLine()
 

@@ -6,7 +6,8 @@ import Glibc
 /// Only one daemon may own a spool. An exclusive `flock` on `run/overdue.lock`
 /// is released by the kernel when the process dies, so a crash never leaves a
 /// stale lock; the file holds the owner's pid for the error message.
-public final class SpoolLock: @unchecked Sendable {
+/// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
+public final class SpoolLock {
     private let fd: Int32
     public let path: String
 

@@ -1,18 +1,18 @@
 import Foundation
+import Synchronization
 
 /// Business windows in one timezone: which local days are business days and
 /// which UTC instants a day's business hours start and end at, DST included.
 ///
 /// Windows are computed once per local day and cached, because the planner
 /// asks the same few days for every invoice of a timezone.
-public final class BusinessCalendar: @unchecked Sendable {
+public final class BusinessCalendar: Sendable {
     public let timeZone: TimeZone
     private let hours: BusinessHours
     private let businessDays: Set<Weekday>
     private let holidays: Set<CalendarDate>
     private let calendar: Calendar
-    private var windows: [Int: Window?] = [:]
-    private let lock = NSLock()
+    private let windows = Mutex<[Int: Window?]>([:])
 
     /// One day's business hours as instants; `end` is exclusive.
     public struct Window: Sendable, Equatable {
@@ -60,14 +60,12 @@ public final class BusinessCalendar: @unchecked Sendable {
 
     /// The day's business window, nil on weekends and holidays.
     public func window(on day: CalendarDate) -> Window? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = windows[day.daysSinceEpoch] { return cached }
+        if let cached = windows.withLock({ $0[day.daysSinceEpoch] }) { return cached }
         var window: Window?
         if isBusinessDay(day) {
             window = Window(start: instant(day, minute: hours.startMinute), end: instant(day, minute: hours.endMinute))
         }
-        windows[day.daysSinceEpoch] = window
+        windows.withLock { $0[day.daysSinceEpoch] = window }
         return window
     }
 
@@ -125,10 +123,9 @@ public final class BusinessCalendar: @unchecked Sendable {
 }
 
 /// One `BusinessCalendar` per timezone name.
-public final class BusinessCalendars: @unchecked Sendable {
+public final class BusinessCalendars: Sendable {
     private let schedule: Schedule
-    private var calendars: [String: BusinessCalendar] = [:]
-    private let lock = NSLock()
+    private let calendars = Mutex<[String: BusinessCalendar]>([:])
     public let defaultZone: String
 
     public init(schedule: Schedule) {
@@ -140,12 +137,12 @@ public final class BusinessCalendars: @unchecked Sendable {
     /// nil (validated input never holds an unknown name).
     public func calendar(for zone: String?) -> BusinessCalendar {
         let name = zone ?? defaultZone
-        lock.lock()
-        defer { lock.unlock() }
-        if let calendar = calendars[name] { return calendar }
-        let timeZone = TimeZone(identifier: name) ?? TimeZone(identifier: defaultZone) ?? TimeZone(identifier: "UTC")!
-        let calendar = BusinessCalendar(timeZone: timeZone, schedule: schedule)
-        calendars[name] = calendar
-        return calendar
+        return calendars.withLock { calendars in
+            if let calendar = calendars[name] { return calendar }
+            let timeZone = TimeZone(identifier: name) ?? TimeZone(identifier: defaultZone) ?? TimeZone(identifier: "UTC")!
+            let calendar = BusinessCalendar(timeZone: timeZone, schedule: schedule)
+            calendars[name] = calendar
+            return calendar
+        }
     }
 }
