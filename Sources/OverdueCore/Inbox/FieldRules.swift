@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One thing wrong with one field of one record, said so that the person
 /// fixing the file knows what to change.
@@ -106,12 +107,25 @@ public enum FieldRules {
         return nil
     }
 
-    private static let timezones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "GMT"])
+    /// Names already looked up (ingest checks the same few zones over and over).
+    private static let checkedZones = Mutex<[String: Bool]>([:])
 
-    /// IANA timezone names only: Foundation also accepts "GMT+5" or "EST",
-    /// which carry no DST rules for the debtor's region.
+    /// IANA "Area/Location" names that the system's tz database knows,
+    /// backward-compatible links included (Asia/Calcutta as well as
+    /// Asia/Kolkata, which Foundation's `knownTimeZoneIdentifiers` lacks),
+    /// and UTC. Refused: abbreviations ("EST", "CET") and fixed offsets
+    /// ("GMT+5", "Etc/GMT-2"), which carry no DST rules for the debtor's region.
     public static func timezone(_ value: String) -> String? {
-        timezones.contains(value) ? nil : "\"\(printable(value))\" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York"
+        let known = checkedZones.withLock { cache in
+            if let known = cache[value] { return known }
+            let shaped = ["UTC", "GMT", "Etc/UTC"].contains(value)
+                || (value.contains("/") && !value.hasPrefix("Etc/") && !value.hasPrefix("posix/") && !value.hasPrefix("right/")
+                    && value.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "/_-+0123456789".unicodeScalars.contains($0)) })
+            let known = shaped && TimeZone(identifier: value) != nil
+            if cache.count < 10_000 { cache[value] = known }
+            return known
+        }
+        return known ? nil : "\"\(printable(value))\" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York"
     }
 
     /// ISO 3166-1 alpha-2, upper case ("IE", "DE").
