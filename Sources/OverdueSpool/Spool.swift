@@ -36,14 +36,24 @@ public struct Spool: Sendable {
         [inbox, rejected, archive, ledger, log, run, mail, messages]
     }
 
-    /// Creates any missing directory. The inbox is group-writable so a
-    /// finance team's group can drop files (see the README).
+    /// The inbox's mode: group-writable, and setgid so files dropped by the
+    /// finance team's group belong to the spool's group (see the README).
+    public static let inboxMode: mode_t = 0o2770
+
+    /// Creates any missing directory, and gives the inbox its mode every
+    /// time: mkdir(2) applies the umask and may drop the setgid bit, and an
+    /// operator's chmod may have changed it. (The spool's owner runs this;
+    /// another user's chmod fails harmlessly.)
     public func create() throws(SpoolIOError) {
         for directory in [root] + allDirectories {
-            let mode: mode_t = directory == inbox ? 0o2770 : 0o750
+            let mode: mode_t = directory == inbox ? Self.inboxMode : 0o750
             if mkdir(directory.path, mode) != 0, errno != EEXIST {
                 throw SpoolIOError(operation: "create directory", path: directory.path, errno: errno)
             }
+        }
+        var info = stat()
+        if stat(inbox.path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o7777 != Self.inboxMode {
+            _ = chmod(inbox.path, Self.inboxMode)
         }
     }
 
