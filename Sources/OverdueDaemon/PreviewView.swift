@@ -29,17 +29,9 @@ public struct PreviewView {
 
     public init(config: Config, subject: String, stage stageName: String?, channel: Channel, language: String?,
                 now: Date) throws {
-        let spool = Spool(root: config.spool.dir)
-        guard spool.exists else {
-            throw Failure(description: "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
-        }
-        var (ledger, committed) = try LedgerStore.replay(spool: spool)
-        // Files waiting in the inbox are read first, as the daemon's pass would.
-        let waiting = Ingester.peek(spool: spool, config: config, committed: committed)
-        for record in waiting.records { ledger.apply(record) }
-        inboxFilesRead = waiting.files
-        let history = try SentJournal.replay(spool: spool).history
-        let planner = Planner(settings: config.plannerSettings)
+        let snapshot = try SpoolSnapshot(config: config)
+        let (ledger, history, planner) = (snapshot.ledger, snapshot.history, snapshot.planner)
+        inboxFilesRead = snapshot.inboxFiles
         let entry = ledger[subject]
         guard let customer = entry?.invoice.customer.id
             ?? ledger.entries.values.first(where: { $0.invoice.customer.id == subject })?.invoice.customer.id else {
@@ -75,16 +67,8 @@ public struct PreviewView {
             self.explanation = explanation
             return
         }
-        let templates = try TemplateSet(userDirectory: config.brand.templates)
-        let builder = MessageBuilder(
-            config: config,
-            renderer: ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3),
-            // Every channel renders, configured or not: `--stage` may show an
-            // SMS before its gateway is set up. Unforced, the planner only
-            // plans enabled channels anyway.
-            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases))
         var fields: [String: JSONValue] = [:]
-        let built = try builder.build(found, ledger: ledger, history: history, now: now, language: language, fields: &fields)
+        let built = try snapshot.builder().build(found, ledger: ledger, history: history, now: now, language: language, fields: &fields)
         message = built.content
         bytes = built.bytes
         self.explanation = nil
@@ -110,5 +94,44 @@ public struct PreviewView {
             let listed = other.map { " (a \($0.stage) letter about \($0.invoices.joined(separator: ", ")) goes out now and lists it as also open)" } ?? ""
             return "nothing would be sent about \(entry.invoice.id) by \(channel.rawValue) at \(Timestamp.format(now))\(listed)" + next
         }
+    }
+}
+
+/// The spool as the daemon's next pass would see it, read without a lock
+/// and without writing: the ledger (with the files waiting in the inbox
+/// applied, as the pass reads them first), what was sent, the planner. For
+/// `preview` and `run --once --dry-run`.
+struct SpoolSnapshot {
+    let config: Config
+    let ledger: Ledger
+    let history: DeliveryHistory
+    let planner: Planner
+    /// Inbox files not yet read by the daemon, taken into account.
+    let inboxFiles: Int
+
+    init(config: Config) throws {
+        let spool = Spool(root: config.spool.dir)
+        guard spool.exists else {
+            throw PreviewView.Failure(description: "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
+        }
+        var (ledger, committed) = try LedgerStore.replay(spool: spool)
+        let waiting = Ingester.peek(spool: spool, config: config, committed: committed)
+        for record in waiting.records { ledger.apply(record) }
+        self.config = config
+        self.ledger = ledger
+        inboxFiles = waiting.files
+        history = try SentJournal.replay(spool: spool).history
+        planner = Planner(settings: config.plannerSettings)
+    }
+
+    /// The daemon's message builder. Every channel renders, configured or
+    /// not: `--stage` may show an SMS before its gateway is set up; unforced,
+    /// the planner only plans enabled channels anyway.
+    func builder() throws -> MessageBuilder {
+        let templates = try TemplateSet(userDirectory: config.brand.templates)
+        return MessageBuilder(
+            config: config,
+            renderer: ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3),
+            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases))
     }
 }
