@@ -43,12 +43,24 @@ enum InboxFiles {
     /// copy of its original name (letters, digits, `. _ -` only), so no input
     /// can steer a path.
     static func spoolName(digest: String, original: String) -> String {
-        var cleaned = String(original.unicodeScalars.map { scalar -> Character in
+        var cleaned = String(originalName(original).unicodeScalars.map { scalar -> Character in
             let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || scalar == "." || scalar == "_" || scalar == "-"
             return allowed ? Character(scalar) : "_"
         }.prefix(80))
         while cleaned.hasPrefix(".") { cleaned.removeFirst() }
         return "\(digest.prefix(12))-\(cleaned.isEmpty ? "file" : cleaned)"
+    }
+
+    /// The name a file had before overdue named it: a rejected file that was
+    /// fixed and moved back ("356b17f5c34d-bad.rejected.json") is "bad.json"
+    /// again, so a second rejection does not stack prefixes and suffixes.
+    static func originalName(_ name: String) -> String {
+        var name = Substring(name)
+        while let dash = name.firstIndex(of: "-"), name.distance(from: name.startIndex, to: dash) == 12,
+              name[..<dash].allSatisfy(\.isHexDigit) {
+            name = name[name.index(after: dash)...]
+        }
+        return String(name).replacingOccurrences(of: ".rejected.", with: ".")
     }
 }

@@ -198,15 +198,29 @@ public final class Ingester {
                                       now: Date) throws {
         guard !rejected.isEmpty else { return }
         let name = InboxFiles.spoolName(digest: digest, original: entry.name)
+        // Written back in the form they came in, so the fixed file reads
+        // as the original did: one object stays an object, an array an
+        // array, JSON Lines lines, CSV rows under their header.
+        let singleObject = format == .json && total == 1 && rejected.first?.record.line == 1
         let recordsName = rejectedRecordsName(name, format: format)
-        let lines = (header.map { [$0] } ?? []) + rejected.map(\.record.raw)
-        try DurableIO.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8),
+        let body: String = switch format {
+        case .json where singleObject: rejected[0].record.raw
+        case .json: "[\n" + rejected.map(\.record.raw).joined(separator: ",\n") + "\n]"
+        default: ((header.map { [$0] } ?? []) + rejected.map(\.record.raw)).joined(separator: "\n")
+        }
+        try DurableIO.writeAtomically(Array((body.hasSuffix("\n") ? body : body + "\n").utf8),
                                       to: spool.rejected.appendingPathComponent(recordsName))
-        var report = "overdue did not accept \(rejected.count) of the \(total) records in \(entry.name) (sha256 \(digest)), at \(Timestamp.format(now)).\n"
-        report += "The \(total - rejected.count) other records were accepted. The rejected records are in \(recordsName) beside this file:\n"
-        report += "fix them there and move that file into the inbox again.\n\n"
+        let accepted = total - rejected.count
+        var report = "overdue did not accept \(rejected.count) of the \(total) record\(total == 1 ? "" : "s") in \(entry.name) (sha256 \(digest)), at \(Timestamp.format(now)).\n"
+        if accepted > 0 { report += "The other \(accepted) record\(accepted == 1 ? " was" : "s were") accepted. " }
+        report += "The rejected record\(rejected.count == 1 ? " is" : "s are") in \(recordsName) beside this file:\n"
+        report += "fix \(rejected.count == 1 ? "it" : "them") there and move that file into the inbox again.\n\n"
         for (record, problems) in rejected {
-            for problem in problems { report += "\(entry.name): \(record.position) (record \(record.number)): \(problem)\n" }
+            // "line 7 (record 6)" where the two differ and say something; a
+            // one-record file needs no record number.
+            let place = total == 1 || record.position == "record \(record.number)" ? record.position
+                : "\(record.position) (record \(record.number))"
+            for problem in problems { report += "\(entry.name): \(place): \(problem)\n" }
         }
         try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
     }
@@ -252,7 +266,8 @@ public final class Ingester {
         let ext = switch format {
         case .csv: "csv"
         case .xml: "xml"
-        case .json, .jsonLines: "jsonl"
+        case .json: "json"
+        case .jsonLines: "jsonl"
         }
         return "\(base).rejected.\(ext)"
     }

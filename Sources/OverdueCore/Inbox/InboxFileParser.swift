@@ -87,7 +87,7 @@ public struct InboxFileParser: Sendable {
             if lines.count > 1, lines.allSatisfy({ $0.first(where: { !$0.isWhitespace }) == "{" }) {
                 return parseJSONLines(text)
             }
-            return .unreadable(reason: "the file is not valid JSON: \(Self.describe(error))")
+            return .unreadable(reason: "the file is not valid JSON \(Self.place(ofJSONError: Data(text.utf8))); check the quotes, commas and brackets there")
         }
         switch value {
         case .object(let object):
@@ -119,7 +119,7 @@ public struct InboxFileParser: Sendable {
                 do {
                     outcome = decode(try jsonDecoder.decode(JSONValue.self, from: data))
                 } catch {
-                    outcome = .rejected([FieldProblem(field: "", reason: "is not valid JSON: \(Self.describe(error))")])
+                    outcome = .rejected([FieldProblem(field: "", reason: "is not valid JSON \(Self.place(ofJSONError: data)); check the quotes, commas and brackets there")])
                 }
                 let raw = String(decoding: data, as: UTF8.self)
                 records.append(ParsedRecord(number: records.count + 1, line: lineNumber, raw: raw, outcome: outcome))
@@ -197,6 +197,33 @@ public struct InboxFileParser: Sendable {
     }
 
     /// Foundation's decoding errors, shortened to what a person can act on.
+    /// Where JSON stops being JSON, as "at line 2, column 7 (invalid
+    /// value)". JSONDecoder says only "not valid JSON"; JSONSerialization
+    /// names the byte offset, which is turned into a line and column here.
+    static func place(ofJSONError data: Data) -> String {
+        var reason = "not JSON"
+        var offset: Int?
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return "(it is JSON, but not of the expected shape)"
+        } catch {
+            let text = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+            if let range = text.range(of: "character ") {
+                offset = Int(text[range.upperBound...].prefix { $0.isNumber })
+            }
+            reason = text.components(separatedBy: " around ").first?.lowercased().trimmingCharacters(in: .punctuationCharacters) ?? reason
+        }
+        guard let offset, offset <= data.count else { return "(\(reason))" }
+        var line = 1
+        var lineStart = 0
+        for (index, byte) in data.prefix(offset).enumerated() where byte == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        let column = String(decoding: data[lineStart..<offset], as: UTF8.self).count + 1
+        return "at line \(line), column \(column) (\(reason))"
+    }
+
     static func describe(_ error: Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
             let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
