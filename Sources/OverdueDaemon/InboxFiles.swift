@@ -1,7 +1,15 @@
 import Foundation
+import OverdueSpool
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// An inbox file the spool's owner cannot read, and why.
+public struct StuckInboxFile: Sendable, Equatable {
+    public var name: String
+    public var since: Date
+    public var reason: String
+}
 
 /// Which inbox entries to read, and in what order.
 ///
@@ -20,6 +28,32 @@ enum InboxFiles {
         var modified: Date
         var isRegular: Bool
         var isDirectory: Bool
+        var owner: uid_t = 0
+        var group: gid_t = 0
+        var mode: mode_t = 0
+    }
+
+    /// Why the spool's owner (`ownerUID`, group `spoolGID`) cannot read this
+    /// file, or nil: decided from the file's owner, group and mode, so
+    /// `overdue status` run by anyone gives the daemon's answer.
+    static func unreadable(_ entry: Entry, ownerUID: uid_t, spoolGID: gid_t) -> String? {
+        guard entry.isRegular else { return nil }  // rejected with its own reason
+        if entry.owner == ownerUID ? entry.mode & 0o400 != 0 : entry.group == spoolGID ? entry.mode & 0o040 != 0 : entry.mode & 0o004 != 0 {
+            return nil
+        }
+        let who = getpwuid(entry.owner).map { String(cString: $0.pointee.pw_name) } ?? "uid \(entry.owner)"
+        let group = getgrgid(entry.group).map { String(cString: $0.pointee.gr_name) } ?? "gid \(entry.group)"
+        return "owned by \(who):\(group), mode \(String(entry.mode & 0o777, radix: 8)): the daemon cannot read it; "
+            + "give the group read access (chmod g+r) or drop files with install -m 0640 into the setgid inbox"
+    }
+
+    /// The inbox files the daemon cannot read, oldest first.
+    static func stuck(in spool: Spool) -> [StuckInboxFile] {
+        var info = stat()
+        guard stat(spool.root.path, &info) == 0 else { return [] }
+        return list(spool.inbox).compactMap { entry in
+            unreadable(entry, ownerUID: info.st_uid, spoolGID: info.st_gid).map { StuckInboxFile(name: entry.name, since: entry.modified, reason: $0) }
+        }
     }
 
     /// Entries to act on, oldest first (then by name), so events dropped after
@@ -34,7 +68,8 @@ enum InboxFiles {
             let kind = info.st_mode & S_IFMT
             let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
             entries.append(Entry(url: url, name: name, size: Int(info.st_size), modified: modified,
-                                 isRegular: kind == S_IFREG, isDirectory: kind == S_IFDIR))
+                                 isRegular: kind == S_IFREG, isDirectory: kind == S_IFDIR,
+                                 owner: info.st_uid, group: info.st_gid, mode: info.st_mode))
         }
         return entries.filter { !$0.isDirectory }.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
     }

@@ -17,7 +17,8 @@ public final class InboxWatcher: @unchecked Sendable {
     public init(directory: URL, queue: DispatchQueue, onChange: @escaping @Sendable () -> Void) throws {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw WatchError(reason: "inotify_init1: \(String(cString: strerror(errno)))") }
-        let mask = UInt32(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
+        // IN_ATTRIB: a chmod that makes a waiting file readable starts a pass.
+        let mask = UInt32(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB)
         guard inotify_add_watch(fd, directory.path, mask) >= 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
@@ -59,6 +60,7 @@ public final class InboxWatcher: @unchecked Sendable {
                     due = true
                 }
                 if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 { beingWritten.remove(name) }
+                if mask & UInt32(IN_ATTRIB) != 0, !beingWritten.contains(name) { due = true }
             }
         }
         return due

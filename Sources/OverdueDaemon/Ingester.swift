@@ -14,6 +14,9 @@ public struct IngestSummary: Sendable, Equatable {
     /// Files left in the inbox because the spool could not be written
     /// (disk full, permissions): the next pass tries them again.
     public var failedFiles = 0
+    /// Inbox files the daemon cannot read (permissions): they wait for a
+    /// person, are logged once each, and are not retried every 15 s.
+    public var unreadable: [StuckInboxFile] = []
     /// `retry` events accepted in this pass (nil: every failed delivery),
     /// for the pipeline to re-queue in the delivery journal.
     public var retries: [String?] = []
@@ -40,6 +43,8 @@ public final class Ingester {
     private var committed: [String: CommittedFile]
     var committedFiles: [String: CommittedFile] { committed }
     private let parser: InboxFileParser
+    /// Unreadable inbox files already logged ("name|mtime").
+    private var reportedStuck: Set<String> = []
 
     public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
                 log: EventLog, logger: Logger, clock: OverdueClock) {
@@ -58,7 +63,15 @@ public final class Ingester {
     /// because of an I/O error stays in the inbox for the next pass.
     public func ingestInbox(skipping beingWritten: Set<String> = []) -> IngestSummary {
         var summary = IngestSummary()
+        var spoolInfo = stat()
+        let haveOwner = stat(spool.root.path, &spoolInfo) == 0
         for entry in InboxFiles.list(spool.inbox) where !beingWritten.contains(entry.name) {
+            if haveOwner, let reason = InboxFiles.unreadable(entry, ownerUID: spoolInfo.st_uid, spoolGID: spoolInfo.st_gid) {
+                let stuck = StuckInboxFile(name: entry.name, since: entry.modified, reason: reason)
+                summary.unreadable.append(stuck)
+                reportOnce(stuck)
+                continue
+            }
             do {
                 try ingest(entry, into: &summary)
                 summary.files += 1
@@ -69,6 +82,15 @@ public final class Ingester {
             }
         }
         return summary
+    }
+
+    /// One log line per unreadable file (and version of it), not one a pass.
+    private func reportOnce(_ stuck: StuckInboxFile) {
+        guard reportedStuck.insert("\(stuck.name)|\(stuck.since.timeIntervalSince1970)").inserted else { return }
+        logger.error("inbox file cannot be read; it waits in the inbox", metadata: ["file": "\(stuck.name)", "reason": "\(stuck.reason)"])
+        try? log.append([LogEntry(time: clock.now(), event: "unreadable", fields: [
+            "file": .string(stuck.name), "field": .string("file"), "detail": .string(stuck.reason),
+        ])])
     }
 
     /// The records a pass would take from the files now in the inbox, in

@@ -123,11 +123,12 @@ public final class Pipeline {
 
     /// Prometheus textfile metrics, written atomically so the collector never
     /// reads half a file. A failure is logged, never fatal.
-    private func writeMetrics(to path: String, openInvoices: Int, now: Date) {
+    private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
             let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now))
             let text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
-                                           deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now())
+                                           deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
+                                           unreadableInboxFiles: unreadable)
             try DurableIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: path))
         } catch {
             logger.warning("could not write the metrics file", metadata: ["file": "\(path)", "error": "\(error)"])
@@ -192,9 +193,10 @@ public final class Pipeline {
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
         let next = [planned, dispatcher.nextRetry, inboxRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
-        if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, now: now) }
-        lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, next: "
-            + (next.map(Timestamp.format) ?? "nothing planned")
+        if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
+        lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "
+            + (ingest.unreadable.isEmpty ? "" : "\(ingest.unreadable.count) inbox file(s) unreadable (see overdue status), ")
+            + "next: " + (next.map(Timestamp.format) ?? "nothing planned")
         logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",

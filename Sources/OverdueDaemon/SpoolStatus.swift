@@ -21,6 +21,7 @@ public struct SpoolStatus {
     /// The `status --json` object.
     public func summary(on today: CalendarDate) -> [String: JSONValue] {
         let counts = ledger.counts(on: today)
+        let stuck = InboxFiles.stuck(in: spool)
         var invoices: [String: JSONValue] = [:]
         for state in InvoiceState.allCases { invoices[state.rawValue] = .number(Decimal(counts[state] ?? 0)) }
         invoices["total"] = .number(Decimal(ledger.entries.count))
@@ -35,6 +36,10 @@ public struct SpoolStatus {
             "sent": .number(Decimal(deliveries.history.count)),
             "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
             "optouts": .number(Decimal(ledger.optOuts.count)),
+            "inbox_unreadable": .number(Decimal(stuck.count)),
+            "inbox_unreadable_files": .array(stuck.map { file -> JSONValue in
+                .object(["file": .string(file.name), "since": .string(Timestamp.format(file.since)), "reason": .string(file.reason)])
+            }),
         ]
     }
 

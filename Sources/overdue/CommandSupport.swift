@@ -21,7 +21,12 @@ enum DayOption {
 /// says how to make one and exits 1. Returns the file's name.
 func dropIntoInbox(_ events: [LedgerEvent], kind: String, config: Config) throws -> String {
     do {
+        // Root drops as the spool's owner; the finance team's group drops as itself.
+        try SpoolOwnership.adopt(spoolDirectory: config.spool.dir, othersMayDrop: true)
         return try InboxDrop.drop(events, kind: kind, spool: Spool(root: config.spool.dir))
+    } catch let error as SpoolOwnership.Refused {
+        printError(error.description)
+        throw ExitCode(1)
     } catch let error as InboxDrop.NoInbox {
         printError(error.description)
         throw ExitCode(1)

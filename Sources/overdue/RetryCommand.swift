@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverdueDaemon
+import OverdueSpool
 
 struct RetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,7 @@ struct RetryCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         do {
+            try SpoolOwnership.adopt(spoolDirectory: config.spool.dir, othersMayDrop: true)
             let done = try RetryRequest.drop(config: config, keys: all ? nil : keys) { printError($0) }
             print("re-queued \(done.count) deliver\(done.count == 1 ? "y" : "ies") (a retry event in the inbox): a running daemon sends them again at once, in the debtor's window; otherwise the next `overdue run` does")
         } catch {

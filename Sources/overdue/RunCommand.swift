@@ -40,6 +40,12 @@ struct RunCommand: ParsableCommand {
         let config = try global.loadConfig()
         let logger = global.makeLogger()
         let clock = now.flatMap(Timestamp.parse).map(OverdueClock.starting(at:)) ?? .system
+        do {
+            try SpoolOwnership.adopt(spoolDirectory: config.spool.dir)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
         if dryRun {
             try rehearse(config: config, at: now.flatMap(Timestamp.parse) ?? Date())
             return

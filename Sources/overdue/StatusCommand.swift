@@ -26,6 +26,12 @@ struct StatusCommand: ParsableCommand {
             let value = summary[key].flatMap { $0 == .null ? nil : $0.plainText } ?? (key.contains("_") ? "none" : "0")
             print("\(key): \(value)")
         }
+        if case .array(let files) = summary["inbox_unreadable_files"], !files.isEmpty {
+            print("inbox files the daemon cannot read: \(files.count)")
+            for case .object(let file) in files {
+                print("  \(file["file"]?.plainText ?? "") since \(file["since"]?.plainText ?? ""): \(file["reason"]?.plainText ?? "")")
+            }
+        }
         print("spool: \(status.spool.root.path)")
     }
 }

@@ -32,8 +32,10 @@ public struct MetricsText: Sendable {
     /// The daemon's metrics from the ledger, the report figures and the
     /// delivery counts.
     public static func overdue(report: ReceivablesReport, openInvoices: Int, deliveries: [String: [String: Int]],
-                               deferred: Int, failed: Int, lastCycle: Date) -> String {
+                               deferred: Int, failed: Int, lastCycle: Date, unreadableInboxFiles: Int = 0) -> String {
         var metrics = MetricsText()
+        metrics.add("overdue_inbox_unreadable_files", help: "Inbox files the daemon cannot read (permissions); they wait for a person.",
+                    value: "\(unreadableInboxFiles)")
         for (channel, counts) in deliveries.sorted(by: { $0.key < $1.key }) {
             for (outcome, count) in counts.sorted(by: { $0.key < $1.key }) {
                 metrics.add("overdue_deliveries_total", help: "Deliveries by channel and final outcome.", type: "counter",
