@@ -8,6 +8,7 @@ import Glibc
 /// closed after writing (or when the event queue overflowed: then a full
 /// rescan is due anyway), and keeps the set of files that are open for
 /// writing right now, so a pass never reads a file still being written.
+/// `@unchecked`: `beingWritten` and the descriptor are touched only on `queue`.
 public final class InboxWatcher: @unchecked Sendable {
     private let fd: Int32
     private let source: DispatchSourceRead

@@ -6,9 +6,9 @@ import Glibc
 /// sd_notify(3) without libsystemd: one datagram per message to the socket
 /// named by `$NOTIFY_SOCKET` (a path, or an abstract socket when it starts
 /// with "@"). Does nothing when not run by systemd.
-public final class SystemdNotifier: @unchecked Sendable {
+public final class SystemdNotifier: Sendable {
     private let fd: Int32
-    private var address = sockaddr_un()
+    private let address: sockaddr_un
     private let addressLength: socklen_t
     /// Half the watchdog interval, when systemd asked for pings.
     public let watchdogInterval: TimeInterval?
@@ -17,6 +17,7 @@ public final class SystemdNotifier: @unchecked Sendable {
         guard let path = environment["NOTIFY_SOCKET"], !path.isEmpty, path.utf8.count < 108 else { return nil }
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
+        var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var bytes = Array(path.utf8)
         let abstract = bytes.first == UInt8(ascii: "@")
@@ -27,6 +28,7 @@ public final class SystemdNotifier: @unchecked Sendable {
         // The exact length: an abstract name is not NUL-terminated.
         let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
         addressLength = socklen_t(pathOffset + bytes.count + (abstract ? 0 : 1))
+        self.address = address
         if let usec = environment["WATCHDOG_USEC"].flatMap(UInt64.init), usec > 0,
            environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true {
             watchdogInterval = Double(usec) / 1_000_000 / 2
@@ -41,7 +43,7 @@ public final class SystemdNotifier: @unchecked Sendable {
     @discardableResult
     public func notify(_ message: String) -> Bool {
         let bytes = Array(message.utf8)
-        return withUnsafePointer(to: &address) { pointer in
+        return withUnsafePointer(to: address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, addressLength) }
             }

@@ -9,6 +9,7 @@ import OverdueCore
 /// The deadline is wall-clock (`DispatchWallTime`), so a suspended laptop or
 /// a clock step still wakes at the right instant, and it is measured against
 /// the injected clock so `--now` shifts it consistently.
+/// `@unchecked`: its state is touched only on `queue` (the daemon's control queue).
 public final class WakeTimer: @unchecked Sendable {
     private let queue: DispatchQueue
     private let clock: OverdueClock

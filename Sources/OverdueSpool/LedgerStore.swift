@@ -119,6 +119,7 @@ public final class LedgerStore {
 
     /// One window of journal lines being decoded in the background, in
     /// chunks on all cores; `wait` gives the chunks in journal order.
+    /// `@unchecked`: each chunk's slot is written by one worker, read after `wait`.
     final class DecodingWindow: @unchecked Sendable {
         private var chunks: [[DecodedLine]] = []  // written once before `group` leaves, read after `wait`
         private let group = DispatchGroup()

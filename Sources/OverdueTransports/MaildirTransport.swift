@@ -10,7 +10,7 @@ import Glibc
 ///
 /// The file name is the delivery's idempotency key, so a delivery repeated
 /// after a crash finds the first one instead of making a second.
-public final class MaildirTransport: Transport, @unchecked Sendable {
+public final class MaildirTransport: Transport, Sendable {
     public let root: URL
 
     public enum Outcome: Equatable, Sendable {

@@ -5,7 +5,7 @@ import OverdueCore
 /// SMS through an HTTP gateway: Twilio and Vonage presets, or a generic
 /// gateway described in the config. A timeout or 5xx after the request went
 /// out is "maybe sent" (ambiguous) and is not retried blindly.
-public final class SMSTransport: Transport, @unchecked Sendable {
+public final class SMSTransport: Transport, Sendable {
     /// How to talk to a gateway that is neither Twilio nor Vonage.
     public struct GenericGateway: Sendable {
         public enum Body: String, Sendable { case form, json }

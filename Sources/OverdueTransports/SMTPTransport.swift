@@ -6,7 +6,7 @@ import Foundation
 /// off, or `smtps://`. One recipient per transfer so each gets its own
 /// result; transfers share the multi handle's connection cache, so
 /// consecutive messages reuse one session.
-public final class SMTPTransport: Transport, @unchecked Sendable {
+public final class SMTPTransport: Transport, Sendable {
     public struct Settings: Sendable {
         public var url: String
         public var requireTLS: Bool

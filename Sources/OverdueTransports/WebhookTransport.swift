@@ -7,6 +7,7 @@ import Foundation
 /// `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` with
 /// the `whsec_` secret. 2xx only is success; redirects are not followed;
 /// `Retry-After` is honoured; 410 turns the endpoint off until a reload.
+/// `@unchecked`: swift-crypto's SymmetricKey is immutable but not marked Sendable; `gone` is guarded by `lock`.
 public final class WebhookTransport: Transport, @unchecked Sendable {
     public struct Settings: Sendable {
         public var url: String
