@@ -28,15 +28,17 @@ install -d "$destdir$prefix/bin" "$destdir$prefix/share/overdue" "$destdir$prefi
 install -m 0755 "$bin" "$destdir$prefix/bin/overdue"
 cp -r templates "$destdir$prefix/share/overdue/"
 install -m 0644 README.md docs/templates.md "$destdir$prefix/share/doc/overdue/"
+install -d "$destdir$prefix/share/doc/overdue/examples"
+install -m 0644 examples/overdue.toml examples/reference.toml "$destdir$prefix/share/doc/overdue/examples/"
 for unit in overdue.service overdue@.service; do
   sed "s|/usr/local/bin/overdue|$prefix/bin/overdue|; s|/usr/local/share/doc|$prefix/share/doc|" "systemd/$unit" \
     > "$destdir/etc/systemd/system/$unit"
   chmod 0644 "$destdir/etc/systemd/system/$unit"
 done
 if [ ! -e "$destdir/etc/overdue/overdue.toml" ]; then
-  # The reference config without [spool] (systemd's StateDirectory= gives it)
-  # and without channels (mail goes to the Maildir until you add them).
-  sed -e '/^\[spool\]/,/^$/d' -e '/^\[channels/,$d' examples/reference.toml > "$destdir/etc/overdue/overdue.toml"
+  # Every section, the brand a placeholder that check and run refuse until
+  # it is yours; mail goes to the Maildir until [channels.email] is set.
+  sed -e "s|@TEMPLATES@|$prefix/share/overdue/templates|" -e "s|@DOCS@|$prefix/share/doc/overdue/|g" packaging/overdue.toml > "$destdir/etc/overdue/overdue.toml"
   chmod 0640 "$destdir/etc/overdue/overdue.toml"
 fi
 install -d -m 0700 "$destdir/etc/overdue/credentials"
@@ -46,5 +48,5 @@ if [ -z "$destdir" ]; then
   getent passwd overdue >/dev/null || useradd --system --gid overdue --home-dir /var/lib/overdue --shell /usr/sbin/nologin overdue
   chgrp overdue /etc/overdue/overdue.toml
   command -v systemctl >/dev/null && systemctl daemon-reload 2>/dev/null || true
-  echo "installed. Next: edit /etc/overdue/overdue.toml, then  systemctl enable --now overdue"
+  echo "installed. Next: set your brand in /etc/overdue/overdue.toml (overdue check says what is missing), then  systemctl enable --now overdue"
 fi

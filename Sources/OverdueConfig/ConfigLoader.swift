@@ -16,7 +16,7 @@ public enum ConfigLoader {
         } catch {
             let reason = FileManager.default.fileExists(atPath: path)
                 ? "cannot be read as UTF-8 text (\(error.localizedDescription)); check its permissions and encoding"
-                : "does not exist; pass --config FILE, set OVERDUE_CONFIG, or create it from examples/overdue.toml"
+                : "does not exist; pass --config FILE, set OVERDUE_CONFIG, or install one (scripts/install.sh writes /etc/overdue/overdue.toml from packaging/overdue.toml; examples/overdue.toml is a complete example)"
             throw ConfigError(problems: [ConfigProblem(file: path, key: "", problem: reason)])
         }
         return try parse(text, path: path)
@@ -124,9 +124,15 @@ private struct ConfigSections {
         }
         defer { table.finish() }
         let text: (String) -> String? = { FieldRules.text($0) }
-        let name = table.string("name", required: true, expected: "your company name, e.g. \"Northwind Supplies Ltd\"", check: text)
+        // The installed config's placeholders: nothing goes out in nobody's name.
+        let placeholder: (String) -> String? = { value in
+            value.contains("CHANGE ME") || value.hasSuffix("@example.invalid>") || value.hasSuffix("@example.invalid")
+                ? "is still the installed placeholder \"\(value)\"; set your company's own before overdue writes to anyone" : nil
+        }
+        let name = table.string("name", required: true, expected: "your company name, e.g. \"Northwind Supplies Ltd\"",
+                                check: { text($0) ?? placeholder($0) })
         let from = table.string("from", required: true, expected: "a From address such as \"Accounts <accounts@example.com>\"",
-                                check: Self.mailbox)
+                                check: { Self.mailbox($0) ?? placeholder($0) })
         return Brand(
             name: name ?? "", from: from ?? "",
             replyTo: table.string("reply_to", expected: "an e-mail address", check: FieldRules.email),

@@ -8,6 +8,23 @@ struct ConfigLoaderTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples")
 
+    @Test("the installed config is refused until the brand is the operator's own, naming both keys")
+    func installedPlaceholder() throws {
+        let path = Self.examples.deletingLastPathComponent().appendingPathComponent("packaging/overdue.toml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        do {
+            _ = try ConfigLoader.parse(text, path: "/etc/overdue/overdue.toml")
+            Issue.record("the placeholder brand was accepted")
+        } catch {
+            #expect("\(error)".contains("brand.name: is still the installed placeholder"), "\(error)")
+            #expect("\(error)".contains("brand.from: is still the installed placeholder"), "\(error)")
+        }
+        let mine = text.replacingOccurrences(of: "CHANGE ME <accounts@example.invalid>", with: "Acme <ar@acme.example>")
+            .replacingOccurrences(of: "\"CHANGE ME\"", with: "\"Acme Ltd\"")
+        let config = try ConfigLoader.parse(mine, path: "/etc/overdue/overdue.toml")
+        #expect(config.brand.name == "Acme Ltd" && config.policies.count == 1)
+    }
+
     @Test("the reference configuration from DESIGN.md loads unchanged")
     func reference() throws {
         let config = try ConfigLoader.load(path: Self.examples.appendingPathComponent("reference.toml").path)
