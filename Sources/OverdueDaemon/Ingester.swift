@@ -170,7 +170,8 @@ public final class Ingester {
                     problems.append(problem)
                 } else {
                     accepted.append((parsed.number, record))
-                    var fields = Self.fields(of: record, parsed, file: entry.name)
+                    var fields = Self.fields(of: record, parsed, file: entry.name,
+                                             currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency })
                     if let note = parsed.note { fields["detail"] = .string(note) }
                     logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
                     // A payment that settles the invoice stops its reminders: say so.
@@ -305,16 +306,27 @@ public final class Ingester {
         return fields
     }
 
-    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String) -> [String: JSONValue] {
+    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String, currency: String? = nil) -> [String: JSONValue] {
         var fields = position(parsed, file: file)
         switch record {
         case .invoice(let invoice):
             fields["record_type"] = .string("invoice")
             fields["invoice"] = .string(invoice.id)
             fields["customer"] = .string(invoice.customer.id)
+            fields["amount"] = .string(Money.format(invoice.amount, minorUnits: Currency.minorUnits(invoice.currency)))
+            fields["currency"] = .string(invoice.currency)
         case .event(let event):
             fields["record_type"] = .string(event.name)
             fields["invoice"] = event.invoiceID.map(JSONValue.string)
+            switch event {
+            case .payment(_, let amount, _, _), .promise(_, _, .some(let amount)):
+                fields["amount"] = .string(Money.format(amount, minorUnits: currency.map(Currency.minorUnits) ?? 2))
+                fields["currency"] = currency.map(JSONValue.string)
+            case .credit(_, let amount, let code, _):
+                fields["amount"] = .string(Money.format(amount, minorUnits: Currency.minorUnits(code)))
+                fields["currency"] = .string(code)
+            default: break
+            }
         }
         return fields
     }

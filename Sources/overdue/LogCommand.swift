@@ -42,13 +42,21 @@ struct LogCommand: ParsableCommand {
             for line in lines { print(String(decoding: try encoder.encode(line), as: UTF8.self)) }
             return
         }
+        guard !lines.isEmpty else {
+            print("no log lines match")
+            return
+        }
+        var table = TextTable("TIME (UTC)", "EVENT", "CHANNEL", "CUSTOMER", "WHAT", "TO", "DETAIL")
         for line in lines {
             func text(_ name: String) -> String { line[name]?.plainText ?? "" }
             let time = String(text("time").prefix(19)).replacingOccurrences(of: "T", with: " ")
-            let subject = line["invoices"] != nil ? text("invoices") : [text("invoice"), text("file")].filter { !$0.isEmpty }.joined(separator: " ")
-            print([time, text("event").padding(toLength: 11, withPad: " ", startingAt: 0),
-                   text("channel").padding(toLength: 8, withPad: " ", startingAt: 0), text("customer"), subject,
-                   text("recipient"), text("detail")].filter { !$0.isEmpty }.joined(separator: "  "))
+            // Deliveries: the stage and the invoices demanded; records: their type, invoice, amount and file.
+            let what = line["invoices"] != nil
+                ? "\(text("stage")) \(text("invoices"))"
+                : [text("record_type"), text("invoice"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
+                   text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")
+            table.add(time, text("event"), text("channel"), text("customer"), what, text("recipient"), text("detail"))
         }
+        print(table.render())
     }
 }

@@ -38,15 +38,12 @@ struct PlanCommand: ParsableCommand {
             print("nothing planned from \(Timestamp.format(start)) for \(days) days")
             return
         }
-        print("TIME (UTC)            DEBTOR-LOCAL TIME                  CUSTOMER      STAGE      CHANNEL  RECIPIENT / INVOICES")
+        var table = TextTable("TIME (UTC)", "DEBTOR-LOCAL TIME", "CUSTOMER", "STAGE", "CHANNEL", "RECIPIENT", "INVOICES")
         for send in view.sends {
             let time = String(Timestamp.format(send.time).prefix(16)).replacingOccurrences(of: "T", with: " ")
-            print([pad(time, 22), pad(view.localTime(send), 35), pad(send.customer, 14), pad(send.stage, 11),
-                   pad(send.channel.rawValue, 9), send.recipient + "  " + send.invoices.joined(separator: ", ")].joined())
+            table.add(time, view.localTime(send), send.customer, send.stage, send.channel.rawValue, send.recipient,
+                      send.invoices.joined(separator: ", "))
         }
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        print(table.render())
     }
 }

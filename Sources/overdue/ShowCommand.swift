@@ -31,9 +31,8 @@ struct ShowCommand: ParsableCommand {
         print("amount   \(object["amount"]?.plainText ?? "") \(object["currency"]?.plainText ?? "")   balance \(object["balance"]?.plainText ?? "")")
         if case .array(let events) = object["events"], !events.isEmpty {
             print("events:")
-            for case .object(let event) in events {
-                print("  " + event.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " "))
-            }
+            let currency = object["currency"]?.plainText ?? ""
+            for case .object(let event) in events { print("  " + Self.describe(event, currency: currency)) }
         }
         if case .array(let reminders) = object["reminders"] {
             print(reminders.isEmpty ? "reminders: none yet" : "reminders:")
@@ -41,5 +40,22 @@ struct ShowCommand: ParsableCommand {
                 print("  \(line["time"]?.plainText ?? "") \(line["stage"]?.plainText ?? "") \(line["channel"]?.plainText ?? "") → \(line["recipient"]?.plainText ?? "")")
             }
         }
+    }
+
+    /// "payment 600.00 EUR on 2026-12-03 (SEPA-4711)", "dispute on 2026-12-04: goods damaged".
+    static func describe(_ event: [String: JSONValue], currency: String) -> String {
+        func text(_ name: String) -> String? { event[name].map(\.plainText).flatMap { $0.isEmpty ? nil : $0 } }
+        var words = [text("event") ?? "event"]
+        if let amount = text("amount") {
+            let code = text("currency") ?? currency
+            let shown = Decimal(string: amount).map { Money.format($0, minorUnits: Currency.minorUnits(code)) } ?? amount
+            words.append("\(shown) \(code)")
+        }
+        if let date = text("date") { words.append((text("event") == "promise" ? "until " : "on ") + date) }
+        if let agency = text("agency") { words.append("to \(agency)") }
+        var line = words.joined(separator: " ")
+        if let reference = text("reference") { line += " (\(reference))" }
+        if let reason = text("reason") ?? text("note") { line += ": \(reason)" }
+        return line
     }
 }

@@ -324,15 +324,6 @@ struct RandomDebtor {
     }
 }
 
-extension InboxRecord {
-    var invoiceID: String? {
-        switch self {
-        case .invoice(let invoice): invoice.id
-        case .event(let event): event.invoiceID
-        }
-    }
-}
-
 extension Decimal {
     var rounded2: Decimal {
         var value = self

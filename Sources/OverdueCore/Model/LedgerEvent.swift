@@ -68,3 +68,13 @@ public enum InboxRecord: Sendable, Equatable {
     case invoice(Invoice)
     case event(LedgerEvent)
 }
+
+extension InboxRecord {
+    /// The invoice the record is, or is about.
+    public var invoiceID: String? {
+        switch self {
+        case .invoice(let invoice): invoice.id
+        case .event(let event): event.invoiceID
+        }
+    }
+}
