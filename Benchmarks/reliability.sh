@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --test >/dev/null
 swift build --build-tests >/dev/null
-exec python3 Benchmarks/reliability.py "$(swift build --show-bin-path)/overdue" "$@"
+exec .venv-test/bin/python3 Benchmarks/reliability.py "$(swift build --show-bin-path)/overdue" "$@"

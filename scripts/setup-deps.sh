@@ -56,9 +56,23 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
-  if ! python3 -c 'import aiosmtpd, standardwebhooks, prometheus_client' 2>/dev/null; then
-    echo "installing the test servers' Python packages with pip (aiosmtpd, standardwebhooks, prometheus_client)"
-    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks prometheus_client 2>&1 | grep -v "Running pip as the 'root' user" || true
-    python3 -c 'import aiosmtpd, standardwebhooks, prometheus_client' || { echo "could not install them. Run:  python3 -m pip install aiosmtpd standardwebhooks prometheus_client" >&2; exit 1; }
+  # The test servers' Python packages go into a virtual environment of the
+  # repository's own (.venv-test/), never into Debian's system Python (PEP 668).
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-test"
+  if ! "$venv/bin/python3" -c 'import aiosmtpd, standardwebhooks, prometheus_client' 2>/dev/null; then
+    if ! python3 -m venv --help >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      else
+        echo "missing: python3-venv. Run:  sudo apt-get install -y python3-venv" >&2
+        exit 1
+      fi
+    fi
+    echo "installing the test servers' Python packages (aiosmtpd, standardwebhooks, prometheus_client) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks prometheus_client
+    "$venv/bin/python3" -c 'import aiosmtpd, standardwebhooks, prometheus_client' || {
+      echo "could not install them. Run:  $venv/bin/python3 -m pip install aiosmtpd standardwebhooks prometheus_client" >&2; exit 1; }
   fi
 fi

@@ -11,5 +11,5 @@ swift build --build-tests
 scripts/check-units.sh
 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
-  python3 Benchmarks/reliability.py "$(swift build --show-bin-path)/overdue" --quick
+  .venv-test/bin/python3 Benchmarks/reliability.py "$(swift build --show-bin-path)/overdue" --quick
 fi

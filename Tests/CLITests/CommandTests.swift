@@ -133,7 +133,7 @@ struct ReportCommandTests {
         #expect(try OverdueBinary.run(["--config", test.config.path, "report", "--at", "2026-12-15", "--html", page.path]).status == 0)
         let parse = Process()
         parse.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        parse.arguments = ["python3", "-c", """
+        parse.arguments = [TestPython.path, "-c", """
             import json, sys
             from html.parser import HTMLParser
             class Tags(HTMLParser):
@@ -176,7 +176,7 @@ struct MetricsTests {
         #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"]).status == 0)
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", """
+        check.arguments = [TestPython.path, "-c", """
             import json, sys
             from prometheus_client.parser import text_string_to_metric_families
             out = {}

@@ -65,7 +65,7 @@ struct DeliveryEndToEndTests {
         let script = TestScripts.url("check_mail.py")
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", script.path] + mails.map(\.path)
+        check.arguments = TestPython.arguments([script.path] + mails.map(\.path))
         let out = Pipe()
         check.standardOutput = out
         try check.run()

@@ -16,7 +16,7 @@ public final class LoopbackServer: @unchecked Sendable {
         outputDirectory = try TemporaryDirectory.make(prefix: "overdue-\(kind)")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, outputDirectory.path] + arguments
+        process.arguments = TestPython.arguments([script.path, outputDirectory.path] + arguments)
         stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
