@@ -36,14 +36,25 @@ public enum ConfigLoader {
             throw ConfigError(problems: [ConfigProblem(file: path, key: "", problem: "is not valid TOML: \(error)")])
         }
         var problems: [ConfigProblem] = []
-        let root = TableReader(table, path: "") { key, problem in
-            problems.append(ConfigProblem(file: path, key: key, problem: problem))
-        }
-        let base = path.isEmpty ? FileManager.default.currentDirectoryPath
-            : URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let config = ConfigSections(root: root, base: base, sourcePath: path).read()
+        let reporter = ConfigReporter { key, problem in problems.append(ConfigProblem(file: path, key: key, problem: problem)) }
+        let config = read(table, path: path, reporter: reporter)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         return config
+    }
+
+    private static func read(_ table: TOMLTable, path: String, reporter: ConfigReporter) -> Config {
+        let base = path.isEmpty ? FileManager.default.currentDirectoryPath
+            : URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return ConfigSections(root: TableReader(table, path: "", report: reporter), base: base, sourcePath: path).read()
+    }
+
+    /// Every key the loader asks for in this text's sections ("channels.sms.from",
+    /// "policy.stages.fee"), valid or not: the loader's own list of settings,
+    /// against which `packaging/overdue.toml` is tested.
+    public static func keysRead(_ text: String) throws -> Set<String> {
+        let reporter = ConfigReporter { _, _ in }
+        _ = read(try TOMLTable(string: text), path: "", reporter: reporter)
+        return reporter.asked
     }
 }
 

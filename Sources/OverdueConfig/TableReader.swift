@@ -2,16 +2,28 @@ import Foundation
 import OverdueCore
 import TOMLKit
 
+/// Where a loader's problems go, and every key the loader asked for (with
+/// array positions dropped: "policy.stages.name"), so a test can check that
+/// the installed config template lists every setting there is.
+final class ConfigReporter {
+    private let report: (String, String) -> Void
+    var asked: Set<String> = []
+
+    init(_ report: @escaping (String, String) -> Void) { self.report = report }
+
+    func callAsFunction(_ key: String, _ problem: String) { report(key, problem) }
+}
+
 /// Reads typed values from one TOML table, remembering which keys were used
 /// so that any other key is reported as unknown (a misspelt key silently
 /// ignored is how a policy ends up not doing what its author meant).
 final class TableReader {
     let table: TOMLTable
     let path: String
-    let report: (String, String) -> Void
+    let report: ConfigReporter
     private var used: Set<String> = []
 
-    init(_ table: TOMLTable, path: String, report: @escaping (String, String) -> Void) {
+    init(_ table: TOMLTable, path: String, report: ConfigReporter) {
         self.table = table
         self.path = path
         self.report = report
@@ -23,6 +35,7 @@ final class TableReader {
 
     private func value(_ name: String, required: Bool, expected: String) -> TOMLValueConvertible? {
         used.insert(name)
+        report.asked.insert(key(name).replacing(/\[\d+\]/, with: ""))
         guard let value = table[name] else {
             if required { report(key(name), "is missing; expected \(expected)") }
             return nil

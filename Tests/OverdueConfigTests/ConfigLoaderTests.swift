@@ -25,6 +25,40 @@ struct ConfigLoaderTests {
         #expect(config.brand.name == "Acme Ltd" && config.policies.count == 1)
     }
 
+    @Test("packaging/overdue.toml names every setting the loader reads, each in its section")
+    func templateListsEverySetting() throws {
+        let path = Self.examples.deletingLastPathComponent().appendingPathComponent("packaging/overdue.toml").path
+        let template = try String(contentsOfFile: path, encoding: .utf8)
+        // Every commented setting and section, switched on.
+        let full = template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.wholeMatch(of: /# (\[.*|[a-z_]+ = .*)/).map { String($0.1) } ?? String(line)
+        }.joined(separator: "\n")
+        let asked = try ConfigLoader.keysRead(full)
+        #expect(asked.count > 60, "\(asked.count) keys asked: \(asked.sorted())")
+        // The text of each [section] (a [[policy]] block holds its stages).
+        var blocks: [String: String] = [:]
+        var current = ""
+        for line in full.split(separator: "\n") {
+            if let header = line.wholeMatch(of: /\[\[?([a-z_.]+)\]\]?.*/) {
+                current = String(header.1)
+                continue
+            }
+            blocks[current, default: ""] += line + "\n"
+        }
+        var missing: [String] = []
+        for key in asked.sorted() {
+            var parts = key.split(separator: ".").map(String.init)
+            let leaf = parts.removeLast()
+            // The innermost section the key lives in ("policy" for "policy.stages.fee").
+            var section = parts.joined(separator: ".")
+            while blocks[section] == nil, !section.isEmpty { section = section.split(separator: ".").dropLast().joined(separator: ".") }
+            let text = blocks[section] ?? ""
+            let isSection = blocks.keys.contains { $0 == key || $0.hasPrefix(key + ".") }
+            if text.firstMatch(of: try Regex("(^|[\\s{,])\(leaf) =")) == nil, !isSection { missing.append(key) }
+        }
+        #expect(missing.isEmpty, "settings the loader reads that packaging/overdue.toml does not show: \(missing)")
+    }
+
     @Test("the reference configuration from DESIGN.md loads unchanged")
     func reference() throws {
         let config = try ConfigLoader.load(path: Self.examples.appendingPathComponent("reference.toml").path)
