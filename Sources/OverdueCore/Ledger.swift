@@ -20,6 +20,9 @@ public struct LedgerEntry: Sendable, Equatable {
     public var credit: Decimal = 0
     /// Events in the order they were recorded.
     public var events: [LedgerEvent] = []
+    /// How many of `events` came before the invoice was last (re-)dropped:
+    /// the dropped balance already counts their payments.
+    public var eventsBeforeDrop = 0
 
     /// The state on a given day (a promise to pay lapses after its date).
     public func state(on today: CalendarDate) -> InvoiceState {
@@ -90,6 +93,7 @@ public struct Ledger: Sendable {
             var entry = entries[invoice.id] ?? LedgerEntry(invoice: invoice, balance: invoice.balance)
             entry.invoice = invoice
             entry.balance = invoice.balance
+            entry.eventsBeforeDrop = entry.events.count
             entries[invoice.id] = entry
         case .event(let event):
             apply(event)

@@ -33,6 +33,9 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
     private var passRunning = false
     private var passWanted: String?
     private var stopping = false
+    /// `[daemon].shutdown_grace_seconds`, kept here so `control` never reads
+    /// the pipeline's config while a reload replaces it on `work`.
+    private var shutdownGrace: Int
 
     public init(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -40,6 +43,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         self.configPath = configPath
         self.logger = logger
         notifier = SystemdNotifier(environment: environment)
+        shutdownGrace = config.daemon.shutdownGraceSeconds
         timer = WakeTimer(queue: control, clock: clock) { [unowned self] in self.requestPass(reason: "timer") }
     }
 
@@ -81,7 +85,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         pipeline.stop.set()
         notifier?.notify("STOPPING=1")
         logger.notice("stopping: finishing the sends in flight", metadata: ["signal": "\(number)"])
-        let grace = pipeline.config.daemon.shutdownGraceSeconds
+        let grace = shutdownGrace
         control.asyncAfter(deadline: .now() + .seconds(grace)) { [logger] in
             logger.warning("in-flight sends did not finish within the grace period; exiting (they are re-sent with the same ids)",
                            metadata: ["grace.seconds": "\(grace)"])
@@ -110,7 +114,9 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             } catch {
                 logger.error("reload refused; still running on the previous configuration", metadata: ["error": "\(error)"])
             }
+            let grace = pipeline.config.daemon.shutdownGraceSeconds
             control.async { [self] in
+                shutdownGrace = grace
                 notifier?.notify("READY=1")
                 requestPass(reason: "reload")
             }

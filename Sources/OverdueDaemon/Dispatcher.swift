@@ -104,8 +104,11 @@ public final class Dispatcher {
                                  channels: Set(Channel.allCases.filter { transportSet.transport(for: $0) != nil }))
     }
 
-    /// The earliest instant a deferred message may be tried again.
-    public var nextRetry: Date? { deferred.values.map(\.next).min() }
+    /// The earliest instant a deferred message may be tried again, in the
+    /// future: a deferral whose time has come but that the planner does not
+    /// plan now (outside business hours, paid meanwhile) must not wake the
+    /// daemon over and over; the plan's own wake-up brings it back.
+    public func nextRetry(after now: Date) -> Date? { deferred.values.map(\.next).filter { $0 > now }.min() }
 
     /// One prepared delivery.
     struct Prepared: Sendable {
@@ -134,42 +137,66 @@ public final class Dispatcher {
         var accounted = 0
         var stopped = false
         var pending: [(Prepared, DeliveryOutcome)] = []
-        var lastCommit = Date()
-        while true {
-            if stop.isSet || yield.isSet, !stopped {
-                stopped = true
-                // What waits is handed back unsent; the next pass plans it again.
-                manager.stop(permanently: stop.isSet)
-            }
-            if !stopped, next < due.count, submitted - accounted < ahead {
-                let batch = Array(due[next..<min(next + Self.renderBatch, due.count)])
-                next += batch.count
-                let prepared = try prepareBatch(batch, ledger: ledger, history: history, summary: &summary)
-                progress.advanced()
-                if !prepared.isEmpty {
-                    // The exact bytes are kept before they leave (one fdatasync per batch).
-                    try archive.append(prepared.map { MessageArchive.Entry(key: $0.send.key, channel: $0.send.channel.rawValue, bytes: $0.bytes) },
-                                       at: clock.now())
-                    manager.submit(prepared)
-                    submitted += prepared.count
+        /// When the oldest uncommitted outcome arrived: the group commit is due `commitInterval` later.
+        var firstPendingAt: Date?
+        do {
+            while true {
+                if stop.isSet || yield.isSet, !stopped {
+                    stopped = true
+                    // What waits is handed back unsent; the next pass plans it again.
+                    manager.stop(permanently: stop.isSet)
                 }
-                if next < due.count, submitted - accounted < ahead { continue }
+                if !stopped, next < due.count, submitted - accounted < ahead {
+                    let batch = Array(due[next..<min(next + Self.renderBatch, due.count)])
+                    next += batch.count
+                    let prepared = try prepareBatch(batch, ledger: ledger, history: history, summary: &summary)
+                    progress.advanced()
+                    if !prepared.isEmpty {
+                        // The exact bytes are kept before they leave (one fdatasync per batch).
+                        try archive.append(prepared.map { MessageArchive.Entry(key: $0.send.key, channel: $0.send.channel.rawValue, bytes: $0.bytes) },
+                                           at: clock.now())
+                        manager.submit(prepared)
+                        submitted += prepared.count
+                    }
+                    if next < due.count, submitted - accounted < ahead { continue }
+                }
+                if !((stopped || next >= due.count) && accounted == submitted) {
+                    // Sleep until an outcome arrives, the pending group is due, or a
+                    // short while passes (to notice a stop); never a busy loop.
+                    let deadline = firstPendingAt.map { $0.addingTimeInterval(Self.commitInterval) } ?? Date().addingTimeInterval(0.25)
+                    let arrived = outcomes.take(waitingUntil: deadline)
+                    if !arrived.isEmpty {
+                        if pending.isEmpty { firstPendingAt = Date() }
+                        pending += arrived
+                        accounted += arrived.count
+                        progress.advanced(finished: arrived.count)
+                    }
+                }
+                let complete = (stopped || next >= due.count) && accounted == submitted
+                if !pending.isEmpty, complete || pending.count >= Self.commitBatch
+                    || Date() >= (firstPendingAt ?? .distantFuture).addingTimeInterval(Self.commitInterval) {
+                    try record(pending.map(\.0), outcomes: pending.map(\.1), history: &history, summary: &summary)
+                    pending = []
+                    firstPendingAt = nil
+                }
+                if complete { break }
             }
-            let finished = (stopped || next >= due.count) && accounted == submitted
-            if !finished {
-                let arrived = outcomes.take(waitingUntil: min(lastCommit.addingTimeInterval(Self.commitInterval),
-                                                              Date().addingTimeInterval(Self.commitInterval)))
+        } catch {
+            // The spool could not be written (a full disk): start nothing more,
+            // let what is in flight end, and record what can be recorded, so
+            // no transfer outlives its pass unjournaled (the next pass would
+            // send it again) and no stale outcome reaches the next pass.
+            manager.stop(permanently: false)
+            let limit = Date().addingTimeInterval(Double(transports.longestTimeout) + 5)
+            while accounted < submitted, Date() < limit {
+                let arrived = outcomes.take(waitingUntil: min(limit, Date().addingTimeInterval(1)))
                 pending += arrived
                 accounted += arrived.count
-                progress.advanced(finished: arrived.count)
             }
-            let complete = (stopped || next >= due.count) && accounted == submitted
-            if !pending.isEmpty, complete || pending.count >= Self.commitBatch || Date().timeIntervalSince(lastCommit) >= Self.commitInterval {
-                try record(pending.map(\.0), outcomes: pending.map(\.1), history: &history, summary: &summary)
-                pending = []
-                lastCommit = Date()
+            if !pending.isEmpty {
+                try? record(pending.map(\.0), outcomes: pending.map(\.1), history: &history, summary: &summary)
             }
-            if complete { break }
+            throw error
         }
         return summary
     }

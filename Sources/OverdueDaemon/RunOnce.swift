@@ -191,7 +191,7 @@ public final class Pipeline {
         let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
-        let next = [planned, dispatcher.nextRetry, inboxRetry].compactMap { $0 }.min()
+        let next = [planned, dispatcher.nextRetry(after: now), inboxRetry].compactMap { $0 }.min()
         let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "

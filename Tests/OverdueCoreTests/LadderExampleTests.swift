@@ -89,6 +89,20 @@ struct InterestPeriodTests {
         #expect(charges.interest == Decimal(string: "5.39"))
     }
 
+    @Test("a re-dropped invoice's balance already counts earlier payments: they are not taken off twice")
+    func redrop() {
+        let planner = Fixture.planner()
+        var ledger = Fixture.ledger(Fixture.invoice("R-1", due: "2026-11-01", amount: 1000))
+        ledger.apply(.event(.payment(invoice: "R-1", amount: 400, date: CalendarDate(iso: "2026-11-11")!, reference: nil)))
+        guard case .invoice(var again) = Fixture.invoice("R-1", due: "2026-11-01", amount: 1000) else { return }
+        again.balance = 600
+        ledger.apply(.invoice(again))
+        let entry = ledger["R-1"]!
+        let periods = planner.outstandingOverTime(entry, planner.units(of: entry)[0])
+        #expect(periods.map(\.amount) == [1000, 600], "\(periods)")
+        #expect(periods.last?.amount == planner.units(of: entry)[0].open)
+    }
+
     @Test("installments: a payment settles the oldest first, so the second accrues on its full amount")
     func installments() {
         let planner = Fixture.planner()
@@ -100,5 +114,28 @@ struct InterestPeriodTests {
         let units = planner.units(of: entry)
         #expect(units.map(\.open) == [150])  // the first is paid; 50 of the second too
         #expect(planner.outstandingOverTime(entry, units[0]).map(\.amount) == [150])
+    }
+}
+
+@Suite("A debtor no notice can reach")
+struct UnreachableNoticeTests {
+    @Test("e-mail bounced and no phone: the final still goes to the business's webhook, once")
+    func finalGoesOn() {
+        var ledger = Fixture.ledger(Fixture.invoice("U-1", zone: "Europe/London", due: "2027-03-01", phone: nil))
+        ledger.apply(.event(.bounce(address: "ap@acme.example", channel: .email, reason: "550 5.1.1")))
+        let planner = Fixture.planner(Fixture.schedule(zone: "Europe/London"))
+        var history = DeliveryHistory()
+        var finals: [PlannedSend] = []
+        var now = Fixture.instant("2027-02-20T00:00:00Z")
+        for _ in 0..<200 {
+            let result = planner.plan(ledger: ledger, history: history, now: now)
+            for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
+            for send in result.due { history.record(send.sentMessage(at: now)) }
+            finals += result.due.filter(\.final)
+            if !result.due.isEmpty || !result.skipped.isEmpty { continue }
+            guard let next = result.nextWake, next < Fixture.instant("2027-05-01T00:00:00Z") else { break }
+            now = next
+        }
+        #expect(finals.map(\.channel) == [.webhook], "\(finals.map(\.channel))")
     }
 }

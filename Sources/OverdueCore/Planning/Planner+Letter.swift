@@ -62,9 +62,9 @@ extension Planner {
     func statutoryRule(_ policy: Policy, _ customer: Customer) -> (applies: Bool, rule: String?) {
         guard policy.interestRatePercent != nil || policy.compensation != nil else { return (false, nil) }
         guard let countries = policy.statutoryCountries else { return (true, "policy \(policy.name) has no applies_to: charged everywhere") }
-        let zone = customer.timezone ?? settings.schedule.timezone
+        // The debtor's own timezone only: the schedule's places the creditor.
         let (country, source) = customer.country.map { ($0, "customer.country") }
-            ?? (settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } ?? ("", ""))
+            ?? (customer.timezone.flatMap { zone in settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } } ?? ("", ""))
         guard !country.isEmpty else { return (false, "no country known for the debtor: statutory charges not shown") }
         let applies = countries.contains(country)
         return (applies, "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")

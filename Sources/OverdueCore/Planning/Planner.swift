@@ -215,11 +215,17 @@ public struct Planner: Sendable {
         let before = parts[..<index].reduce(Decimal(0)) { $0 + $1.amount }
         let own = parts[index].amount
         func owed(paid: Decimal) -> Decimal { own - min(own, max(0, paid - before)) }
-        var paid = invoice.amount - invoice.balance  // settled before the file was written
         var payments: [(CalendarDate, Decimal)] = []
-        for event in entry.events {
-            if case .payment(_, let amount, let date, _) = event { payments.append((date, amount)) }
+        var beforeDrop: Decimal = 0
+        for (position, event) in entry.events.enumerated() {
+            guard case .payment(_, let amount, let date, _) = event else { continue }
+            payments.append((date, amount))
+            if position < entry.eventsBeforeDrop { beforeDrop += amount }
         }
+        // Settled before any payment we know of: the file's balance, less the
+        // payments a re-dropped file's balance already counts (they are
+        // taken off on their own dates below, not twice).
+        var paid = max(0, invoice.amount - invoice.balance - beforeDrop)
         payments.sort { $0.0 < $1.0 }
         var periods: [(from: CalendarDate, amount: Decimal)] = []
         var next = 0
@@ -301,10 +307,14 @@ public struct Planner: Sendable {
                 if let notice = (last + 1..<chosen).last(where: { !stages[$0].final && eligible($0) }) {
                     // No notice yet: send the latest non-final stage first.
                     target = notice
-                } else if last >= 0, !stages[last].final, stages[last].offsetDays > 0, eligible(last) {
+                } else if last >= 0, !stages[last].final, stages[last].offsetDays > 0, eligible(last),
+                          canStillReach(stages[last], sends: sends, customer: invoice.customer, ledger: ledger) {
                     // The last stage went only where the debtor could not
                     // read it (a skipped SMS): it continues on its other
-                    // channels before any final.
+                    // channels before any final. (When none of them, nor a
+                    // fallback, can reach the debtor, the final goes on: a
+                    // notice is impossible, and the business's own webhook
+                    // and the hand-off must still hear of it.)
                     target = nil
                 }
             }
@@ -381,6 +391,16 @@ public struct Planner: Sendable {
         let after = max(last, target ?? -1)
         if let upcoming = (after + 1..<stages.count).first(where: { times[$0] > now }) {
             evaluation.wake(at: times[upcoming])
+        }
+    }
+
+    /// Whether a stage has a channel (or fallback) not yet tried that can
+    /// reach the debtor now.
+    private func canStillReach(_ stage: Stage, sends: [DeliveryHistory.StageSend], customer: Customer, ledger: Ledger) -> Bool {
+        (stage.channels + stage.fallback).contains { channel in
+            settings.enabledChannels.contains(channel) && (channel == .email || channel == .sms)
+                && !sends.contains { $0.stage == stage.name && $0.channel == channel }
+                && recipient(for: channel, customer, ledger: ledger) != nil
         }
     }
 
