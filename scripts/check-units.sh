@@ -7,7 +7,15 @@
 # a throw-away root holding copies of them (nothing is installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v systemd-analyze >/dev/null || { echo "systemd-analyze not found: apt-get install -y systemd" >&2; exit 1; }
+if ! command -v systemd-analyze >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing systemd (for systemd-analyze) with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
+  else
+    echo "systemd-analyze not found: apt-get install -y systemd" >&2; exit 1
+  fi
+fi
 bin="${1:-$(swift build --show-bin-path)/overdue}"
 [ -x "$bin" ] || swift build --product overdue >/dev/null
 root=$(mktemp -d)

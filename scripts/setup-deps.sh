@@ -8,6 +8,9 @@
 #   scripts/setup-deps.sh --test   plus the test servers
 #   scripts/setup-deps.sh --bench  plus the test servers, nginx and bc for Benchmarks/
 set -euo pipefail
+# `apt-get update` once per run, before the first install that needs it.
+updated=0
+apt_update() { [ "$updated" = 1 ] || { apt-get update -qq; updated=1; }; }
 
 need_apt=()
 pkg-config --exists libcurl 2>/dev/null || need_apt+=(libcurl4-openssl-dev)
@@ -15,7 +18,7 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need_apt[*]} with apt-get"
-    apt-get update -qq
+    apt_update
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
     echo "missing: ${need_apt[*]}. Run:  sudo apt-get update && sudo apt-get install -y ${need_apt[*]}" >&2
@@ -31,7 +34,7 @@ if [ "${1:-}" = "--bench" ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "installing ${missing[*]} with apt-get"
-      apt-get update -qq
+      apt_update
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
       # Only the binary is wanted; the package's own service may not run here.
       command -v systemctl >/dev/null && systemctl disable --now nginx >/dev/null 2>&1 || true
@@ -48,7 +51,7 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/sbin/smtp-sink ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "installing postfix (for smtp-sink) with apt-get"
-      apt-get update -qq
+      apt_update
       echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
     else
@@ -62,7 +65,7 @@ if [ "${1:-}" = "--test" ]; then
   if ! "$venv/bin/python3" -c 'import aiosmtpd, standardwebhooks, prometheus_client' 2>/dev/null; then
     if ! python3 -m venv --help >/dev/null 2>&1; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get update -qq
+        apt_update
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
       else
         echo "missing: python3-venv. Run:  sudo apt-get install -y python3-venv" >&2
