@@ -25,9 +25,10 @@ struct ConfigLoaderTests {
         #expect(config.brand.name == "Acme Ltd" && config.policies.count == 1)
     }
 
-    @Test("packaging/overdue.toml names every setting the loader reads, each in its section")
-    func templateListsEverySetting() throws {
-        let path = Self.examples.deletingLastPathComponent().appendingPathComponent("packaging/overdue.toml").path
+    @Test("the installed template and the reference example name every setting the loader reads, each in its section",
+          arguments: ["packaging/overdue.toml", "examples/reference.toml"])
+    func templateListsEverySetting(file: String) throws {
+        let path = Self.examples.deletingLastPathComponent().appendingPathComponent(file).path
         let template = try String(contentsOfFile: path, encoding: .utf8)
         // Every commented setting and section, switched on.
         let full = template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
