@@ -137,8 +137,10 @@ public final class Dispatcher {
         var accounted = 0
         var stopped = false
         var pending: [(Prepared, DeliveryOutcome)] = []
-        /// When the oldest uncommitted outcome arrived: the group commit is due `commitInterval` later.
-        var firstPendingAt: Date?
+        /// The last group commit; the first outcome of a pass is committed at
+        /// once (so even a pass killed early leaves progress), later ones
+        /// every `commitBatch` outcomes or `commitInterval`.
+        var lastCommit = Date.distantPast
         do {
             while true {
                 if stop.isSet || yield.isSet, !stopped {
@@ -163,10 +165,9 @@ public final class Dispatcher {
                 if !((stopped || next >= due.count) && accounted == submitted) {
                     // Sleep until an outcome arrives, the pending group is due, or a
                     // short while passes (to notice a stop); never a busy loop.
-                    let deadline = firstPendingAt.map { $0.addingTimeInterval(Self.commitInterval) } ?? Date().addingTimeInterval(0.25)
+                    let deadline = pending.isEmpty ? Date().addingTimeInterval(0.25) : lastCommit.addingTimeInterval(Self.commitInterval)
                     let arrived = outcomes.take(waitingUntil: deadline)
                     if !arrived.isEmpty {
-                        if pending.isEmpty { firstPendingAt = Date() }
                         pending += arrived
                         accounted += arrived.count
                         progress.advanced(finished: arrived.count)
@@ -174,10 +175,10 @@ public final class Dispatcher {
                 }
                 let complete = (stopped || next >= due.count) && accounted == submitted
                 if !pending.isEmpty, complete || pending.count >= Self.commitBatch
-                    || Date() >= (firstPendingAt ?? .distantFuture).addingTimeInterval(Self.commitInterval) {
+                    || Date() >= lastCommit.addingTimeInterval(Self.commitInterval) {
                     try record(pending.map(\.0), outcomes: pending.map(\.1), history: &history, summary: &summary)
                     pending = []
-                    firstPendingAt = nil
+                    lastCommit = Date()
                 }
                 if complete { break }
             }
