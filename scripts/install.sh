@@ -38,7 +38,7 @@ done
 if [ ! -e "$destdir/etc/overdue/overdue.toml" ]; then
   # Every section, the brand a placeholder that check and run refuse until
   # it is yours; mail goes to the Maildir until [channels.email] is set.
-  sed -e "s|@TEMPLATES@|$prefix/share/overdue/templates|" -e "s|@DOCS@|$prefix/share/doc/overdue/|g" packaging/overdue.toml > "$destdir/etc/overdue/overdue.toml"
+  sed -e "s|@TEMPLATES@|$prefix/share/overdue/templates|" -e "s|@DOCS@|$prefix/share/doc/overdue/|g" systemd/overdue.toml > "$destdir/etc/overdue/overdue.toml"
   chmod 0640 "$destdir/etc/overdue/overdue.toml"
 fi
 install -d -m 0700 "$destdir/etc/overdue/credentials"

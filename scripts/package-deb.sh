@@ -61,7 +61,7 @@ printf 'd /var/lib/overdue 0750 overdue overdue -\nd /var/lib/overdue/inbox 2770
 chmod 0644 "$root/usr/lib/sysusers.d/overdue.conf" "$root/usr/lib/tmpfiles.d/overdue.conf"
 
 install -d "$root/etc/overdue"
-sed -e "s|@TEMPLATES@|/usr/share/overdue/templates|" -e "s|@DOCS@|/usr/share/doc/overdue/|g" packaging/overdue.toml \
+sed -e "s|@TEMPLATES@|/usr/share/overdue/templates|" -e "s|@DOCS@|/usr/share/doc/overdue/|g" systemd/overdue.toml \
   > "$root/etc/overdue/overdue.toml"
 chmod 0640 "$root/etc/overdue/overdue.toml"
 

@@ -16,7 +16,7 @@ public enum ConfigLoader {
         } catch {
             let reason = FileManager.default.fileExists(atPath: path)
                 ? "cannot be read as UTF-8 text (\(error.localizedDescription)); check its permissions and encoding"
-                : "does not exist; pass --config FILE, set OVERDUE_CONFIG, or install one (scripts/install.sh writes /etc/overdue/overdue.toml from packaging/overdue.toml; examples/overdue.toml is a complete example)"
+                : "does not exist; pass --config FILE, set OVERDUE_CONFIG, or install one (scripts/install.sh writes /etc/overdue/overdue.toml from systemd/overdue.toml; examples/overdue.toml is a complete example)"
             throw ConfigError(problems: [ConfigProblem(file: path, key: "", problem: reason)])
         }
         return try parse(text, path: path)
@@ -50,7 +50,7 @@ public enum ConfigLoader {
 
     /// Every key the loader asks for in this text's sections ("channels.sms.from",
     /// "policy.stages.fee"), valid or not: the loader's own list of settings,
-    /// against which `packaging/overdue.toml` is tested.
+    /// against which `systemd/overdue.toml` is tested.
     public static func keysRead(_ text: String) throws -> Set<String> {
         let reporter = ConfigReporter { _, _ in }
         _ = read(try TOMLTable(string: text), path: "", reporter: reporter)

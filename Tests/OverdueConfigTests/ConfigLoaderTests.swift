@@ -10,7 +10,7 @@ struct ConfigLoaderTests {
 
     @Test("the installed config is refused until the brand is the operator's own, naming both keys")
     func installedPlaceholder() throws {
-        let path = Self.examples.deletingLastPathComponent().appendingPathComponent("packaging/overdue.toml").path
+        let path = Self.examples.deletingLastPathComponent().appendingPathComponent("systemd/overdue.toml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         do {
             _ = try ConfigLoader.parse(text, path: "/etc/overdue/overdue.toml")
@@ -26,7 +26,7 @@ struct ConfigLoaderTests {
     }
 
     @Test("the installed template and the reference example name every setting the loader reads, each in its section",
-          arguments: ["packaging/overdue.toml", "examples/reference.toml"])
+          arguments: ["systemd/overdue.toml", "examples/reference.toml"])
     func templateListsEverySetting(file: String) throws {
         let path = Self.examples.deletingLastPathComponent().appendingPathComponent(file).path
         let template = try String(contentsOfFile: path, encoding: .utf8)
@@ -57,7 +57,7 @@ struct ConfigLoaderTests {
             let isSection = blocks.keys.contains { $0 == key || $0.hasPrefix(key + ".") }
             if text.firstMatch(of: try Regex("(^|[\\s{,])\(leaf) =")) == nil, !isSection { missing.append(key) }
         }
-        #expect(missing.isEmpty, "settings the loader reads that packaging/overdue.toml does not show: \(missing)")
+        #expect(missing.isEmpty, "settings the loader reads that \(file) does not show: \(missing)")
     }
 
     @Test("the reference configuration from DESIGN.md loads unchanged")
