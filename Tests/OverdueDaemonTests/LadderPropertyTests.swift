@@ -18,6 +18,15 @@ struct LadderPropertyTests {
     static let start = Date(timeIntervalSince1970: Double(CalendarDate(iso: "2027-01-04")!.daysSinceEpoch) * 86_400)
     static let days = 180
     static let gap = 3
+    /// The policy's terms both random-debtor tests use: EU statutory charges
+    /// and a consequence in every language.
+    static let policyTerms = """
+        name = "standard"
+        interest_rate = "12.15"
+        compensation = "40"
+        applies_to = ["EU"]
+        consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement" }
+        """
     static let zones = ["Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Europe/Dublin"]
 
     @Test("2,000 random debtors over 180 days: every invariant holds on the sent log and the message bytes")
@@ -33,11 +42,7 @@ struct LadderPropertyTests {
             holidays = ["2027-04-02", "2027-04-05", "2027-05-03", "2027-05-31"]
             min_gap_days = \(Self.gap)
             [[policy]]
-            name = "standard"
-            interest_rate = "12.15"
-            compensation = "40"
-            applies_to = ["EU"]
-            consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement" }
+            \(LadderPropertyTests.policyTerms)
             stages = [
               { name = "courtesy", offset_days = -3, channels = ["email"] },
               { name = "overdue",  offset_days = 1,  channels = ["email"] },

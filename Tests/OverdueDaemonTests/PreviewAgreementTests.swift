@@ -41,11 +41,7 @@ struct PreviewAgreementTests {
             holidays = ["2027-04-02", "2027-04-05"]
             min_gap_days = 3
             [[policy]]
-            name = "standard"
-            interest_rate = "12.15"
-            compensation = "40"
-            applies_to = ["EU"]
-            consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement" }
+            \(LadderPropertyTests.policyTerms)
             stages = [
               { name = "courtesy", offset_days = -3, channels = ["email"] },
               { name = "overdue",  offset_days = 1,  channels = ["email"] },
