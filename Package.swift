@@ -27,6 +27,10 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Hybrid e-invoice PDFs (Factur-X, ZUGFeRD, XRechnung) opened with qpdf.
+        .target(name: "OverdueDocuments", dependencies: ["CQPDF", "CZlib"]),
         .target(
             name: "Curl",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "OverdueDaemon",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports", "OverdueDocuments",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +78,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),

@@ -1,0 +1,2 @@
+// zlib: streaming inflate with a cap on the output (see BoundedInflate.swift).
+#include <zlib.h>

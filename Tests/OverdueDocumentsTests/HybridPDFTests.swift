@@ -1,0 +1,125 @@
+import Foundation
+@testable import OverdueCore
+@testable import OverdueDocuments
+import Testing
+import TestSupport
+
+/// Hybrid e-invoice PDFs: the shared Factur-X/ZUGFeRD samples against their
+/// ground truth, the repo's own hybrid, and the PDFs that must be refused.
+@Suite("Hybrid PDFs: the embedded e-invoice")
+struct HybridPDFTests {
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/einvoices")
+    static var available: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("expected.json").path) }
+
+    static func expected() -> [String: [String: Any]] {
+        guard let data = try? Data(contentsOf: shared.appendingPathComponent("expected.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else { return [:] }
+        return object.filter { $0.key.hasSuffix(".pdf") }
+    }
+
+    static let ownCII = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("OverdueCoreTests/Fixtures/invoice-cii.xml")
+
+    @Test("each shared Factur-X/ZUGFeRD PDF gives its embedded XML and business terms",
+          .enabled(if: available, "../shared/fixtures/einvoices is absent"), arguments: expected().keys.sorted())
+    func sharedSample(path: String) throws {
+        let truth = Self.expected()[path]!
+        let content = try HybridPDF.read(Array(Data(contentsOf: Self.shared.appendingPathComponent(path))))
+        guard case .invoiceXML(let name, let xml) = content else {
+            Issue.record("\(path): no XML found: \(content)")
+            return
+        }
+        #expect(name == truth["embedded_file"] as? String, "\(path)")
+        let einvoice = try EInvoiceReader.read(xml)
+        func string(_ key: String) -> String? { truth[key] as? String }
+        #expect("facturx-pdf/" + einvoice.syntax.rawValue == string("syntax"), "\(path)")
+        #expect(einvoice.number == string("number"), "\(path)")
+        #expect(einvoice.typeCode == string("type_code"), "\(path)")
+        #expect(einvoice.issueDate?.description == string("issue_date"), "\(path)")
+        #expect(einvoice.dueDate?.description == string("due_date"), "\(path)")
+        #expect(einvoice.currency == string("currency"), "\(path)")
+        #expect(einvoice.payableAmount == string("payable_amount").flatMap { Money.parse($0) }, "\(path)")
+        #expect(einvoice.buyerName == string("buyer_name"), "\(path)")
+        #expect(einvoice.buyerEmail == string("buyer_email"), "\(path)")
+        #expect(einvoice.sellerName == string("seller_name"), "\(path)")
+        #expect(einvoice.paymentTerms?.split(whereSeparator: \.isWhitespace) == string("payment_terms")?.split(whereSeparator: \.isWhitespace), "\(path)")
+    }
+
+    @Test("the repo's own hybrid gives back exactly the XML embedded in it, under each standard name")
+    func ownHybrid() throws {
+        let xml = Array(try Data(contentsOf: Self.ownCII))
+        for name in HybridPDF.invoiceFileNames + ["invoice.xml"] {
+            let content = try HybridPDF.read(try TestPDF.make(.hybrid, xml: xml, embeddedName: name))
+            #expect(content == .invoiceXML(name: name, bytes: xml), "\(name)")
+        }
+    }
+
+    /// Each refusal within a second; the bomb never inflates past the cap.
+    func refusal(_ pdf: [UInt8]) -> (reason: String, seconds: Double) {
+        let clock = ContinuousClock()
+        var reason = ""
+        let elapsed = clock.measure {
+            do {
+                let content = try HybridPDF.read(pdf)
+                reason = "accepted: \(content)"
+            } catch {
+                reason = "\(error)"
+            }
+        }
+        return (reason, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    @Test("a PDF without an embedded e-invoice says so, naming what it looked for")
+    func plain() throws {
+        let content = try HybridPDF.read(try TestPDF.make(.plain))
+        #expect(content == .noInvoice(embedded: []))
+    }
+
+    @Test("an encrypted PDF is refused as encrypted")
+    func encrypted() throws {
+        let (reason, seconds) = refusal(try TestPDF.make(.encrypted))
+        #expect(reason.contains("encrypted"), "\(reason)")
+        #expect(seconds < 1)
+    }
+
+    @Test("a PDF cut short is refused as damaged or cut short")
+    func truncated() throws {
+        let whole = try TestPDF.make(.hybrid, xml: Array(try Data(contentsOf: Self.ownCII)))
+        for fraction in [0.3, 0.6, 0.9] {
+            let (reason, seconds) = refusal(Array(whole.prefix(Int(Double(whole.count) * fraction))))
+            #expect(reason.contains("damaged") || reason.contains("cut short") || reason.contains("not a readable PDF"),
+                    "\(fraction): \(reason)")
+            #expect(!reason.hasPrefix("accepted"), "\(fraction)")
+            #expect(seconds < 1)
+        }
+    }
+
+    @Test("a FlateDecode bomb (1 GiB from 1 MiB) stops at the cap, within a second")
+    func bomb() throws {
+        let (reason, seconds) = refusal(try TestPDF.make(.bomb))
+        #expect(reason.contains("compression bomb"), "\(reason)")
+        #expect(seconds < 1, "\(seconds) s")
+    }
+
+    @Test("a name tree that refers to itself is refused as a loop")
+    func loop() throws {
+        let (reason, seconds) = refusal(try TestPDF.make(.loop))
+        #expect(reason.contains("loop"), "\(reason)")
+        #expect(seconds < 1)
+    }
+
+    @Test("FlateDecode inflation stops at the cap and notices data cut short")
+    func boundedInflate() throws {
+        let xml = Array(try Data(contentsOf: Self.ownCII))
+        let pdf = try TestPDF.make(.hybrid, xml: xml)
+        guard case .invoiceXML(_, let bytes) = try HybridPDF.read(pdf, limits: .init(maxXMLBytes: xml.count)) else {
+            Issue.record("not read at exactly its size")
+            return
+        }
+        #expect(bytes == xml)
+        #expect(throws: HybridPDF.Refusal.self) { try HybridPDF.read(pdf, limits: .init(maxXMLBytes: xml.count - 1)) }
+        #expect(!HybridPDF.looksLikePDF(Array("invoice,amount\n".utf8)))
+        #expect(HybridPDF.looksLikePDF(pdf))
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Small PDFs made at test time by `servers/make_pdf.py`: a hybrid e-invoice
+/// (XML embedded as Factur-X does it), a plain PDF, an encrypted one, a
+/// FlateDecode bomb and a name tree that loops.
+public enum TestPDF {
+    public enum Kind: String { case hybrid, plain, encrypted, bomb, loop }
+
+    public static func make(_ kind: Kind, xml: [UInt8] = Array("<x/>".utf8), embeddedName: String = "factur-x.xml") throws -> [UInt8] {
+        let folder = try TemporaryDirectory.make(prefix: "overdue-pdf")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xmlFile = folder.appendingPathComponent("in.xml")
+        let out = folder.appendingPathComponent("out.pdf")
+        try Data(xml).write(to: xmlFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = TestPython.arguments([TestScripts.url("make_pdf.py").path, kind.rawValue, out.path, xmlFile.path, embeddedName])
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return Array(try Data(contentsOf: out))
+    }
+}

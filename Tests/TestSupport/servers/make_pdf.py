@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Writes small PDFs for the tests: a Factur-X-style hybrid (PDF with an
+embedded XML file, listed in /Names /EmbeddedFiles and /AF), a plain PDF
+with no attachment, an "encrypted" one (an /Encrypt dictionary whose
+password checks fail), a FlateDecode bomb (the embedded file inflates to
+1 GiB) and a name tree whose kids point back at themselves.
+
+usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME]
+KIND: hybrid | plain | encrypted | bomb | loop
+Written from the PDF 1.7 reference by hand (no PDF library in the test
+venv); only the objects a reader of attachments needs."""
+import sys
+import zlib
+
+
+def build(objects, trailer_extra=b""):
+    """objects: list of bytes bodies for objects 1..n. Returns the file."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer_extra + b">>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def stream(data, extra=b""):
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def page_objects(first):
+    """A one-page document's page tree, numbered from `first`."""
+    content = b"BT /F1 12 Tf 72 720 Td (Invoice) Tj ET"
+    return [
+        b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (first + 1),
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (first, first + 2),
+        stream(content),
+    ]
+
+
+def hybrid(xml, name, compressed_data=None, names_tree=None):
+    data = compressed_data if compressed_data is not None else zlib.compress(xml)
+    # 1 catalog, 2-4 pages, 5 filespec, 6 embedded stream, 7 names tree
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 7 0 R >> /AF [5 0 R] >>"
+    spec = b"<< /Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /EF << /F 6 0 R /UF 6 0 R >> >>" % (name, name)
+    embedded = stream(data, b"/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode ")
+    tree = names_tree or b"<< /Names [(%s) 5 0 R] >>" % name
+    return build([catalog] + page_objects(2) + [spec, embedded, tree])
+
+
+def main():
+    kind, out = sys.argv[1], sys.argv[2]
+    xml = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else b"<x/>"
+    name = sys.argv[4].encode() if len(sys.argv) > 4 else b"factur-x.xml"
+    if kind == "hybrid":
+        pdf = hybrid(xml, name)
+    elif kind == "plain":
+        pdf = build([b"<< /Type /Catalog /Pages 2 0 R >>"] + page_objects(2))
+    elif kind == "encrypted":
+        # Standard security handler, RC4 40-bit, with O and U values that
+        # match no password: a reader must ask for one.
+        pdf = build([b"<< /Type /Catalog /Pages 2 0 R >>"] + page_objects(2)
+                    + [b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -44 >>" % (b"11" * 32, b"22" * 32)],
+                    trailer_extra=b"/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
+    elif kind == "bomb":
+        packer = zlib.compressobj(9)
+        chunk = b"<" * (1 << 20)
+        data = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
+        pdf = hybrid(b"", name, compressed_data=data)
+    elif kind == "loop":
+        # The names tree's only kid is the tree itself.
+        pdf = hybrid(xml, name, names_tree=b"<< /Kids [7 0 R] >>")
+    else:
+        raise SystemExit("unknown kind " + kind)
+    with open(out, "wb") as handle:
+        handle.write(pdf)
+
+
+main()
