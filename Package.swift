@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "overdue",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueDaemon", "OverdueTransports",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueDaemon", "OverdueTransports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +89,10 @@ let package = Package(
             name: "OverdueDaemonTests",
             dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["overdue", "OverdueSpool", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["overdue", "OverdueSpool", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("servers")]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,9 +7,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --bench >/dev/null || exit 1
 if [ "${1:-}" = "--quick" ]; then
-  smtp=2000; webhook=2000; ingest=20000; scale=100000; idle=10; timer=20
+  smtp=2000; webhook=2000; ingest=20000; pdfs=200; scale=100000; idle=10; timer=20
 else
-  smtp=20000; webhook=20000; ingest=100000; scale=1000000; idle=60; timer=50
+  smtp=20000; webhook=20000; ingest=100000; pdfs=1000; scale=1000000; idle=60; timer=50
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -17,6 +17,7 @@ run() { echo "== $*"; "$@" 2>&1 | tee -a "$out" | grep -v '^RESULT|'; echo; }
 run Benchmarks/smtp-dispatch.sh "$smtp"
 run Benchmarks/webhook-dispatch.sh "$webhook"
 run Benchmarks/ingest.sh "$ingest"
+run Benchmarks/ingest-pdf.sh "$pdfs"
 run Benchmarks/scale.sh "$scale" "$idle"
 run Benchmarks/timer-accuracy.sh "$timer"
 echo "Summary ($(date -u +%F), $(nproc) cores, $(swift --version 2>/dev/null | head -1 | sed 's/.*Swift version \([^ ]*\).*/Swift \1/'))"

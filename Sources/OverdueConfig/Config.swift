@@ -20,6 +20,9 @@ public struct Config: Sendable {
     /// `[handoff]`: when debtors go to a collection agency.
     public var handoff = HandoffSettings()
 
+    /// The attachment rules of e-mail, SMTP or the default Maildir.
+    public var mailAttachments: AttachmentRules { email?.attachments ?? AttachmentRules() }
+
     public func policy(named name: String?) -> Policy? {
         guard let name else { return policies.first }
         return policies.first { $0.name == name }
@@ -102,6 +105,21 @@ public struct EmailChannel: Sendable {
     /// Parallel connections to the server, and the relay's quotas.
     public var maxConnections: Int = 4
     public var rates = RateLimits()
+    /// Invoice PDFs attached to e-mails, at most this many bytes per message.
+    public var attachments = AttachmentRules()
+}
+
+/// Which invoice PDFs an e-mail carries (`attach_documents`,
+/// `max_attachment_bytes` in `[channels.email]`; the defaults also apply to
+/// the Maildir used without that section).
+public struct AttachmentRules: Sendable, Equatable {
+    public var attach = true
+    public var maxBytes = 10 << 20
+
+    public init(attach: Bool = true, maxBytes: Int = 10 << 20) {
+        self.attach = attach
+        self.maxBytes = maxBytes
+    }
 }
 
 public struct SMSChannel: Sendable {

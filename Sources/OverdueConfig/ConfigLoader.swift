@@ -323,6 +323,10 @@ private struct ConfigSections {
             timeoutSeconds: table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600"))
         email.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
         email.rates = readRates(table)
+        email.attachments = AttachmentRules(
+            attach: table.bool("attach_documents", default: true),
+            maxBytes: table.int("max_attachment_bytes", default: 10 << 20, range: 0...(100 << 20),
+                                expected: "bytes of PDFs per message, from 0 to 104857600"))
         return email
     }
 

@@ -23,6 +23,8 @@ public struct LedgerEntry: Sendable, Equatable {
     /// How many of `events` came before the invoice was last (re-)dropped:
     /// the dropped balance already counts their payments.
     public var eventsBeforeDrop = 0
+    /// The PDF named by `invoice.document`, once it has arrived.
+    public var document: StoredDocument?
 
     /// The state on a given day (a promise to pay lapses after its date).
     public func state(on today: CalendarDate) -> InvoiceState {
@@ -32,6 +34,19 @@ public struct LedgerEntry: Sendable, Equatable {
         if disputed { return .disputed }
         if let promisedUntil, promisedUntil >= today { return .promised }
         return .open
+    }
+}
+
+/// A PDF kept in the spool (`documents/<sha256>.pdf`) under the name it was dropped with.
+public struct StoredDocument: Sendable, Equatable {
+    public var name: String
+    public var sha256: String
+    public var size: Int
+
+    public init(name: String, sha256: String, size: Int) {
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
     }
 }
 
@@ -61,6 +76,10 @@ public struct Ledger: Sendable {
     public private(set) var customerCredits: [String: [String: Decimal]] = [:]
     /// The last day someone phoned each customer (`called` events).
     public private(set) var lastCalled: [String: CalendarDate] = [:]
+    /// The newest PDF dropped under each name.
+    public private(set) var documentsByName: [String: StoredDocument] = [:]
+    /// Invoices whose named PDF has not arrived yet, by that name.
+    public private(set) var awaitingDocument: [String: [String]] = [:]
 
     public init() {}
 
@@ -94,6 +113,7 @@ public struct Ledger: Sendable {
             entry.invoice = invoice
             entry.balance = invoice.balance
             entry.eventsBeforeDrop = entry.events.count
+            bindDocument(&entry)
             entries[invoice.id] = entry
         case .event(let event):
             apply(event)
@@ -123,6 +143,17 @@ public struct Ledger: Sendable {
             return
         case .retry:
             return  // the delivery journal's business (see Pipeline.requeue)
+        case .document(let name, let sha256, let size):
+            let document = StoredDocument(name: name, sha256: sha256, size: size)
+            documentsByName[name] = document
+            // Invoices waiting for this name get it; one already holding a
+            // PDF keeps it (a later file of the same name is another invoice's).
+            for id in awaitingDocument.removeValue(forKey: name) ?? [] {
+                guard var entry = entries[id], entry.invoice.document == name, entry.document == nil else { continue }
+                entry.document = document
+                entries[id] = entry
+            }
+            return
         default:
             break
         }
@@ -141,9 +172,22 @@ public struct Ledger: Sendable {
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
         case .handoff(_, let date, _): entry.handedOff = entry.handedOff ?? date
-        case .optout, .optin, .bounce, .credit, .called, .retry: break
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document: break
         }
         entries[id] = entry
+    }
+
+    /// An invoice (re-)dropped naming a PDF takes the newest PDF of that
+    /// name, or keeps the one it has, or waits for it.
+    private mutating func bindDocument(_ entry: inout LedgerEntry) {
+        guard let name = entry.invoice.document else {
+            entry.document = nil
+            return
+        }
+        entry.document = documentsByName[name] ?? (entry.document?.name == name ? entry.document : nil)
+        if entry.document == nil, awaitingDocument[name]?.contains(entry.invoice.id) != true {
+            awaitingDocument[name, default: []].append(entry.invoice.id)
+        }
     }
 
     /// What `apply` changed, so a batch can be taken back if it cannot be
@@ -154,11 +198,16 @@ public struct Ledger: Sendable {
         fileprivate var bounced: [OptOut: String]?
         fileprivate var credits: [String: [String: Decimal]]?
         fileprivate var calls: [String: CalendarDate]?
+        fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
         public init() {}
     }
 
     /// `apply`, remembering the previous state in `undo`.
     public mutating func apply(_ record: InboxRecord, undo: inout Undo) -> FieldProblem? {
+        if undo.documents == nil, record.touchesDocuments { undo.documents = (documentsByName, awaitingDocument) }
+        if case .event(.document(let name, _, _)) = record {
+            for id in awaitingDocument[name] ?? [] { undo.entries.append((id, entries[id])) }
+        }
         switch record {
         case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
         case .event(let event):
@@ -180,6 +229,7 @@ public struct Ledger: Sendable {
         if let saved = undo.bounced { bounced = saved }
         if let saved = undo.credits { customerCredits = saved }
         if let saved = undo.calls { lastCalled = saved }
+        if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
     }
 
     /// Is `address` opted out of `channel`?
@@ -199,5 +249,16 @@ public struct Ledger: Sendable {
         var counts = Dictionary(uniqueKeysWithValues: InvoiceState.allCases.map { ($0, 0) })
         for entry in entries.values { counts[entry.state(on: today), default: 0] += 1 }
         return counts
+    }
+}
+
+extension InboxRecord {
+    /// Does applying it change which PDFs are known or awaited?
+    var touchesDocuments: Bool {
+        switch self {
+        case .invoice(let invoice): invoice.document != nil
+        case .event(.document): true
+        case .event: false
+        }
     }
 }

@@ -43,6 +43,7 @@ public final class Dispatcher {
     let config: Config
     let spool: Spool
     let sentJournal: SentJournal
+    let documentNotices: DocumentNotices
     let log: EventLog
     let logger: Logger
     let clock: OverdueClock
@@ -81,6 +82,7 @@ public final class Dispatcher {
         self.config = config
         self.spool = spool
         self.sentJournal = sentJournal
+        documentNotices = try DocumentNotices(spool: spool)
         self.log = log
         self.logger = logger
         self.clock = clock
@@ -101,7 +103,8 @@ public final class Dispatcher {
                                  renderer: ReminderRenderer(templates: templates, brand: config.brand,
                                                             maxSMSSegments: config.sms?.maxSegments ?? 3),
                                  calendars: BusinessCalendars(schedule: config.schedule), logger: logger,
-                                 channels: Set(Channel.allCases.filter { transportSet.transport(for: $0) != nil }))
+                                 channels: Set(Channel.allCases.filter { transportSet.transport(for: $0) != nil }),
+                                 documents: DocumentStore(spool: spool))
     }
 
     /// The earliest instant a deferred message may be tried again, in the
@@ -116,6 +119,8 @@ public final class Dispatcher {
         var message: OutgoingMessage
         var fields: [String: JSONValue]
         var bytes: [UInt8]
+        /// Invoices whose named PDF has not arrived (reported once, when sent).
+        var missingDocuments: [(invoice: String, name: String)] = []
     }
 
     /// Sends what is due, streaming: render a batch ahead, keep its bytes,
@@ -296,6 +301,14 @@ public final class Dispatcher {
             }
             entries.append(LogEntry(time: time, event: outcome.event, fields: fields))
             guard let status = outcome.status else { continue }  // deferred: retried later
+            if status.reachedDebtor, !item.missingDocuments.isEmpty {
+                for notice in try documentNotices.firstNotices(item.missingDocuments, at: time) {
+                    entries.append(LogEntry(time: time, event: "document_missing", fields: [
+                        "invoice": .string(notice.invoice), "document": .string(notice.name), "key": .string(item.send.key),
+                        "detail": .string("reminded without its PDF: \(notice.name) has not been dropped in the inbox; drop it under that name and later reminders carry it"),
+                    ]))
+                }
+            }
             // Sent, maybe sent, refused for good or opted out: never sent
             // again automatically (`overdue retry` re-queues a failed one).
             deferred[item.send.key] = nil
@@ -318,8 +331,9 @@ public final class Dispatcher {
             let send = sends[index]
             var fields = Self.fields(send, attempt: attempts[index])
             return Result { () throws -> Prepared in
-                let (message, bytes) = try builder.prepare(send, ledger: ledger, history: history, now: now, fields: &fields)
-                return Prepared(send: send, message: message, fields: fields, bytes: bytes)
+                let built = try builder.build(send, ledger: ledger, history: history, now: now, fields: &fields)
+                return Prepared(send: send, message: built.message, fields: fields, bytes: built.bytes,
+                                missingDocuments: built.documents.missing)
             }
         }
     }

@@ -7,6 +7,7 @@ import OverdueSpool
 /// - `invoices.csv`: the invoices handed off, with what is still open;
 /// - `messages/`: the exact bytes of every message the debtor was sent
 ///   (from `messages/`), one file each, named by date, stage and channel;
+/// - `documents/`: the invoices' PDFs, under the names they were dropped with;
 /// - `log.jsonl`: every delivery-log line about the debtor;
 /// - `summary.txt`: who, how much, what was sent when, disputes, payments.
 /// Written under a dot-name and renamed into place, so an agency's pickup
@@ -62,6 +63,7 @@ public struct HandoffBundle {
             index.append("  \(name)  to \(message.recipient)  at \(Timestamp.format(message.time))  key \(message.key)")
         }
         try DurableIO.writeAtomically(Array(invoicesCSV(ledger).utf8), to: partial.appendingPathComponent("invoices.csv"))
+        try copyDocuments(ledger: ledger, spool: spool, into: partial.appendingPathComponent("documents"))
         let encoder = JSONEncoder.journalLine()
         var logBytes: [UInt8] = []
         for line in log where line["customer"] == .string(id) {
@@ -76,8 +78,24 @@ public struct HandoffBundle {
         return (final, sent.count - missing.count)
     }
 
+    /// Each handed-off invoice's PDF once, under its file name (a name
+    /// used by two different PDFs gets the invoice number in front).
+    func copyDocuments(ledger: Ledger, spool: Spool, into folder: URL) throws {
+        let store = DocumentStore(spool: spool)
+        var written: [String: String] = [:]  // file name → sha256
+        for id in debtor.invoices {
+            guard let document = ledger[id]?.document, let bytes = store.read(sha256: document.sha256) else { continue }
+            var name = document.name
+            if let other = written[name], other != document.sha256 { name = "\(id)-\(name)" }
+            guard written[name] == nil else { continue }
+            if written.isEmpty { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+            try DurableIO.writeAtomically(bytes, to: folder.appendingPathComponent(name))
+            written[name] = document.sha256
+        }
+    }
+
     func invoicesCSV(_ ledger: Ledger) -> String {
-        var rows = [["invoice", "issued", "due", "currency", "amount", "open", "days_past_due", "payments", "disputed", "payment_url"]]
+        var rows = [["invoice", "issued", "due", "currency", "amount", "open", "days_past_due", "payments", "disputed", "payment_url", "document"]]
         for id in debtor.invoices {
             guard let entry = ledger[id] else { continue }
             let invoice = entry.invoice
@@ -90,7 +108,7 @@ public struct HandoffBundle {
                          Money.format(invoice.amount, minorUnits: units), Money.format(entry.balance, minorUnits: units),
                          String(invoice.due.days(until: day)), payments.joined(separator: "; "),
                          entry.events.contains { if case .dispute = $0 { true } else { false } } ? "yes" : "no",
-                         invoice.paymentURL ?? ""])
+                         invoice.paymentURL ?? "", entry.document?.name ?? ""])
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }

@@ -42,7 +42,8 @@ public final class Ingester {
     public private(set) var ledger: Ledger
     private var committed: [String: CommittedFile]
     var committedFiles: [String: CommittedFile] { committed }
-    private let parser: InboxFileParser
+    let parser: InboxFileParser
+    let documents: DocumentStore
     /// Unreadable inbox files already logged ("name|mtime").
     private var reportedStuck: Set<String> = []
 
@@ -57,6 +58,7 @@ public final class Ingester {
         self.logger = logger
         self.clock = clock
         parser = InboxFileParser(defaultTermsDays: config.schedule.defaultTermsDays)
+        documents = DocumentStore(spool: spool)
     }
 
     /// Reads every file now in the inbox. A file that cannot be processed
@@ -102,8 +104,15 @@ public final class Ingester {
         var files = 0
         var records: [InboxRecord] = []
         for entry in InboxFiles.list(spool.inbox) where entry.isRegular && entry.size <= config.inbox.maxFileBytes {
-            guard let bytes = try? DurableIO.read(entry.url), committed[sha256(bytes)] == nil,
-                  case .records(_, _, let parsed) = parser.parse(bytes, fileName: entry.name) else { continue }
+            guard let bytes = try? DurableIO.read(entry.url), committed[sha256(bytes)] == nil else { continue }
+            let parsed: [ParsedRecord]
+            if InboxPDF.isPDF(name: entry.name, bytes: bytes) {
+                guard case .einvoice(_, _, let records) = InboxPDF.read(bytes, fileName: entry.name, parser: parser) else { continue }
+                parsed = records
+            } else {
+                guard case .records(_, _, let records) = parser.parse(bytes, fileName: entry.name) else { continue }
+                parsed = records
+            }
             files += 1
             for record in parsed {
                 guard case .accepted(let accepted) = record.outcome else { continue }
@@ -142,6 +151,10 @@ public final class Ingester {
             return
         }
 
+        if InboxPDF.isPDF(name: entry.name, bytes: bytes) {
+            try ingestPDF(entry, bytes: bytes, digest: digest, now: now, summary: &summary)
+            return
+        }
         switch parser.parse(bytes, fileName: entry.name) {
         case .unreadable(let reason):
             try rejectWholeFile(entry, digest: digest, reason: reason, now: now)
@@ -152,17 +165,31 @@ public final class Ingester {
         }
     }
 
-    private func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
-                               digest: String, now: Date, summary: inout IngestSummary) throws {
+    /// Applies and commits one file's records. `document`: the file is a PDF
+    /// kept in the document store; it is recorded first, and the invoices
+    /// it is attached to (waiting for it, or in the file) are returned.
+    @discardableResult
+    func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
+                       digest: String, now: Date, summary: inout IngestSummary,
+                       document: StoredDocument? = nil) throws -> [String] {
         var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
         var rejected: [(record: ParsedRecord, problems: [FieldProblem])] = []
         var logEntries: [LogEntry] = []
+        var waiting: [String] = []
+        if let document {
+            waiting = ledger.awaitingDocument[document.name] ?? []
+            let event = LedgerEvent.document(name: document.name, sha256: document.sha256, size: document.size)
+            _ = ledger.apply(.event(event), undo: &undo)
+            accepted.append((0, .event(event)))
+        }
         for parsed in records {
             var problems: [FieldProblem] = []
             switch parsed.outcome {
             case .rejected(let found):
                 problems = found
+            case .accepted(.event(.document)):
+                problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
             case .accepted(let record):
                 if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
@@ -173,6 +200,11 @@ public final class Ingester {
                     var fields = Self.fields(of: record, parsed, file: entry.name,
                                              currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency })
                     if let note = parsed.note { fields["detail"] = .string(note) }
+                    if case .invoice(let invoice) = record, let name = invoice.document, document == nil {
+                        // Whether its PDF is here yet, so a missing one is noticed at once.
+                        fields["document"] = .string(name)
+                        fields["document_status"] = .string(ledger[invoice.id]?.document != nil ? "attached" : "waiting")
+                    }
                     logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
                     // A payment that settles the invoice stops its reminders: say so.
                     if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
@@ -193,6 +225,19 @@ public final class Ingester {
                 logEntries.append(LogEntry(time: now, event: "rejected", fields: fields))
             }
         }
+        var attached: [String] = []
+        if let document {
+            let candidates = waiting + accepted.compactMap { _, record in
+                if case .invoice(let invoice) = record { invoice.id } else { nil }
+            }
+            for id in candidates where ledger[id]?.document?.sha256 == document.sha256 && !attached.contains(id) { attached.append(id) }
+            logEntries.insert(LogEntry(time: now, event: "document", fields: [
+                "file": .string(entry.name), "sha256": .string(document.sha256), "size": .number(Decimal(document.size)),
+                "invoices": .array(attached.map(JSONValue.string)),
+                "detail": .string(attached.isEmpty ? "kept in documents/; no invoice names it yet"
+                    : "attached to the reminders about \(attached.joined(separator: ", "))"),
+            ]), at: 0)
+        }
         do {
             try writeRejectedRecords(rejected, of: records.count, format: format, header: header, entry: entry,
                                      digest: digest, now: now)
@@ -211,6 +256,7 @@ public final class Ingester {
         logger.info("ingested inbox file", metadata: [
             "file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
         ])
+        return attached
     }
 
     /// The bad records in the file's own format, and a `.error` naming each
@@ -272,7 +318,7 @@ public final class Ingester {
     }
 
     /// The whole file goes to `rejected/` with a `.error` beside it.
-    private func rejectWholeFile(_ entry: InboxFiles.Entry, digest: String, reason: String, now: Date) throws {
+    func rejectWholeFile(_ entry: InboxFiles.Entry, digest: String, reason: String, now: Date) throws {
         let name = InboxFiles.spoolName(digest: digest, original: entry.name)
         let report = "overdue did not accept \(entry.name), at \(Timestamp.format(now)): \(reason).\n"
             + "The file is \(name) beside this one; fix it and move it into the inbox again.\n"

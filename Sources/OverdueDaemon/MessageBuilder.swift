@@ -3,6 +3,7 @@ import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueRender
+import OverdueSpool
 import OverdueTransports
 
 /// Turns a planned send into what its transport takes: renders the
@@ -16,6 +17,8 @@ struct MessageBuilder: Sendable {
     let logger: Logger
     /// Channels with a configured transport.
     let channels: Set<Channel>
+    /// Where invoice PDFs are kept (nil: messages carry none).
+    var documents: DocumentStore?
 
     /// What the renderer needs for one planned message.
     static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
@@ -47,13 +50,8 @@ struct MessageBuilder: Sendable {
         var content: RenderedMessage
         var message: OutgoingMessage
         var bytes: [UInt8]
-    }
-
-    /// Renders and builds the channel's payload; keeps the exact bytes.
-    func prepare(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date,
-                 fields: inout [String: JSONValue]) throws -> (OutgoingMessage, [UInt8]) {
-        let built = try build(send, ledger: ledger, history: history, now: now, fields: &fields)
-        return (built.message, built.bytes)
+        /// The invoice PDFs attached (e-mail), named (webhook) or offered.
+        var documents: LetterDocuments
     }
 
     /// The daemon's and `overdue preview`'s one way from a planned send to
@@ -68,6 +66,8 @@ struct MessageBuilder: Sendable {
             throw RenderError(description: "the invoices of this message are no longer in the ledger")
         }
         if let language { request.customer.language = language }
+        let files = attachDocuments(to: &request, ledger: ledger)
+        Self.describe(request.documents, in: &fields)
         let content = try renderer.render(request)
         let payload: OutgoingPayload
         let bytes: [UInt8]
@@ -78,6 +78,7 @@ struct MessageBuilder: Sendable {
                                    subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
                                    html: content.html)
             mail.extraHeaders = listUnsubscribe()
+            mail.attachments = files
             bytes = mail.bytes()
             payload = .mail(bytes: bytes, envelopeFrom: FieldRules.mailboxAddress(config.brand.from))
             fields["message_id"] = .string("<\(messageID)>")
@@ -100,7 +101,41 @@ struct MessageBuilder: Sendable {
             payload = .call(sheet: sheet)
         }
         return Built(content: content, message: OutgoingMessage(key: send.key, recipient: send.recipient, payload: payload),
-                     bytes: bytes)
+                     bytes: bytes, documents: request.documents)
+    }
+
+    /// Decides which invoice PDFs go with the message and reads them. A PDF
+    /// the ledger knows but that is gone from `documents/` (deleted by
+    /// hand) is offered on request instead, so the letter never promises an
+    /// attachment it does not carry.
+    private func attachDocuments(to request: inout RenderRequest, ledger: Ledger) -> [MailAttachment] {
+        var selection = LetterDocuments.select(for: request.send, ledger: ledger, rules: config.mailAttachments)
+        guard request.send.channel == .email else {
+            request.documents = selection
+            return []
+        }
+        var files: [MailAttachment] = []
+        var kept: [LetterDocument] = []
+        for document in selection.attached {
+            if let bytes = documents?.read(sha256: document.sha256) {
+                files.append(MailAttachment(fileName: document.name, bytes: bytes))
+                kept.append(document)
+            } else {
+                selection.onRequest.append(document)
+            }
+        }
+        selection.attached = kept
+        request.documents = selection
+        return files
+    }
+
+    /// The log line's account of the documents.
+    static func describe(_ documents: LetterDocuments, in fields: inout [String: JSONValue]) {
+        if !documents.attached.isEmpty { fields["attachments"] = .array(documents.attached.map { .string($0.name) }) }
+        if !documents.onRequest.isEmpty { fields["documents_on_request"] = .array(documents.onRequest.map { .string($0.name) }) }
+        if !documents.missing.isEmpty {
+            fields["documents_missing"] = .array(documents.missing.map { .string("\($0.invoice): \($0.name)") })
+        }
     }
 
     func listUnsubscribe() -> [(String, String)] {

@@ -18,6 +18,8 @@ public struct PreviewView {
     public let bytes: [UInt8]
     /// Why nothing would be sent, or what the letter leaves out.
     public let explanation: String?
+    /// The invoice PDFs the message would carry, offer or lacks.
+    public let documents: LetterDocuments
     /// True when `--stage` forced the stage: not what the daemon would do now.
     public let forced: Bool
     /// Inbox files not yet read by the daemon that the preview took into account.
@@ -64,6 +66,7 @@ public struct PreviewView {
         guard let found else {
             message = nil
             bytes = []
+            documents = LetterDocuments()
             self.explanation = explanation
             return
         }
@@ -71,6 +74,7 @@ public struct PreviewView {
         let built = try snapshot.builder().build(found, ledger: ledger, history: history, now: now, language: language, fields: &fields)
         message = built.content
         bytes = built.bytes
+        documents = built.documents
         self.explanation = nil
     }
 
@@ -132,6 +136,7 @@ struct SpoolSnapshot {
         return MessageBuilder(
             config: config,
             renderer: ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3),
-            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases))
+            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases),
+            documents: DocumentStore(spool: Spool(root: config.spool.dir)))
     }
 }

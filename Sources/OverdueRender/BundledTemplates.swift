@@ -17,6 +17,7 @@ enum BundledTemplates {
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten Sie diese Nachricht bitte als gegenstandslos.</p>
 {{> partials/footer.html}}
 
@@ -46,6 +47,7 @@ Wenn Sie Rechnung {{number}} bis zum {{discount_until}} bezahlen, können Sie {{
 {{/invoices}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten Sie diese Nachricht bitte als gegenstandslos.
 
@@ -63,6 +65,7 @@ Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten 
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.</p>
 {{> partials/footer.html}}
 
@@ -88,6 +91,7 @@ dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_remind
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.
 
@@ -105,6 +109,7 @@ Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständig zahlen können, melden Sie sich bitte{{#has_deadline}} vorher{{/has_deadline}} bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.</p>
 {{> partials/footer.html}}
 
@@ -130,6 +135,7 @@ Guten Tag {{greeting_name}},
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständig zahlen können, melden Sie sich bitte{{#has_deadline}} vorher{{/has_deadline}} bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.
 
@@ -146,6 +152,7 @@ Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständ
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, antworten Sie einfach auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}} – wir finden gern eine Lösung. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung zu ignorieren.</p>
 {{> partials/footer.html}}
 
@@ -170,6 +177,7 @@ für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende
 {{> partials/charges.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, antworten Sie einfach auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}} – wir finden gern eine Lösung. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung zu ignorieren.
 
@@ -247,6 +255,35 @@ Jetzt fällig insgesamt ({{currency}}): {{total_due}}
 {{/totals}}
 {{/has_total}}
 {{/late_charges}}
+
+"""###,
+        "de/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Im Anhang dieser E-Mail:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), Rechnung {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Zu groß für den Anhang, auf Anfrage erhältlich: {{#documents_on_request}}{{file_name}} (Rechnung {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Antworten Sie einfach auf diese E-Mail.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "de/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Im Anhang dieser E-Mail:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), Rechnung {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Zu groß für den Anhang, auf Anfrage erhältlich: {{#documents_on_request}}{{file_name}} (Rechnung {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Antworten Sie einfach auf diese E-Mail.
+{{/has_documents_on_request}}
 
 """###,
         "de/partials/earlier.html": ###"""
@@ -423,6 +460,7 @@ Wir danken Ihnen für die gute Zusammenarbeit.
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>If you have already arranged payment, thank you – please disregard this note.</p>
 {{> partials/footer.html}}
 
@@ -452,6 +490,7 @@ Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discoun
 {{/invoices}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 If you have already arranged payment, thank you – please disregard this note.
 
@@ -474,6 +513,7 @@ If you have already arranged payment, thank you – please disregard this note.
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}promptly{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.</p>
 {{> partials/footer.html}}
 
@@ -499,6 +539,7 @@ Final demand for payment. The following amounts are overdue and remain unpaid{{#
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}promptly{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.
 
@@ -521,6 +562,7 @@ Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, contact us{{#has_deadline}} before that date{{/has_deadline}} so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.</p>
 {{> partials/footer.html}}
 
@@ -546,6 +588,7 @@ Dear {{greeting_name}},
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, contact us{{#has_deadline}} before that date{{/has_deadline}} so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.
 
@@ -567,6 +610,7 @@ If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, con
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>If there is a problem with an invoice, or if a payment plan would help, just reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} – we are happy to find a solution. If you have paid in the meantime, thank you, and please disregard this reminder.</p>
 {{> partials/footer.html}}
 
@@ -591,6 +635,7 @@ We have not yet received payment for the following {{#multiple}}invoices{{/multi
 {{> partials/charges.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 If there is a problem with an invoice, or if a payment plan would help, just reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} – we are happy to find a solution. If you have paid in the meantime, thank you, and please disregard this reminder.
 
@@ -673,6 +718,35 @@ Total now due ({{currency}}): {{total_due}}
 {{/totals}}
 {{/has_total}}
 {{/late_charges}}
+
+"""###,
+        "en/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Attached to this e-mail:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), invoice {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Too large to attach, and sent on request: {{#documents_on_request}}{{file_name}} (invoice {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Just reply to this e-mail.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "en/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Attached to this e-mail:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), invoice {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Too large to attach, and sent on request: {{#documents_on_request}}{{file_name}} (invoice {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Just reply to this e-mail.
+{{/has_documents_on_request}}
 
 """###,
         "en/partials/earlier.html": ###"""
@@ -807,6 +881,7 @@ Pay online ({{number}}): {{payment_url}}
   "totals": [{{#totals}}{"currency": "{{currency}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}"}{{^last()}}, {{/last()}}{{/totals}}],
   "total_due": "{{total_due_plain}}",
   "deadline": "{{deadline_iso}}",
+  "documents": [{{#attachments}}{"invoices": "{{number}}", "file_name": "{{file_name}}", "size": {{size}}, "sha256": "{{sha256}}"}{{^last()}}, {{/last()}}{{/attachments}}],
   "earlier_reminders": [{{#earlier_reminders}}{"date": "{{date_iso}}", "stage": "{{stage}}", "channel": "{{channel}}"}{{^last()}}, {{/last()}}{{/earlier_reminders}}],
   "also_open": [{{#also_open}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "stage": "{{stage}}"}{{^last()}}, {{/last()}}{{/also_open}}]
 }
@@ -872,6 +947,7 @@ We appreciate your business.
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir compte de ce message.</p>
 {{> partials/footer.html}}
 
@@ -901,6 +977,7 @@ Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez d
 {{/invoices}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir compte de ce message.
 
@@ -918,6 +995,7 @@ Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir co
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette mise en demeure injustifiée ou avez déjà payé, contactez-nous immédiatement.</p>
 {{> partials/footer.html}}
 
@@ -943,6 +1021,7 @@ ceci est notre mise en demeure de payer. Les montants suivants restent impayés{
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette mise en demeure injustifiée ou avez déjà payé, contactez-nous immédiatement.
 
@@ -960,6 +1039,7 @@ Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}, contactez-nous{{#has_deadline}} avant cette date{{/has_deadline}} afin de convenir d’un échéancier. Sans nouvelles de votre part, nous devrons donner suite.</p>
 {{> partials/footer.html}}
 
@@ -985,6 +1065,7 @@ Bonjour {{greeting_name}},
 {{> partials/earlier.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}, contactez-nous{{#has_deadline}} avant cette date{{/has_deadline}} afin de convenir d’un échéancier. Sans nouvelles de votre part, nous devrons donner suite.
 
@@ -1001,6 +1082,7 @@ Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{
 <p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
 {{/has_payment_url}}
 {{> partials/also_open.html}}
+{{> partials/documents.html}}
 <p>En cas de problème avec une facture, ou si un échéancier vous aiderait, répondez simplement à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} – nous trouverons une solution. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce rappel.</p>
 {{> partials/footer.html}}
 
@@ -1025,6 +1107,7 @@ sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#mult
 {{> partials/charges.text}}
 {{> partials/payment.text}}
 {{> partials/also_open.text}}
+{{> partials/documents.text}}
 
 En cas de problème avec une facture, ou si un échéancier vous aiderait, répondez simplement à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} – nous trouverons une solution. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce rappel.
 
@@ -1102,6 +1185,35 @@ Montant dû à ce jour ({{currency}}) : {{total_due}}
 {{/totals}}
 {{/has_total}}
 {{/late_charges}}
+
+"""###,
+        "fr/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">En pièce jointe à ce courriel :</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), facture {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Trop volumineux pour être joints, envoyés sur demande : {{#documents_on_request}}{{file_name}} (facture {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Il suffit de répondre à ce courriel.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "fr/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+En pièce jointe à ce courriel :
+{{#attachments}}
+- {{file_name}} ({{size_text}}), facture {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Trop volumineux pour être joints, envoyés sur demande : {{#documents_on_request}}{{file_name}} (facture {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Il suffit de répondre à ce courriel.
+{{/has_documents_on_request}}
 
 """###,
         "fr/partials/earlier.html": ###"""

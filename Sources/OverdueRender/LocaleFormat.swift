@@ -130,6 +130,15 @@ public struct LocaleFormat: Sendable {
         cached("p\(locale.identifier)|\(value)") { (value / 100).formatted(.percent.locale(locale)) }
     }
 
+    /// "148 KB" / "1.2 MB" for an attachment, in the locale's digits
+    /// (decimal units, as mail programs show sizes).
+    public func fileSize(_ bytes: Int) -> String {
+        cached("s\(locale.identifier)|\(bytes)") {
+            bytes < 1_000_000 ? "\(max(1, (bytes + 500) / 1_000).formatted(.number.locale(locale))) KB"
+                : "\((Double(bytes) / 1_000_000).formatted(.number.precision(.fractionLength(1)).locale(locale))) MB"
+        }
+    }
+
     private static func primary(_ locale: Locale) -> String {
         String(locale.identifier.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "")
     }

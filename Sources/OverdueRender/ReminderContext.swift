@@ -72,6 +72,10 @@ struct ReminderContext {
             "opt_out_sms": LetterWords.optOutSMS(language: language),
             "unsubscribe_mailto": "mailto:\(optOutAddress)?subject=unsubscribe",
             "key": send.key,
+            "attachments": request.documents.attached.map { Self.documentFields($0, format: format) },
+            "has_attachments": !request.documents.attached.isEmpty,
+            "documents_on_request": request.documents.onRequest.map { Self.documentFields($0, format: format) },
+            "has_documents_on_request": !request.documents.onRequest.isEmpty,
         ]
         // The one-currency figures; with several currencies only `totals`
         // states them, and `has_total` is false.
@@ -152,6 +156,15 @@ struct ReminderContext {
             "compensation_total": format.money(total.charges.compensation, total.currency),
             "total_due": format.money(total.totalDue, total.currency),
             "total_due_plain": Money.format(total.totalDue, minorUnits: units),
+        ]
+    }
+
+    /// One invoice PDF: its file, size and the invoices it belongs to.
+    static func documentFields(_ document: LetterDocument, format: LocaleFormat) -> [String: Any] {
+        [
+            "file_name": document.name, "size": document.size, "sha256": document.sha256,
+            "number": document.invoices.joined(separator: ", "),
+            "size_text": format.fileSize(document.size),
         ]
     }
 

@@ -26,6 +26,8 @@ public struct RenderRequest: Sendable {
     public var policy: Policy
     public var earlier: [EarlierReminder]
     public var today: CalendarDate
+    /// The invoice PDFs the message carries or offers.
+    public var documents = LetterDocuments()
 
     public init(send: PlannedSend, customer: Customer, invoices: [String: Invoice], policy: Policy,
                 earlier: [EarlierReminder], today: CalendarDate) {

@@ -24,9 +24,10 @@ struct JournalInvoiceLine: Decodable {
         var discountPercent: String?
         var discountUntil: String?
         var installments: [Installment]?
+        var document: String?
 
         enum CodingKeys: String, CodingKey {
-            case invoice, customer, issued, due, currency, amount, balance, policy, installments
+            case invoice, customer, issued, due, currency, amount, balance, policy, installments, document
             case paymentURL = "payment_url", discountPercent = "discount_percent", discountUntil = "discount_until"
         }
     }
@@ -51,6 +52,7 @@ struct JournalInvoiceLine: Decodable {
         object["payment_url"] = invoice.paymentURL.map(JSONValue.string)
         object["discount_percent"] = invoice.discountPercent.map(JSONValue.string)
         object["discount_until"] = invoice.discountUntil.map(JSONValue.string)
+        object["document"] = invoice.document.map(JSONValue.string)
         object["installments"] = invoice.installments.map { list in
             .array(list.map { .object(["due": .string($0.due), "amount": .string($0.amount)]) })
         }

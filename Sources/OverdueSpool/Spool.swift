@@ -29,11 +29,13 @@ public struct Spool: Sendable {
     /// The exact bytes of every message sent, named by its key: the record
     /// of each communication.
     public var messages: URL { root.appendingPathComponent("messages", isDirectory: true) }
+    /// Invoice PDFs, once each, named by their SHA-256 (see `DocumentStore`).
+    public var documents: URL { root.appendingPathComponent("documents", isDirectory: true) }
 
     public var ledgerJournal: URL { ledger.appendingPathComponent("journal.jsonl") }
 
     public var allDirectories: [URL] {
-        [inbox, rejected, archive, ledger, log, run, mail, messages]
+        [inbox, rejected, archive, ledger, log, run, mail, messages, documents]
     }
 
     /// The inbox's mode: group-writable, and setgid so files dropped by the

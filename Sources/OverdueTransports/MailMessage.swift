@@ -5,6 +5,8 @@ import OverdueCore
 /// multipart/alternative with the plain text first and the HTML second, both
 /// quoted-printable UTF-8; CRLF line ends only, no line over 998 octets
 /// (quoted-printable keeps body lines at 76), non-ASCII headers encoded.
+/// With attachments, multipart/mixed holds that body and one base64 part
+/// per file (RFC 2183 Content-Disposition, RFC 2231 for non-ASCII names).
 public struct MailMessage: Sendable {
     public var from: String
     public var to: String
@@ -15,6 +17,7 @@ public struct MailMessage: Sendable {
     public var text: String
     public var html: String?
     public var extraHeaders: [(String, String)] = []
+    public var attachments: [MailAttachment] = []
 
     public init(from: String, to: String, replyTo: String?, subject: String, messageID: String, date: Date, text: String,
                 html: String? = nil) {
@@ -46,6 +49,23 @@ public struct MailMessage: Sendable {
         headers += extraHeaders.map { ($0.0, Self.singleLine($0.1)) }
         var out = ""
         for (name, value) in headers { out += "\(name): \(value)\r\n" }
+        guard !attachments.isEmpty else { return Array((out + body()).utf8) }
+        // The boundaries cannot occur in base64 or quoted-printable text (neither holds "=_").
+        let mixed = "=_overdue_mixed_\(messageID.prefix(40).filter { $0.isLetter || $0.isNumber })"
+        var bytes = Array(out.utf8)
+        bytes += Array("Content-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\nThis is a message in MIME format.\r\n".utf8)
+        bytes += Array("--\(mixed)\r\n\(body())".utf8)
+        for attachment in attachments {
+            bytes += Array("--\(mixed)\r\n".utf8)
+            bytes += attachment.part()
+        }
+        bytes += Array("--\(mixed)--\r\n".utf8)
+        return bytes
+    }
+
+    /// The text (and HTML) body with its own Content-Type header.
+    private func body() -> String {
+        var out = ""
         if let html {
             // The boundary comes from the message id: stable, and it cannot
             // occur in quoted-printable text (which never holds "=_").
@@ -58,7 +78,7 @@ public struct MailMessage: Sendable {
         } else {
             out += Self.part(text, type: "text/plain")
         }
-        return Array(out.utf8)
+        return out
     }
 
     static func part(_ body: String, type: String) -> String {
@@ -111,6 +131,47 @@ public struct MailMessage: Sendable {
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(weekdays[((days % 7) + 7) % 7]), \(two(day.day)) \(months[day.month - 1]) \(day.year) "
             + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) +0000"
+    }
+}
+
+/// A file carried by an e-mail, e.g. an invoice PDF.
+public struct MailAttachment: Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var bytes: [UInt8]
+
+    public init(fileName: String, contentType: String = "application/pdf", bytes: [UInt8]) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+
+    /// Headers and base64 body (76-character lines). The name goes in
+    /// `filename` as a quoted string when it is printable ASCII, else as
+    /// RFC 2231 `filename*=UTF-8''…`; the Content-Type `name` parameter
+    /// repeats it for mail programs that only read that one.
+    func part() -> [UInt8] {
+        let name = MailMessage.singleLine(fileName)
+        let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+        let parameter = plain ? "filename=\"\(name)\"" : "filename*=UTF-8''\(Self.percentEncoded(name))"
+        let typeName = plain ? "; name=\"\(name)\"" : ""
+        var out = Array("Content-Type: \(contentType)\(typeName)\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; \(parameter)\r\n\r\n".utf8)
+        let encoded = Array(Data(bytes).base64EncodedString().utf8)
+        out.reserveCapacity(out.count + encoded.count + encoded.count / 38 + 2)
+        var start = 0
+        while start < encoded.count {
+            let end = min(start + 76, encoded.count)
+            out += encoded[start..<end]
+            out += [13, 10]
+            start = end
+        }
+        return out
+    }
+
+    /// RFC 2231 / RFC 5987 value characters: attr-char kept, the rest %XX.
+    static func percentEncoded(_ text: String) -> String {
+        let keep = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
+        return text.utf8.map { keep.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OverdueCore
 import OverdueDaemon
+import OverdueRender
 import OverdueSpool
 
 struct PreviewCommand: ParsableCommand {
@@ -67,6 +68,7 @@ struct PreviewCommand: ParsableCommand {
         print("stage: \(send.stage)\(preview.forced ? " (forced by --stage)" : "")   channel: \(channel.rawValue)   to: \(send.recipient)   language: \(message.language)   key: \(send.key)")
         print("demands: \(send.invoices.joined(separator: ", "))"
             + (send.alsoOpen.isEmpty ? "" : "   also open: \(Set(send.alsoOpen.map(\.item.invoice)).sorted().joined(separator: ", "))"))
+        for line in Self.documentLines(preview.documents, channel: channel) { print(line) }
         if let subject = message.subject { print("subject: \(subject)\n\n\(message.text ?? "")") }
         if let htmlBody = message.html {
             if let html {
@@ -81,6 +83,14 @@ struct PreviewCommand: ParsableCommand {
                 + (message.smsShortenedFrom.map { ", shortened from \($0) to fit [channels.sms].max_segments" } ?? ""))
         }
         if let webhook = message.webhook { print(webhook) }
+    }
+
+    /// "attachment: INV-1.pdf (148,956 bytes, sha256 …) for INV-1" and the left-out and missing ones.
+    static func documentLines(_ documents: LetterDocuments, channel: Channel) -> [String] {
+        let verb = channel == .email ? "attachment" : "document"
+        return documents.attached.map { "\(verb): \($0.name) (\($0.size) bytes, sha256 \($0.sha256.prefix(12))…) for \($0.invoices.joined(separator: ", "))" }
+            + documents.onRequest.map { "offered on request (over [channels.email].max_attachment_bytes): \($0.name) (\($0.size) bytes) for \($0.invoices.joined(separator: ", "))" }
+            + documents.missing.map { "no document yet: \($0.invoice) names \($0.name), which has not been dropped in the inbox" }
     }
 }
 

@@ -62,18 +62,7 @@ struct DeliveryEndToEndTests {
         // Mail: two messages, parsed by Python's email with policy.strict.
         let mails = smtp.received(withExtension: "eml", atLeast: 2)
         #expect(mails.count == 2)
-        let script = TestScripts.url("check_mail.py")
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = TestPython.arguments([script.path] + mails.map(\.path))
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        check.waitUntilExit()
-        let parsed = try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        let parsed = try CheckedMail.parse(mails)
         #expect(parsed.count == 2)
         for message in parsed {
             #expect((message["problems"] as? [String])?.isEmpty == true, "\(message["problems"] ?? "")")

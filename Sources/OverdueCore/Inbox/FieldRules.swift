@@ -138,6 +138,15 @@ public enum FieldRules {
         Currency.isKnown(value) ? nil : "\"\(printable(value))\" is not an ISO 4217 currency code; use three capital letters such as EUR, GBP or USD"
     }
 
+    /// A file name for an invoice's PDF: one name, no folder, as dropped in the inbox.
+    public static func documentName(_ value: String) -> String? {
+        if value.isEmpty || value.utf8.count > 255 || value.contains("/") || value == "." || value == ".."
+            || value.hasPrefix(".") || value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "\"\(printable(value))\" is not a file name; give the PDF's name as dropped in the inbox, e.g. \"INV-2026-0042.pdf\" (no folder, not starting with a dot)"
+        }
+        return nil
+    }
+
     public static func url(_ value: String) -> String? {
         guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
               url.host?.isEmpty == false, !value.contains(where: { $0.isWhitespace })

@@ -17,7 +17,7 @@ public struct RecordDecoder: Sendable {
 
     static let invoiceFields: Set<String> = [
         "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
-        "discount_percent", "discount_until",
+        "discount_percent", "discount_until", "document",
     ]
     static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone", "country"]
     static let eventFields: [String: Set<String>] = [
@@ -33,6 +33,7 @@ public struct RecordDecoder: Sendable {
         "handoff": ["event", "invoice", "date", "agency"],
         "called": ["event", "customer", "date", "note"],
         "retry": ["event", "key"],
+        "document": ["event", "name", "sha256", "size"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -94,6 +95,7 @@ public struct RecordDecoder: Sendable {
         }
         let discountPercent = reader.isAbsent("discount_percent") ? nil : reader.amount("discount_percent", minorUnits: 4, allowZero: false)
         let discountUntil = reader.optionalDate("discount_until")
+        let document = reader.optional("document", FieldRules.documentName)
         if (discountPercent == nil) != (discountUntil == nil), reader.problems.isEmpty {
             reader.problems.append(FieldProblem(field: discountPercent == nil ? "discount_percent" : "discount_until",
                                                 reason: "is missing; an early-payment discount needs both discount_percent and discount_until"))
@@ -106,7 +108,7 @@ public struct RecordDecoder: Sendable {
                                 language: language, timezone: timezone, country: country)
         return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
                                 balance: balance, policy: policy, paymentURL: paymentURL, installments: installments,
-                                discountPercent: discountPercent, discountUntil: discountUntil))
+                                discountPercent: discountPercent, discountUntil: discountUntil, document: document))
     }
 
     private func decodeEvent(_ reader: inout FieldReader) -> InboxRecord? {
@@ -170,6 +172,12 @@ public struct RecordDecoder: Sendable {
             }
             guard reader.problems.isEmpty else { return nil }
             event = .retry(key: key)
+        case "document":
+            let name = reader.required("name", FieldRules.documentName)
+            let sha256 = reader.required("sha256") { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? nil : "is not a SHA-256 (64 hex digits)" }
+            let size = reader.required("size") { Int($0).map { $0 >= 0 } == true ? nil : "is not a size in bytes" }
+            guard let name, let sha256, let size = size.flatMap({ Int($0) }) else { return nil }
+            event = .document(name: name, sha256: sha256, size: size)
         case "bounce":
             let address = reader.required("address", FieldRules.contactAddress)
             let channel = reader.required("channel") { Channel(rawValue: $0) == nil ? "\"\(FieldRules.printable($0))\" is not a channel; use email or sms" : nil }

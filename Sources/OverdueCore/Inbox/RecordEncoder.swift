@@ -36,6 +36,7 @@ public enum RecordEncoder {
         object["payment_url"] = invoice.paymentURL.map(JSONValue.string)
         object["discount_percent"] = invoice.discountPercent.map { .string("\($0)") }
         object["discount_until"] = invoice.discountUntil.map { .string($0.description) }
+        object["document"] = invoice.document.map(JSONValue.string)
         if !invoice.installments.isEmpty {
             object["installments"] = .array(invoice.installments.map {
                 .object(["due": .string($0.due.description), "amount": .string(Money.format($0.amount, minorUnits: units))])
@@ -77,6 +78,10 @@ public enum RecordEncoder {
             object["note"] = note.map(JSONValue.string)
         case .retry(let key):
             object["key"] = key.map(JSONValue.string)
+        case .document(let name, let sha256, let size):
+            object["name"] = .string(name)
+            object["sha256"] = .string(sha256)
+            object["size"] = .string("\(size)")
         case .bounce(let address, let channel, let reason):
             object["address"] = .string(address)
             object["channel"] = .string(channel.rawValue)

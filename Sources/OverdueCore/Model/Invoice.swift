@@ -58,10 +58,15 @@ public struct Invoice: Sendable, Equatable, Codable {
     /// paid by `discountUntil`.
     public var discountPercent: Decimal?
     public var discountUntil: CalendarDate?
+    /// The file name of the invoice's PDF ("INV-2026-0042.pdf"), dropped in
+    /// the inbox before or after the invoice; attached to its reminders.
+    public var document: String?
 
     public init(id: String, customer: Customer, issued: CalendarDate, due: CalendarDate, currency: String,
                 amount: Decimal, balance: Decimal, policy: String? = nil, paymentURL: String? = nil,
-                installments: [Installment] = [], discountPercent: Decimal? = nil, discountUntil: CalendarDate? = nil) {
+                installments: [Installment] = [], discountPercent: Decimal? = nil, discountUntil: CalendarDate? = nil,
+                document: String? = nil) {
+        self.document = document
         self.discountPercent = discountPercent
         self.discountUntil = discountUntil
         self.id = id
@@ -79,6 +84,6 @@ public struct Invoice: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case id = "invoice", customer, issued, due, currency, amount, balance, policy
         case paymentURL = "payment_url", installments
-        case discountPercent = "discount_percent", discountUntil = "discount_until"
+        case discountPercent = "discount_percent", discountUntil = "discount_until", document
     }
 }

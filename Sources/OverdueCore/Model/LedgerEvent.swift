@@ -33,6 +33,10 @@ public enum LedgerEvent: Sendable, Equatable {
     /// (`overdue retry`): the daemon re-queues it in the delivery journal.
     /// Nothing in the ledger changes.
     case retry(key: String?)
+    /// A PDF named `name` arrived in the inbox and is kept in the spool under
+    /// its SHA-256. Written by overdue itself, never dropped by a person:
+    /// invoices that name the file get it attached.
+    case document(name: String, sha256: String, size: Int)
 
     public var name: String {
         switch self {
@@ -48,6 +52,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .handoff: "handoff"
         case .called: "called"
         case .retry: "retry"
+        case .document: "document"
         }
     }
 
@@ -57,7 +62,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _), .handoff(let id, _, _):
             id
-        case .optout, .optin, .bounce, .credit, .called, .retry:
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document:
             nil
         }
     }

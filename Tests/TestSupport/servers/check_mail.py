@@ -3,7 +3,7 @@
 policy.strict). Prints one JSON object per file: its headers, its parts'
 content types and texts, and any defect or rule broken (bare LF, lines over
 998 octets)."""
-import email, json, sys
+import email, hashlib, json, sys
 from email import policy
 
 for path in sys.argv[1:]:
@@ -22,7 +22,13 @@ for path in sys.argv[1:]:
     for part in message.walk():
         if part.is_multipart():
             continue
-        parts.append({"type": part.get_content_type(), "text": part.get_content()})
+        if part.get_content_maintype() == "text":
+            parts.append({"type": part.get_content_type(), "text": part.get_content()})
+        else:
+            data = part.get_payload(decode=True) or b""
+            parts.append({"type": part.get_content_type(), "filename": part.get_filename(),
+                          "disposition": part.get_content_disposition(),
+                          "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
     print(json.dumps({
         "file": path,
         "headers": {name: str(value) for name, value in message.items()},

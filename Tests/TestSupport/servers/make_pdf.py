@@ -9,6 +9,7 @@ usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME]
 KIND: hybrid | plain | encrypted | bomb | loop
 Written from the PDF 1.7 reference by hand (no PDF library in the test
 venv); only the objects a reader of attachments needs."""
+import os
 import sys
 import zlib
 
@@ -43,14 +44,18 @@ def page_objects(first):
     ]
 
 
-def hybrid(xml, name, compressed_data=None, names_tree=None):
+def hybrid(xml, name, compressed_data=None, names_tree=None, pad=0):
+    """pad: bytes of an unreferenced stream (as fonts and images make a real
+    invoice PDF ~150 KB), for benchmarks."""
     data = compressed_data if compressed_data is not None else zlib.compress(xml)
     # 1 catalog, 2-4 pages, 5 filespec, 6 embedded stream, 7 names tree
     catalog = b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 7 0 R >> /AF [5 0 R] >>"
     spec = b"<< /Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /EF << /F 6 0 R /UF 6 0 R >> >>" % (name, name)
-    embedded = stream(data, b"/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode ")
+    subtype = b"/text#2Fxml" if name.endswith(b".xml") else b"/application#2Foctet-stream"
+    embedded = stream(data, b"/Type /EmbeddedFile /Subtype %s /Filter /FlateDecode " % subtype)
     tree = names_tree or b"<< /Names [(%s) 5 0 R] >>" % name
-    return build([catalog] + page_objects(2) + [spec, embedded, tree])
+    extra = [stream(os.urandom(pad), b"/Filter /FlateDecode ")] if pad else []
+    return build([catalog] + page_objects(2) + [spec, embedded, tree] + extra)
 
 
 def main():
@@ -81,4 +86,5 @@ def main():
         handle.write(pdf)
 
 
-main()
+if __name__ == "__main__":
+    main()
