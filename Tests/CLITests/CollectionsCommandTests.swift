@@ -36,9 +36,11 @@ struct CollectionsCommandTests {
     func lifecycle() throws {
         let test = try TestSpool(prefix: "overdue-collections", config: Self.config)
         try test.drop("""
-            {"invoice": "K-1", "customer": {"id": "kilo", "name": "Kilo GmbH", "email": "ap@kilo.example", "phone": "+4930123456", "contact": "Kim"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "5000.00"}
+            {"invoice": "K-1", "customer": {"id": "kilo", "name": "Kilo GmbH", "email": "ap@kilo.example", "phone": "+4930123456", "contact": "Kim"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "5000.00", "document": "K-1.pdf"}
             {"invoice": "L-1", "customer": {"id": "lima", "name": "Lima Ltd", "email": "ap@lima.example", "phone": "+442071838750"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "200.00"}
             """, as: "invoices.jsonl")
+        let pdf = try TestPDF.make(.plain)
+        try Data(pdf).write(to: test.inbox.appendingPathComponent("K-1.pdf"))
         _ = try overdue(test, "run", "--once", "--now", "2027-03-02T10:00:00Z")  // overdue e-mails
         let listing = try overdue(test, "run", "--once", "--now", "2027-03-11T10:00:00Z")  // the call stage
         #expect(listing.contains("sent 2 message(s)"), "\(listing)")
@@ -75,7 +77,8 @@ struct CollectionsCommandTests {
         #expect(handoff.contains("2 invoice(s) marked handed off"), "\(handoff)")
         let bundle = agency.appendingPathComponent("kilo-2027-03-30")
         let names = try FileManager.default.contentsOfDirectory(atPath: bundle.path).sorted()
-        #expect(names == ["invoices.csv", "log.jsonl", "messages", "summary.txt"])
+        #expect(names == ["documents", "invoices.csv", "log.jsonl", "messages", "summary.txt"])
+        #expect(try Data(contentsOf: bundle.appendingPathComponent("documents/K-1.pdf")) == Data(pdf))
         // Exactly the two e-mails kilo was sent, byte for byte as delivered.
         let copies = try FileManager.default.contentsOfDirectory(atPath: bundle.appendingPathComponent("messages").path).sorted()
         #expect(copies == ["001-2027-03-02-overdue-email.eml", "002-2027-03-16-final-email.eml"], "\(copies)")
@@ -83,8 +86,8 @@ struct CollectionsCommandTests {
         let copied = try copies.map { try Data(contentsOf: bundle.appendingPathComponent("messages/\($0)")) }
         #expect(delivered.count == 2 && Set(copied) == Set(delivered))
         let csv = try String(contentsOf: bundle.appendingPathComponent("invoices.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("invoice,issued,due,currency,amount,open,days_past_due,payments,disputed,payment_url\r\n"))
-        #expect(csv.contains("K-1,2027-02-01,2027-03-01,EUR,5000.00,5000.00,29,,no,\r\n"))
+        #expect(csv.hasPrefix("invoice,issued,due,currency,amount,open,days_past_due,payments,disputed,payment_url,document\r\n"))
+        #expect(csv.contains("K-1,2027-02-01,2027-03-01,EUR,5000.00,5000.00,29,,no,,K-1.pdf\r\n"))
         let summary = try String(contentsOf: bundle.appendingPathComponent("summary.txt"), encoding: .utf8)
         #expect(summary.contains("Hand-off of Kilo GmbH (kilo) on 2027-03-30 to Recover & Co"))
         #expect(summary.contains("Final notice: 2027-03-16") && summary.contains("On the call list:"))
