@@ -201,12 +201,18 @@ enum BounceRules {
     static func statusCodes(in text: String) -> [(code: String, afterReply: Bool)] {
         let bytes = Array(text.utf8)
         func isDigit(_ index: Int) -> Bool { index >= 0 && index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
+        // A code stands alone: no letter, digit or dot glued to it ("v5.1.1", "192.0.2.22" are not codes).
+        func isGlue(_ index: Int) -> Bool {
+            guard index >= 0, index < bytes.count else { return false }
+            let byte = bytes[index] | 0x20
+            return isDigit(index) || bytes[index] == 0x2E || (byte >= 0x61 && byte <= 0x7A)
+        }
         var out: [(String, Bool)] = []
         var index = 0
         while index < bytes.count {
             defer { index += 1 }
-            guard [0x32, 0x34, 0x35].contains(bytes[index]), !isDigit(index - 1),
-                  index == 0 || bytes[index - 1] != 0x2E, index + 1 < bytes.count, bytes[index + 1] == 0x2E else { continue }
+            guard [0x32, 0x34, 0x35].contains(bytes[index]), !isGlue(index - 1),
+                  index + 1 < bytes.count, bytes[index + 1] == 0x2E else { continue }
             var end = index + 2
             var digits = 0
             while isDigit(end), digits < 3 { end += 1; digits += 1 }
@@ -215,7 +221,8 @@ enum BounceRules {
             end = third
             digits = 0
             while isDigit(end), digits < 3 { end += 1; digits += 1 }
-            guard digits > 0, !isDigit(end), !(end + 1 < bytes.count && bytes[end] == 0x2E && isDigit(end + 1)) else { continue }
+            guard digits > 0, !isDigit(end), !(end < bytes.count && (bytes[end] | 0x20) >= 0x61 && (bytes[end] | 0x20) <= 0x7A),
+                  !(end + 1 < bytes.count && bytes[end] == 0x2E && isDigit(end + 1)) else { continue }
             // Look back over "-", "'", quotes and blanks for a three-digit reply code.
             var back = index - 1
             var skipped = 0

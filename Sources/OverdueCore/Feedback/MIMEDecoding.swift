@@ -37,6 +37,25 @@ enum MIMEDecoding {
         return out
     }
 
+    /// What is wrong with a base64 body, for the defect list: characters
+    /// outside the alphabet (skipped when decoding) or a cut-off last group.
+    static func base64Problem(_ input: some Collection<UInt8>) -> String? {
+        var symbols = 0
+        var foreign = 0
+        for byte in input {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                symbols += 1
+            case 0x20, 0x09, 0x0D, 0x0A: break
+            default: foreign += 1
+            }
+        }
+        if foreign > 0 { return "\(foreign) characters outside the base64 alphabet skipped" }
+        if symbols % 4 != 0 { return "base64 body ends in an incomplete group" }
+        return nil
+    }
+
     /// RFC 2045 §6.7. A "=" not followed by two hex digits or a line end is
     /// kept as it is (many senders write a bare "=" in 8-bit bodies).
     /// `underscoreIsSpace` is the RFC 2047 "Q" variant.

@@ -130,6 +130,9 @@ public enum MIMEReader {
             return result
         }
         result.body = MIMEDecoding.transferDecode(raw, encoding: encoding)
+        if encoding?.lowercased().trimmingASCIIWhitespace() == "base64", let problem = MIMEDecoding.base64Problem(raw) {
+            result.defects.append(problem)
+        }
         return result
     }
 
