@@ -165,6 +165,28 @@ struct FeedbackRuleTests {
         #expect(FeedbackClassifier.verpKey(in: ["rfc822; fb+k@n.example"], bounceAddresses: ["FB@N.example"]) == "k")
     }
 
+    @Test("bounded work: a 20 000-line notice is read up to its first 100 recipients; 20 000 nested messages stop at the depth limit",
+          .timeLimit(.minutes(1)))
+    func bounded() {
+        var text = "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail Returned to Sender\n\n"
+        for index in 0..<20_000 { text += "user\(index)@example.com: 550 5.1.1 user unknown\n" }
+        let many = FeedbackClassifier.classify(Array(text.utf8))
+        #expect(many.kind == .bounce(.hard))
+        #expect(many.recipients.count == FeedbackReport.maxRecipients)
+
+        let deep = String(repeating: "Content-Type: message/rfc822\n\n", count: 20_000)
+        let nested = FeedbackClassifier.classify(Array(deep.utf8))
+        #expect(nested.kind == .other)
+        #expect(nested.defects.contains { $0.contains("limit") })
+    }
+
+    @Test("a postmaster writing as a person is not taken for a bounce when no failed address is in the text")
+    func postmasterReply() {
+        let result = classify("From: postmaster@acme.example\nSubject: Re: Invoice 7\nIn-Reply-To: <od1-3@overdue.northwind.example>",
+                              "We forwarded your reminder to accounting.")
+        #expect(result.kind == .humanReply)
+    }
+
     @Test("a read receipt is an automatic reply; an ARF abuse report is other with the complained-about recipient")
     func reports() {
         let mdn = classify("From: ap@acme.example\nContent-Type: multipart/report; report-type=disposition-notification; boundary=m",

@@ -22,6 +22,8 @@ struct BounceText {
         "undelivered message follows", "--- original message",
     ]
 
+    static let maxLines = 5_000
+
     static let delayedPhrases = ["has been delayed", "warning message only", "will be retried", "still being retried",
                                  "not yet been delivered", "will continue to try", "delivery delayed", "message delayed",
                                  "delivery is delayed"]
@@ -41,7 +43,9 @@ struct BounceText {
                 break
             }
         }
-        let noticeLines = lines[..<end]
+        // Bounded: a notice is a few dozen lines; a huge text pasted in a
+        // reply must not make the per-address scan below quadratic.
+        let noticeLines = lines[..<min(end, Self.maxLines)]
         notice = noticeLines.joined(separator: "\n")
         // The copy often starts after an empty line, which would end its header section at once.
         returnedCopy = end < lines.count
@@ -51,17 +55,18 @@ struct BounceText {
         var texts: [String: [Substring]] = [:]
         var current: String?
         for line in noticeLines {
-            if let address = MailAddresses.leadingAddress(ofLine: line), !excluding.contains(address),
-               !MailAddresses.isDaemon(address) {
+            if order.count < FeedbackReport.maxRecipients, let address = MailAddresses.leadingAddress(ofLine: line),
+               !excluding.contains(address), !MailAddresses.isDaemon(address) {
                 current = address
                 if texts[address] == nil { order.append(address) }
             }
             if let current { texts[current, default: []].append(line) }
         }
         // A line elsewhere that names the address (a session transcript) is about it too.
+        let lowered = noticeLines.map { $0.lowercased() }
         for address in order {
             let mine = Set(texts[address] ?? [])
-            for line in noticeLines where !mine.contains(line) && line.lowercased().contains(address) {
+            for (line, low) in zip(noticeLines, lowered) where low.contains(address) && !mine.contains(line) {
                 texts[address, default: []].append(line)
             }
         }

@@ -11,6 +11,10 @@ enum FeedbackReport {
         var envelope: [String] = []
     }
 
+    /// A report names a handful of recipients; more is an attack or a list
+    /// explosion, and only the first ones are read (bounding the work).
+    static let maxRecipients = 100
+
     static let deliveryStatusTypes: Set<String> = ["message/delivery-status", "message/global-delivery-status"]
 
     /// Subjects of delivery reports, lower case, in the languages seen in the wild.
@@ -33,8 +37,8 @@ enum FeedbackReport {
             return Found(recipients: ses.recipients, explanation: ses.explanation, returned: nil, messageIDs: ses.messageIDs)
         }
         let fromAddress = headers["From"].flatMap(MailAddresses.address(in:))
-        let isBounceLike = reportType == "delivery-status" || !statusParts.isEmpty
-            || headers["X-Failed-Recipients"] != nil || fromAddress.map(MailAddresses.isDaemon) == true
+        let isStandard = reportType == "delivery-status" || !statusParts.isEmpty
+        let isBounceLike = isStandard || headers["X-Failed-Recipients"] != nil || fromAddress.map(MailAddresses.isDaemon) == true
             || (headers["From"] ?? "").lowercased().contains("mail delivery")
             || bounceSubjects.contains { subject.lowercased().contains($0) }
         guard isBounceLike else { return nil }
@@ -51,7 +55,7 @@ enum FeedbackReport {
         for part in statusParts {
             let report = DeliveryStatusReport(parsing: part.body)
             envelope += report.perMessage.values("X-Postfix-Sender") + report.perMessage.values("X-Original-Sender")
-            for group in report.perRecipient {
+            for group in report.perRecipient.prefix(maxRecipients) {
                 if let recipient = recipient(group, notice: notice), !recipients.contains(where: { $0.address == recipient.address }) {
                     recipients.append(recipient)
                 }
@@ -75,9 +79,12 @@ enum FeedbackReport {
                 textRecipient($0, paragraph: notice.paragraph(for: $0) ?? "", notice: notice)
             }
         }
-        let explanation = statusParts.isEmpty && reportType != "delivery-status"
-            ? "bounce in the MTA's own format (recipients read from its text)"
-            : "delivery status notification without usable status fields (recipients read from its text)"
+        // Only the look of a bounce (a postmaster's From, a "Delivery Status" subject) and no
+        // failed address in it: let the reply rules look at it (a person may write from postmaster@).
+        if recipients.isEmpty, !isStandard, headers["X-Failed-Recipients"] == nil { return nil }
+        let explanation = isStandard
+            ? "delivery status notification without usable status fields (recipients read from its text)"
+            : "bounce in the MTA's own format (recipients read from its text)"
         return Found(recipients: recipients, explanation: explanation, returned: returned, envelope: envelope)
     }
 
