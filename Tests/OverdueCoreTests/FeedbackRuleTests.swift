@@ -65,6 +65,7 @@ struct FeedbackRuleTests {
         ("5.2.1", "550 5.2.1 The email account that you tried to reach is disabled"),
         ("5.0.0", "550 Unknown user debtor@acme.example (in reply to end of DATA command)"),
         ("5.0.0", "550 Service unavailable"),
+        ("5.7.1", "550 5.7.1 Requested action not taken: mailbox unavailable (listed at a DNSBL)"),
     ])
     func soft(status: String, diagnostic: String) {
         let result = dsn(status: status, diagnostic: diagnostic)

@@ -65,6 +65,10 @@ enum BounceRules {
             // Refused after the message was sent: RCPT TO had accepted the address.
             return Verdict(kind: .bounce(.soft), reason: "filtered (refused after the message was sent)")
         }
+        if let status, status.split(separator: ".").dropFirst().first == "7" {
+            // x.7.x is a policy or security refusal; "mailbox unavailable" is then a generic phrase.
+            return Verdict(kind: .bounce(.soft), reason: "blocked by policy (the text says \(hardReason))")
+        }
         if status?.first == "4" {
             return Verdict(kind: .bounce(.soft), reason: "\(hardReason) (temporary status \(status ?? ""))")
         }

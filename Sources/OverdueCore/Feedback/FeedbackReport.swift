@@ -115,9 +115,8 @@ enum FeedbackReport {
         let status = BounceRules.bestStatus(field: nil, text: primary)
         let verdict = BounceRules.verdict(action: notice.saysDelayed ? .delayed : .failed, primary: primary,
                                           secondary: nil, status: status, diagnosticType: nil)
-        let words = paragraph.split(separator: "\n").dropFirst().joined(separator: " ")
         return FeedbackRecipient(address: address, kind: verdict.kind, status: status, reason: verdict.reason,
-                                 diagnostic: words.isEmpty ? nil : oneLine(words))
+                                 diagnostic: paragraph.isEmpty ? nil : oneLine(paragraph))
     }
 
     private static func hasEvidence(_ text: String) -> Bool {
