@@ -1,0 +1,116 @@
+/// Addresses and Message-IDs out of header values and free text, loosely:
+/// enough to find "local@domain" in what real mail servers write, not a
+/// validator.
+enum MailAddresses {
+    private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~.-")
+    private static let domainCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+
+    /// "local@domain.tld" exactly (a dot in the domain is required so that
+    /// words like "user@host" in prose are not taken for addresses).
+    static func isAddress(_ text: some StringProtocol) -> Bool {
+        guard let at = text.lastIndex(of: "@") else { return false }
+        let local = text[..<at]
+        let domain = text[text.index(after: at)...]
+        guard !local.isEmpty, local.count <= 128, !domain.isEmpty, domain.count <= 255,
+              local.allSatisfy({ localCharacters.contains($0) }),
+              domain.allSatisfy({ domainCharacters.contains($0) }),
+              domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return false }
+        return true
+    }
+
+    /// The address in one mailbox: "Name <a@b>", "a@b (Name)", "<a@b>",
+    /// "rfc822; a@b", lower-cased; nil when there is none.
+    static func address(in value: String) -> String? {
+        if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
+            let inside = cleaned(value[value.index(after: open)..<close])
+            if isAddress(inside) { return inside.lowercased() }
+        }
+        for token in value.split(whereSeparator: { " \t,;<>()\"".contains($0) }) {
+            let candidate = cleaned(token)
+            if isAddress(candidate) { return candidate.lowercased() }
+        }
+        return nil
+    }
+
+    /// Every address in an address list (To, Cc, X-Failed-Recipients).
+    static func addresses(in value: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var quoted = false
+        var angle = false
+        for character in value {
+            if character == "\"" { quoted.toggle() }
+            if !quoted, character == "<" { angle = true }
+            if !quoted, character == ">" { angle = false }
+            if character == ",", !quoted, !angle {
+                if let address = address(in: current), !out.contains(address) { out.append(address) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if let address = address(in: current), !out.contains(address) { out.append(address) }
+        return out
+    }
+
+    /// The address a line of an MTA's text starts with, the way failed
+    /// recipients are listed: "  a@b", "<a@b>:", "\"a@b\":", "a@b: 550 ...",
+    /// "a@b on <date>", "a@b<mailto:a@b>".
+    static func leadingAddress(ofLine line: some StringProtocol) -> String? {
+        guard let token = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first else { return nil }
+        var candidate = Substring(token)
+        if let angle = candidate.firstIndex(of: "<"), angle > candidate.startIndex {
+            candidate = candidate[..<angle]  // "a@b<mailto:a@b>"
+        }
+        let address = cleaned(candidate)
+        return isAddress(address) ? address.lowercased() : nil
+    }
+
+    /// Strips the punctuation around an address as MTAs quote it.
+    private static func cleaned(_ text: some StringProtocol) -> String {
+        var value = String(text).trimming(" \t<>\"'`:;,.()[]")
+        if value.lowercased().hasPrefix("mailto:") { value = String(value.dropFirst(7)) }
+        if value.lowercased().hasPrefix("rfc822;") { value = String(value.dropFirst(7)).trimmingASCIIWhitespace() }
+        return value
+    }
+
+    /// Message-IDs in In-Reply-To, References or Message-ID, without the
+    /// angle brackets; a bare id (no brackets) is accepted when it has an "@".
+    static func messageIDs(in value: String?) -> [String] {
+        guard let value else { return [] }
+        var out: [String] = []
+        var rest = Substring(value)
+        while let open = rest.firstIndex(of: "<") {
+            guard let close = rest[open...].firstIndex(of: ">") else { break }
+            let id = rest[rest.index(after: open)..<close].trimmingASCIIWhitespace()
+            if !id.isEmpty, !out.contains(id) { out.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        if out.isEmpty {
+            for token in value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) where token.contains("@") {
+                let id = String(token)
+                if !out.contains(id) { out.append(id) }
+            }
+        }
+        return out
+    }
+
+    /// "local+detail@domain" → (local, detail, domain).
+    static func split(_ address: String) -> (local: String, detail: String?, domain: String)? {
+        guard let at = address.lastIndex(of: "@") else { return nil }
+        let local = address[..<at]
+        let domain = String(address[address.index(after: at)...])
+        if let plus = local.firstIndex(of: "+") {
+            return (String(local[..<plus]), String(local[local.index(after: plus)...]), domain)
+        }
+        return (String(local), nil, domain)
+    }
+
+    /// Local parts of the automatic senders of delivery reports.
+    static let daemonLocalParts: Set<String> = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon"]
+
+    static func isDaemon(_ address: String) -> Bool {
+        guard let parts = split(address.lowercased()) else { return address.lowercased() == "mailer-daemon" }
+        return daemonLocalParts.contains(parts.local)
+    }
+}
