@@ -22,7 +22,7 @@ public struct DebtorHolidays: Sendable {
         for code in PublicHolidays.codes {
             calendars[code] = PublicHolidays.calendar(for: code)
         }
-        for (country, user) in userCalendars {
+        for (country, user) in userCalendars.sorted(by: { $0.key < $1.key }) {  // "GB" and "GB-ENG" both given: one order, always
             let code = PublicHolidays.canonicalCode(country)
             if let bundled = calendars[code] {
                 calendars[code] = bundled.applying(user)

@@ -93,9 +93,11 @@ public struct ICalendarHolidays: Sendable, Equatable {
                 }
                 open.removeLast()
             default:
-                if open.isEmpty {
-                    throw ICalendarError(line, "a property outside BEGIN:VCALENDAR ... END:VCALENDAR",
-                                         fix: "move it inside a VEVENT, or remove it")
+                if open.isEmpty, line.number == lines[0].number {
+                    throw ICalendarError(line, "the file does not start with BEGIN:VCALENDAR",
+                                         fix: "an iCalendar file is BEGIN:VCALENDAR, VERSION:2.0, its VEVENTs, then END:VCALENDAR")
+                } else if open.isEmpty {
+                    throw ICalendarError(line, "a property after END:VCALENDAR", fix: "move it inside the calendar, or remove it")
                 }
                 if open.count == 2, event != nil {
                     try event?.take(line)

@@ -32,7 +32,7 @@ public struct HolidayCalendar: Sendable, Equatable {
     public func covers(year: Int) -> Bool { years.contains(year) }
 
     /// The holidays in date order, e.g. for `overdue check` to list them.
-    public var sorted: [(date: CalendarDate, name: String)] {
+    public var byDate: [(date: CalendarDate, name: String)] {
         holidays.sorted { $0.key < $1.key }.map { (date: $0.key, name: $0.value) }
     }
 
