@@ -2,7 +2,8 @@
 # Installs what overdue needs beyond Swift on Debian 12: libcurl's headers
 # (the CCurl module), pkg-config, and for the tests the real servers they
 # start on 127.0.0.1: Python's aiosmtpd, Postfix's smtp-sink, and the
-# independent standardwebhooks verifier. As root it installs; otherwise it
+# independent standardwebhooks verifier (and the pinned holidays package the
+# bundled holiday data is checked against). As root it installs; otherwise it
 # prints the exact commands and stops.
 #   scripts/setup-deps.sh          build dependencies only
 #   scripts/setup-deps.sh --test   plus the test servers
@@ -79,5 +80,15 @@ if [ "${1:-}" = "--test" ]; then
     "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check aiosmtpd standardwebhooks prometheus_client
     "$venv/bin/python3" -c 'import aiosmtpd, standardwebhooks, prometheus_client' || {
       echo "could not install them. Run:  $venv/bin/python3 -m pip install aiosmtpd standardwebhooks prometheus_client" >&2; exit 1; }
+  fi
+  # The pinned source of the bundled holiday calendars, for the test that
+  # checks the generated data against it. Only that test needs it, and it
+  # skips without it, so a failed install warns instead of stopping the run.
+  requirements="$(dirname "$0")/holidays-requirements.txt"
+  pin="$(sed -n 's/^holidays==//p' "$requirements")"
+  if [ "$("$venv/bin/python3" -c 'import holidays; print(holidays.__version__)' 2>/dev/null)" != "$pin" ]; then
+    echo "installing holidays $pin into $venv"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$requirements" ||
+      echo "warning: could not install holidays $pin; the generated-holiday-data test will be skipped" >&2
   fi
 fi
