@@ -205,6 +205,7 @@ private struct ConfigSections {
         schedule.minGapDays = table.int("min_gap_days", default: 3, range: 0...365, expected: "a number of days from 0 to 365")
         schedule.thankAfterPayment = table.bool("thank_after_payment", default: false)
         schedule.defaultTermsDays = table.int("default_terms_days", default: 30, range: 0...365, expected: "a number of days from 0 to 365")
+        schedule.replyPauseDays = table.int("reply_pause_days", default: 5, range: 0...60, expected: "business days from 0 to 60")
         return schedule
     }
 

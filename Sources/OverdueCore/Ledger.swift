@@ -80,6 +80,12 @@ public struct Ledger: Sendable {
     public private(set) var documentsByName: [String: StoredDocument] = [:]
     /// Invoices whose named PDF has not arrived yet, by that name.
     public private(set) var awaitingDocument: [String: [String]] = [:]
+    /// Debtors who replied to a reminder, with the day, until a payment,
+    /// promise or dispute on one of their invoices arrives after the reply:
+    /// their reminders pause meanwhile (`[schedule] reply_pause_days`).
+    public private(set) var replies: [String: CalendarDate] = [:]
+    /// Feedback messages already applied (by Message-ID): a bounce read twice applies once.
+    public private(set) var feedbackSeen: Set<String> = []
 
     public init() {}
 
@@ -143,6 +149,22 @@ public struct Ledger: Sendable {
             return
         case .retry:
             return  // the delivery journal's business (see Pipeline.requeue)
+        case .feedback(let feedback):
+            guard feedbackSeen.insert(feedback.messageID).inserted else { return }
+            switch feedback.kind {
+            case .hardBounce:
+                if let address = feedback.address {
+                    bounced[OptOut(address: address, channel: .email)] = "bounce report"
+                        + (feedback.status.map { " \($0)" } ?? "") + (feedback.reason.map { ": \($0)" } ?? "")
+                }
+            case .unsubscribe:
+                if let address = feedback.address { optOuts.insert(OptOut(address: address, channel: .email)) }
+            case .reply:
+                if let customer = feedback.customer { replies[customer] = max(replies[customer] ?? feedback.date, feedback.date) }
+            case .softBounce, .delayed, .autoReply, .other:
+                break
+            }
+            return
         case .document(let name, let sha256, let size):
             let document = StoredDocument(name: name, sha256: sha256, size: size)
             documentsByName[name] = document
@@ -159,6 +181,11 @@ public struct Ledger: Sendable {
         }
         guard let id = event.invoiceID, var entry = entries[id] else { return }
         entry.events.append(event)
+        // The debtor answered with money, a date or a dispute: the pause for their reply ends.
+        switch event {
+        case .payment, .promise, .dispute: replies[entry.invoice.customer.id] = nil
+        default: break
+        }
         switch event {
         case .payment(_, let amount, _, _):
             if amount > entry.balance {
@@ -172,7 +199,7 @@ public struct Ledger: Sendable {
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
         case .handoff(_, let date, _): entry.handedOff = entry.handedOff ?? date
-        case .optout, .optin, .bounce, .credit, .called, .retry, .document: break
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback: break
         }
         entries[id] = entry
     }
@@ -198,6 +225,7 @@ public struct Ledger: Sendable {
         fileprivate var bounced: [OptOut: String]?
         fileprivate var credits: [String: [String: Decimal]]?
         fileprivate var calls: [String: CalendarDate]?
+        fileprivate var feedback: (replies: [String: CalendarDate], seen: Set<String>)?
         fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
         public init() {}
     }
@@ -211,6 +239,7 @@ public struct Ledger: Sendable {
         switch record {
         case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
         case .event(let event):
+            if undo.feedback == nil { undo.feedback = (replies, feedbackSeen) }
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
             else if undo.optOuts == nil {
                 undo.optOuts = optOuts
@@ -229,6 +258,7 @@ public struct Ledger: Sendable {
         if let saved = undo.bounced { bounced = saved }
         if let saved = undo.credits { customerCredits = saved }
         if let saved = undo.calls { lastCalled = saved }
+        if let saved = undo.feedback { (replies, feedbackSeen) = saved }
         if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
     }
 

@@ -34,6 +34,7 @@ public struct RecordDecoder: Sendable {
         "called": ["event", "customer", "date", "note"],
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
+        "feedback": ["event", "kind", "message_id", "date", "key", "customer", "address", "status", "reason"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -172,6 +173,18 @@ public struct RecordDecoder: Sendable {
             }
             guard reader.problems.isEmpty else { return nil }
             event = .retry(key: key)
+        case "feedback":
+            let kind = reader.required("kind") { FeedbackEvent.Kind(rawValue: $0) == nil ? "is not a feedback kind; use one of \(FeedbackEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))" : nil }
+            let messageID = reader.required("message_id") { FieldRules.text($0, maxLength: 998) }
+            let date = reader.date("date")
+            let key = reader.optional("key") { FieldRules.text($0) }
+            let customer = reader.optional("customer", FieldRules.identifier)
+            let address = reader.optional("address", FieldRules.contactAddress)
+            let status = reader.optional("status") { FieldRules.text($0, maxLength: 20) }
+            let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 300) }
+            guard let kind = kind.flatMap(FeedbackEvent.Kind.init(rawValue:)), let messageID, let date else { return nil }
+            event = .feedback(FeedbackEvent(kind: kind, messageID: messageID, date: date, key: key, customer: customer,
+                                            address: address, status: status, reason: reason))
         case "document":
             let name = reader.required("name", FieldRules.documentName)
             let sha256 = reader.required("sha256") { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? nil : "is not a SHA-256 (64 hex digits)" }

@@ -78,6 +78,15 @@ public enum RecordEncoder {
             object["note"] = note.map(JSONValue.string)
         case .retry(let key):
             object["key"] = key.map(JSONValue.string)
+        case .feedback(let feedback):
+            object["kind"] = .string(feedback.kind.rawValue)
+            object["message_id"] = .string(feedback.messageID)
+            object["date"] = .string(feedback.date.description)
+            object["key"] = feedback.key.map(JSONValue.string)
+            object["customer"] = feedback.customer.map(JSONValue.string)
+            object["address"] = feedback.address.map(JSONValue.string)
+            object["status"] = feedback.status.map(JSONValue.string)
+            object["reason"] = feedback.reason.map(JSONValue.string)
         case .document(let name, let sha256, let size):
             object["name"] = .string(name)
             object["sha256"] = .string(sha256)

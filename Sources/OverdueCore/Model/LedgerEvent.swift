@@ -37,6 +37,8 @@ public enum LedgerEvent: Sendable, Equatable {
     /// its SHA-256. Written by overdue itself, never dropped by a person:
     /// invoices that name the file get it attached.
     case document(name: String, sha256: String, size: Int)
+    /// A bounce, reply or unsubscribe read from the feedback mailbox.
+    case feedback(FeedbackEvent)
 
     public var name: String {
         switch self {
@@ -53,6 +55,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .called: "called"
         case .retry: "retry"
         case .document: "document"
+        case .feedback: "feedback"
         }
     }
 
@@ -62,7 +65,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _), .handoff(let id, _, _):
             id
-        case .optout, .optin, .bounce, .credit, .called, .retry, .document:
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback:
             nil
         }
     }

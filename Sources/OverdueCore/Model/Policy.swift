@@ -57,6 +57,8 @@ public struct Schedule: Sendable {
     public var thankAfterPayment = false
     /// Payment terms when an invoice states none (e-invoices without BT-9).
     public var defaultTermsDays: Int
+    /// Business days a debtor's reminders pause after they reply to one.
+    public var replyPauseDays = 5
 }
 
 /// A text the debtor reads, one per language ("en", "de", "fr"). Policy

@@ -58,6 +58,13 @@ public final class BusinessCalendar: Sendable {
         return current
     }
 
+    /// The `count`-th business day after `day` (`day` itself not counted).
+    public func businessDays(_ count: Int, after day: CalendarDate) -> CalendarDate {
+        var current = day
+        for _ in 0..<max(0, count) { current = businessDay(onOrAfter: current.adding(days: 1)) }
+        return current
+    }
+
     /// The day's business window, nil on weekends and holidays.
     public func window(on day: CalendarDate) -> Window? {
         if let cached = windows.withLock({ $0[day.daysSinceEpoch] }) { return cached }

@@ -23,8 +23,8 @@ import Foundation
 ///    ("also open") outside the demanded total, and keep their own ladder:
 ///    no unit ever goes back down a stage or gets a stage twice.
 /// 6. Two contacts of a debtor on a channel are `min_gap_days` apart.
-/// 7. Paid, cancelled and handed-off invoices get nothing; disputes and
-///    promises pause.
+/// 7. Paid, cancelled and handed-off invoices get nothing; disputes,
+///    promises and a debtor's reply (for `reply_pause_days`) pause.
 /// 8. Opted-out channels are skipped.
 /// 9. One set of figures: each demanded unit's amount and charges are
 ///    computed here once; a final notice's deadline is a business day.
@@ -193,6 +193,16 @@ public struct Planner: Sendable {
                 return evaluation
             }
             resumedAt = calendar.instant(resumeDay, minute: 0)
+        }
+        // The debtor replied: a person reads it before the ladder goes on,
+        // which then resumes like after a lapsed promise (the next stage).
+        if let replied = ledger.replies[invoice.customer.id] {
+            let resumeDay = calendar.businessDays(settings.schedule.replyPauseDays, after: replied)
+            if today < resumeDay {
+                evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
+                return evaluation
+            }
+            resumedAt = max(resumedAt ?? .distantPast, calendar.instant(resumeDay, minute: 0))
         }
         let policy = settings.policy(named: invoice.policy)
         for unit in units(of: entry) {

@@ -1,0 +1,39 @@
+import Foundation
+
+/// What one message read from the feedback mailbox did, as the ledger keeps
+/// it: a bounce puts the address on the suppression list, an unsubscribe
+/// opts it out of e-mail, a reply pauses the debtor's reminders; the other
+/// kinds are only logged. Recorded as an inbox event (`"event": "feedback"`)
+/// written by the mailbox reader, so the effect is as durable as any inbox
+/// file and the same message read twice (after a crash) applies once.
+public struct FeedbackEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case hardBounce = "hard-bounce", softBounce = "soft-bounce", delayed, autoReply = "auto-reply"
+        case unsubscribe, reply, other
+    }
+
+    public var kind: Kind
+    /// The feedback message's own Message-ID (or a digest of it when it has none).
+    public var messageID: String
+    /// The day the message was written (its Date header), in UTC.
+    public var date: CalendarDate
+    /// The delivery it is about, when matched (VERP, Message-ID or recipient).
+    public var key: String?
+    public var customer: String?
+    /// The address concerned: the bounced recipient, or the sender of a reply.
+    public var address: String?
+    public var status: String?
+    public var reason: String?
+
+    public init(kind: Kind, messageID: String, date: CalendarDate, key: String? = nil, customer: String? = nil,
+                address: String? = nil, status: String? = nil, reason: String? = nil) {
+        self.kind = kind
+        self.messageID = messageID
+        self.date = date
+        self.key = key
+        self.customer = customer
+        self.address = address
+        self.status = status
+        self.reason = reason
+    }
+}
