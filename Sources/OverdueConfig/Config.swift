@@ -19,6 +19,8 @@ public struct Config: Sendable {
     public var daemon = DaemonSettings()
     /// `[handoff]`: when debtors go to a collection agency.
     public var handoff = HandoffSettings()
+    /// `[feedback]`: the mailbox read for bounces and replies (nil: none).
+    public var feedback: FeedbackSettings?
 
     /// The attachment rules of e-mail, SMTP or the default Maildir.
     public var mailAttachments: AttachmentRules { email?.attachments ?? AttachmentRules() }
@@ -105,6 +107,9 @@ public struct EmailChannel: Sendable {
     /// Parallel connections to the server, and the relay's quotas.
     public var maxConnections: Int = 4
     public var rates = RateLimits()
+    /// The envelope sender's base for VERP: each message is sent from
+    /// `local+<delivery key>@domain`, so a bounce names its delivery.
+    public var bounceAddress: String?
     /// Invoice PDFs attached to e-mails, at most this many bytes per message.
     public var attachments = AttachmentRules()
 }

@@ -59,7 +59,7 @@ public enum ConfigLoader {
 }
 
 /// Reads each section; one method per `[section]`.
-private struct ConfigSections {
+struct ConfigSections {
     let root: TableReader
     let base: String
     let sourcePath: String
@@ -103,11 +103,13 @@ private struct ConfigSections {
             handoff.agency = table.string("agency", expected: "the collection agency's name")
             table.finish()
         }
+        let feedback = root.table("feedback").map(readFeedback)
         root.finish()
         var config = Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
                             policies: policies, email: email, sms: sms, webhook: webhook)
         config.daemon = daemon
         config.handoff = handoff
+        config.feedback = feedback
         return config
     }
 
@@ -324,6 +326,8 @@ private struct ConfigSections {
             timeoutSeconds: table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600"))
         email.maxConnections = table.int("max_connections", default: 4, range: 1...64, expected: "connections from 1 to 64")
         email.rates = readRates(table)
+        email.bounceAddress = table.string("bounce_address", expected: "an address such as \"bounces@northwind.example\"",
+                                           check: FieldRules.email)
         email.attachments = AttachmentRules(
             attach: table.bool("attach_documents", default: true),
             maxBytes: table.int("max_attachment_bytes", default: 10 << 20, range: 0...(100 << 20),

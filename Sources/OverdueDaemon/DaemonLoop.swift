@@ -29,6 +29,8 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
     private let notifier: SystemdNotifier?
     private var timer: WakeTimer!
     private var watcher: InboxWatcher?
+    /// Reads the feedback mailbox on its own queue (nil: no `[feedback]`).
+    private var feedback: FeedbackService?
     private var sources: [DispatchSourceProtocol] = []
     private var passRunning = false
     private var passWanted: String?
@@ -59,6 +61,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
                 exit(1)
             }
             installSignals()
+            startFeedback(pipeline.config)
             if let interval = notifier?.watchdogInterval { startWatchdog(every: interval) }
             logger.notice("started", metadata: ["spool": "\(pipeline.spool.root.path)", "config": "\(configPath)"])
             // The ledger is loaded and the inbox watched: ready, before any send.
@@ -66,6 +69,23 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             requestPass(reason: "start")
         }
         dispatchMain()
+    }
+
+    /// (Re)starts the mailbox reader for this configuration. Its lookups
+    /// run on the work queue, which owns the ledger and the history.
+    private func startFeedback(_ config: Config) {
+        feedback?.stop()
+        feedback = nil
+        guard let settings = config.feedback else { return }
+        do {
+            let reader = try FeedbackReader(config: config, spool: pipeline.spool, logger: logger, clock: pipeline.clock)
+            let service = FeedbackService(reader: reader, lookup: WorkQueueLookup(pipeline: pipeline, work: work),
+                                          spool: pipeline.spool, pollSeconds: settings.pollSeconds, logger: logger)
+            service.start()
+            feedback = service
+        } catch {
+            logger.error("cannot read the feedback mailbox; bounces and replies wait", metadata: ["error": "\(error)"])
+        }
     }
 
     private func installSignals() {
@@ -111,6 +131,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
                 let config = try ConfigLoader.load(path: configPath)
                 try pipeline.reload(config)
                 logger.notice("configuration and templates reloaded", metadata: ["config": "\(configPath)"])
+                control.async { [self] in startFeedback(config) }
             } catch {
                 logger.error("reload refused; still running on the previous configuration", metadata: ["error": "\(error)"])
             }
@@ -180,4 +201,21 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             timer.arm(at: pipeline.clock.now().addingTimeInterval(retry))
         }
     }
+}
+
+/// The pipeline's feedback lookups, run on its work queue from the
+/// feedback queue. @unchecked Sendable: the pipeline is only touched inside
+/// `work.sync`, so the work queue still owns it.
+private final class WorkQueueLookup: FeedbackLookup, @unchecked Sendable {
+    let pipeline: Pipeline
+    let work: DispatchQueue
+
+    init(pipeline: Pipeline, work: DispatchQueue) {
+        self.pipeline = pipeline
+        self.work = work
+    }
+
+    func debtorAddresses() -> Set<String> { work.sync { pipeline.debtorAddresses() } }
+
+    func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome] { work.sync { pipeline.resolve(inputs) } }
 }

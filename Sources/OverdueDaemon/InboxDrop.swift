@@ -16,7 +16,7 @@ public enum InboxDrop {
     /// file into the inbox, so the daemon never sees half a file. Returns
     /// the file's name.
     @discardableResult
-    public static func drop(_ events: [LedgerEvent], kind: String, spool: Spool) throws -> String {
+    public static func drop(_ events: [LedgerEvent], kind: String, spool: Spool, name chosen: String? = nil) throws -> String {
         guard FileManager.default.fileExists(atPath: spool.inbox.path) else { throw NoInbox(path: spool.inbox.path) }
         let encoder = JSONEncoder.journalLine()
         var bytes: [UInt8] = []
@@ -24,7 +24,7 @@ public enum InboxDrop {
             bytes += try encoder.encode(JSONValue.object(RecordEncoder.object(event)))
             bytes.append(UInt8(ascii: "\n"))
         }
-        let name = "cli-\(kind)-\(UUID().uuidString.prefix(8).lowercased()).jsonl"
+        let name = chosen ?? "cli-\(kind)-\(UUID().uuidString.prefix(8).lowercased()).jsonl"
         let temp = spool.inbox.appendingPathComponent(".\(name)")
         try DurableIO.writeAtomically(bytes, to: temp)
         try DurableIO.move(temp, to: spool.inbox.appendingPathComponent(name))

@@ -193,6 +193,11 @@ public final class Ingester {
             case .accepted(let record):
                 if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
+                } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.messageID) {
+                    // Read again after a crash between commit and move: counted once.
+                    accepted.append((parsed.number, record))
+                    logEntries.append(LogEntry(time: now, event: "feedback", fields: Self.feedbackFields(feedback, file: entry.name,
+                        detail: "already applied; this copy changes nothing")))
                 } else if let problem = ledger.apply(record, undo: &undo) {
                     problems.append(problem)
                 } else {
@@ -205,7 +210,11 @@ public final class Ingester {
                         fields["document"] = .string(name)
                         fields["document_status"] = .string(ledger[invoice.id]?.document != nil ? "attached" : "waiting")
                     }
-                    logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
+                    if case .event(.feedback(let feedback)) = record {
+                        logEntries.append(LogEntry(time: now, event: "feedback", fields: Self.feedbackFields(feedback, file: entry.name)))
+                    } else {
+                        logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
+                    }
                     // A payment that settles the invoice stops its reminders: say so.
                     if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
                         logEntries.append(LogEntry(time: now, event: "paid", fields: [

@@ -38,6 +38,16 @@ struct MessageBuilder: Sendable {
                              earlier: earlier, today: calendar.localDay(now))
     }
 
+    /// MAIL FROM: with `[channels.email] bounce_address` the VERP address
+    /// `local+KEY@domain`, so a bounce that arrives days later names its
+    /// delivery exactly; else the From address.
+    static func envelopeSender(key: String, config: Config) -> String {
+        guard let bounce = config.email?.bounceAddress, let at = bounce.lastIndex(of: "@") else {
+            return FieldRules.mailboxAddress(config.brand.from)
+        }
+        return "\(bounce[..<at])+\(key)\(bounce[at...])"
+    }
+
     /// The domain of the From address, for Message-IDs.
     static func domain(of mailbox: String) -> String {
         FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
@@ -80,7 +90,7 @@ struct MessageBuilder: Sendable {
             mail.extraHeaders = listUnsubscribe()
             mail.attachments = files
             bytes = mail.bytes()
-            payload = .mail(bytes: bytes, envelopeFrom: FieldRules.mailboxAddress(config.brand.from))
+            payload = .mail(bytes: bytes, envelopeFrom: Self.envelopeSender(key: send.key, config: config))
             fields["message_id"] = .string("<\(messageID)>")
         case .sms:
             let text = content.sms?.text ?? ""

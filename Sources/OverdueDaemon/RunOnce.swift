@@ -35,7 +35,9 @@ public enum Daemon {
 
     /// One pass of the pipeline, for `run --once`.
     public static func runOnce(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
-        try Pipeline(config: config, clock: clock, logger: logger).cycle()
+        let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
+        _ = pipeline.pollFeedbackOnce()
+        return try pipeline.cycle()
     }
 }
 
@@ -156,6 +158,28 @@ public final class Pipeline {
         dispatcher.failedCount = replayed.failed.count
     }
 
+    /// `run --once` reads the feedback mailbox itself, before its pass, so
+    /// the pass applies what came back; the daemon uses `FeedbackService`.
+    func pollFeedbackOnce() -> FeedbackReader.Summary? {
+        guard config.feedback != nil else { return nil }
+        do {
+            let summary = try FeedbackReader(config: config, spool: spool, logger: logger, clock: clock).poll(lookup: self)
+            var status = FeedbackStatus(lastPoll: clock.now())
+            status.lastSuccess = status.lastPoll
+            status.read = summary.read
+            status.unmatched = summary.unmatched
+            try? status.write(to: FeedbackStatus.url(spool))
+            return summary
+        } catch {
+            logger.warning("feedback mailbox unreachable; trying again at the next run", metadata: ["error": "\(error)"])
+            var status = FeedbackStatus(lastPoll: clock.now())
+            status.error = "\(error)"
+            status.failures = 1
+            try? status.write(to: FeedbackStatus.url(spool))
+            return nil
+        }
+    }
+
     /// How soon a pass that could not write the spool is tried again.
     public static let failureRetrySeconds: TimeInterval = 15
 
@@ -220,5 +244,15 @@ public enum CalendarDay {
     /// The UTC calendar day of an instant (per-debtor days come with the planner).
     public static func utc(_ date: Date) -> CalendarDate {
         CalendarDate(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
+
+extension Pipeline: FeedbackLookup {
+    public func debtorAddresses() -> Set<String> {
+        Set(ingester.ledger.entries.values.compactMap { $0.invoice.customer.email?.lowercased() })
+    }
+
+    public func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome] {
+        FeedbackResolver.resolve(inputs, history: history, ledger: ingester.ledger)
     }
 }

@@ -155,6 +155,19 @@ public struct MailAttachment: Sendable, Equatable {
         let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
         let parameter = plain ? "filename=\"\(name)\"" : "filename*=UTF-8''\(Self.percentEncoded(name))"
         let typeName = plain ? "; name=\"\(name)\"" : ""
+        if contentType == "message/rfc822" {
+            // RFC 2046 §5.2.1: a message part is never base64; it goes as
+            // itself, with CRLF line ends.
+            var out = Array("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\nContent-Disposition: attachment; \(parameter)\r\n\r\n".utf8)
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 10 && previous != 13 { out.append(13) }
+                out.append(byte)
+                previous = byte
+            }
+            if previous != 10 { out += [13, 10] }
+            return out
+        }
         var out = Array("Content-Type: \(contentType)\(typeName)\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; \(parameter)\r\n\r\n".utf8)
         let encoded = Array(Data(bytes).base64EncodedString().utf8)
         out.reserveCapacity(out.count + encoded.count + encoded.count / 38 + 2)

@@ -51,7 +51,9 @@ struct LogCommand: ParsableCommand {
             func text(_ name: String) -> String { line[name]?.plainText ?? "" }
             let time = String(text("time").prefix(19)).replacingOccurrences(of: "T", with: " ")
             // Deliveries: the stage and the invoices demanded; records: their type, invoice, amount and file.
-            let what = line["invoices"] != nil
+            let what = line["kind"] != nil
+                ? [text("kind"), text("status"), text("key")].filter { !$0.isEmpty }.joined(separator: " ")
+                : line["invoices"] != nil
                 ? "\(text("stage")) \(text("invoices"))"
                 : [text("record_type"), text("invoice"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
                    text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")

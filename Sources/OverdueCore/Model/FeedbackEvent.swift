@@ -37,3 +37,26 @@ public struct FeedbackEvent: Sendable, Equatable {
         self.reason = reason
     }
 }
+
+extension FeedbackEvent {
+    /// The event as the inbox decoder accepts it: whatever came from a
+    /// stranger's message (subjects, diagnostics, odd addresses) made one
+    /// line and cut to the field's limit, an address that is not one left out.
+    public func sanitized() -> FeedbackEvent {
+        func line(_ text: String?, max: Int) -> String? {
+            guard let text else { return nil }
+            let flat = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
+                .trimmingCharacters(in: .whitespaces)
+            let cut = flat.count > max ? String(flat.prefix(max - 1)) + "…" : flat
+            return FieldRules.text(cut, maxLength: max) == nil ? cut : nil
+        }
+        var copy = self
+        copy.messageID = line(messageID, max: 998) ?? "unknown"
+        copy.address = address.flatMap { FieldRules.contactAddress($0) == nil ? $0 : nil }
+        copy.customer = customer.flatMap { FieldRules.identifier($0) == nil ? $0 : nil }
+        copy.key = line(key, max: 200)
+        copy.status = line(status, max: 20)
+        copy.reason = line(reason, max: 300)
+        return copy
+    }
+}

@@ -117,6 +117,20 @@ public struct DeliveryHistory: Sendable {
         return contacts.sorted { ($0.time, $0.key) < ($1.time, $1.key) }
     }
 
+    /// For each of these message keys that went out, one unit it was about
+    /// ("INV-1" or "INV-1#2"): one scan for a whole batch of feedback
+    /// messages, where an index kept for every key would cost memory on
+    /// every start for what arrives rarely.
+    public func units(forKeys wanted: Set<String>) -> [String: String] {
+        guard !wanted.isEmpty else { return [:] }
+        var found: [String: String] = [:]
+        for (unit, sends) in byUnit {
+            for send in sends where wanted.contains(send.key) && found[send.key] == nil { found[send.key] = unit }
+            if found.count == wanted.count { break }
+        }
+        return found
+    }
+
     public func lastContact(customer: String, channel: Channel) -> Date? {
         lastContact[ContactKey(customer: customer, channel: channel)]
     }

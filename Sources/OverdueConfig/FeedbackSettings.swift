@@ -1,0 +1,59 @@
+import Foundation
+import OverdueCore
+
+/// `[feedback]`: the mailbox where bounces, automatic replies, unsubscribe
+/// requests and debtors' replies arrive, read over IMAP (libcurl).
+public struct FeedbackSettings: Sendable, Equatable {
+    public enum StartTLS: String, Sendable { case required, off }
+    /// `imaps://host:993/INBOX`, or `imap://host:143/INBOX` with STARTTLS.
+    public var url: String
+    public var starttls: StartTLS = .required
+    public var credentialsFile: String?
+    public var caFile: String?
+    public var pollSeconds = 300
+    /// Where a message goes once its effect is in the spool (created if missing).
+    public var doneFolder = "overdue-processed"
+    /// Where messages nobody can match go; nil: left in place, flagged.
+    public var unmatchedFolder: String?
+    /// Larger messages are skipped (flagged, logged), never downloaded.
+    public var maxMessageBytes = 10 << 20
+    /// Debtors' replies are forwarded here over the e-mail channel.
+    public var forwardTo: String?
+    public var timeoutSeconds = 30
+
+    public init(url: String) {
+        self.url = url
+    }
+}
+
+extension ConfigSections {
+    func readFeedback(_ table: TableReader) -> FeedbackSettings {
+        defer { table.finish() }
+        let url = table.string("url", required: true, expected: "\"imaps://imap.example:993/INBOX\" or \"imap://host:143/INBOX\"") {
+            ($0.hasPrefix("imaps://") || $0.hasPrefix("imap://")) && $0.dropFirst($0.hasPrefix("imaps://") ? 8 : 7).contains("/")
+                ? nil : "\"\($0)\" is not an IMAP mailbox URL; expected \"imaps://imap.example:993/INBOX\" (the folder after the host)"
+        }
+        var feedback = FeedbackSettings(url: url ?? "")
+        if let starttls = table.string("starttls", expected: "\"required\" or \"off\"", check: {
+            FeedbackSettings.StartTLS(rawValue: $0) == nil ? "\"\($0)\" is not allowed; expected \"required\" or \"off\"" : nil
+        }) {
+            feedback.starttls = FeedbackSettings.StartTLS(rawValue: starttls) ?? .required
+        }
+        feedback.credentialsFile = table.string("credentials_file", expected: "a file path").map(resolveCredential)
+        feedback.caFile = table.string("ca_file", expected: "a file path").map(resolve)
+        feedback.pollSeconds = table.int("poll_seconds", default: 300, range: 10...86_400, expected: "seconds from 10 to 86400")
+        let folder: (String) -> String? = { name in
+            name.isEmpty || name.contains("\"") || name.unicodeScalars.contains { $0.value < 0x20 }
+                ? "\"\(name)\" is not a folder name; use letters, digits, - _ . and /" : nil
+        }
+        feedback.doneFolder = table.string("done_folder", expected: "a folder name such as \"overdue-processed\"", check: folder)
+            ?? "overdue-processed"
+        feedback.unmatchedFolder = table.string("unmatched_folder", expected: "a folder name, or leave it out to flag in place",
+                                                check: folder)
+        feedback.maxMessageBytes = table.int("max_message_bytes", default: 10 << 20, range: 1024...(100 << 20),
+                                             expected: "bytes from 1024 to 104857600")
+        feedback.forwardTo = table.string("forward_to", expected: "the finance team's e-mail address", check: FieldRules.email)
+        feedback.timeoutSeconds = table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600")
+        return feedback
+    }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+import Foundation
+import Logging
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+
+/// The feedback mailbox read every `[feedback] poll_seconds` on a queue of
+/// its own: a slow or unreachable IMAP server never holds up a send. After
+/// a failure the next try backs off (doubling, at most an hour), and
+/// `run/feedback.json` says how the mailbox stands for `overdue status`.
+final class FeedbackService: @unchecked Sendable {
+    // @unchecked: every mutable field is touched only on `queue`.
+    private let queue = DispatchQueue(label: "overdue.feedback")
+    private let reader: FeedbackReader
+    private let lookup: FeedbackLookup & Sendable
+    private let statusFile: URL
+    private let pollSeconds: Int
+    private let logger: Logger
+    private var failures = 0
+    private var timer: DispatchSourceTimer?
+    private var totals = FeedbackReader.Summary()
+    private var stopped = false
+
+    init(reader: FeedbackReader, lookup: FeedbackLookup & Sendable, spool: Spool, pollSeconds: Int, logger: Logger) {
+        self.reader = reader
+        self.lookup = lookup
+        statusFile = FeedbackStatus.url(spool)
+        self.pollSeconds = pollSeconds
+        self.logger = logger
+    }
+
+    func start() { queue.async { self.schedule(after: 1) } }
+
+    func stop() {
+        queue.sync {
+            stopped = true
+            timer?.cancel()
+        }
+    }
+
+    private func schedule(after seconds: Double) {
+        guard !stopped else { return }
+        timer?.cancel()
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + seconds)
+        timer.setEventHandler { [unowned self] in self.poll() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    private func poll() {
+        let started = Date()
+        var status = FeedbackStatus(lastPoll: started)
+        do {
+            let summary = try reader.poll(lookup: lookup)
+            failures = 0
+            totals.read += summary.read
+            totals.matched += summary.matched
+            totals.unmatched += summary.unmatched
+            totals.skipped += summary.skipped
+            totals.forwarded += summary.forwarded
+            status.lastSuccess = started
+            if summary.read + summary.skipped > 0 {
+                logger.info("feedback mailbox read", metadata: ["feedback.read": "\(summary.read)", "feedback.unmatched": "\(summary.unmatched)"])
+            }
+        } catch {
+            failures += 1
+            status.error = "\(error)"
+            logger.warning("feedback mailbox unreachable; trying again later",
+                           metadata: ["error": "\(error)", "feedback.failures": "\(failures)"])
+        }
+        let delay = failures == 0 ? Double(pollSeconds) : min(3600, Double(pollSeconds) * pow(2, Double(min(failures, 12) - 1)))
+        status.failures = failures
+        status.nextPoll = started.addingTimeInterval(delay)
+        status.read = totals.read
+        status.unmatched = totals.unmatched
+        if let previous = FeedbackStatus.read(statusFile), status.lastSuccess == nil { status.lastSuccess = previous.lastSuccess }
+        try? status.write(to: statusFile)
+        schedule(after: delay)
+    }
+}
+
+/// `run/feedback.json`: the mailbox's last poll, as `overdue status` shows it.
+public struct FeedbackStatus: Codable, Sendable {
+    public var lastPoll: Date
+    public var lastSuccess: Date?
+    public var error: String?
+    public var failures = 0
+    public var nextPoll: Date?
+    public var read = 0
+    public var unmatched = 0
+
+    public static func url(_ spool: Spool) -> URL { spool.run.appendingPathComponent("feedback.json") }
+
+    public static func read(_ url: URL) -> FeedbackStatus? {
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try? decoder.decode(FeedbackStatus.self, from: data)
+    }
+
+    func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try DurableIO.writeAtomically(Array(try encoder.encode(self)), to: url)
+    }
+}
