@@ -62,6 +62,18 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
+  # Dovecot is the IMAP server the feedback-mailbox tests start on loopback;
+  # the package's own service is not needed (the tests run it with -F).
+  if [ ! -x /usr/sbin/dovecot ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing dovecot-imapd (for the feedback tests) with apt-get"
+      apt_update
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+      command -v systemctl >/dev/null && systemctl disable --now dovecot >/dev/null 2>&1 || true
+    else
+      echo "missing: dovecot. Run:  sudo apt-get install -y dovecot-imapd (the IMAP tests are skipped without it)" >&2
+    fi
+  fi
   # The test servers' Python packages go into a virtual environment of the
   # repository's own (.venv-test/), never into Debian's system Python (PEP 668).
   venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-test"

@@ -59,6 +59,11 @@ public struct SpoolStatus {
         object["state"] = .string(entry.state(on: today).rawValue)
         if entry.credit > 0 { object["credit"] = .string(Money.format(entry.credit, minorUnits: units)) }
         if let promised = entry.promisedUntil { object["promised_until"] = .string(promised.description) }
+        if let replied = ledger.replies[entry.invoice.customer.id],
+           let resume = Planner(settings: config.plannerSettings).replyPauseEnd(for: entry.invoice.customer, ledger: ledger) {
+            object["replied"] = .string(replied.description)
+            object["paused_until"] = .string(resume.description)
+        }
         object["events"] = .array(entry.events.map { .object(RecordEncoder.object($0)) })
         let reminders = try EventLog.read(directory: spool.log).filter { line in
             guard case .string("sent") = line["event"], case .array(let invoices) = line["invoices"] else { return false }

@@ -29,6 +29,9 @@ struct ShowCommand: ParsableCommand {
         print("customer \(customer["name"]?.plainText ?? "") [\(customer["id"]?.plainText ?? "")] \(customer["email"]?.plainText ?? "") \(customer["phone"]?.plainText ?? "")")
         print("issued   \(object["issued"]?.plainText ?? "")   due \(object["due"]?.plainText ?? "")")
         print("amount   \(object["amount"]?.plainText ?? "") \(object["currency"]?.plainText ?? "")   balance \(object["balance"]?.plainText ?? "")")
+        if let replied = object["replied"]?.plainText {
+            print("replied  \(replied): the debtor answered a reminder; reminders paused until \(object["paused_until"]?.plainText ?? "")")
+        }
         if case .array(let events) = object["events"], !events.isEmpty {
             print("events:")
             let currency = object["currency"]?.plainText ?? ""

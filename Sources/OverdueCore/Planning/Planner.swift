@@ -196,8 +196,7 @@ public struct Planner: Sendable {
         }
         // The debtor replied: a person reads it before the ladder goes on,
         // which then resumes like after a lapsed promise (the next stage).
-        if let replied = ledger.replies[invoice.customer.id] {
-            let resumeDay = calendar.businessDays(settings.schedule.replyPauseDays, after: replied)
+        if let resumeDay = replyPauseEnd(for: invoice.customer, ledger: ledger) {
             if today < resumeDay {
                 evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
                 return evaluation
@@ -210,6 +209,13 @@ public struct Planner: Sendable {
                          now: now, resumedAt: resumedAt, into: &evaluation)
         }
         return evaluation
+    }
+
+    /// The first day a debtor who replied is reminded again: the
+    /// `reply_pause_days`-th business day after the reply, in their calendar.
+    public func replyPauseEnd(for customer: Customer, ledger: Ledger) -> CalendarDate? {
+        guard let replied = ledger.replies[customer.id] else { return nil }
+        return calendars.calendar(for: customer.timezone).businessDays(settings.schedule.replyPauseDays, after: replied)
     }
 
     /// What was owed on a unit from its due date on, as part payments (by

@@ -21,6 +21,8 @@ for path in sys.argv[1:]:
     parts = []
     for part in message.walk():
         if part.is_multipart():
+            if part.get_content_type() == "message/rfc822":  # a forwarded message: its parts follow
+                parts.append({"type": "message/rfc822", "disposition": part.get_content_disposition()})
             continue
         if part.get_content_maintype() == "text":
             parts.append({"type": part.get_content_type(), "text": part.get_content()})

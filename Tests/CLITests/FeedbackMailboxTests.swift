@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What comes back, through the binary against a real Dovecot on loopback:
+/// bounces (VERP), replies, unsubscribes and strangers, read over IMAPS or
+/// IMAP with STARTTLS, and their effects on the next stages.
+@Suite("Feedback mailbox: bounces, replies and unsubscribes over IMAP", .enabled(if: DovecotServer.available, "needs root and dovecot-imapd"))
+struct FeedbackMailboxTests {
+    static func config(smtp: Int, feedback: String, extra: String = "") -> String {
+        """
+        [spool]
+        dir = "spool"
+        [brand]
+        name = "Northwind"
+        from = "Northwind Accounts <accounts@northwind.example>"
+        reply_to = "ar@northwind.example"
+        [schedule]
+        timezone = "Europe/London"
+        [[policy]]
+        name = "std"
+        stages = [
+          { name = "overdue", offset_days = 1, channels = ["email"] },
+          { name = "firm", offset_days = 5, channels = ["email"], fallback = ["sms"] },
+        ]
+        [channels.email]
+        url = "smtp://127.0.0.1:\(smtp)"
+        starttls = "off"
+        bounce_address = "bounces@northwind.example"
+        \(extra)
+
+        """ + feedback
+    }
+
+    static let invoices = """
+        {"invoice": "A-1", "customer": {"id": "acme", "name": "Acme Ltd", "email": "ap@acme.example", "phone": "+447700900123"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "100.00"}
+        {"invoice": "B-1", "customer": {"id": "beta", "name": "Beta Ltd", "email": "ap@beta.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "200.00"}
+        {"invoice": "G-1", "customer": {"id": "gamma", "name": "Gamma Ltd", "email": "ap@gamma.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "300.00"}
+        """
+
+    func overdue(_ test: TestSpool, _ arguments: [String], environment: [String: String] = [:]) throws -> OverdueBinary.Result {
+        try OverdueBinary.run(["--config", test.config.path] + arguments, environment: environment)
+    }
+
+    func log(_ test: TestSpool) throws -> [[String: Any]] {
+        try overdue(test, ["log", "--json"]).stdout.split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    /// The envelope and Message-ID of each message the SMTP server got, by recipient.
+    static func sent(_ smtp: LoopbackServer, count: Int) throws -> [String: (key: String, messageID: String, mailFrom: String)] {
+        var byRecipient: [String: (String, String, String)] = [:]
+        for file in smtp.received(withExtension: "json", atLeast: count) {
+            let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+            let mail = try String(contentsOf: file.deletingPathExtension().appendingPathExtension("eml"), encoding: .utf8)
+            let messageID = mail.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: ") }.map { String($0.dropFirst(12)) } ?? ""
+            let to = (envelope["rcpt_tos"] as? [String])?.first ?? ""
+            let key = String(messageID.dropFirst().prefix(36))
+            byRecipient[to] = (key, messageID, envelope["mail_from"] as? String ?? "")
+        }
+        return byRecipient
+    }
+
+    static func dsn(to envelope: String, recipient: String, status: String, action: String = "failed", id: String) -> String {
+        """
+        From: Mail Delivery System <MAILER-DAEMON@relay.example>
+        To: \(envelope)
+        Subject: Undelivered Mail Returned to Sender
+        Date: Tue, 02 Mar 2027 11:00:00 +0000
+        Message-ID: <\(id)@relay.example>
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="=b1"
+
+        --=b1
+        Content-Type: text/plain
+
+        This is the mail system at host relay.example. Your message could not be delivered.
+
+        --=b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; relay.example
+
+        Final-Recipient: rfc822; \(recipient)
+        Action: \(action)
+        Status: \(status)
+        Diagnostic-Code: smtp; 550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown in virtual mailbox table
+
+        --=b1--
+        """
+    }
+
+    @Test("IMAPS: a VERP bounce suppresses and the next stage falls back to SMS; a reply pauses and is forwarded; an unsubscribe opts out; a stranger stays flagged")
+    func imapsEndToEnd() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
+        let dovecot = try DovecotServer()
+        let test = try TestSpool(prefix: "overdue-feedback", config: "")
+        try (Self.config(smtp: smtp.port, feedback: try dovecot.feedbackSection(extra: "forward_to = \"finance@northwind.example\""))
+            + test.twilioChannel(port: twilio.port)).write(to: test.config, atomically: true, encoding: .utf8)
+        try test.drop(Self.invoices, as: "invoices.jsonl")
+        let first = try overdue(test, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let sent = try Self.sent(smtp, count: 3)
+        // The VERP envelope sender, checked on the server's side.
+        let acme = try #require(sent["ap@acme.example"])
+        #expect(acme.mailFrom == "bounces+\(acme.key)@northwind.example")
+        let beta = try #require(sent["ap@beta.example"])
+
+        try dovecot.append([
+            Self.dsn(to: acme.mailFrom, recipient: "ap@acme.example", status: "5.1.1", id: "dsn-acme"),
+            """
+            From: Bea <ap@beta.example>
+            To: ar@northwind.example
+            Subject: Re: Payment reminder
+            Date: Tue, 02 Mar 2027 12:00:00 +0000
+            Message-ID: <reply-1@beta.example>
+            In-Reply-To: \(beta.messageID)
+
+            We paid on Friday; the remittance advice is attached to our ERP.
+            """,
+            """
+            From: ap@gamma.example
+            To: ar@northwind.example
+            Subject: unsubscribe
+            Date: Tue, 02 Mar 2027 12:30:00 +0000
+            Message-ID: <unsub-1@gamma.example>
+
+            """,
+            """
+            From: someone@else.example
+            To: ar@northwind.example
+            Subject: Lunch?
+            Date: Tue, 02 Mar 2027 13:00:00 +0000
+            Message-ID: <lunch@else.example>
+
+            Are you free on Thursday?
+            """,
+        ])
+        let second = try overdue(test, ["run", "--once", "--now", "2027-03-02T14:00:00Z"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let feedback = try log(test).filter { $0["event"] as? String == "feedback" }
+        let kinds = Dictionary(feedback.map { ($0["message_id"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        // The DSN names its delivery exactly, by the VERP address.
+        #expect(kinds["<dsn-acme@relay.example>"]?["kind"] as? String == "hard-bounce")
+        #expect(kinds["<dsn-acme@relay.example>"]?["key"] as? String == acme.key)
+        #expect(kinds["<dsn-acme@relay.example>"]?["status"] as? String == "5.1.1")
+        #expect(kinds["<reply-1@beta.example>"]?["kind"] as? String == "reply")
+        #expect(kinds["<reply-1@beta.example>"]?["customer"] as? String == "beta")
+        #expect(kinds["<unsub-1@gamma.example>"]?["kind"] as? String == "unsubscribe")
+        #expect(kinds["<lunch@else.example>"]?["kind"] as? String == "other")
+        #expect((kinds["<lunch@else.example>"]?["reason"] as? String)?.hasPrefix("unmatched") == true)
+        // Folders afterwards: three handled, the stranger flagged in place.
+        #expect(Set(try dovecot.list("overdue-processed").map(\.messageID)) == ["<dsn-acme@relay.example>", "<reply-1@beta.example>", "<unsub-1@gamma.example>"])
+        let left = try dovecot.list("INBOX")
+        #expect(left.map(\.messageID) == ["<lunch@else.example>"])
+        #expect(left.first?.flags.contains("\\Flagged") == true)
+        // The suppression and opt-out lists.
+        let list = try overdue(test, ["optout", "list"]).stdout
+        #expect(list.contains("ap@acme.example") && list.contains("5.1.1"), "\(list)")
+        #expect(list.contains("ap@gamma.example"), "\(list)")
+        // The reply reached the finance team, with the original attached.
+        let forwarded = try CheckedMail.parse(smtp.received(withExtension: "eml", atLeast: 4))
+            .first { ($0["headers"] as? [String: String])?["To"] == "finance@northwind.example" }
+        #expect((forwarded?["parts"] as? [[String: Any]])?.contains { $0["type"] as? String == "message/rfc822" } == true)
+
+        // Firm stage (due Sat 6 March, so Monday 8): acme by SMS (e-mail bounced),
+        // beta paused until the 5th business day after its reply (Tue 9 March).
+        let monday = try overdue(test, ["run", "--once", "--now", "2027-03-08T10:00:00Z"])
+        #expect(monday.status == 0, "\(monday.stderr)")
+        let firm = try log(test).filter { $0["stage"] as? String == "firm" && $0["event"] as? String == "sent" }
+        #expect(firm.map { "\($0["customer"]!) \($0["channel"]!)" }.sorted() == ["acme sms"], "\(firm)")
+        _ = try overdue(test, ["run", "--once", "--now", "2027-03-09T10:00:00Z"])
+        let later = try log(test).filter { $0["stage"] as? String == "firm" && $0["event"] as? String == "sent" }
+        #expect(later.map { "\($0["customer"]!) \($0["channel"]!)" }.sorted() == ["acme sms", "beta email"], "\(later)")
+        let show = try overdue(test, ["show", "B-1"]).stdout
+        #expect(show.contains("replied"), "\(show)")
+    }
+
+    @Test("IMAP with STARTTLS reads the mailbox; a message over max_message_bytes is skipped unread and flagged")
+    func starttlsAndLimit() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let dovecot = try DovecotServer()
+        let test = try TestSpool(prefix: "overdue-feedback-tls", config: "")
+        try Self.config(smtp: smtp.port, feedback: try dovecot.feedbackSection(starttls: true, extra: "max_message_bytes = 4096"))
+            .write(to: test.config, atomically: true, encoding: .utf8)
+        try test.drop(Self.invoices, as: "invoices.jsonl")
+        _ = try overdue(test, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        let acme = try #require(try Self.sent(smtp, count: 3)["ap@acme.example"])
+        try dovecot.append([
+            Self.dsn(to: acme.mailFrom, recipient: "ap@acme.example", status: "4.2.2", action: "delayed", id: "late"),
+            "From: ap@beta.example\nSubject: big\nMessage-ID: <big@beta.example>\n\n" + String(repeating: "x", count: 10_000),
+        ])
+        let run = try overdue(test, ["run", "--once", "--now", "2027-03-02T14:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let feedback = try log(test).filter { $0["event"] as? String == "feedback" }
+        #expect(feedback.contains { $0["kind"] as? String == "delayed" && $0["key"] as? String == acme.key })
+        #expect(feedback.contains { ($0["reason"] as? String)?.contains("max_message_bytes") == true })
+        #expect(!(try overdue(test, ["optout", "list"]).stdout.contains("ap@acme.example")), "a delay suppresses nothing")
+        #expect(try dovecot.list("INBOX").map(\.flags).allSatisfy { $0.contains("\\Flagged") })
+    }
+
+    @Test("kill -9 between the effect's commit and the move: the restart moves the message and counts it once")
+    func crashBetweenCommitAndMove() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let dovecot = try DovecotServer()
+        let test = try TestSpool(prefix: "overdue-feedback-crash", config: "")
+        try Self.config(smtp: smtp.port, feedback: try dovecot.feedbackSection()).write(to: test.config, atomically: true, encoding: .utf8)
+        try test.drop(Self.invoices, as: "invoices.jsonl")
+        _ = try overdue(test, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        let acme = try #require(try Self.sent(smtp, count: 3)["ap@acme.example"])
+        try dovecot.append([Self.dsn(to: acme.mailFrom, recipient: "ap@acme.example", status: "5.1.1", id: "crash")])
+        let killed = try overdue(test, ["run", "--once", "--now", "2027-03-02T14:00:00Z"], environment: ["OVERDUE_FAULT": "feedback-after-commit"])
+        #expect(killed.status != 0, "the fault point must kill the process")
+        #expect(try dovecot.list("INBOX").count == 1, "killed before the move")
+        let again = try overdue(test, ["run", "--once", "--now", "2027-03-02T15:00:00Z"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try dovecot.list("INBOX").isEmpty)
+        #expect(try dovecot.list("overdue-processed").map(\.messageID) == ["<crash@relay.example>"])
+        let applied = try log(test).filter { $0["event"] as? String == "feedback" && $0["message_id"] as? String == "<crash@relay.example>" }
+        #expect(applied.count == 1, "counted once: \(applied)")
+    }
+}
