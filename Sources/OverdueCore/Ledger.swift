@@ -150,7 +150,7 @@ public struct Ledger: Sendable {
         case .retry:
             return  // the delivery journal's business (see Pipeline.requeue)
         case .feedback(let feedback):
-            guard feedbackSeen.insert(feedback.messageID).inserted else { return }
+            guard feedbackSeen.insert(feedback.identity).inserted else { return }
             switch feedback.kind {
             case .hardBounce:
                 if let address = feedback.address {

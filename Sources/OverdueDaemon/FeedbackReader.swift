@@ -78,16 +78,18 @@ public final class FeedbackReader {
             }
             let bytes = try mailbox.fetch(uid: uid, maxBytes: settings.maxMessageBytes + 1)
             let classification = FeedbackClassifier.classify(bytes, context: context)
-            let messageID = classification.messageID.map { "<\($0)>" } ?? "sha256:" + Hex.lowercase(SHA256.hash(data: bytes))
+            let digest = Hex.lowercase(SHA256.hash(data: bytes))
+            let messageID = classification.messageID.map { "<\($0)>" } ?? "sha256:" + digest
             let date = Self.writtenDay(bytes) ?? CalendarDay.utc(now)
-            read.append((uid, FeedbackResolver.Input(classification: classification, messageID: messageID, date: date), bytes))
+            read.append((uid, FeedbackResolver.Input(classification: classification, messageID: messageID, date: date,
+                                                     digest: String(digest.prefix(16))), bytes))
         }
         let outcomes = lookup.resolve(read.map(\.input))
         for ((uid, input, bytes), outcome) in zip(read, outcomes) {
             summary.read += 1
             var events = outcome.events
             if let why = outcome.unmatched {
-                events = [FeedbackEvent(kind: .other, messageID: input.messageID, date: input.date,
+                events = [FeedbackEvent(kind: .other, messageID: input.messageID, digest: input.digest, date: input.date,
                                         address: input.classification.sender, reason: "unmatched: \(why)")]
             }
             if events.contains(where: { $0.kind == .reply }), forwarder.forward(bytes, events: events, classification: input.classification) {

@@ -7,6 +7,7 @@ extension Ingester {
     static func feedbackFields(_ feedback: FeedbackEvent, file: String, detail: String? = nil) -> [String: JSONValue] {
         var fields: [String: JSONValue] = ["file": .string(file), "kind": .string(feedback.kind.rawValue),
                                            "message_id": .string(feedback.messageID)]
+        fields["digest"] = feedback.digest.map(JSONValue.string)
         fields["key"] = feedback.key.map(JSONValue.string)
         fields["customer"] = feedback.customer.map(JSONValue.string)
         fields["recipient"] = feedback.address.map(JSONValue.string)

@@ -193,7 +193,7 @@ public final class Ingester {
             case .accepted(let record):
                 if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
-                } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.messageID) {
+                } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.identity) {
                     // Read again after a crash between commit and move: counted once.
                     accepted.append((parsed.number, record))
                     logEntries.append(LogEntry(time: now, event: "feedback", fields: Self.feedbackFields(feedback, file: entry.name,

@@ -12,11 +12,14 @@ public enum FeedbackResolver {
         public var messageID: String
         /// The day it was written (Date header), else the day it was read.
         public var date: CalendarDate
+        /// Of the message's bytes (see `FeedbackEvent.digest`).
+        public var digest: String?
 
-        public init(classification: FeedbackClassification, messageID: String, date: CalendarDate) {
+        public init(classification: FeedbackClassification, messageID: String, date: CalendarDate, digest: String? = nil) {
             self.classification = classification
             self.messageID = messageID
             self.date = date
+            self.digest = digest
         }
     }
 
@@ -59,7 +62,7 @@ public enum FeedbackResolver {
         let message = input.classification
         func event(_ kind: FeedbackEvent.Kind, address: String?, customer: String?, status: String? = nil, reason: String? = nil,
                    suffix: String = "") -> FeedbackEvent {
-            FeedbackEvent(kind: kind, messageID: input.messageID + suffix, date: input.date, key: key, customer: customer,
+            FeedbackEvent(kind: kind, messageID: input.messageID + suffix, digest: input.digest, date: input.date, key: key, customer: customer,
                           address: address, status: status, reason: reason)
         }
         switch message.kind {
@@ -67,7 +70,7 @@ public enum FeedbackResolver {
             // Each reported recipient on its own: only an address we wrote to
             // (the matched delivery's debtor, or any debtor's address) is acted on.
             var events: [FeedbackEvent] = []
-            for recipient in message.recipients {
+            for recipient in Self.oneVerdictPerAddress(message.recipients) {
                 let customer = customerByAddress[recipient.address.lowercased()] ?? (key != nil ? keyCustomer : nil)
                 guard key != nil || customer != nil else { continue }
                 let kind: FeedbackEvent.Kind = switch recipient.kind {
@@ -77,7 +80,7 @@ public enum FeedbackResolver {
                 default: .other
                 }
                 events.append(event(kind, address: recipient.address.lowercased(), customer: customer, status: recipient.status,
-                                    reason: recipient.reason, suffix: message.recipients.count > 1 ? "|\(recipient.address.lowercased())" : ""))
+                                    reason: recipient.reason, suffix: Self.oneVerdictPerAddress(message.recipients).count > 1 ? "|\(recipient.address.lowercased())" : ""))
             }
             return events.isEmpty
                 ? Outcome(events: [], unmatched: "a delivery report for \(message.recipients.map(\.address).joined(separator: ", ")), an address overdue never wrote to")
@@ -98,5 +101,23 @@ public enum FeedbackResolver {
         case .other:
             return Outcome(events: [], unmatched: "neither a delivery report, an automatic reply, an unsubscribe request nor a reply to a reminder: \(message.explanation)")
         }
+    }
+
+    /// A report that says two things about one address (a DSN's "5.1.1 user
+    /// unknown" beside a text saying "mailbox full") is taken as the milder:
+    /// an address is suppressed only on evidence that does not contradict itself.
+    static func oneVerdictPerAddress(_ recipients: [FeedbackRecipient]) -> [FeedbackRecipient] {
+        var order: [String] = []
+        var chosen: [String: FeedbackRecipient] = [:]
+        for recipient in recipients {
+            let address = recipient.address.lowercased()
+            guard let earlier = chosen[address] else {
+                order.append(address)
+                chosen[address] = recipient
+                continue
+            }
+            if earlier.kind == .bounce(.hard), recipient.kind != .bounce(.hard) { chosen[address] = recipient }
+        }
+        return order.compactMap { chosen[$0] }
     }
 }

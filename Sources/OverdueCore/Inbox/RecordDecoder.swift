@@ -34,7 +34,7 @@ public struct RecordDecoder: Sendable {
         "called": ["event", "customer", "date", "note"],
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
-        "feedback": ["event", "kind", "message_id", "date", "key", "customer", "address", "status", "reason"],
+        "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -176,6 +176,7 @@ public struct RecordDecoder: Sendable {
         case "feedback":
             let kind = reader.required("kind") { FeedbackEvent.Kind(rawValue: $0) == nil ? "is not a feedback kind; use one of \(FeedbackEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))" : nil }
             let messageID = reader.required("message_id") { FieldRules.text($0, maxLength: 998) }
+            let digest = reader.optional("digest") { $0.count <= 64 && $0.allSatisfy(\.isHexDigit) ? nil : "is not hex digits" }
             let date = reader.date("date")
             let key = reader.optional("key") { FieldRules.text($0) }
             let customer = reader.optional("customer", FieldRules.identifier)
@@ -183,7 +184,7 @@ public struct RecordDecoder: Sendable {
             let status = reader.optional("status") { FieldRules.text($0, maxLength: 20) }
             let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 300) }
             guard let kind = kind.flatMap(FeedbackEvent.Kind.init(rawValue:)), let messageID, let date else { return nil }
-            event = .feedback(FeedbackEvent(kind: kind, messageID: messageID, date: date, key: key, customer: customer,
+            event = .feedback(FeedbackEvent(kind: kind, messageID: messageID, digest: digest, date: date, key: key, customer: customer,
                                             address: address, status: status, reason: reason))
         case "document":
             let name = reader.required("name", FieldRules.documentName)

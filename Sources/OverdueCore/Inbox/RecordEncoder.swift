@@ -81,6 +81,7 @@ public enum RecordEncoder {
         case .feedback(let feedback):
             object["kind"] = .string(feedback.kind.rawValue)
             object["message_id"] = .string(feedback.messageID)
+            object["digest"] = feedback.digest.map(JSONValue.string)
             object["date"] = .string(feedback.date.description)
             object["key"] = feedback.key.map(JSONValue.string)
             object["customer"] = feedback.customer.map(JSONValue.string)

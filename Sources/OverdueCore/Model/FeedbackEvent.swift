@@ -15,6 +15,10 @@ public struct FeedbackEvent: Sendable, Equatable {
     public var kind: Kind
     /// The feedback message's own Message-ID (or a digest of it when it has none).
     public var messageID: String
+    /// The first 16 hex digits of the SHA-256 of the message's bytes: with
+    /// the Message-ID, what makes a message the same one read again (two
+    /// different reports that reuse one Message-ID are two messages).
+    public var digest: String?
     /// The day the message was written (its Date header), in UTC.
     public var date: CalendarDate
     /// The delivery it is about, when matched (VERP, Message-ID or recipient).
@@ -25,10 +29,11 @@ public struct FeedbackEvent: Sendable, Equatable {
     public var status: String?
     public var reason: String?
 
-    public init(kind: Kind, messageID: String, date: CalendarDate, key: String? = nil, customer: String? = nil,
+    public init(kind: Kind, messageID: String, digest: String? = nil, date: CalendarDate, key: String? = nil, customer: String? = nil,
                 address: String? = nil, status: String? = nil, reason: String? = nil) {
         self.kind = kind
         self.messageID = messageID
+        self.digest = digest
         self.date = date
         self.key = key
         self.customer = customer
@@ -39,6 +44,9 @@ public struct FeedbackEvent: Sendable, Equatable {
 }
 
 extension FeedbackEvent {
+    /// What the ledger remembers to apply each message once.
+    public var identity: String { digest.map { "\(messageID)|\($0)" } ?? messageID }
+
     /// The event as the inbox decoder accepts it: whatever came from a
     /// stranger's message (subjects, diagnostics, odd addresses) made one
     /// line and cut to the field's limit, an address that is not one left out.
@@ -55,6 +63,7 @@ extension FeedbackEvent {
         copy.address = address.flatMap { FieldRules.contactAddress($0) == nil ? $0 : nil }
         copy.customer = customer.flatMap { FieldRules.identifier($0) == nil ? $0 : nil }
         copy.key = line(key, max: 200)
+        copy.digest = digest.flatMap { $0.count <= 64 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
         copy.status = line(status, max: 20)
         copy.reason = line(reason, max: 300)
         return copy
