@@ -25,7 +25,7 @@ public struct SpoolStatus {
         var invoices: [String: JSONValue] = [:]
         for state in InvoiceState.allCases { invoices[state.rawValue] = .number(Decimal(counts[state] ?? 0)) }
         invoices["total"] = .number(Decimal(ledger.entries.count))
-        return [
+        var summary: [String: JSONValue] = [
             "spool": .string(spool.root.path),
             "invoices": .object(invoices),
             "outbox": .number(Decimal(outbox(now: Date()))),
@@ -40,7 +40,27 @@ public struct SpoolStatus {
             "inbox_unreadable_files": .array(stuck.map { file -> JSONValue in
                 .object(["file": .string(file.name), "since": .string(Timestamp.format(file.since)), "reason": .string(file.reason)])
             }),
+            "replied": .number(Decimal(ledger.replies.count)),
         ]
+        if config.feedback != nil { summary["feedback"] = feedbackSummary() }
+        return summary
+    }
+
+    /// How the feedback mailbox stands (from the reader's `run/feedback.json`).
+    func feedbackSummary() -> JSONValue {
+        guard let status = FeedbackStatus.read(FeedbackStatus.url(spool)) else {
+            return .object(["state": .string("not read yet")])
+        }
+        var object: [String: JSONValue] = [
+            "state": .string(status.error == nil ? "ok" : "unreachable"),
+            "last_poll": .string(Timestamp.format(status.lastPoll)),
+            "read": .number(Decimal(status.read)), "unmatched": .number(Decimal(status.unmatched)),
+            "failures": .number(Decimal(status.failures)),
+        ]
+        object["last_success"] = status.lastSuccess.map { .string(Timestamp.format($0)) }
+        object["next_poll"] = status.nextPoll.map { .string(Timestamp.format($0)) }
+        object["error"] = status.error.map(JSONValue.string)
+        return .object(object)
     }
 
     /// Deliveries due now and not yet made (including those waiting to retry).

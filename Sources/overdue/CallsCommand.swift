@@ -52,6 +52,7 @@ struct CallsCommand: ParsableCommand {
                     + (entry.averageDaysLate.map { ", pays \($0) days late on average" } ?? ", no paid invoices yet")
                     + (entry.disputed > 0 ? ", \(entry.disputed) in dispute" : ""))
                 print("   invoices \(entry.invoices.joined(separator: ", ")); listed \(entry.listed) by stage \(entry.stage)")
+                if let replied = entry.replied { print("   replied by e-mail on \(replied): read the reply (forwarded to the finance team) before calling") }
             }
         }
 
@@ -72,6 +73,7 @@ struct CallsCommand: ParsableCommand {
                 "oldest_days_past_due": .number(Decimal(entry.oldestDaysPastDue)),
                 "average_days_late": entry.averageDaysLate.map { .string("\($0)") } ?? .null,
                 "disputed": .number(Decimal(entry.disputed)),
+                "replied": entry.replied.map { .string($0.description) } ?? .null,
                 "score": .object([
                     "total": .number(Decimal(entry.score.total)), "days": .number(Decimal(entry.score.days)),
                     "amount": .number(Decimal(entry.score.amount)), "history": .number(Decimal(entry.score.history)),

@@ -60,6 +60,7 @@ struct ReportCommand: ParsableCommand {
                 print("  top debtors: " + figures.topDebtors.map { "\($0.customer) \(money($0.overdue))" }.joined(separator: ", "))
             }
         }
+        if report.repliedDebtors > 0 { print("\ndebtors who replied to a reminder (no payment, promise or dispute since): \(report.repliedDebtors)") }
         print("\npaid in full: \(report.paidCount), of which late: \(report.paidLateCount)"
             + (report.paidLateShare.map { " (\(Money.format($0, minorUnits: 1)) %)" } ?? ""))
         for stage in report.stages {
@@ -95,6 +96,7 @@ struct ReportCommand: ParsableCommand {
             }),
             "paid": .number(Decimal(report.paidCount)),
             "paid_late": .number(Decimal(report.paidLateCount)),
+            "replied": .number(Decimal(report.repliedDebtors)),
             "paid_late_percent": number(report.paidLateShare.map { Money.parse(Money.format($0, minorUnits: 1)) ?? $0 }),
             "stages": .array(report.stages.map {
                 .object(["stage": .string($0.stage), "reminded": .number(Decimal($0.reminded)),

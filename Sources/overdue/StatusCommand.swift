@@ -32,6 +32,17 @@ struct StatusCommand: ParsableCommand {
                 print("  \(file["file"]?.plainText ?? "") since \(file["since"]?.plainText ?? ""): \(file["reason"]?.plainText ?? "")")
             }
         }
+        if case .object(let feedback) = summary["feedback"] {
+            func text(_ key: String) -> String { feedback[key]?.plainText ?? "" }
+            switch text("state") {
+            case "ok": print("feedback mailbox: read at \(text("last_poll")) (\(text("read")) message(s), \(text("unmatched")) unmatched); next \(text("next_poll"))")
+            case "unreachable":
+                print("feedback mailbox: UNREACHABLE since \(text("last_success").isEmpty ? "the start" : text("last_success")) "
+                      + "(\(text("failures")) failed attempt(s), retrying at \(text("next_poll"))): \(text("error"))")
+            default: print("feedback mailbox: \(text("state"))")
+            }
+        }
+        if let replied = summary["replied"]?.plainText, replied != "0" { print("debtors who replied (no payment, promise or dispute since): \(replied)") }
         print("spool: \(status.spool.root.path)")
     }
 }

@@ -220,4 +220,51 @@ struct FeedbackMailboxTests {
         let applied = try log(test).filter { $0["event"] as? String == "feedback" && $0["message_id"] as? String == "<crash@relay.example>" }
         #expect(applied.count == 1, "counted once: \(applied)")
     }
+
+    /// Polls `check` every 50 ms for up to `seconds`.
+    func eventually(_ seconds: Double, _ check: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try check() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try check()
+    }
+
+    @Test("the daemon reads the mailbox on its own queue; an unreachable mailbox delays no send and shows in status")
+    func daemon() throws {
+        let dovecot = try DovecotServer()
+        let closed = try FreePort.find()
+        for reachable in [true, false] {
+            let test = try TestSpool(prefix: "overdue-feedback-daemon", config: "")
+            let feedback = reachable ? try dovecot.feedbackSection(extra: "poll_seconds = 10")
+                : "[feedback]\nurl = \"imaps://127.0.0.1:\(closed)/INBOX\"\npoll_seconds = 10\n"
+            try ("[spool]\ndir = \"spool\"\n[schedule]\ntimezone = \"Europe/London\"\n" + feedback)
+                .write(to: test.config, atomically: true, encoding: .utf8)
+            try test.drop(Self.invoices, as: "invoices.jsonl")
+            if reachable {
+                try dovecot.append(["From: ap@beta.example\nSubject: Re: your reminder\nDate: Tue, 02 Mar 2027 09:30:00 +0000\nMessage-ID: <d-\(UUID().uuidString)@beta.example>\n\nWe will pay next week."])
+            }
+            let process = Process()
+            process.executableURL = OverdueBinary.url
+            process.arguments = ["--config", test.config.path, "run", "--now", "2027-03-02T10:00:00Z", "--log-level", "warning"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            let mail = test.spool.appendingPathComponent("mail/new")
+            #expect(eventually(10) { ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).count >= 2 },
+                    "reminders went out (reachable: \(reachable))")
+            if reachable {
+                #expect(try eventually(15) { try log(test).contains { $0["event"] as? String == "feedback" && $0["kind"] as? String == "reply" } },
+                        "the daemon read the reply")
+                let status = try overdue(test, ["status"]).stdout
+                #expect(status.contains("feedback mailbox: read at"), "\(status)")
+            } else {
+                #expect(try eventually(15) { try overdue(test, ["status"]).stdout.contains("feedback mailbox: UNREACHABLE") })
+            }
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
 }

@@ -35,6 +35,8 @@ public struct CallList: Sendable {
         public var averageDaysLate: Decimal?
         public var disputed: Int
         public var score: Score
+        /// The day the debtor replied to a reminder (no payment, promise or dispute since): read it before calling.
+        public var replied: CalendarDate?
     }
 
     public var day: CalendarDate
@@ -95,7 +97,7 @@ public struct CallList: Sendable {
             entries.append(Entry(customer: customer, name: customerRecord.name, phone: customerRecord.phone,
                                  contact: customerRecord.contact, listed: listedDay, stage: stage, overdue: overdue,
                                  invoices: ids, oldestDaysPastDue: oldest, averageDaysLate: average.map(ReceivablesReport.rounded),
-                                 disputed: disputed, score: score))
+                                 disputed: disputed, score: score, replied: ledger.replies[customer]))
         }
         self.entries = entries.sorted {
             ($0.score.total, $0.overdue.values.max() ?? 0, $1.customer) > ($1.score.total, $1.overdue.values.max() ?? 0, $0.customer)

@@ -50,6 +50,8 @@ public struct ReceivablesReport: Sendable {
     public var paidCount: Int
     public var paidLateCount: Int
     public var stages: [StageFigures]
+    /// Debtors who replied to a reminder and have not paid, promised or disputed since.
+    public var repliedDebtors: Int = 0
 
     public var paidLateShare: Decimal? { paidCount == 0 ? nil : Decimal(paidLateCount) / Decimal(paidCount) * 100 }
 
@@ -117,6 +119,7 @@ public struct ReceivablesReport: Sendable {
         currencies = byCurrency.values.sorted { $0.currency < $1.currency }
         paidCount = paid
         paidLateCount = paidLate
+        repliedDebtors = ledger.replies.count
         stages = reminded.keys.sorted().map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
     }
 

@@ -24,6 +24,7 @@ public enum ReportHTML {
             body += "</section>"
         }
         body += "<section><h2>Reminders</h2><table>"
+        body += row("Debtors who replied (nothing paid since)", "\(report.repliedDebtors)")
         body += row("Paid in full", "\(report.paidCount)") + row("of which late", "\(report.paidLateCount)"
             + (report.paidLateShare.map { " (\(Money.format($0, minorUnits: 1)) %)" } ?? ""))
         body += "</table><h3>Paid within 7 days of each stage</h3>"
