@@ -94,10 +94,15 @@ struct FeedbackMailboxTests {
     func imapsEndToEnd() throws {
         let smtp = try LoopbackServer(.smtp)
         let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let hooks = try LoopbackServer(.http, arguments: ["--webhook-secret", secret])
         let dovecot = try DovecotServer()
         let test = try TestSpool(prefix: "overdue-feedback", config: "")
+        try secret.write(to: test.root.appendingPathComponent("webhook.secret"), atomically: true, encoding: .utf8)
         try (Self.config(smtp: smtp.port, feedback: try dovecot.feedbackSection(extra: "forward_to = \"finance@northwind.example\""))
-            + test.twilioChannel(port: twilio.port)).write(to: test.config, atomically: true, encoding: .utf8)
+            + test.twilioChannel(port: twilio.port)
+            + "[channels.webhook]\nurl = \"http://127.0.0.1:\(hooks.port)/hooks\"\nsecret_file = \"\(test.root.path)/webhook.secret\"\n")
+            .write(to: test.config, atomically: true, encoding: .utf8)
         try test.drop(Self.invoices, as: "invoices.jsonl")
         let first = try overdue(test, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
         #expect(first.status == 0, "\(first.stderr)")
@@ -163,6 +168,14 @@ struct FeedbackMailboxTests {
         let forwarded = try CheckedMail.parse(smtp.received(withExtension: "eml", atLeast: 4))
             .first { ($0["headers"] as? [String: String])?["To"] == "finance@northwind.example" }
         #expect((forwarded?["parts"] as? [[String: Any]])?.contains { $0["type"] as? String == "message/rfc822" } == true)
+        // …and the business's own system heard of it, by a signed webhook.
+        let announced = try hooks.received(withExtension: "json", atLeast: 1).map {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]
+        }
+        let body = try announced.first.map { try JSONSerialization.jsonObject(with: Data(($0["body"] as? String ?? "").utf8)) as? [String: Any] }
+        #expect(announced.first?["signature"] as? String == "valid")
+        #expect(body??["type"] as? String == "reply.received")
+        #expect(body??["customer"] as? String == "beta")
 
         // Firm stage (due Sat 6 March, so Monday 8): acme by SMS (e-mail bounced),
         // beta paused until the 5th business day after its reply (Tue 9 March).
