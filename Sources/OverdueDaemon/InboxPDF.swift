@@ -13,6 +13,9 @@ enum InboxPDF {
         case einvoice(InboxFormat, header: String?, records: [ParsedRecord])
         /// A readable PDF with no e-invoice in it (what it does embed).
         case document(embedded: [String])
+        /// A readable PDF whose e-invoice cannot become an invoice (the
+        /// reason): the PDF is still kept for a JSON/CSV record that names it.
+        case unusableInvoice(String)
     }
 
     static func isPDF(name: String, bytes: [UInt8]) -> Bool {
@@ -32,7 +35,7 @@ enum InboxPDF {
         case .invoiceXML(let name, let xml):
             switch parser.parse(xml, fileName: name) {
             case .unreadable(let reason):
-                return .refused("the embedded \(name): \(reason)")
+                return .unusableInvoice("the embedded \(name): \(reason)")
             case .records(let format, let header, var records):
                 for index in records.indices {
                     guard case .accepted(.invoice(var invoice)) = records[index].outcome else { continue }
@@ -68,22 +71,32 @@ extension Ingester {
             try ingestRecords(records, format: format, header: header, entry: entry, digest: digest, now: now,
                               summary: &summary, document: document)
         case .document(let embedded):
-            try documents.put(bytes, sha256: digest)
-            let attached = try ingestRecords([], format: .json, header: nil, entry: entry, digest: digest, now: now,
-                                             summary: &summary, document: document)
-            guard attached.isEmpty else { return }
-            // Not an invoice, and no invoice names it yet: say so where
-            // rejected files are looked for, and keep it for a later record.
-            let reason = InboxPDF.noInvoiceReason(embedded: embedded)
-            let name = InboxFiles.spoolName(digest: digest, original: entry.name)
-            let report = "overdue did not read an invoice from \(entry.name), at \(Timestamp.format(now)): \(reason).\n"
-                + "The PDF is kept (documents/\(digest).pdf): a JSON/CSV invoice with \"document\": \"\(entry.name)\" dropped later gets it attached, and this note can then be deleted.\n"
-            try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
-            try log.append([LogEntry(time: now, event: "rejected", fields: [
-                "file": .string(entry.name), "field": .string("file"), "detail": .string(reason),
-                "kept_as_document": .bool(true),
-            ])])
-            summary.rejected += 1
+            try keepAsDocument(entry, bytes: bytes, document: document, reason: InboxPDF.noInvoiceReason(embedded: embedded),
+                               now: now, summary: &summary)
+        case .unusableInvoice(let reason):
+            try keepAsDocument(entry, bytes: bytes, document: document,
+                               reason: reason + " (a JSON/CSV invoice with the contact and \"document\": \"\(entry.name)\" gets this PDF attached)",
+                               now: now, summary: &summary)
         }
+    }
+
+    /// A PDF that is no invoice by itself: kept for the invoices that name
+    /// it (now or later); if none does yet, reported in `rejected/` with why.
+    private func keepAsDocument(_ entry: InboxFiles.Entry, bytes: [UInt8], document: StoredDocument, reason: String, now: Date,
+                                summary: inout IngestSummary) throws {
+        let digest = document.sha256
+        try documents.put(bytes, sha256: digest)
+        let attached = try ingestRecords([], format: .json, header: nil, entry: entry, digest: digest, now: now,
+                                         summary: &summary, document: document)
+        guard attached.isEmpty else { return }
+        let name = InboxFiles.spoolName(digest: digest, original: entry.name)
+        let report = "overdue did not read an invoice from \(entry.name), at \(Timestamp.format(now)): \(reason).\n"
+            + "The PDF is kept (documents/\(digest).pdf): a JSON/CSV invoice with \"document\": \"\(entry.name)\" dropped later gets it attached, and this note can then be deleted.\n"
+        try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
+        try log.append([LogEntry(time: now, event: "rejected", fields: [
+            "file": .string(entry.name), "field": .string("file"), "detail": .string(reason),
+            "kept_as_document": .bool(true),
+        ])])
+        summary.rejected += 1
     }
 }

@@ -163,4 +163,28 @@ struct DocumentAttachmentTests {
             print("hybrid PDF refusal: \(sample.name): \(String(format: "%.2f", run.seconds)) s, peak \(String(format: "%.0f", run.peakMiB)) MiB: \(detail)")
         }
     }
+
+    @Test("a Factur-X PDF whose e-invoice has no buyer e-mail is kept; a JSON invoice naming it later gets it attached")
+    func hybridWithoutContact() throws {
+        let test = try TestSpool(prefix: "overdue-docs-nocontact", config: Self.policy)
+        let cii = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("OverdueCoreTests/Fixtures/invoice-cii.xml")
+        let xml = try String(contentsOf: cii, encoding: .utf8)
+            .replacingOccurrences(of: #"<ram:URIUniversalCommunication><ram:URIID schemeID="EM">ap@acme.example</ram:URIID></ram:URIUniversalCommunication>"#, with: "")
+            .replacingOccurrences(of: #"<ram:TelephoneUniversalCommunication><ram:CompleteNumber>+49 151 12345678</ram:CompleteNumber></ram:TelephoneUniversalCommunication>"#, with: "")
+        let pdf = try TestPDF.make(.hybrid, xml: Array(xml.utf8))
+        try Data(pdf).write(to: test.inbox.appendingPathComponent("NW-2027-0001.pdf"))
+        _ = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        let rejected = try log(test.config).first { $0["event"] as? String == "rejected" }
+        #expect((rejected?["detail"] as? String)?.contains("BT-58") == true, "\(rejected ?? [:])")
+        #expect(rejected?["kept_as_document"] as? Bool == true)
+        try Self.invoice("NW-2027-0001", document: "NW-2027-0001.pdf")
+            .write(to: test.inbox.appendingPathComponent("contact.json"), atomically: true, encoding: .utf8)
+        let run = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T11:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let folder = test.spool.appendingPathComponent("mail/new")
+        let mails = try CheckedMail.parse(try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil))
+        #expect(mails.count == 1)
+        #expect(mails.first.map(Self.attachments)?.map { $0["sha256"] as? String } == [Self.sha256(pdf)])
+    }
 }
