@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
         .testTarget(name: "OverdueTransportsTests", dependencies: ["OverdueTransports", "Curl", "TestSupport"]),
@@ -93,7 +93,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["overdue", "OverdueSpool", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport", resources: [.copy("servers")]),
+        .target(name: "TestSupport", dependencies: ["OverdueCore"], path: "Tests/TestSupport", resources: [.copy("servers")]),
     ],
     swiftLanguageModes: [.v6]
 )

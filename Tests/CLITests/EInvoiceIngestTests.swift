@@ -4,9 +4,8 @@ import TestSupport
 
 @Suite("E-invoices through the inbox")
 struct EInvoiceIngestTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/einvoices")
-    static var available: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("expected.json").path) }
+    static var shared: URL { SharedFixtures.folder("einvoices") ?? URL(fileURLWithPath: "/nonexistent") }
+    static var available: Bool { SharedFixtures.available("einvoices") }
 
     func spool() throws -> (config: URL, inbox: URL, root: URL) {
         let root = try TemporaryDirectory.make(prefix: "overdue-einvoice")

@@ -9,10 +9,9 @@ import TestSupport
 /// the suppression list or not. Skipped, not passed, without the fixtures.
 @Suite("Feedback: the shared bounce corpus through IMAP to the suppression list")
 struct FeedbackCorpusTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/bounces")
+    static var folder: URL { SharedFixtures.folder("bounces") ?? URL(fileURLWithPath: "/nonexistent") }
     static var available: Bool {
-        DovecotServer.available && FileManager.default.fileExists(atPath: folder.appendingPathComponent("expected.json").path)
+        DovecotServer.available && SharedFixtures.available("bounces")
     }
 
     @Test("each message's recipients end up as expected.json says (at least 95 % agree)",

@@ -1,6 +1,7 @@
 import Foundation
 @testable import OverdueCore
 import Testing
+import TestSupport
 
 /// Every message in ../shared/fixtures/bounces/mail (88 real bounces and
 /// auto-replies from 18 kinds of mail server) against expected.json, which
@@ -10,19 +11,8 @@ import Testing
 /// the folder is absent (it sits beside the repository, not in it).
 @Suite("Feedback: the shared corpus of real bounces and auto-replies")
 struct FeedbackFixtureTests {
-    /// `shared/fixtures/bounces` beside the repository (or beside a worktree
-    /// of it): the first ancestor of this file that has it.
-    static let folder: URL? = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared/fixtures/bounces")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("expected.json").path) {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    /// `shared/fixtures/bounces` beside the repository (or a worktree of it).
+    static let folder: URL? = SharedFixtures.folder("bounces")
 
     struct Expected: Decodable {
         var kind: String       // hard, soft, auto-reply, other
