@@ -80,6 +80,13 @@ public struct Ledger: Sendable {
     public private(set) var documentsByName: [String: StoredDocument] = [:]
     /// Invoices whose named PDF has not arrived yet, by that name.
     public private(set) var awaitingDocument: [String: [String]] = [:]
+    /// The customer directory (`customer` records).
+    public private(set) var directory = CustomerDirectory()
+    /// Approve/hold decisions on messages waiting for approval, by delivery key.
+    public private(set) var approvals: [String: ApprovalDecision] = [:]
+    /// When the last inbox file with payments or invoices was committed:
+    /// the stale payment feed guard's input (see `notePaymentData`).
+    public private(set) var lastPaymentData: Date?
 
     public init() {}
 
@@ -117,6 +124,10 @@ public struct Ledger: Sendable {
             entries[invoice.id] = entry
         case .event(let event):
             apply(event)
+        case .customer(let record):
+            directory.upsert(record)
+        case .approval(let decision):
+            approvals[decision.key] = decision
         }
         return nil
     }
@@ -199,6 +210,8 @@ public struct Ledger: Sendable {
         fileprivate var credits: [String: [String: Decimal]]?
         fileprivate var calls: [String: CalendarDate]?
         fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
+        fileprivate var directory: CustomerDirectory?
+        fileprivate var approvals: [String: ApprovalDecision]?
         public init() {}
     }
 
@@ -210,6 +223,8 @@ public struct Ledger: Sendable {
         }
         switch record {
         case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
+        case .customer: if undo.directory == nil { undo.directory = directory }
+        case .approval: if undo.approvals == nil { undo.approvals = approvals }
         case .event(let event):
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
             else if undo.optOuts == nil {
@@ -230,6 +245,16 @@ public struct Ledger: Sendable {
         if let saved = undo.credits { customerCredits = saved }
         if let saved = undo.calls { lastCalled = saved }
         if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
+        if let saved = undo.directory { directory = saved }
+        if let saved = undo.approvals { approvals = saved }
+    }
+
+    /// Records that an inbox file with payments or invoices was committed
+    /// at `time` (the ingester after each such file, the journal replay from
+    /// its commit lines), which releases post-due stages the stale feed
+    /// guard holds.
+    public mutating func notePaymentData(at time: Date) {
+        lastPaymentData = max(lastPaymentData ?? time, time)
     }
 
     /// Is `address` opted out of `channel`?
@@ -258,7 +283,17 @@ extension InboxRecord {
         switch self {
         case .invoice(let invoice): invoice.document != nil
         case .event(.document): true
-        case .event: false
+        case .event, .customer, .approval: false
+        }
+    }
+
+    /// Whether a file holding this record brings payment data: invoices
+    /// (their balance is the accounting system's view), payments and
+    /// credits. What the stale payment feed guard waits for.
+    public var isPaymentData: Bool {
+        switch self {
+        case .invoice, .event(.payment), .event(.credit): true
+        default: false
         }
     }
 }

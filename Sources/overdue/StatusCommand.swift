@@ -17,7 +17,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let status = try SpoolStatus(config: config)
-        let summary = status.summary(on: CalendarDay.utc(Date()))
+        var summary = status.summary(on: CalendarDay.utc(Date()))
+        summary.merge(status.controls(now: Date())) { _, controls in controls }
         if json { return try printJSON(.object(summary)) }
         if case .object(let invoices) = summary["invoices"] {
             print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
@@ -32,6 +33,23 @@ struct StatusCommand: ParsableCommand {
                 print("  \(file["file"]?.plainText ?? "") since \(file["since"]?.plainText ?? ""): \(file["reason"]?.plainText ?? "")")
             }
         }
+        Self.printControls(summary)
         print("spool: \(status.spool.root.path)")
+    }
+
+    /// "pending approvals: 2", the held debtors by reason, the payment feed.
+    static func printControls(_ summary: [String: JSONValue]) {
+        print("pending approvals: \(summary["pending_approvals"]?.plainText ?? "0")")
+        if case .object(let held) = summary["held"] {
+            for (kind, value) in held.sorted(by: { $0.key < $1.key }) {
+                guard case .object(let entry) = value, case .array(let customers) = entry["customers"], !customers.isEmpty else { continue }
+                print("held (\(kind.replacingOccurrences(of: "_", with: " "))): \(customers.count): \(customers.map(\.plainText).joined(separator: ", "))")
+            }
+        }
+        if case .object(let stale) = summary["payments_stale"] {
+            print(stale["detail"]?.plainText ?? "")
+        } else if let last = summary["last_payment_data"], last != .null {
+            print("last payment data: \(last.plainText)")
+        }
     }
 }
