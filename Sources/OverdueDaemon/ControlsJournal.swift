@@ -35,7 +35,8 @@ final class ControlsJournal {
     private var loggedHolds: Set<String> = []
     private var loggedStaleSince: Date?
 
-    init(sentJournal: SentJournal, log: EventLog, logger: Logger) {
+    init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?) {
+        loggedStaleSince = staleLogged
         self.sentJournal = sentJournal
         self.log = log
         self.logger = logger
@@ -72,7 +73,10 @@ final class ControlsJournal {
                 "detail": .string("payment data arrived (stale since \(Timestamp.format(since))): held reminders are planned again"),
             ]))
         }
-        loggedStaleSince = staleSince
+        if loggedStaleSince != staleSince {
+            try sentJournal.append(staleSince: staleSince, at: now)
+            loggedStaleSince = staleSince
+        }
         var summary = ControlsSummary(pending: plan.pending.count, staleSince: staleSince)
         for item in plan.held {
             summary.held[item.kind, default: 0] += 1

@@ -83,7 +83,8 @@ public final class Pipeline {
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
-        controls = ControlsJournal(sentJournal: dispatcher.sentJournal, log: log, logger: logger)
+        controls = ControlsJournal(sentJournal: dispatcher.sentJournal, log: log, logger: logger,
+                                   staleLogged: deliveries.staleLogged)
         self.clock = clock
         self.logger = logger
         self.config = config

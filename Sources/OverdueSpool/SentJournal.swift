@@ -109,6 +109,13 @@ public final class SentJournal {
         })
     }
 
+    /// The stale payment feed guard engaged (payment data since `since`),
+    /// or released (nil): logged once each, across restarts.
+    public func append(staleSince since: Date?, at time: Date) throws {
+        try journal.append([Array(try encoder.encode(Line(
+            type: since == nil ? "fresh" : "stale", key: "", time: Timestamp.format(time), first: since.map(Timestamp.format))))])
+    }
+
     /// Everything the journal says, as of its last complete line.
     public struct State: Sendable {
         public var history = DeliveryHistory()
@@ -123,6 +130,9 @@ public final class SentJournal {
         /// When messages went out on each channel in the journal's last two
         /// days, so a restart counts them against the day's quota.
         public var recentSends: [Channel: [Date]] = [:]
+        /// The stale payment feed guard as last logged: engaged for data
+        /// since this instant, nil when released (or never engaged).
+        public var staleLogged: Date?
 
         public init() {}
     }
@@ -134,6 +144,7 @@ public final class SentJournal {
         var deferred: [String: (Int, Deferral)] = [:]
         var lastOutcome: [String: Int] = [:]
         var approvalLines: [(pending: Bool, key: String, time: Date)] = []
+        var staleSince: Date?
         for (index, raw) in try AppendJournal.lines(of: url(spool)).enumerated() {
             guard let line = try? decoder.decode(Line.self, from: Data(raw)) else {
                 throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a delivery record")
@@ -143,6 +154,10 @@ public final class SentJournal {
                 lastRequeue[line.key] = index
             case "pending", "expired":
                 approvalLines.append((line.type == "pending", line.key, Timestamp.parse(line.time) ?? .distantPast))
+            case "stale":
+                staleSince = line.first.flatMap(Timestamp.parse)
+            case "fresh":
+                staleSince = nil
             case "deferred":
                 if let attempt = line.attempt, let next = line.next.flatMap(Timestamp.parse), let first = line.first.flatMap(Timestamp.parse) {
                     deferred[line.key] = (index, Deferral(key: line.key, attempt: attempt, next: next, first: first))
@@ -163,6 +178,7 @@ public final class SentJournal {
             }
         }
         var state = State()
+        state.staleLogged = staleSince
         for line in approvalLines {
             if line.pending { state.history.approvals.pending(line.key, since: line.time) } else { state.history.approvals.expired(line.key) }
         }

@@ -12,6 +12,7 @@ struct PendingCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: InstantOption
 
     @Option(help: ArgumentHelp("Render the message waiting under this key, as it would be sent.", valueName: "key"))
     var show: String?
@@ -23,7 +24,7 @@ struct PendingCommand: ParsableCommand {
         let config = try global.loadConfig()
         let view: PendingView
         do {
-            view = try PendingView(config: config, now: Date())
+            view = try PendingView(config: config, now: time.instant)
         } catch {
             printError("\(error)")
             throw ExitCode(1)
@@ -65,6 +66,7 @@ struct ApproveCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: InstantOption
 
     @Argument(help: "Keys from `overdue pending`.") var keys: [String] = []
     @Option(help: "Approve every message waiting for this customer.") var customer: String?
@@ -81,7 +83,7 @@ struct ApproveCommand: ParsableCommand {
         let config = try global.loadConfig()
         var chosen = keys
         if customer != nil || all {
-            let waiting = try PendingView(config: config, now: Date()).pending.map(\.send)
+            let waiting = try PendingView(config: config, now: time.instant).pending.map(\.send)
             chosen = waiting.filter { customer == nil || $0.customer == customer }.map(\.key)
             guard !chosen.isEmpty else {
                 print("nothing waits for approval\(customer.map { " for \($0)" } ?? "")")

@@ -10,6 +10,7 @@ struct StatusCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: InstantOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -17,8 +18,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let status = try SpoolStatus(config: config)
-        var summary = status.summary(on: CalendarDay.utc(Date()))
-        summary.merge(status.controls(now: Date())) { _, controls in controls }
+        var summary = status.summary(on: CalendarDay.utc(time.instant))
+        summary.merge(status.controls(now: time.instant)) { _, controls in controls }
         if json { return try printJSON(.object(summary)) }
         if case .object(let invoices) = summary["invoices"] {
             print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
