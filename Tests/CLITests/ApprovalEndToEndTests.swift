@@ -12,14 +12,7 @@ import Glibc
 /// than `approval_expires_days` is logged as expired and pending again.
 @Suite("Approval end to end, with the daemon running")
 struct ApprovalEndToEndTests {
-    static let config = """
-        [spool]
-        dir = "spool"
-        [schedule]
-        timezone = "UTC"
-        business_hours = "09:00-17:00"
-        business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        approval_expires_days = 2
+    static let config = Controls.config(schedule: "approval_expires_days = 2", rest: """
         [[policy]]
         name = "standard"
         stages = [
@@ -27,7 +20,7 @@ struct ApprovalEndToEndTests {
         ]
         [daemon]
         metrics_file = "metrics.prom"
-        """
+        """)
 
     static func invoice(_ id: String, customer: String) -> String {
         #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer)", "email": "ap@\#(customer).example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "120.00"}"#

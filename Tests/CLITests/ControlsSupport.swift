@@ -4,6 +4,21 @@ import TestSupport
 
 /// Reading what the binary did, for the controls' end-to-end tests.
 enum Controls {
+    /// A spool in `spool/` and a UTC schedule open every day of the week
+    /// (`hours` a day), then the `[schedule]` keys of `schedule`, then `rest`.
+    static func config(hours: String = "09:00-17:00", schedule: String, rest: String = "") -> String {
+        """
+        [spool]
+        dir = "spool"
+        [schedule]
+        timezone = "UTC"
+        business_hours = "\(hours)"
+        business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        \(schedule)
+        \(rest)
+        """
+    }
+
     static func run(_ config: URL, _ arguments: [String]) throws -> OverdueBinary.Result {
         let result = try OverdueBinary.run(["--config", config.path] + arguments)
         #expect(result.status == 0, "overdue \(arguments.joined(separator: " ")): \(result.stderr)")

@@ -9,14 +9,7 @@ import TestSupport
 struct PromiseAndMinimumTests {
     @Test("under min_amount: held and logged; a broken promise: one letter naming it, then the next stage after min_gap_days")
     func promiseAndMinimum() throws {
-        let test = try TestSpool(prefix: "overdue-promise", config: """
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "UTC"
-            business_hours = "09:00-17:00"
-            business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            min_gap_days = 3
+        let test = try TestSpool(prefix: "overdue-promise", config: Controls.config(schedule: "min_gap_days = 3", rest: """
             [[policy]]
             name = "standard"
             min_amount = { EUR = "10.00" }
@@ -25,7 +18,7 @@ struct PromiseAndMinimumTests {
               { name = "overdue", offset_days = 1, channels = ["email"] },
               { name = "firm", offset_days = 8, channels = ["email"] },
             ]
-            """)
+            """))
         try test.drop("""
             {"invoice": "S-1", "customer": {"id": "small", "name": "Small Ltd", "email": "ap@small.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "4.50"}
             {"invoice": "P-1", "customer": {"id": "promiser", "name": "Promiser Ltd", "email": "ap@promiser.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "300.00"}

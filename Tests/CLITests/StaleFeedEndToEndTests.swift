@@ -10,17 +10,8 @@ import TestSupport
 struct StaleFeedEndToEndTests {
     @Test("37 h without payments at 36: post-due held, courtesy sent; a payment file releases at once")
     func guardHoldsAndReleases() throws {
-        let test = try TestSpool(prefix: "overdue-stale", config: """
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "UTC"
-            business_hours = "00:00-24:00"
-            business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            payments_stale_after_hours = 36
-            [daemon]
-            metrics_file = "metrics.prom"
-            """)
+        let test = try TestSpool(prefix: "overdue-stale", config: Controls.config(
+            hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36", rest: "[daemon]\nmetrics_file = \"metrics.prom\""))
         // Tue 2027-06-01 08:00: the export with both invoices. A-1's overdue
         // notice is due Wed 06-02; B-1 is due Sat 06-05, its courtesy note Wed 06-02.
         try test.drop("""
