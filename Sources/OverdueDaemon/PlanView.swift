@@ -26,6 +26,12 @@ public struct PlanView {
         held = now.held
     }
 
+    /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
+    public func note(_ send: PlannedSend) -> String {
+        [send.needsApproval && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send), send.copy ? "Cc copy" : nil]
+            .compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// Why a send is later than its stage's day, when a holiday moved it:
     /// "moved from 2027-05-17: Pentecost Monday (DE)".
     public func holidayNote(_ send: PlannedSend) -> String? {
@@ -51,6 +57,7 @@ public struct PlanView {
                 "recipient": .string(send.recipient),
                 "key": .string(send.key),
                 "moved": holidayNote(send).map(JSONValue.string) ?? .null,
+                "needs_approval": .bool(send.needsApproval),
                 "items": .array(send.items.map { item in
                     var object: [String: JSONValue] = [
                         "invoice": .string(item.item.invoice), "stage": .string(item.item.stage),

@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
             for send in view.sends {
                 let time = String(Timestamp.format(send.time).prefix(16)).replacingOccurrences(of: "T", with: " ")
                 table.add(time, view.localTime(send), send.customer, send.stage, send.channel.rawValue, send.recipient,
-                          send.invoices.joined(separator: ", "), view.holidayNote(send) ?? (send.copy ? "Cc copy" : ""))
+                          send.invoices.joined(separator: ", "), view.note(send))
             }
             print(table.render())
         }

@@ -96,6 +96,9 @@ struct ApprovalEndToEndTests {
         try test.drop(Self.invoice("C-1", customer: "gamma"), as: "invoice.json")
         try Controls.pass(test.config, at: "2027-06-02T10:00:00Z")
         let key = try #require(try Self.pending(test.config, now: "2027-06-02T10:00:00Z").first?["key"] as? String)
+        // The plan shows it where it would go once approved, marked.
+        let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-02T10:00:00Z", "--days", "5"]) as! [[String: Any]]
+        #expect(plan.count == 1 && plan.first?["key"] as? String == key && plan.first?["needs_approval"] as? Bool == true)
         try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "expired"]).isEmpty)
         try Controls.pass(test.config, at: "2027-06-04T10:00:01Z")
