@@ -134,3 +134,27 @@ struct CustomerDirectoryTests {
         #expect(ledger.approvals.isEmpty)
     }
 }
+
+@Suite("The call list and the hand-off take the debtor from the customer directory")
+struct DirectoryCollectionsTests {
+    @Test("an e-invoice matched by VAT id is listed under the directory's customer, with the directory's phone")
+    func callListAndHandoff() throws {
+        var ledger = Ledger()
+        let buyer = Customer(id: "b-0123456789ab", name: "Acme GmbH", vatID: "DE136695976")
+        ledger.apply(.invoice(Invoice(id: "NW-1", customer: buyer, issued: CalendarDate(iso: "2027-02-01")!,
+                                      due: CalendarDate(iso: "2027-03-01")!, currency: "EUR", amount: 900, balance: 900)))
+        ledger.apply(.customer(CustomerRecord(id: "C-1007", email: "ap@acme.example", phone: "+4915112345678", contact: "Jane Doe",
+                                              vatID: "DE 136 695 976")))
+        let call = SentMessage(key: "k", customer: "C-1007", channel: .call, recipient: "+4915112345678", stage: "call",
+                               items: [ReminderItem(invoice: "NW-1", installment: nil, stage: "call")],
+                               time: Fixture.instant("2027-03-20T09:00:00Z"))
+        let day = CalendarDate(iso: "2027-03-25")!
+        let list = CallList(ledger: ledger, calls: [call], on: day) { _ in CalendarDate(iso: "2027-03-20")! }
+        let entry = try #require(list.entries.first)
+        #expect(entry.customer == "C-1007" && entry.phone == "+4915112345678" && entry.contact == "Jane Doe" && entry.invoices == ["NW-1"])
+        let settings = PlannerSettings(policies: [Fixture.referencePolicy], schedule: Fixture.schedule(), enabledChannels: [.email])
+        let handoff = HandoffSelection(ledger: ledger, history: DeliveryHistory(), settings: settings, on: day, afterFinalDays: 14,
+                                       only: "C-1007")
+        #expect(handoff.debtors.map(\.customer.id) == ["C-1007"] && handoff.debtors.first?.customer.email == "ap@acme.example")
+    }
+}
