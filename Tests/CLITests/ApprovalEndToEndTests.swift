@@ -99,6 +99,8 @@ struct ApprovalEndToEndTests {
         // The plan shows it where it would go once approved, marked.
         let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-02T10:00:00Z", "--days", "5"]) as! [[String: Any]]
         #expect(plan.count == 1 && plan.first?["key"] as? String == key && plan.first?["needs_approval"] as? Bool == true)
+        let preview = try Controls.run(test.config, ["preview", "C-1", "--now", "2027-06-02T10:00:00Z"]).stdout
+        #expect(preview.contains("waits for approval: `overdue pending --show \(key)`"), "\(preview)")
         try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "expired"]).isEmpty)
         try Controls.pass(test.config, at: "2027-06-04T10:00:01Z")
