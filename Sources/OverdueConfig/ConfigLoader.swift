@@ -37,15 +37,15 @@ public enum ConfigLoader {
         }
         var problems: [ConfigProblem] = []
         let reporter = ConfigReporter { key, problem in problems.append(ConfigProblem(file: path, key: key, problem: problem)) }
-        let config = read(table, path: path, reporter: reporter)
+        let config = read(table, path: path, reporter: reporter, text: text)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         return config
     }
 
-    private static func read(_ table: TOMLTable, path: String, reporter: ConfigReporter) -> Config {
+    private static func read(_ table: TOMLTable, path: String, reporter: ConfigReporter, text: String = "") -> Config {
         let base = path.isEmpty ? FileManager.default.currentDirectoryPath
             : URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return ConfigSections(root: TableReader(table, path: "", report: reporter), base: base, sourcePath: path).read()
+        return ConfigSections(root: TableReader(table, path: "", report: reporter), base: base, sourcePath: path, text: text).read()
     }
 
     /// Every key the loader asks for in this text's sections ("channels.sms.from",
@@ -58,11 +58,14 @@ public enum ConfigLoader {
     }
 }
 
-/// Reads each section; one method per `[section]`.
+/// Reads each section; one method per `[section]` (the controls' keys in
+/// ConfigLoader+Controls.swift).
 struct ConfigSections {
     let root: TableReader
     let base: String
     let sourcePath: String
+    /// The file's text, to name the line of a key in errors about the files it names.
+    var text = ""
 
     /// A bare file name stays bare: it is looked up in $CREDENTIALS_DIRECTORY
     /// (systemd's LoadCredential=) when the secret is read.
@@ -208,6 +211,7 @@ struct ConfigSections {
         schedule.thankAfterPayment = table.bool("thank_after_payment", default: false)
         schedule.defaultTermsDays = table.int("default_terms_days", default: 30, range: 0...365, expected: "a number of days from 0 to 365")
         schedule.replyPauseDays = table.int("reply_pause_days", default: 5, range: 0...60, expected: "business days from 0 to 60")
+        readScheduleControls(table, into: &schedule)
         return schedule
     }
 
@@ -267,10 +271,11 @@ struct ConfigSections {
             }
             return [code]
         }
-        guard let name else { return nil }
-        return Policy(name: name, stages: stages, consequence: consequence, finalDeadlineDays: deadline,
-                      interestRatePercent: rate, compensation: compensation,
-                      statutoryCountries: appliesTo.map { Set($0.joined()) })
+        var policy = Policy(name: name ?? "", stages: stages, consequence: consequence, finalDeadlineDays: deadline,
+                            interestRatePercent: rate, compensation: compensation,
+                            statutoryCountries: appliesTo.map { Set($0.joined()) })
+        readPolicyControls(table, into: &policy)
+        return name == nil ? nil : policy
     }
 
     /// A list of channel names such as ["email", "sms"], each checked.
@@ -297,9 +302,10 @@ struct ConfigSections {
         let fallback = channelList(table, "fallback", expected: "a list such as [\"sms\", \"webhook\"]") ?? policyFallback
         let label = table.localizedText("label", expected: "how letters name the stage, such as \"second reminder\"",
                                         check: { FieldRules.text($0, maxLength: 60) })
+        let approve = table.bool("approve", default: false)
         guard let name, offsetGiven else { return nil }
         return Stage(name: name, offsetDays: offset, channels: channels, template: template ?? name, final: final, fee: fee,
-                     fallback: fallback, label: label)
+                     fallback: fallback, label: label, approve: approve)
     }
 
     /// A channel's quotas: `rate_per_second`, `rate_per_minute`,

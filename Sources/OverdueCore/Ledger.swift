@@ -86,6 +86,13 @@ public struct Ledger: Sendable {
     public private(set) var replies: [String: CalendarDate] = [:]
     /// Feedback messages already applied (by Message-ID): a bounce read twice applies once.
     public private(set) var feedbackSeen: Set<String> = []
+    /// The customer directory (`customer` records).
+    public private(set) var directory = CustomerDirectory()
+    /// Approve/hold decisions on messages waiting for approval, by delivery key.
+    public private(set) var approvals: [String: ApprovalDecision] = [:]
+    /// When the last inbox file with payments or invoices was committed:
+    /// the stale payment feed guard's input (see `notePaymentData`).
+    public private(set) var lastPaymentData: Date?
 
     public init() {}
 
@@ -123,6 +130,10 @@ public struct Ledger: Sendable {
             entries[invoice.id] = entry
         case .event(let event):
             apply(event)
+        case .customer(let record):
+            directory.upsert(record)
+        case .approval(let decision):
+            approvals[decision.key] = decision
         }
         return nil
     }
@@ -183,7 +194,9 @@ public struct Ledger: Sendable {
         entry.events.append(event)
         // The debtor answered with money, a date or a dispute: the pause for their reply ends.
         switch event {
-        case .payment, .promise, .dispute: replies[entry.invoice.customer.id] = nil
+        case .payment, .promise, .dispute:
+            replies[entry.invoice.customer.id] = nil
+            replies[directory.effective(for: entry.invoice).customer.id] = nil
         default: break
         }
         switch event {
@@ -227,6 +240,8 @@ public struct Ledger: Sendable {
         fileprivate var calls: [String: CalendarDate]?
         fileprivate var feedback: (replies: [String: CalendarDate], seen: Set<String>)?
         fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
+        fileprivate var directory: CustomerDirectory?
+        fileprivate var approvals: [String: ApprovalDecision]?
         public init() {}
     }
 
@@ -238,6 +253,8 @@ public struct Ledger: Sendable {
         }
         switch record {
         case .invoice(let invoice): undo.entries.append((invoice.id, entries[invoice.id]))
+        case .customer: if undo.directory == nil { undo.directory = directory }
+        case .approval: if undo.approvals == nil { undo.approvals = approvals }
         case .event(let event):
             if undo.feedback == nil { undo.feedback = (replies, feedbackSeen) }
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
@@ -260,6 +277,16 @@ public struct Ledger: Sendable {
         if let saved = undo.calls { lastCalled = saved }
         if let saved = undo.feedback { (replies, feedbackSeen) = saved }
         if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
+        if let saved = undo.directory { directory = saved }
+        if let saved = undo.approvals { approvals = saved }
+    }
+
+    /// Records that an inbox file with payments or invoices was committed
+    /// at `time` (the ingester after each such file, the journal replay from
+    /// its commit lines), which releases post-due stages the stale feed
+    /// guard holds.
+    public mutating func notePaymentData(at time: Date) {
+        lastPaymentData = max(lastPaymentData ?? time, time)
     }
 
     /// Is `address` opted out of `channel`?
@@ -288,7 +315,17 @@ extension InboxRecord {
         switch self {
         case .invoice(let invoice): invoice.document != nil
         case .event(.document): true
-        case .event: false
+        case .event, .customer, .approval: false
+        }
+    }
+
+    /// Whether a file holding this record brings payment data: invoices
+    /// (their balance is the accounting system's view), payments and
+    /// credits. What the stale payment feed guard waits for.
+    public var isPaymentData: Bool {
+        switch self {
+        case .invoice, .event(.payment), .event(.credit): true
+        default: false
         }
     }
 }

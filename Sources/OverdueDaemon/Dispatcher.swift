@@ -376,6 +376,8 @@ public final class Dispatcher {
             fields["currency"] = .string(total.currency)
         }
         if let rule = send.chargesRule { fields["charges_rule"] = .string(rule) }
+        if !send.cc.isEmpty { fields["cc"] = .array(send.cc.map(JSONValue.string)) }
+        if send.copy { fields["copy_to"] = send.to.map(JSONValue.string) ?? .null }
         return fields
     }
 }

@@ -17,11 +17,18 @@ public enum InboxDrop {
     /// the file's name.
     @discardableResult
     public static func drop(_ events: [LedgerEvent], kind: String, spool: Spool, name chosen: String? = nil) throws -> String {
+        try drop(events.map(InboxRecord.event), kind: kind, spool: spool, name: chosen)
+    }
+
+    /// `drop` for any inbox records (approvals, customer records); `name`
+    /// fixes the file's name (the feedback reader's, derived from content).
+    @discardableResult
+    public static func drop(_ records: [InboxRecord], kind: String, spool: Spool, name chosen: String? = nil) throws -> String {
         guard FileManager.default.fileExists(atPath: spool.inbox.path) else { throw NoInbox(path: spool.inbox.path) }
         let encoder = JSONEncoder.journalLine()
         var bytes: [UInt8] = []
-        for event in events {
-            bytes += try encoder.encode(JSONValue.object(RecordEncoder.object(event)))
+        for record in records {
+            bytes += try encoder.encode(JSONValue.object(RecordEncoder.object(record)))
             bytes.append(UInt8(ascii: "\n"))
         }
         let name = chosen ?? "cli-\(kind)-\(UUID().uuidString.prefix(8).lowercased()).jsonl"

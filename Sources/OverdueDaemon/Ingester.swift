@@ -116,7 +116,7 @@ public final class Ingester {
             files += 1
             for record in parsed {
                 guard case .accepted(let accepted) = record.outcome else { continue }
-                if case .invoice(let invoice) = accepted, let policy = invoice.policy, config.policy(named: policy) == nil { continue }
+                if let policy = accepted.policyName, config.policy(named: policy) == nil { continue }
                 records.append(accepted)
             }
         }
@@ -191,7 +191,7 @@ public final class Ingester {
             case .accepted(.event(.document)):
                 problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
             case .accepted(let record):
-                if case .invoice(let invoice) = record, let policy = invoice.policy, config.policy(named: policy) == nil {
+                if let policy = record.policyName, config.policy(named: policy) == nil {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
                 } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.identity) {
                     // Read again after a crash between commit and move: counted once.
@@ -204,7 +204,7 @@ public final class Ingester {
                     accepted.append((parsed.number, record))
                     var fields = Self.fields(of: record, parsed, file: entry.name,
                                              currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency })
-                    if let note = parsed.note { fields["detail"] = .string(note) }
+                    if let note = parsed.note ?? Self.contactNote(record, ledger: ledger) { fields["detail"] = .string(note) }
                     if case .invoice(let invoice) = record, let name = invoice.document, document == nil {
                         // Whether its PDF is here yet, so a missing one is noticed at once.
                         fields["document"] = .string(name)
@@ -257,6 +257,8 @@ public final class Ingester {
         }
         committed[digest] = CommittedFile(digest: digest, file: entry.name, time: Timestamp.format(now),
                                           accepted: accepted.count, rejected: rejected.count)
+        // Fresh payment data releases what the stale feed guard holds.
+        if accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
         try log.append(logEntries)
         try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
         summary.accepted += accepted.count
@@ -382,6 +384,12 @@ public final class Ingester {
                 fields["currency"] = .string(code)
             default: break
             }
+        case .customer(let customer):
+            fields["record_type"] = .string("customer")
+            fields["customer"] = .string(customer.id)
+        case .approval(let decision):
+            fields["record_type"] = .string(decision.name)
+            fields["key"] = .string(decision.key)
         }
         return fields
     }
@@ -390,6 +398,8 @@ public final class Ingester {
         switch record {
         case .invoice: "invoice"
         case .event(let event): event.name
+        case .customer: "customer"
+        case .approval(let decision): decision.name
         }
     }
 

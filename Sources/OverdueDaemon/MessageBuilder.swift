@@ -26,7 +26,7 @@ struct MessageBuilder: Sendable {
         guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
         var invoices: [String: Invoice] = [:]
         for item in send.items + send.alsoOpen { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
-        let calendar = calendars.calendar(for: send.timeZone)
+        let calendar = calendars.calendar(for: send.timeZone, country: send.country)
         // The letters and texts that reached the debtor about what this one
         // demands, each once, named by the stage of the message itself.
         // (Before `now`: a preview of a past instant cites only what had gone out by then.)
@@ -34,8 +34,9 @@ struct MessageBuilder: Sendable {
             EarlierReminder(date: calendar.localDay($0.time), stage: $0.messageStage, channel: $0.channel)
         }
         let policy = config.policy(named: send.policy) ?? config.policies[0]
-        return RenderRequest(send: send, customer: lead.invoice.customer, invoices: invoices, policy: policy,
-                             earlier: earlier, today: calendar.localDay(now))
+        // The debtor as the planner saw it: the customer directory applied.
+        return RenderRequest(send: send, customer: ledger.directory.effective(for: lead.invoice).customer, invoices: invoices,
+                             policy: policy, earlier: earlier, today: calendar.localDay(now))
     }
 
     /// MAIL FROM: with `[channels.email] bounce_address` the VERP address
@@ -84,9 +85,12 @@ struct MessageBuilder: Sendable {
         switch send.channel {
         case .email:
             let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
-            var mail = MailMessage(from: config.brand.from, to: send.recipient, replyTo: config.brand.replyTo,
+            // A Cc copy is the debtor's letter, addressed as the letter is,
+            // delivered to one Cc address.
+            var mail = MailMessage(from: config.brand.from, to: send.to ?? send.recipient, replyTo: config.brand.replyTo,
                                    subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
                                    html: content.html)
+            mail.cc = send.cc
             mail.extraHeaders = listUnsubscribe()
             mail.attachments = files
             bytes = mail.bytes()

@@ -8,6 +8,10 @@ import OverdueSpool
 public struct PlanView {
     public let sends: [PlannedSend]
     let calendars: BusinessCalendars
+    /// What waits for approval at the start, and what the controls hold
+    /// back (excluded, no contact yet, stale payment feed, …).
+    public let pending: [PendingApproval]
+    public let held: [HeldItem]
 
     public init(config: Config, from start: Date, days: Int) throws {
         let spool = Spool(root: config.spool.dir)
@@ -17,6 +21,27 @@ public struct PlanView {
         calendars = planner.calendars
         sends = planner.timeline(ledger: ledger, history: history, from: start,
                                  until: start.addingTimeInterval(Double(days) * 86_400))
+        let now = planner.plan(ledger: ledger, history: history, now: start)
+        pending = now.pending
+        held = now.held
+    }
+
+    /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
+    public func note(_ send: PlannedSend) -> String {
+        [send.needsApproval && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send), send.copy ? "Cc copy" : nil]
+            .compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// Why a send is later than its stage's day, when a holiday moved it:
+    /// "moved from 2027-05-17: Pentecost Monday (DE)".
+    public func holidayNote(_ send: PlannedSend) -> String? {
+        guard let lead = send.items.first else { return nil }
+        let calendar = calendars.calendar(for: send.timeZone, country: send.country)
+        let nominal = lead.due.adding(days: lead.stageOffsetDays)
+        let moved = calendar.localDay(calendar.firstWindowStart(onOrAfter: nominal))
+        let names = calendars.holidays(from: nominal, until: moved, country: send.country)
+        guard !names.isEmpty else { return nil }
+        return "moved from \(nominal): " + names.map { "\($0.date) \($0.name)" }.joined(separator: ", ")
     }
 
     /// The JSON of DESIGN.md, plus the key, the debtor-local time and the items.
@@ -31,6 +56,8 @@ public struct PlanView {
                 "channel": .string(send.channel.rawValue),
                 "recipient": .string(send.recipient),
                 "key": .string(send.key),
+                "moved": holidayNote(send).map(JSONValue.string) ?? .null,
+                "needs_approval": .bool(send.needsApproval),
                 "items": .array(send.items.map { item in
                     var object: [String: JSONValue] = [
                         "invoice": .string(item.item.invoice), "stage": .string(item.item.stage),

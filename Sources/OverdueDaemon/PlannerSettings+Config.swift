@@ -13,6 +13,9 @@ extension Config {
         var settings = PlannerSettings(policies: policies, schedule: schedule, enabledChannels: channels,
                                        webhookEndpoint: webhook?.url, thankAfterPayment: schedule.thankAfterPayment)
         settings.zoneCountries = ZoneCountries.table
+        settings.paymentsStaleAfterHours = schedule.paymentsStaleAfterHours
+        settings.approvalExpiresDays = schedule.approvalExpiresDays
+        settings.copyWindowHours = daemon.retryLifetimeHours
         return settings
     }
 }

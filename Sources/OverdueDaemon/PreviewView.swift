@@ -83,6 +83,12 @@ public struct PreviewView {
                            now: Date) -> String {
         let next = plan.nextWake.map { "; the next reminder for \(customer) is planned for \(Timestamp.format($0)) (see `overdue plan`)" }
             ?? "; no further reminder is planned for \(customer)"
+        // Pending approval: the letter exists, a person has to let it go.
+        if let waiting = plan.pending.first(where: { item in
+            item.send.channel == channel && entry.map { item.send.invoices.contains($0.invoice.id) } ?? true
+        }) {
+            return "a \(waiting.send.stage) letter about \(waiting.send.invoices.joined(separator: ", ")) waits for approval: `overdue pending --show \(waiting.send.key)` shows it, `overdue approve \(waiting.send.key)` sends it"
+        }
         guard let entry else { return "nothing would be sent to \(customer) by \(channel.rawValue) at \(Timestamp.format(now))" + next }
         let today = planner.calendars.calendar(for: entry.invoice.customer.timezone).localDay(now)
         let state = entry.state(on: today)

@@ -66,6 +66,10 @@ public final class Pipeline {
     let progress = DeliveryProgress()
     /// What the last pass saw, for `STATUS=`.
     public private(set) var lastStatus = ""
+    /// Approvals, held items and the stale feed guard, journaled and logged.
+    private var controls: ControlsJournal
+    /// What the controls did in the last pass.
+    public private(set) var lastControls = ControlsSummary()
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
         (spool, lock, recovered) = try Daemon.open(config: config, logger: logger)
@@ -81,6 +85,8 @@ public final class Pipeline {
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
+        controls = ControlsJournal(sentJournal: dispatcher.sentJournal, log: log, logger: logger,
+                                   staleLogged: deliveries.staleLogged)
         self.clock = clock
         self.logger = logger
         self.config = config
@@ -119,6 +125,7 @@ public final class Pipeline {
         ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,
                             committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
         dispatcher = newDispatcher
+        controls.use(newDispatcher.sentJournal)
         planner = Planner(settings: newConfig.plannerSettings)
         config = newConfig
     }
@@ -128,9 +135,11 @@ public final class Pipeline {
     private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
             let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now))
-            let text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
+            var text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
                                            deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
                                            unreadableInboxFiles: unreadable)
+            text += MetricsText.controls(pendingApprovals: lastControls.pending, held: lastControls.held,
+                                         paymentsStale: lastControls.staleSince != nil, lastPaymentData: ingester.ledger.lastPaymentData)
             try DurableIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: path))
         } catch {
             logger.warning("could not write the metrics file", metadata: ["file": "\(path)", "error": "\(error)"])
@@ -211,8 +220,11 @@ public final class Pipeline {
         }
         if !dispatch.optOuts.isEmpty { try ingester.record(dispatch.optOuts, source: "gateway opt-outs") }
         // Plan again: what was just sent moves the next wake-up; a deferred
-        // message wakes us for its retry.
-        let planned = planner.plan(ledger: ingester.ledger, history: history, now: now).nextWake
+        // message wakes us for its retry. What the controls hold back or
+        // leave waiting for approval is recorded from this plan.
+        let final = planner.plan(ledger: ingester.ledger, history: history, now: now)
+        lastControls = try controls.record(final, staleSince: planner.staleSince(ingester.ledger, now: now), history: &history, now: now)
+        let planned = final.nextWake
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
         let next = [planned, dispatcher.nextRetry(after: now), inboxRetry].compactMap { $0 }.min()
@@ -220,6 +232,7 @@ public final class Pipeline {
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "
             + (ingest.unreadable.isEmpty ? "" : "\(ingest.unreadable.count) inbox file(s) unreadable (see overdue status), ")
+            + (lastControls.statusText.isEmpty ? "" : lastControls.statusText + ", ")
             + "next: " + (next.map(Timestamp.format) ?? "nothing planned")
         logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
@@ -249,7 +262,8 @@ public enum CalendarDay {
 
 extension Pipeline: FeedbackLookup {
     public func debtorAddresses() -> Set<String> {
-        Set(ingester.ledger.entries.values.compactMap { $0.invoice.customer.email?.lowercased() })
+        let ledger = ingester.ledger
+        return Set(ledger.entries.values.compactMap { ledger.directory.effective(for: $0.invoice).customer.email?.lowercased() })
     }
 
     public func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome] {

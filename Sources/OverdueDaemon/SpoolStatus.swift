@@ -80,7 +80,7 @@ public struct SpoolStatus {
         if entry.credit > 0 { object["credit"] = .string(Money.format(entry.credit, minorUnits: units)) }
         if let promised = entry.promisedUntil { object["promised_until"] = .string(promised.description) }
         if let replied = ledger.replies[entry.invoice.customer.id],
-           let resume = Planner(settings: config.plannerSettings).replyPauseEnd(for: entry.invoice.customer, ledger: ledger) {
+           let resume = Planner(settings: config.plannerSettings).replyPauseEnd(for: entry.invoice, ledger: ledger) {
             object["replied"] = .string(replied.description)
             object["paused_until"] = .string(resume.description)
         }

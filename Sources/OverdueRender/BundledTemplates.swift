@@ -2,6 +2,48 @@
 
 enum BundledTemplates {
     static let files: [String: String] = [
+        "de/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>Guten Tag {{greeting_name}},</p>
+<p>Sie hatten uns zugesagt, {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}den unten genannten Betrag{{/has_promised_amount}} bis zum {{promised_date}} zu überweisen. Diese Zahlung ist bei uns leider nicht eingegangen, daher nehmen wir unsere Erinnerungen wieder auf. Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#has_payment_url}}
+<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
+{{/has_payment_url}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}}, damit wir einen neuen Termin vereinbaren können. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Nachricht zu ignorieren.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "de/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: Die für den {{promised_date}} zugesagte Zahlung ist nicht eingegangen. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) weiterhin offen. Bitte zahlen Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} oder rufen Sie uns an{{#brand.phone}} unter {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "de/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Ihre Zahlungszusage: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}}{{/invoices}}{{/multiple}} weiterhin offen – {{brand.name}}
+
+"""###,
+        "de/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Guten Tag {{greeting_name}},
+
+Sie hatten uns zugesagt, {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}den unten genannten Betrag{{/has_promised_amount}} bis zum {{promised_date}} zu überweisen. Diese Zahlung ist bei uns leider nicht eingegangen, daher nehmen wir unsere Erinnerungen wieder auf. Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}}, damit wir einen neuen Termin vereinbaren können. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Nachricht zu ignorieren.
+
+{{> partials/footer.text}}
+
+"""###,
         "de/courtesy.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
@@ -443,6 +485,53 @@ vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multip
 Wir danken Ihnen für die gute Zusammenarbeit.
 
 {{> partials/footer.text}}
+
+"""###,
+        "en/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>Dear {{greeting_name}},</p>
+<p>You promised to pay {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}the amount below{{/has_promised_amount}} by {{promised_date}}, but we have not received {{#has_promised_amount}}that payment{{/has_promised_amount}}{{^has_promised_amount}}your payment{{/has_promised_amount}}, so we are resuming our reminders. Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#has_payment_url}}
+<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
+{{/has_payment_url}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>If something has prevented the payment, reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} so that we can agree a new date. If you have paid in the meantime, thank you, and please disregard this message.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "en/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: we have not received the payment you promised for {{promised_date}}. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Invoice {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) still unpaid. Please pay{{#has_deadline}} by {{deadline}}{{/has_deadline}} or call us{{#brand.phone}} on {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "en/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Your promise to pay: {{#multiple}}{{invoice_count_text}} still unpaid{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} still unpaid{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "en/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Dear {{greeting_name}},
+
+You promised to pay {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}the amount below{{/has_promised_amount}} by {{promised_date}}, but we have not received {{#has_promised_amount}}that payment{{/has_promised_amount}}{{^has_promised_amount}}your payment{{/has_promised_amount}}, so we are resuming our reminders. Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+If something has prevented the payment, reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} so that we can agree a new date. If you have paid in the meantime, thank you, and please disregard this message.
+
+{{> partials/footer.text}}
+
+"""###,
+        "en/broken_promise.webhook": ###"""
+{{% CONTENT_TYPE: JSON}}
+{{> partials/webhook.json}}
 
 """###,
         "en/courtesy.html": ###"""
@@ -930,6 +1019,48 @@ We appreciate your business.
         "en/thanks.webhook": ###"""
 {{% CONTENT_TYPE: JSON}}
 {{> partials/webhook.json}}
+
+"""###,
+        "fr/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>Bonjour {{greeting_name}},</p>
+<p>vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#has_payment_url}}
+<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
+{{/has_payment_url}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} afin de convenir d’une nouvelle date. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce message.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "fr/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}} : le paiement promis pour le {{promised_date}} ne nous est pas parvenu. {{#multiple}}{{invoice_count_text}} impayées{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} impayée{{/invoices}}{{/multiple}} ({{total_due}}). Merci de payer{{#has_deadline}} avant le {{deadline}}{{/has_deadline}} ou de nous appeler{{#brand.phone}} au {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "fr/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Engagement de paiement non tenu : {{#multiple}}{{invoice_count_text}} toujours impayées{{/multiple}}{{^multiple}}{{#invoices}}facture {{number}} toujours impayée{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "fr/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Bonjour {{greeting_name}},
+
+vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} afin de convenir d’une nouvelle date. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce message.
+
+{{> partials/footer.text}}
 
 """###,
         "fr/courtesy.html": ###"""

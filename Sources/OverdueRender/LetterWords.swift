@@ -58,6 +58,8 @@ enum LetterWords {
         "firm": ["en": "second reminder", "de": "Mahnung", "fr": "relance"],
         "final": ["en": "final demand", "de": "letzte Mahnung", "fr": "mise en demeure"],
         "thanks": ["en": "payment confirmation", "de": "Zahlungsbestätigung", "fr": "confirmation de paiement"],
+        "broken_promise": ["en": "reminder of your promise to pay", "de": "Erinnerung an Ihre Zahlungszusage",
+                           "fr": "rappel de votre engagement de paiement"],
     ]
 
     /// The stage's name for the debtor: its configured label, else the

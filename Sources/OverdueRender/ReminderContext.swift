@@ -62,6 +62,11 @@ struct ReminderContext {
             "has_deadline": send.deadline != nil,
             "deadline": send.deadline.map(format.date) ?? "",
             "deadline_iso": send.deadline?.description ?? "",
+            // A broken-promise letter: the promise it cites.
+            "promised_date": send.promise.map { format.date($0.date) } ?? "",
+            "promised_date_iso": send.promise?.date.description ?? "",
+            "promised_amount": send.promise?.amount.map { format.money($0, send.items.first?.currency ?? "") } ?? "",
+            "has_promised_amount": send.promise?.amount != nil,
             "consequence": consequence ?? "",
             "has_consequence": consequence != nil,
             "interest_rate": request.policy.interestRatePercent.map(format.percent) ?? "",

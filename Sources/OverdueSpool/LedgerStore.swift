@@ -95,6 +95,10 @@ public final class LedgerStore {
                     switch line {
                     case .commit(let commit):
                         for record in pending { ledger.apply(record) }
+                        // The stale feed guard's clock: when payment data last came.
+                        if pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
+                            ledger.notePaymentData(at: time)
+                        }
                         pending.removeAll(keepingCapacity: true)
                         files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
                                                              accepted: commit.accepted, rejected: commit.rejected)

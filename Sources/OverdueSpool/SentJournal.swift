@@ -62,6 +62,8 @@ public final class SentJournal {
         var attempt: Int?
         var next: String?
         var first: String?
+        /// A Cc copy of a letter (outcome lines).
+        var copy: Bool?
     }
 
     public func append(outcomes: [Outcome] = [], deferrals: [Deferral] = [], requeued: [String] = [], at time: Date = Date()) throws {
@@ -74,12 +76,14 @@ public final class SentJournal {
                 object["installment"] = item.installment.map { .number(Decimal($0)) }
                 return .object(object)
             }
-            lines.append(JSONLine.bytes(.object([
+            var line: [String: JSONValue] = [
                 "type": .string("outcome"), "key": .string(message.key), "customer": .string(message.customer),
                 "channel": .string(message.channel.rawValue), "recipient": .string(message.recipient), "stage": .string(message.stage),
                 "items": .array(items), "time": .string(Timestamp.format(message.time)), "status": .string(outcome.status.rawValue),
                 "code": .number(Decimal(outcome.code)), "detail": .string(outcome.detail),
-            ])))
+            ]
+            if message.copy { line["copy"] = .bool(true) }
+            lines.append(JSONLine.bytes(.object(line)))
         }
         for deferral in deferrals {
             lines.append(Array(try encoder.encode(Line(
@@ -90,6 +94,26 @@ public final class SentJournal {
             lines.append(Array(try encoder.encode(Line(type: "requeue", key: key, time: Timestamp.format(time)))))
         }
         try journal.append(lines)
+    }
+
+    /// A message of an approval stage began waiting (`pending`), or waited
+    /// past `approval_expires_days` (`expired`): the planner reads since
+    /// when each waits from these lines.
+    public func append(approvals: [(kind: String, send: PlannedSend)], at time: Date) throws {
+        try journal.append(approvals.map { kind, send in
+            JSONLine.bytes(.object([
+                "type": .string(kind), "key": .string(send.key), "customer": .string(send.customer),
+                "channel": .string(send.channel.rawValue), "recipient": .string(send.recipient), "stage": .string(send.stage),
+                "invoices": .array(send.invoices.map(JSONValue.string)), "time": .string(Timestamp.format(time)),
+            ]))
+        })
+    }
+
+    /// The stale payment feed guard engaged (payment data since `since`),
+    /// or released (nil): logged once each, across restarts.
+    public func append(staleSince since: Date?, at time: Date) throws {
+        try journal.append([Array(try encoder.encode(Line(
+            type: since == nil ? "fresh" : "stale", key: "", time: Timestamp.format(time), first: since.map(Timestamp.format))))])
     }
 
     /// Everything the journal says, as of its last complete line.
@@ -106,6 +130,9 @@ public final class SentJournal {
         /// When messages went out on each channel in the journal's last two
         /// days, so a restart counts them against the day's quota.
         public var recentSends: [Channel: [Date]] = [:]
+        /// The stale payment feed guard as last logged: engaged for data
+        /// since this instant, nil when released (or never engaged).
+        public var staleLogged: Date?
 
         public init() {}
     }
@@ -116,6 +143,8 @@ public final class SentJournal {
         var lastRequeue: [String: Int] = [:]
         var deferred: [String: (Int, Deferral)] = [:]
         var lastOutcome: [String: Int] = [:]
+        var approvalLines: [(pending: Bool, key: String, time: Date)] = []
+        var staleSince: Date?
         for (index, raw) in try AppendJournal.lines(of: url(spool)).enumerated() {
             guard let line = try? decoder.decode(Line.self, from: Data(raw)) else {
                 throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a delivery record")
@@ -123,6 +152,12 @@ public final class SentJournal {
             switch line.type ?? "outcome" {
             case "requeue":
                 lastRequeue[line.key] = index
+            case "pending", "expired":
+                approvalLines.append((line.type == "pending", line.key, Timestamp.parse(line.time) ?? .distantPast))
+            case "stale":
+                staleSince = line.first.flatMap(Timestamp.parse)
+            case "fresh":
+                staleSince = nil
             case "deferred":
                 if let attempt = line.attempt, let next = line.next.flatMap(Timestamp.parse), let first = line.first.flatMap(Timestamp.parse) {
                     deferred[line.key] = (index, Deferral(key: line.key, attempt: attempt, next: next, first: first))
@@ -131,8 +166,9 @@ public final class SentJournal {
                 guard let channel = line.channel.flatMap(Channel.init(rawValue:)), let time = Timestamp.parse(line.time) else {
                     throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome without channel or time")
                 }
-                let message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
+                var message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
                                           stage: line.stage ?? "", items: line.items ?? [], time: time)
+                message.copy = line.copy ?? false
                 guard let status = DeliveryStatus(rawValue: line.status ?? "sent") else {
                     throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome with the unknown status \"\(line.status ?? "")\"")
                 }
@@ -142,6 +178,10 @@ public final class SentJournal {
             }
         }
         var state = State()
+        state.staleLogged = staleSince
+        for line in approvalLines {
+            if line.pending { state.history.approvals.pending(line.key, since: line.time) } else { state.history.approvals.expired(line.key) }
+        }
         for (index, outcome) in outcomes {
             // A re-queue after the outcome takes it back: the planner may send it again.
             if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }

@@ -18,6 +18,9 @@ public struct MailMessage: Sendable {
     public var html: String?
     public var extraHeaders: [(String, String)] = []
     public var attachments: [MailAttachment] = []
+    /// Copy recipients shown in the Cc header (each is delivered to as its
+    /// own envelope recipient by the caller).
+    public var cc: [String] = []
 
     public init(from: String, to: String, replyTo: String?, subject: String, messageID: String, date: Date, text: String,
                 html: String? = nil) {
@@ -40,6 +43,7 @@ public struct MailMessage: Sendable {
             ("From", Self.encodeMailbox(Self.singleLine(from))),
             ("To", Self.singleLine(to)),
         ]
+        if !cc.isEmpty { headers.append(("Cc", cc.map(Self.singleLine).joined(separator: ", "))) }
         if let replyTo { headers.append(("Reply-To", Self.singleLine(replyTo))) }
         headers += [
             ("Subject", Self.encodeWord(Self.singleLine(subject))),

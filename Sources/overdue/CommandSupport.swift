@@ -20,10 +20,16 @@ enum DayOption {
 /// Drops events into the spool's inbox (see `InboxDrop`); without an inbox,
 /// says how to make one and exits 1. Returns the file's name.
 func dropIntoInbox(_ events: [LedgerEvent], kind: String, config: Config) throws -> String {
+    try dropIntoInbox(events.map(InboxRecord.event), kind: kind, config: config)
+}
+
+/// `dropIntoInbox` for any inbox records (approve/hold decisions).
+@discardableResult
+func dropIntoInbox(_ records: [InboxRecord], kind: String, config: Config) throws -> String {
     do {
         // Root drops as the spool's owner; the finance team's group drops as itself.
         try SpoolOwnership.adopt(spoolDirectory: config.spool.dir, othersMayDrop: true)
-        return try InboxDrop.drop(events, kind: kind, spool: Spool(root: config.spool.dir))
+        return try InboxDrop.drop(records, kind: kind, spool: Spool(root: config.spool.dir))
     } catch let error as SpoolOwnership.Refused {
         printError(error.description)
         throw ExitCode(1)

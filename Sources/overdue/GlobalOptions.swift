@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OverdueConfig
+import OverdueSpool
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -48,4 +49,17 @@ enum LoggingSetup {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("overdue: \(message)\n".utf8))
+}
+
+/// `--now`: the instant a view is computed for (default: the clock), so a
+/// spool planned with `run --now` is read as of the same time.
+struct InstantOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Compute as of this instant (ISO 8601); default now.", valueName: "instant"))
+    var now: String?
+
+    func validate() throws {
+        if let now, Timestamp.parse(now) == nil { throw ValidationError("--now \"\(now)\" is not an ISO 8601 instant") }
+    }
+
+    var instant: Date { now.flatMap(Timestamp.parse) ?? Date() }
 }

@@ -45,7 +45,13 @@ struct ReportCommand: ParsableCommand {
             print("wrote \(html)")
             return
         }
-        if json { return try printJSON(Self.json(report, deliveries: deliveries)) }
+        let controls = status.controls(now: Date())
+        if json {
+            guard case .object(var object) = Self.json(report, deliveries: deliveries) else { return }
+            object["pending_approvals"] = controls["pending_approvals"]
+            object["held"] = controls["held"]
+            return try printJSON(.object(object))
+        }
 
         print("Receivables on \(day) (period \(period) days)")
         for figures in report.currencies {
@@ -70,6 +76,7 @@ struct ReportCommand: ParsableCommand {
         for (channel, counts) in deliveries.sorted(by: { $0.key < $1.key }) {
             print("\(channel): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
+        print("pending approvals: \(controls["pending_approvals"]?.plainText ?? "0")")
     }
 
     static func json(_ report: ReceivablesReport, deliveries: [String: [String: Int]]) -> JSONValue {

@@ -6,12 +6,12 @@ import OverdueDaemon
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "What the ledger holds for one invoice, and its reminders so far."
+        abstract: "What the ledger holds for one invoice (its reminders so far), or for one customer (the directory record and its file)."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The invoice number.")
+    @Argument(help: "The invoice number, or a customer id.")
     var invoice: String
 
     @Flag(help: "Print JSON.")
@@ -19,8 +19,12 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        guard let object = try SpoolStatus(config: config).show(invoice, on: CalendarDay.utc(Date())) else {
-            printError("no invoice \"\(invoice)\" in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+        let status = try SpoolStatus(config: config)
+        guard let object = try status.show(invoice, on: CalendarDay.utc(Date())) else {
+            if let customer = try status.showCustomer(invoice, on: CalendarDay.utc(Date())) {
+                return json ? try printJSON(.object(customer)) : Self.printCustomer(customer)
+            }
+            printError("no invoice \"\(invoice)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
             throw ExitCode(1)
         }
         if json { return try printJSON(.object(object)) }

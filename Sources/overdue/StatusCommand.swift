@@ -10,6 +10,7 @@ struct StatusCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: InstantOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -17,7 +18,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let status = try SpoolStatus(config: config)
-        let summary = status.summary(on: CalendarDay.utc(Date()))
+        var summary = status.summary(on: CalendarDay.utc(time.instant))
+        summary.merge(status.controls(now: time.instant)) { _, controls in controls }
         if json { return try printJSON(.object(summary)) }
         if case .object(let invoices) = summary["invoices"] {
             print("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
@@ -43,6 +45,23 @@ struct StatusCommand: ParsableCommand {
             }
         }
         if let replied = summary["replied"]?.plainText, replied != "0" { print("debtors who replied (no payment, promise or dispute since): \(replied)") }
+        Self.printControls(summary)
         print("spool: \(status.spool.root.path)")
+    }
+
+    /// "pending approvals: 2", the held debtors by reason, the payment feed.
+    static func printControls(_ summary: [String: JSONValue]) {
+        print("pending approvals: \(summary["pending_approvals"]?.plainText ?? "0")")
+        if case .object(let held) = summary["held"] {
+            for (kind, value) in held.sorted(by: { $0.key < $1.key }) {
+                guard case .object(let entry) = value, case .array(let customers) = entry["customers"], !customers.isEmpty else { continue }
+                print("held (\(kind.replacingOccurrences(of: "_", with: " "))): \(customers.count): \(customers.map(\.plainText).joined(separator: ", "))")
+            }
+        }
+        if case .object(let stale) = summary["payments_stale"] {
+            print(stale["detail"]?.plainText ?? "")
+        } else if let last = summary["last_payment_data"], last != .null {
+            print("last payment data: \(last.plainText)")
+        }
     }
 }

@@ -27,13 +27,14 @@ struct DaemonLoopTests {
         try "[spool]\ndir = \"spool\"\n[schedule]\ntimezone = \"Europe/London\"\n".write(to: config, atomically: true, encoding: .utf8)
         let inbox = root.appendingPathComponent("spool/inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        // Due Fri 2027-03-26: the overdue notice is due Mon 03-29 09:00 BST = 08:00 UTC.
-        try Self.invoice("A-1", customer: "alpha", due: "2027-03-26").write(to: inbox.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
+        // Due Fri 2027-04-09: the overdue notice is due Mon 04-12 09:00 BST = 08:00 UTC.
+        // (Not 03-29: Easter Monday is a bank holiday of the debtor's country, GB.)
+        try Self.invoice("A-1", customer: "alpha", due: "2027-04-09").write(to: inbox.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = OverdueBinary.url
         // Three seconds before that window opens.
-        process.arguments = ["--config", config.path, "run", "--now", "2027-03-29T07:59:57Z", "--log-level", "warning"]
+        process.arguments = ["--config", config.path, "run", "--now", "2027-04-12T07:59:57Z", "--log-level", "warning"]
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 

@@ -65,15 +65,23 @@ struct EInvoiceTests {
         #expect(RecordDecoder().decode(RecordEncoder.object(credit.record)) == .accepted(credit.record))
     }
 
-    @Test("no way to reach the buyer names the missing business terms")
+    @Test("no way to reach the buyer: accepted, the note names the missing business terms and the directory's keys")
     func unreachable() throws {
         let text = String(decoding: try fixture("invoice-cii.xml"), as: UTF8.self)
             .replacingOccurrences(of: "<ram:URIUniversalCommunication><ram:URIID schemeID=\"EM\">ap@acme.example</ram:URIID></ram:URIUniversalCommunication>", with: "")
             .replacingOccurrences(of: "<ram:TelephoneUniversalCommunication><ram:CompleteNumber>+49 151 12345678</ram:CompleteNumber></ram:TelephoneUniversalCommunication>", with: "")
-        guard case .unreadable(let reason) = InboxFileParser().parse(Array(text.utf8), fileName: "x.xml") else {
-            Issue.record("accepted"); return
-        }
-        #expect(reason.contains("BT-58 and BT-49"))
+            .replacingOccurrences(of: "<ram:Name>Acme GmbH</ram:Name>", with: """
+                <ram:Name>Acme GmbH</ram:Name><ram:PostalTradeAddress><ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>\
+                <ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">201/113/40209</ram:ID></ram:SpecifiedTaxRegistration>\
+                <ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE 136 695 976</ram:ID></ram:SpecifiedTaxRegistration>
+                """)
+        let result = try mapped(Array(text.utf8))
+        guard case .invoice(let invoice) = result.record else { Issue.record("not an invoice"); return }
+        #expect(invoice.customer.email == nil && invoice.customer.phone == nil)
+        #expect(result.note.contains("BT-58") && result.note.contains("customer directory"), "\(result.note)")
+        // BT-55 and BT-48 (the VA registration, not the tax number) are read for the directory and the holidays.
+        #expect(invoice.customer.country == "DE")
+        #expect(invoice.customer.vatID == "DE 136 695 976")
     }
 
     @Test("payable 0 is a paid invoice")

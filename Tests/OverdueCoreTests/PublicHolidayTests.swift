@@ -19,11 +19,16 @@ struct PublicHolidayTests {
     ])
 
     /// Local time of the reminder for an invoice due on `due`, for a debtor in
-    /// `zone` whose country is `country` (nil: `[schedule] holidays` only).
+    /// `zone` whose country is `country` (nil: `[schedule] holidays` only),
+    /// through the planner's own wiring: the invoice's `customer.country`
+    /// picks the calendar from `Schedule.debtorHolidays`.
     static func reminder(due: String, zone: String, country: String?, holidays: DebtorHolidays = DebtorHolidays()) -> String? {
-        let schedule = holidays.schedule(Fixture.schedule(zone: zone), for: country)
+        var schedule = Fixture.schedule(zone: zone)
+        schedule.debtorHolidays = holidays
         let planner = Fixture.planner(schedule, policies: [dueDayPolicy], channels: [.email])
-        let ledger = Fixture.ledger(Fixture.invoice("INV-1", zone: zone, due: due))
+        let customer = Customer(id: "acme", name: "Acme", email: "ap@acme.example", timezone: zone, country: country)
+        let ledger = Fixture.ledger(.invoice(Invoice(id: "INV-1", customer: customer, issued: day(due).adding(days: -30), due: day(due),
+                                                     currency: "USD", amount: 100, balance: 100)))
         let start = Fixture.instant("\(day(due).adding(days: -10))T00:00:00Z")
         let end = Fixture.instant("\(day(due).adding(days: 20))T00:00:00Z")
         let sends = planner.timeline(ledger: ledger, history: DeliveryHistory(), from: start, until: end)

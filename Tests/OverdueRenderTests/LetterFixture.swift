@@ -9,7 +9,7 @@ import OverdueCore
 /// listed apart.
 enum LetterFixture {
     static let today = CalendarDate(iso: "2027-03-26")!
-    static let stages = ["courtesy", "overdue", "firm", "final", "thanks"]
+    static let stages = ["courtesy", "overdue", "firm", "final", "thanks", "broken_promise"]
     static let languages = ["en", "de", "fr"]
 
     static let brand = Brand(name: "Northwind Supplies Ltd", from: "Northwind Accounts <accounts@northwind.example>",
@@ -24,6 +24,7 @@ enum LetterFixture {
         Stage(name: "firm", offsetDays: 8, channels: [.email, .sms], template: "firm", final: false, fee: 10),
         Stage(name: "final", offsetDays: 15, channels: [.email, .webhook], template: "final", final: true),
         Stage(name: "thanks", offsetDays: 90, channels: [.email], template: "thanks", final: false),
+        Stage(name: "broken_promise", offsetDays: 1, channels: [.email], template: "broken_promise", final: false),
     ], consequence: ["en": "we will pass the matter to our collection agency",
                      "de": "übergeben wir die Forderung unserem Inkassobüro",
                      "fr": "nous transmettrons le dossier à notre société de recouvrement"],
@@ -76,6 +77,10 @@ enum LetterFixture {
                                final: stageInfo.final, policy: policy.name, timeZone: customer.timezone!, items: items, key: "od1-test")
         send.alsoOpen = [item("INV-3", nil, Decimal(string: "99.99")!, due3, stage: "")]
         if stageInfo.final { send.deadline = CalendarDate(iso: "2027-04-02")! }
+        if stage == PlannerSettings.brokenPromiseStage {
+            send.promise = PromiseTerms(date: CalendarDate(iso: "2027-03-20")!, amount: 600)
+            send.deadline = CalendarDate(iso: "2027-04-02")!
+        }
         let reminders = [EarlierReminder(date: CalendarDate(iso: "2027-03-09")!, stage: "overdue", channel: .email),
                          EarlierReminder(date: CalendarDate(iso: "2027-03-16")!, stage: "firm", channel: .sms)]
         return RenderRequest(send: send, customer: customer, invoices: invoices, policy: policy,

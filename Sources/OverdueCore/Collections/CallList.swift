@@ -55,8 +55,10 @@ public struct CallList: Sendable {
             if listed[call.customer].map({ $0.day <= callDay }) ?? true { listed[call.customer] = (callDay, call.stage) }
         }
         var byCustomer: [String: [LedgerEntry]] = [:]
-        for entry in ledger.entries.values where listed[entry.invoice.customer.id] != nil {
-            byCustomer[entry.invoice.customer.id, default: []].append(entry)
+        for entry in ledger.entries.values {
+            // The debtor as the planner listed them: the customer directory applied.
+            let id = ledger.directory.effective(for: entry.invoice).customer.id
+            if listed[id] != nil { byCustomer[id, default: []].append(entry) }
         }
         var entries: [Entry] = []
         for (customer, (listedDay, stage)) in listed {
@@ -93,7 +95,7 @@ public struct CallList: Sendable {
                 amount: min(Self.maxAmount, Self.whole(largest / 100)),
                 history: min(Self.maxHistory, average.map { Self.whole($0 + Decimal(string: "0.5")!) } ?? 0),
                 disputes: min(Self.maxDisputes, Self.perDispute * disputed))
-            let customerRecord = first.invoice.customer
+            let customerRecord = ledger.directory.effective(for: first.invoice).customer
             entries.append(Entry(customer: customer, name: customerRecord.name, phone: customerRecord.phone,
                                  contact: customerRecord.contact, listed: listedDay, stage: stage, overdue: overdue,
                                  invoices: ids, oldestDaysPastDue: oldest, averageDaysLate: average.map(ReceivablesReport.rounded),

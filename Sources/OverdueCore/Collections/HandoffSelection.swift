@@ -23,10 +23,12 @@ public struct HandoffSelection: Sendable {
         var byCustomer: [String: Debtor] = [:]
         for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) {
             let invoice = entry.invoice
-            if let customer, invoice.customer.id != customer { continue }
+            // The debtor as the planner reminded them: the customer directory applied.
+            let effective = ledger.directory.effective(for: invoice)
+            if let customer, effective.customer.id != customer { continue }
             guard !entry.cancelled, entry.handedOff == nil, entry.balance > 0, !CallList.isDisputed(entry, on: day) else { continue }
-            let calendar = calendars.calendar(for: invoice.customer.timezone)
-            let finalStages = Set(settings.policy(named: invoice.policy).stages.filter(\.final).map(\.name))
+            let calendar = calendars.calendar(for: effective.customer.timezone)
+            let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
             let units = [invoice.id] + invoice.installments.indices.map { "\(invoice.id)#\($0 + 1)" }
             let finals = units.flatMap { history.sends(of: $0) }.filter { $0.reached && finalStages.contains($0.stage) }
             let finalNotice = finals.map { calendar.localDay($0.time) }.min()
@@ -34,10 +36,10 @@ public struct HandoffSelection: Sendable {
                 guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
                 if let promised = entry.promisedUntil, promised >= day { continue }
             }
-            var debtor = byCustomer[invoice.customer.id] ?? Debtor(customer: invoice.customer, invoices: [], finalNotice: nil)
+            var debtor = byCustomer[effective.customer.id] ?? Debtor(customer: effective.customer, invoices: [], finalNotice: nil)
             debtor.invoices.append(invoice.id)
             if let finalNotice { debtor.finalNotice = min(debtor.finalNotice ?? finalNotice, finalNotice) }
-            byCustomer[invoice.customer.id] = debtor
+            byCustomer[effective.customer.id] = debtor
         }
         debtors = byCustomer.values.sorted { $0.customer.id < $1.customer.id }
     }

@@ -47,12 +47,14 @@ public enum FeedbackResolver {
         let units = history.units(forKeys: Set(candidates.flatMap { $0 }))
         var customerByAddress: [String: String] = [:]
         for entry in ledger.entries.values {
-            if let email = entry.invoice.customer.email { customerByAddress[email.lowercased()] = entry.invoice.customer.id }
+            // The debtor as the customer directory makes them (the e-mail may come from there).
+            let customer = ledger.directory.effective(for: entry.invoice).customer
+            if let email = customer.email { customerByAddress[email.lowercased()] = customer.id }
         }
         return zip(inputs, candidates).map { input, keys in
             let key = keys.first { units[$0] != nil }
             let keyCustomer = key.flatMap { units[$0] }.flatMap { unit in
-                ledger[String(unit.split(separator: "#").first ?? "")]?.invoice.customer.id
+                ledger[String(unit.split(separator: "#").first ?? "")].map { ledger.directory.effective(for: $0.invoice).customer.id }
             }
             return outcome(input, key: key, keyCustomer: keyCustomer, customerByAddress: customerByAddress)
         }

@@ -19,6 +19,8 @@ public struct EInvoice: Sendable, Equatable {
     public var sellerName: String?         // BT-27
     public var buyerName: String?          // BT-44
     public var buyerID: String?            // BT-46
+    public var buyerVATID: String?         // BT-48
+    public var buyerCountry: String?       // BT-55
     public var buyerEndpoint: String?      // BT-49
     public var buyerEndpointScheme: String?
     public var buyerContactEmail: String?  // BT-58
@@ -83,6 +85,8 @@ public enum EInvoiceReader {
         "AccountingCustomerParty/Party/Contact/ElectronicMail": "email",
         "AccountingCustomerParty/Party/Contact/Telephone": "phone",
         "AccountingCustomerParty/Party/Contact/Name": "contact",
+        "AccountingCustomerParty/Party/PartyTaxScheme/CompanyID": "vat",
+        "AccountingCustomerParty/Party/PostalAddress/Country/IdentificationCode": "country",
     ]
 
     static let ciiPaths: [String: String] = [
@@ -100,6 +104,8 @@ public enum EInvoiceReader {
         "SupplyChainTradeTransaction/ApplicableHeaderTradeAgreement/BuyerTradeParty/DefinedTradeContact/EmailURIUniversalCommunication/URIID": "email",
         "SupplyChainTradeTransaction/ApplicableHeaderTradeAgreement/BuyerTradeParty/DefinedTradeContact/TelephoneUniversalCommunication/CompleteNumber": "phone",
         "SupplyChainTradeTransaction/ApplicableHeaderTradeAgreement/BuyerTradeParty/DefinedTradeContact/PersonName": "contact",
+        "SupplyChainTradeTransaction/ApplicableHeaderTradeAgreement/BuyerTradeParty/SpecifiedTaxRegistration/ID": "vat",
+        "SupplyChainTradeTransaction/ApplicableHeaderTradeAgreement/BuyerTradeParty/PostalTradeAddress/CountryID": "country",
     ]
 
     final class Collector: NSObject, XMLParserDelegate {
@@ -130,7 +136,9 @@ public enum EInvoiceReader {
             }
             stack.append(name)
             let path = stack.dropFirst().joined(separator: "/")
-            if capturing == nil, let field = paths[path], values[field] == nil {
+            // CII lists tax registrations by scheme: BT-48 is the one marked VA.
+            if capturing == nil, let field = paths[path], values[field] == nil,
+               !(field == "vat" && syntax == .cii && attributes["schemeID"] != "VA") {
                 capturing = field
                 captureDepth = stack.count
                 text = ""
@@ -165,7 +173,8 @@ public enum EInvoiceReader {
                 syntax: syntax, number: nonEmpty("number"), issueDate: date("issue"), typeCode: nonEmpty("type"),
                 currency: nonEmpty("currency"), dueDate: date("due") ?? date("due2"), paymentTerms: nonEmpty("terms"),
                 precedingInvoice: nonEmpty("preceding"), sellerName: nonEmpty("seller"), buyerName: nonEmpty("buyer"),
-                buyerID: nonEmpty("buyerID"), buyerEndpoint: nonEmpty("endpoint"), buyerEndpointScheme: endpointScheme,
+                buyerID: nonEmpty("buyerID"), buyerVATID: nonEmpty("vat"), buyerCountry: nonEmpty("country"),
+                buyerEndpoint: nonEmpty("endpoint"), buyerEndpointScheme: endpointScheme,
                 buyerContactEmail: nonEmpty("email"), buyerPhone: nonEmpty("phone"), buyerContactName: nonEmpty("contact"),
                 payableAmount: values["payable"].flatMap { Money.parse($0) })
         }

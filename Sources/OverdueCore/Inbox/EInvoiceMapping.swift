@@ -52,9 +52,6 @@ public enum EInvoiceMapping {
         let email = einvoice.buyerEmail.flatMap { FieldRules.email($0) == nil ? $0 : nil }
         let phone = einvoice.buyerPhone.map { $0.filter { !$0.isWhitespace && $0 != "-" && $0 != "/" } }
             .flatMap { FieldRules.phone($0) == nil ? $0 : nil }
-        guard email != nil || phone != nil else {
-            return .failure(EInvoiceReader.Refusal(description: "BT-58 and BT-49 (scheme EM) absent: no e-mail for the buyer, and no usable phone; add the buyer's contact e-mail to the e-invoice or drop the invoice as JSON/CSV"))
-        }
         guard let buyerName = einvoice.buyerName, FieldRules.text(buyerName) == nil else {
             return .failure(EInvoiceReader.Refusal(description: "BT-44 (buyer name) absent"))
         }
@@ -74,10 +71,18 @@ public enum EInvoiceMapping {
         }
         let amount = payable
         let customer = Customer(id: customerID, name: buyerName, email: email, phone: phone,
-                                contact: einvoice.buyerContactName.flatMap { FieldRules.text($0) == nil ? $0 : nil })
+                                contact: einvoice.buyerContactName.flatMap { FieldRules.text($0) == nil ? $0 : nil },
+                                country: einvoice.buyerCountry.map { $0.uppercased() }.flatMap { FieldRules.country($0) == nil ? $0 : nil },
+                                vatID: einvoice.buyerVATID.flatMap { FieldRules.vatID($0) == nil ? $0 : nil })
         let invoice = Invoice(id: number, customer: customer, issued: issued, due: due, currency: currency,
                               amount: amount, balance: amount)
-        return .success(Mapped(record: .invoice(invoice), note: payable == 0 ? note + "; amount due 0: recorded as paid" : note))
+        var said = payable == 0 ? note + "; amount due 0: recorded as paid" : note
+        if email == nil, phone == nil {
+            // Accepted all the same: the customer directory supplies the
+            // contact, by buyer id (BT-46) or VAT id (BT-48), before or after.
+            said += "; no buyer e-mail (BT-58, BT-49 scheme EM) or phone: the contact comes from the customer directory, and reminders wait until it has one (customer \(customerID)\(customer.vatID.map { ", VAT id \($0)" } ?? ""))"
+        }
+        return .success(Mapped(record: .invoice(invoice), note: said))
     }
 
     /// "b-" and 12 hex digits of the SHA-256 of the buyer's name: the same

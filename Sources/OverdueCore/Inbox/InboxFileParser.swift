@@ -150,8 +150,8 @@ public struct InboxFileParser: Sendable {
             return .unreadable(reason: "the file is not valid CSV: \(error)")
         }
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard header.contains("invoice") || header.contains("event") else {
-            return .unreadable(reason: "the first line is not a CSV header with an \"invoice\" or \"event\" column (found: \(FieldRules.printable(header.prefix(6).joined(separator: ","))))")
+        guard header.contains("invoice") || header.contains("event") || header.contains("record") else {
+            return .unreadable(reason: "the first line is not a CSV header with an \"invoice\", \"event\" or \"record\" column (found: \(FieldRules.printable(header.prefix(6).joined(separator: ","))))")
         }
         let headerLine = Serializer.row(header, delimiter: delimiter.rawValue)
         var records: [ParsedRecord] = []

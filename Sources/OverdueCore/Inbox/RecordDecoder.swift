@@ -19,7 +19,7 @@ public struct RecordDecoder: Sendable {
         "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
         "discount_percent", "discount_until", "document",
     ]
-    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone", "country"]
+    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone", "country", "vat_id"]
     static let eventFields: [String: Set<String>] = [
         "payment": ["event", "invoice", "amount", "date", "reference", "currency"],
         "dispute": ["event", "invoice", "date", "reason"],
@@ -40,13 +40,17 @@ public struct RecordDecoder: Sendable {
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
         var reader = FieldReader(object: object, prefix: "")
         let record: InboxRecord?
-        if object["event"] != nil {
+        if case .string(let kind) = object["event"], kind == "approve" || kind == "hold" {
+            record = decodeApproval(&reader, kind: kind)
+        } else if object["event"] != nil {
             record = decodeEvent(&reader)
         } else if object["invoice"] != nil {
             record = decodeInvoice(&reader)
+        } else if object["record"] != nil {
+            record = decodeRecord(&reader)
         } else {
             reader.problems.append(FieldProblem(
-                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called or retry)"))
+                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve or hold), a customer of the directory needs \"record\": \"customer\""))
             record = nil
         }
         if let record, reader.problems.isEmpty { return .accepted(record) }
@@ -60,17 +64,10 @@ public struct RecordDecoder: Sendable {
         customerReader.rejectUnknown(allowed: Self.customerFields)
         let customerID = customerReader.identifier("id")
         let name = customerReader.text("name")
-        let email = customerReader.optional("email", FieldRules.email)
-        let phone = customerReader.optional("phone", FieldRules.phone)
-        let contact = customerReader.optional("contact") { FieldRules.text($0) }
-        let language = customerReader.optional("language", FieldRules.language)
-        let timezone = customerReader.optional("timezone", FieldRules.timezone)
-        let country = customerReader.optional("country", FieldRules.country)
-        if customerReader.isPresent, email == nil, phone == nil,
-           !customerReader.problems.contains(where: { $0.field.hasSuffix("email") || $0.field.hasSuffix("phone") }) {
-            customerReader.problems.append(FieldProblem(
-                field: "customer.email", reason: "the customer has no e-mail and no phone, so no reminder could reach them; add customer.email or customer.phone"))
-        }
+        let details = customerReader.contactFields()
+        // Without e-mail and phone the invoice is still taken: the customer
+        // directory may supply the contact, before or after (the invoice
+        // waits as "no contact yet" meanwhile; nothing dropped is lost).
         reader.problems += customerReader.problems
 
         let issued = reader.date("issued")
@@ -105,8 +102,9 @@ public struct RecordDecoder: Sendable {
             reader.problems.append(FieldProblem(field: "discount_percent", reason: "\(percent) must be below 100"))
         }
         guard let id, let customerID, let name, let issued, let due, let currency, let amount, let balance else { return nil }
-        let customer = Customer(id: customerID, name: name, email: email, phone: phone, contact: contact,
-                                language: language, timezone: timezone, country: country)
+        let customer = Customer(id: customerID, name: name, email: details.email, phone: details.phone, contact: details.contact,
+                                language: details.language, timezone: details.timezone, country: details.country,
+                                vatID: details.vatID)
         return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
                                 balance: balance, policy: policy, paymentURL: paymentURL, installments: installments,
                                 discountPercent: discountPercent, discountUntil: discountUntil, document: document))
@@ -116,7 +114,7 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve, hold"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
@@ -167,10 +165,7 @@ public struct RecordDecoder: Sendable {
             event = .called(customer: customer, date: date, note: note)
         case "retry":
             // A delivery key as `overdue log` shows it; absent = every failed delivery.
-            let key = reader.optional("key") { value in
-                value.hasPrefix("od1-") && value.count == 36 && value.dropFirst(4).allSatisfy(\.isHexDigit)
-                    ? nil : "\"\(FieldRules.printable(value))\" is not a delivery key; copy one from `overdue log --event failed` (od1- and 32 hex digits), or leave it out for every failed delivery"
-            }
+            let key = reader.optional("key") { FieldRules.deliveryKey($0).map { $0 + ", or leave it out for every failed delivery" } }
             guard reader.problems.isEmpty else { return nil }
             event = .retry(key: key)
         case "feedback":

@@ -7,17 +7,15 @@ public enum RecordEncoder {
         switch record {
         case .invoice(let invoice): object(invoice)
         case .event(let event): object(event)
+        case .customer(let record): object(record)
+        case .approval(let decision): object(decision)
         }
     }
 
     public static func object(_ customer: Customer) -> [String: JSONValue] {
-        var object: [String: JSONValue] = ["id": .string(customer.id), "name": .string(customer.name)]
-        object["email"] = customer.email.map(JSONValue.string)
-        object["phone"] = customer.phone.map(JSONValue.string)
-        object["contact"] = customer.contact.map(JSONValue.string)
-        object["language"] = customer.language.map(JSONValue.string)
-        object["timezone"] = customer.timezone.map(JSONValue.string)
-        object["country"] = customer.country.map(JSONValue.string)
+        var object = ContactFields(customer).json
+        object["id"] = .string(customer.id)
+        object["name"] = .string(customer.name)
         return object
     }
 

@@ -15,9 +15,13 @@ public struct Customer: Sendable, Equatable, Codable {
     /// Decides the letter's locale when no language is given, and whether
     /// statutory charges apply.
     public var country: String?
+    /// The buyer's VAT id (EN 16931 BT-48): matches the customer directory
+    /// when the customer id does not.
+    public var vatID: String?
 
     public init(id: String, name: String, email: String? = nil, phone: String? = nil, contact: String? = nil,
-                language: String? = nil, timezone: String? = nil, country: String? = nil) {
+                language: String? = nil, timezone: String? = nil, country: String? = nil, vatID: String? = nil) {
+        self.vatID = vatID
         self.country = country
         self.id = id
         self.name = name
@@ -26,6 +30,11 @@ public struct Customer: Sendable, Equatable, Codable {
         self.contact = contact
         self.language = language
         self.timezone = timezone
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, email, phone, contact, language, timezone, country
+        case vatID = "vat_id"
     }
 }
 

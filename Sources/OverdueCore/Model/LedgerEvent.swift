@@ -75,6 +75,10 @@ public enum LedgerEvent: Sendable, Equatable {
 public enum InboxRecord: Sendable, Equatable {
     case invoice(Invoice)
     case event(LedgerEvent)
+    /// A customer of the directory (`{"record": "customer", …}`).
+    case customer(CustomerRecord)
+    /// `approve` / `hold` of a message waiting for approval.
+    case approval(ApprovalDecision)
 }
 
 extension InboxRecord {
@@ -83,6 +87,7 @@ extension InboxRecord {
         switch self {
         case .invoice(let invoice): invoice.id
         case .event(let event): event.invoiceID
+        case .customer, .approval: nil
         }
     }
 }

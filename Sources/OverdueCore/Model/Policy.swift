@@ -59,6 +59,14 @@ public struct Schedule: Sendable {
     public var defaultTermsDays: Int
     /// Business days a debtor's reminders pause after they reply to one.
     public var replyPauseDays = 5
+    /// Public holidays by debtor country: the bundled calendars with the
+    /// user's `[schedule] holiday_calendars` applied.
+    public var debtorHolidays = DebtorHolidays()
+    /// With no inbox file of payments or invoices for this many hours,
+    /// reminders from the due date on wait (nil: the guard is off).
+    public var paymentsStaleAfterHours: Int?
+    /// A message waiting for approval longer than this expires and is planned again.
+    public var approvalExpiresDays = 14
 }
 
 /// A text the debtor reads, one per language ("en", "de", "fr"). Policy
@@ -79,7 +87,8 @@ extension LocalizedText {
 
 public struct Stage: Sendable, Equatable {
     public init(name: String, offsetDays: Int, channels: [Channel], template: String, final: Bool, fee: Decimal? = nil,
-                fallback: [Channel] = [], label: LocalizedText = [:]) {
+                fallback: [Channel] = [], label: LocalizedText = [:], approve: Bool = false) {
+        self.approve = approve
         self.fallback = fallback
         self.label = label
         self.name = name
@@ -105,6 +114,9 @@ public struct Stage: Sendable, Equatable {
     /// How letters name this stage to the debtor ("second reminder",
     /// "Mahnung"); the bundled stage names have built-in labels.
     public var label: LocalizedText
+    /// A person approves each message of this stage before it goes
+    /// (`overdue pending`, `overdue approve`); until then it waits as pending.
+    public var approve: Bool
 }
 
 public struct Policy: Sendable, Equatable {
@@ -135,6 +147,13 @@ public struct Policy: Sendable, Equatable {
     /// ISO 3166 country codes (`applies_to = ["EU"]` expands to the member
     /// states). nil: wherever the debtor is.
     public var statutoryCountries: Set<String>?
+    /// `min_amount`: per currency, the overdue total below which a debtor is
+    /// not reminded in that currency (from the due date on).
+    public var minAmount: [String: Decimal] = [:]
+    /// `promise_grace_days`: days after a promised date before a promise
+    /// not kept gets its `broken_promise` letter; nil: no such letter, the
+    /// ladder resumes the day after the date.
+    public var promiseGraceDays: Int?
 
     /// The member states of the EU, where the Late Payment Directive
     /// (2011/7/EU) gives the fixed compensation and statutory interest.

@@ -129,27 +129,66 @@ public final class BusinessCalendar: Sendable {
     }
 }
 
-/// One `BusinessCalendar` per timezone name.
+/// One `BusinessCalendar` per timezone and debtor country: the country's
+/// public holidays (the bundled calendars with the user's iCalendar files,
+/// `Schedule.debtorHolidays`) are skipped on top of `[schedule] holidays`.
 public final class BusinessCalendars: Sendable {
     private let schedule: Schedule
+    private let zoneCountries: [String: String]
     private let calendars = Mutex<[String: BusinessCalendar]>([:])
     public let defaultZone: String
 
-    public init(schedule: Schedule) {
+    /// - Parameter zoneCountries: IANA zone → country, for debtors with a
+    ///   timezone and no country.
+    public init(schedule: Schedule, zoneCountries: [String: String] = [:]) {
         self.schedule = schedule
+        self.zoneCountries = zoneCountries
         defaultZone = schedule.timezone
     }
 
     /// The calendar for an IANA name, or the schedule's zone when the name is
-    /// nil (validated input never holds an unknown name).
-    public func calendar(for zone: String?) -> BusinessCalendar {
+    /// nil (validated input never holds an unknown name), with the public
+    /// holidays of `country` when given.
+    public func calendar(for zone: String?, country: String? = nil) -> BusinessCalendar {
         let name = zone ?? defaultZone
+        let code = country.map(PublicHolidays.canonicalCode) ?? ""
+        let key = code.isEmpty ? name : "\(name)|\(code)"
         return calendars.withLock { calendars in
-            if let calendar = calendars[name] { return calendar }
+            if let calendar = calendars[key] { return calendar }
             let timeZone = TimeZone(identifier: name) ?? TimeZone(identifier: defaultZone) ?? TimeZone(identifier: "UTC")!
-            let calendar = BusinessCalendar(timeZone: timeZone, schedule: schedule)
-            calendars[name] = calendar
+            let calendar = BusinessCalendar(timeZone: timeZone, schedule: schedule.debtorHolidays.schedule(schedule, for: code))
+            calendars[key] = calendar
             return calendar
         }
+    }
+
+    /// The debtor's calendar: their timezone and their country's holidays.
+    public func calendar(for customer: Customer) -> BusinessCalendar {
+        calendar(for: customer.timezone, country: country(of: customer))
+    }
+
+    /// The debtor's country: their own (directory, invoice, e-invoice BT-55),
+    /// else their timezone's. The schedule's zone places the creditor, not
+    /// the debtor, so a debtor without either has none.
+    public func country(of customer: Customer) -> String? {
+        customer.country ?? customer.timezone.flatMap { zoneCountries[$0] }
+    }
+
+    /// The names of the holidays that kept a send from `from` until `until`
+    /// (debtor-local days, `until` excluded), for `overdue plan`: the
+    /// country's by name, the schedule's as "holiday ([schedule] holidays)".
+    public func holidays(from: CalendarDate, until: CalendarDate, country: String?) -> [(date: CalendarDate, name: String)] {
+        let countryCalendar = schedule.debtorHolidays.calendar(for: country)
+        var names: [(CalendarDate, String)] = []
+        var day = from
+        while day < until, names.count < 30 {
+            if let name = countryCalendar?.name(on: day) {
+                names.append((day, "\(name) (\(countryCalendar!.code))"))
+            } else if schedule.holidays.contains(day) {
+                names.append((day, "holiday ([schedule] holidays)"))
+            }
+            day = day.adding(days: 1)
+        }
+        return names
     }
 }

@@ -42,6 +42,8 @@ public struct SentMessage: Sendable, Equatable {
     public var stage: String
     public var items: [ReminderItem]
     public var time: Date
+    /// A Cc copy of a letter: one delivery, never a contact of its own.
+    public var copy = false
 
     public init(key: String, customer: String, channel: Channel, recipient: String, stage: String, items: [ReminderItem], time: Date) {
         self.key = key
@@ -80,6 +82,11 @@ public struct DeliveryHistory: Sendable {
 
     public private(set) var keys: Set<String> = []
     private(set) var byUnit: [String: [StageSend]] = [:]
+    /// Cc copies per unit: kept apart from `byUnit`, so a copy never counts
+    /// as a stage sent, a contact or an earlier reminder.
+    private(set) var copiesByUnit: [String: [CopySend]] = [:]
+    /// Since when each message waiting for approval has waited.
+    public var approvals = ApprovalLog()
     private var lastContact: [ContactKey: Date] = [:]
     public private(set) var count = 0
 
@@ -88,6 +95,12 @@ public struct DeliveryHistory: Sendable {
     public mutating func record(_ message: SentMessage, reached: Bool = true) {
         guard keys.insert(message.key).inserted else { return }
         count += 1
+        if message.copy {
+            for item in message.items {
+                copiesByUnit[item.unitID, default: []].append(CopySend(stage: item.stage, recipient: message.recipient))
+            }
+            return
+        }
         for item in message.items {
             byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time,
                                                               key: message.key, messageStage: message.stage, reached: reached))
@@ -101,6 +114,9 @@ public struct DeliveryHistory: Sendable {
     public func contains(key: String) -> Bool { keys.contains(key) }
 
     public func sends(of unitID: String) -> [StageSend] { byUnit[unitID] ?? [] }
+
+    /// The Cc copies made of a unit's letters (sent, failed or suppressed).
+    public func copies(of unitID: String) -> [CopySend] { copiesByUnit[unitID] ?? [] }
 
     /// The messages that reached the debtor about any of these units, each
     /// once, oldest first: the history a letter cites. Only letters and

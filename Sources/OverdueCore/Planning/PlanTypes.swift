@@ -16,6 +16,20 @@ public struct PlannerSettings: Sendable {
     /// IANA timezone → ISO 3166 country (the tz database's zone.tab), for
     /// debtors without `customer.country`.
     public var zoneCountries: [String: String] = [:]
+    /// `[schedule] payments_stale_after_hours`: with no inbox file of
+    /// payments or invoices for this long, stages from the due date on are
+    /// held (nil: the guard is off).
+    public var paymentsStaleAfterHours: Int?
+    /// `[schedule] approval_expires_days`: a message waiting for approval
+    /// longer than this expires (logged) and is planned again.
+    public var approvalExpiresDays = 14
+    /// How long after a letter its Cc copies may still go (a copy deferred
+    /// by the relay is retried this long: `[daemon] retry_lifetime_hours`).
+    public var copyWindowHours = 120
+
+    /// Whether any policy sets `min_amount` (the planner then totals each
+    /// debtor's overdue amounts).
+    var usesMinimumAmounts: Bool { policies.contains { !$0.minAmount.isEmpty } }
 
     public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil,
                 thankAfterPayment: Bool = false) {
@@ -28,6 +42,8 @@ public struct PlannerSettings: Sendable {
 
     /// The stage name of the receipt after full payment.
     public static let thanksStage = "thanks"
+    /// The stage name of the letter after a promise to pay was not kept.
+    public static let brokenPromiseStage = "broken_promise"
 
     public func policy(named name: String?) -> Policy {
         name.flatMap { wanted in policies.first { $0.name == wanted } } ?? policies[0]
@@ -96,6 +112,23 @@ public struct PlannedSend: Sendable, Equatable {
     /// Which rule decided the statutory charges (interest, compensation),
     /// for the log: "country IE (customer.country) in applies_to", …
     public var chargesRule: String?
+    /// E-mail: the directory's Cc addresses (those not opted out), in the
+    /// Cc header of the letter and of each copy.
+    public var cc: [String] = []
+    /// A Cc copy: the same letter delivered to one Cc address (`recipient`)
+    /// as its own envelope; `to` is the debtor's address the header shows.
+    public var copy = false
+    public var to: String?
+    /// The debtor's country (directory, invoice, e-invoice BT-55, else its
+    /// timezone's): the holiday calendar the send was planned on.
+    public var country: String?
+    /// The stage waits for a person's approval (`approve = true`).
+    public var needsApproval = false
+    /// False for a letter pending approval outside the debtor's business
+    /// window: it may be approved now, and goes when the window opens.
+    var windowOpen = true
+    /// A broken-promise letter: the promise it cites.
+    public var promise: PromiseTerms?
 
     public init(time: Date, customer: String, customerName: String, channel: Channel, recipient: String, stage: String,
                 final: Bool, policy: String, timeZone: String, items: [PlannedItem], key: String) {
@@ -123,8 +156,10 @@ public struct PlannedSend: Sendable, Equatable {
     }
 
     public func sentMessage(at time: Date) -> SentMessage {
-        SentMessage(key: key, customer: customer, channel: channel, recipient: recipient, stage: stage,
-                    items: items.map(\.item), time: time)
+        var message = SentMessage(key: key, customer: customer, channel: channel, recipient: recipient, stage: stage,
+                                  items: items.map(\.item), time: time)
+        message.copy = copy
+        return message
     }
 
     static func key(customer: String, stage: String, channel: Channel, recipient: String, items: [ReminderItem]) -> String {
@@ -143,6 +178,14 @@ public struct PlanResult: Sendable {
     /// Messages due now that cannot go out (opted out, no address): logged
     /// as suppressed once, and the stage falls back to another channel.
     public var skipped: [PlannedSend] = []
+    /// Messages due that wait for a person's approval (`overdue pending`).
+    public var pending: [PendingApproval] = []
+    /// Pending messages older than `approval_expires_days`: logged as
+    /// expired; they are pending again from now (planned again).
+    public var expired: [PendingApproval] = []
+    /// What the controls hold back, and why (excluded, no contact, stale
+    /// payment feed, below `min_amount`, held by a person).
+    public var held: [HeldItem] = []
 }
 
 /// The demanded figures of one currency in one letter.

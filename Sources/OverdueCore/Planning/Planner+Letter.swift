@@ -27,12 +27,13 @@ extension Planner {
         send.fallbackFrom = demanded.compactMap(\.fallbackFrom).first
         send.skipReason = demanded.compactMap(\.skipReason).first
         send.chargesRule = demanded.compactMap(\.chargesRule).first
+        lead.extras.describe(&send, windowOpen: demanded.allSatisfy(\.extras.windowOpen))
         send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
             .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
         // A "pay by" date for every letter after the due date (the firm
         // and final templates state it), always a business day.
         if lead.item.final || lead.item.stageOffsetDays > 0 {
-            let calendar = calendars.calendar(for: lead.timeZone)
+            let calendar = calendars.calendar(for: lead.timeZone, country: lead.extras.country)
             let policy = settings.policy(named: lead.policy)
             send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))
         }
@@ -41,10 +42,10 @@ extension Planner {
 
     /// The units of an invoice that are open and not paused, as a letter
     /// lists them when it does not demand them (stage: the last one sent).
-    func openItems(_ entry: LedgerEntry, history: DeliveryHistory, now: Date) -> [PlannedItem] {
+    func openItems(_ entry: LedgerEntry, _ debtor: Customer, history: DeliveryHistory, now: Date) -> [PlannedItem] {
         guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
         let invoice = entry.invoice
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let calendar = calendars.calendar(for: debtor)
         let today = calendar.localDay(now)
         if let promised = entry.promisedUntil, today <= promised { return [] }
         return units(of: entry).map { unit in
@@ -78,15 +79,17 @@ extension Planner {
                              history: DeliveryHistory, now: Date) -> PlannedSend? {
         guard let entry = ledger[id], entry.balance > 0, !entry.cancelled else { return nil }
         let invoice = entry.invoice
-        let policy = settings.policy(named: invoice.policy)
+        let debtor = ledger.directory.effective(for: invoice)
+        let customer = debtor.customer
+        let policy = settings.policy(named: debtor.policy)
         guard let spec = policy.stages.first(where: { $0.name == stageName }) else { return nil }
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let calendar = calendars.calendar(for: customer)
         let today = calendar.localDay(now)
-        let recipient: String = switch reach(channel, invoice.customer, ledger: ledger) {
+        let recipient: String = switch reach(channel, customer, ledger: ledger) {
         case .recipient(let address): address
         case .unreachable(let address, _): address ?? ""
         }
-        let statutory = statutoryRule(policy, invoice.customer)
+        let statutory = statutoryRule(policy, customer)
         let candidates = units(of: entry).map { unit in
             var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
@@ -94,15 +97,17 @@ extension Planner {
             item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
                                                due: unit.due, today: today, statutory: statutory.applies,
                                                outstanding: outstandingOverTime(entry, unit))
-            var candidate = Candidate(customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
+            var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel,
                                       recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule
+            candidate.extras = CandidateExtras(debtor: debtor, country: calendars.country(of: customer), stage: spec,
+                                               channel: channel, copies: nil)
             return candidate
         }
         guard !candidates.isEmpty else { return nil }
-        let others = ledger.entries.values.filter { $0.invoice.customer.id == invoice.customer.id }
-            .flatMap { openItems($0, history: history, now: now) }
-        return letter(GroupKey(customer: invoice.customer.id, channel: channel, recipient: recipient, thanks: false),
+        let others = ledger.entries.values.filter { ledger.directory.effective(for: $0.invoice).customer.id == customer.id }
+            .flatMap { openItems($0, customer, history: history, now: now) }
+        return letter(GroupKey(customer: customer.id, channel: channel, recipient: recipient, thanks: false),
                       candidates, open: others, now: now)
     }
 }

@@ -34,7 +34,7 @@ public struct Planner: Sendable {
 
     public init(settings: PlannerSettings) {
         self.settings = settings
-        calendars = BusinessCalendars(schedule: settings.schedule)
+        calendars = BusinessCalendars(schedule: settings.schedule, zoneCountries: settings.zoneCountries)
     }
 
     /// What is due at `now`, grouped into messages, and the next wake-up.
@@ -44,7 +44,8 @@ public struct Planner: Sendable {
 
     /// `plan` for one debtor's invoices only: what `overdue preview` shows.
     public func plan(customer: String, ledger: Ledger, history: DeliveryHistory, now: Date) -> PlanResult {
-        plan(ledger.entries.values.filter { $0.invoice.customer.id == customer }, ledger: ledger, history: history, now: now)
+        plan(ledger.entries.values.filter { ledger.directory.effective(for: $0.invoice).customer.id == customer },
+             ledger: ledger, history: history, now: now)
     }
 
     /// `plan` for some of the ledger's entries (all of a debtor's, since
@@ -53,19 +54,28 @@ public struct Planner: Sendable {
         var wake: Date?
         var groups: [GroupKey: [Candidate]] = [:]
         var skippedGroups: [GroupKey: [Candidate]] = [:]
+        // The controls see every entry first: `min_amount` compares a
+        // debtor's overdue total over all their invoices.
+        var controls = ControlsPass(settings: settings)
+        var withCandidates: [Evaluation] = []
         for entry in entries {
             let result = evaluate(entry, ledger: ledger, history: history, now: now)
+            controls.note(result)
+            if !result.due.isEmpty || !result.skipped.isEmpty { withCandidates.append(result) }
+            if let next = result.wake, next > now { wake = min(wake ?? next, next) }
+        }
+        for var result in withCandidates {
+            controls.applyMinimumAmounts(to: &result)
             for candidate in result.skipped {
                 skippedGroups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
                                        thanks: false), default: []].append(candidate)
             }
             for candidate in result.due {
-                let thanks = candidate.item.item.stage == PlannerSettings.thanksStage
+                let thanks = candidate.item.item.stage == PlannerSettings.thanksStage || candidate.extras.promise != nil
                 groups[GroupKey(customer: candidate.customer, channel: candidate.channel, recipient: candidate.recipient,
                                 thanks: thanks), default: []]
                     .append(candidate)
             }
-            if let next = result.wake, next > now { wake = min(wake ?? next, next) }
         }
         // A receipt never shares a window with a reminder on its channel: it
         // waits for the gap after it (rule 6), like any other contact.
@@ -78,8 +88,10 @@ public struct Planner: Sendable {
         let writtenTo = Set(groups.keys.filter { !$0.thanks }.map(\.customer))
         var open: [String: [PlannedItem]] = [:]
         if !writtenTo.isEmpty {
-            for entry in entries where writtenTo.contains(entry.invoice.customer.id) {
-                open[entry.invoice.customer.id, default: []] += openItems(entry, history: history, now: now)
+            for entry in entries {
+                let debtor = ledger.directory.effective(for: entry.invoice).customer
+                guard writtenTo.contains(debtor.id) else { continue }
+                open[debtor.id, default: []] += openItems(entry, debtor, history: history, now: now)
             }
         }
         let order: (PlannedSend, PlannedSend) -> Bool = {
@@ -89,7 +101,10 @@ public struct Planner: Sendable {
             letter(key, candidates, open: key.thanks ? [] : open[key.customer] ?? [], now: now)
         }.sorted(by: order)
         let skipped = skippedGroups.map { key, candidates in letter(key, candidates, open: [], now: now) }.sorted(by: order)
-        return PlanResult(due: sends, nextWake: wake, skipped: skipped)
+        var result = PlanResult(due: sends, nextWake: wake, skipped: skipped)
+        result.held = controls.held
+        settleApprovals(&result, ledger: ledger, history: history, now: now)
+        return result
     }
 
     /// The sends the daemon would make from `start` until `end` if nothing
@@ -103,7 +118,9 @@ public struct Planner: Sendable {
         // Positions, not copies: a million entries of ~400 bytes each.
         let all = ledger.entries.values
         var byDebtor: [String: [Int]] = [:]
-        for (position, entry) in all.enumerated() { byDebtor[entry.invoice.customer.id, default: []].append(position) }
+        for (position, entry) in all.enumerated() {
+            byDebtor[ledger.directory.effective(for: entry.invoice).customer.id, default: []].append(position)
+        }
         let debtors = Array(byDebtor.values)
         // Independent debtors also make the work divisible: slices of them
         // step through time on all cores, each with its own copy of the history.
@@ -116,10 +133,13 @@ public struct Planner: Sendable {
                 var now = start
                 for _ in 0..<maxSteps {
                     let result = plan(entries, ledger: ledger, history: history, now: now)
-                    if !result.due.isEmpty || !result.skipped.isEmpty {
-                        for send in result.due { history.record(send.sentMessage(at: now)) }
+                    // A message waiting for approval is shown where it would
+                    // go once approved (marked `needsApproval`).
+                    let due = result.due + result.pending.map(\.send).filter(\.windowOpen)
+                    if !due.isEmpty || !result.skipped.isEmpty {
+                        for send in due { history.record(send.sentMessage(at: now)) }
                         for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
-                        sends += result.due
+                        sends += due
                         continue  // plan again at the same instant: the sends changed the gaps and fallbacks
                     }
                     guard let next = result.nextWake, next < end else { break }
@@ -139,7 +159,8 @@ public struct Planner: Sendable {
         var customer: String
         var channel: Channel
         var recipient: String
-        /// Receipts are never mixed into a reminder.
+        /// Receipts (and broken-promise letters, also outside the ladder)
+        /// are never mixed into a reminder.
         var thanks: Bool
     }
 
@@ -154,12 +175,21 @@ public struct Planner: Sendable {
         var fallbackFrom: Channel?
         var skipReason: String?
         var chargesRule: String?
+        /// The controls (Planner+Controls.swift): the debtor's country, the
+        /// e-mail's Cc and whether this is a Cc copy, approval, the promise
+        /// a broken-promise letter cites.
+        var extras = CandidateExtras()
     }
 
     struct Evaluation {
         var due: [Candidate] = []
         var skipped: [Candidate] = []
         var wake: Date?
+        /// Sends the controls hold back (excluded, no contact, stale feed, …).
+        var held: [HeldItem] = []
+        /// This entry's debtor and open overdue amount per currency, for `min_amount`.
+        var debtor: String?
+        var overdue: [String: Decimal] = [:]
 
         mutating func wake(at instant: Date) { wake = min(wake ?? instant, instant) }
     }
@@ -175,37 +205,46 @@ public struct Planner: Sendable {
         var evaluation = Evaluation()
         // Handed to a collection agency: the agency speaks to the debtor now.
         guard entry.handedOff == nil else { return evaluation }
+        // The debtor with the customer directory applied: who, where, which policy.
+        let debtor = ledger.directory.effective(for: entry.invoice)
+        evaluation.debtor = debtor.customer.id
+        guard admits(entry, debtor, into: &evaluation) else { return evaluation }
         if entry.balance <= 0, !entry.cancelled {
-            thank(entry, ledger: ledger, history: history, now: now, into: &evaluation)
+            thank(entry, debtor, ledger: ledger, history: history, now: now, into: &evaluation)
             return evaluation
         }
         // Rule 7: nothing for paid or cancelled invoices; a dispute pauses
         // until a `resolve` arrives (which re-plans).
         guard !entry.cancelled, entry.balance > 0, !entry.disputed else { return evaluation }
-        let invoice = entry.invoice
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
+        let calendar = calendars.calendar(for: debtor.customer)
         let today = calendar.localDay(now)
+        let policy = settings.policy(named: debtor.policy)
+        if settings.usesMinimumAmounts { evaluation.overdue = overdueAmounts(entry, today: today) }
         var resumedAt: Date?
         if let promised = entry.promisedUntil {
-            let resumeDay = promised.adding(days: 1)
+            let resumeDay = promised.adding(days: 1 + (policy.promiseGraceDays ?? 0))
             if today < resumeDay {
                 evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
                 return evaluation
             }
             resumedAt = calendar.instant(resumeDay, minute: 0)
+            // A promise not kept: its letter first, then the ladder resumes.
+            if brokenPromise(entry, debtor, policy: policy, resumeDay: resumeDay, calendar: calendar, ledger: ledger,
+                             history: history, now: now, into: &evaluation) {
+                return evaluation
+            }
         }
         // The debtor replied: a person reads it before the ladder goes on,
         // which then resumes like after a lapsed promise (the next stage).
-        if let resumeDay = replyPauseEnd(for: invoice.customer, ledger: ledger) {
+        if let resumeDay = replyPauseEnd(for: entry.invoice, ledger: ledger) {
             if today < resumeDay {
                 evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
                 return evaluation
             }
             resumedAt = max(resumedAt ?? .distantPast, calendar.instant(resumeDay, minute: 0))
         }
-        let policy = settings.policy(named: invoice.policy)
         for unit in units(of: entry) {
-            evaluateUnit(unit, entry: entry, policy: policy, calendar: calendar, ledger: ledger, history: history,
+            evaluateUnit(unit, entry: entry, debtor: debtor, policy: policy, calendar: calendar, ledger: ledger, history: history,
                          now: now, resumedAt: resumedAt, into: &evaluation)
         }
         return evaluation
@@ -213,9 +252,12 @@ public struct Planner: Sendable {
 
     /// The first day a debtor who replied is reminded again: the
     /// `reply_pause_days`-th business day after the reply, in their calendar.
-    public func replyPauseEnd(for customer: Customer, ledger: Ledger) -> CalendarDate? {
-        guard let replied = ledger.replies[customer.id] else { return nil }
-        return calendars.calendar(for: customer.timezone).businessDays(settings.schedule.replyPauseDays, after: replied)
+    /// (Replies are keyed by the id the invoice carries; the calendar is the
+    /// debtor's with the customer directory applied.)
+    public func replyPauseEnd(for invoice: Invoice, ledger: Ledger) -> CalendarDate? {
+        let debtor = ledger.directory.effective(for: invoice).customer
+        guard let replied = ledger.replies[invoice.customer.id] ?? ledger.replies[debtor.id] else { return nil }
+        return calendars.calendar(for: debtor).businessDays(settings.schedule.replyPauseDays, after: replied)
     }
 
     /// What was owed on a unit from its due date on, as part payments (by
@@ -273,11 +315,13 @@ public struct Planner: Sendable {
         return units
     }
 
-    private func evaluateUnit(_ unit: Unit, entry: LedgerEntry, policy: Policy, calendar: BusinessCalendar, ledger: Ledger,
-                              history: DeliveryHistory, now: Date, resumedAt: Date?, into evaluation: inout Evaluation) {
+    private func evaluateUnit(_ unit: Unit, entry: LedgerEntry, debtor: EffectiveCustomer, policy: Policy,
+                              calendar: BusinessCalendar, ledger: Ledger, history: DeliveryHistory, now: Date, resumedAt: Date?,
+                              into evaluation: inout Evaluation) {
         let stages = policy.stages
         guard !stages.isEmpty else { return }
         let invoice = entry.invoice
+        let customer = debtor.customer
         let gap = settings.schedule.minGapDays
         let today = calendar.localDay(now)
         let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
@@ -324,7 +368,7 @@ public struct Planner: Sendable {
                     // No notice yet: send the latest non-final stage first.
                     target = notice
                 } else if last >= 0, !stages[last].final, stages[last].offsetDays > 0, eligible(last),
-                          canStillReach(stages[last], sends: sends, customer: invoice.customer, ledger: ledger) {
+                          canStillReach(stages[last], sends: sends, customer: customer, ledger: ledger) {
                     // The last stage went only where the debtor could not
                     // read it (a skipped SMS): it continues on its other
                     // channels before any final. (When none of them, nor a
@@ -345,47 +389,72 @@ public struct Planner: Sendable {
                 item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: spec.name),
                 stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
-            let statutory = statutoryRule(policy, invoice.customer)
+            let statutory = statutoryRule(policy, customer)
             item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
                                                due: unit.due, today: today, statutory: statutory.applies,
                                                outstanding: outstandingOverTime(entry, unit))
+            let copies = CopyPlan(debtor: debtor, stage: spec.name, unitID: unitID, planner: self, ledger: ledger, history: history)
+            func candidate(_ channel: Channel, to recipient: String) -> Candidate {
+                var candidate = Candidate(
+                    customer: customer.id, customerName: customer.name, channel: channel,
+                    recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+                candidate.chargesRule = statutory.rule
+                candidate.extras = CandidateExtras(debtor: debtor, country: calendars.country(of: customer), stage: spec,
+                                                   channel: channel, copies: copies)
+                return candidate
+            }
             /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
             func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?) {
                 var earliest = max(notBefore, times[stage])
-                if let contacted = history.lastContact(customer: invoice.customer.id, channel: channel) {
+                if let contacted = history.lastContact(customer: customer.id, channel: channel) {
                     // Rule 6: the debtor's last contact on this channel must be `gap` days old.
                     earliest = max(earliest, calendar.firstWindowStart(onOrAfter: calendar.localDay(contacted).adding(days: gap)))
                 }
                 let sendAt = calendar.nextOpen(atOrAfter: max(earliest, now))
-                guard sendAt <= now else {
+                // A stage that waits for approval is pending as soon as it is
+                // due, window or not, so a person can approve it meanwhile.
+                let windowOpen = sendAt <= now
+                guard windowOpen || (spec.approve && earliest <= now) else {
                     evaluation.wake(at: sendAt)
                     return
                 }
-                var candidate = Candidate(
-                    customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
-                    recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
-                candidate.fallbackFrom = fallbackFrom
-                candidate.chargesRule = statutory.rule
-                evaluation.due.append(candidate)
+                if !windowOpen { evaluation.wake(at: sendAt) }
+                var offered = candidate(channel, to: recipient)
+                offered.fallbackFrom = fallbackFrom
+                offered.extras.windowOpen = windowOpen
+                evaluation.due.append(offered)
+                // Each Cc address gets its own copy, with the same letter.
+                if channel == .email { copies.offer(from: offered, into: &evaluation, windowOpen: windowOpen) }
+            }
+            // A stale payment feed holds every stage from the due date on.
+            if let hold = feedHold(spec, unit: unit, entry: entry, customer: customer.id, ledger: ledger, now: now),
+               times[stage] <= now, calendar.isOpen(now) {
+                evaluation.held.append(hold)
+                return
             }
             var unreachable: Channel?
             for channel in spec.channels where settings.enabledChannels.contains(channel) {
                 let previous = sends.filter { $0.stage == spec.name && $0.channel == channel }
-                if previous.contains(where: \.reached) { continue }
+                if previous.contains(where: \.reached) {
+                    // The copies of a letter that went out follow it (a Cc deferred meanwhile).
+                    if channel == .email, stage == last, calendar.isOpen(now) {
+                        copies.retry(after: previous, template: candidate(channel, to: ""), debtorAddress: customer.email,
+                                     into: &evaluation, now: now)
+                    }
+                    continue
+                }
                 if !previous.isEmpty {  // failed for good, or skipped, before
                     unreachable = unreachable ?? channel
                     continue
                 }
-                switch reach(channel, invoice.customer, ledger: ledger) {
+                switch reach(channel, customer, ledger: ledger) {
                 case .recipient(let recipient):
                     offer(channel, to: recipient, fallbackFrom: nil)
                 case .unreachable(let address, let reason):
                     unreachable = unreachable ?? channel
                     // Logged once as suppressed when the stage is due (rule 8).
                     if times[stage] <= now, calendar.isOpen(now) {
-                        var skipped = Candidate(
-                            customer: invoice.customer.id, customerName: invoice.customer.name, channel: channel,
-                            recipient: address ?? "", policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+                        var skipped = candidate(channel, to: address ?? "")
                         skipped.skipReason = reason
                         evaluation.skipped.append(skipped)
                     }
@@ -396,7 +465,7 @@ public struct Planner: Sendable {
             if let missed = unreachable,
                !spec.fallback.contains(where: { channel in sends.contains { $0.stage == spec.name && $0.channel == channel } }) {
                 for channel in spec.fallback where !spec.channels.contains(channel) && settings.enabledChannels.contains(channel) {
-                    if case .recipient(let recipient) = reach(channel, invoice.customer, ledger: ledger) {
+                    if case .recipient(let recipient) = reach(channel, customer, ledger: ledger) {
                         offer(channel, to: recipient, fallbackFrom: missed)
                         break
                     }
@@ -408,83 +477,5 @@ public struct Planner: Sendable {
         if let upcoming = (after + 1..<stages.count).first(where: { times[$0] > now }) {
             evaluation.wake(at: times[upcoming])
         }
-    }
-
-    /// Whether a stage has a channel (or fallback) not yet tried that can
-    /// reach the debtor now.
-    private func canStillReach(_ stage: Stage, sends: [DeliveryHistory.StageSend], customer: Customer, ledger: Ledger) -> Bool {
-        (stage.channels + stage.fallback).contains { channel in
-            settings.enabledChannels.contains(channel) && (channel == .email || channel == .sms)
-                && !sends.contains { $0.stage == stage.name && $0.channel == channel }
-                && recipient(for: channel, customer, ledger: ledger) != nil
-        }
-    }
-
-    /// A receipt by e-mail, once, for an invoice paid in full after it was
-    /// reminded (an invoice never reminded needs no thanks from a robot).
-    private func thank(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date,
-                       into evaluation: inout Evaluation) {
-        let invoice = entry.invoice
-        let sends = history.sends(of: invoice.id)
-        guard settings.thankAfterPayment, settings.enabledChannels.contains(.email), !sends.isEmpty,
-              !sends.contains(where: { $0.stage == PlannerSettings.thanksStage }),
-              let recipient = recipient(for: .email, invoice.customer, ledger: ledger) else { return }
-        let calendar = calendars.calendar(for: invoice.customer.timezone)
-        var earliest = now
-        if let contacted = history.lastContact(customer: invoice.customer.id, channel: .email) {
-            // Rule 6 holds for a receipt too.
-            earliest = max(earliest, calendar.firstWindowStart(onOrAfter: calendar.localDay(contacted).adding(days: settings.schedule.minGapDays)))
-        }
-        let sendAt = calendar.nextOpen(atOrAfter: earliest)
-        guard sendAt <= now else {
-            evaluation.wake(at: sendAt)
-            return
-        }
-        let item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: nil, stage: PlannerSettings.thanksStage),
-                               stageOffsetDays: 0, final: false, amount: invoice.amount, currency: invoice.currency,
-                               due: invoice.due, daysOverdue: invoice.due.days(until: calendar.localDay(now)))
-        evaluation.due.append(Candidate(
-            customer: invoice.customer.id, customerName: invoice.customer.name, channel: .email, recipient: recipient,
-            policy: settings.policy(named: invoice.policy).name, timeZone: calendar.timeZone.identifier, item: item))
-    }
-
-    enum Reach {
-        case recipient(String)
-        case unreachable(address: String?, reason: String)
-    }
-
-    /// Who receives a channel's message for this customer, or why nobody can
-    /// (no address, opted out: rule 8).
-    func reach(_ channel: Channel, _ customer: Customer, ledger: Ledger) -> Reach {
-        switch channel {
-        case .email, .sms, .call:
-            // A call needs a phone number like an SMS; an opt-out of `call`
-            // (or of everything) keeps the debtor off the call list.
-            let address = channel == .email ? customer.email : customer.phone
-            guard let address else {
-                return .unreachable(address: nil, reason: "the customer has no \(channel == .email ? "e-mail address" : "phone number")")
-            }
-            if ledger.isOptedOut(address, channel: channel) {
-                return .unreachable(address: address, reason: "\(address) opted out of \(channel.rawValue)")
-            }
-            if let bounce = ledger.bounceReason(address, channel: channel) {
-                return .unreachable(address: address, reason: "\(address) is on the suppression list: \(bounce)")
-            }
-            return .recipient(address)
-        case .webhook:
-            // The webhook goes to our own endpoint; the debtor's opt-out of
-            // the channel still counts.
-            let optedOut = [customer.email, customer.phone].compactMap { $0 }.contains { ledger.isOptedOut($0, channel: .webhook) }
-            guard let endpoint = settings.webhookEndpoint, !optedOut else {
-                return .unreachable(address: settings.webhookEndpoint, reason: "the customer opted out of webhooks")
-            }
-            return .recipient(endpoint)
-        }
-    }
-
-    /// The recipient on a channel, if any (see `reach`).
-    func recipient(for channel: Channel, _ customer: Customer, ledger: Ledger) -> String? {
-        if case .recipient(let recipient) = reach(channel, customer, ledger: ledger) { return recipient }
-        return nil
     }
 }

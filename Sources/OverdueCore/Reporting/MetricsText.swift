@@ -55,4 +55,23 @@ public struct MetricsText: Sendable {
                     value: "\(Int(lastCycle.timeIntervalSince1970))")
         return metrics.text
     }
+
+    /// The controls' metrics: approvals waiting, what is held and why, and
+    /// the stale payment feed guard.
+    public static func controls(pendingApprovals: Int, held: [String: Int], paymentsStale: Bool, lastPaymentData: Date?) -> String {
+        var metrics = MetricsText()
+        metrics.add("overdue_pending_approvals", help: "Messages waiting for a person's approval (overdue pending).",
+                    value: "\(pendingApprovals)")
+        for kind in ["excluded", "no_contact", "payments_stale", "below_min_amount", "on_hold"] {
+            metrics.add("overdue_held", help: "Reminders held back by the controls, by reason.", labels: ["reason": kind],
+                        value: "\(held[kind] ?? 0)")
+        }
+        metrics.add("overdue_payments_stale", help: "1 while post-due reminders are held because no payment data arrived for payments_stale_after_hours.",
+                    value: paymentsStale ? "1" : "0")
+        if let lastPaymentData {
+            metrics.add("overdue_last_payment_data_timestamp_seconds", help: "When the last inbox file with payments or invoices was read.",
+                        value: "\(Int(lastPaymentData.timeIntervalSince1970))")
+        }
+        return metrics.text
+    }
 }

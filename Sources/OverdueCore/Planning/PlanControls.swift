@@ -1,0 +1,102 @@
+import Foundation
+
+/// Something the controls keep from going out, and why: `overdue plan` and
+/// `overdue status` list these, the daemon logs each once as `held`.
+public struct HeldItem: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// The directory says `exclude = true`.
+        case excluded
+        /// Neither the invoice nor the directory has an e-mail or a phone.
+        case noContact
+        /// No inbox file with payments or invoices since `since`
+        /// (`[schedule] payments_stale_after_hours`).
+        case staleFeed(since: Date)
+        /// The debtor's overdue total in the currency is under the policy's `min_amount`.
+        case belowMinimum(currency: String, overdue: Decimal, minimum: Decimal)
+        /// A person held the message waiting for approval (`overdue hold`).
+        case onHold(key: String, reason: String)
+    }
+
+    public var customer: String
+    public var invoices: [String]
+    /// The stage held back (nil when all of the debtor's reminders are).
+    public var stage: String?
+    public var reason: Reason
+
+    public init(customer: String, invoices: [String], stage: String?, reason: Reason) {
+        self.customer = customer
+        self.invoices = invoices
+        self.stage = stage
+        self.reason = reason
+    }
+
+    /// A short name for the log's `reason` field and `status --json`.
+    public var kind: String {
+        switch reason {
+        case .excluded: "excluded"
+        case .noContact: "no_contact"
+        case .staleFeed: "payments_stale"
+        case .belowMinimum: "below_min_amount"
+        case .onHold: "on_hold"
+        }
+    }
+
+    /// What a person reads: "held: no payment data since 2027-03-01T10:00:00Z".
+    public var detail: String {
+        switch reason {
+        case .excluded:
+            "excluded by the customer directory (exclude = true): no reminders"
+        case .noContact:
+            "no contact yet: neither the invoice nor the customer directory has an e-mail or a phone; drop a customer record with id \(customer)"
+        case .staleFeed(let since):
+            "held: no payment data since \(since.formatted(.iso8601)) ([schedule] payments_stale_after_hours); the next file with payments or invoices releases it"
+        case .belowMinimum(let currency, let overdue, let minimum):
+            "not reminded in \(currency): the overdue total \(overdue) is below the policy's min_amount \(minimum)"
+        case .onHold(let key, let reason):
+            "held by a person (overdue hold \(key)): \(reason)"
+        }
+    }
+
+    /// Held items merge per debtor, kind and stage; the log names each once.
+    var mergeKey: String { "\(kind)|\(customer)|\(stage ?? "")" }
+}
+
+/// A message that waits for a person's approval, and since when.
+public struct PendingApproval: Sendable, Equatable {
+    public var send: PlannedSend
+    public var since: Date
+    /// Not yet in the delivery journal: the daemon records (and logs) it.
+    public var isNew: Bool
+}
+
+/// The promise to pay a `broken_promise` letter cites.
+public struct PromiseTerms: Sendable, Equatable {
+    public var date: CalendarDate
+    public var amount: Decimal?
+
+    public init(date: CalendarDate, amount: Decimal?) {
+        self.date = date
+        self.amount = amount
+    }
+}
+
+/// One Cc copy made of a unit's letter.
+public struct CopySend: Sendable, Equatable {
+    public var stage: String
+    public var recipient: String
+}
+
+/// Since when each message has waited for approval: the delivery journal's
+/// `pending` lines, and `expired` lines that end a wait (the next `pending`
+/// line starts a new one).
+public struct ApprovalLog: Sendable {
+    public private(set) var pendingSince: [String: Date] = [:]
+
+    public init() {}
+
+    public mutating func pending(_ key: String, since: Date) {
+        if pendingSince[key] == nil { pendingSince[key] = since }
+    }
+
+    public mutating func expired(_ key: String) { pendingSince[key] = nil }
+}

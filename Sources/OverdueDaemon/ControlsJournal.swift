@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import OverdueCore
+import OverdueSpool
+
+/// What the controls did in a pass, for `STATUS=`, the metrics and the log.
+public struct ControlsSummary: Sendable, Equatable {
+    /// Messages waiting for approval.
+    public var pending = 0
+    /// Since when the payment feed is stale (post-due reminders held), nil when it is not.
+    public var staleSince: Date?
+    /// Held items by kind ("excluded", "no_contact", …).
+    public var held: [String: Int] = [:]
+
+    /// "2 waiting for approval, post-due reminders held: no payment data since …"
+    public var statusText: String {
+        var parts: [String] = []
+        if pending > 0 { parts.append("\(pending) waiting for approval (overdue pending)") }
+        if let staleSince { parts.append("post-due reminders held: no payment data since \(Timestamp.format(staleSince))") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Makes the planner's control decisions durable and visible: a message
+/// that starts waiting for approval gets a `pending` line in the delivery
+/// journal (the planner reads since when it waits from there) and one in
+/// the log; one waiting past `approval_expires_days` an `expired` line in
+/// both; each held item is logged once (`held`), the stale feed guard once
+/// when it engages and once when a file releases it.
+final class ControlsJournal {
+    private var sentJournal: SentJournal
+    private let log: EventLog
+    private let logger: Logger
+    /// Held items already logged by this process ("kind|customer|stage").
+    private var loggedHolds: Set<String> = []
+    private var loggedStaleSince: Date?
+
+    init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?) {
+        loggedStaleSince = staleLogged
+        self.sentJournal = sentJournal
+        self.log = log
+        self.logger = logger
+    }
+
+    /// After a reload the dispatcher's new journal handle writes the lines.
+    func use(_ journal: SentJournal) { sentJournal = journal }
+
+    func record(_ plan: PlanResult, staleSince: Date?, history: inout DeliveryHistory, now: Date) throws -> ControlsSummary {
+        var lines: [(kind: String, send: PlannedSend)] = []
+        var entries: [LogEntry] = []
+        for expired in plan.expired {
+            lines.append(("expired", expired.send))
+            history.approvals.expired(expired.send.key)
+            entries.append(LogEntry(time: now, event: "expired", fields: Self.fields(expired.send, detail:
+                "waited for approval since \(Timestamp.format(expired.since)), longer than [schedule] approval_expires_days; planned again")))
+        }
+        for pending in plan.pending where pending.isNew {
+            lines.append(("pending", pending.send))
+            history.approvals.pending(pending.send.key, since: now)
+            entries.append(LogEntry(time: now, event: "pending", fields: Self.fields(pending.send, detail:
+                "waits for approval: overdue approve \(pending.send.key) (or overdue hold \(pending.send.key) --reason …)")))
+        }
+        if let staleSince, loggedStaleSince != staleSince {
+            entries.append(LogEntry(time: now, event: "held", fields: [
+                "reason": .string("payments_stale"), "since": .string(Timestamp.format(staleSince)),
+                "customers": .array(Set(plan.held.filter { $0.kind == "payments_stale" }.map(\.customer)).sorted().map(JSONValue.string)),
+                "detail": .string("held: no payment data since \(Timestamp.format(staleSince)); reminders from the due date on wait for the next file with payments or invoices"),
+            ]))
+            logger.warning("post-due reminders held: no payment data", metadata: ["payments.since": "\(Timestamp.format(staleSince))"])
+        } else if staleSince == nil, let since = loggedStaleSince {
+            entries.append(LogEntry(time: now, event: "released", fields: [
+                "reason": .string("payments_stale"),
+                "detail": .string("payment data arrived (stale since \(Timestamp.format(since))): held reminders are planned again"),
+            ]))
+        }
+        if loggedStaleSince != staleSince {
+            try sentJournal.append(staleSince: staleSince, at: now)
+            loggedStaleSince = staleSince
+        }
+        var summary = ControlsSummary(pending: plan.pending.count, staleSince: staleSince)
+        for item in plan.held {
+            summary.held[item.kind, default: 0] += 1
+            guard item.kind != "payments_stale", loggedHolds.insert("\(item.kind)|\(item.customer)|\(item.stage ?? "")").inserted else { continue }
+            var fields: [String: JSONValue] = [
+                "customer": .string(item.customer), "invoices": .array(item.invoices.map(JSONValue.string)),
+                "reason": .string(item.kind), "detail": .string(item.detail),
+            ]
+            fields["stage"] = item.stage.map(JSONValue.string)
+            entries.append(LogEntry(time: now, event: "held", fields: fields))
+        }
+        if !lines.isEmpty { try sentJournal.append(approvals: lines, at: now) }
+        if !entries.isEmpty { try log.append(entries) }
+        return summary
+    }
+
+    static func fields(_ send: PlannedSend, detail: String) -> [String: JSONValue] {
+        var fields = Dispatcher.fields(send, attempt: 0)
+        fields["attempt"] = nil
+        fields["detail"] = .string(detail)
+        return fields
+    }
+}

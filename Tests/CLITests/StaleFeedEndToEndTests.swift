@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The stale payment feed guard through the binary: with the guard at 36
+/// hours and no payment file for 37, reminders from the due date on are held
+/// (logged once, in `status` and the metrics) while a courtesy note before
+/// the due date still goes; the next payment file releases them at once.
+@Suite("Stale payment feed guard end to end")
+struct StaleFeedEndToEndTests {
+    @Test("37 h without payments at 36: post-due held, courtesy sent; a payment file releases at once")
+    func guardHoldsAndReleases() throws {
+        let test = try TestSpool(prefix: "overdue-stale", config: Controls.config(
+            hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36", rest: "[daemon]\nmetrics_file = \"metrics.prom\""))
+        // Tue 2027-06-01 08:00: the export with both invoices. A-1's overdue
+        // notice is due Wed 06-02; B-1 is due Sat 06-05, its courtesy note Wed 06-02.
+        try test.drop("""
+            {"invoice": "A-1", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "100.00"}
+            {"invoice": "B-1", "customer": {"id": "soon", "name": "Soon Ltd", "email": "ap@soon.example"}, "issued": "2027-05-05", "due": "2027-06-05", "currency": "EUR", "amount": "200.00"}
+            """, as: "export.jsonl")
+        try Controls.pass(test.config, at: "2027-06-01T08:00:00Z")
+        #expect(try Controls.log(test.config, ["--event", "sent"]).isEmpty)
+
+        // Wed 06-02 21:00, 37 hours on, no file since.
+        try Controls.pass(test.config, at: "2027-06-02T21:00:00Z")
+        let sent = try Controls.log(test.config, ["--event", "sent"])
+        #expect(sent.map { $0["stage"] as? String } == ["courtesy"] && sent.first?["customer"] as? String == "soon")
+        let held = try Controls.log(test.config, ["--event", "held"])
+        #expect(held.count == 1 && held.first?["reason"] as? String == "payments_stale", "\(held)")
+        #expect((held.first?["detail"] as? String)?.hasPrefix("held: no payment data since 2027-06-01T08:00:00") == true)
+        let status = try Controls.status(test.config, now: "2027-06-02T21:00:00Z")
+        #expect(((status["payments_stale"] as? [String: Any])?["since"] as? String)?.hasPrefix("2027-06-01T08:00:00") == true)
+        #expect(Controls.held(status, "payments_stale") == ["late"])
+        #expect(try Controls.run(test.config, ["status", "--now", "2027-06-02T21:00:00Z"]).stdout.contains("post-due reminders held: no payment data since 2027-06-01T08:00:00"))
+        let metrics = try String(contentsOf: test.root.appendingPathComponent("metrics.prom"), encoding: .utf8)
+        #expect(metrics.contains("overdue_payments_stale 1") && metrics.contains("overdue_held{reason=\"payments_stale\"} 1"), "\(metrics)")
+
+        // The next day's payment file (a part payment of A-1) releases it in the same pass.
+        try test.drop(#"{"event": "payment", "invoice": "A-1", "amount": "30.00", "date": "2027-06-02"}"#, as: "payments.json")
+        try Controls.pass(test.config, at: "2027-06-02T21:05:00Z")
+        let released = try Controls.log(test.config, ["--event", "sent"]).filter { $0["customer"] as? String == "late" }
+        #expect(released.map { $0["stage"] as? String } == ["overdue"] && released.first?["total_due"] as? String == "70.00")
+        #expect(try Controls.log(test.config, ["--event", "released"]).count == 1)
+        #expect(try Controls.status(test.config, now: "2027-06-02T21:05:00Z")["payments_stale"] is NSNull)
+    }
+}
