@@ -164,7 +164,7 @@ struct DocumentAttachmentTests {
         }
     }
 
-    @Test("a Factur-X PDF whose e-invoice has no buyer e-mail is kept; a JSON invoice naming it later gets it attached")
+    @Test("a Factur-X PDF without buyer e-mail waits for a customer record; the reminders then carry that PDF")
     func hybridWithoutContact() throws {
         let test = try TestSpool(prefix: "overdue-docs-nocontact", config: Self.policy)
         let cii = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -175,16 +175,19 @@ struct DocumentAttachmentTests {
         let pdf = try TestPDF.make(.hybrid, xml: Array(xml.utf8))
         try Data(pdf).write(to: test.inbox.appendingPathComponent("NW-2027-0001.pdf"))
         _ = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"])
-        let rejected = try log(test.config).first { $0["event"] as? String == "rejected" }
-        #expect((rejected?["detail"] as? String)?.contains("BT-58") == true, "\(rejected ?? [:])")
-        #expect(rejected?["kept_as_document"] as? Bool == true)
-        try Self.invoice("NW-2027-0001", document: "NW-2027-0001.pdf")
-            .write(to: test.inbox.appendingPathComponent("contact.json"), atomically: true, encoding: .utf8)
-        let run = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T11:00:00Z"])
-        #expect(run.status == 0, "\(run.stderr)")
+        let document = try log(test.config).first { $0["event"] as? String == "document" }
+        #expect(document?["invoices"] as? [String] == ["NW-2027-0001"], "\(document ?? [:])")
         let folder = test.spool.appendingPathComponent("mail/new")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty, "no contact yet: nothing sent")
+        // The CRM's record for the buyer (BT-46 "ACME-7") gives the e-mail.
+        try #"{"record": "customer", "id": "ACME-7", "email": "ap@acme.example"}"#
+            .write(to: test.inbox.appendingPathComponent("crm.json"), atomically: true, encoding: .utf8)
+        // Due 14 days after its issue on 1 March: the overdue stage on the 16th.
+        let run = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-16T10:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
         let mails = try CheckedMail.parse(try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil))
         #expect(mails.count == 1)
+        #expect((mails.first?["headers"] as? [String: String])?["To"] == "ap@acme.example")
         #expect(mails.first.map(Self.attachments)?.map { $0["sha256"] as? String } == [Self.sha256(pdf)])
     }
 }
