@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
-// The pipeline, one module per concern:
-//   inbox → ledger → planner → outbox → transports → log
-// CCurl/Curl: the only network client. OverdueCore: pure domain (no I/O).
-// OverdueConfig: TOML → typed config. OverdueSpool: the durable directory store.
-// OverdueRender: message content. OverdueTransports: Maildir, SMTP, SMS, webhooks.
+// The pipeline, one module per concern (docs/ARCHITECTURE.md):
+//   inbox → ledger → planner → compose → delivery → log, and feedback back in
+// CCurl/Curl: the only network client. CQPDF/CZlib + OverdueDocuments: hybrid PDFs.
+// OverdueCore: pure domain (no I/O). OverdueConfig: TOML → typed config.
+// OverdueSpool: the durable directory store. OverdueRender: message content.
+// OverdueTransports: Maildir, SMTP, SMS, webhooks, the IMAP feedback mailbox.
 // OverdueDaemon: the jobs that move work through the spool. overdue: the CLI.
 import PackageDescription
 
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "OverdueDocuments", dependencies: ["CQPDF", "CZlib"]),
         .target(
             name: "Curl",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl"]
         ),
         .target(
             name: "OverdueCore",
@@ -48,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "OverdueSpool",
-            dependencies: ["OverdueCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["OverdueCore"]
         ),
         .target(
             name: "OverdueRender",
@@ -59,7 +60,6 @@ let package = Package(
             dependencies: [
                 "OverdueCore", "OverdueSpool", "Curl",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -7,7 +7,6 @@
 #define OVERDUE_CCURL_SHIM_H
 
 #include <curl/curl.h>
-#include <errno.h>
 
 static inline CURLcode ccurl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -33,16 +32,7 @@ static inline CURLcode ccurl_easy_setopt_data_callback(CURL *handle, CURLoption 
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
-static inline CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-static inline CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
-    return curl_easy_getinfo(handle, info, value);
-}
 static inline CURLcode ccurl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-static inline CURLcode ccurl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
     return curl_easy_getinfo(handle, info, value);
 }
 
@@ -67,6 +57,5 @@ static inline CURLMSG ccurl_msg_kind(const CURLMsg *message) { return message->m
 static inline CURL *ccurl_msg_easy(const CURLMsg *message) { return message->easy_handle; }
 static inline CURLcode ccurl_msg_result(const CURLMsg *message) { return message->data.result; }
 
-static inline int ccurl_errno(void) { return errno; }
 
 #endif

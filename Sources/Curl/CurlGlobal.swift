@@ -7,13 +7,7 @@ public enum CurlGlobal {
     private static let initResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
     /// Runs `curl_global_init` on first call; later calls are free.
-    public static func ensureInitialized() {
+    static func ensureInitialized() {
         precondition(initResult == CURLE_OK, "curl_global_init failed: \(initResult.rawValue)")
-    }
-
-    /// The libcurl version string, e.g. "libcurl/7.88.1 OpenSSL/3.0.x ...".
-    public static var version: String {
-        ensureInitialized()
-        return String(cString: curl_version())
     }
 }

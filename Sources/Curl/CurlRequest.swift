@@ -3,7 +3,7 @@
 public struct CurlRequest: Sendable {
     /// How TLS is required on protocols that upgrade (SMTP STARTTLS).
     public enum TLSUpgrade: Sendable {
-        case none, tryUpgrade, required
+        case none, required
     }
 
     public var url: String
@@ -70,7 +70,6 @@ public struct CurlResponse: Sendable {
     public var statusCode: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
-    public var totalSeconds: Double
     /// Every line the server sent outside the body: HTTP status and header
     /// lines, or for SMTP each server reply ("250 2.0.0 OK: queued as …").
     public var serverLines: [String] = []

@@ -66,7 +66,6 @@ public final class EasyHandle: @unchecked Sendable {
         if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
         switch request.tls {
         case .none: break
-        case .tryUpgrade: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
         case .required: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         }
         if let username = request.username { try set(CURLOPT_USERNAME, username) }
@@ -129,19 +128,17 @@ public final class EasyHandle: @unchecked Sendable {
             throw CurlError(code: code, osErrno: Int32(osErrno), detail: String(cString: errorBuffer), responseCode: status,
                             serverLines: serverLines, bytesSent: Int(uploaded))
         }
-        var seconds = 0.0
-        _ = ccurl_easy_getinfo_double(raw, CURLINFO_TOTAL_TIME, &seconds)
-        return CurlResponse(statusCode: status, headers: responseHeaders, body: responseBody, totalSeconds: seconds,
+        return CurlResponse(statusCode: status, headers: responseHeaders, body: responseBody,
                             serverLines: serverLines)
     }
 
     // MARK: option setters
 
-    public func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+    func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(ccurl_easy_setopt_long(raw, option, value))
     }
 
-    public func set(_ option: CURLoption, _ value: String) throws(CurlError) {
+    func set(_ option: CURLoption, _ value: String) throws(CurlError) {
         // CURLOPT string options are copied by libcurl (since 7.17.0).
         try check(ccurl_easy_setopt_string(raw, option, value))
     }

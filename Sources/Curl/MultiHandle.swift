@@ -71,7 +71,7 @@ public final class MultiHandle: @unchecked Sendable {
     }
 
     /// Runs one configured transfer to completion.
-    public func perform(_ easy: EasyHandle) async throws(CurlError) -> CurlResponse {
+    func perform(_ easy: EasyHandle) async throws(CurlError) -> CurlResponse {
         let result = await withCheckedContinuation { continuation in
             add(easy) { continuation.resume(returning: $0) }
         }

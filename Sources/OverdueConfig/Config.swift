@@ -2,7 +2,7 @@ import Foundation
 import OverdueCore
 
 /// The daemon's configuration, typed and validated. Loaded from TOML by
-/// `ConfigLoader`; see the reference file in DESIGN.md and `examples/`.
+/// `ConfigLoader`; every key is shown in `examples/reference.toml`.
 public struct Config: Sendable {
     /// The file this was loaded from ("" for the embedded defaults).
     public var sourcePath: String
@@ -21,6 +21,17 @@ public struct Config: Sendable {
     public var handoff = HandoffSettings()
     /// `[feedback]`: the mailbox read for bounces and replies (nil: none).
     public var feedback: FeedbackSettings?
+
+    /// The channels that can send: e-mail always (the embedded Maildir when
+    /// there is no `[channels.email]`), and the call list (it needs nothing);
+    /// SMS and webhooks when their sections are present. The one definition:
+    /// the planner, the transports and `overdue check` ask it.
+    public var enabledChannels: Set<Channel> {
+        var channels: Set<Channel> = [.email, .call]
+        if sms != nil { channels.insert(.sms) }
+        if webhook != nil { channels.insert(.webhook) }
+        return channels
+    }
 
     /// The attachment rules of e-mail, SMTP or the default Maildir.
     public var mailAttachments: AttachmentRules { email?.attachments ?? AttachmentRules() }

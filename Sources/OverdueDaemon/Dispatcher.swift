@@ -103,7 +103,7 @@ public final class Dispatcher {
                                  renderer: ReminderRenderer(templates: templates, brand: config.brand,
                                                             maxSMSSegments: config.sms?.maxSegments ?? 3),
                                  calendars: BusinessCalendars(schedule: config.schedule), logger: logger,
-                                 channels: Set(Channel.allCases.filter { transportSet.transport(for: $0) != nil }),
+                                 channels: config.enabledChannels,
                                  documents: DocumentStore(spool: spool))
     }
 

@@ -36,7 +36,6 @@ public final class InboxWatcher: @unchecked Sendable {
 
     deinit { source.cancel() }
 
-    public func stop() { source.cancel() }
 
     /// Reads every pending event; true if a pass is due.
     private func drain() -> Bool {

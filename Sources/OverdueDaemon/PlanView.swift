@@ -44,7 +44,7 @@ public struct PlanView {
         return "moved from \(nominal): " + names.map { "\($0.date) \($0.name)" }.joined(separator: ", ")
     }
 
-    /// The JSON of DESIGN.md, plus the key, the debtor-local time and the items.
+    /// `overdue plan --json` (README, "Commands"): each send with its key, the debtor-local time and the items.
     public var json: JSONValue {
         .array(sends.map { send in
             .object([

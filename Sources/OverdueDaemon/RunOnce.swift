@@ -10,7 +10,6 @@ import OverdueSpool
 public struct RunOnceResult: Sendable {
     public var ingest: IngestSummary
     public var dispatch: DispatchSummary
-    public var recoveredTempFiles: [String]
     public var openInvoices: Int
     /// When the next reminder becomes due if nothing changes.
     public var nextWake: Date?
@@ -48,7 +47,6 @@ public enum Daemon {
 public final class Pipeline {
     public let spool: Spool
     private let lock: SpoolLock
-    private let recovered: [String]
     private var ingester: Ingester
     private var dispatcher: Dispatcher
     private var planner: Planner
@@ -72,7 +70,7 @@ public final class Pipeline {
     public private(set) var lastControls = ControlsSummary()
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
-        (spool, lock, recovered) = try Daemon.open(config: config, logger: logger)
+        (spool, lock, _) = try Daemon.open(config: config, logger: logger)
         let (ledger, committed) = try LedgerStore.replay(spool: spool)
         let log = EventLog(directory: spool.log)
         ingester = Ingester(spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger,
@@ -239,7 +237,7 @@ public final class Pipeline {
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
             "delivery.deferred": "\(dispatch.deferred)", "delivery.failed": "\(dispatch.failed)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
-        return RunOnceResult(ingest: ingest, dispatch: dispatch, recoveredTempFiles: recovered, openInvoices: open, nextWake: next)
+        return RunOnceResult(ingest: ingest, dispatch: dispatch, openInvoices: open, nextWake: next)
     }
 }
 

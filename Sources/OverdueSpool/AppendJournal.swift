@@ -6,7 +6,7 @@ import Glibc
 /// An append-only file of JSON lines, made durable by batch: one `write` and
 /// one `fdatasync` per `append`, however many lines (group commit). On this
 /// class of machine that is thousands of records per fsync instead of one
-/// (see DESIGN.md's measured figures).
+/// (`Benchmarks/ingest.sh` measures it).
 ///
 /// A crash can leave the last line torn (no trailing newline); `open` cuts it
 /// off, since a batch that was not fully written was never acknowledged.

@@ -20,7 +20,6 @@ public final class SMSTransport: Transport, Sendable {
         public var idField: String?
         public var optOutStatus: Set<Int> = []
         public var retryStatus: Set<Int> = [429]
-        public var permanentStatus: Set<Int> = []
 
         public init() {}
     }

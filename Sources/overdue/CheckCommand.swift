@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverdueConfig
+import OverdueCore
 import OverdueRender
 import OverdueTransports
 
@@ -53,10 +54,6 @@ struct CheckCommand: ParsableCommand {
     }
 
     static func isConfigured(_ channel: String, _ config: Config) -> Bool {
-        switch channel {
-        case "email", "call": true  // e-mail's embedded default is the Maildir; a call needs nothing
-        case "sms": config.sms != nil
-        default: config.webhook != nil
-        }
+        Channel(rawValue: channel).map(config.enabledChannels.contains) ?? false
     }
 }

@@ -60,7 +60,7 @@ struct ConfigLoaderTests {
         #expect(missing.isEmpty, "settings the loader reads that \(file) does not show: \(missing)")
     }
 
-    @Test("the reference configuration from DESIGN.md loads unchanged")
+    @Test("the reference configuration (examples/reference.toml) loads unchanged")
     func reference() throws {
         let config = try ConfigLoader.load(path: Self.examples.appendingPathComponent("reference.toml").path)
         #expect(config.spool.dir == "/var/lib/overdue")

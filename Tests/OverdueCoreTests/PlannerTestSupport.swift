@@ -1,7 +1,7 @@
 import Foundation
 @testable import OverdueCore
 
-/// Builders for planner tests: the reference policy and schedule of DESIGN.md.
+/// Builders for planner tests: the reference policy and schedule of examples/reference.toml.
 enum Fixture {
     static let referencePolicy = Policy(name: "standard", stages: [
         Stage(name: "courtesy", offsetDays: -3, channels: [.email], template: "courtesy", final: false),

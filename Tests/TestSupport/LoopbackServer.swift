@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A real server on 127.0.0.1, run from one of the Python scripts in
 /// `servers/` for the length of a test. It records what it receives into
@@ -72,11 +73,25 @@ public enum TestScripts {
     }
 }
 
+/// Directories for one test run, removed when the test process exits
+/// (set OVERDUE_KEEP_TEST_DIRS=1 to keep them for a look after a failure).
 public enum TemporaryDirectory {
     public static func make(prefix: String = "overdue-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        made.withLock { list in
+            if list.isEmpty, ProcessInfo.processInfo.environment["OVERDUE_KEEP_TEST_DIRS"] == nil {
+                atexit { TemporaryDirectory.removeAll() }
+            }
+            list.append(url.path)
+        }
         return url
+    }
+
+    private static let made = Mutex<[String]>([])
+
+    static func removeAll() {
+        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -2,7 +2,8 @@
 """A real HTTP receiver on 127.0.0.1 for the tests.
 
 Each request is written to OUTDIR as <n>.json: method, path, headers, body
-(UTF-8 text), and for webhooks whether the signature verified. Prints
+(UTF-8 text), how many requests were in flight when it arrived, and for
+webhooks whether the signature verified. Prints
 "PORT <port>" once listening; stops when stdin closes.
 
 --status N            answer N (default 200)
@@ -28,6 +29,7 @@ args = parser.parse_args()
 os.makedirs(args.outdir, exist_ok=True)
 lock = threading.Lock()
 counter = [0]
+in_flight = [0]
 verifier = None
 if args.webhook_secret:
     from standardwebhooks.webhooks import Webhook
@@ -56,13 +58,26 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def handle_any(self):
+        # How many requests are being answered at once (the delayed ones
+        # included): a test of concurrency reads it from the records.
+        with lock:
+            in_flight[0] += 1
+            self.in_flight_at_start = in_flight[0]
+        try:
+            self.answer()
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    def answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         with lock:
             counter[0] += 1
             n = counter[0]
         headers = {k.lower(): v for k, v in self.headers.items()}
-        record = {"method": self.command, "path": self.path, "headers": headers, "body": body.decode("utf-8", "replace")}
+        record = {"method": self.command, "path": self.path, "headers": headers, "body": body.decode("utf-8", "replace"),
+                  "in_flight": self.in_flight_at_start}
         status = args.status
         if verifier is not None:
             try:
