@@ -5,7 +5,7 @@ extension Config {
     /// The planner's view of the configuration.
     public var plannerSettings: PlannerSettings {
         var settings = PlannerSettings(policies: policies, schedule: schedule, enabledChannels: enabledChannels,
-                                       webhookEndpoint: webhook?.url, thankAfterPayment: schedule.thankAfterPayment)
+                                       webhookEndpoint: webhook?.url)
         settings.zoneCountries = ZoneCountries.table
         settings.paymentsStaleAfterHours = schedule.paymentsStaleAfterHours
         settings.approvalExpiresDays = schedule.approvalExpiresDays

@@ -162,9 +162,10 @@ struct PlannerScenarioTests {
 struct PlannerThanksTests {
     @Test("a reminded invoice paid in full gets one thanks e-mail; an invoice never reminded gets none")
     func thanks() {
-        let schedule = Fixture.schedule()
+        var schedule = Fixture.schedule()
+        schedule.thankAfterPayment = true
         let planner = Planner(settings: PlannerSettings(policies: [Fixture.referencePolicy], schedule: schedule,
-                                                        enabledChannels: [.email], thankAfterPayment: true))
+                                                        enabledChannels: [.email]))
         var ledger = Fixture.ledger(Fixture.invoice("A", due: "2027-03-26"), Fixture.invoice("B", customer: "other", due: "2027-03-26"))
         var history = DeliveryHistory()
         let courtesy = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-03-23T13:00:00Z"))

@@ -11,8 +11,9 @@ public struct PlannerSettings: Sendable {
     public var enabledChannels: Set<Channel>
     /// Where webhooks go; the "recipient" of a webhook send.
     public var webhookEndpoint: String?
-    /// Send a "thanks" e-mail once an invoice that was reminded is paid in full.
-    public var thankAfterPayment: Bool
+    /// Send a "thanks" e-mail once an invoice that was reminded is paid in
+    /// full: `[schedule] thank_after_payment`, kept in the schedule only.
+    public var thankAfterPayment: Bool { schedule.thankAfterPayment }
     /// IANA timezone → ISO 3166 country (the tz database's zone.tab), for
     /// debtors without `customer.country`.
     public var zoneCountries: [String: String] = [:]
@@ -31,13 +32,11 @@ public struct PlannerSettings: Sendable {
     /// debtor's overdue amounts).
     var usesMinimumAmounts: Bool { policies.contains { !$0.minAmount.isEmpty } }
 
-    public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil,
-                thankAfterPayment: Bool = false) {
+    public init(policies: [Policy], schedule: Schedule, enabledChannels: Set<Channel>, webhookEndpoint: String? = nil) {
         self.policies = policies
         self.schedule = schedule
         self.enabledChannels = enabledChannels
         self.webhookEndpoint = webhookEndpoint
-        self.thankAfterPayment = thankAfterPayment
     }
 
     /// The stage name of the receipt after full payment.
