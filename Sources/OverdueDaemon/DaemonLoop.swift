@@ -57,13 +57,13 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
                     self.requestPass(reason: "inbox")
                 }
             } catch {
-                logger.critical("cannot start", metadata: ["error": "\(error)"])
+                logger.critical("cannot start", metadata: ["error.detail": "\(error)"])
                 exit(1)
             }
             installSignals()
             startFeedback(pipeline.config)
             if let interval = notifier?.watchdogInterval { startWatchdog(every: interval) }
-            logger.notice("started", metadata: ["spool": "\(pipeline.spool.root.path)", "config": "\(configPath)"])
+            logger.notice("started", metadata: ["spool.path": "\(pipeline.spool.root.path)", "config.path": "\(configPath)"])
             // The ledger is loaded and the inbox watched: ready, before any send.
             notifier?.notify("READY=1")
             requestPass(reason: "start")
@@ -84,7 +84,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             service.start()
             feedback = service
         } catch {
-            logger.error("cannot read the feedback mailbox; bounces and replies wait", metadata: ["error": "\(error)"])
+            logger.error("cannot read the feedback mailbox; bounces and replies wait", metadata: ["error.detail": "\(error)"])
         }
     }
 
@@ -104,7 +104,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         stopping = true
         pipeline.stop.set()
         notifier?.notify("STOPPING=1")
-        logger.notice("stopping: finishing the sends in flight", metadata: ["signal": "\(number)"])
+        logger.notice("stopping: finishing the sends in flight", metadata: ["signal.number": "\(number)"])
         let grace = shutdownGrace
         control.asyncAfter(deadline: .now() + .seconds(grace)) { [logger] in
             logger.warning("in-flight sends did not finish within the grace period; exiting (they are re-sent with the same ids)",
@@ -130,10 +130,10 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             do {
                 let config = try ConfigLoader.load(path: configPath)
                 try pipeline.reload(config)
-                logger.notice("configuration and templates reloaded", metadata: ["config": "\(configPath)"])
+                logger.notice("configuration and templates reloaded", metadata: ["config.path": "\(configPath)"])
                 control.async { [self] in startFeedback(config) }
             } catch {
-                logger.error("reload refused; still running on the previous configuration", metadata: ["error": "\(error)"])
+                logger.error("reload refused; still running on the previous configuration", metadata: ["error.detail": "\(error)"])
             }
             let grace = pipeline.config.daemon.shutdownGraceSeconds
             control.async { [self] in
@@ -196,7 +196,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
             // The spool could not be written (disk full, permissions): try
             // again soon rather than exit and lose the timer.
             let retry = Pipeline.failureRetrySeconds
-            logger.error("pipeline pass failed; retrying in \(Int(retry)) s", metadata: ["error": "\(error)"])
+            logger.error("pipeline pass failed; retrying soon", metadata: ["error.detail": "\(error)", "retry.seconds": "\(Int(retry))"])
             notifier?.notify("STATUS=last pass failed: \(error)".replacingOccurrences(of: "\n", with: " "))
             timer.arm(at: pipeline.clock.now().addingTimeInterval(retry))
         }

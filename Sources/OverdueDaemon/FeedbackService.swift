@@ -68,7 +68,7 @@ final class FeedbackService: @unchecked Sendable {
             failures += 1
             status.error = "\(error)"
             logger.warning("feedback mailbox unreachable; trying again later",
-                           metadata: ["error": "\(error)", "feedback.failures": "\(failures)"])
+                           metadata: ["error.detail": "\(error)", "feedback.failures": "\(failures)"])
         }
         let delay = failures == 0 ? Double(pollSeconds) : min(3600, Double(pollSeconds) * pow(2, Double(min(failures, 12) - 1)))
         status.failures = failures

@@ -80,7 +80,7 @@ public final class Ingester {
             } catch {
                 summary.failedFiles += 1
                 logger.error("could not process inbox file; it stays in the inbox for the next pass",
-                             metadata: ["file": "\(entry.name)", "error": "\(error)"])
+                             metadata: ["inbox.file": "\(entry.name)", "error.detail": "\(error)"])
             }
         }
         return summary
@@ -89,7 +89,7 @@ public final class Ingester {
     /// One log line per unreadable file (and version of it), not one a pass.
     private func reportOnce(_ stuck: StuckInboxFile) {
         guard reportedStuck.insert("\(stuck.name)|\(stuck.since.timeIntervalSince1970)").inserted else { return }
-        logger.error("inbox file cannot be read; it waits in the inbox", metadata: ["file": "\(stuck.name)", "reason": "\(stuck.reason)"])
+        logger.error("inbox file cannot be read; it waits in the inbox", metadata: ["inbox.file": "\(stuck.name)", "inbox.reason": "\(stuck.reason)"])
         try? log.append([LogEntry(time: clock.now(), event: "unreadable", fields: [
             "file": .string(stuck.name), "field": .string("file"), "detail": .string(stuck.reason),
         ])])
@@ -146,7 +146,7 @@ public final class Ingester {
                 "detail": .string("same content as \(earlier.file), ingested at \(earlier.time); nothing applied again"),
             ])])
             logger.notice("inbox file is a copy of one already ingested; archived without applying it again",
-                          metadata: ["file": "\(entry.name)", "ingested.first": "\(earlier.time)"])
+                          metadata: ["inbox.file": "\(entry.name)", "ingested.first": "\(earlier.time)"])
             summary.duplicateFiles += 1
             return
         }
@@ -265,7 +265,7 @@ public final class Ingester {
         summary.rejected += rejected.count
         for (_, record) in accepted { if case .event(.retry(let key)) = record { summary.retries.append(key) } }
         logger.info("ingested inbox file", metadata: [
-            "file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
+            "inbox.file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
         ])
         return attached
     }
@@ -338,7 +338,7 @@ public final class Ingester {
             "file": .string(entry.name), "field": .string("file"), "detail": .string(reason),
         ])])
         try DurableIO.move(entry.url, to: spool.rejected.appendingPathComponent(name))
-        logger.warning("rejected inbox file", metadata: ["file": "\(entry.name)", "reason": "\(reason)"])
+        logger.warning("rejected inbox file", metadata: ["inbox.file": "\(entry.name)", "inbox.reason": "\(reason)"])
     }
 
     private func rejectedRecordsName(_ name: String, format: InboxFormat) -> String {

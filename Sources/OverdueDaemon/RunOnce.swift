@@ -27,7 +27,7 @@ public enum Daemon {
         let lock = try SpoolLock(spool: spool)
         let removed = spool.removeStaleTempFiles()
         if !removed.isEmpty {
-            logger.notice("removed temp files left by an interrupted run", metadata: ["files": "\(removed.joined(separator: ", "))"])
+            logger.notice("removed temp files left by an interrupted run", metadata: ["spool.removed": "\(removed.joined(separator: ", "))"])
         }
         return (spool, lock, removed)
     }
@@ -140,7 +140,7 @@ public final class Pipeline {
                                          paymentsStale: lastControls.staleSince != nil, lastPaymentData: ingester.ledger.lastPaymentData)
             try DurableIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: path))
         } catch {
-            logger.warning("could not write the metrics file", metadata: ["file": "\(path)", "error": "\(error)"])
+            logger.warning("could not write the metrics file", metadata: ["metrics.file": "\(path)", "error.detail": "\(error)"])
         }
     }
 
@@ -178,7 +178,7 @@ public final class Pipeline {
             try? status.write(to: FeedbackStatus.url(spool))
             return summary
         } catch {
-            logger.warning("feedback mailbox unreachable; trying again at the next run", metadata: ["error": "\(error)"])
+            logger.warning("feedback mailbox unreachable; trying again at the next run", metadata: ["error.detail": "\(error)"])
             var status = FeedbackStatus(lastPoll: clock.now())
             status.error = "\(error)"
             status.failures = 1
