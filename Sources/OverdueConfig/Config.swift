@@ -36,10 +36,9 @@ public struct Config: Sendable {
     /// The attachment rules of e-mail, SMTP or the default Maildir.
     public var mailAttachments: AttachmentRules { email?.attachments ?? AttachmentRules() }
 
-    public func policy(named name: String?) -> Policy? {
-        guard let name else { return policies.first }
-        return policies.first { $0.name == name }
-    }
+    /// Whether a policy of that name is defined (ingest refuses an invoice
+    /// naming another); which policy applies is `policies.resolve(name)`.
+    public func definesPolicy(_ name: String) -> Bool { policies.contains { $0.name == name } }
 }
 
 public struct DaemonSettings: Sendable {

@@ -116,7 +116,7 @@ public final class Ingester {
             files += 1
             for record in parsed {
                 guard case .accepted(let accepted) = record.outcome else { continue }
-                if let policy = accepted.policyName, config.policy(named: policy) == nil { continue }
+                if let policy = accepted.policyName, !config.definesPolicy(policy) { continue }
                 records.append(accepted)
             }
         }
@@ -191,7 +191,7 @@ public final class Ingester {
             case .accepted(.event(.document)):
                 problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
             case .accepted(let record):
-                if let policy = record.policyName, config.policy(named: policy) == nil {
+                if let policy = record.policyName, !config.definesPolicy(policy) {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
                 } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.identity) {
                     // Read again after a crash between commit and move: counted once.

@@ -33,7 +33,7 @@ struct MessageBuilder: Sendable {
         let earlier = history.contacts(about: send.items.map(\.item.unitID), before: now).map {
             EarlierReminder(date: calendar.localDay($0.time), stage: $0.messageStage, channel: $0.channel)
         }
-        let policy = config.policy(named: send.policy) ?? config.policies[0]
+        let policy = config.policies.resolve(send.policy)
         // The debtor as the planner saw it: the customer directory applied.
         return RenderRequest(send: send, customer: ledger.directory.effective(for: lead.invoice).customer, invoices: invoices,
                              policy: policy, earlier: earlier, today: calendar.localDay(now))

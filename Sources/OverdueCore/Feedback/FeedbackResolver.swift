@@ -54,7 +54,7 @@ public enum FeedbackResolver {
         return zip(inputs, candidates).map { input, keys in
             let key = keys.first { units[$0] != nil }
             let keyCustomer = key.flatMap { units[$0] }.flatMap { unit in
-                ledger[String(unit.split(separator: "#").first ?? "")].map { ledger.directory.effective(for: $0.invoice).customer.id }
+                ledger[ReminderItem.invoice(ofUnit: unit)].map { ledger.directory.effective(for: $0.invoice).customer.id }
             }
             return outcome(input, key: key, keyCustomer: keyCustomer, customerByAddress: customerByAddress)
         }

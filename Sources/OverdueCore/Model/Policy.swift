@@ -163,3 +163,12 @@ public struct Policy: Sendable, Equatable {
     ]
 }
 
+
+extension Array where Element == Policy {
+    /// The policy an invoice names, else the default (the first): the one
+    /// lookup the planner and the message builder share. An unknown name
+    /// never reaches here, since ingest refuses it.
+    public func resolve(_ name: String?) -> Policy {
+        name.flatMap { wanted in first { $0.name == wanted } } ?? self[0]
+    }
+}

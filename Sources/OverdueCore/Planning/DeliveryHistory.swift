@@ -15,6 +15,11 @@ public struct ReminderItem: Sendable, Hashable, Codable {
 
     /// "INV-1" or "INV-1#2": what is being reminded of.
     public var unitID: String { installment.map { "\(invoice)#\($0)" } ?? invoice }
+
+    /// The invoice a unit id names ("INV-1#2" → "INV-1"): the one place that reads the format back.
+    public static func invoice(ofUnit unitID: String) -> String {
+        String(unitID.split(separator: "#", maxSplits: 1).first ?? Substring(unitID))
+    }
 }
 
 /// How a delivery ended for good, as the delivery journal records it (a

@@ -44,9 +44,7 @@ public struct PlannerSettings: Sendable {
     /// The stage name of the letter after a promise to pay was not kept.
     public static let brokenPromiseStage = "broken_promise"
 
-    public func policy(named name: String?) -> Policy {
-        name.flatMap { wanted in policies.first { $0.name == wanted } } ?? policies[0]
-    }
+    public func policy(named name: String?) -> Policy { policies.resolve(name) }
 }
 
 /// One invoice or installment in a planned message, with what the message
