@@ -3,7 +3,6 @@ import Foundation
 import OverdueConfig
 import OverdueCore
 import OverdueDaemon
-import OverdueSpool
 
 struct HandoffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,23 +54,12 @@ struct HandoffCommand: ParsableCommand {
             }
             return
         }
-        let parent = URL(fileURLWithPath: to)
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let log = try EventLog.read(directory: status.spool.log)
-        var events: [LedgerEvent] = []
-        var failed = 0
-        for debtor in selection.debtors {
-            let bundle = HandoffBundle(debtor: debtor, day: day, agency: agency)
-            do {
-                let (directory, messages) = try bundle.write(to: parent, ledger: status.ledger, outcomes: status.deliveries.outcomes,
-                                                             log: log, spool: status.spool)
-                print("\(debtor.customer.id): \(debtor.invoices.count) invoice(s), \(messages) message(s) → \(directory.path)")
-                events += debtor.invoices.map { .handoff(invoice: $0, date: day, agency: agency) }
-            } catch let error as HandoffBundle.Exists {
-                printError("\(debtor.customer.id): \(error)")
-                failed += 1
-            }
+        let outcome = try HandoffRun.write(selection, day: day, agency: agency, to: URL(fileURLWithPath: to), status: status)
+        for written in outcome.written {
+            print("\(written.customer): \(written.invoices.count) invoice(s), \(written.messages) message(s) → \(written.directory.path)")
         }
+        for refused in outcome.refused { printError("\(refused.customer): \(refused.reason)") }
+        let (events, failed) = (outcome.events, outcome.refused.count)
         // The marks go in after the bundles are complete: a crash in between
         // leaves a bundle and no mark, and the next attempt says the bundle exists.
         guard !events.isEmpty else { throw ExitCode(1) }
