@@ -3,7 +3,7 @@
 //   inbox → ledger → planner → compose → delivery → log, and feedback back in
 // CCurl/Curl: the only network client. CQPDF/CZlib + OverdueDocuments: hybrid PDFs.
 // OverdueCore: pure domain (no I/O). OverdueConfig: TOML → typed config.
-// OverdueSpool: the durable directory store. OverdueRender: message content.
+// OverdueSpool: the durable directory store. OverdueRender: message content and MIME.
 // OverdueTransports: Maildir, SMTP, SMS, webhooks, the IMAP feedback mailbox.
 // OverdueDaemon: the jobs that move work through the spool. overdue: the CLI.
 import PackageDescription

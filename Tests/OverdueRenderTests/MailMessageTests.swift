@@ -1,5 +1,5 @@
 import Foundation
-@testable import OverdueTransports
+@testable import OverdueRender
 import Testing
 
 @Suite("RFC 5322 messages")
