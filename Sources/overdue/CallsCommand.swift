@@ -31,15 +31,8 @@ struct CallsCommand: ParsableCommand {
 
         func run() throws {
             let config = try global.loadConfig()
-            let status = try SpoolStatus(config: config, keepingOutcomes: true)
-            let calendars = BusinessCalendars(schedule: config.schedule)
             let day = DayOption.day(date, config: config)
-            let calls = status.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == .sent }.map(\.message)
-            let timeZones = Dictionary(status.ledger.entries.values.map { ($0.invoice.customer.id, $0.invoice.customer.timezone) },
-                                       uniquingKeysWith: { first, _ in first })
-            let list = CallList(ledger: status.ledger, calls: calls, on: day) { call in
-                calendars.calendar(for: timeZones[call.customer] ?? nil).localDay(call.time)
-            }
+            let list = try SpoolStatus(config: config, keepingOutcomes: true).callList(on: day)
             if json { return try printJSON(.array(list.entries.map(Self.json))) }
             guard !list.entries.isEmpty else { return print("nobody to call on \(day)") }
             print("Call list for \(day): \(list.entries.count) debtor\(list.entries.count == 1 ? "" : "s"), highest priority first")
