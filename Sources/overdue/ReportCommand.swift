@@ -32,15 +32,10 @@ struct ReportCommand: ParsableCommand {
         let config = try global.loadConfig()
         let status = try SpoolStatus(config: config)
         let day = at.flatMap { CalendarDate(iso: $0) } ?? CalendarDay.utc(Date())
-        let report = ReceivablesReport(ledger: status.ledger, history: status.deliveries.history, on: day, periodDays: period)
-        var deliveries = status.deliveries.counts
-        if !status.deliveries.deferred.isEmpty { deliveries["all", default: [:]]["deferred"] = status.deliveries.deferred.count }
+        let report = status.report(on: day, periodDays: period)
+        let deliveries = status.deliveryCounts
         if let html {
-            // Twelve weeks back for the trend chart.
-            let history = (1...12).reversed().map {
-                ReceivablesReport(ledger: status.ledger, history: status.deliveries.history, on: day.adding(days: -7 * $0), periodDays: period)
-            }
-            try ReportHTML.page(report, history: history, title: "Receivables — \(config.brand.name)")
+            try ReportHTML.page(report, history: status.reportTrend(before: day, periodDays: period), title: "Receivables — \(config.brand.name)")
                 .write(toFile: html, atomically: true, encoding: .utf8)
             print("wrote \(html)")
             return
