@@ -300,6 +300,7 @@ public final class Dispatcher {
                 summary.deferred += 1
             }
             entries.append(LogEntry(time: time, event: outcome.event, fields: fields))
+            journal(outcome, of: item.send)
             guard let status = outcome.status else { continue }  // deferred: retried later
             if status.reachedDebtor, !item.missingDocuments.isEmpty {
                 for notice in try documentNotices.firstNotices(item.missingDocuments, at: time) {
@@ -320,6 +321,23 @@ public final class Dispatcher {
         }
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
+    }
+
+    /// What an operator watching the journal (journalctl) should see of a
+    /// delivery: anything but a plain success, once, with the delivery log's
+    /// key to look it up there. Sends themselves are at debug level.
+    private func journal(_ outcome: DeliveryOutcome, of send: PlannedSend) {
+        let metadata: Logger.Metadata = [
+            "delivery.key": "\(send.key)", "delivery.channel": "\(send.channel.rawValue)", "delivery.customer": "\(send.customer)",
+            "delivery.code": "\(outcome.code)", "delivery.detail": "\(outcome.detail)",
+        ]
+        switch outcome {
+        case .sent: logger.debug("delivered", metadata: metadata)
+        case .transient: logger.notice("delivery deferred; it is tried again", metadata: metadata)
+        case .ambiguous: logger.warning("delivery may or may not have arrived; it is not sent again", metadata: metadata)
+        case .permanent, .noSuchRecipient, .disabled: logger.warning("delivery failed for good", metadata: metadata)
+        case .optedOut: logger.info("delivery refused by an opt-out at the gateway", metadata: metadata)
+        }
     }
 
     /// Renders a chunk on all cores (rendering and MIME building are most of
