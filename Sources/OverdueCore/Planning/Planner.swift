@@ -107,52 +107,6 @@ public struct Planner: Sendable {
         return result
     }
 
-    /// The sends the daemon would make from `start` until `end` if nothing
-    /// else changed: plan, record what is due as sent, plan again at the next
-    /// wake-up. Debtors do not affect each other (consolidation and gaps are
-    /// per debtor), so each debtor's invoices step through time on their
-    /// own: the work grows with invoices × stages, not invoices × every
-    /// wake-up of every debtor. At most `maxSteps` plan calls per debtor.
-    public func timeline(ledger: Ledger, history: DeliveryHistory, from start: Date, until end: Date,
-                         maxSteps: Int = 1_000_000) -> [PlannedSend] {
-        // Positions, not copies: a million entries of ~400 bytes each.
-        let all = ledger.entries.values
-        var byDebtor: [String: [Int]] = [:]
-        for (position, entry) in all.enumerated() {
-            byDebtor[ledger.directory.effective(for: entry.invoice).customer.id, default: []].append(position)
-        }
-        let debtors = Array(byDebtor.values)
-        // Independent debtors also make the work divisible: slices of them
-        // step through time on all cores, each with its own copy of the history.
-        let sliceCount = debtors.count < 1000 ? 1 : 16
-        let slices = parallelMap(sliceCount) { slice in
-            var history = history
-            var sends: [PlannedSend] = []
-            for positions in debtors[(debtors.count * slice / sliceCount)..<(debtors.count * (slice + 1) / sliceCount)] {
-                let entries = positions.lazy.map { all[$0] }
-                var now = start
-                for _ in 0..<maxSteps {
-                    let result = plan(entries, ledger: ledger, history: history, now: now)
-                    // A message waiting for approval is shown where it would
-                    // go once approved (marked `needsApproval`).
-                    let due = result.due + result.pending.map(\.send).filter(\.windowOpen)
-                    if !due.isEmpty || !result.skipped.isEmpty {
-                        for send in due { history.record(send.sentMessage(at: now)) }
-                        for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
-                        sends += due
-                        continue  // plan again at the same instant: the sends changed the gaps and fallbacks
-                    }
-                    guard let next = result.nextWake, next < end else { break }
-                    now = next
-                }
-            }
-            return sends
-        }
-        return slices.flatMap { $0 }.sorted {
-            ($0.time, $0.customer, $0.channel.rawValue, $0.recipient) < ($1.time, $1.customer, $1.channel.rawValue, $1.recipient)
-        }
-    }
-
     // MARK: one invoice
 
     struct GroupKey: Hashable {
@@ -258,61 +212,6 @@ public struct Planner: Sendable {
         let debtor = ledger.directory.effective(for: invoice).customer
         guard let replied = ledger.replies[invoice.customer.id] ?? ledger.replies[debtor.id] else { return nil }
         return calendars.calendar(for: debtor).businessDays(settings.schedule.replyPauseDays, after: replied)
-    }
-
-    /// What was owed on a unit from its due date on, as part payments (by
-    /// their value dates, settling installments oldest first) lowered it:
-    /// the periods statutory interest runs on.
-    func outstandingOverTime(_ entry: LedgerEntry, _ unit: Unit) -> [(from: CalendarDate, amount: Decimal)] {
-        let invoice = entry.invoice
-        let parts = invoice.installments.isEmpty ? [Installment(due: invoice.due, amount: invoice.amount)]
-            : invoice.installments.sorted { $0.due < $1.due }
-        let index = unit.installment.map { number in
-            parts.firstIndex { $0.due == invoice.installments[number - 1].due && $0.amount == invoice.installments[number - 1].amount } ?? 0
-        } ?? 0
-        let before = parts[..<index].reduce(Decimal(0)) { $0 + $1.amount }
-        let own = parts[index].amount
-        func owed(paid: Decimal) -> Decimal { own - min(own, max(0, paid - before)) }
-        var payments: [(CalendarDate, Decimal)] = []
-        var beforeDrop: Decimal = 0
-        for (position, event) in entry.events.enumerated() {
-            guard case .payment(_, let amount, let date, _) = event else { continue }
-            payments.append((date, amount))
-            if position < entry.eventsBeforeDrop { beforeDrop += amount }
-        }
-        // Settled before any payment we know of: the file's balance, less the
-        // payments a re-dropped file's balance already counts (they are
-        // taken off on their own dates below, not twice).
-        var paid = max(0, invoice.amount - invoice.balance - beforeDrop)
-        payments.sort { $0.0 < $1.0 }
-        var periods: [(from: CalendarDate, amount: Decimal)] = []
-        var next = 0
-        while next < payments.count, payments[next].0 <= unit.due {
-            paid += payments[next].1
-            next += 1
-        }
-        periods.append((unit.due, owed(paid: paid)))
-        for (date, amount) in payments[next...] {
-            paid += amount
-            periods.append((date, owed(paid: paid)))
-        }
-        return periods
-    }
-
-    func units(of entry: LedgerEntry) -> [Unit] {
-        let invoice = entry.invoice
-        guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }
-        // Payments so far settle installments oldest first.
-        var paid = invoice.amount - entry.balance
-        var units: [Unit] = []
-        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
-            let covered = min(installment.amount, max(0, paid))
-            paid -= covered
-            if installment.amount - covered > 0 {
-                units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
-            }
-        }
-        return units
     }
 
     private func evaluateUnit(_ unit: Unit, entry: LedgerEntry, debtor: EffectiveCustomer, policy: Policy,

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Units (an invoice, or each open installment) and what was owed on them over time.
+extension Planner {
+    /// What was owed on a unit from its due date on, as part payments (by
+    /// their value dates, settling installments oldest first) lowered it:
+    /// the periods statutory interest runs on.
+    func outstandingOverTime(_ entry: LedgerEntry, _ unit: Unit) -> [(from: CalendarDate, amount: Decimal)] {
+        let invoice = entry.invoice
+        let parts = invoice.installments.isEmpty ? [Installment(due: invoice.due, amount: invoice.amount)]
+            : invoice.installments.sorted { $0.due < $1.due }
+        let index = unit.installment.map { number in
+            parts.firstIndex { $0.due == invoice.installments[number - 1].due && $0.amount == invoice.installments[number - 1].amount } ?? 0
+        } ?? 0
+        let before = parts[..<index].reduce(Decimal(0)) { $0 + $1.amount }
+        let own = parts[index].amount
+        func owed(paid: Decimal) -> Decimal { own - min(own, max(0, paid - before)) }
+        var payments: [(CalendarDate, Decimal)] = []
+        var beforeDrop: Decimal = 0
+        for (position, event) in entry.events.enumerated() {
+            guard case .payment(_, let amount, let date, _) = event else { continue }
+            payments.append((date, amount))
+            if position < entry.eventsBeforeDrop { beforeDrop += amount }
+        }
+        // Settled before any payment we know of: the file's balance, less the
+        // payments a re-dropped file's balance already counts (they are
+        // taken off on their own dates below, not twice).
+        var paid = max(0, invoice.amount - invoice.balance - beforeDrop)
+        payments.sort { $0.0 < $1.0 }
+        var periods: [(from: CalendarDate, amount: Decimal)] = []
+        var next = 0
+        while next < payments.count, payments[next].0 <= unit.due {
+            paid += payments[next].1
+            next += 1
+        }
+        periods.append((unit.due, owed(paid: paid)))
+        for (date, amount) in payments[next...] {
+            paid += amount
+            periods.append((date, owed(paid: paid)))
+        }
+        return periods
+    }
+
+    func units(of entry: LedgerEntry) -> [Unit] {
+        let invoice = entry.invoice
+        guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }
+        // Payments so far settle installments oldest first.
+        var paid = invoice.amount - entry.balance
+        var units: [Unit] = []
+        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
+            let covered = min(installment.amount, max(0, paid))
+            paid -= covered
+            if installment.amount - covered > 0 {
+                units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
+            }
+        }
+        return units
+    }
+}
