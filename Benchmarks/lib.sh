@@ -2,8 +2,14 @@
 # a clock, and the result line that Benchmarks/run.sh collects.
 # shellcheck shell=bash
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-swift build -c release --product overdue >/dev/null
-bin="$(swift build -c release --show-bin-path)/overdue"
+# OVERDUE_BIN=PATH measures that binary instead (e.g. another commit's
+# release build, for a before/after in the same run).
+if [ -n "${OVERDUE_BIN:-}" ]; then
+  bin="$OVERDUE_BIN"
+else
+  swift build -c release --product overdue >/dev/null
+  bin="$(swift build -c release --show-bin-path)/overdue"
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 calc() { echo "$*" | bc -l; }

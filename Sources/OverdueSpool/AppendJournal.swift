@@ -52,7 +52,9 @@ public final class AppendJournal {
         }
     }
 
-    /// Every complete line, in order.
+    /// Every complete line, in order, the file read whole: for the small
+    /// journals (a day of the delivery log, the document notices); the
+    /// ledger journals are read a window at a time (`forEachLine`, `JournalWindowReader`).
     public static func lines(of url: URL) throws(SpoolIOError) -> [ArraySlice<UInt8>] {
         guard let bytes = try DurableIO.read(url) else { return [] }
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)

@@ -9,17 +9,17 @@ extension LedgerStore {
         let decoder = JSONDecoder()
         var found: (file: String, time: String)?
         var uncommitted: (file: String, time: String)?
-        for line in try AppendJournal.lines(of: spool.ledgerJournal) {
+        try AppendJournal.forEachLine(of: spool.ledgerJournal) { line in
             if line.starts(with: commitPrefix) {
                 if let candidate = uncommitted { found = candidate }
                 uncommitted = nil
-                continue
+                return
             }
             // Cheap test first: most lines are invoices and events.
             guard line.starts(with: invoicePrefix) == false,
                   let record = try? decoder.decode(RecordLine.self, from: Data(line)),
                   case .object(let data) = record.data, data["record"] == .string("customer"), data["id"] == .string(id)
-            else { continue }
+            else { return }
             uncommitted = (record.file, record.time)
         }
         return found

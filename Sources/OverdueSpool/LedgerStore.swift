@@ -70,38 +70,60 @@ public final class LedgerStore {
     }
 
     /// The ledger as of the last commit, and the files committed so far.
-    public static func replay(spool: Spool) throws -> (ledger: Ledger, files: [String: CommittedFile]) {
+    public static func replay(spool: Spool, windowBytes: Int = JournalWindowReader.defaultWindowBytes) throws
+        -> (ledger: Ledger, files: [String: CommittedFile]) {
+        var state = ReplayState()
+        try replayJournal(spool: spool, into: &state, windowBytes: windowBytes)
+        return (state.ledger, state.files)
+    }
+
+    /// What replaying the journal builds, and how far into it the last commit line ends.
+    struct ReplayState {
         var ledger = Ledger()
         var files: [String: CommittedFile] = [:]
-        var pending: [InboxRecord] = []
-        let lines = try AppendJournal.lines(of: spool.ledgerJournal)
-        ledger.reserveCapacity(lines.count)
-        // Decoding and validating a line is pure and most of the start-up
-        // time, so windows of lines are decoded on every core, the next
-        // window while this one is applied; applying stays in journal order.
-        let window = 16_384
-        let starts = Array(stride(from: 0, to: lines.count, by: window))
-        func startDecoding(_ index: Int) -> DecodingWindow {
-            DecodingWindow(lines[starts[index]..<min(starts[index] + window, lines.count)])
+        /// The journal offset just past the last commit line applied.
+        var committedOffset = 0
+    }
+
+    /// Applies the journal's committed batches from `state.committedOffset` on.
+    /// The journal is read a window at a time (never whole). Decoding and
+    /// validating a line is pure and most of the start-up time, so each
+    /// window is decoded on every core while the one before it is applied;
+    /// applying stays in journal order.
+    static func replayJournal(spool: Spool, into state: inout ReplayState, windowBytes: Int) throws {
+        guard let reader = try JournalWindowReader(url: spool.ledgerJournal, startOffset: state.committedOffset,
+                                                   windowBytes: windowBytes) else { return }
+        if state.committedOffset == 0, let size = try? FileManager.default.attributesOfItem(atPath: spool.ledgerJournal.path)[.size] as? Int {
+            // About one line per invoice at this size; room up front spares the growth copies.
+            state.ledger.reserveCapacity(size / 256)
         }
-        var upcoming = starts.isEmpty ? nil : startDecoding(0)
-        for index in starts.indices {
-            let chunks = upcoming!.wait()
-            upcoming = index + 1 < starts.count ? startDecoding(index + 1) : nil
-            var lineNumber = starts[index]
+        var pending: [InboxRecord] = []
+        var lineNumber = 0
+        func startDecoding() throws -> (window: JournalWindow, decoding: DecodingWindow)? {
+            guard let window = try reader.next() else { return nil }
+            return (window, DecodingWindow(window.lines[...]))
+        }
+        var upcoming = try startDecoding()
+        while let (window, decoding) = upcoming {
+            let chunks = decoding.wait()
+            upcoming = try startDecoding()
+            // Where each line ends in the file: the commit offset a snapshot covers.
+            var lineIndex = 0
             for chunk in chunks {
                 for line in chunk {
                     lineNumber += 1
+                    defer { lineIndex += 1 }
                     switch line {
                     case .commit(let commit):
-                        for record in pending { ledger.apply(record) }
+                        for record in pending { state.ledger.apply(record) }
                         // The stale feed guard's clock: when payment data last came.
                         if pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
-                            ledger.notePaymentData(at: time)
+                            state.ledger.notePaymentData(at: time)
                         }
                         pending.removeAll(keepingCapacity: true)
-                        files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
-                                                             accepted: commit.accepted, rejected: commit.rejected)
+                        state.files[commit.commit] = CommittedFile(digest: commit.commit, file: commit.file, time: commit.time,
+                                                                   accepted: commit.accepted, rejected: commit.rejected)
+                        state.committedOffset = window.lines[lineIndex].endIndex + 1 + window.startOffset
                     case .record(let record):
                         pending.append(record)
                     case .damaged(let reason):
@@ -112,7 +134,6 @@ public final class LedgerStore {
         }
         // Records after the last commit line belong to a batch that never
         // completed; they were not acknowledged, so they are not applied.
-        return (ledger, files)
     }
 
     enum DecodedLine: Sendable {

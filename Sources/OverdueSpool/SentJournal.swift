@@ -145,7 +145,9 @@ public final class SentJournal {
         var lastOutcome: [String: Int] = [:]
         var approvalLines: [(pending: Bool, key: String, time: Date)] = []
         var staleSince: Date?
-        for (index, raw) in try AppendJournal.lines(of: url(spool)).enumerated() {
+        var index = -1
+        try AppendJournal.forEachLine(of: url(spool)) { raw in
+            index += 1
             guard let line = try? decoder.decode(Line.self, from: Data(raw)) else {
                 throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a delivery record")
             }
