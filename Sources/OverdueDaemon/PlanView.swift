@@ -28,8 +28,15 @@ public struct PlanView {
 
     /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
     public func note(_ send: PlannedSend) -> String {
-        [send.needsApproval && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send), send.copy ? "Cc copy" : nil]
+        [send.needsApproval && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send),
+         send.copy ? (letterNeedsApproval(send) ? "Cc copy, waits with its letter for approval" : "Cc copy") : nil]
             .compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// A copy goes with its letter: when the letter waits for approval, so does it.
+    func letterNeedsApproval(_ copy: PlannedSend) -> Bool {
+        sends.contains { !$0.copy && $0.needsApproval && $0.customer == copy.customer && $0.stage == copy.stage
+            && $0.channel == copy.channel && $0.time == copy.time }
     }
 
     /// Why a send is later than its stage's day, when a holiday moved it:

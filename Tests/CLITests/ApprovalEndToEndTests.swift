@@ -113,4 +113,17 @@ struct ApprovalEndToEndTests {
         let mail = (try? FileManager.default.contentsOfDirectory(atPath: test.spool.appendingPathComponent("mail/new").path)) ?? []
         #expect(mail.isEmpty)
     }
+
+    @Test("overdue plan marks a letter that needs approval, and its Cc copy as waiting with it")
+    func planNotes() throws {
+        let test = try TestSpool(prefix: "overdue-approval-plan", config: Self.config)
+        try test.drop(#"{"record": "customer", "id": "cc", "email": "ap@cc.example", "cc": ["boss@cc.example"]}"#, as: "crm.json")
+        try test.drop(Self.invoice("A-1", customer: "cc"), as: "a.json")
+        let setup = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-05-20T10:00:00Z"])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let plan = try OverdueBinary.run(["--config", test.config.path, "plan", "--from", "2027-05-20T10:00:00Z", "--days", "30"]).stdout
+        let lines = plan.split(separator: "\n").filter { $0.contains(" final ") }
+        #expect(lines.contains { $0.contains("ap@cc.example") && $0.contains("needs approval") }, "\(plan)")
+        #expect(lines.contains { $0.contains("boss@cc.example") && $0.contains("Cc copy, waits with its letter for approval") }, "\(plan)")
+    }
 }
