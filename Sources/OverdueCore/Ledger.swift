@@ -93,8 +93,16 @@ public struct Ledger: Sendable {
     /// When the last inbox file with payments or invoices was committed:
     /// the stale payment feed guard's input (see `notePaymentData`).
     public private(set) var lastPaymentData: Date?
+    /// What changed since `takeChanges()` was last called (incremental planning).
+    public private(set) var changes = LedgerChanges()
 
     public init() {}
+
+    /// The changes since the last call, and a fresh start for the next ones.
+    public mutating func takeChanges() -> LedgerChanges {
+        defer { changes = LedgerChanges() }
+        return changes
+    }
 
     /// Room for `count` invoices (a replay knows how many lines it has).
     public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
@@ -118,6 +126,7 @@ public struct Ledger: Sendable {
     @discardableResult
     public mutating func apply(_ record: InboxRecord) -> FieldProblem? {
         if let problem = validate(record) { return problem }
+        changes.note(record)
         switch record {
         case .invoice(let invoice):
             // A re-dropped invoice is the accounting system's current view: its
@@ -270,6 +279,8 @@ public struct Ledger: Sendable {
 
     /// Restores the state from before the applies recorded in `undo`.
     public mutating func revert(_ undo: Undo) {
+        // A batch taken back can move entries (see `LedgerEntries`): plan everyone again.
+        changes.everything = true
         for (id, previous) in undo.entries.reversed() { entries[id] = previous }
         if let saved = undo.optOuts { optOuts = saved }
         if let saved = undo.bounced { bounced = saved }

@@ -36,6 +36,12 @@ public struct LedgerEntries: Sendable {
         }
     }
 
+    /// Where an invoice sits in `values` (arrival order, until a batch is taken back).
+    public func position(of id: String) -> Int? { index[id] }
+
+    /// The entry at a position of `values`, without copying the array.
+    public subscript(position position: Int) -> LedgerEntry { storage[position] }
+
     /// Room for `count` entries, so a replay does not grow the storage step by step.
     public mutating func reserveCapacity(_ count: Int) {
         index.reserveCapacity(count)

@@ -13,6 +13,9 @@ public struct RunOnceResult: Sendable {
     public var openInvoices: Int
     /// When the next reminder becomes due if nothing changes.
     public var nextWake: Date?
+    /// How many debtors the pass planned (all at the first pass; then those
+    /// something happened to), summed over its planning rounds.
+    public var debtorsPlanned = 0
 }
 
 /// The daemon's jobs over one spool. `run --once` does one pass of the
@@ -49,7 +52,8 @@ public final class Pipeline {
     private let lock: SpoolLock
     private var ingester: Ingester
     private var dispatcher: Dispatcher
-    private var planner: Planner
+    /// The planner, asked again only for the debtors something happened to.
+    private var planner: IncrementalPlanner
     private var history: DeliveryHistory
     let clock: OverdueClock
     private let logger: Logger
@@ -77,7 +81,7 @@ public final class Pipeline {
                             committed: committed, log: log, logger: logger, clock: clock)
         let deliveries = try SentJournal.replay(spool: spool)
         history = deliveries.history
-        planner = Planner(settings: config.plannerSettings)
+        planner = IncrementalPlanner(planner: Planner(settings: config.plannerSettings))
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
                                              yield: yieldForReload, progress: progress, sentToday: deliveries.recentSends)
         dispatcher.deferred = deliveries.deferred
@@ -124,7 +128,8 @@ public final class Pipeline {
                             committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
         dispatcher = newDispatcher
         controls.use(newDispatcher.sentJournal)
-        planner = Planner(settings: newConfig.plannerSettings)
+        // New settings: every debtor is planned again, once.
+        planner = IncrementalPlanner(planner: Planner(settings: newConfig.plannerSettings))
         config = newConfig
     }
 
@@ -162,6 +167,7 @@ public final class Pipeline {
         try dispatcher.requeue(keys, at: now)
         let replayed = try SentJournal.replay(spool: spool)
         history = replayed.history
+        planner.invalidateAll()
         dispatcher.failedCount = replayed.failed.count
     }
 
@@ -205,8 +211,18 @@ public final class Pipeline {
         // A few rounds at the same instant: a suppressed or failed channel
         // makes its stage fall back to another one, which is due at once.
         var dispatch = DispatchSummary()
+        var debtorsPlanned = 0
+        /// Only the debtors whose invoices changed, whose wake-up came or
+        /// who had something to do last time are planned again (the others'
+        /// plans cannot have changed); what the rounds send or suppress is
+        /// theirs, so the next round re-plans them.
+        func plan() -> PlanResult {
+            let result = planner.plan(ledger: ingester.ledger, changes: ingester.takeLedgerChanges(), history: history, now: now)
+            debtorsPlanned += planner.lastCall.debtorsPlanned
+            return result
+        }
         for _ in 0..<4 {
-            let plan = planner.plan(ledger: ingester.ledger, history: history, now: now)
+            let plan = plan()
             if !plan.skipped.isEmpty {
                 try dispatcher.suppress(plan.skipped, history: &history)
                 dispatch.suppressed += plan.skipped.count
@@ -220,8 +236,9 @@ public final class Pipeline {
         // Plan again: what was just sent moves the next wake-up; a deferred
         // message wakes us for its retry. What the controls hold back or
         // leave waiting for approval is recorded from this plan.
-        let final = planner.plan(ledger: ingester.ledger, history: history, now: now)
-        lastControls = try controls.record(final, staleSince: planner.staleSince(ingester.ledger, now: now), history: &history, now: now)
+        let final = plan()
+        lastControls = try controls.record(final, staleSince: planner.planner.staleSince(ingester.ledger, now: now),
+                                           history: &history, now: now)
         let planned = final.nextWake
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
@@ -235,9 +252,10 @@ public final class Pipeline {
         logger.info("pipeline pass finished", metadata: [
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
-            "delivery.deferred": "\(dispatch.deferred)", "delivery.failed": "\(dispatch.failed)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
+            "delivery.deferred": "\(dispatch.deferred)", "delivery.failed": "\(dispatch.failed)",
+            "plan.debtors": "\(debtorsPlanned)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
-        return RunOnceResult(ingest: ingest, dispatch: dispatch, openInvoices: open, nextWake: next)
+        return RunOnceResult(ingest: ingest, dispatch: dispatch, openInvoices: open, nextWake: next, debtorsPlanned: debtorsPlanned)
     }
 }
 

@@ -164,9 +164,13 @@ struct PlannerControlsTests {
         _ = Self.step(planner, ledger, &history, Self.overdueTime)
         ledger.apply(.event(.promise(invoice: "INV-1", date: CalendarDate(iso: "2027-03-15")!, amount: 60)))
         ledger.apply(.event(.payment(invoice: "INV-1", amount: 20, date: CalendarDate(iso: "2027-03-14")!, reference: nil)))
-        // During the promise and its grace (to 03-17) nothing; the wake is the 18th's window.
+        // During the promise and its grace (to 03-17) nothing; the plan
+        // changes when the 18th starts, debtor-local, and the letter waits
+        // for that day's window.
         let grace = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-03-17T15:00:00Z"))
-        #expect(grace.due.isEmpty && grace.nextWake == Fixture.instant("2027-03-18T13:00:00Z"))
+        #expect(grace.due.isEmpty && grace.nextWake == Fixture.instant("2027-03-18T04:00:00Z"))
+        let midnight = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-03-18T04:00:00Z"))
+        #expect(midnight.due.isEmpty && midnight.nextWake == Fixture.instant("2027-03-18T13:00:00Z"))
         let letterTime = Fixture.instant("2027-03-18T13:00:00Z")
         let plan = Self.step(planner, ledger, &history, letterTime)
         let letter = try #require(plan.due.first)

@@ -49,11 +49,16 @@ struct CopyPlan {
 
     /// Copies still owed after the letter itself went out (a Cc address the
     /// relay deferred): within the retry lifetime of the letter.
+    func retryDue(after letters: [DeliveryHistory.StageSend], debtorAddress: String?, now: Date) -> Bool {
+        guard !due.isEmpty, debtorAddress != nil,
+              let sent = letters.filter({ $0.reached && $0.channel == .email }).map(\.time).max() else { return false }
+        return now.timeIntervalSince(sent) < Double(windowHours) * 3600
+    }
+
+    /// The copies still owed after a letter that went out (`retryDue` says whether any are).
     func retry(after letters: [DeliveryHistory.StageSend], template: Planner.Candidate, debtorAddress: String?,
-               into evaluation: inout Planner.Evaluation, now: Date) {
-        guard !due.isEmpty, let address = debtorAddress,
-              let sent = letters.filter({ $0.reached && $0.channel == .email }).map(\.time).max(),
-              now.timeIntervalSince(sent) < Double(windowHours) * 3600 else { return }
+               into evaluation: inout Planner.Evaluation) {
+        guard let address = debtorAddress else { return }
         var letter = template
         letter.recipient = address
         for cc in due { evaluation.due.append(copy(of: letter, to: cc)) }

@@ -178,7 +178,9 @@ public struct Planner: Sendable {
         if let promised = entry.promisedUntil {
             let resumeDay = promised.adding(days: 1 + (policy.promiseGraceDays ?? 0))
             if today < resumeDay {
-                evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
+                // The plan changes when that day starts (a stage that needs
+                // approval is pending from then, window or not).
+                evaluation.wake(at: calendar.instant(resumeDay, minute: 0))
                 return evaluation
             }
             resumedAt = calendar.instant(resumeDay, minute: 0)
@@ -192,7 +194,9 @@ public struct Planner: Sendable {
         // which then resumes like after a lapsed promise (the next stage).
         if let resumeDay = replyPauseEnd(for: entry.invoice, ledger: ledger) {
             if today < resumeDay {
-                evaluation.wake(at: calendar.firstWindowStart(onOrAfter: resumeDay))
+                // The plan changes when that day starts (a stage that needs
+                // approval is pending from then, window or not).
+                evaluation.wake(at: calendar.instant(resumeDay, minute: 0))
                 return evaluation
             }
             resumedAt = max(resumedAt ?? .distantPast, calendar.instant(resumeDay, minute: 0))
@@ -261,7 +265,11 @@ public struct Planner: Sendable {
             let noticeAge = lastNotice.map { calendar.localDay($0).days(until: today) }
             if let age = noticeAge, age < gap {
                 // The final waits until the notice is `min_gap_days` old.
-                notBefore = calendar.firstWindowStart(onOrAfter: calendar.localDay(lastNotice!).adding(days: gap))
+                let oldEnough = calendar.localDay(lastNotice!).adding(days: gap)
+                notBefore = calendar.firstWindowStart(onOrAfter: oldEnough)
+                // The plan changes when that day starts (a stage that needs
+                // approval is pending from then, window or not).
+                evaluation.wake(at: calendar.instant(oldEnough, minute: 0))
             } else if noticeAge == nil {
                 if let notice = (last + 1..<chosen).last(where: { !stages[$0].final && eligible($0) }) {
                     // No notice yet: send the latest non-final stage first.
@@ -314,7 +322,8 @@ public struct Planner: Sendable {
                 // due, window or not, so a person can approve it meanwhile.
                 let windowOpen = sendAt <= now
                 guard windowOpen || (spec.approve && earliest <= now) else {
-                    evaluation.wake(at: sendAt)
+                    // A stage that waits for approval is pending from `earliest` on.
+                    evaluation.wake(at: spec.approve ? min(sendAt, earliest) : sendAt)
                     return
                 }
                 if !windowOpen { evaluation.wake(at: sendAt) }
@@ -325,20 +334,33 @@ public struct Planner: Sendable {
                 // Each Cc address gets its own copy, with the same letter.
                 if channel == .email { copies.offer(from: offered, into: &evaluation, windowOpen: windowOpen) }
             }
+            // What is decided only inside the debtor's business window (a
+            // held stage, a skipped channel logged, a copy retried) is
+            // decided when it next opens: the plan wakes up then.
+            let windowOpen = calendar.isOpen(now)
+            func decideAtWindow() { evaluation.wake(at: calendar.nextOpen(atOrAfter: now)) }
             // A stale payment feed holds every stage from the due date on.
             if let hold = feedHold(spec, unit: unit, entry: entry, customer: customer.id, ledger: ledger, now: now),
-               times[stage] <= now, calendar.isOpen(now) {
-                evaluation.held.append(hold)
-                return
+               times[stage] <= now {
+                if windowOpen {
+                    evaluation.held.append(hold)
+                    return
+                }
+                decideAtWindow()
             }
             var unreachable: Channel?
             for channel in spec.channels where settings.enabledChannels.contains(channel) {
                 let previous = sends.filter { $0.stage == spec.name && $0.channel == channel }
                 if previous.contains(where: \.reached) {
                     // The copies of a letter that went out follow it (a Cc deferred meanwhile).
-                    if channel == .email, stage == last, calendar.isOpen(now) {
+                    if channel == .email, stage == last,
+                       copies.retryDue(after: previous, debtorAddress: customer.email, now: now) {
+                        guard windowOpen else {
+                            decideAtWindow()
+                            continue
+                        }
                         copies.retry(after: previous, template: candidate(channel, to: ""), debtorAddress: customer.email,
-                                     into: &evaluation, now: now)
+                                     into: &evaluation)
                     }
                     continue
                 }
@@ -352,7 +374,9 @@ public struct Planner: Sendable {
                 case .unreachable(let address, let reason):
                     unreachable = unreachable ?? channel
                     // Logged once as suppressed when the stage is due (rule 8).
-                    if times[stage] <= now, calendar.isOpen(now) {
+                    if times[stage] <= now, !windowOpen {
+                        decideAtWindow()
+                    } else if times[stage] <= now {
                         var skipped = candidate(channel, to: address ?? "")
                         skipped.skipReason = reason
                         evaluation.skipped.append(skipped)
