@@ -42,6 +42,13 @@ public struct LedgerChanges: Sendable, Equatable {
         }
     }
 
+    /// Both sets of changes (one reader taking them for two uses).
+    public mutating func formUnion(_ other: LedgerChanges) {
+        everything = everything || other.everything
+        for id in other.invoices where !everything { noteInvoice(id) }
+        if everything { invoices = [] }
+    }
+
     private mutating func noteInvoice(_ id: String) {
         invoices.insert(id)
         if invoices.count > Self.trackedLimit {

@@ -54,6 +54,10 @@ public final class Pipeline {
     private var dispatcher: Dispatcher
     /// The planner, asked again only for the debtors something happened to.
     private var planner: IncrementalPlanner
+    /// The open invoices, counted again only where the ledger changed, and
+    /// the changes the planner took that the count has not seen yet.
+    private var openCount = OpenInvoiceCount()
+    private var changesToCount = LedgerChanges()
     private var history: DeliveryHistory
     let clock: OverdueClock
     private let logger: Logger
@@ -205,6 +209,7 @@ public final class Pipeline {
     public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
         progress.begin()
         defer { progress.finish() }
+        let cpuAtStart = ProcessCPUTime.milliseconds()
         let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
         if !ingest.retries.isEmpty { try requeue(ingest.retries, now: now) }
@@ -217,7 +222,9 @@ public final class Pipeline {
         /// plans cannot have changed); what the rounds send or suppress is
         /// theirs, so the next round re-plans them.
         func plan() -> PlanResult {
-            let result = planner.plan(ledger: ingester.ledger, changes: ingester.takeLedgerChanges(), history: history, now: now)
+            let changes = ingester.takeLedgerChanges()
+            changesToCount.formUnion(changes)
+            let result = planner.plan(ledger: ingester.ledger, changes: changes, history: history, now: now)
             debtorsPlanned += planner.lastCall.debtorsPlanned
             return result
         }
@@ -243,7 +250,8 @@ public final class Pipeline {
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
         let next = [planned, dispatcher.nextRetry(after: now), inboxRetry].compactMap { $0 }.min()
-        let open = ingester.ledger.counts(on: CalendarDay.utc(now))[.open] ?? 0
+        let open = openCount.update(ingester.ledger, changes: changesToCount, today: CalendarDay.utc(now))
+        changesToCount = LedgerChanges()
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "
             + (ingest.unreadable.isEmpty ? "" : "\(ingest.unreadable.count) inbox file(s) unreadable (see overdue status), ")
@@ -253,7 +261,8 @@ public final class Pipeline {
             "inbox.files": "\(ingest.files)", "records.accepted": "\(ingest.accepted)",
             "records.rejected": "\(ingest.rejected)", "invoices.open": "\(open)", "delivery.sent": "\(dispatch.sent)",
             "delivery.deferred": "\(dispatch.deferred)", "delivery.failed": "\(dispatch.failed)",
-            "plan.debtors": "\(debtorsPlanned)", "plan.next": "\(next.map(Timestamp.format) ?? "none")",
+            "plan.debtors": "\(debtorsPlanned)", "pass.cpu_ms": "\(String(format: "%.1f", ProcessCPUTime.milliseconds() - cpuAtStart))",
+            "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
         return RunOnceResult(ingest: ingest, dispatch: dispatch, openInvoices: open, nextWake: next, debtorsPlanned: debtorsPlanned)
     }
