@@ -27,7 +27,7 @@ final class FeedbackForwarder {
         self.config = config
         self.logger = logger
         self.clock = clock
-        let transports = try TransportSet(config: config, spool: spool)
+        let transports = try TransportSet(config: config, spool: spool, logger: logger)
         email = config.feedback?.forwardTo == nil ? nil : transports.transport(for: .email)
         webhook = transports.transport(for: .webhook)
     }
