@@ -24,10 +24,17 @@ public struct CommandOutput: Sendable, Equatable {
 }
 
 /// A command that cannot do what was asked, for a reason the person can fix
-/// (a key nobody waits under, a spool not made yet). The CLI prints it and exits 1.
-public struct CommandFailure: Error, CustomStringConvertible {
+/// (a key nobody waits under, a spool not made yet). The CLI prints it with
+/// its code and exits 1.
+public struct CommandFailure: OverdueError {
+    /// See `OverdueError` for the codes in use.
+    public var code: String
     public var description: String
-    public init(_ description: String) { self.description = description }
+
+    public init(code: String, _ description: String) {
+        self.code = code
+        self.description = description
+    }
 }
 
 extension JSONValue {

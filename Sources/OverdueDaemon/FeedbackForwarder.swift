@@ -81,3 +81,7 @@ final class FeedbackForwarder {
         return result.withLock { $0 }
     }
 }
+
+extension FeedbackForwarder.Failure: OverdueError {
+    var code: String { "feedback-forward" }
+}

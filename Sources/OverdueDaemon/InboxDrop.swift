@@ -48,3 +48,7 @@ public enum InboxDrop {
         return try drop(records, kind: kind, spool: Spool(root: config.spool.dir))
     }
 }
+
+extension InboxDrop.NoInbox: OverdueError {
+    public var code: String { "spool-no-inbox" }
+}

@@ -2,6 +2,7 @@ import Crypto
 import Curl
 import Foundation
 import Logging
+import OverdueCore
 
 /// Signed webhooks per Standard Webhooks: `webhook-id` (the delivery's
 /// idempotency key, the same on every retry), `webhook-timestamp`, and
@@ -119,4 +120,8 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
             }
         }
     }
+}
+
+extension WebhookTransport.SecretProblem: OverdueError {
+    public var code: String { "webhook-secret-invalid" }
 }

@@ -13,7 +13,7 @@ struct CheckCommand: ParsableCommand {
         let config = try global.loadConfig()
         let findings = ConfigCheck.run(config)
         for note in findings.notes { print("note: \(note)") }
-        for problem in findings.problems { printError(problem) }
+        for problem in findings.problems { printError(CommandFailure(code: "config-invalid", problem)) }
         if !findings.problems.isEmpty { throw ExitCode(1) }
         print(ConfigCheck.summary(config))
     }

@@ -35,7 +35,7 @@ func emit(_ make: () throws -> CommandOutput) throws {
     if let raw = output.raw { FileHandle.standardOutput.write(Data(raw)) }
 }
 
-/// Runs a library call; a failure is printed as `overdue: …` and ends the
+/// Runs a library call; a failure is printed by `printError` and ends the
 /// command with status 1 (an `ExitCode` passes through as it is).
 func exitOnFailure<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -43,7 +43,7 @@ func exitOnFailure<T>(_ body: () throws -> T) throws -> T {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        printError("\(error)")
+        printError(error)
         throw ExitCode(1)
     }
 }

@@ -41,7 +41,7 @@ struct HandoffCommand: ParsableCommand {
                                          on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor)
         guard !selection.debtors.isEmpty else {
             if let debtor {
-                printError("customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")
+                printError(CommandFailure(code: "not-found", "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already"))
                 throw ExitCode(1)
             }
             return print("nobody is eligible on \(day) (final notice at least \(config.handoff.afterFinalDays) days ago, still unpaid)")
@@ -58,7 +58,7 @@ struct HandoffCommand: ParsableCommand {
         for written in outcome.written {
             print("\(written.customer): \(written.invoices.count) invoice(s), \(written.messages) message(s) → \(written.directory.path)")
         }
-        for refused in outcome.refused { printError("\(refused.customer): \(refused.reason)") }
+        for refused in outcome.refused { printError(CommandFailure(code: "handoff-bundle-exists", "\(refused.customer): \(refused.reason)")) }
         let (events, failed) = (outcome.events, outcome.refused.count)
         // The marks go in after the bundles are complete: a crash in between
         // leaves a bundle and no mark, and the next attempt says the bundle exists.

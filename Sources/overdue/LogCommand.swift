@@ -28,7 +28,7 @@ struct LogCommand: ParsableCommand {
         let config = try global.loadConfig()
         if let show {
             guard let bytes = try LogView.message(config: config, key: show) else {
-                printError("no message was kept under \"\(show)\" in \(config.spool.dir)/messages")
+                printError(CommandFailure(code: "not-found", "no message was kept under \"\(show)\" in \(config.spool.dir)/messages"))
                 throw ExitCode(1)
             }
             FileHandle.standardOutput.write(Data(bytes))

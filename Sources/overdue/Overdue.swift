@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import OverdueCore
 
 /// `overdue`: the payment-reminder daemon and its tools. One subcommand per
 /// file; the work itself lives in the library modules.
@@ -22,7 +24,16 @@ struct Overdue: ParsableCommand {
     /// only; moving the global options to the end lets every subcommand,
     /// however nested, read them through its `GlobalOptions` group.
     static func main() {
-        main(Self.reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+        do {
+            var command = try parseAsRoot(Self.reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as any OverdueError {
+            // ArgumentParser would print "Error: …"; ours carry a code to print.
+            printError(error)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
     }
 
     static let globalOptionsWithValue: Set<String> = ["--config", "--log-level"]

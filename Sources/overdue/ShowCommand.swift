@@ -24,7 +24,7 @@ struct ShowCommand: ParsableCommand {
             if let customer = try status.showCustomer(invoice, on: CalendarDay.utc(Date())) {
                 return json ? try printJSON(.object(customer)) : Self.printCustomer(customer)
             }
-            printError("no invoice \"\(invoice)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+            printError(CommandFailure(code: "not-found", "no invoice \"\(invoice)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`"))
             throw ExitCode(1)
         }
         if json { return try printJSON(.object(object)) }
