@@ -33,6 +33,8 @@ func emit(_ make: () throws -> CommandOutput) throws {
     let output = try exitOnFailure(make)
     for line in output.lines { print(line) }
     if let raw = output.raw { FileHandle.standardOutput.write(Data(raw)) }
+    for failure in output.failures { printError(failure) }
+    if !output.failures.isEmpty { throw ExitCode(1) }
 }
 
 /// Runs a library call; a failure is printed by `printError` and ends the
