@@ -20,6 +20,8 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     public let serverLines: [String]
     /// Request body bytes sent before the failure (`CURLINFO_SIZE_UPLOAD_T`).
     public let bytesSent: Int
+    /// How long the transfer ran before it failed (`CURLINFO_TOTAL_TIME_T`).
+    public internal(set) var transferSeconds: Double = 0
 
     public init(code: CURLcode, osErrno: Int32 = 0, detail: String = "", responseCode: Int = 0, serverLines: [String] = [],
                 bytesSent: Int = 0) {

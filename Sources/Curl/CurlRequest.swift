@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one transfer should do. A plain value, so transports can build it on
 /// any thread and hand it to an `EasyHandle`.
 public struct CurlRequest: Sendable {
@@ -62,6 +64,19 @@ public struct CurlRequest: Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.maxResponseBytes = maxResponseBytes
     }
+
+    /// The URL as logs may show it: no user, password, query or fragment
+    /// (where a gateway's token or a webhook's signature key may sit).
+    public var redactedURL: String { Self.redacted(url) }
+
+    public static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return "(unparsable URL)" }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? "(unparsable URL)"
+    }
 }
 
 /// What came back. For SMTP `statusCode` is the last server reply code
@@ -73,6 +88,8 @@ public struct CurlResponse: Sendable {
     /// Every line the server sent outside the body: HTTP status and header
     /// lines, or for SMTP each server reply ("250 2.0.0 OK: queued as …").
     public var serverLines: [String] = []
+    /// How long the transfer took, connecting included (`CURLINFO_TOTAL_TIME_T`).
+    public var transferSeconds: Double = 0
 
     /// The first header of that name (case-insensitive), if any.
     public func header(_ name: String) -> String? {

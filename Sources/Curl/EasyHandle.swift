@@ -20,6 +20,8 @@ public final class EasyHandle: @unchecked Sendable {
     private var responseHeaders: [(name: String, value: String)] = []
     private var serverLines: [String] = []
     private var maxResponseBytes = 1 << 20
+    /// The configured URL without credentials, for the transfer's log line.
+    public private(set) var redactedURL = ""
 
     public init() {
         CurlGlobal.ensureInitialized()
@@ -50,6 +52,7 @@ public final class EasyHandle: @unchecked Sendable {
         responseHeaders = []
         serverLines = []
         maxResponseBytes = request.maxResponseBytes
+        redactedURL = request.redactedURL
 
         let userdata = Unmanaged.passUnretained(self).toOpaque()
         try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
@@ -119,17 +122,22 @@ public final class EasyHandle: @unchecked Sendable {
     /// Turns the transfer's final code into a response or a rich error.
     func finish(_ code: CURLcode) throws(CurlError) -> CurlResponse {
         var status = 0
+        var microseconds: curl_off_t = 0
         _ = ccurl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_easy_getinfo_off_t(raw, CURLINFO_TOTAL_TIME_T, &microseconds)
+        let seconds = Double(microseconds) / 1_000_000
         guard code == CURLE_OK else {
             var osErrno = 0
             var uploaded: curl_off_t = 0
             _ = ccurl_easy_getinfo_long(raw, CURLINFO_OS_ERRNO, &osErrno)
             _ = ccurl_easy_getinfo_off_t(raw, CURLINFO_SIZE_UPLOAD_T, &uploaded)
-            throw CurlError(code: code, osErrno: Int32(osErrno), detail: String(cString: errorBuffer), responseCode: status,
-                            serverLines: serverLines, bytesSent: Int(uploaded))
+            var error = CurlError(code: code, osErrno: Int32(osErrno), detail: String(cString: errorBuffer), responseCode: status,
+                                  serverLines: serverLines, bytesSent: Int(uploaded))
+            error.transferSeconds = seconds
+            throw error
         }
         return CurlResponse(statusCode: status, headers: responseHeaders, body: responseBody,
-                            serverLines: serverLines)
+                            serverLines: serverLines, transferSeconds: seconds)
     }
 
     // MARK: option setters

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Logging
 
 /// Many concurrent transfers on one curl multi handle, driven by Dispatch:
 /// a read/write `DispatchSource` per socket curl asks us to watch and one
@@ -21,11 +22,14 @@ public final class MultiHandle: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private var sockets: [curl_socket_t: SocketSources] = [:]
     private var transfers: [UnsafeMutableRawPointer: (easy: EasyHandle, completion: Completion)] = [:]
+    private let logger: Logger
 
     /// - Parameter maxConnectionsPerHost: 0 = unlimited; transfers beyond the
     ///   limit wait in curl's queue.
-    public init(label: String = "overdue.curl.multi", maxConnectionsPerHost: Int = 0) {
+    /// - Parameter logger: each finished transfer is logged to it at debug.
+    public init(label: String = "overdue.curl.multi", maxConnectionsPerHost: Int = 0, logger: Logger = Logger(label: "overdue.curl")) {
         CurlGlobal.ensureInitialized()
+        self.logger = logger
         guard let handle = curl_multi_init() else { fatalError("curl_multi_init returned NULL (out of memory)") }
         raw = handle
         queue = DispatchQueue(label: label)
@@ -99,8 +103,22 @@ public final class MultiHandle: @unchecked Sendable {
             curl_multi_remove_handle(raw, pointer)
             guard let transfer = transfers.removeValue(forKey: pointer) else { continue }
             let result = Result { () throws(CurlError) in try transfer.easy.finish(code) }
+            log(result, url: transfer.easy.redactedURL)
             transfer.completion(result)
         }
+    }
+
+    /// One line per transfer, whatever the protocol; the transport that asked
+    /// for it logs what the answer means.
+    private func log(_ result: Result<CurlResponse, CurlError>, url: String) {
+        let (curlCode, responseCode, seconds) = switch result {
+        case .success(let response): (0, response.statusCode, response.transferSeconds)
+        case .failure(let error): (error.code, error.responseCode, error.transferSeconds)
+        }
+        logger.debug("curl transfer finished", metadata: [
+            "transport.url": "\(url)", "curl.code": "\(curlCode)", "curl.response_code": "\(responseCode)",
+            "transfer.seconds": "\(seconds)",
+        ])
     }
 
     /// CURLMOPT_SOCKETFUNCTION: curl tells us which events it wants on a socket.

@@ -1,3 +1,5 @@
+import OverdueCore
+
 /// One problem in a configuration file: which file, which key, what is
 /// expected. Printed as `FILE: KEY: PROBLEM`.
 public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
@@ -14,4 +16,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public var problems: [ConfigProblem]
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+extension ConfigError: OverdueError {
+    public var code: String { "config-invalid" }
 }

@@ -52,6 +52,14 @@ public enum ConfigCheck {
         return findings
     }
 
+    /// `overdue check`: the notes, then the summary if nothing is wrong, else
+    /// each problem as a failure.
+    public static func output(_ config: Config) -> CommandOutput {
+        let findings = run(config)
+        return CommandOutput(lines: findings.notes.map { "note: \($0)" } + (findings.problems.isEmpty ? [summary(config)] : []),
+                             failures: findings.problems.map { CommandFailure(code: "config-invalid", $0) })
+    }
+
     /// The one-line summary of a configuration that passed.
     public static func summary(_ config: Config) -> String {
         let count = config.policies.count

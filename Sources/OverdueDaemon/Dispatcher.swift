@@ -86,7 +86,7 @@ public final class Dispatcher {
         self.log = log
         self.logger = logger
         self.clock = clock
-        let transportSet = try TransportSet(config: config, spool: spool)
+        let transportSet = try TransportSet(config: config, spool: spool, logger: logger)
         transports = transportSet
         archive = MessageArchive(directory: spool.messages)
         var lanes: [Channel: QueueManager.Lane] = [:]

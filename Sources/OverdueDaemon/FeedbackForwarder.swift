@@ -27,7 +27,7 @@ final class FeedbackForwarder {
         self.config = config
         self.logger = logger
         self.clock = clock
-        let transports = try TransportSet(config: config, spool: spool)
+        let transports = try TransportSet(config: config, spool: spool, logger: logger)
         email = config.feedback?.forwardTo == nil ? nil : transports.transport(for: .email)
         webhook = transports.transport(for: .webhook)
     }
@@ -80,4 +80,8 @@ final class FeedbackForwarder {
         _ = done.wait(timeout: .now() + 120)
         return result.withLock { $0 }
     }
+}
+
+extension FeedbackForwarder.Failure: OverdueError {
+    var code: String { "feedback-forward" }
 }

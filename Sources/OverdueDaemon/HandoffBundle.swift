@@ -152,3 +152,7 @@ public struct HandoffBundle {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+extension HandoffBundle.Exists: OverdueError {
+    public var code: String { "handoff-bundle-exists" }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueConfig
 import OverdueCore
 import OverdueSpool
 
@@ -40,5 +41,45 @@ public enum HandoffRun {
             }
         }
         return outcome
+    }
+
+    /// `overdue handoff`: selects the debtors (one named, or every eligible
+    /// one) on `day`, writes their bundles into `parent`, then marks the
+    /// invoices of the written ones handed off by an inbox drop. A `dryRun`
+    /// lists who would go and writes nothing.
+    public static func output(config: Config, debtor: String?, day: CalendarDate, agency: String?, to parent: URL,
+                              dryRun: Bool) throws -> CommandOutput {
+        let status = try SpoolStatus(config: config, keepingOutcomes: true)
+        let selection = HandoffSelection(ledger: status.ledger, history: status.deliveries.history, settings: config.plannerSettings,
+                                         on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor)
+        guard !selection.debtors.isEmpty else {
+            if let debtor {
+                throw CommandFailure(code: "not-found", "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")
+            }
+            return CommandOutput(lines: ["nobody is eligible on \(day) (final notice at least \(config.handoff.afterFinalDays) days ago, still unpaid)"])
+        }
+        let agency = agency ?? config.handoff.agency
+        if dryRun {
+            return CommandOutput(lines: selection.debtors.map { debtor in
+                "\(debtor.customer.id): \(debtor.invoices.joined(separator: ", "))" + (debtor.finalNotice.map { " (final notice \($0))" } ?? "")
+            })
+        }
+        let outcome = try write(selection, day: day, agency: agency, to: parent, status: status)
+        var output = CommandOutput(
+            lines: outcome.written.map { "\($0.customer): \($0.invoices.count) invoice(s), \($0.messages) message(s) → \($0.directory.path)" },
+            failures: outcome.refused.map { CommandFailure(code: "handoff-bundle-exists", "\($0.customer): \($0.reason)") })
+        // The marks go in after the bundles are complete: a crash in between
+        // leaves a bundle and no mark, and the next attempt says the bundle exists.
+        guard !outcome.events.isEmpty else { return output }
+        let name: String
+        do {
+            name = try InboxDrop.dropAsSpoolOwner(outcome.events.map(InboxRecord.event), kind: "handoff", config: config)
+        } catch {
+            // The bundles are written: say where, and why they are not marked.
+            output.failures.append(CommandFailure(error))
+            return output
+        }
+        output.append("\(outcome.events.count) invoice(s) marked handed off (\(name) in the inbox); they get no more reminders")
+        return output  // with failures, exit status 1: the others were handed off; these need a look
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueConfig
 import OverdueCore
 import OverdueSpool
 
@@ -37,4 +38,17 @@ public enum InboxDrop {
         try DurableIO.move(temp, to: spool.inbox.appendingPathComponent(name))
         return name
     }
+
+    /// How the CLI drops: as the spool's owner (root switches to it; the
+    /// finance team's group, which may drop, stays itself), into the spool
+    /// the configuration names. Returns the file's name.
+    @discardableResult
+    public static func dropAsSpoolOwner(_ records: [InboxRecord], kind: String, config: Config) throws -> String {
+        try SpoolOwnership.adopt(spoolDirectory: config.spool.dir, othersMayDrop: true)
+        return try drop(records, kind: kind, spool: Spool(root: config.spool.dir))
+    }
+}
+
+extension InboxDrop.NoInbox: OverdueError {
+    public var code: String { "spool-no-inbox" }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import OverdueCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -70,4 +71,8 @@ public final class InboxWatcher: @unchecked Sendable {
         var reason: String
         var description: String { "cannot watch the inbox: \(reason)" }
     }
+}
+
+extension InboxWatcher.WatchError: OverdueError {
+    var code: String { "inbox-watch" }
 }

@@ -25,10 +25,6 @@ public struct PreviewView {
     /// Inbox files not yet read by the daemon that the preview took into account.
     public let inboxFilesRead: Int
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public init(config: Config, subject: String, stage stageName: String?, channel: Channel, language: String?,
                 now: Date) throws {
         let snapshot = try SpoolSnapshot(config: config)
@@ -37,17 +33,17 @@ public struct PreviewView {
         let entry = ledger[subject]
         guard let customer = entry?.invoice.customer.id
             ?? ledger.entries.values.first(where: { $0.invoice.customer.id == subject })?.invoice.customer.id else {
-            throw Failure(description: "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+            throw CommandFailure(code: "not-found", "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
         }
         let found: PlannedSend?
         var explanation: String?
         if let stageName {
             guard let invoiceID = entry?.invoice.id else {
-                throw Failure(description: "--stage needs an invoice number, not the customer \"\(subject)\"")
+                throw CommandFailure(code: "preview-stage", "--stage needs an invoice number, not the customer \"\(subject)\"")
             }
             let policy = planner.settings.policy(named: entry?.invoice.policy)
             guard policy.stages.contains(where: { $0.name == stageName }) else {
-                throw Failure(description: "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
+                throw CommandFailure(code: "preview-stage", "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
             }
             found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
                                          history: history, now: now)
@@ -122,7 +118,7 @@ struct SpoolSnapshot {
     init(config: Config) throws {
         let spool = Spool(root: config.spool.dir)
         guard spool.exists else {
-            throw PreviewView.Failure(description: "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
+            throw CommandFailure(code: "spool-missing", "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
         }
         var (ledger, committed) = try LedgerStore.replay(spool: spool)
         let waiting = Ingester.peek(spool: spool, config: config, committed: committed)

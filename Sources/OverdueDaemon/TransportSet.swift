@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueSpool
@@ -19,17 +20,18 @@ struct TransportSet {
     /// a stop request leaves them unstarted).
     var concurrency: [Channel: Int] = [.email: 8]
 
-    init(config: Config, spool: Spool) throws {
+    /// `logger` gets each delivery attempt at debug (the transports' and curl's lines).
+    init(config: Config, spool: Spool, logger: Logger) throws {
         if let email = config.email {
             let credentials = try email.credentialsFile.map { try Credentials(file: $0, key: "channels.email.credentials_file") }
             self.email = SMTPTransport(settings: .init(
                 url: email.url, requireTLS: email.starttls == .required, credentials: credentials, caFile: email.caFile,
-                timeoutSeconds: email.timeoutSeconds, maxConnections: email.maxConnections))
+                timeoutSeconds: email.timeoutSeconds, maxConnections: email.maxConnections), logger: logger)
             rates[.email] = email.rates
             longestTimeout = max(longestTimeout, email.timeoutSeconds)
             concurrency[.email] = email.maxConnections
         } else {
-            self.email = try MaildirTransport(root: spool.mail)
+            self.email = try MaildirTransport(root: spool.mail, logger: logger)
         }
         if let sms = config.sms {
             let credentials = try sms.credentialsFile.map { try Credentials(file: $0, key: "channels.sms.credentials_file") }
@@ -50,7 +52,8 @@ struct TransportSet {
                 gateway = .generic(generic)
             }
             self.sms = SMSTransport(settings: .init(gateway: gateway, url: sms.url, from: sms.from, credentials: credentials,
-                                                    timeoutSeconds: sms.timeoutSeconds, maxConnections: sms.maxConnections))
+                                                    timeoutSeconds: sms.timeoutSeconds, maxConnections: sms.maxConnections),
+                                    logger: logger)
             rates[.sms] = sms.rates
             longestTimeout = max(longestTimeout, sms.timeoutSeconds)
             concurrency[.sms] = sms.maxConnections
@@ -58,7 +61,8 @@ struct TransportSet {
         if let webhook = config.webhook {
             let secret = try Credentials.secret(from: webhook.secretFile, key: "channels.webhook.secret_file")
             self.webhook = try WebhookTransport(settings: .init(url: webhook.url, secret: secret, timeoutSeconds: webhook.timeoutSeconds,
-                                                                maxConnections: webhook.maxConnections))
+                                                                maxConnections: webhook.maxConnections),
+                                                logger: logger)
             rates[.webhook] = webhook.rates
             longestTimeout = max(longestTimeout, webhook.timeoutSeconds)
             concurrency[.webhook] = webhook.maxConnections

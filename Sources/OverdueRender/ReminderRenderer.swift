@@ -149,3 +149,7 @@ public struct ReminderRenderer: Sendable {
             .joined(separator: " ")
     }
 }
+
+extension RenderError: OverdueError {
+    public var code: String { "template-render" }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import OverdueCore
 
 /// A problem in one template file: which file, which line, what to do.
 public struct TemplateProblem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -211,4 +212,12 @@ final class MustacheObject: MustacheParent {
         default: value
         }
     }
+}
+
+extension TemplateErrors: OverdueError {
+    public var code: String { "template-invalid" }
+}
+
+extension TemplateProblem: OverdueError {
+    public var code: String { "template-invalid" }
 }

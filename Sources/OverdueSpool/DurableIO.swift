@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,4 +100,8 @@ public enum DurableIO {
         }
         return offset == bytes.count ? bytes : Array(bytes[..<offset])
     }
+}
+
+extension SpoolIOError: OverdueError {
+    public var code: String { "spool-io" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,4 +46,8 @@ public final class SpoolLock {
         _ = ftruncate(fd, 0)
         close(fd)  // releases the flock
     }
+}
+
+extension SpoolLock.Held: OverdueError {
+    public var code: String { "spool-locked" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,4 +34,8 @@ public enum SpoolOwnership {
         let name = owner ?? "uid \(info.st_uid)"
         throw Refused(description: "the spool \(path) belongs to \(name); run this as that user (sudo -u \(name) overdue …) or as root, which switches to it, so no file in the spool gets another owner")
     }
+}
+
+extension SpoolOwnership.Refused: OverdueError {
+    public var code: String { "spool-owner" }
 }

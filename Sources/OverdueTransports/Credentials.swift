@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// A secret read from its own file (never from the main config, never
 /// logged). Under systemd, `LoadCredential=NAME:PATH` puts it in
@@ -42,4 +43,8 @@ public struct Credentials: Sendable {
         self.user = user
         self.password = password
     }
+}
+
+extension Credentials.Problem: OverdueError {
+    public var code: String { "credentials-unreadable" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OverdueSpool
 #if canImport(Glibc)
 import Glibc
@@ -12,14 +13,16 @@ import Glibc
 /// after a crash finds the first one instead of making a second.
 public final class MaildirTransport: Transport, Sendable {
     public let root: URL
+    let logger: Logger
 
     public enum Outcome: Equatable, Sendable {
         case delivered(path: String)
         case alreadyDelivered(path: String)
     }
 
-    public init(root: URL) throws {
+    public init(root: URL, logger: Logger = .transportDefault) throws {
         self.root = root
+        self.logger = logger
         for name in ["", "tmp", "new", "cur"] {
             let path = root.appendingPathComponent(name).path
             if mkdir(path, 0o750) != 0, errno != EEXIST {
@@ -33,15 +36,21 @@ public final class MaildirTransport: Transport, Sendable {
             completion(.permanent(code: 0, detail: "not an e-mail"))
             return
         }
+        let outcome: DeliveryOutcome
         do {
             switch try deliver(bytes, key: message.key) {
-            case .delivered(let path): completion(.sent(code: 0, id: nil, detail: "delivered to the Maildir: \(path)"))
+            case .delivered(let path): outcome = .sent(code: 0, id: nil, detail: "delivered to the Maildir: \(path)")
             case .alreadyDelivered(let path):
-                completion(.sent(code: 0, id: nil, detail: "found already delivered after a restart: \(path)"))
+                outcome = .sent(code: 0, id: nil, detail: "found already delivered after a restart: \(path)")
             }
         } catch {
-            completion(.transient(code: 0, detail: "\(error)", notBefore: nil))
+            outcome = .transient(code: 0, detail: "\(error)", notBefore: nil)
         }
+        logger.debug("delivery attempt", metadata: [
+            "delivery.key": "\(message.key)", "transport.channel": "email", "transport.url": "\(root.absoluteString)",
+            "delivery.outcome": "\(outcome.event)",
+        ])
+        completion(outcome)
     }
 
     public func deliver(_ bytes: [UInt8], key: String) throws -> Outcome {

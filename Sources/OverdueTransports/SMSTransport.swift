@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Logging
 import OverdueCore
 
 /// SMS through an HTTP gateway: Twilio and Vonage presets, or a generic
@@ -51,10 +52,12 @@ public final class SMSTransport: Transport, Sendable {
 
     let settings: Settings
     let multi: MultiHandle
+    let logger: Logger
 
-    public init(settings: Settings) {
+    public init(settings: Settings, logger: Logger = .transportDefault) {
         self.settings = settings
-        multi = MultiHandle(label: "overdue.sms", maxConnectionsPerHost: settings.maxConnections)
+        self.logger = logger
+        multi = MultiHandle(label: "overdue.sms", maxConnectionsPerHost: settings.maxConnections, logger: logger)
     }
 
     public func start(_ message: OutgoingMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
@@ -106,7 +109,12 @@ public final class SMSTransport: Transport, Sendable {
         }
         let gateway = settings.gateway
         let size = request.body?.count ?? 0
-        multi.add(easy) { result in completion(Self.classify(result, gateway: gateway, bodySize: size)) }
+        let url = request.url
+        multi.add(easy) { [logger] result in
+            let outcome = Self.classify(result, gateway: gateway, bodySize: size)
+            logger.deliveryAttempt(message, channel: "sms", url: url, codeKey: "http.status", result: result, outcome: outcome)
+            completion(outcome)
+        }
     }
 
     private var base: String { settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url }

@@ -1,6 +1,7 @@
 import CCurl
 import Curl
 import Foundation
+import Logging
 
 /// E-mail over SMTP through libcurl: `smtp://` with STARTTLS required or
 /// off, or `smtps://`. One recipient per transfer so each gets its own
@@ -30,10 +31,12 @@ public final class SMTPTransport: Transport, Sendable {
 
     let settings: Settings
     let multi: MultiHandle
+    let logger: Logger
 
-    public init(settings: Settings) {
+    public init(settings: Settings, logger: Logger = .transportDefault) {
         self.settings = settings
-        multi = MultiHandle(label: "overdue.smtp", maxConnectionsPerHost: settings.maxConnections)
+        self.logger = logger
+        multi = MultiHandle(label: "overdue.smtp", maxConnectionsPerHost: settings.maxConnections, logger: logger)
     }
 
     public func start(_ message: OutgoingMessage, completion: @escaping @Sendable (DeliveryOutcome) -> Void) {
@@ -56,8 +59,10 @@ public final class SMTPTransport: Transport, Sendable {
             return
         }
         let size = bytes.count
-        multi.add(easy) { result in
-            completion(Self.classify(result, messageSize: size))
+        multi.add(easy) { [logger, settings] result in
+            let outcome = Self.classify(result, messageSize: size)
+            logger.deliveryAttempt(message, channel: "email", url: settings.url, codeKey: "smtp.code", result: result, outcome: outcome)
+            completion(outcome)
         }
     }
 

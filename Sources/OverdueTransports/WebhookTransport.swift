@@ -1,6 +1,8 @@
 import Crypto
 import Curl
 import Foundation
+import Logging
+import OverdueCore
 
 /// Signed webhooks per Standard Webhooks: `webhook-id` (the delivery's
 /// idempotency key, the same on every retry), `webhook-timestamp`, and
@@ -29,14 +31,17 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
     let key: SymmetricKey
     let multi: MultiHandle
     let clock: @Sendable () -> Date
+    let logger: Logger
     private let lock = NSLock()
     private var gone: DeliveryOutcome?
 
-    public init(settings: Settings, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(settings: Settings, clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = .transportDefault) throws {
         self.settings = settings
         key = try Self.key(fromSecret: settings.secret)
-        multi = MultiHandle(label: "overdue.webhook", maxConnectionsPerHost: settings.maxConnections)
+        multi = MultiHandle(label: "overdue.webhook", maxConnectionsPerHost: settings.maxConnections, logger: logger)
         self.clock = clock
+        self.logger = logger
     }
 
     public struct SecretProblem: Error, CustomStringConvertible {
@@ -89,6 +94,7 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
         }
         multi.add(easy) { [self] result in
             let outcome = Self.classify(result, now: clock())
+            logger.deliveryAttempt(message, channel: "webhook", url: settings.url, codeKey: "http.status", result: result, outcome: outcome)
             if case .disabled = outcome { lock.withLock { gone = outcome } }
             completion(outcome)
         }
@@ -114,4 +120,8 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
             }
         }
     }
+}
+
+extension WebhookTransport.SecretProblem: OverdueError {
+    public var code: String { "webhook-secret-invalid" }
 }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import OverdueConfig
 import OverdueCore
 import OverdueDaemon
-import OverdueSpool
 
 struct CallsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,47 +30,7 @@ struct CallsCommand: ParsableCommand {
         func run() throws {
             let config = try global.loadConfig()
             let day = DayOption.day(date, config: config)
-            let list = try SpoolStatus(config: config, keepingOutcomes: true).callList(on: day)
-            if json { return try printJSON(.array(list.entries.map(Self.json))) }
-            guard !list.entries.isEmpty else { return print("nobody to call on \(day)") }
-            print("Call list for \(day): \(list.entries.count) debtor\(list.entries.count == 1 ? "" : "s"), highest priority first")
-            for (rank, entry) in list.entries.enumerated() {
-                let score = entry.score
-                print("\n\(rank + 1). \(entry.name) (\(entry.customer))  score \(score.total)"
-                    + " = days \(score.days) + amount \(score.amount) + history \(score.history) + disputes \(score.disputes)")
-                print("   phone \(entry.phone ?? "none on file")" + (entry.contact.map { ", ask for \($0)" } ?? ""))
-                print("   overdue " + Self.amounts(entry.overdue) + ", oldest \(entry.oldestDaysPastDue) days past due"
-                    + (entry.averageDaysLate.map { ", pays \($0) days late on average" } ?? ", no paid invoices yet")
-                    + (entry.disputed > 0 ? ", \(entry.disputed) in dispute" : ""))
-                print("   invoices \(entry.invoices.joined(separator: ", ")); listed \(entry.listed) by stage \(entry.stage)")
-                if let replied = entry.replied { print("   replied by e-mail on \(replied): read the reply (forwarded to the finance team) before calling") }
-            }
-        }
-
-        static func amounts(_ overdue: [String: Decimal]) -> String {
-            overdue.isEmpty ? "nothing (disputed only)" : overdue.sorted { $0.key < $1.key }
-                .map { "\($0.key) \(Money.format($0.value, minorUnits: Currency.minorUnits($0.key)))" }.joined(separator: ", ")
-        }
-
-        static func json(_ entry: CallList.Entry) -> JSONValue {
-            .object([
-                "customer": .string(entry.customer), "name": .string(entry.name),
-                "phone": entry.phone.map(JSONValue.string) ?? .null, "contact": entry.contact.map(JSONValue.string) ?? .null,
-                "listed": .string(entry.listed.description), "stage": .string(entry.stage),
-                "overdue": .object(Dictionary(uniqueKeysWithValues: entry.overdue.map { currency, amount in
-                    (currency, JSONValue.string(Money.format(amount, minorUnits: Currency.minorUnits(currency))))
-                })),
-                "invoices": .array(entry.invoices.map(JSONValue.string)),
-                "oldest_days_past_due": .number(Decimal(entry.oldestDaysPastDue)),
-                "average_days_late": entry.averageDaysLate.map { .string("\($0)") } ?? .null,
-                "disputed": .number(Decimal(entry.disputed)),
-                "replied": entry.replied.map { .string($0.description) } ?? .null,
-                "score": .object([
-                    "total": .number(Decimal(entry.score.total)), "days": .number(Decimal(entry.score.days)),
-                    "amount": .number(Decimal(entry.score.amount)), "history": .number(Decimal(entry.score.history)),
-                    "disputes": .number(Decimal(entry.score.disputes)),
-                ]),
-            ])
+            try emit { try CallList.output(config: config, day: day, json: json) }
         }
     }
 

@@ -11,10 +11,6 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let findings = ConfigCheck.run(config)
-        for note in findings.notes { print("note: \(note)") }
-        for problem in findings.problems { printError(problem) }
-        if !findings.problems.isEmpty { throw ExitCode(1) }
-        print(ConfigCheck.summary(config))
+        try emit { ConfigCheck.output(config) }
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import OverdueConfig
 import OverdueCore
 import OverdueDaemon
-import OverdueSpool
 
 /// Day options (`--date`, `--at`) shared by several subcommands.
 enum DayOption {
@@ -26,15 +25,27 @@ func dropIntoInbox(_ events: [LedgerEvent], kind: String, config: Config) throws
 /// `dropIntoInbox` for any inbox records (approve/hold decisions).
 @discardableResult
 func dropIntoInbox(_ records: [InboxRecord], kind: String, config: Config) throws -> String {
+    try exitOnFailure { try InboxDrop.dropAsSpoolOwner(records, kind: kind, config: config) }
+}
+
+/// Prints what a command's one library call returns (see `CommandOutput`).
+func emit(_ make: () throws -> CommandOutput) throws {
+    let output = try exitOnFailure(make)
+    for line in output.lines { print(line) }
+    if let raw = output.raw { FileHandle.standardOutput.write(Data(raw)) }
+    for failure in output.failures { printError(failure) }
+    if !output.failures.isEmpty { throw ExitCode(1) }
+}
+
+/// Runs a library call; a failure is printed by `printError` and ends the
+/// command with status 1 (an `ExitCode` passes through as it is).
+func exitOnFailure<T>(_ body: () throws -> T) throws -> T {
     do {
-        // Root drops as the spool's owner; the finance team's group drops as itself.
-        try SpoolOwnership.adopt(spoolDirectory: config.spool.dir, othersMayDrop: true)
-        return try InboxDrop.drop(records, kind: kind, spool: Spool(root: config.spool.dir))
-    } catch let error as SpoolOwnership.Refused {
-        printError(error.description)
-        throw ExitCode(1)
-    } catch let error as InboxDrop.NoInbox {
-        printError(error.description)
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError(error)
         throw ExitCode(1)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OverdueConfig
+import OverdueCore
 import OverdueSpool
 
 /// Options every subcommand takes.
@@ -20,7 +21,7 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try ConfigLoader.load(path: configPath)
         } catch {
-            for problem in error.problems { printError(problem.description) }
+            printError(error)
             throw ExitCode(1)
         }
     }
@@ -49,6 +50,13 @@ enum LoggingSetup {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("overdue: \(message)\n".utf8))
+}
+
+/// Prints an error the way the CLI always does: `overdue: error[CODE]: …`
+/// for an `OverdueError` (a line for each line of it), else `overdue: …`.
+func printError(_ error: any Error) {
+    guard let error = error as? any OverdueError else { return printError("\(error)") }
+    for line in error.errorLines { printError(line) }
 }
 
 /// `--now`: the instant a view is computed for (default: the clock), so a

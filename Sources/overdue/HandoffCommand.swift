@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import OverdueConfig
 import OverdueCore
 import OverdueDaemon
 
@@ -35,36 +34,9 @@ struct HandoffCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let status = try SpoolStatus(config: config, keepingOutcomes: true)
         let day = DayOption.day(date, config: config)
-        let selection = HandoffSelection(ledger: status.ledger, history: status.deliveries.history, settings: config.plannerSettings,
-                                         on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor)
-        guard !selection.debtors.isEmpty else {
-            if let debtor {
-                printError("customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")
-                throw ExitCode(1)
-            }
-            return print("nobody is eligible on \(day) (final notice at least \(config.handoff.afterFinalDays) days ago, still unpaid)")
+        try emit {
+            try HandoffRun.output(config: config, debtor: debtor, day: day, agency: agency, to: URL(fileURLWithPath: to), dryRun: dryRun)
         }
-        let agency = agency ?? config.handoff.agency
-        if dryRun {
-            for debtor in selection.debtors {
-                print("\(debtor.customer.id): \(debtor.invoices.joined(separator: ", "))"
-                    + (debtor.finalNotice.map { " (final notice \($0))" } ?? ""))
-            }
-            return
-        }
-        let outcome = try HandoffRun.write(selection, day: day, agency: agency, to: URL(fileURLWithPath: to), status: status)
-        for written in outcome.written {
-            print("\(written.customer): \(written.invoices.count) invoice(s), \(written.messages) message(s) → \(written.directory.path)")
-        }
-        for refused in outcome.refused { printError("\(refused.customer): \(refused.reason)") }
-        let (events, failed) = (outcome.events, outcome.refused.count)
-        // The marks go in after the bundles are complete: a crash in between
-        // leaves a bundle and no mark, and the next attempt says the bundle exists.
-        guard !events.isEmpty else { throw ExitCode(1) }
-        let name = try dropIntoInbox(events, kind: "handoff", config: config)
-        print("\(events.count) invoice(s) marked handed off (\(name) in the inbox); they get no more reminders")
-        if failed > 0 { throw ExitCode(1) }  // the others were handed off; these need a look
     }
 }

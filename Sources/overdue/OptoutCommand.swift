@@ -43,22 +43,7 @@ struct OptoutCommand: ParsableCommand {
 
         func run() throws {
             let config = try global.loadConfig()
-            let ledger = try SpoolStatus(config: config).ledger
-            let optOuts = ledger.optOuts
-                .sorted { ($0.address, $0.channel?.rawValue ?? "") < ($1.address, $1.channel?.rawValue ?? "") }
-            let bounced = ledger.bounced.sorted { $0.key.address < $1.key.address }
-            if json {
-                return try printJSON(.array(optOuts.map {
-                    .object(["address": .string($0.address), "channel": .string($0.channel?.rawValue ?? "all")])
-                } + bounced.map {
-                    .object(["address": .string($0.key.address), "channel": .string($0.key.channel?.rawValue ?? "all"),
-                             "kind": .string("bounce"), "reason": .string($0.value)])
-                }))
-            }
-            if optOuts.isEmpty { print("no opt-outs") }
-            for optOut in optOuts { print("\(optOut.address)  \(optOut.channel?.rawValue ?? "all channels")") }
-            if !bounced.isEmpty { print("suppressed because they bounced (cleared by `overdue optout remove`):") }
-            for (address, reason) in bounced { print("\(address.address)  \(address.channel?.rawValue ?? "")  \(reason)") }
+            try emit { try SpoolStatus.optOutOutput(config: config, json: json) }
         }
     }
 

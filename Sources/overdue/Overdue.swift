@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import OverdueCore
 
 /// `overdue`: the payment-reminder daemon and its tools. One subcommand per
 /// file; the work itself lives in the library modules.
@@ -17,33 +19,24 @@ struct Overdue: ParsableCommand {
         subcommands: [RunCommand.self, PlanCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, ShowCommand.self, LogCommand.self, RetryCommand.self, OptoutCommand.self, ReportCommand.self, CallsCommand.self, HandoffCommand.self, PendingCommand.self, ApproveCommand.self, HoldCommand.self]
     )
 
-    /// `overdue [--config FILE] SUBCOMMAND` is the documented form, but
-    /// ArgumentParser gives options before a subcommand to the root command
-    /// only; moving the global options to the end lets every subcommand,
-    /// however nested, read them through its `GlobalOptions` group.
+    /// `overdue --config FILE SUBCOMMAND` and `overdue SUBCOMMAND --config
+    /// FILE` both work without rearranging anything: this root parses the
+    /// global options wherever they stand (its parse is lenient, over all the
+    /// arguments), and each subcommand's `@OptionGroup var global` is then
+    /// handed the value the root decoded (ArgumentParser reuses an option
+    /// group of the same type decoded by a command above it), however nested.
+    @OptionGroup var global: GlobalOptions
+
     static func main() {
-        main(Self.reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-    }
-
-    static let globalOptionsWithValue: Set<String> = ["--config", "--log-level"]
-
-    static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
-        var globals: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if globalOptionsWithValue.contains(argument), index + 1 < arguments.count {
-                globals += [argument, arguments[index + 1]]
-                index += 2
-            } else if globalOptionsWithValue.contains(where: { argument.hasPrefix($0 + "=") }) {
-                globals.append(argument)
-                index += 1
-            } else {
-                break
-            }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as any OverdueError {
+            // ArgumentParser would print "Error: …"; ours carry a code to print.
+            printError(error)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
         }
-        guard !globals.isEmpty, index < arguments.count else { return arguments }
-        // After the rest, so nested subcommands (`optout add`) see them too.
-        return Array(arguments[index...]) + globals
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import OverdueCore
 import OverdueDaemon
 import OverdueSpool
 
@@ -31,30 +30,6 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let start = from.flatMap(Timestamp.parse) ?? Date()
-        let view = try PlanView(config: config, from: start, days: days)
-        if json { return try printJSON(view.json) }
-        if view.sends.isEmpty {
-            print("nothing planned from \(Timestamp.format(start)) for \(days) days")
-        } else {
-            var table = TextTable("TIME (UTC)", "DEBTOR-LOCAL TIME", "CUSTOMER", "STAGE", "CHANNEL", "RECIPIENT", "INVOICES", "NOTE")
-            for send in view.sends {
-                let time = String(Timestamp.format(send.time).prefix(16)).replacingOccurrences(of: "T", with: " ")
-                table.add(time, view.localTime(send), send.customer, send.stage, send.channel.rawValue, send.recipient,
-                          send.invoices.joined(separator: ", "), view.note(send))
-            }
-            print(table.render())
-        }
-        Self.printControls(view)
-    }
-
-    /// What waits for approval and what the controls hold back, after the timeline.
-    static func printControls(_ view: PlanView) {
-        for item in view.pending {
-            print("waiting for approval since \(Timestamp.format(item.since)): \(item.send.customer) \(item.send.stage) \(item.send.channel.rawValue) \(item.send.invoices.joined(separator: ", ")) (key \(item.send.key); overdue approve KEY)")
-        }
-        for item in view.held {
-            print("\(item.kind == "excluded" ? "excluded" : "held"): \(item.customer) \(item.invoices.joined(separator: ", ")): \(item.detail)")
-        }
+        try emit { try PlanView.output(config: config, from: from.flatMap(Timestamp.parse) ?? Date(), days: days, json: json) }
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OverdueCore
 import OverdueDaemon
-import OverdueRender
 import OverdueSpool
 
 struct PreviewCommand: ParsableCommand {
@@ -46,51 +45,10 @@ struct PreviewCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let preview: PreviewView
-        do {
-            preview = try PreviewView(config: config, subject: invoice, stage: stage, channel: channel, language: language,
-                                      now: now.flatMap(Timestamp.parse) ?? Date())
-        } catch {
-            printError("\(error)")
-            throw ExitCode(1)
+        try emit {
+            try PreviewView.output(config: config, subject: invoice, stage: stage, channel: channel, language: language,
+                                   now: now.flatMap(Timestamp.parse) ?? Date(), htmlFile: html, raw: raw)
         }
-        if preview.inboxFilesRead > 0, !raw {
-            print("(with \(preview.inboxFilesRead) inbox file(s) the daemon has not read yet, as its next pass will)")
-        }
-        guard let send = preview.send, let message = preview.message else {
-            print(preview.explanation ?? "nothing would be sent")
-            return
-        }
-        if raw {
-            FileHandle.standardOutput.write(Data(preview.bytes))
-            return
-        }
-        print("stage: \(send.stage)\(preview.forced ? " (forced by --stage)" : "")   channel: \(channel.rawValue)   to: \(send.recipient)   language: \(message.language)   key: \(send.key)")
-        print("demands: \(send.invoices.joined(separator: ", "))"
-            + (send.alsoOpen.isEmpty ? "" : "   also open: \(Set(send.alsoOpen.map(\.item.invoice)).sorted().joined(separator: ", "))"))
-        for line in Self.documentLines(preview.documents, channel: channel) { print(line) }
-        if let subject = message.subject { print("subject: \(subject)\n\n\(message.text ?? "")") }
-        if let htmlBody = message.html {
-            if let html {
-                try htmlBody.write(toFile: html, atomically: true, encoding: .utf8)
-                print("HTML written to \(html)")
-            } else {
-                print("----- HTML -----\n\(htmlBody)")
-            }
-        }
-        if let sms = message.sms {
-            print("\(sms.text)\n----- \(sms.text.count) characters, \(sms.encoding.rawValue), \(sms.segments) segment(s)"
-                + (message.smsShortenedFrom.map { ", shortened from \($0) to fit [channels.sms].max_segments" } ?? ""))
-        }
-        if let webhook = message.webhook { print(webhook) }
-    }
-
-    /// "attachment: INV-1.pdf (148,956 bytes, sha256 …) for INV-1" and the left-out and missing ones.
-    static func documentLines(_ documents: LetterDocuments, channel: Channel) -> [String] {
-        let verb = channel == .email ? "attachment" : "document"
-        return documents.attached.map { "\(verb): \($0.name) (\($0.size) bytes, sha256 \($0.sha256.prefix(12))…) for \($0.invoices.joined(separator: ", "))" }
-            + documents.onRequest.map { "offered on request (over [channels.email].max_attachment_bytes): \($0.name) (\($0.size) bytes) for \($0.invoices.joined(separator: ", "))" }
-            + documents.missing.map { "no document yet: \($0.invoice) names \($0.name), which has not been dropped in the inbox" }
     }
 }
 

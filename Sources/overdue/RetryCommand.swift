@@ -25,7 +25,7 @@ struct RetryCommand: ParsableCommand {
             let done = try RetryRequest.drop(config: config, keys: all ? nil : keys) { printError($0) }
             print("re-queued \(done.count) deliver\(done.count == 1 ? "y" : "ies") (a retry event in the inbox): a running daemon sends them again at once, in the debtor's window; otherwise the next `overdue run` does")
         } catch {
-            printError("\(error)")
+            printError(error)
             throw ExitCode(1)
         }
     }

@@ -26,6 +26,9 @@ struct CommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(bad.path): schedule.timezone:"))
         #expect(result.stderr.contains("\(bad.path): schedule.business_hours:"))
+        // One line per problem, each with the code a script can match.
+        #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("overdue: error[config-invalid]: \(bad.path): schedule.") }.count == 2,
+                "\(result.stderr)")
     }
 
     @Test("check fails when a credentials file named in the config is missing")
@@ -39,7 +42,7 @@ struct CommandTests {
     func missingConfig() throws {
         let result = try OverdueBinary.run(["status"], environment: ["OVERDUE_CONFIG": "/nonexistent/overdue.toml"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("/nonexistent/overdue.toml: does not exist"))
+        #expect(result.stderr.contains("overdue: error[config-invalid]: /nonexistent/overdue.toml: does not exist"), "\(result.stderr)")
     }
 
     @Test("a second daemon on the same spool exits with a clear message")
@@ -50,7 +53,7 @@ struct CommandTests {
         let lock = try SpoolLock(spool: spool)
         let result = try OverdueBinary.run(["--config", config.path, "run", "--once"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("the spool is in use by overdue pid \(getpid())"))
+        #expect(result.stderr.contains("overdue: error[spool-locked]: the spool is in use by overdue pid \(getpid())"), "\(result.stderr)")
         withExtendedLifetime(lock) {}
     }
 

@@ -1,14 +1,14 @@
 /// A table a person reads in a terminal: a header row, columns as wide as
 /// their widest cell, the last column unpadded (it holds free text).
-struct TextTable {
-    let headers: [String]
+public struct TextTable {
+    public let headers: [String]
     private(set) var rows: [[String]] = []
 
-    init(_ headers: String...) { self.headers = headers }
+    public init(_ headers: String...) { self.headers = headers }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    public mutating func add(_ cells: String...) { rows.append(cells) }
 
-    func render() -> String {
+    public func render() -> String {
         let widths = headers.indices.map { column in
             ([headers] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
         }

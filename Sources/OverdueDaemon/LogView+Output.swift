@@ -1,0 +1,37 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import OverdueSpool
+
+extension LogView {
+    /// `overdue log`: the log lines that pass `filter`, as a table or JSON
+    /// Lines; with `show`, the exact message kept under that key instead.
+    public static func output(config: Config, filter: Filter, show: String?, json: Bool) throws -> CommandOutput {
+        if let show {
+            guard let bytes = try message(config: config, key: show) else {
+                throw CommandFailure(code: "not-found", "no message was kept under \"\(show)\" in \(config.spool.dir)/messages")
+            }
+            return CommandOutput(raw: bytes)
+        }
+        let lines = try lines(config: config, filter: filter)
+        if json {
+            let encoder = JSONEncoder.journalLine()
+            return CommandOutput(lines: try lines.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
+        }
+        guard !lines.isEmpty else { return CommandOutput(lines: ["no log lines match"]) }
+        var table = TextTable("TIME (UTC)", "EVENT", "CHANNEL", "CUSTOMER", "WHAT", "TO", "DETAIL")
+        for line in lines {
+            func text(_ name: String) -> String { line[name]?.plainText ?? "" }
+            let time = String(text("time").prefix(19)).replacingOccurrences(of: "T", with: " ")
+            // Deliveries: the stage and the invoices demanded; records: their type, invoice, amount and file.
+            let what = line["kind"] != nil
+                ? [text("kind"), text("status"), text("key")].filter { !$0.isEmpty }.joined(separator: " ")
+                : line["invoices"] != nil
+                ? "\(text("stage")) \(text("invoices"))"
+                : [text("record_type"), text("invoice"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
+                   text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")
+            table.add(time, text("event"), text("channel"), text("customer"), what, text("recipient"), text("detail"))
+        }
+        return CommandOutput(lines: [table.render()])
+    }
+}

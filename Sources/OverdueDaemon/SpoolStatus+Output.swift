@@ -1,0 +1,59 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+
+extension SpoolStatus {
+    /// `overdue status`: invoices by state, what waits, the feedback
+    /// mailbox, the controls, as of `now`; or all of it as one JSON object.
+    public static func output(config: Config, now: Date, json: Bool) throws -> CommandOutput {
+        let status = try SpoolStatus(config: config)
+        var summary = status.summary(on: CalendarDay.utc(now))
+        summary.merge(status.controls(now: now)) { _, controls in controls }
+        if json { return try .json(.object(summary)) }
+        var output = CommandOutput()
+        if case .object(let invoices) = summary["invoices"] {
+            output.append("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
+        }
+        for key in ["sent", "deferred", "oldest_deferred", "next_retry", "failed", "rejected", "optouts"] {
+            let value = summary[key].flatMap { $0 == .null ? nil : $0.plainText } ?? (key.contains("_") ? "none" : "0")
+            output.append("\(key): \(value)")
+        }
+        if case .array(let files) = summary["inbox_unreadable_files"], !files.isEmpty {
+            output.append("inbox files the daemon cannot read: \(files.count)")
+            for case .object(let file) in files {
+                output.append("  \(file["file"]?.plainText ?? "") since \(file["since"]?.plainText ?? ""): \(file["reason"]?.plainText ?? "")")
+            }
+        }
+        if case .object(let feedback) = summary["feedback"] {
+            func text(_ key: String) -> String { feedback[key]?.plainText ?? "" }
+            switch text("state") {
+            case "ok": output.append("feedback mailbox: read at \(text("last_poll")) (\(text("read")) message(s), \(text("unmatched")) unmatched); next \(text("next_poll"))")
+            case "unreachable":
+                output.append("feedback mailbox: UNREACHABLE since \(text("last_success").isEmpty ? "the start" : text("last_success")) "
+                              + "(\(text("failures")) failed attempt(s), retrying at \(text("next_poll"))): \(text("error"))")
+            default: output.append("feedback mailbox: \(text("state"))")
+            }
+        }
+        if let replied = summary["replied"]?.plainText, replied != "0" { output.append("debtors who replied (no payment, promise or dispute since): \(replied)") }
+        output.lines += controlLines(summary)
+        output.append("spool: \(status.spool.root.path)")
+        return output
+    }
+
+    /// "pending approvals: 2", the held debtors by reason, the payment feed.
+    static func controlLines(_ summary: [String: JSONValue]) -> [String] {
+        var lines = ["pending approvals: \(summary["pending_approvals"]?.plainText ?? "0")"]
+        if case .object(let held) = summary["held"] {
+            for (kind, value) in held.sorted(by: { $0.key < $1.key }) {
+                guard case .object(let entry) = value, case .array(let customers) = entry["customers"], !customers.isEmpty else { continue }
+                lines.append("held (\(kind.replacingOccurrences(of: "_", with: " "))): \(customers.count): \(customers.map(\.plainText).joined(separator: ", "))")
+            }
+        }
+        if case .object(let stale) = summary["payments_stale"] {
+            lines.append(stale["detail"]?.plainText ?? "")
+        } else if let last = summary["last_payment_data"], last != .null {
+            lines.append("last payment data: \(last.plainText)")
+        }
+        return lines
+    }
+}
