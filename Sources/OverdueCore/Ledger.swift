@@ -204,6 +204,8 @@ public struct Ledger: Sendable {
         // The debtor answered with money, a date or a dispute: the pause for their reply ends.
         switch event {
         case .payment, .promise, .dispute:
+            // (The directory is asked only when someone replied: a replay applies a million payments.)
+            guard !replies.isEmpty else { break }
             replies[entry.invoice.customer.id] = nil
             replies[directory.effective(for: entry.invoice).customer.id] = nil
         default: break
