@@ -41,4 +41,15 @@ public struct LedgerEntries: Sendable {
         index.reserveCapacity(count)
         storage.reserveCapacity(count)
     }
+
+    /// Entries restored in their order of arrival (a snapshot), taking the
+    /// array as it is: only the index is built, the entries are not copied.
+    /// Duplicate ids keep the first.
+    public init(packed entries: [LedgerEntry]) {
+        storage = entries
+        index.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() where index[entry.invoice.id] == nil {
+            index[entry.invoice.id] = position
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OverdueConfig
+import OverdueDaemon
 import OverdueSpool
 
 /// Options every subcommand takes.
@@ -17,6 +18,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the config or prints each problem and exits 1.
     func loadConfig() throws -> Config {
+        // A damaged or outdated ledger snapshot is logged by every command
+        // that reads the ledger (all of them load the config first).
+        LedgerSnapshotting.reportProblems(to: makeLogger())
         do {
             return try ConfigLoader.load(path: configPath)
         } catch {
