@@ -120,12 +120,16 @@ extension LedgerSnapshot {
                     state.files[file.digest] = file
                 }
                 let ledger = try decodeFront(&reader)
-                let total = try reader.count()
+                let total = Int(truncatingIfNeeded: try reader.uint())
                 var chunks: [Chunk] = []
                 var start = frontStart + header.frontLength
                 for _ in 0..<(try reader.count()) {
-                    let entries = try reader.count()
-                    let length = try reader.count()
+                    // Bounded by the file, not by what is left of the front (`count` checks that).
+                    let entries = Int(truncatingIfNeeded: try reader.uint())
+                    let length = Int(truncatingIfNeeded: try reader.uint())
+                    guard (0...bytes.count).contains(entries), (0...(bytes.count - start)).contains(length) else {
+                        throw SnapshotFormatError("entry chunk \(chunks.count) lies outside the file")
+                    }
                     chunks.append(Chunk(entries: entries, start: start, length: length, checksum: try reader.raw(32)))
                     start += length
                 }

@@ -29,7 +29,8 @@ public enum LedgerSnapshot {
     /// Bumped whenever the encoding of anything in it changes: an old file is then ignored, not misread.
     public static let formatVersion: UInt64 = 1
     static let magic = Array("OVERDUE-LEDGER-SNAPSHOT\n".utf8)
-    static let headerLength = magic.count + 8 * 3 + 32 + 8 + 32
+    /// Magic, then version, offset, fingerprint, front length, front checksum.
+    static let headerLength = magic.count + 8 + 8 + 32 + 8 + 32
     static let entriesPerChunk = 8192
     /// Bytes of the journal's head and of its end before the offset that the fingerprint covers.
     static let fingerprintSpan = 4096
