@@ -44,12 +44,12 @@ public struct LedgerEntries: Sendable {
 
     /// Entries restored in their order of arrival (a snapshot), taking the
     /// array as it is: only the index is built, the entries are not copied.
-    /// Duplicate ids keep the first.
-    public init(packed entries: [LedgerEntry]) {
+    /// Nil if two entries have one id (a ledger never holds that).
+    public init?(packed entries: [LedgerEntry]) {
         storage = entries
         index.reserveCapacity(entries.count)
-        for (position, entry) in entries.enumerated() where index[entry.invoice.id] == nil {
-            index[entry.invoice.id] = position
-        }
+        // By position, not `for entry in`: a loop variable would copy each whole entry.
+        for position in storage.indices { index[storage[position].invoice.id] = position }
+        guard index.count == storage.count else { return nil }
     }
 }

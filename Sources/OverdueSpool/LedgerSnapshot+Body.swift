@@ -143,8 +143,11 @@ extension LedgerSnapshot {
         }
         let (emptyLedger, total) = parts.ledger
         let entries = try decodeEntries(bytes, chunks: parts.chunks, total: total, room: tailBytes / 256)
+        guard let packed = LedgerEntries(packed: entries) else {
+            throw Problem(reason: "undecodable", detail: "two entries of the snapshot have one invoice id")
+        }
         state.ledger = Ledger(
-            entries: LedgerEntries(packed: entries), optOuts: emptyLedger.optOuts, bounced: emptyLedger.bounced,
+            entries: packed, optOuts: emptyLedger.optOuts, bounced: emptyLedger.bounced,
             customerCredits: emptyLedger.customerCredits, lastCalled: emptyLedger.lastCalled,
             documentsByName: emptyLedger.documentsByName, awaitingDocument: emptyLedger.awaitingDocument,
             replies: emptyLedger.replies, feedbackSeen: emptyLedger.feedbackSeen, directory: emptyLedger.directory,
