@@ -86,7 +86,10 @@ extension LedgerSnapshot {
         writer.array(Array(ledger.directory.records)) { $0.string($1.key); $0.customerRecord($1.value) }
         writer.array(Array(ledger.directory.vatIndex)) { $0.string($1.key); $0.string($1.value) }
         writer.array(Array(ledger.approvals)) { $0.string($1.key); $0.approval($1.value) }
-        writer.optional(ledger.lastPaymentData) { $0.date($1) }
+        // As the journal's commit line has it (milliseconds): the ingester's
+        // ledger holds the exact instant, a replay the stamp's, and the
+        // snapshot must be what a replay gives.
+        writer.optional(ledger.lastPaymentData.map { Timestamp.parse(Timestamp.format($0)) ?? $0 }) { $0.date($1) }
         return writer
     }
 
