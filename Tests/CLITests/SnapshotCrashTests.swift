@@ -116,4 +116,45 @@ struct SnapshotCrashTests {
         #expect(status.stderr.contains("snapshot.reason=checksum"))
         #expect(try views(test) == good)
     }
+
+    @Test("the running daemon snapshots in the background after a pass once the journal grew by a quarter, and not before")
+    func daemonSnapshotsAfterGrowth() throws {
+        let test = try makeSpool()
+        try batch(test, first: 0, count: 2000, name: "a.jsonl")
+        let process = Process()
+        process.executableURL = OverdueBinary.url
+        process.arguments = ["--config", test.config.path, "run", "--now", Self.now, "--log-level", "info"]
+        // Floor at 200 kB: the first file (~500 kB) is due, a small second one (not a quarter more) is not.
+        process.environment = ProcessInfo.processInfo.environment.merging(["OVERDUE_SNAPSHOT_MIN_BYTES": "200000"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        func waitFor(_ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if condition() { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+        func covered() -> Int? {
+            guard let data = try? Data(contentsOf: snapshot(test)), data.count > 32 else { return nil }
+            return data.dropFirst(24).prefix(16).dropFirst(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        }
+        #expect(waitFor { covered() != nil }, "no snapshot after the first pass")
+        let first = covered() ?? 0
+        // A small file: the journal grows by less than a quarter, no new snapshot.
+        try batch(test, first: 2000, count: 100, name: "b.jsonl")
+        #expect(waitFor { (try? FileManager.default.contentsOfDirectory(atPath: test.inbox.path))?.isEmpty == true })
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(covered() == first)
+        // A large one: a new snapshot covering it.
+        try batch(test, first: 2100, count: 2000, name: "c.jsonl")
+        #expect(waitFor { (covered() ?? 0) > first }, "no new snapshot after the journal grew by more than a quarter")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        try expectSnapshotAgreesWithFullReplay(test)
+    }
 }
