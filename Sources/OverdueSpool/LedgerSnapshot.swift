@@ -139,8 +139,8 @@ public enum LedgerSnapshot {
     }
 
     /// The replay state the snapshot holds, if there is one and it checks
-    /// out against the journal; nil (the problem reported) otherwise.
-    /// `journalSize` sizes the entries' room for the tail still to replay.
+    /// out against the journal; nil (the problem reported) otherwise. The
+    /// entries get room for the invoices the journal's tail may still add.
     static func restore(spool: Spool) -> LedgerStore.ReplayState? {
         let file = url(spool)
         let bytes: [UInt8]
