@@ -20,9 +20,11 @@ import Glibc
 ///
 /// The entries are in chunks with their own checksum so that start-up
 /// verifies and decodes them on every core at once. The fingerprint is the
-/// SHA-256 of the journal's first and last 4 KiB before the offset: a
-/// journal replaced, truncated or restored from a backup no longer matches,
-/// and the snapshot is ignored. Anything that does not check out (missing
+/// SHA-256 of 4 KiB samples of the journal before the offset (its start,
+/// fifteen spread over it, and the 4 KiB that end at the offset, which hold
+/// the last commit line): a journal replaced, truncated, edited or restored
+/// from a backup no longer matches, and the snapshot is ignored. (Hashing
+/// all of it would read the whole journal, the work the snapshot saves.) Anything that does not check out (missing
 /// file aside) is reported through `problemHandler` and the caller replays
 /// the whole journal: a snapshot can make a start faster, never a ledger wrong.
 public enum LedgerSnapshot {
@@ -32,8 +34,9 @@ public enum LedgerSnapshot {
     /// Magic, then version, offset, fingerprint, front length, front checksum.
     static let headerLength = magic.count + 8 + 8 + 32 + 8 + 32
     static let entriesPerChunk = 8192
-    /// Bytes of the journal's head and of its end before the offset that the fingerprint covers.
+    /// Bytes of each sample of the journal that the fingerprint covers, and how many samples.
     static let fingerprintSpan = 4096
+    static let fingerprintSamples = 16
 
     public static func url(_ spool: Spool) -> URL { spool.ledger.appendingPathComponent("snapshot.bin") }
 
@@ -69,7 +72,8 @@ public enum LedgerSnapshot {
         }
         var hasher = SHA256()
         withUnsafeBytes(of: UInt64(offset).littleEndian) { hasher.update(bufferPointer: $0) }
-        for start in [0, max(0, offset - fingerprintSpan)] {
+        let starts = (0..<fingerprintSamples).map { offset / fingerprintSamples * $0 } + [max(0, offset - fingerprintSpan)]
+        for start in starts {
             let length = min(fingerprintSpan, offset - start)
             var bytes = [UInt8](repeating: 0, count: length)
             let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(start)) }
@@ -81,15 +85,20 @@ public enum LedgerSnapshot {
 
     // MARK: Reading
 
-    /// The journal offset an existing snapshot covers (its header only,
-    /// unverified): what the daemon measures the journal's growth against.
+    /// The journal offset an existing snapshot covers, if its header is of
+    /// this format and matches the journal (the body is not checked): what
+    /// the daemon measures the journal's growth against. Nil, the daemon
+    /// writes a new snapshot after its first pass (one of an older format
+    /// or of another journal would otherwise be ignored at every start).
     public static func coveredOffset(spool: Spool) -> Int? {
         let fd = open(url(spool).path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var header = [UInt8](repeating: 0, count: headerLength)
         guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, headerLength, 0) }) == headerLength,
-              let parsed = try? Header(header) else { return nil }
+              let parsed = try? Header(header), parsed.version == formatVersion,
+              (try? fingerprint(journal: spool.ledgerJournal, offset: parsed.journalOffset)) == parsed.fingerprint
+        else { return nil }
         return parsed.journalOffset
     }
 

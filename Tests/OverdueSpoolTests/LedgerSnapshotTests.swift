@@ -160,7 +160,9 @@ struct LedgerSnapshotTests {
         let spool = try makeSpool()
         try Self.commit(Self.batches(20, first: 0, seed: 1), to: spool, named: "a")
         try Self.snapshot(spool)
+        let covered = try #require(LedgerSnapshot.coveredOffset(spool: spool))
         try Self.commit(Self.batches(15, first: 600, seed: 2), to: spool, named: "b")
+        #expect(LedgerSnapshot.coveredOffset(spool: spool) == covered, "appending keeps the snapshot valid")
         let handle = try FileHandle(forWritingTo: spool.ledgerJournal)
         handle.seekToEndOfFile()
         handle.write(Data(#"{"data":{"event":"payment","invoice":"I-1","amount":"1""#.utf8))
@@ -173,7 +175,8 @@ struct LedgerSnapshotTests {
     }
 
     @Test("a damaged, truncated, old-format or outdated snapshot is ignored with its reason, and the full replay is used",
-          arguments: ["flipped-chunk", "flipped-front", "truncated", "old-format", "journal-replaced", "journal-truncated", "garbage"])
+          arguments: ["flipped-chunk", "flipped-front", "truncated", "old-format", "journal-replaced", "journal-edited-in-the-middle",
+                     "journal-truncated", "garbage"])
     func damagedSnapshotIsIgnored(_ damage: String) throws {
         let spool = try makeSpool()
         try Self.commit(Self.batches(10, first: 0, seed: 3), to: spool, named: "a")
@@ -200,6 +203,13 @@ struct LedgerSnapshotTests {
             journal[journal.count - 30] = journal[journal.count - 30] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
             try DurableIO.writeAtomically(journal, to: spool.ledgerJournal)
             expected = "journal-changed"
+        case "journal-edited-in-the-middle":
+            // One byte half-way (where the fingerprint samples), the end untouched.
+            var journal = try #require(try DurableIO.read(spool.ledgerJournal))
+            let middle = journal.count / 2 + 10
+            journal[middle] = journal[middle] == UInt8(ascii: " ") ? UInt8(ascii: "\t") : UInt8(ascii: " ")
+            try DurableIO.writeAtomically(journal, to: spool.ledgerJournal)
+            expected = "journal-changed"
         case "journal-truncated":
             let journal = try #require(try DurableIO.read(spool.ledgerJournal))
             try DurableIO.writeAtomically(journal.prefix(journal.count / 2), to: spool.ledgerJournal)
@@ -215,7 +225,11 @@ struct LedgerSnapshotTests {
             replayed = try? LedgerStore.replay(spool: spool)
         }
         #expect(problems.first == expected)
-        if damage != "journal-replaced", let replayed {
+        // The daemon takes a snapshot that no longer fits the journal or this format as none: it writes a new one.
+        if ["old-format", "journal-replaced", "journal-edited-in-the-middle", "journal-truncated", "garbage"].contains(damage) {
+            #expect(LedgerSnapshot.coveredOffset(spool: spool) == nil)
+        }
+        if !damage.hasPrefix("journal-replaced"), !damage.hasPrefix("journal-edited"), let replayed {
             Self.expectSame(replayed, try LedgerStore.replay(spool: spool, usingSnapshot: false))
         }
     }
