@@ -86,11 +86,20 @@ extension LedgerSnapshot {
         writer.array(Array(ledger.directory.records)) { $0.string($1.key); $0.customerRecord($1.value) }
         writer.array(Array(ledger.directory.vatIndex)) { $0.string($1.key); $0.string($1.value) }
         writer.array(Array(ledger.approvals)) { $0.string($1.key); $0.approval($1.value) }
-        // As the journal's commit line has it (milliseconds): the ingester's
-        // ledger holds the exact instant, a replay the stamp's, and the
-        // snapshot must be what a replay gives.
-        writer.optional(ledger.lastPaymentData.map { Timestamp.parse(Timestamp.format($0)) ?? $0 }) { $0.date($1) }
+        writer.optional(ledger.lastPaymentData.map(asCommitLineHasIt)) { $0.date($1) }
         return writer
+    }
+
+    /// An instant as a replay reads it from a commit line (milliseconds):
+    /// the ingester's ledger holds the exact instant, a replayed or restored
+    /// one the stamp's, and the snapshot must be what a replay gives. A value
+    /// that is a stamp's already is kept: formatting it again can lose its
+    /// last millisecond (the stamp's binary value may lie just below it, and
+    /// formatting truncates).
+    static func asCommitLineHasIt(_ instant: Date) -> Date {
+        let stamped = Timestamp.parse(Timestamp.format(instant)) ?? instant
+        let nudged = Timestamp.parse(Timestamp.format(instant.addingTimeInterval(0.0005))) ?? instant
+        return instant == stamped || instant == nudged ? instant : stamped
     }
 
     // MARK: Reading

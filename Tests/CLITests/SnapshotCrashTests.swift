@@ -45,12 +45,13 @@ struct SnapshotCrashTests {
 
     var snapshot: (TestSpool) -> URL { { $0.spool.appendingPathComponent("ledger/snapshot.bin") } }
 
-    /// `report --json` and `status --json` as of the test's instant.
+    /// `report --json`, `status --json` and `plan --json` as of the test's instant.
     func views(_ test: TestSpool) throws -> [String] {
         let report = try overdue(test, ["report", "--json", "--at", "2027-03-20"])
         let status = try overdue(test, ["status", "--json", "--now", Self.now])
-        #expect(report.status == 0 && status.status == 0, "\(report.stderr)\(status.stderr)")
-        return [report.stdout, status.stdout]
+        let plan = try overdue(test, ["plan", "--json", "--from", Self.now, "--days", "30"])
+        #expect(report.status == 0 && status.status == 0 && plan.status == 0, "\(report.stderr)\(status.stderr)\(plan.stderr)")
+        return [report.stdout, status.stdout, plan.stdout]
     }
 
     /// What the views say from the snapshot, then with the snapshot moved
@@ -61,7 +62,12 @@ struct SnapshotCrashTests {
         try FileManager.default.moveItem(at: snapshot(test), to: aside)
         let replayed = try views(test)
         try FileManager.default.moveItem(at: aside, to: snapshot(test))
-        #expect(withSnapshot == replayed, sourceLocation: sourceLocation)
+        for (index, (a, b)) in zip(withSnapshot, replayed).enumerated() where a != b {
+            // Kept for a look at what differs.
+            try? a.write(to: test.root.appendingPathComponent("view\(index)-snapshot.json"), atomically: true, encoding: .utf8)
+            try? b.write(to: test.root.appendingPathComponent("view\(index)-replayed.json"), atomically: true, encoding: .utf8)
+            Issue.record("view \(index) differs between the snapshot and the full replay (\(test.root.path))", sourceLocation: sourceLocation)
+        }
         #expect(withSnapshot[0].contains("\"open\"") || withSnapshot[0].count > 100, sourceLocation: sourceLocation)
     }
 

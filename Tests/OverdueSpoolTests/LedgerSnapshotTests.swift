@@ -234,6 +234,17 @@ struct LedgerSnapshotTests {
         }
     }
 
+    @Test("an instant is kept as a commit line's stamp reads back, whether it is exact or read from a stamp already")
+    func instantsAsTheJournalHasThem() throws {
+        for millisecond in 0..<1000 {
+            let text = "2027-03-20T10:00:00.\(String(format: "%03d", millisecond))Z"
+            let stamp = try #require(Timestamp.parse(text))
+            #expect(LedgerSnapshot.asCommitLineHasIt(stamp) == stamp, "\(text) read back stays")
+            let exact = stamp.addingTimeInterval(0.000_37)
+            #expect(LedgerSnapshot.asCommitLineHasIt(exact) == Timestamp.parse(Timestamp.format(exact)), "\(text) + 0.37 ms")
+        }
+    }
+
     @Test("no snapshot file: nothing reported, the full replay")
     func missingSnapshotIsQuiet() throws {
         let spool = try makeSpool()
