@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "OverdueSpool",
-            dependencies: ["OverdueCore"]
+            dependencies: ["OverdueCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "OverdueRender",

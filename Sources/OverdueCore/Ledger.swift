@@ -320,6 +320,28 @@ public struct Ledger: Sendable {
         for entry in entries.values { counts[entry.state(on: today), default: 0] += 1 }
         return counts
     }
+
+    /// A ledger restored from its parts, as a snapshot saved them (the
+    /// spool's `LedgerSnapshot`): the state replaying the journal up to the
+    /// snapshot's offset would build.
+    public init(entries: LedgerEntries, optOuts: Set<OptOut>, bounced: [OptOut: String],
+                customerCredits: [String: [String: Decimal]], lastCalled: [String: CalendarDate],
+                documentsByName: [String: StoredDocument], awaitingDocument: [String: [String]],
+                replies: [String: CalendarDate], feedbackSeen: Set<String>, directory: CustomerDirectory,
+                approvals: [String: ApprovalDecision], lastPaymentData: Date?) {
+        self.entries = entries
+        self.optOuts = optOuts
+        self.bounced = bounced
+        self.customerCredits = customerCredits
+        self.lastCalled = lastCalled
+        self.documentsByName = documentsByName
+        self.awaitingDocument = awaitingDocument
+        self.replies = replies
+        self.feedbackSeen = feedbackSeen
+        self.directory = directory
+        self.approvals = approvals
+        self.lastPaymentData = lastPaymentData
+    }
 }
 
 extension InboxRecord {

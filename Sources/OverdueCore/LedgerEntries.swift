@@ -47,4 +47,15 @@ public struct LedgerEntries: Sendable {
         index.reserveCapacity(count)
         storage.reserveCapacity(count)
     }
+
+    /// Entries restored in their order of arrival (a snapshot), taking the
+    /// array as it is: only the index is built, the entries are not copied.
+    /// Nil if two entries have one id (a ledger never holds that).
+    public init?(packed entries: [LedgerEntry]) {
+        storage = entries
+        index.reserveCapacity(entries.count)
+        // By position, not `for entry in`: a loop variable would copy each whole entry.
+        for position in storage.indices { index[storage[position].invoice.id] = position }
+        guard index.count == storage.count else { return nil }
+    }
 }

@@ -38,10 +38,13 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
     /// `[daemon].shutdown_grace_seconds`, kept here so `control` never reads
     /// the pipeline's config while a reload replaces it on `work`.
     private var shutdownGrace: Int
+    /// Ledger snapshots, taken in the background after a pass once the journal has grown.
+    private let snapshots: LedgerSnapshotting
 
     public init(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         pipeline = try Pipeline(config: config, clock: clock, logger: logger)
+        snapshots = LedgerSnapshotting(spool: pipeline.spool, logger: logger, environment: environment)
         self.configPath = configPath
         self.logger = logger
         notifier = SystemdNotifier(environment: environment)
@@ -172,6 +175,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         let beingWritten = watcher?.beingWritten ?? []
         work.async { [self] in
             let outcome = Result { try pipeline.cycle(skipping: beingWritten) }
+            snapshots.afterPass(pipeline.snapshotSource)
             control.async { [self] in
                 passRunning = false
                 passFinished(outcome, reason: reason)

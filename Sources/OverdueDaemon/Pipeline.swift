@@ -39,7 +39,10 @@ public enum Daemon {
     public static func runOnce(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
         let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
         _ = pipeline.pollFeedbackOnce()
-        return try pipeline.cycle()
+        let result = try pipeline.cycle()
+        // The next start then decodes the snapshot instead of replaying the whole journal.
+        LedgerSnapshotting(spool: pipeline.spool, logger: logger).afterPass(pipeline.snapshotSource, wait: true)
+        return result
     }
 }
 
@@ -97,6 +100,10 @@ public final class Pipeline {
         self.logger = logger
         self.config = config
     }
+
+    /// The ledger and the committed files as of the journal's end, for a
+    /// snapshot (`LedgerSnapshotting`); read on the work queue between passes.
+    var snapshotSource: (ledger: Ledger, files: [String: CommittedFile]) { (ingester.ledger, ingester.committedFiles) }
 
     /// Templates and transports are checked before anything is sent: a broken
     /// template or a missing secret stops the start (or the reload).

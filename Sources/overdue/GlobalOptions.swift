@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueDaemon
 import OverdueSpool
 
 /// Options every subcommand takes.
@@ -18,6 +19,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the config or prints each problem and exits 1.
     func loadConfig() throws -> Config {
+        // A damaged or outdated ledger snapshot is logged by every command
+        // that reads the ledger (all of them load the config first).
+        LedgerSnapshotting.reportProblems(to: makeLogger())
         do {
             return try ConfigLoader.load(path: configPath)
         } catch {

@@ -81,6 +81,16 @@ public struct CustomerDirectory: Sendable, Equatable {
 
     public init() {}
 
+    /// A directory restored from its parts (a snapshot): which record a VAT
+    /// id finds depends on the order records arrived, so the index is kept, not rebuilt.
+    public init(records: [String: CustomerRecord], idsByVAT: [String: String]) {
+        self.records = records
+        self.idsByVAT = idsByVAT
+    }
+
+    /// Normalized VAT id → customer id, what `init(records:idsByVAT:)` restores.
+    public var vatIndex: [String: String] { idsByVAT }
+
     public var isEmpty: Bool { records.isEmpty }
 
     public subscript(id: String) -> CustomerRecord? { records[id] }
