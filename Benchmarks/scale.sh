@@ -7,10 +7,10 @@
 #   ingesting `run --once` wrote (`ledger/snapshot.bin` + the journal's
 #   tail), and replay-only (the snapshot moved away, the whole journal);
 # - resident memory (VmHWM, the peak) once ready, for both starts;
-# - idle CPU over IDLE seconds (default 30) after READY;
+# - idle CPU over IDLE seconds (default 30) after the first pass;
 # - `overdue plan --days 30` on the same spool.
-# Targets (issue 10): READY <= 20 s, RSS <= 1 GiB, plan <= 10 s, idle CPU <= 1 %;
-# (issue 19) READY <= 3 s with the snapshot.
+# Targets (issue 10): READY <= 20 s replaying the journal, RSS <= 1 GiB, idle CPU <= 1 %;
+# (issue 19) READY <= 3 s with the snapshot, plan --days 30 <= 5 s.
 #   Usage: Benchmarks/scale.sh [COUNT] [IDLE]
 set -euo pipefail
 count="${1:-1000000}"
@@ -62,7 +62,7 @@ PY
   listener=$!
   for _ in $(seq 1 50); do [ -S "$work/notify.sock" ] && break; sleep 0.05; done
   t0=$(now)
-  NOTIFY_SOCKET="$work/notify.sock" "$bin" --config "$work/overdue.toml" run --now 2027-01-02T12:00:00Z --log-level error &
+  NOTIFY_SOCKET="$work/notify.sock" "$bin" --config "$work/overdue.toml" run --now 2027-01-02T12:00:00Z --log-level info 2>"$work/daemon.log" &
   pid=$!
   for _ in $(seq 1 600); do [ -s "$work/ready.txt" ] && break; sleep 0.05; done
   [ -s "$work/ready.txt" ] || { echo "no READY=1 within 30 s"; exit 1; }
@@ -70,6 +70,12 @@ PY
   wait $listener 2>/dev/null || true; listener=""
 }
 stop_daemon() { kill $pid; wait $pid 2>/dev/null || true; pid=""; }
+# READY=1 comes before the first pass (which plans every debtor): idle is
+# measured from the end of that pass.
+wait_first_pass() {
+  for _ in $(seq 1 1200); do grep -q 'pipeline pass finished' "$work/daemon.log" && return 0; sleep 0.05; done
+  echo "no pass within 60 s of READY=1"; exit 1
+}
 
 # Replay-only first, the snapshot moved away (this daemon may start writing
 # a new one after its first pass; it is stopped before, and the ingest's
@@ -77,12 +83,13 @@ stop_daemon() { kill $pid; wait $pid 2>/dev/null || true; pid=""; }
 mv "$snapshot" "$work/snapshot.aside"
 start_daemon
 ready_replay=$ready
-sleep 2  # its first pass made
+wait_first_pass
 rss_replay=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 stop_daemon
 mv -f "$work/snapshot.aside" "$snapshot"
 
 start_daemon
+wait_first_pass
 hz=$(getconf CLK_TCK)
 before=$(awk '{print $14 + $15}' /proc/$pid/stat)
 sleep "$idle"
@@ -103,11 +110,11 @@ printf '  start to READY=1, snapshot + tail   %6.2f s     (target <= 3 s)\n' "$r
 printf '  start to READY=1, replay-only       %6.2f s     (target <= 20 s)\n' "$ready_replay"
 printf '  peak resident memory, snapshot      %6d MiB   (target <= 1024 MiB)\n' "$(( rss / 1024 ))"
 printf '  peak resident memory, replay-only   %6d MiB   (target <= 1024 MiB)\n' "$(( rss_replay / 1024 ))"
-printf '  idle CPU over %3d s      %6.2f %%     (target <= 1 %%)\n' "$idle" "$cpu"
-printf '  plan --days 30          %6.1f s     (target <= 10 s; %s sends listed)\n' "$plan" "$planned"
+printf '  idle CPU over %3d s after the first pass %6.2f %% (target <= 1 %%)\n' "$idle" "$cpu"
+printf '  plan --days 30          %6.1f s     (target <= 5 s; %s sends listed)\n' "$plan" "$planned"
 result "scale $count: start to READY=1 (snapshot)" "$(printf '%.2f s' "$ready")" "" "<= 3 s" "$(awk -v r="$ready" 'BEGIN{print (r <= 3)}')"
 result "scale $count: start to READY=1 (replay-only)" "$(printf '%.2f s' "$ready_replay")" "" "<= 20 s" "$(awk -v r="$ready_replay" 'BEGIN{print (r <= 20)}')"
 result "scale $count: peak RSS (snapshot)" "$(( rss / 1024 )) MiB" "" "<= 1024 MiB" "$(( rss <= 1048576 ? 1 : 0 ))"
 result "scale $count: peak RSS (replay-only)" "$(( rss_replay / 1024 )) MiB" "" "<= 1024 MiB" "$(( rss_replay <= 1048576 ? 1 : 0 ))"
-result "scale $count: plan --days 30" "$(printf '%.1f s (%s sends)' "$plan" "$planned")" "" "<= 10 s" "$(awk -v r="$plan" 'BEGIN{print (r <= 10)}')"
+result "scale $count: plan --days 30" "$(printf '%.1f s (%s sends)' "$plan" "$planned")" "" "<= 5 s" "$(awk -v r="$plan" 'BEGIN{print (r <= 5)}')"
 result "scale $count: idle CPU" "$(printf '%.2f %%' "$cpu")" "" "<= 1 %" "$(awk -v r="$cpu" 'BEGIN{print (r <= 1)}')"

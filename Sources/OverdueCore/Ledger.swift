@@ -206,8 +206,12 @@ public struct Ledger: Sendable {
         case .payment, .promise, .dispute:
             // (The directory is asked only when someone replied: a replay applies a million payments.)
             guard !replies.isEmpty else { break }
-            replies[entry.invoice.customer.id] = nil
-            replies[directory.effective(for: entry.invoice).customer.id] = nil
+            let ownID = replies.removeValue(forKey: entry.invoice.customer.id) != nil
+            let debtorID = replies.removeValue(forKey: directory.effective(for: entry.invoice).customer.id) != nil
+            // A pause kept under the invoice's own customer id can also be
+            // another debtor's (the directory matched one invoice by VAT id,
+            // not another): plan everyone again. Replies are rare.
+            if ownID || debtorID { changes.everything = true }
         default: break
         }
         switch event {

@@ -305,11 +305,11 @@ public final class Ingester {
         try DurableIO.writeAtomically(Array(report.utf8), to: spool.rejected.appendingPathComponent(name + ".error"))
     }
 
-    /// Records events that did not come from the inbox (a gateway's opt-out
-    /// report) the same durable way: one ledger batch and its log lines.
     /// What the ledger changed since the last call (the incremental planner's input).
     func takeLedgerChanges() -> LedgerChanges { ledger.takeChanges() }
 
+    /// Records events that did not come from the inbox (a gateway's opt-out
+    /// report) the same durable way: one ledger batch and its log lines.
     public func record(_ events: [LedgerEvent], source: String) throws {
         let now = clock.now()
         var undo = Ledger.Undo()

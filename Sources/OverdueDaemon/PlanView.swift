@@ -21,7 +21,9 @@ public struct PlanView {
         calendars = planner.calendars
         sends = planner.timeline(ledger: ledger, history: history, from: start,
                                  until: start.addingTimeInterval(Double(days) * 86_400))
-        let now = planner.plan(ledger: ledger, history: history, now: start)
+        // The plan at the start, debtor by debtor on every core (held items by debtor).
+        var atStart = IncrementalPlanner(planner: planner)
+        let now = atStart.plan(ledger: ledger, changes: LedgerChanges(), history: history, now: start)
         pending = now.pending
         held = now.held
     }

@@ -222,3 +222,54 @@ struct IncrementalPipelineTests {
         #expect(try pipeline.cycle().debtorsPlanned >= 200)
     }
 }
+
+/// Found by using the daemon: a reply pause is kept under the invoice's own
+/// customer id, which two debtors can share when the directory matched only
+/// one of their invoices (by VAT id). A payment from one ends the other's pause too.
+@Suite("Incremental planning: a pause shared through the invoice's own customer id")
+struct IncrementalSharedPauseTests {
+    @Test("a payment by the VAT-matched debtor ends the other debtor's reply pause, and both plans say so")
+    func paymentEndsSharedPause() throws {
+        let config = try ConfigLoader.parse("""
+            [spool]
+            dir = "/nonexistent-overdue-shared-pause"
+            [schedule]
+            timezone = "Europe/London"
+            min_gap_days = 3
+            reply_pause_days = 3
+            [[policy]]
+            name = "standard"
+            stages = [
+              { name = "overdue", offset_days = 1, channels = ["email"] },
+              { name = "firm",    offset_days = 8, channels = ["email"] },
+            ]
+            """, path: "/nonexistent-overdue-shared-pause/overdue.toml")
+        let planner = Planner(settings: config.plannerSettings)
+        let instant = { (text: String) in ISO8601DateFormatter().date(from: text)! }
+        var ledger = Ledger()
+        ledger.apply(.customer(CustomerRecord(id: "ACME", name: "Acme Ltd", vatID: "GB123456789")))
+        var matched = Customer(id: "X1", name: "Acme Ltd", email: "ap@acme.example", timezone: "Europe/London")
+        matched.vatID = "GB123456789"
+        let branch = Customer(id: "X1", name: "Acme Branch", email: "branch@acme.example", timezone: "Europe/London")
+        for (id, customer, due) in [("A-1", matched, "2026-11-27"), ("X-1", branch, "2026-12-01")] {
+            ledger.apply(.invoice(Invoice(id: id, customer: customer, issued: CalendarDate(iso: "2026-11-01")!, due: CalendarDate(iso: due)!,
+                                          currency: "GBP", amount: 300, balance: 300)))
+        }
+        var history = DeliveryHistory()
+        var incremental = IncrementalPlanner(planner: planner)
+        func step(_ now: Date) -> PlanResult {
+            let mine = incremental.plan(ledger: ledger, changes: ledger.takeChanges(), history: history, now: now)
+            let full = planner.plan(ledger: ledger, history: history, now: now)
+            #expect(IncrementalPlannerTests.difference(mine, full) == nil, "at \(now)")
+            for send in full.due { history.record(send.sentMessage(at: now)) }
+            return full
+        }
+        _ = step(instant("2026-11-30T09:00:00Z"))
+        ledger.apply(.event(.feedback(FeedbackEvent(kind: .reply, messageID: "<r1@acme.example>", date: CalendarDate(iso: "2026-12-01")!,
+                                                    customer: "X1", address: "branch@acme.example"))))
+        #expect(step(instant("2026-12-02T10:00:00Z")).due.isEmpty, "both paused by the reply")
+        ledger.apply(.event(.payment(invoice: "A-1", amount: 300, date: CalendarDate(iso: "2026-12-02")!, reference: nil)))
+        let after = step(instant("2026-12-02T10:00:05Z"))
+        #expect(after.due.map(\.recipient).contains("branch@acme.example"), "the branch's pause ended with the payment")
+    }
+}

@@ -75,13 +75,18 @@ extension Planner {
                                             reason: .onHold(key: key, reason: reason)))
             case nil:
                 let since = history.approvals.pendingSince[send.key]
+                let pending: PendingApproval
                 if let since, now.timeIntervalSince(since) >= expiry {
                     // Planned again: pending anew from now, with today's figures.
                     result.expired.append(PendingApproval(send: send, since: since, isNew: false))
-                    result.pending.append(PendingApproval(send: send, since: now, isNew: true))
+                    pending = PendingApproval(send: send, since: now, isNew: true)
                 } else {
-                    result.pending.append(PendingApproval(send: send, since: since ?? now, isNew: since == nil))
+                    pending = PendingApproval(send: send, since: since ?? now, isNew: since == nil)
                 }
+                result.pending.append(pending)
+                // Wake up when it expires, not at whatever pass comes next.
+                let expires = pending.since.addingTimeInterval(expiry)
+                result.nextWake = min(result.nextWake ?? expires, expires)
             }
         }
         result.due = kept
