@@ -19,13 +19,8 @@ public struct PlanView {
         let history = spool.exists ? try SentJournal.replay(spool: spool).history : DeliveryHistory()
         let planner = Planner(settings: config.plannerSettings)
         calendars = planner.calendars
-        sends = planner.timeline(ledger: ledger, history: history, from: start,
-                                 until: start.addingTimeInterval(Double(days) * 86_400))
-        // The plan at the start, debtor by debtor on every core (held items by debtor).
-        var atStart = IncrementalPlanner(planner: planner)
-        let now = atStart.plan(ledger: ledger, changes: LedgerChanges(), history: history, now: start)
-        pending = now.pending
-        held = now.held
+        (sends, pending, held) = planner.timelineAndStart(ledger: ledger, history: history, from: start,
+                                                          until: start.addingTimeInterval(Double(days) * 86_400))
     }
 
     /// The NOTE column: a holiday that moved the send, approval, a Cc copy.

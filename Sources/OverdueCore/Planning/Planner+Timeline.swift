@@ -10,24 +10,36 @@ extension Planner {
     /// wake-up of every debtor. At most `maxSteps` plan calls per debtor.
     public func timeline(ledger: Ledger, history: DeliveryHistory, from start: Date, until end: Date,
                          maxSteps: Int = 1_000_000) -> [PlannedSend] {
+        timelineAndStart(ledger: ledger, history: history, from: start, until: end, maxSteps: maxSteps).sends
+    }
+
+    /// The timeline, and what waits for approval and what is held at
+    /// `start` (each debtor's first step is the plan at `start`; held items
+    /// by debtor), so `overdue plan` does not plan the ledger twice.
+    public func timelineAndStart(ledger: Ledger, history: DeliveryHistory, from start: Date, until end: Date,
+                                 maxSteps: Int = 1_000_000) -> (sends: [PlannedSend], pending: [PendingApproval], held: [HeldItem]) {
         // Positions, not copies: a million entries of ~400 bytes each.
         let all = ledger.entries.values
         var byDebtor: [String: [Int]] = [:]
         for (position, entry) in all.enumerated() {
             byDebtor[ledger.directory.effective(for: entry.invoice).customer.id, default: []].append(position)
         }
-        let debtors = Array(byDebtor.values)
+        let debtors = Array(byDebtor)
         // Independent debtors also make the work divisible: slices of them
         // step through time on all cores, each with its own copy of the history.
         let sliceCount = debtors.count < 1000 ? 1 : 16
         let slices = parallelMap(sliceCount) { slice in
             var history = history
             var sends: [PlannedSend] = []
-            for positions in debtors[(debtors.count * slice / sliceCount)..<(debtors.count * (slice + 1) / sliceCount)] {
+            var atStart: [(customer: String, pending: [PendingApproval], held: [HeldItem])] = []
+            for (customer, positions) in debtors[(debtors.count * slice / sliceCount)..<(debtors.count * (slice + 1) / sliceCount)] {
                 let entries = positions.lazy.map { all[$0] }
                 var now = start
-                for _ in 0..<maxSteps {
+                for step in 0..<maxSteps {
                     let result = plan(entries, ledger: ledger, history: history, now: now)
+                    if step == 0, !result.pending.isEmpty || !result.held.isEmpty {
+                        atStart.append((customer, result.pending, result.held))
+                    }
                     // A message waiting for approval is shown where it would
                     // go once approved (marked `needsApproval`).
                     let due = result.due + result.pending.map(\.send).filter(\.windowOpen)
@@ -41,10 +53,12 @@ extension Planner {
                     now = next
                 }
             }
-            return sends
+            return (sends, atStart)
         }
-        return slices.flatMap { $0 }.sorted {
+        let sends = slices.flatMap(\.0).sorted {
             ($0.time, $0.customer, $0.channel.rawValue, $0.recipient) < ($1.time, $1.customer, $1.channel.rawValue, $1.recipient)
         }
+        let atStart = slices.flatMap(\.1).sorted { $0.customer < $1.customer }
+        return (sends, atStart.flatMap(\.pending), atStart.flatMap(\.held))
     }
 }

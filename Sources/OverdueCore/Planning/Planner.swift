@@ -213,6 +213,7 @@ public struct Planner: Sendable {
     /// (Replies are keyed by the id the invoice carries; the calendar is the
     /// debtor's with the customer directory applied.)
     public func replyPauseEnd(for invoice: Invoice, ledger: Ledger) -> CalendarDate? {
+        guard !ledger.replies.isEmpty else { return nil }
         let debtor = ledger.directory.effective(for: invoice).customer
         guard let replied = ledger.replies[invoice.customer.id] ?? ledger.replies[debtor.id] else { return nil }
         return calendars.calendar(for: debtor).businessDays(settings.schedule.replyPauseDays, after: replied)
@@ -230,13 +231,13 @@ public struct Planner: Sendable {
         let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
         let times = stages.map { calendar.firstWindowStart(onOrAfter: unit.due.adding(days: $0.offsetDays)) }
         let sends = history.sends(of: unitID)
-        let index = Dictionary(stages.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
 
         var last = -1
         var lastTime: Date?
         var lastNotice: Date?
         for send in sends {
-            guard let position = index[send.stage] else { continue }
+            // (A policy has a handful of stages: a search, not a dictionary built per unit.)
+            guard let position = stages.firstIndex(where: { $0.name == send.stage }) else { continue }
             last = max(last, position)
             lastTime = max(lastTime ?? send.time, send.time)
             // A notice counts only if the debtor got it: not a skipped or
