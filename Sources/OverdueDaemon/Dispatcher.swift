@@ -99,12 +99,8 @@ public final class Dispatcher {
         }
         let outcomes = outcomes
         manager = QueueManager(lanes: lanes, clock: clock, progress: progress) { item, outcome in outcomes.put(item, outcome) }
-        builder = MessageBuilder(config: config,
-                                 renderer: ReminderRenderer(templates: templates, brand: config.brand,
-                                                            maxSMSSegments: config.sms?.maxSegments ?? 3),
-                                 calendars: BusinessCalendars(schedule: config.schedule), logger: logger,
-                                 channels: config.enabledChannels,
-                                 documents: DocumentStore(spool: spool))
+        builder = MessageBuilder(config: config, templates: templates, calendars: BusinessCalendars(schedule: config.schedule),
+                                 logger: logger, channels: config.enabledChannels, documents: DocumentStore(spool: spool))
     }
 
     /// The earliest instant a deferred message may be tried again, in the

@@ -20,6 +20,17 @@ struct MessageBuilder: Sendable {
     /// Where invoice PDFs are kept (nil: messages carry none).
     var documents: DocumentStore?
 
+    /// Renders with `templates` (checked by the caller) and the brand's SMS segment limit.
+    init(config: Config, templates: TemplateSet, calendars: BusinessCalendars, logger: Logger, channels: Set<Channel>,
+         documents: DocumentStore?) {
+        self.config = config
+        renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
+        self.calendars = calendars
+        self.logger = logger
+        self.channels = channels
+        self.documents = documents
+    }
+
     /// What the renderer needs for one planned message.
     static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
                               calendars: BusinessCalendars, now: Date) -> RenderRequest? {
