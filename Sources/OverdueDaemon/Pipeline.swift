@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
+import OverdueIngest
 import OverdueRender
 import OverdueSpool
 

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
-@testable import OverdueDaemon
+import OverdueDelivery
 import OverdueRender
 import Testing
 
