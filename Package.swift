@@ -5,7 +5,10 @@
 // OverdueCore: pure domain (no I/O). OverdueConfig: TOML → typed config.
 // OverdueSpool: the durable directory store. OverdueRender: message content and MIME.
 // OverdueTransports: Maildir, SMTP, SMS, webhooks, the IMAP feedback mailbox.
-// OverdueDaemon: the jobs that move work through the spool. overdue: the CLI.
+// One module per pipeline stage above them, imports only going down:
+// OverdueIngest (inbox → ledger), OverdueDelivery (plan → bytes → transports),
+// OverdueQueries (the CLI's read-only views), OverdueDaemon (pass, loop, feedback).
+// overdue: the CLI.
 import PackageDescription
 
 let package = Package(
@@ -63,10 +66,37 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Inbox → ledger: reads inbox files (JSON, CSV, XML, hybrid PDFs) into the ledger journal; drops into the inbox.
+        .target(
+            name: "OverdueIngest",
+            dependencies: [
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueDocuments",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Plan → the world: builds each planned send's bytes, sends them over the transports, records outcomes.
+        .target(
+            name: "OverdueDelivery",
+            dependencies: [
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The read-only views the CLI prints (plan, preview, status, pending, log, …), without the lock.
+        .target(
+            name: "OverdueQueries",
+            dependencies: [
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports", "OverdueIngest", "OverdueDelivery",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The long-running daemon: the pipeline pass, its loop, timers, systemd, the feedback mailbox.
         .target(
             name: "OverdueDaemon",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports", "OverdueDocuments",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
+                "OverdueIngest", "OverdueDelivery", "OverdueQueries",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "overdue",
             dependencies: [
-                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueDaemon", "OverdueTransports",
+                "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueIngest", "OverdueQueries", "OverdueDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,8 +120,17 @@ let package = Package(
         ),
         .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueRender", "OverdueConfig"]),
         .testTarget(
+            name: "OverdueDeliveryTests",
+            dependencies: ["OverdueDelivery", "OverdueCore", "OverdueTransports"]
+        ),
+        .testTarget(name: "OverdueQueriesTests", dependencies: ["OverdueQueries", "OverdueCore", "OverdueConfig"]),
+        .testTarget(
             name: "OverdueDaemonTests",
-            dependencies: ["OverdueDaemon", "OverdueSpool", "OverdueConfig", "TestSupport"]
+            dependencies: [
+                "OverdueDaemon", "OverdueQueries", "OverdueDelivery", "OverdueIngest", "OverdueCore", "OverdueConfig", "OverdueRender",
+                "OverdueSpool",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "CLITests",

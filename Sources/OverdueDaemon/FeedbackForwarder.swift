@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
 import OverdueRender
 import OverdueSpool
 import OverdueTransports

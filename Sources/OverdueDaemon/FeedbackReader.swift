@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
+import OverdueIngest
 import OverdueSpool
 import OverdueTransports
 

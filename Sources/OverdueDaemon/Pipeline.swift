@@ -1,8 +1,9 @@
 import Foundation
-import Synchronization
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
+import OverdueIngest
 import OverdueRender
 import OverdueSpool
 
@@ -272,23 +273,6 @@ public final class Pipeline {
             "plan.next": "\(next.map(Timestamp.format) ?? "none")",
         ])
         return RunOnceResult(ingest: ingest, dispatch: dispatch, openInvoices: open, nextWake: next, debtorsPlanned: debtorsPlanned)
-    }
-}
-
-/// A flag set from a signal handler and read by the dispatching thread.
-public final class StopFlag: Sendable {
-    private let value = Mutex(false)
-    public init() {}
-    public var isSet: Bool { value.withLock { $0 } }
-    public func set() { value.withLock { $0 = true } }
-    public func clear() { value.withLock { $0 = false } }
-}
-
-/// Calendar days of instants.
-public enum CalendarDay {
-    /// The UTC calendar day of an instant (per-debtor days come with the planner).
-    public static func utc(_ date: Date) -> CalendarDate {
-        CalendarDate(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueQueries
 import OverdueSpool
 
 /// `overdue run` in its three forms: the daemon, one pass (`--once`), and

@@ -1,5 +1,5 @@
 import ArgumentParser
-import OverdueDaemon
+import OverdueQueries
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

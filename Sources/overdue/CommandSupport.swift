@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import OverdueConfig
 import OverdueCore
-import OverdueDaemon
+import OverdueIngest
+import OverdueQueries
 
 /// Day options (`--date`, `--at`) shared by several subcommands.
 enum DayOption {

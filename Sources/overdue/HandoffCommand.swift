@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverdueCore
-import OverdueDaemon
+import OverdueQueries
 
 struct HandoffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

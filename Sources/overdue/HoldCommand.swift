@@ -1,6 +1,6 @@
 import ArgumentParser
 import OverdueCore
-import OverdueDaemon
+import OverdueQueries
 
 struct HoldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

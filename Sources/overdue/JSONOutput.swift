@@ -1,5 +1,5 @@
 import OverdueCore
-import OverdueDaemon
+import OverdueQueries
 
 /// Prints a JSON value for `--json` output: keys sorted, one document.
 func printJSON(_ value: JSONValue) throws {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import OverdueDaemon
+import OverdueQueries
 import OverdueSpool
 
 struct LogCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import OverdueDaemon
+import OverdueQueries
 
 struct PendingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

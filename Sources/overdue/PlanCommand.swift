@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import OverdueDaemon
+import OverdueQueries
 import OverdueSpool
 
 struct PlanCommand: ParsableCommand {

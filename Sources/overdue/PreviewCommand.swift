@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import OverdueCore
-import OverdueDaemon
+import OverdueQueries
 import OverdueSpool
 
 struct PreviewCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import OverdueDaemon
+import OverdueIngest
 import OverdueSpool
 
 struct RetryCommand: ParsableCommand {

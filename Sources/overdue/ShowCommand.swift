@@ -1,5 +1,5 @@
 import ArgumentParser
-import OverdueDaemon
+import OverdueQueries
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import OverdueDaemon
+import OverdueQueries
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,8 @@ import Logging
 import OverdueConfig
 import OverdueCore
 @testable import OverdueDaemon
+import OverdueIngest
+import OverdueQueries
 import OverdueSpool
 import Testing
 

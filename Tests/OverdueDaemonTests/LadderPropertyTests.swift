@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
-@testable import OverdueDaemon
+import OverdueDelivery
 import OverdueRender
 import Testing
 
@@ -54,9 +54,8 @@ struct LadderPropertyTests {
         settings.enabledChannels = [.email, .sms, .webhook]
         settings.webhookEndpoint = "https://crm.example/hooks/overdue"
         let planner = Planner(settings: settings)
-        let builder = MessageBuilder(
-            config: config, renderer: ReminderRenderer(templates: try TemplateSet(userDirectory: nil), brand: config.brand),
-            calendars: planner.calendars, logger: Logger(label: "property"), channels: [.email, .sms, .webhook])
+        let builder = MessageBuilder(config: config, templates: try TemplateSet(userDirectory: nil), calendars: planner.calendars,
+                                     logger: Logger(label: "property"), channels: [.email, .sms, .webhook], documents: nil)
         var checks = Invariants()
         for index in 0..<Self.debtors {
             var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)

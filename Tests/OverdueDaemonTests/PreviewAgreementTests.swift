@@ -3,6 +3,7 @@ import Logging
 import OverdueConfig
 import OverdueCore
 @testable import OverdueDaemon
+import OverdueQueries
 import OverdueSpool
 import Testing
 

@@ -101,7 +101,7 @@ public struct ReceivablesReport: Sendable {
                 firstSend[send.stage] = min(firstSend[send.stage] ?? send.time, send.time)
             }
             for (stage, time) in firstSend {
-                let sentDay = CalendarDate(daysSinceEpoch: Int((time.timeIntervalSince1970 / 86_400).rounded(.down)))
+                let sentDay = CalendarDay.utc(time)
                 reminded[stage, default: 0] += 1
                 if let settled, settled >= sentDay, settled <= sentDay.adding(days: 7) { effective[stage, default: 0] += 1 }
             }

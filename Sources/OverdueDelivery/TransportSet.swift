@@ -7,7 +7,7 @@ import OverdueTransports
 
 /// The transport of each configured channel, built once from the config
 /// (secrets are read here, so a missing credentials file stops the start).
-struct TransportSet {
+package struct TransportSet {
     var email: Transport
     var sms: Transport?
     var webhook: Transport?
@@ -21,7 +21,7 @@ struct TransportSet {
     var concurrency: [Channel: Int] = [.email: 8]
 
     /// `logger` gets each delivery attempt at debug (the transports' and curl's lines).
-    init(config: Config, spool: Spool, logger: Logger) throws {
+    package init(config: Config, spool: Spool, logger: Logger) throws {
         if let email = config.email {
             let credentials = try email.credentialsFile.map { try Credentials(file: $0, key: "channels.email.credentials_file") }
             self.email = SMTPTransport(settings: .init(
@@ -69,7 +69,7 @@ struct TransportSet {
         }
     }
 
-    func transport(for channel: Channel) -> Transport? {
+    package func transport(for channel: Channel) -> Transport? {
         switch channel {
         case .email: email
         case .sms: sms

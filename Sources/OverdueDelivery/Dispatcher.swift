@@ -16,7 +16,9 @@ public struct DispatchSummary: Sendable, Equatable {
     /// Recipients a gateway reported as opted out (e.g. Twilio 21610).
     public var optOuts: [LedgerEvent] = []
 
-    mutating func add(_ other: DispatchSummary) {
+    package init() {}
+
+    package mutating func add(_ other: DispatchSummary) {
         sent += other.sent
         deferred += other.deferred
         failed += other.failed
@@ -42,7 +44,7 @@ public struct DispatchSummary: Sendable, Equatable {
 public final class Dispatcher {
     let config: Config
     let spool: Spool
-    let sentJournal: SentJournal
+    package let sentJournal: SentJournal
     let documentNotices: DocumentNotices
     let log: EventLog
     let logger: Logger
@@ -58,17 +60,17 @@ public final class Dispatcher {
     /// Builds each message's bytes (on all cores, see `prepareAll`).
     let builder: MessageBuilder
     /// When set, no further transfer is started (SIGTERM).
-    var stop = StopFlag()
+    package var stop = StopFlag()
     /// When set, the pass starts no further transfer and returns once those
     /// in flight are done (SIGHUP: the reload applies between messages).
-    var yield = StopFlag()
+    package var yield = StopFlag()
     /// Transient failures wait here until their next attempt (also in the
     /// delivery journal, so a restart keeps the schedule).
-    var deferred: [String: SentJournal.Deferral] = [:]
+    package var deferred: [String: SentJournal.Deferral] = [:]
     /// Final outcomes per channel and status since the spool began (for metrics).
-    var counts: [String: [String: Int]] = [:]
+    package var counts: [String: [String: Int]] = [:]
     /// Dead letters known to this process (for metrics).
-    var failedCount = 0
+    package var failedCount = 0
     /// Messages rendered (and their bytes kept) per batch.
     static let renderBatch = 64
     /// Outcomes are committed when this many have arrived or
@@ -76,7 +78,7 @@ public final class Dispatcher {
     static let commitBatch = 64
     static let commitInterval: TimeInterval = 0.1
 
-    init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
+    package init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
                 templates: TemplateSet, progress: DeliveryProgress = DeliveryProgress(), sentToday: [Channel: [Date]] = [:]) throws {
         self.progress = progress
         self.config = config
@@ -99,12 +101,8 @@ public final class Dispatcher {
         }
         let outcomes = outcomes
         manager = QueueManager(lanes: lanes, clock: clock, progress: progress) { item, outcome in outcomes.put(item, outcome) }
-        builder = MessageBuilder(config: config,
-                                 renderer: ReminderRenderer(templates: templates, brand: config.brand,
-                                                            maxSMSSegments: config.sms?.maxSegments ?? 3),
-                                 calendars: BusinessCalendars(schedule: config.schedule), logger: logger,
-                                 channels: config.enabledChannels,
-                                 documents: DocumentStore(spool: spool))
+        builder = MessageBuilder(config: config, templates: templates, calendars: BusinessCalendars(schedule: config.schedule),
+                                 logger: logger, channels: config.enabledChannels, documents: DocumentStore(spool: spool))
     }
 
     /// The earliest instant a deferred message may be tried again, in the
@@ -237,7 +235,7 @@ public final class Dispatcher {
 
     /// Takes failed deliveries back (journal first, then the log): the
     /// planner will plan them again with the same keys.
-    func requeue(_ keys: [String], at now: Date) throws {
+    package func requeue(_ keys: [String], at now: Date) throws {
         try sentJournal.append(requeued: keys, at: now)
         try log.append(keys.map {
             LogEntry(time: now, event: "requeued", fields: ["key": .string($0), "detail": .string("re-queued by overdue retry")])

@@ -1,6 +1,6 @@
 import Foundation
 import OverdueCore
-@testable import OverdueDaemon
+@testable import OverdueDelivery
 import OverdueTransports
 import Testing
 

@@ -35,13 +35,13 @@ public struct IngestSummary: Sendable, Equatable {
 public final class Ingester {
     let spool: Spool
     let config: Config
-    let store: LedgerStore
+    package let store: LedgerStore
     let log: EventLog
     let logger: Logger
     let clock: OverdueClock
     public private(set) var ledger: Ledger
     private var committed: [String: CommittedFile]
-    var committedFiles: [String: CommittedFile] { committed }
+    package var committedFiles: [String: CommittedFile] { committed }
     let parser: InboxFileParser
     let documents: DocumentStore
     /// Unreadable inbox files already logged ("name|mtime").
@@ -99,7 +99,7 @@ public final class Ingester {
     /// its order, without touching anything: `overdue preview` shows what
     /// the daemon would send after reading them. Files already read (by
     /// digest), too large or unreadable give nothing.
-    static func peek(spool: Spool, config: Config, committed: [String: CommittedFile]) -> (files: Int, records: [InboxRecord]) {
+    package static func peek(spool: Spool, config: Config, committed: [String: CommittedFile]) -> (files: Int, records: [InboxRecord]) {
         let parser = InboxFileParser(defaultTermsDays: config.schedule.defaultTermsDays)
         var files = 0
         var records: [InboxRecord] = []
@@ -306,7 +306,7 @@ public final class Ingester {
     }
 
     /// What the ledger changed since the last call (the incremental planner's input).
-    func takeLedgerChanges() -> LedgerChanges { ledger.takeChanges() }
+    package func takeLedgerChanges() -> LedgerChanges { ledger.takeChanges() }
 
     /// Records events that did not come from the inbox (a gateway's opt-out
     /// report) the same durable way: one ledger batch and its log lines.

@@ -1,4 +1,3 @@
-import OverdueConfig
 import OverdueCore
 
 extension Config {

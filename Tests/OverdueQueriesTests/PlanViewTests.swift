@@ -1,7 +1,7 @@
 import Foundation
 import OverdueConfig
 import OverdueCore
-@testable import OverdueDaemon
+@testable import OverdueQueries
 import Testing
 
 @Suite("plan: debtor-local times")

@@ -1,6 +1,7 @@
 import Foundation
 import OverdueConfig
 import OverdueCore
+import OverdueIngest
 
 /// `overdue approve` and `overdue hold`: a person's decision on messages
 /// waiting for approval, dropped into the inbox as approval records so the

@@ -1,6 +1,7 @@
 import Foundation
 import OverdueConfig
 import OverdueCore
+import OverdueIngest
 import OverdueSpool
 
 /// Read-only views of a spool for `status` and `show`. They take no lock:

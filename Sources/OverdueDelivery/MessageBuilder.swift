@@ -10,7 +10,7 @@ import OverdueTransports
 /// templates and builds the e-mail (MIME), SMS text, webhook JSON or call
 /// sheet. Sendable and free of the dispatcher's state, so a chunk of sends
 /// is built on all cores.
-struct MessageBuilder: Sendable {
+package struct MessageBuilder: Sendable {
     let config: Config
     let renderer: ReminderRenderer
     let calendars: BusinessCalendars
@@ -19,6 +19,17 @@ struct MessageBuilder: Sendable {
     let channels: Set<Channel>
     /// Where invoice PDFs are kept (nil: messages carry none).
     var documents: DocumentStore?
+
+    /// Renders with `templates` (checked by the caller) and the brand's SMS segment limit.
+    package init(config: Config, templates: TemplateSet, calendars: BusinessCalendars, logger: Logger, channels: Set<Channel>,
+                 documents: DocumentStore?) {
+        self.config = config
+        renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
+        self.calendars = calendars
+        self.logger = logger
+        self.channels = channels
+        self.documents = documents
+    }
 
     /// What the renderer needs for one planned message.
     static func renderRequest(for send: PlannedSend, config: Config, ledger: Ledger, history: DeliveryHistory,
@@ -50,24 +61,24 @@ struct MessageBuilder: Sendable {
     }
 
     /// The domain of the From address, for Message-IDs.
-    static func domain(of mailbox: String) -> String {
+    package static func domain(of mailbox: String) -> String {
         FieldRules.mailboxAddress(mailbox).split(separator: "@").last.map(String.init) ?? "overdue.invalid"
     }
 
     /// One message as its transport takes it: the rendered parts, the
     /// payload, and its exact bytes (the Maildir file, the SMS text, the
     /// webhook body).
-    struct Built {
-        var content: RenderedMessage
+    package struct Built {
+        package var content: RenderedMessage
         var message: OutgoingMessage
-        var bytes: [UInt8]
+        package var bytes: [UInt8]
         /// The invoice PDFs attached (e-mail), named (webhook) or offered.
-        var documents: LetterDocuments
+        package var documents: LetterDocuments
     }
 
     /// The daemon's and `overdue preview`'s one way from a planned send to
     /// bytes. `language` replaces the debtor's (preview's `--language`).
-    func build(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date, language: String? = nil,
+    package func build(_ send: PlannedSend, ledger: Ledger, history: DeliveryHistory, now: Date, language: String? = nil,
                fields: inout [String: JSONValue]) throws -> Built {
         guard channels.contains(send.channel) else {
             throw RenderError(description: "the \(send.channel.rawValue) channel has no [channels.\(send.channel.rawValue)] section")

@@ -4,7 +4,7 @@ import Synchronization
 /// What the dispatcher is doing, for the control loop: `WATCHDOG=1` means
 /// alive *and making progress*, `STATUS=` shows how far a pass has come.
 /// Written by the pass and the delivery queue, read by the watchdog timer.
-final class DeliveryProgress: Sendable {
+package final class DeliveryProgress: Sendable {
     private struct State {
         var busy = false
         var lastEvent = Date()
@@ -19,8 +19,10 @@ final class DeliveryProgress: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// A pass starts: work is due until `finish`.
-    func begin() {
+    package func begin() {
         state.withLock { state in
             state.busy = true
             state.total = 0
@@ -57,7 +59,7 @@ final class DeliveryProgress: Sendable {
         }
     }
 
-    func finish() {
+    package func finish() {
         state.withLock { state in
             state.busy = false
             state.quotaWaitUntil = nil
@@ -70,7 +72,7 @@ final class DeliveryProgress: Sendable {
     /// `interval`: not waiting for a quota, and no transfer that is still
     /// within its own timeout. A hung pass thus stops the pings and systemd
     /// restarts the service; a slow relay or a long rate limit does not.
-    func isAlive(now: Date = Date(), interval: TimeInterval) -> Bool {
+    package func isAlive(now: Date = Date(), interval: TimeInterval) -> Bool {
         state.withLock { state in
             guard state.busy else { return true }
             if now.timeIntervalSince(state.lastEvent) < interval { return true }
@@ -81,7 +83,7 @@ final class DeliveryProgress: Sendable {
     }
 
     /// "sending 312 of 900, email limited to 4/s", or nil when idle.
-    var summary: String? {
+    package var summary: String? {
         state.withLock { state in
             guard state.busy else { return nil }
             let limits = state.limited.sorted { $0.key < $1.key }.map { "\($0.key) limited to \($0.value)" }

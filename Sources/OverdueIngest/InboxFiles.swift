@@ -16,7 +16,7 @@ public struct StuckInboxFile: Sendable, Equatable {
 /// Convention (documented in the README): write a file under a dot-name or
 /// with `.tmp` / `.part` at the end, then rename it into place; or write it
 /// elsewhere on the same filesystem and `mv` it in. Such names are never read.
-enum InboxFiles {
+package enum InboxFiles {
     static func isIgnored(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix("~")
     }
@@ -48,7 +48,7 @@ enum InboxFiles {
     }
 
     /// The inbox files the daemon cannot read, oldest first.
-    static func stuck(in spool: Spool) -> [StuckInboxFile] {
+    package static func stuck(in spool: Spool) -> [StuckInboxFile] {
         var info = stat()
         guard stat(spool.root.path, &info) == 0 else { return [] }
         return list(spool.inbox).compactMap { entry in

@@ -1,6 +1,7 @@
 import Foundation
 import OverdueConfig
 import OverdueCore
+import OverdueIngest
 import OverdueSpool
 
 /// `overdue handoff`'s work: one bundle per eligible debtor, and the

@@ -12,6 +12,11 @@ public struct ControlsSummary: Sendable, Equatable {
     /// Held items by kind ("excluded", "no_contact", …).
     public var held: [String: Int] = [:]
 
+    package init(pending: Int = 0, staleSince: Date? = nil) {
+        self.pending = pending
+        self.staleSince = staleSince
+    }
+
     /// "2 waiting for approval, post-due reminders held: no payment data since …"
     public var statusText: String {
         var parts: [String] = []
@@ -27,7 +32,7 @@ public struct ControlsSummary: Sendable, Equatable {
 /// the log; one waiting past `approval_expires_days` an `expired` line in
 /// both; each held item is logged once (`held`), the stale feed guard once
 /// when it engages and once when a file releases it.
-final class ControlsJournal {
+package final class ControlsJournal {
     private var sentJournal: SentJournal
     private let log: EventLog
     private let logger: Logger
@@ -35,7 +40,7 @@ final class ControlsJournal {
     private var loggedHolds: Set<String> = []
     private var loggedStaleSince: Date?
 
-    init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?) {
+    package init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?) {
         loggedStaleSince = staleLogged
         self.sentJournal = sentJournal
         self.log = log
@@ -43,9 +48,9 @@ final class ControlsJournal {
     }
 
     /// After a reload the dispatcher's new journal handle writes the lines.
-    func use(_ journal: SentJournal) { sentJournal = journal }
+    package func use(_ journal: SentJournal) { sentJournal = journal }
 
-    func record(_ plan: PlanResult, staleSince: Date?, history: inout DeliveryHistory, now: Date) throws -> ControlsSummary {
+    package func record(_ plan: PlanResult, staleSince: Date?, history: inout DeliveryHistory, now: Date) throws -> ControlsSummary {
         var lines: [(kind: String, send: PlannedSend)] = []
         var entries: [LogEntry] = []
         for expired in plan.expired {

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
+import OverdueIngest
 import OverdueRender
 import OverdueSpool
 
@@ -135,10 +137,7 @@ struct SpoolSnapshot {
     /// the planner only plans enabled channels anyway.
     func builder() throws -> MessageBuilder {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
-        return MessageBuilder(
-            config: config,
-            renderer: ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3),
-            calendars: planner.calendars, logger: Logger(label: "overdue.preview"), channels: Set(Channel.allCases),
-            documents: DocumentStore(spool: Spool(root: config.spool.dir)))
+        return MessageBuilder(config: config, templates: templates, calendars: planner.calendars, logger: Logger(label: "overdue.preview"),
+                              channels: Set(Channel.allCases), documents: DocumentStore(spool: Spool(root: config.spool.dir)))
     }
 }
