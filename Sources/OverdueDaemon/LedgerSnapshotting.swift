@@ -33,12 +33,15 @@ public final class LedgerSnapshotting: Sendable {
     private let queue = DispatchQueue(label: "overdue.snapshot", qos: .utility)
     /// Whether a snapshot is being written, and the journal offset the newest one covers (nil: none yet, or not read yet).
     private let progress = Mutex<(writing: Bool, covered: Int?)>((false, nil))
+    /// The same for the delivery journal's snapshot (`DeliverySnapshot`).
+    private let deliveryProgress = Mutex<(writing: Bool, covered: Int?)>((false, nil))
 
     init(spool: Spool, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.spool = spool
         self.logger = logger
         minimumGrowth = environment["OVERDUE_SNAPSHOT_MIN_BYTES"].flatMap(Int.init) ?? Self.defaultMinimumGrowth
         progress.withLock { $0.covered = LedgerSnapshot.coveredOffset(spool: spool) }
+        deliveryProgress.withLock { $0.covered = DeliverySnapshot.coveredOffset(spool: spool) }
     }
 
     /// Whether a journal of `journalSize` bytes deserves a new snapshot.
@@ -51,6 +54,7 @@ public final class LedgerSnapshotting: Sendable {
     /// of the journal's end. Starts a snapshot in the background if one is
     /// due; with `wait` (`run --once`, which exits next) writes it before returning.
     func afterPass(_ source: (ledger: Ledger, files: [String: CommittedFile]), wait: Bool = false) {
+        snapshotDeliveriesIfDue(wait: wait)
         guard let size = try? FileManager.default.attributesOfItem(atPath: spool.ledgerJournal.path)[.size] as? Int else { return }
         let start = progress.withLock { state -> Bool in
             guard !state.writing, isDue(journalSize: size, covered: state.covered) else { return false }
@@ -59,6 +63,36 @@ public final class LedgerSnapshotting: Sendable {
         }
         guard start else { return }
         let work = DispatchWorkItem { [self] in write(ledger: source.ledger, files: source.files, journalOffset: size) }
+        queue.async(execute: work)
+        if wait { work.wait() }
+    }
+
+    /// The delivery journal's snapshot, by the same rule. It is made from
+    /// the files (the last snapshot and the lines after it), not from the
+    /// pipeline's memory, which holds the settled history, not the fold.
+    private func snapshotDeliveriesIfDue(wait: Bool) {
+        guard let size = try? FileManager.default.attributesOfItem(atPath: SentJournal.url(spool).path)[.size] as? Int else { return }
+        let start = deliveryProgress.withLock { state -> Bool in
+            guard !state.writing, isDue(journalSize: size, covered: state.covered) else { return false }
+            state.writing = true
+            return true
+        }
+        guard start else { return }
+        let work = DispatchWorkItem { [self] in
+            let started = ContinuousClock.now
+            do {
+                let offset = try DeliverySnapshot.write(spool: spool)
+                deliveryProgress.withLock { $0 = (false, offset) }
+                logger.info("delivery snapshot written", metadata: [
+                    "snapshot.offset": "\(offset)",
+                    "snapshot.seconds": "\(String(format: "%.2f", (ContinuousClock.now - started) / .seconds(1)))",
+                ])
+            } catch {
+                deliveryProgress.withLock { $0.writing = false }
+                logger.warning("delivery snapshot failed; the delivery journal is replayed whole until one succeeds",
+                               metadata: ["error.detail": "\(error)"])
+            }
+        }
         queue.async(execute: work)
         if wait { work.wait() }
     }

@@ -36,7 +36,7 @@ extension LedgerSnapshot {
         try writeDurably([header.bytes, front.bytes] + chunks, to: url(spool))
     }
 
-    private static func writeDurably(_ pieces: [[UInt8]], to target: URL) throws(SpoolIOError) {
+    static func writeDurably(_ pieces: [[UInt8]], to target: URL) throws(SpoolIOError) {
         let directory = target.deletingLastPathComponent().path
         // `.tmp-`: the name `Spool.removeStaleTempFiles` clears after a crash.
         let temp = directory + "/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + target.lastPathComponent

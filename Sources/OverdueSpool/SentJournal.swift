@@ -137,71 +137,9 @@ public final class SentJournal {
         public init() {}
     }
 
-    public static func replay(spool: Spool, keepingOutcomes: Bool = false) throws -> State {
-        let decoder = JSONDecoder()
-        var outcomes: [(Int, Outcome)] = []
-        var lastRequeue: [String: Int] = [:]
-        var deferred: [String: (Int, Deferral)] = [:]
-        var lastOutcome: [String: Int] = [:]
-        var approvalLines: [(pending: Bool, key: String, time: Date)] = []
-        var staleSince: Date?
-        var index = -1
-        try AppendJournal.forEachLine(of: url(spool)) { raw in
-            index += 1
-            guard let line = try? decoder.decode(Line.self, from: Data(raw)) else {
-                throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "not a delivery record")
-            }
-            switch line.type ?? "outcome" {
-            case "requeue":
-                lastRequeue[line.key] = index
-            case "pending", "expired":
-                approvalLines.append((line.type == "pending", line.key, Timestamp.parse(line.time) ?? .distantPast))
-            case "stale":
-                staleSince = line.first.flatMap(Timestamp.parse)
-            case "fresh":
-                staleSince = nil
-            case "deferred":
-                if let attempt = line.attempt, let next = line.next.flatMap(Timestamp.parse), let first = line.first.flatMap(Timestamp.parse) {
-                    deferred[line.key] = (index, Deferral(key: line.key, attempt: attempt, next: next, first: first))
-                }
-            default:
-                guard let channel = line.channel.flatMap(Channel.init(rawValue:)), let time = Timestamp.parse(line.time) else {
-                    throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome without channel or time")
-                }
-                var message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
-                                          stage: line.stage ?? "", items: line.items ?? [], time: time)
-                message.copy = line.copy ?? false
-                guard let status = DeliveryStatus(rawValue: line.status ?? "sent") else {
-                    throw LedgerCorruption(path: url(spool).path, line: index + 1, reason: "an outcome with the unknown status \"\(line.status ?? "")\"")
-                }
-                outcomes.append((index, Outcome(message: message, status: status, code: line.code ?? 0,
-                                                detail: line.detail ?? "")))
-                lastOutcome[line.key] = index
-            }
-        }
-        var state = State()
-        state.staleLogged = staleSince
-        for line in approvalLines {
-            if line.pending { state.history.approvals.pending(line.key, since: line.time) } else { state.history.approvals.expired(line.key) }
-        }
-        for (index, outcome) in outcomes {
-            // A re-queue after the outcome takes it back: the planner may send it again.
-            if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
-            state.history.record(outcome.message, reached: outcome.status.reachedDebtor)
-            state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status.rawValue, default: 0] += 1
-            if outcome.status == .failed { state.failed[outcome.message.key] = outcome }
-            if keepingOutcomes { state.outcomes.append(outcome) }
-            if outcome.status.reachedDebtor {
-                state.recentSends[outcome.message.channel, default: []].append(outcome.message.time)
-            }
-        }
-        if let latest = state.recentSends.values.compactMap({ $0.max() }).max() {
-            let horizon = latest.addingTimeInterval(-2 * 86_400)
-            state.recentSends = state.recentSends.mapValues { $0.filter { $0 >= horizon } }
-        }
-        for (key, (index, deferral)) in deferred where (lastOutcome[key] ?? -1) < index {
-            state.deferred[key] = deferral
-        }
-        return state
+    /// What the journal says, from the delivery snapshot (when there is a
+    /// good one) and the lines after it (`SentJournal+Replay.swift`).
+    public static func replay(spool: Spool, keepingOutcomes: Bool = false, usingSnapshot: Bool = true) throws -> State {
+        try replayAccumulated(spool: spool, usingSnapshot: usingSnapshot).state(keepingOutcomes: keepingOutcomes)
     }
 }

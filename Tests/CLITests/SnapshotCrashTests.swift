@@ -8,7 +8,7 @@ import TestSupport
 /// and ignored.
 @Suite("Ledger snapshot: kill -9 and damage through the binary")
 struct SnapshotCrashTests {
-    static let now = "2027-03-20T10:00:00Z"
+    static let now = "2027-03-22T10:00:00Z"  // a Monday: reminders go out, so the delivery journal has a snapshot too
     /// Every run may snapshot (the daemon's 4 MiB floor is for real spools).
     static let anySize = ["OVERDUE_SNAPSHOT_MIN_BYTES": "1"]
 
@@ -58,10 +58,12 @@ struct SnapshotCrashTests {
     /// away (a full replay): they must agree. The snapshot is put back.
     func expectSnapshotAgreesWithFullReplay(_ test: TestSpool, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let withSnapshot = try views(test)
-        let aside = test.root.appendingPathComponent("snapshot.aside")
-        try FileManager.default.moveItem(at: snapshot(test), to: aside)
+        // Both snapshots: the ledger's and the delivery journal's.
+        let snapshots = [snapshot(test), test.spool.appendingPathComponent("ledger/sent-snapshot.bin")]
+            .filter { FileManager.default.fileExists(atPath: $0.path) }
+        for file in snapshots { try FileManager.default.moveItem(at: file, to: test.root.appendingPathComponent(file.lastPathComponent + ".aside")) }
         let replayed = try views(test)
-        try FileManager.default.moveItem(at: aside, to: snapshot(test))
+        for file in snapshots { try FileManager.default.moveItem(at: test.root.appendingPathComponent(file.lastPathComponent + ".aside"), to: file) }
         for (index, (a, b)) in zip(withSnapshot, replayed).enumerated() where a != b {
             // Kept for a look at what differs.
             try? a.write(to: test.root.appendingPathComponent("view\(index)-snapshot.json"), atomically: true, encoding: .utf8)
@@ -78,6 +80,8 @@ struct SnapshotCrashTests {
         let first = try overdue(test, ["run", "--once", "--now", Self.now], environment: Self.anySize)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(FileManager.default.fileExists(atPath: snapshot(test).path))
+        #expect(FileManager.default.fileExists(atPath: test.spool.appendingPathComponent("ledger/sent-snapshot.bin").path),
+                "the delivery journal's snapshot too (the run sent reminders)")
         try batch(test, first: 3000, count: 1000, name: "b.jsonl")
         return test
     }
