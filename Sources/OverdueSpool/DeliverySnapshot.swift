@@ -102,9 +102,9 @@ public enum DeliverySnapshot {
 
 extension SnapshotWriter {
     mutating func encode(_ fold: SentJournal.Accumulator) {
-        count(fold.lines)
+        uint(UInt64(fold.lines))  // line numbers as plain numbers: `count` checks a size against the bytes left
         array(fold.outcomes) { writer, entry in
-            writer.count(entry.line)
+            writer.uint(UInt64(entry.line))
             let message = entry.outcome.message
             writer.string(message.key)
             writer.string(message.customer)
@@ -126,8 +126,8 @@ extension SnapshotWriter {
         lineIndex(fold.lastOutcome)
         array(fold.deferred.sorted { $0.key < $1.key }) { writer, pair in
             writer.string(pair.key)
-            writer.count(pair.value.line)
-            writer.count(pair.value.deferral.attempt)
+            writer.uint(UInt64(pair.value.line))
+            writer.uint(UInt64(pair.value.deferral.attempt))
             writer.date(pair.value.deferral.next)
             writer.date(pair.value.deferral.first)
         }
@@ -142,7 +142,7 @@ extension SnapshotWriter {
     private mutating func lineIndex(_ index: [String: Int]) {
         array(index.sorted { $0.key < $1.key }) { writer, pair in
             writer.string(pair.key)
-            writer.count(pair.value)
+            writer.uint(UInt64(pair.value))
         }
     }
 }
@@ -150,9 +150,9 @@ extension SnapshotWriter {
 extension SnapshotReader {
     mutating func accumulator() throws(SnapshotFormatError) -> SentJournal.Accumulator {
         var fold = SentJournal.Accumulator()
-        fold.lines = try count()
+        fold.lines = Int(try uint())
         fold.outcomes = try array { reader throws(SnapshotFormatError) in
-            let line = try reader.count()
+            let line = Int(try reader.uint())
             var message = SentMessage(
                 key: try reader.string(), customer: try reader.string(), channel: try reader.channel(), recipient: try reader.string(),
                 stage: try reader.string(),
@@ -169,7 +169,7 @@ extension SnapshotReader {
         fold.lastRequeue = try lineIndex()
         fold.lastOutcome = try lineIndex()
         for (key, line, attempt, next, first) in try array({ reader throws(SnapshotFormatError) in
-            (try reader.string(), try reader.count(), try reader.count(), try reader.date(), try reader.date())
+            (try reader.string(), Int(try reader.uint()), Int(try reader.uint()), try reader.date(), try reader.date())
         }) {
             fold.deferred[key] = (line, SentJournal.Deferral(key: key, attempt: attempt, next: next, first: first))
         }
@@ -180,7 +180,7 @@ extension SnapshotReader {
 
     private mutating func lineIndex() throws(SnapshotFormatError) -> [String: Int] {
         var index: [String: Int] = [:]
-        for (key, line) in try array({ reader throws(SnapshotFormatError) in (try reader.string(), try reader.count()) }) { index[key] = line }
+        for (key, line) in try array({ reader throws(SnapshotFormatError) in (try reader.string(), Int(try reader.uint())) }) { index[key] = line }
         return index
     }
 }

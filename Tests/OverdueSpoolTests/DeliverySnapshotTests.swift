@@ -102,6 +102,21 @@ struct DeliverySnapshotTests {
         #expect(reasons.all.last == "journal-changed")
     }
 
+    @Test("line numbers of a long journal round-trip (found at 1,000,000 outcomes: they were read as sizes and refused)")
+    func largeLineNumbers() throws {
+        var fold = SentJournal.Accumulator()
+        fold.lines = 12_000_000
+        fold.lastRequeue = ["od1-a": 11_999_999]
+        fold.lastOutcome = ["od1-a": 11_000_000]
+        var writer = SnapshotWriter()
+        writer.encode(fold)
+        let decoded = try writer.bytes.withUnsafeBufferPointer { buffer in
+            var reader = SnapshotReader(buffer)
+            return try reader.accumulator()
+        }
+        #expect(decoded.lines == 12_000_000 && decoded.lastRequeue == fold.lastRequeue && decoded.lastOutcome == fold.lastOutcome)
+    }
+
     final class ReasonLog: Sendable {
         private let reasons = Mutex<[String]>([])
         func add(_ reason: String) { reasons.withLock { $0.append(reason) } }
