@@ -37,32 +37,11 @@ extension LedgerSnapshot {
     }
 
     static func writeDurably(_ pieces: [[UInt8]], to target: URL) throws(SpoolIOError) {
-        let directory = target.deletingLastPathComponent().path
-        // `.tmp-`: the name `Spool.removeStaleTempFiles` clears after a crash.
-        let temp = directory + "/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + target.lastPathComponent
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw SpoolIOError(operation: "create", path: temp, errno: errno) }
-        do throws(SpoolIOError) {
-            for (index, piece) in pieces.enumerated() {
-                // A test's fault point: killed halfway through writing (CrashTests).
-                if index == pieces.count / 2, ProcessInfo.processInfo.environment["OVERDUE_FAULT"] == "snapshot-write" {
-                    kill(getpid(), SIGKILL)
-                }
-                try DurableIO.writeAll(fd, piece, path: temp)
-            }
-            guard fsync(fd) == 0 else { throw SpoolIOError(operation: "fsync", path: temp, errno: errno) }
-            close(fd)
-        } catch {
-            close(fd)
-            unlink(temp)
-            throw error
+        let killHalfway = ProcessInfo.processInfo.environment["OVERDUE_FAULT"] == "snapshot-write"
+        try DurableIO.writeAtomically(pieces: pieces, to: target) { index in
+            // A test's fault point: killed halfway through writing (SnapshotCrashTests).
+            if killHalfway, index == pieces.count / 2 { kill(getpid(), SIGKILL) }
         }
-        guard rename(temp, target.path) == 0 else {
-            let code = errno
-            unlink(temp)
-            throw SpoolIOError(operation: "rename to", path: target.path, errno: code)
-        }
-        try DurableIO.syncDirectory(directory)
     }
 
     /// Everything but the entries: small next to them.
