@@ -8,6 +8,8 @@
 /// `spool-owner`, `spool-io`, `spool-missing`, `spool-no-inbox`,
 /// `inbox-field-invalid`, `inbox-einvoice-refused`, `holidays-invalid`,
 /// `credentials-unreadable`, `webhook-secret-invalid`, `handoff-bundle-exists`,
+/// `journal-damaged` (a ledger or delivery journal line that cannot be read),
+/// `reload-refused` (SIGHUP with a configuration that cannot be taken),
 /// and the commands' own (`CommandFailure`): `not-found`, `preview-stage`.
 public protocol OverdueError: Error, CustomStringConvertible {
     var code: String { get }

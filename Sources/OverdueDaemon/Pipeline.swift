@@ -161,8 +161,9 @@ public final class Pipeline {
         }
     }
 
-    public struct ReloadError: Error, CustomStringConvertible {
+    public struct ReloadError: OverdueError {
         public var description: String
+        public var code: String { "reload-refused" }
     }
 
     /// `retry` events (from `overdue retry`): the failed deliveries named

@@ -220,3 +220,7 @@ public struct LedgerCorruption: Error, CustomStringConvertible {
         "\(path): line \(line) cannot be read (\(reason)); the ledger journal was edited or damaged. Restore it from a backup, or move the line out and restart"
     }
 }
+
+extension LedgerCorruption: OverdueError {
+    public var code: String { "journal-damaged" }
+}

@@ -62,7 +62,9 @@ struct CommandTests {
         let config = try tempConfig("[spool]\ndir = \"spool\"\n")
         let inbox = config.deletingLastPathComponent().appendingPathComponent("spool/inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("inbox").path) {
+        // In name order, as a person would drop them: the inbox takes files by arrival (mtime), so
+        // the events file copied first (the listing order is arbitrary) would come before its invoices.
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("inbox").path).sorted() {
             try FileManager.default.copyItem(at: Self.examples.appendingPathComponent("inbox/\(name)"), to: inbox.appendingPathComponent(name))
         }
         #expect(try OverdueBinary.run(["--config", config.path, "run", "--once"]).status == 0)

@@ -15,7 +15,9 @@ struct TemplateCommandTests {
         try (text.replacingOccurrences(of: "[brand]\n", with: "[brand]\n" + extraConfig)).write(to: config, atomically: true, encoding: .utf8)
         let inbox = root.appendingPathComponent("spool/inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("inbox").path) {
+        // In name order, as a person would drop them: the inbox takes files by arrival (mtime), so
+        // the events file copied first (the listing order is arbitrary) would come before its invoices.
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.appendingPathComponent("inbox").path).sorted() {
             try FileManager.default.copyItem(at: Self.examples.appendingPathComponent("inbox/\(name)"), to: inbox.appendingPathComponent(name))
         }
         guard ingest else { return config }
