@@ -12,7 +12,7 @@ package struct TransportSet {
     var sms: Transport?
     var webhook: Transport?
     /// Always there: a call stage needs no configuration.
-    let call: Transport = CallListTransport()
+    let call: Transport
     var rates: [Channel: RateLimits] = [:]
     /// The longest transfer timeout of any channel (the watchdog allows it).
     var longestTimeout = 30
@@ -22,6 +22,7 @@ package struct TransportSet {
 
     /// `logger` gets each delivery attempt at debug (the transports' and curl's lines).
     package init(config: Config, spool: Spool, logger: Logger) throws {
+        call = CallListTransport(logger: logger)
         if let email = config.email {
             let credentials = try email.credentialsFile.map { try Credentials(file: $0, key: "channels.email.credentials_file") }
             self.email = SMTPTransport(settings: .init(
