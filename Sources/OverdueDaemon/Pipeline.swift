@@ -83,9 +83,9 @@ public final class Pipeline {
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
         (spool, lock, _) = try Daemon.open(config: config, logger: logger)
-        let (ledger, committed) = try LedgerStore.replay(spool: spool)
+        let (store, ledger, committed) = try LedgerStore.openForWriting(spool: spool)
         let log = EventLog(directory: spool.log)
-        ingester = Ingester(spool: spool, config: config, store: try LedgerStore(spool: spool), ledger: ledger,
+        ingester = Ingester(spool: spool, config: config, store: store, ledger: ledger,
                             committed: committed, log: log, logger: logger, clock: clock)
         let deliveries = try SentJournal.replay(spool: spool)
         history = deliveries.history

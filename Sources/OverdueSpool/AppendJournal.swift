@@ -82,6 +82,14 @@ public final class AppendJournal {
         try truncate(to: 0)
     }
 
+    /// Drops everything after `length` bytes (durably), if there is more.
+    func cutBack(to length: Int) throws(SpoolIOError) {
+        lock.lock()
+        defer { lock.unlock() }
+        let size = lseek(fd, 0, SEEK_END)
+        if size > off_t(length) { try truncate(to: off_t(length)) }
+    }
+
     private func truncate(to length: off_t) throws(SpoolIOError) {
         guard ftruncate(fd, length) == 0, fsync(fd) == 0 else {
             throw SpoolIOError(operation: "truncate torn tail of", path: url.path, errno: errno)

@@ -35,6 +35,20 @@ public final class LedgerStore {
         journal = try AppendJournal(url: spool.ledgerJournal)
     }
 
+    /// The writer's start (the pipeline's, holding the spool lock): the
+    /// ledger as of the last commit line, and the journal cut back to that
+    /// line. Record lines after it belong to a batch a crash (or a power
+    /// cut) stopped before its commit line: it was never acknowledged and
+    /// its inbox file is still there to be taken again, so those lines must
+    /// not stay for the next batch's commit line to take in (a payment
+    /// applied twice, and a ledger in memory that differs from a replay).
+    public static func openForWriting(spool: Spool) throws -> (store: LedgerStore, ledger: Ledger, files: [String: CommittedFile]) {
+        let state = try replayState(spool: spool)
+        let store = try LedgerStore(spool: spool)
+        try store.journal.cutBack(to: state.committedOffset)
+        return (store, state.ledger, state.files)
+    }
+
     static let commitPrefix = Array(#"{"accepted":"#.utf8)
     /// Invoice records start so (sorted keys: "amount" comes first in the data).
     static let invoicePrefix = Array(#"{"data":{"amount":"#.utf8)
