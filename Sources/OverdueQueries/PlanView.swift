@@ -12,6 +12,9 @@ public struct PlanView {
     /// back (excluded, no contact yet, stale payment feed, …).
     public let pending: [PendingApproval]
     public let held: [HeldItem]
+    /// Letters a person has approved already (`overdue approve`): they go
+    /// at their window, nothing waits for approval any more.
+    let approved: Set<String>
 
     public init(config: Config, from start: Date, days: Int) throws {
         let spool = Spool(root: config.spool.dir)
@@ -19,20 +22,27 @@ public struct PlanView {
         let history = spool.exists ? try SentJournal.replay(spool: spool).history : DeliveryHistory()
         let planner = Planner(settings: config.plannerSettings)
         calendars = planner.calendars
+        approved = Set(ledger.approvals.compactMap { key, decision in
+            if case .approve = decision { key } else { nil }
+        })
         (sends, pending, held) = planner.timelineAndStart(ledger: ledger, history: history, from: start,
                                                           until: start.addingTimeInterval(Double(days) * 86_400))
     }
 
     /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
     public func note(_ send: PlannedSend) -> String {
-        [send.needsApproval && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send),
+        [awaitsApproval(send) && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send),
          send.copy ? (letterNeedsApproval(send) ? "Cc copy, waits with its letter for approval" : "Cc copy") : nil]
             .compactMap { $0 }.joined(separator: "; ")
     }
 
+    /// Whether a letter still waits for a person (its stage asks for
+    /// approval and nobody has approved it yet).
+    func awaitsApproval(_ send: PlannedSend) -> Bool { send.needsApproval && !approved.contains(send.key) }
+
     /// A copy goes with its letter: when the letter waits for approval, so does it.
     func letterNeedsApproval(_ copy: PlannedSend) -> Bool {
-        sends.contains { !$0.copy && $0.needsApproval && $0.customer == copy.customer && $0.stage == copy.stage
+        sends.contains { !$0.copy && awaitsApproval($0) && $0.customer == copy.customer && $0.stage == copy.stage
             && $0.channel == copy.channel && $0.time == copy.time }
     }
 
@@ -61,7 +71,7 @@ public struct PlanView {
                 "recipient": .string(send.recipient),
                 "key": .string(send.key),
                 "moved": holidayNote(send).map(JSONValue.string) ?? .null,
-                "needs_approval": .bool(send.needsApproval),
+                "needs_approval": .bool(send.copy ? letterNeedsApproval(send) : awaitsApproval(send)),
                 "items": .array(send.items.map { item in
                     var object: [String: JSONValue] = [
                         "invoice": .string(item.item.invoice), "stage": .string(item.item.stage),

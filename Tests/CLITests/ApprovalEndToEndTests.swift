@@ -125,5 +125,18 @@ struct ApprovalEndToEndTests {
         let lines = plan.split(separator: "\n").filter { $0.contains(" final ") }
         #expect(lines.contains { $0.contains("ap@cc.example") && $0.contains("needs approval") }, "\(plan)")
         #expect(lines.contains { $0.contains("boss@cc.example") && $0.contains("Cc copy, waits with its letter for approval") }, "\(plan)")
+        // Pending at the end of the day, approved after the window closed
+        // (found by using it: the plan still said "needs approval"): it
+        // waits for the next window, and for nobody.
+        #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-06-02T16:30:00Z"]).status == 0)
+        let approve = try OverdueBinary.run(["--config", test.config.path, "approve", "--all", "--now", "2027-06-02T17:30:00Z"])
+        #expect(approve.status == 0 && !approve.stdout.contains("nothing waits"), "\(approve.stdout)\(approve.stderr)")
+        #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-06-02T17:31:00Z"]).status == 0)
+        let json = try OverdueBinary.run(["--config", test.config.path, "plan", "--from", "2027-06-02T17:31:00Z", "--days", "30", "--json"]).stdout
+        let sends = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let finals = sends.filter { $0["stage"] as? String == "final" }
+        #expect(finals.count == 2 && finals.allSatisfy { $0["needs_approval"] as? Bool == false }, "\(json)")
+        let approvedPlan = try OverdueBinary.run(["--config", test.config.path, "plan", "--from", "2027-06-02T17:31:00Z", "--days", "30"]).stdout
+        #expect(!approvedPlan.contains("needs approval") && !approvedPlan.contains("waits with its letter"), "\(approvedPlan)")
     }
 }
