@@ -31,17 +31,47 @@ public final class LedgerSnapshotting: Sendable {
     private let logger: Logger
     private let minimumGrowth: Int
     private let queue = DispatchQueue(label: "overdue.snapshot", qos: .utility)
-    /// Whether a snapshot is being written, and the journal offset the newest one covers (nil: none yet, or not read yet).
-    private let progress = Mutex<(writing: Bool, covered: Int?)>((false, nil))
-    /// The same for the delivery journal's snapshot (`DeliverySnapshot`).
-    private let deliveryProgress = Mutex<(writing: Bool, covered: Int?)>((false, nil))
+    /// The ledger journal's snapshot and the delivery journal's (`DeliverySnapshot`).
+    private let ledgerTrack: Track
+    private let deliveryTrack: Track
+
+    /// One journal's snapshot: whether one is being written, and the
+    /// journal offset the newest one covers (nil: none yet).
+    private final class Track: Sendable {
+        let journal: URL
+        private let state: Mutex<(writing: Bool, covered: Int?)>
+
+        init(journal: URL, covered: Int?) {
+            self.journal = journal
+            state = Mutex((false, covered))
+        }
+
+        /// The journal's size, when a snapshot is due by `isDue` and none is
+        /// being written (it then counts as being written).
+        func claim(_ isDue: (_ size: Int, _ covered: Int?) -> Bool) -> Int? {
+            guard let size = try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int else { return nil }
+            return state.withLock { state in
+                guard !state.writing, isDue(size, state.covered) else { return nil }
+                state.writing = true
+                return size
+            }
+        }
+
+        /// A snapshot covering `offset` is written (nil: the attempt failed).
+        func finished(covering offset: Int?) {
+            state.withLock { state in
+                state.writing = false
+                if let offset { state.covered = offset }
+            }
+        }
+    }
 
     init(spool: Spool, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.spool = spool
         self.logger = logger
         minimumGrowth = environment["OVERDUE_SNAPSHOT_MIN_BYTES"].flatMap(Int.init) ?? Self.defaultMinimumGrowth
-        progress.withLock { $0.covered = LedgerSnapshot.coveredOffset(spool: spool) }
-        deliveryProgress.withLock { $0.covered = DeliverySnapshot.coveredOffset(spool: spool) }
+        ledgerTrack = Track(journal: spool.ledgerJournal, covered: LedgerSnapshot.coveredOffset(spool: spool))
+        deliveryTrack = Track(journal: SentJournal.url(spool), covered: DeliverySnapshot.coveredOffset(spool: spool))
     }
 
     /// Whether a journal of `journalSize` bytes deserves a new snapshot.
@@ -54,62 +84,50 @@ public final class LedgerSnapshotting: Sendable {
     /// of the journal's end. Starts a snapshot in the background if one is
     /// due; with `wait` (`run --once`, which exits next) writes it before returning.
     func afterPass(_ source: (ledger: Ledger, files: [String: CommittedFile]), wait: Bool = false) {
-        snapshotDeliveriesIfDue(wait: wait)
-        guard let size = try? FileManager.default.attributesOfItem(atPath: spool.ledgerJournal.path)[.size] as? Int else { return }
-        let start = progress.withLock { state -> Bool in
-            guard !state.writing, isDue(journalSize: size, covered: state.covered) else { return false }
-            state.writing = true
-            return true
-        }
-        guard start else { return }
-        let work = DispatchWorkItem { [self] in write(ledger: source.ledger, files: source.files, journalOffset: size) }
-        queue.async(execute: work)
-        if wait { work.wait() }
-    }
-
-    /// The delivery journal's snapshot, by the same rule. It is made from
-    /// the files (the last snapshot and the lines after it), not from the
-    /// pipeline's memory, which holds the settled history, not the fold.
-    private func snapshotDeliveriesIfDue(wait: Bool) {
-        guard let size = try? FileManager.default.attributesOfItem(atPath: SentJournal.url(spool).path)[.size] as? Int else { return }
-        let start = deliveryProgress.withLock { state -> Bool in
-            guard !state.writing, isDue(journalSize: size, covered: state.covered) else { return false }
-            state.writing = true
-            return true
-        }
-        guard start else { return }
-        let work = DispatchWorkItem { [self] in
-            let started = ContinuousClock.now
-            do {
-                let offset = try DeliverySnapshot.write(spool: spool)
-                deliveryProgress.withLock { $0 = (false, offset) }
-                logger.info("delivery snapshot written", metadata: [
-                    "snapshot.offset": "\(offset)",
-                    "snapshot.seconds": "\(String(format: "%.2f", (ContinuousClock.now - started) / .seconds(1)))",
-                ])
-            } catch {
-                deliveryProgress.withLock { $0.writing = false }
-                logger.warning("delivery snapshot failed; the delivery journal is replayed whole until one succeeds",
-                               metadata: ["error.detail": "\(error)"])
+        // The delivery journal's is made from the files (the last snapshot
+        // and the lines after it), not from the pipeline's memory, which
+        // holds the settled history, not the fold.
+        if deliveryTrack.claim(isDue) != nil {
+            run(wait: wait) { [self] in
+                let started = ContinuousClock.now
+                do {
+                    let offset = try DeliverySnapshot.write(spool: spool)
+                    deliveryTrack.finished(covering: offset)
+                    logger.info("delivery snapshot written", metadata: ["snapshot.offset": "\(offset)", "snapshot.seconds": Self.seconds(since: started)])
+                } catch {
+                    deliveryTrack.finished(covering: nil)
+                    logger.warning("delivery snapshot failed; the delivery journal is replayed whole until one succeeds",
+                                   metadata: ["error.detail": "\(error)"])
+                }
             }
         }
+        if let size = ledgerTrack.claim(isDue) {
+            run(wait: wait) { [self] in
+                let started = ContinuousClock.now
+                do {
+                    try LedgerSnapshot.write(spool: spool, ledger: source.ledger, files: source.files, journalOffset: size)
+                    ledgerTrack.finished(covering: size)
+                    logger.info("ledger snapshot written", metadata: [
+                        "snapshot.offset": "\(size)", "snapshot.invoices": "\(source.ledger.entries.count)",
+                        "snapshot.seconds": Self.seconds(since: started),
+                    ])
+                } catch {
+                    ledgerTrack.finished(covering: nil)
+                    logger.warning("ledger snapshot failed; the journal is replayed whole until one succeeds", metadata: ["error.detail": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// On the snapshot queue; with `wait`, before returning.
+    private func run(wait: Bool, _ body: @escaping @Sendable () -> Void) {
+        let work = DispatchWorkItem(block: body)
         queue.async(execute: work)
         if wait { work.wait() }
     }
 
-    private func write(ledger: Ledger, files: [String: CommittedFile], journalOffset: Int) {
-        let started = ContinuousClock.now
-        do {
-            try LedgerSnapshot.write(spool: spool, ledger: ledger, files: files, journalOffset: journalOffset)
-            progress.withLock { $0 = (false, journalOffset) }
-            logger.info("ledger snapshot written", metadata: [
-                "snapshot.offset": "\(journalOffset)", "snapshot.invoices": "\(ledger.entries.count)",
-                "snapshot.seconds": "\(String(format: "%.2f", (ContinuousClock.now - started) / .seconds(1)))",
-            ])
-        } catch {
-            progress.withLock { $0.writing = false }
-            logger.warning("ledger snapshot failed; the journal is replayed whole until one succeeds", metadata: ["error.detail": "\(error)"])
-        }
+    private static func seconds(since start: ContinuousClock.Instant) -> Logger.MetadataValue {
+        "\(String(format: "%.2f", (ContinuousClock.now - start) / .seconds(1)))"
     }
 
     /// Sends the spool module's snapshot problems (a damaged or outdated

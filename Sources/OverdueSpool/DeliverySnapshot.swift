@@ -41,17 +41,42 @@ public enum DeliverySnapshot {
         return accumulator.offset
     }
 
-    /// The journal offset the snapshot covers, if its header is of this
-    /// format and matches the journal (the body is not checked): what the
-    /// daemon measures the journal's growth against.
-    public static func coveredOffset(spool: Spool) -> Int? {
-        guard let bytes = try? DurableIO.read(url(spool)), bytes.count >= headerLength, Array(bytes[..<magic.count]) == magic else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var reader = SnapshotReader(buffer, from: magic.count)
-            guard (try? reader.fixed64()) == formatVersion, let offset = try? reader.fixed64(), let fingerprint = try? reader.raw(32),
-                  (try? LedgerSnapshot.fingerprint(journal: SentJournal.url(spool), offset: Int(offset))) == fingerprint else { return nil }
-            return Int(offset)
+    /// The header's fields, read from the first `headerLength` bytes.
+    struct Header {
+        var version: UInt64
+        var offset: Int
+        var fingerprint: [UInt8]
+        var bodyLength: Int
+        var checksum: [UInt8]
+
+        init(_ bytes: [UInt8]) throws {
+            guard bytes.count >= headerLength, Array(bytes[..<magic.count]) == magic else {
+                throw LedgerSnapshot.Problem(reason: "not-a-snapshot", detail: "delivery snapshot: no header")
+            }
+            (version, offset, fingerprint, bodyLength, checksum) = try bytes.withUnsafeBufferPointer { buffer in
+                var reader = SnapshotReader(buffer, from: magic.count, to: headerLength)
+                return (try reader.fixed64(), Int(try reader.fixed64()), try reader.raw(32), Int(try reader.fixed64()), try reader.raw(32))
+            }
         }
+
+        /// Whether it is of this format and matches the journal as it is now.
+        func fits(_ spool: Spool) throws -> Bool {
+            guard version == formatVersion else {
+                throw LedgerSnapshot.Problem(reason: "old-format", detail: "delivery snapshot format \(version), this overdue reads \(formatVersion)")
+            }
+            return try LedgerSnapshot.fingerprint(journal: SentJournal.url(spool), offset: offset) == fingerprint
+        }
+    }
+
+    /// The journal offset the snapshot covers, if its header is of this
+    /// format and matches the journal (the body is neither read nor
+    /// checked): what the daemon measures the journal's growth against.
+    public static func coveredOffset(spool: Spool) -> Int? {
+        guard let handle = try? FileHandle(forReadingFrom: url(spool)) else { return nil }
+        defer { try? handle.close() }
+        guard let bytes = try? handle.read(upToCount: headerLength), let header = try? Header(Array(bytes)),
+              (try? header.fits(spool)) == true else { return nil }
+        return header.offset
     }
 
     /// The fold the snapshot holds, if there is one and it checks out; nil
@@ -66,29 +91,18 @@ public enum DeliverySnapshot {
             return nil
         }
         do {
-            guard bytes.count >= headerLength, Array(bytes[..<magic.count]) == magic else {
-                throw LedgerSnapshot.Problem(reason: "not-a-snapshot", detail: "delivery snapshot: no header")
+            let header = try Header(bytes)
+            guard bytes.count == headerLength + header.bodyLength,
+                  Array(SHA256.hash(data: bytes[headerLength...])) == header.checksum else {
+                throw LedgerSnapshot.Problem(reason: "checksum", detail: "delivery snapshot: the body does not match its checksum")
+            }
+            guard try header.fits(spool) else {
+                throw LedgerSnapshot.Problem(reason: "journal-changed", detail: "delivery snapshot: the journal up to \(header.offset) is not the one it was taken of")
             }
             return try bytes.withUnsafeBufferPointer { buffer throws -> SentJournal.Accumulator in
-                var reader = SnapshotReader(buffer, from: magic.count)
-                let version = try reader.fixed64()
-                guard version == formatVersion else {
-                    throw LedgerSnapshot.Problem(reason: "old-format", detail: "delivery snapshot format \(version), this overdue reads \(formatVersion)")
-                }
-                let offset = Int(try reader.fixed64())
-                let fingerprint = try reader.raw(32)
-                let length = Int(try reader.fixed64())
-                let checksum = try reader.raw(32)
-                guard bytes.count == headerLength + length,
-                      Array(SHA256.hash(data: UnsafeBufferPointer(rebasing: buffer[headerLength...]))) == checksum else {
-                    throw LedgerSnapshot.Problem(reason: "checksum", detail: "delivery snapshot: the body does not match its checksum")
-                }
-                guard try LedgerSnapshot.fingerprint(journal: SentJournal.url(spool), offset: offset) == fingerprint else {
-                    throw LedgerSnapshot.Problem(reason: "journal-changed", detail: "delivery snapshot: the journal up to \(offset) is not the one it was taken of")
-                }
                 var body = SnapshotReader(buffer, from: headerLength)
                 var accumulator = try body.accumulator()
-                accumulator.offset = offset
+                accumulator.offset = header.offset
                 return accumulator
             }
         } catch let problem as LedgerSnapshot.Problem {
