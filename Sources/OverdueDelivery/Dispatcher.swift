@@ -255,7 +255,7 @@ public final class Dispatcher {
             let message = send.sentMessage(at: now)
             outcomes.append(SentJournal.Outcome(message: message, status: .suppressed, detail: send.skipReason ?? ""))
             counts[send.channel.rawValue, default: [:]][DeliveryStatus.suppressed.rawValue, default: 0] += 1
-            history.record(message, reached: false)
+            history.record(message, status: .suppressed)
         }
         try sentJournal.append(outcomes: outcomes, at: now)
         try log.append(entries)
@@ -315,7 +315,7 @@ public final class Dispatcher {
             finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
             counts[item.send.channel.rawValue, default: [:]][status.rawValue, default: 0] += 1
             if status == .failed { failedCount += 1 }
-            history.record(message, reached: status.reachedDebtor)
+            history.record(message, status: status)
         }
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
@@ -392,6 +392,7 @@ public final class Dispatcher {
             fields["currency"] = .string(total.currency)
         }
         if let rule = send.chargesRule { fields["charges_rule"] = .string(rule) }
+        if let payBy = send.deadline { fields["pay_by"] = .string(payBy.description) }
         if !send.cc.isEmpty { fields["cc"] = .array(send.cc.map(JSONValue.string)) }
         if send.copy { fields["copy_to"] = send.to.map(JSONValue.string) ?? .null }
         return fields

@@ -16,7 +16,7 @@ import OverdueCore
 /// no longer the one it was taken of) is reported and the whole journal
 /// replayed: never a wrong history.
 public enum DeliverySnapshot {
-    static let formatVersion: UInt64 = 1
+    static let formatVersion: UInt64 = 2
     static let magic = Array("OVERDUE-DELIVERY-SNAPSHOT\n".utf8)
     static let headerLength = magic.count + 8 + 8 + 32 + 8 + 32
 
@@ -132,6 +132,7 @@ extension SnapshotWriter {
             }
             writer.date(message.time)
             writer.bool(message.copy)
+            writer.optional(message.payBy) { $0.calendarDate($1) }
             writer.string(entry.outcome.status.rawValue)
             writer.int(entry.outcome.code)
             writer.string(entry.outcome.detail)
@@ -176,6 +177,7 @@ extension SnapshotReader {
                 },
                 time: try reader.date())
             message.copy = try reader.bool()
+            message.payBy = try reader.optional { reader throws(SnapshotFormatError) in try reader.calendarDate() }
             let statusName = try reader.string()
             guard let status = DeliveryStatus(rawValue: statusName) else { throw SnapshotFormatError("unknown status \(statusName)") }
             return (line, SentJournal.Outcome(message: message, status: status, code: try reader.int(), detail: try reader.string()))

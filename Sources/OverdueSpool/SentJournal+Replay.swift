@@ -45,6 +45,7 @@ extension SentJournal {
                 var message = SentMessage(key: line.key, customer: line.customer ?? "", channel: channel, recipient: line.recipient ?? "",
                                           stage: line.stage ?? "", items: line.items ?? [], time: time)
                 message.copy = line.copy ?? false
+                message.payBy = line.pay_by.flatMap(CalendarDate.init)
                 guard let status = DeliveryStatus(rawValue: line.status ?? "sent") else {
                     throw LedgerCorruption(path: path, line: index + 1, reason: "an outcome with the unknown status \"\(line.status ?? "")\"")
                 }
@@ -62,7 +63,7 @@ extension SentJournal {
             for (index, outcome) in outcomes {
                 // A re-queue after the outcome takes it back: the planner may send it again.
                 if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
-                state.history.record(outcome.message, reached: outcome.status.reachedDebtor)
+                state.history.record(outcome.message, status: outcome.status)
                 state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status.rawValue, default: 0] += 1
                 if outcome.status == .failed { state.failed[outcome.message.key] = outcome }
                 if keepingOutcomes { state.outcomes.append(outcome) }

@@ -64,6 +64,8 @@ public final class SentJournal {
         var first: String?
         /// A Cc copy of a letter (outcome lines).
         var copy: Bool?
+        /// The payment deadline the letter gave (outcome lines of letters after the due date).
+        var pay_by: String?
     }
 
     public func append(outcomes: [Outcome] = [], deferrals: [Deferral] = [], requeued: [String] = [], at time: Date = Date()) throws {
@@ -83,6 +85,7 @@ public final class SentJournal {
                 "code": .number(Decimal(outcome.code)), "detail": .string(outcome.detail),
             ]
             if message.copy { line["copy"] = .bool(true) }
+            if let payBy = message.payBy { line["pay_by"] = .string(payBy.description) }
             lines.append(JSONLine.bytes(.object(line)))
         }
         for deferral in deferrals {

@@ -33,18 +33,21 @@ struct LadderExampleTests {
             until: Fixture.instant("2027-01-31T00:00:00Z"))
         let lines = Self.lines(sends)
         print(lines.joined(separator: "\n"))
+        // Each letter after the due date gives a pay-by date (+7 days); the
+        // invoice's next stage waits for the day after it (and for the gap).
         #expect(lines == [
             "2026-11-09 courtesy [INV-1] also open [INV-2, INV-3]",
             "2026-11-12 overdue [INV-1] also open [INV-2, INV-3]",
-            "2026-11-18 firm [INV-1] also open [INV-2, INV-3]",
+            "2026-11-20 firm [INV-1] also open [INV-2, INV-3]",
             "2026-11-23 courtesy [INV-2] also open [INV-1, INV-3]",
-            "2026-11-26 final [INV-1] also open [INV-2, INV-3]",
-            "2026-11-30 overdue [INV-2] also open [INV-1, INV-3]",
-            "2026-12-03 firm [INV-2] also open [INV-1, INV-3]",
-            "2026-12-07 overdue [INV-3] also open [INV-1, INV-2]",
-            "2026-12-10 final [INV-2] also open [INV-1, INV-3]",
-            "2026-12-14 firm [INV-3] also open [INV-1, INV-2]",
-            "2026-12-21 final [INV-3] also open [INV-1, INV-2]",
+            "2026-11-26 overdue [INV-2] also open [INV-1, INV-3]",
+            "2026-11-30 final [INV-1] also open [INV-2, INV-3]",
+            "2026-12-03 courtesy [INV-3] also open [INV-1, INV-2]",
+            "2026-12-07 firm [INV-2] also open [INV-1, INV-3]",
+            "2026-12-10 overdue [INV-3] also open [INV-1, INV-2]",
+            "2026-12-15 final [INV-2] also open [INV-1, INV-3]",
+            "2026-12-18 firm [INV-3] also open [INV-1, INV-2]",
+            "2026-12-28 final [INV-3] also open [INV-1, INV-2]",
         ])
         // Per invoice: each stage once, climbing; no final before its own day.
         for invoice in ["INV-1", "INV-2", "INV-3"] {
@@ -54,20 +57,20 @@ struct LadderExampleTests {
             #expect(Set(stages).count == stages.count, "\(invoice): \(stages)")
             #expect(stages.last == "final")
         }
-        // A final's deadline (7 days) lands on a business day: 26 Nov + 7 = 3 Dec (Thu).
+        // A final's deadline (7 days) lands on a business day: 30 Nov + 7 = 7 Dec (Mon).
         let finals = sends.filter { $0.channel == .email && $0.final }
-        #expect(finals.first?.deadline == CalendarDate(iso: "2026-12-03"))
+        #expect(finals.first?.deadline == CalendarDate(iso: "2026-12-07"))
     }
 
     @Test("a deadline that falls on a holiday or weekend moves to the next business day")
     func deadlineOnHoliday() {
-        // The final for INV-1 goes on Thu 26 Nov; +7 = Thu 3 Dec, a holiday here; Fri 4 Dec instead.
-        let schedule = Fixture.schedule(zone: Self.zone, holidays: ["2026-12-03"])
+        // The final for INV-1 goes on Mon 30 Nov; +7 = Mon 7 Dec, a holiday here; Tue 8 Dec instead.
+        let schedule = Fixture.schedule(zone: Self.zone, holidays: ["2026-12-07"])
         let sends = Fixture.planner(schedule).timeline(
             ledger: Self.ledger(), history: DeliveryHistory(), from: Fixture.instant("2026-11-01T00:00:00Z"),
-            until: Fixture.instant("2026-11-27T00:00:00Z"))
+            until: Fixture.instant("2026-12-01T00:00:00Z"))
         let final = sends.first { $0.channel == .email && $0.final }
-        #expect(final?.deadline == CalendarDate(iso: "2026-12-04"))
+        #expect(final?.deadline == CalendarDate(iso: "2026-12-08"))
     }
 }
 
@@ -119,23 +122,46 @@ struct InterestPeriodTests {
 
 @Suite("A debtor no notice can reach")
 struct UnreachableNoticeTests {
-    @Test("e-mail bounced and no phone: the final still goes to the business's webhook, once")
-    func finalGoesOn() {
+    /// Plans from `start` to `end` as the daemon would: what is due is
+    /// delivered, what is skipped is recorded as suppressed.
+    static func run(_ planner: Planner, _ ledger: Ledger, _ history: inout DeliveryHistory, from start: Date, until end: Date)
+        -> (sends: [PlannedSend], last: PlanResult) {
+        var sends: [PlannedSend] = []
+        var now = start
+        var result = planner.plan(ledger: ledger, history: history, now: now)
+        for _ in 0..<200 {
+            result = planner.plan(ledger: ledger, history: history, now: now)
+            for send in result.skipped { history.record(send.sentMessage(at: now), status: .suppressed) }
+            for send in result.due { history.record(send.sentMessage(at: now)) }
+            sends += result.due
+            if !result.due.isEmpty || !result.skipped.isEmpty { continue }
+            guard let next = result.nextWake, next < end else { break }
+            now = next
+        }
+        return (sends, result)
+    }
+
+    @Test("e-mail bounced and no phone: no stage climbs past the one that could not go; it waits visibly; an opt-in resumes it")
+    func ladderWaits() throws {
         var ledger = Fixture.ledger(Fixture.invoice("U-1", zone: "Europe/London", due: "2027-03-01", phone: nil))
         ledger.apply(.event(.bounce(address: "ap@acme.example", channel: .email, reason: "550 5.1.1")))
         let planner = Fixture.planner(Fixture.schedule(zone: "Europe/London"))
         var history = DeliveryHistory()
-        var finals: [PlannedSend] = []
-        var now = Fixture.instant("2027-02-20T00:00:00Z")
-        for _ in 0..<200 {
-            let result = planner.plan(ledger: ledger, history: history, now: now)
-            for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
-            for send in result.due { history.record(send.sentMessage(at: now)) }
-            finals += result.due.filter(\.final)
-            if !result.due.isEmpty || !result.skipped.isEmpty { continue }
-            guard let next = result.nextWake, next < Fixture.instant("2027-05-01T00:00:00Z") else { break }
-            now = next
-        }
-        #expect(finals.map(\.channel) == [.webhook], "\(finals.map(\.channel))")
+        let blocked = Self.run(planner, ledger, &history, from: Fixture.instant("2027-02-20T00:00:00Z"),
+                               until: Fixture.instant("2027-05-01T00:00:00Z"))
+        // Nothing was delivered, so nothing climbs: no firm, no final, not even to the webhook.
+        #expect(blocked.sends.isEmpty, "\(blocked.sends.map { "\($0.stage) \($0.channel)" })")
+        let waiting = try #require(blocked.last.held.first { $0.kind == "undeliverable" })
+        #expect(waiting.stage == "overdue" && waiting.invoices == ["U-1"])
+        #expect(waiting.detail.contains("ap@acme.example is on the suppression list"), "\(waiting.detail)")
+
+        // The address is cleared: the ladder goes on from the stage that did not go, one step at a time.
+        ledger.apply(.event(.optin(address: "ap@acme.example", channel: .email)))
+        let resumed = Self.run(planner, ledger, &history, from: Fixture.instant("2027-05-03T08:00:00Z"),
+                               until: Fixture.instant("2027-07-01T00:00:00Z"))
+        #expect(resumed.sends.filter { $0.channel == .email }.map(\.stage) == ["overdue", "firm", "final"])
+        // A new key for the new try: the suppressed one is never sent.
+        let suppressedKeys = Set(history.sends(of: "U-1").filter(\.suppressed).map(\.key))
+        #expect(resumed.sends.allSatisfy { !suppressedKeys.contains($0.key) })
     }
 }

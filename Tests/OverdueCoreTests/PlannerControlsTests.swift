@@ -153,7 +153,7 @@ struct PlannerControlsTests {
         #expect(planner.plan(ledger: euro, history: DeliveryHistory(), now: Self.overdueTime).due.count == 1)
     }
 
-    @Test("a broken promise: after the date and the grace days, one broken_promise letter; then the ladder resumes after the gap")
+    @Test("a broken promise: after the date and the grace days, one broken_promise letter; then the ladder resumes after its deadline")
     func brokenPromise() throws {
         var policy = Fixture.referencePolicy
         policy.promiseGraceDays = 2
@@ -176,10 +176,13 @@ struct PlannerControlsTests {
         let letter = try #require(plan.due.first)
         #expect(plan.due.count == 1 && letter.stage == "broken_promise" && letter.promise == PromiseTerms(date: CalendarDate(iso: "2027-03-15")!, amount: 60))
         #expect(letter.items.first?.amount == 80)
-        // Once: the firm notice (due 03-18 itself) waits min_gap_days after the letter.
+        // Once: the firm notice (due 03-18 itself) waits for the day after the
+        // letter's deadline (pay by Thu 03-25): the plan changes when the 26th starts.
+        #expect(letter.deadline == CalendarDate(iso: "2027-03-25"))
         let next = planner.plan(ledger: ledger, history: history, now: letterTime.addingTimeInterval(3600))
-        #expect(next.due.isEmpty && next.nextWake == Fixture.instant("2027-03-22T13:00:00Z"))
-        #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-22T13:00:00Z")).due.map(\.stage) == ["firm"])
+        #expect(next.due.isEmpty && next.nextWake.map { $0 <= Fixture.instant("2027-03-26T04:00:00Z") } == true)
+        #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-25T13:00:00Z")).due.isEmpty)
+        #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-26T13:00:00Z")).due.map(\.stage) == ["firm"])
     }
 
     @Test("a kept promise (the amount paid) gets no letter; without promise_grace_days there is none either")

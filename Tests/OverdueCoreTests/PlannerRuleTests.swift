@@ -10,6 +10,8 @@ struct PlannerRuleTests {
         sends.map { "\(Fixture.local($0.time, zone)) \($0.stage) \($0.channel.rawValue)" }
     }
 
+    /// Each letter after the due date gives a pay-by date (+7 days, a
+    /// business day); the next stage waits for the day after it.
     @Test("worked example: due Fri 2027-03-26, New York")
     func workedExample() {
         let ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))
@@ -17,15 +19,15 @@ struct PlannerRuleTests {
         #expect(summary(sends) == [
             "2027-03-23 09:00 Tue courtesy email",
             "2027-03-29 09:00 Mon overdue email",
-            "2027-04-05 09:00 Mon firm email",
-            "2027-04-05 09:00 Mon firm sms",
-            "2027-04-12 09:00 Mon final email",
-            "2027-04-12 09:00 Mon final webhook",
+            "2027-04-06 09:00 Tue firm email",  // the overdue letter said: pay by Mon 04-05
+            "2027-04-06 09:00 Tue firm sms",
+            "2027-04-14 09:00 Wed final email",  // the firm letter said: pay by Tue 04-13
+            "2027-04-14 09:00 Wed final webhook",
         ])
         #expect(sends.first?.time == Fixture.instant("2027-03-23T13:00:00Z"))  // 09:00 EDT
     }
 
-    @Test("worked example, dropped late on 2027-04-07: firm now, final on its own day, nothing earlier")
+    @Test("worked example, dropped late on 2027-04-07: firm now, final the day after the firm letter's deadline")
     func workedExampleLate() {
         let ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))
         let dropped = Fixture.instant("2027-04-07T15:00:00Z")  // 11:00 EDT, inside the window
@@ -33,8 +35,8 @@ struct PlannerRuleTests {
         #expect(summary(sends) == [
             "2027-04-07 11:00 Wed firm email",
             "2027-04-07 11:00 Wed firm sms",
-            "2027-04-12 09:00 Mon final email",
-            "2027-04-12 09:00 Mon final webhook",
+            "2027-04-15 09:00 Thu final email",  // pay by Wed 04-14
+            "2027-04-15 09:00 Thu final webhook",
         ])
     }
 
@@ -82,7 +84,7 @@ struct PlannerRuleTests {
         #expect(summary(sends).contains("2027-03-31 09:00 Wed overdue email"))
     }
 
-    @Test("rule 4: dropped after the final stage with nothing sent: a notice first, the final min_gap_days later")
+    @Test("rule 4: dropped after the final stage with nothing sent: a notice first, the final after its deadline")
     func finalNeverFirst() {
         let ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))
         let dropped = Fixture.instant("2027-05-03T13:00:00Z")  // Mon, long after the final stage day
@@ -90,21 +92,22 @@ struct PlannerRuleTests {
         #expect(summary(sends) == [
             "2027-05-03 09:00 Mon firm email",
             "2027-05-03 09:00 Mon firm sms",
-            "2027-05-06 09:00 Thu final email",
-            "2027-05-06 09:00 Thu final webhook",
+            "2027-05-11 09:00 Tue final email",  // the firm letter said: pay by Mon 05-10
+            "2027-05-11 09:00 Tue final webhook",
         ])
     }
 
-    @Test("rule 4: a daemon down for weeks sends only the latest stage, not a burst")
+    @Test("rule 4: a daemon down for weeks sends the next stage only, not a burst nor a jump")
     func catchUpAfterDowntime() {
         let ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))
         let planner = Fixture.planner()
         var history = DeliveryHistory()
         let courtesy = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-03-23T13:00:00Z"))
         for send in courtesy.due { history.record(send.sentMessage(at: send.time)) }
-        // Down from 03-24 until 04-06 10:00 EDT: overdue and firm are both past.
+        // Down from 03-24 until 04-06 10:00 EDT: overdue and firm are both
+        // past; once a letter went, the ladder climbs one step at a time.
         let back = planner.plan(ledger: ledger, history: history, now: Fixture.instant("2027-04-06T14:00:00Z"))
-        #expect(back.due.map(\.stage) == ["firm", "firm"])
+        #expect(back.due.map(\.stage) == ["overdue"])
     }
 
     @Test("a pre-due stage is not sent once the due date has passed")

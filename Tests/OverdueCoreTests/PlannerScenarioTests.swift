@@ -96,12 +96,13 @@ struct PlannerScenarioTests {
         ledger.apply(.event(.promise(invoice: "INV-1", date: CalendarDate(iso: "2027-04-20")!, amount: nil)))
         let after = planner.timeline(ledger: ledger, history: history, from: untilPromise, until: end)
         // Firm and final fell inside the promise; on 04-21 it lapsed: firm
-        // (the next not yet sent), then the final min_gap_days later.
+        // (the next not yet sent), then the final the day after the firm
+        // letter's deadline (pay by Wed 04-28).
         #expect(after.map { "\(Fixture.local($0.time, zone)) \($0.stage) \($0.channel.rawValue)" } == [
             "2027-04-21 09:00 Wed firm email",
             "2027-04-21 09:00 Wed firm sms",
-            "2027-04-26 09:00 Mon final email",
-            "2027-04-26 09:00 Mon final webhook",
+            "2027-04-29 09:00 Thu final email",
+            "2027-04-29 09:00 Thu final webhook",
         ])
     }
 

@@ -78,9 +78,9 @@ struct PlannerTimeZoneTests {
             ledger: ledger, history: DeliveryHistory(), from: Fixture.instant("2028-01-01T00:00:00Z"), until: Fixture.instant("2028-06-01T00:00:00Z"))
         #expect(sends.map { Fixture.local($0.time, "Europe/Berlin") } == [
             "2028-02-28 09:00 Mon",  // -3 = Sat 02-26 → Mon
-            "2028-03-01 09:00 Wed",  // +1
-            "2028-03-08 09:00 Wed",  // +8
-            "2028-03-15 09:00 Wed",  // +15
+            "2028-03-01 09:00 Wed",  // +1, pay by Wed 03-08
+            "2028-03-09 09:00 Thu",  // +8 is 03-08: the day after the overdue letter's deadline; pay by Thu 03-16
+            "2028-03-17 09:00 Fri",  // +15 is 03-15: the day after the firm letter's deadline
         ])
     }
 

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Eligible (`--eligible`): open on the day, not disputed, not under a
 /// promise to pay, not handed off yet, and its final notice reached the
-/// debtor at least `afterFinalDays` days before (debtor-local days).
+/// debtor at least `afterFinalDays` days before (debtor-local days), and
+/// the deadline it gave has passed.
 /// A named debtor (`overdue handoff DEBTOR`) hands off every invoice of that
 /// debtor that is open and not disputed: a person decided.
 public struct HandoffSelection: Sendable {
@@ -32,8 +33,11 @@ public struct HandoffSelection: Sendable {
             let units = [invoice.id] + invoice.installments.indices.map { "\(invoice.id)#\($0 + 1)" }
             let finals = units.flatMap { history.sends(of: $0) }.filter { $0.reached && finalStages.contains($0.stage) }
             let finalNotice = finals.map { calendar.localDay($0.time) }.min()
+            // The final's deadline is a promise too: nothing goes to an agency before it has passed.
+            let finalDeadline = finals.compactMap(\.payBy).max()
             if customer == nil {
                 guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
+                if let finalDeadline, day <= finalDeadline { continue }
                 if let promised = entry.promisedUntil, promised >= day { continue }
             }
             var debtor = byCustomer[effective.customer.id] ?? Debtor(customer: effective.customer, invoices: [], finalNotice: nil)

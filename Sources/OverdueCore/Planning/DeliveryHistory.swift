@@ -49,6 +49,9 @@ public struct SentMessage: Sendable, Equatable {
     public var time: Date
     /// A Cc copy of a letter: one delivery, never a contact of its own.
     public var copy = false
+    /// The payment deadline the letter gave (`pay_by` in the delivery
+    /// journal): no later stage for its units goes out before the day after.
+    public var payBy: CalendarDate?
 
     public init(key: String, customer: String, channel: Channel, recipient: String, stage: String, items: [ReminderItem], time: Date) {
         self.key = key
@@ -78,6 +81,12 @@ public struct DeliveryHistory: Sendable {
         /// failure, or skipped because opted out or without an address):
         /// the stage may then fall back to another channel.
         public var reached = true
+        /// Not sent because the address was opted out or suppressed: once
+        /// that is lifted, the stage is offered on the channel again.
+        public var suppressed = false
+        public var recipient = ""
+        /// The deadline the letter gave, if it had one.
+        public var payBy: CalendarDate?
     }
 
     struct ContactKey: Hashable {
@@ -97,7 +106,7 @@ public struct DeliveryHistory: Sendable {
 
     public init() {}
 
-    public mutating func record(_ message: SentMessage, reached: Bool = true) {
+    public mutating func record(_ message: SentMessage, reached: Bool = true, suppressed: Bool = false) {
         guard keys.insert(message.key).inserted else { return }
         count += 1
         if message.copy {
@@ -108,7 +117,9 @@ public struct DeliveryHistory: Sendable {
         }
         for item in message.items {
             byUnit[item.unitID, default: []].append(StageSend(stage: item.stage, channel: message.channel, time: message.time,
-                                                              key: message.key, messageStage: message.stage, reached: reached))
+                                                              key: message.key, messageStage: message.stage, reached: reached,
+                                                              suppressed: suppressed, recipient: message.recipient,
+                                                              payBy: message.payBy))
         }
         // Only a message that reached the debtor counts for the gap.
         guard reached else { return }
@@ -150,6 +161,11 @@ public struct DeliveryHistory: Sendable {
             if found.count == wanted.count { break }
         }
         return found
+    }
+
+    /// Records a delivery's end as its status says: reached the debtor, or not (and whether suppressed).
+    public mutating func record(_ message: SentMessage, status: DeliveryStatus) {
+        record(message, reached: status.reachedDebtor, suppressed: status == .suppressed)
     }
 
     public func lastContact(customer: String, channel: Channel) -> Date? {

@@ -195,10 +195,12 @@ public struct IncrementalPlanner: Sendable {
 extension HeldItem {
     /// Held for a reason that can end or change by itself as time passes
     /// (a stale feed, an overdue total, a person's hold over a message that
-    /// waits for approval); excluded and no-contact debtors wait for a record.
+    /// waits for approval); excluded, no-contact and undeliverable debtors
+    /// wait for a record (or a re-queue, which plans everyone); a deadline
+    /// ends at an instant the planner wakes for.
     var movesWithTime: Bool {
         switch reason {
-        case .excluded, .noContact: false
+        case .excluded, .noContact, .undeliverable, .awaitingDeadline: false
         case .staleFeed, .belowMinimum, .onHold: true
         }
     }

@@ -15,6 +15,12 @@ public struct HeldItem: Sendable, Equatable {
         case belowMinimum(currency: String, overdue: Decimal, minimum: Decimal)
         /// A person held the message waiting for approval (`overdue hold`).
         case onHold(key: String, reason: String)
+        /// The stage is due but an earlier letter gave the debtor until
+        /// `payBy`: it goes on `until` (the day after) at the earliest.
+        case awaitingDeadline(payBy: CalendarDate, until: CalendarDate)
+        /// The stage was tried and no channel (nor a fallback) can deliver
+        /// it; the ladder waits on it. One line per channel.
+        case undeliverable([String])
     }
 
     public var customer: String
@@ -38,6 +44,8 @@ public struct HeldItem: Sendable, Equatable {
         case .staleFeed: "payments_stale"
         case .belowMinimum: "below_min_amount"
         case .onHold: "on_hold"
+        case .awaitingDeadline: "awaiting_deadline"
+        case .undeliverable: "undeliverable"
         }
     }
 
@@ -54,6 +62,11 @@ public struct HeldItem: Sendable, Equatable {
             "not reminded in \(currency): the overdue total \(overdue) is below the policy's min_amount \(minimum)"
         case .onHold(let key, let reason):
             "held by a person (overdue hold \(key)): \(reason)"
+        case .awaitingDeadline(let payBy, let until):
+            "waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
+        case .undeliverable(let channels):
+            "no deliverable channel, the next stages wait: " + channels.joined(separator: "; ")
+                + "; an opt-in, a new contact or overdue retry lets it go"
         }
     }
 

@@ -156,12 +156,17 @@ public struct PlannedSend: Sendable, Equatable {
         var message = SentMessage(key: key, customer: customer, channel: channel, recipient: recipient, stage: stage,
                                   items: items.map(\.item), time: time)
         message.copy = copy
+        message.payBy = deadline
         return message
     }
 
-    static func key(customer: String, stage: String, channel: Channel, recipient: String, items: [ReminderItem]) -> String {
+    /// `attempt`: a stage offered again on a channel after an undelivered
+    /// try (an opt-out lifted) needs a key of its own; the first try's key
+    /// is what it always was.
+    static func key(customer: String, stage: String, channel: Channel, recipient: String, items: [ReminderItem],
+                    attempt: Int = 0) -> String {
         let units = items.map { "\($0.unitID):\($0.stage)" }.sorted().joined(separator: ",")
-        let text = [customer, stage, channel.rawValue, recipient, units].joined(separator: "\u{1F}")
+        let text = [customer, stage, channel.rawValue, recipient, units].joined(separator: "\u{1F}") + (attempt > 0 ? "\u{1F}\(attempt)" : "")
         return "od1-" + Hex.lowercase(SHA256.hash(data: Array(text.utf8)).prefix(16))
     }
 }

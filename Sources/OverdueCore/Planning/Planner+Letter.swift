@@ -23,7 +23,7 @@ extension Planner {
             recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
             timeZone: lead.timeZone, items: items,
             key: PlannedSend.key(customer: key.customer, stage: lead.item.item.stage, channel: key.channel,
-                                 recipient: key.recipient, items: items.map(\.item)))
+                                 recipient: key.recipient, items: items.map(\.item), attempt: demanded.map(\.attempt).max() ?? 0))
         send.fallbackFrom = demanded.compactMap(\.fallbackFrom).first
         send.skipReason = demanded.compactMap(\.skipReason).first
         send.chargesRule = demanded.compactMap(\.chargesRule).first

@@ -45,7 +45,7 @@ extension Planner {
                     let due = result.due + result.pending.map(\.send).filter(\.windowOpen)
                     if !due.isEmpty || !result.skipped.isEmpty {
                         for send in due { history.record(send.sentMessage(at: now)) }
-                        for send in result.skipped { history.record(send.sentMessage(at: now), reached: false) }
+                        for send in result.skipped { history.record(send.sentMessage(at: now), status: .suppressed) }
                         sends += due
                         continue  // plan again at the same instant: the sends changed the gaps and fallbacks
                     }

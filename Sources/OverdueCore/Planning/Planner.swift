@@ -129,6 +129,9 @@ public struct Planner: Sendable {
         var fallbackFrom: Channel?
         var skipReason: String?
         var chargesRule: String?
+        /// How many times this stage was tried on the channel without being
+        /// delivered (a new try after an opt-out was lifted gets a new key).
+        var attempt = 0
         /// The controls (Planner+Controls.swift): the debtor's country, the
         /// e-mail's Cc and whether this is a Cc copy, approval, the promise
         /// a broken-promise letter cites.
@@ -232,35 +235,20 @@ public struct Planner: Sendable {
         let times = stages.map { calendar.firstWindowStart(onOrAfter: unit.due.adding(days: $0.offsetDays)) }
         let sends = history.sends(of: unitID)
 
-        var last = -1
-        var lastTime: Date?
-        var lastNotice: Date?
-        for send in sends {
-            // (A policy has a handful of stages: a search, not a dictionary built per unit.)
-            guard let position = stages.firstIndex(where: { $0.name == send.stage }) else { continue }
-            last = max(last, position)
-            lastTime = max(lastTime ?? send.time, send.time)
-            // A notice counts only if the debtor got it: not a skipped or
-            // failed channel, not our own webhook or the call list.
-            if !stages[position].final, stages[position].offsetDays > 0, send.reached, send.channel == .email || send.channel == .sms {
-                lastNotice = max(lastNotice ?? send.time, send.time)
-            }
-        }
         // A pre-due stage is stale on the due day: a "due soon" note on or
         // after the due date would be wrong (its day may have moved there
         // past a weekend or holiday).
-        func eligible(_ position: Int) -> Bool {
-            times[position] <= now && !(stages[position].offsetDays < 0 && today >= unit.due)
-        }
-
-        // Rule 4: the latest stage that applies; after a lapsed promise, the
-        // next one not yet sent.
-        var target: Int?
-        if let resumedAt, lastTime.map({ $0 < resumedAt }) ?? true {
-            target = (last + 1..<stages.count).first(where: eligible)
-        } else {
-            target = (last + 1..<stages.count).last(where: eligible)
-        }
+        func stale(_ position: Int) -> Bool { stages[position].offsetDays < 0 && today >= unit.due }
+        func eligible(_ position: Int) -> Bool { times[position] <= now && !stale(position) }
+        let ladder = ladderPosition(of: sends, stages: stages, stale: stale)
+        // A pre-due stage that could not go stops holding the ladder on the due day.
+        if let blocked = ladder.blocked, stages[blocked].offsetDays < 0 { evaluation.wake(at: calendar.instant(unit.due, minute: 0)) }
+        let last = ladder.last
+        let lastNotice = ladder.lastNotice
+        // Rule 4: see `nextStage`; after a lapsed promise, a reply pause or
+        // a dispute, the next stage not yet delivered.
+        let resumed = resumedAt.map { at in ladder.lastTime.map { $0 < at } ?? true } ?? false
+        var target = nextStage(ladder, stageCount: stages.count, resumed: resumed, eligible: eligible, stale: stale)
         var notBefore = now
         if let chosen = target, stages[chosen].final {
             let noticeAge = lastNotice.map { calendar.localDay($0).days(until: today) }
@@ -287,11 +275,30 @@ public struct Planner: Sendable {
                 }
             }
         }
+        // A deadline is a promise: no new stage before the day after the
+        // latest pay-by date a delivered letter gave; `plan` says why.
+        if let chosen = target, let payBy = ladder.payBy {
+            let gateDay = payBy.adding(days: 1)
+            let gate = calendar.firstWindowStart(onOrAfter: gateDay)
+            if gate > notBefore {
+                notBefore = gate
+                // (A wake-up is the earliest of all: one already past would hide the send's.)
+                if calendar.instant(gateDay, minute: 0) > now { evaluation.wake(at: calendar.instant(gateDay, minute: 0)) }
+                if times[chosen] <= now, gate > now {
+                    evaluation.held.append(HeldItem(customer: customer.id, invoices: [invoice.id], stage: stages[chosen].name,
+                                                    reason: .awaitingDeadline(payBy: payBy, until: gateDay)))
+                }
+            }
+        }
         // A stage partly sent (one channel went, another waited) continues
         // when no later stage has taken over.
         let stage = target ?? (last >= 0 && eligible(last) ? last : nil)
         if let stage {
             let spec = stages[stage]
+            /// When the stage may go: its day, and the gap and deadline before it.
+            let dueAt = max(times[stage], notBefore)
+            // What is decided at `dueAt` (a channel skipped, a stage held) needs a wake-up then.
+            if dueAt > now { evaluation.wake(at: dueAt) }
             let daysOverdue = unit.due.days(until: today)
             var item = PlannedItem(
                 item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: spec.name),
@@ -312,7 +319,7 @@ public struct Planner: Sendable {
                 return candidate
             }
             /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
-            func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?) {
+            func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?, attempt: Int = 0) {
                 var earliest = max(notBefore, times[stage])
                 if let contacted = history.lastContact(customer: customer.id, channel: channel) {
                     // Rule 6: the debtor's last contact on this channel must be `gap` days old.
@@ -330,6 +337,7 @@ public struct Planner: Sendable {
                 if !windowOpen { evaluation.wake(at: sendAt) }
                 var offered = candidate(channel, to: recipient)
                 offered.fallbackFrom = fallbackFrom
+                offered.attempt = attempt
                 offered.extras.windowOpen = windowOpen
                 evaluation.due.append(offered)
                 // Each Cc address gets its own copy, with the same letter.
@@ -342,7 +350,7 @@ public struct Planner: Sendable {
             func decideAtWindow() { evaluation.wake(at: calendar.nextOpen(atOrAfter: now)) }
             // A stale payment feed holds every stage from the due date on.
             if let hold = feedHold(spec, unit: unit, entry: entry, customer: customer.id, ledger: ledger, now: now),
-               times[stage] <= now {
+               dueAt <= now {
                 if windowOpen {
                     evaluation.held.append(hold)
                     return
@@ -350,6 +358,9 @@ public struct Planner: Sendable {
                 decideAtWindow()
             }
             var unreachable: Channel?
+            /// Why each channel cannot deliver the stage, for `plan` and `status`.
+            var undeliverable: [String] = []
+            let offeredBefore = evaluation.due.count + evaluation.skipped.count
             for channel in spec.channels where settings.enabledChannels.contains(channel) {
                 let previous = sends.filter { $0.stage == spec.name && $0.channel == channel }
                 if previous.contains(where: \.reached) {
@@ -365,19 +376,29 @@ public struct Planner: Sendable {
                     }
                     continue
                 }
-                if !previous.isEmpty {  // failed for good, or skipped, before
-                    unreachable = unreachable ?? channel
+                let reachNow = reach(channel, customer, ledger: ledger)
+                if !previous.isEmpty {
+                    // Tried before and not delivered: offered again only once
+                    // an opt-out or suppression is lifted, or to a new address
+                    // (a refusal to the same address waits for `overdue retry`).
+                    if case .recipient(let recipient) = reachNow,
+                       !previous.contains(where: { !$0.suppressed && $0.recipient == recipient }) {
+                        offer(channel, to: recipient, fallbackFrom: nil, attempt: previous.count)
+                    } else {
+                        unreachable = unreachable ?? channel
+                        undeliverable.append(Self.notDelivered(channel, previous.last!, now: reachNow))
+                    }
                     continue
                 }
-                switch reach(channel, customer, ledger: ledger) {
+                switch reachNow {
                 case .recipient(let recipient):
                     offer(channel, to: recipient, fallbackFrom: nil)
                 case .unreachable(let address, let reason):
                     unreachable = unreachable ?? channel
                     // Logged once as suppressed when the stage is due (rule 8).
-                    if times[stage] <= now, !windowOpen {
+                    if dueAt <= now, !windowOpen {
                         decideAtWindow()
-                    } else if times[stage] <= now {
+                    } else if dueAt <= now {
                         var skipped = candidate(channel, to: address ?? "")
                         skipped.skipReason = reason
                         evaluation.skipped.append(skipped)
@@ -394,6 +415,12 @@ public struct Planner: Sendable {
                         break
                     }
                 }
+            }
+            // Nothing can carry a stage the ladder waits on: it waits, visibly.
+            if stage == ladder.blocked, evaluation.due.count + evaluation.skipped.count == offeredBefore, !undeliverable.isEmpty,
+               dueAt <= now {
+                evaluation.held.append(HeldItem(customer: customer.id, invoices: [invoice.id], stage: spec.name,
+                                                reason: .undeliverable(undeliverable)))
             }
         }
         // The next stage still to come.
