@@ -85,7 +85,8 @@ package final class ControlsJournal {
         var summary = ControlsSummary(pending: plan.pending.count, staleSince: staleSince)
         for item in plan.held {
             summary.held[item.kind, default: 0] += 1
-            guard item.kind != "payments_stale", loggedHolds.insert("\(item.kind)|\(item.customer)|\(item.stage ?? "")").inserted else { continue }
+            // (A stage waiting for a deadline is the ladder's normal pace: `plan` and `status` show it, the log does not.)
+            guard item.kind != "payments_stale", item.kind != "awaiting_deadline", loggedHolds.insert("\(item.kind)|\(item.customer)|\(item.stage ?? "")").inserted else { continue }
             var fields: [String: JSONValue] = [
                 "customer": .string(item.customer), "invoices": .array(item.invoices.map(JSONValue.string)),
                 "reason": .string(item.kind), "detail": .string(item.detail),

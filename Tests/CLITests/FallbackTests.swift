@@ -83,11 +83,12 @@ struct SuppressionTests {
         #expect(entries.count == 1)
         #expect(entries.first?["kind"] == "bounce")
         #expect(entries.first?["reason"]?.contains("5.1.1") == true)
-        // Firm stage a week later: e-mail is suppressed with the reason, SMS goes instead.
-        _ = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-09T10:00:00Z"])
+        // Firm stage the day after the SMS's deadline (pay by 03-09): e-mail
+        // is suppressed with the reason, SMS goes instead.
+        _ = try OverdueBinary.run(["--config", config.path, "run", "--once", "--now", "2027-03-10T10:00:00Z"])
         let log = try OverdueBinary.run(["--config", config.path, "log", "--json"]).stdout.split(separator: "\n")
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-            .filter { $0["stage"] != nil }
+            .filter { $0["stage"] != nil && $0["channel"] != nil }
             .map { "\($0["stage"]!) \($0["event"]!) \($0["channel"]!)" }
         #expect(log == ["overdue failed email", "overdue sent sms", "firm suppressed email", "firm sent sms"], "\(log)")
     }

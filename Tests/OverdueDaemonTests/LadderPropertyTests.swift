@@ -29,8 +29,8 @@ struct LadderPropertyTests {
         """
     static let zones = ["Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Europe/Dublin"]
 
-    @Test("2,000 random debtors over 180 days: every invariant holds on the sent log and the message bytes")
-    func randomDebtors() throws {
+    /// The configuration of the random-debtor tests (and the planner's settings with every channel on).
+    static func config() throws -> (config: Config, settings: PlannerSettings) {
         let config = try ConfigLoader.parse("""
             [spool]
             dir = "/nonexistent-overdue-property-spool"
@@ -53,6 +53,14 @@ struct LadderPropertyTests {
         var settings = config.plannerSettings
         settings.enabledChannels = [.email, .sms, .webhook]
         settings.webhookEndpoint = "https://crm.example/hooks/overdue"
+        return (config, settings)
+    }
+
+    static func planner() throws -> Planner { Planner(settings: try config().settings) }
+
+    @Test("2,000 random debtors over 180 days: every invariant holds on the sent log and the message bytes")
+    func randomDebtors() throws {
+        let (config, settings) = try Self.config()
         let planner = Planner(settings: settings)
         let builder = MessageBuilder(config: config, templates: try TemplateSet(userDirectory: nil), calendars: planner.calendars,
                                      logger: Logger(label: "property"), channels: [.email, .sms, .webhook], documents: nil)

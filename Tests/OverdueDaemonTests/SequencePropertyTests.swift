@@ -1,0 +1,144 @@
+import Foundation
+import OverdueConfig
+@testable import OverdueCore
+import Testing
+
+/// What one letter promised, the next one keeps: random debtors (the ladder
+/// property test's: invoices, installments, late files, payments, disputes
+/// and resolutions, promises) plus random delivery outcomes (accepted,
+/// refused for good, deferred and retried, unsubscribed with a later opt-in)
+/// and re-dropped invoices, run through the daemon's loop for 180 days.
+/// Checked on every letter: no ladder stage before the day after the latest
+/// pay-by date a delivered letter gave for its items; no stage above the
+/// last delivered one + 1 (and no final as the first letter); nothing after
+/// full payment; a re-drop never moves an invoice to another customer.
+@Suite("The sequence of letters over random debtors and delivery failures (property test)")
+struct SequencePropertyTests {
+    static let debtors = 2_000
+
+    enum Outcome { case sent, failed, deferred, unsubscribed }
+
+    @Test("2,000 random debtors over 180 days with failures: deadlines kept, no escalation past an undelivered stage")
+    func randomSequences() throws {
+        let planner = try LadderPropertyTests.planner()
+        let policy = planner.settings.policies[0]
+        var checks = Invariants()
+        var outcomes: [String: Int] = [:]
+        for index in 0..<Self.debtors {
+            var random = SplitMix64(seed: UInt64(index) &* 0x2545_F491 &+ 5)
+            var debtor = RandomDebtor(index: index, random: &random)
+            Self.addRedrops(to: &debtor, random: &random)
+            simulate(debtor, planner: planner, policy: policy, random: &random, checks: &checks, outcomes: &outcomes)
+        }
+        print("sequence property test: \(Self.debtors) debtors, \(checks.letters) letters, outcomes \(outcomes); checks:")
+        for (name, count) in checks.counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(count)") }
+        #expect(checks.failures.isEmpty, "first ones:\n\(checks.failures.prefix(8).joined(separator: "\n"))")
+        #expect(checks.counts["no stage before the day after the latest pay-by date", default: 0] > 2_000)
+        #expect(checks.counts["no stage above the last delivered one + 1", default: 0] > 2_000)
+        #expect(outcomes[String(describing: Outcome.failed), default: 0] > 300)
+        #expect(outcomes[String(describing: Outcome.unsubscribed), default: 0] > 200)
+    }
+
+    /// Some invoices dropped again later by the accounting system: same
+    /// customer, a lower balance (a partial payment booked there).
+    static func addRedrops(to debtor: inout RandomDebtor, random: inout SplitMix64) {
+        var extra: [RandomDebtor.Drop] = []
+        for drop in debtor.drops {
+            guard case .invoice(var invoice) = drop.record, random.below(4) == 0 else { continue }
+            invoice.balance = (invoice.balance * Decimal(1 + random.below(9)) / 10).rounded2
+            guard invoice.installments.isEmpty, invoice.balance > 0 else { continue }
+            extra.append(RandomDebtor.Drop(time: drop.time.addingTimeInterval(Double(1 + random.below(60)) * 86_400),
+                                           record: .invoice(invoice)))
+        }
+        debtor.drops = (debtor.drops + extra).sorted { $0.time < $1.time }
+    }
+
+    func simulate(_ debtor: RandomDebtor, planner: Planner, policy: Policy, random: inout SplitMix64, checks: inout Invariants,
+                  outcomes: inout [String: Int]) {
+        var ledger = Ledger()
+        var history = DeliveryHistory()
+        var pending = debtor.drops
+        var owner: [String: String] = [:]
+        var retryAt: [String: Date] = [:]
+        var delivered: [PlannedSend] = []
+        let rank = Dictionary(uniqueKeysWithValues: policy.stages.enumerated().map { ($1.name, $0) })
+        let calendar = planner.calendars.calendar(for: debtor.zone)
+        let end = LadderPropertyTests.start.addingTimeInterval(Double(LadderPropertyTests.days) * 86_400)
+        var now = LadderPropertyTests.start
+        for _ in 0..<5_000 {
+            while let drop = pending.first, drop.time <= now {
+                ledger.apply(drop.record)
+                if case .invoice(let invoice) = drop.record { owner[invoice.id] = owner[invoice.id] ?? invoice.customer.id }
+                pending.removeFirst()
+            }
+            for (id, customer) in owner {
+                checks.expect(ledger[id]?.invoice.customer.id == customer, "a re-drop never moves an invoice", debtor,
+                              "\(id) now belongs to \(ledger[id]?.invoice.customer.id ?? "nobody")")
+            }
+            for _ in 0..<6 {
+                let result = planner.plan(ledger: ledger, history: history, now: now)
+                let due = result.due.filter { retryAt[$0.key].map { $0 <= now } ?? true }
+                guard !due.isEmpty || !result.skipped.isEmpty else { break }
+                for send in result.skipped { history.record(send.sentMessage(at: now), status: .suppressed) }
+                for send in due {
+                    check(send, ledger: ledger, delivered: delivered, rank: rank, policy: policy, calendar: calendar, debtor: debtor,
+                          checks: &checks)
+                    let draw = random.below(100)
+                    let outcome: Outcome = send.channel == .webhook || draw < 80 ? .sent : draw < 88 ? .failed : draw < 94 ? .deferred : .unsubscribed
+                    outcomes[String(describing: outcome), default: 0] += 1
+                    switch outcome {
+                    case .sent:
+                        history.record(send.sentMessage(at: now), status: .sent)
+                        delivered.append(send)
+                    case .failed:
+                        history.record(send.sentMessage(at: now), status: .failed)
+                    case .deferred:
+                        retryAt[send.key] = now.addingTimeInterval(3_600)
+                    case .unsubscribed:
+                        // The gateway or the debtor says stop: suppressed now, sometimes back weeks later.
+                        ledger.apply(.event(.optout(address: send.recipient, channel: send.channel)))
+                        history.record(send.sentMessage(at: now), status: .suppressed)
+                        if random.below(2) == 0 {
+                            let back = now.addingTimeInterval(Double(10 + random.below(30)) * 86_400)
+                            pending.append(RandomDebtor.Drop(time: back, record: .event(.optin(address: send.recipient, channel: send.channel))))
+                            pending.sort { $0.time < $1.time }
+                        }
+                    }
+                }
+                if due.allSatisfy({ retryAt[$0.key] != nil && retryAt[$0.key]! > now }) && result.skipped.isEmpty { break }
+            }
+            let next = [planner.plan(ledger: ledger, history: history, now: now).nextWake, pending.first?.time,
+                        retryAt.values.filter { $0 > now }.min()].compactMap { $0 }.filter { $0 > now }.min()
+            guard let next, next < end else { return }
+            now = next
+        }
+        checks.fail(debtor, "the loop did not finish in 5,000 wake-ups")
+    }
+
+    func check(_ send: PlannedSend, ledger: Ledger, delivered: [PlannedSend], rank: [String: Int], policy: Policy,
+               calendar: BusinessCalendar, debtor: RandomDebtor, checks: inout Invariants) {
+        checks.letters += 1
+        let today = calendar.localDay(send.time)
+        for item in send.items {
+            let unit = item.item.unitID
+            if let entry = ledger[item.item.invoice] {
+                checks.expect(entry.balance > 0 && !entry.cancelled, "nothing after full payment", debtor, "\(unit): balance \(entry.balance)")
+            }
+            guard let position = rank[item.item.stage] else { continue }  // receipts and broken-promise letters: off the ladder
+            let earlier = delivered.filter { $0.items.contains { $0.item.unitID == unit } }
+            let earlierRanks = earlier.flatMap { $0.items.filter { $0.item.unitID == unit }.compactMap { rank[$0.item.stage] } }
+            // A new stage (not the same stage on another channel) waits for every deadline given so far.
+            if !earlierRanks.contains(position) {
+                let payBy = earlier.compactMap(\.deadline).max()
+                checks.expect(payBy.map { today > $0 } ?? true, "no stage before the day after the latest pay-by date", debtor,
+                              "\(unit) \(send.stage) on \(today), an earlier letter said pay by \(payBy!)")
+            }
+            if let last = earlierRanks.max() {
+                checks.expect(position <= last + 1, "no stage above the last delivered one + 1", debtor,
+                              "\(unit): \(policy.stages[last].name) delivered last, then \(send.stage)")
+            } else {
+                checks.expect(!policy.stages[position].final, "the final is never the first letter delivered", debtor, "\(unit)")
+            }
+        }
+    }
+}
