@@ -11,7 +11,7 @@ extension SpoolStatus {
         let planner = Planner(settings: config.plannerSettings)
         let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
         var held: [String: JSONValue] = [:]
-        for kind in ["excluded", "no_contact", "payments_stale", "below_min_amount", "on_hold"] {
+        for kind in HeldItem.kinds {
             let customers = Set(plan.held.filter { $0.kind == kind }.map(\.customer)).sorted()
             held[kind] = .object(["count": .number(Decimal(customers.count)), "customers": .array(customers.map(JSONValue.string))])
         }

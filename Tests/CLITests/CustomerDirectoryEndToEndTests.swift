@@ -96,9 +96,12 @@ struct CustomerDirectoryEndToEndTests {
         #expect(plan.contains("excluded: C-1007"), "\(plan)")
         #expect(try Controls.log(test.config, ["--event", "held"]).contains { $0["reason"] as? String == "excluded" })
 
-        // Back in, on the strict policy: the next pass sends its own stage.
+        // Back in, on the strict policy: its own stage goes the day after the
+        // overdue letter's deadline (pay by 03-23).
         try test.drop(#"{"record": "customer", "id": "C-1007", "email": "ap@acme.example", "vat_id": "DE136695976", "policy": "strict"}"#, as: "crm-3.json")
         try Controls.pass(test.config, at: "2027-03-23T10:05:00Z")
+        #expect(try Controls.log(test.config, ["--event", "sent"]).filter { $0["stage"] as? String == "demand" }.isEmpty)
+        try Controls.pass(test.config, at: "2027-03-24T10:00:00Z")
         let strict = try Controls.log(test.config, ["--event", "sent"]).filter { $0["stage"] as? String == "demand" }
         #expect(strict.count == 1 && strict.first?.keys.contains("cc") == false)
         #expect(try Controls.received(smtp, atLeast: 3).count == 3)

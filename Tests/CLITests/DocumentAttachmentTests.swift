@@ -72,8 +72,8 @@ struct DocumentAttachmentTests {
         #expect(Set(files.compactMap { $0["filename"] as? String }) == Set(dropped.keys))  // RFC 2231 name read back
         let text = (message["parts"] as? [[String: Any]])?.first { $0["type"] as? String == "text/plain" }?["text"] as? String ?? ""
         #expect(text.contains("Attached to this e-mail"), "\(text)")
-        // preview lists the same attachments
-        let preview = try OverdueBinary.run(["--config", test.config.path, "preview", "INV-1", "--now", "2027-03-09T10:00:00Z"])
+        // preview lists the same attachments (the firm letter, the day after the overdue letter's deadline)
+        let preview = try OverdueBinary.run(["--config", test.config.path, "preview", "INV-1", "--now", "2027-03-10T10:00:00Z"])
         #expect(preview.stdout.components(separatedBy: "attachment: ").count == 4, "\(preview.stdout)")
     }
 
@@ -126,7 +126,8 @@ struct DocumentAttachmentTests {
         let late = try TestPDF.make(.hybrid, xml: Array("<late/>".utf8), embeddedName: "notes.txt")
         try Data(late).write(to: test.inbox.appendingPathComponent("late.pdf"))
         _ = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-03T10:00:00Z"])
-        for day in ["2027-03-09", "2027-03-16"] {
+        // Firm and final each the day after the previous letter's deadline (pay by 03-09, then 03-17).
+        for day in ["2027-03-10", "2027-03-18"] {
             let run = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "\(day)T10:00:00Z"])
             #expect(run.status == 0, "\(run.stderr)")
         }

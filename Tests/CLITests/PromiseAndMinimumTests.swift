@@ -7,7 +7,7 @@ import TestSupport
 /// `broken_promise` letter, then the ladder resumes after the gap.
 @Suite("min_amount and broken promises end to end")
 struct PromiseAndMinimumTests {
-    @Test("under min_amount: held and logged; a broken promise: one letter naming it, then the next stage after min_gap_days")
+    @Test("under min_amount: held and logged; a broken promise: one letter naming it, then the next stage after its deadline")
     func promiseAndMinimum() throws {
         let test = try TestSpool(prefix: "overdue-promise", config: Controls.config(schedule: "min_gap_days = 3", rest: """
             [[policy]]
@@ -45,10 +45,12 @@ struct PromiseAndMinimumTests {
         #expect(subject == "Your promise to pay: invoice P-1 still unpaid – overdue", "\(mail)")
         let body = mail.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=E2=82=AC", with: "€")
         #expect(body.contains("You promised to pay €100.00 by June 4, 2027, but we have not received that payment"), "\(body)")
-        // The firm notice (due 06-09) waits min_gap_days after the letter: none on the 8th, one on the 9th.
-        try Controls.pass(test.config, at: "2027-06-08T10:00:00Z")
+        // The firm notice (due 06-09) waits for the day after the letter's
+        // deadline (pay by 06-13): none on the 13th, one on the 14th.
+        #expect(body.contains("June 13, 2027"), "\(body)")
+        try Controls.pass(test.config, at: "2027-06-13T10:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "sent"]).count == 2)
-        try Controls.pass(test.config, at: "2027-06-09T10:00:00Z")
+        try Controls.pass(test.config, at: "2027-06-14T10:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "sent"]).map { $0["stage"] as? String } == ["overdue", "broken_promise", "firm"])
     }
 }

@@ -84,6 +84,29 @@ struct PlannerScenarioTests {
         #expect(resumed.map(\.stage) == ["firm", "firm", "final", "final"])
     }
 
+    @Test("rule 7: a dispute resolved a month later resumes one step up with a fresh deadline, never straight to the final")
+    func resolvedDisputeResumesOneStep() {
+        var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))
+        let planner = Fixture.planner()
+        let disputed = Fixture.instant("2027-03-30T00:00:00Z")
+        let before = planner.timeline(ledger: ledger, history: DeliveryHistory(), from: start, until: disputed)
+        #expect(before.map(\.stage) == ["courtesy", "overdue"])
+        var history = DeliveryHistory()
+        for send in before { history.record(send.sentMessage(at: send.time)) }
+        ledger.apply(.event(.dispute(invoice: "INV-1", date: CalendarDate(iso: "2027-03-30")!, reason: "damaged")))
+        #expect(planner.timeline(ledger: ledger, history: history, from: disputed, until: Fixture.instant("2027-05-03T11:30:00Z")).isEmpty)
+        // Resolved at 07:30 on Mon 3 May, long after the final's day: the firm letter at 09:00, the final after its deadline.
+        ledger.apply(.event(.resolve(invoice: "INV-1", date: CalendarDate(iso: "2027-05-03")!)))
+        let after = planner.timeline(ledger: ledger, history: history, from: Fixture.instant("2027-05-03T11:30:00Z"), until: end)
+        #expect(after.map { "\(Fixture.local($0.time, zone)) \($0.stage) \($0.channel.rawValue)" } == [
+            "2027-05-03 09:00 Mon firm email",
+            "2027-05-03 09:00 Mon firm sms",
+            "2027-05-11 09:00 Tue final email",  // pay by Mon 05-10
+            "2027-05-11 09:00 Tue final webhook",
+        ])
+        #expect(after.first?.deadline == CalendarDate(iso: "2027-05-10"))
+    }
+
     @Test("rule 7: a promise pauses until its date, then the next stage not yet sent")
     func promise() {
         var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-26"))

@@ -36,6 +36,10 @@ public struct HeldItem: Sendable, Equatable {
         self.reason = reason
     }
 
+    /// Every `kind`, in the order `status` lists them.
+    public static let kinds = ["excluded", "no_contact", "payments_stale", "below_min_amount", "on_hold", "awaiting_deadline",
+                               "undeliverable"]
+
     /// A short name for the log's `reason` field and `status --json`.
     public var kind: String {
         switch reason {

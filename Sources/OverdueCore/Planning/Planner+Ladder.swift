@@ -33,8 +33,11 @@ extension Planner {
         var position = LadderPosition()
         var attempted = Set<Int>()
         for send in sends {
-            // Every delivered letter's deadline counts, a broken-promise letter's too.
-            if send.reached, let payBy = send.payBy { position.payBy = max(position.payBy ?? payBy, payBy) }
+            // Every deadline the debtor read counts, a broken-promise letter's too (not a
+            // call sheet's or our own webhook's: the debtor did not read those).
+            if send.reached, send.channel == .email || send.channel == .sms, let payBy = send.payBy {
+                position.payBy = max(position.payBy ?? payBy, payBy)
+            }
             // (A policy has a handful of stages: a search, not a dictionary built per unit.)
             guard let index = stages.firstIndex(where: { $0.name == send.stage }) else { continue }
             attempted.insert(index)

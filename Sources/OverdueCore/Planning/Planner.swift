@@ -15,8 +15,9 @@ import Foundation
 ///    start of business hours, moved to the next business day if needed.
 /// 2. Sends happen only inside business hours on business days, local time.
 /// 3. Every message has an idempotency key; what was sent is never sent again.
-/// 4. Catch-up sends only the latest stage that applies; a final stage is
-///    never the first notice after the due date.
+/// 4. Catch-up sends only the latest stage that applies while nothing was
+///    delivered about a unit; after that one stage at a time. A final stage
+///    is never the first notice after the due date.
 /// 5. One letter per debtor, channel and window. Its stage is the most
 ///    advanced stage any unit is due for; it demands exactly the units due
 ///    that stage. Units due an earlier stage, or none yet, are listed apart
@@ -24,10 +25,15 @@ import Foundation
 ///    no unit ever goes back down a stage or gets a stage twice.
 /// 6. Two contacts of a debtor on a channel are `min_gap_days` apart.
 /// 7. Paid, cancelled and handed-off invoices get nothing; disputes,
-///    promises and a debtor's reply (for `reply_pause_days`) pause.
+///    promises and a debtor's reply (for `reply_pause_days`) pause; each
+///    pause resumes at the stage after the last delivered one.
 /// 8. Opted-out channels are skipped.
-/// 9. One set of figures: each demanded unit's amount and charges are
-///    computed here once; a final notice's deadline is a business day.
+/// 9. A deadline is a promise: no later stage before the day after the
+///    latest pay-by date a delivered e-mail or text gave (`LadderPosition`).
+/// 10. Only delivered letters climb: a stage tried and not delivered holds
+///    the ladder until it goes some other way (Planner+Ladder.swift).
+/// 11. One set of figures: each demanded unit's amount and charges are
+///    computed here once; a letter's deadline is a business day.
 public struct Planner: Sendable {
     public let settings: PlannerSettings
     public let calendars: BusinessCalendars

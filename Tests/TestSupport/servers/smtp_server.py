@@ -7,6 +7,8 @@ test that dies cannot leave it running.
 
 --reject-rcpt SUBSTRING  answer 550 5.1.1 to RCPT TO containing SUBSTRING
 --defer-rcpt SUBSTRING   answer 451 4.3.0 to RCPT TO containing SUBSTRING
+--refuse-while FILE      while FILE exists, answer 550 5.7.1 to DATA (a
+                         relay refusing a letter for its content)
 --tls                    offer and require STARTTLS, with a certificate for
                          127.0.0.1 made now (OUTDIR/cert.pem is its CA file)
 --auth USER:PASSWORD     require AUTH (PLAIN or LOGIN) with these
@@ -19,6 +21,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("outdir")
 parser.add_argument("--reject-rcpt", default=None)
 parser.add_argument("--defer-rcpt", default=None)
+parser.add_argument("--refuse-while", default=None)
 parser.add_argument("--tls", action="store_true")
 parser.add_argument("--auth", default=None)
 args = parser.parse_args()
@@ -53,6 +56,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if args.refuse_while and os.path.exists(args.refuse_while):
+            return "550 5.7.1 Message content rejected"
         with lock:
             counter[0] += 1
             n = counter[0]
