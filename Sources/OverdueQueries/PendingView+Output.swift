@@ -23,7 +23,8 @@ extension PendingView {
             }
             output.append(table.render())
         }
-        for item in view.held where item.kind == "on_hold" {
+        // Held by a person, or waiting for a person (nothing can deliver the stage).
+        for item in view.held where item.kind == "on_hold" || item.kind == "undeliverable" {
             output.append("held: \(item.customer) \(item.stage ?? "") \(item.invoices.joined(separator: ", ")): \(item.detail)")
         }
         return output

@@ -44,6 +44,8 @@ struct RefusedLetterTests {
         let plan = try Controls.run(test.config, ["plan", "--from", "2027-03-17T10:30:00Z", "--days", "60"]).stdout
         #expect(plan.contains("no deliverable channel"), "\(plan)")
         #expect(!plan.contains("final"), "\(plan)")
+        let pending = try Controls.run(test.config, ["pending", "--now", "2027-03-17T10:30:00Z"]).stdout
+        #expect(pending.contains("held: rho firm R-1: no deliverable channel"), "\(pending)")
 
         // The relay would take anything now, but nothing climbs by itself: every later wake-up sends nothing.
         try FileManager.default.removeItem(at: refuse)
