@@ -114,8 +114,11 @@ public final class Ingester {
                 parsed = records
             }
             files += 1
-            for record in parsed {
-                guard case .accepted(let accepted) = record.outcome else { continue }
+            let numbers = InvoiceNumbersInFile(parsed)
+            for (index, record) in parsed.enumerated() {
+                // As a pass takes them: rows sharing a number with other fields are rejected, a repeated row taken once.
+                guard case .accepted(let accepted) = record.outcome, numbers.conflict(at: index) == nil,
+                      numbers.earlierRow(repeatedAt: index) == nil else { continue }
                 if let policy = accepted.policyName, !config.definesPolicy(policy) { continue }
                 records.append(accepted)
             }
@@ -183,7 +186,9 @@ public final class Ingester {
             _ = ledger.apply(.event(event), undo: &undo)
             accepted.append((0, .event(event)))
         }
-        for parsed in records {
+        let numbers = InvoiceNumbersInFile(records)
+        var acceptedRows = Set<Int>()
+        for (index, parsed) in records.enumerated() {
             var problems: [FieldProblem] = []
             switch parsed.outcome {
             case .rejected(let found):
@@ -191,17 +196,23 @@ public final class Ingester {
             case .accepted(.event(.document)):
                 problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
             case .accepted(let record):
-                if let policy = record.policyName, !config.definesPolicy(policy) {
+                let replaced = Self.replacedEntry(record, in: ledger)
+                if let earlier = numbers.earlierRow(repeatedAt: index), acceptedRows.contains(earlier) {
+                    logEntries.append(Self.repeatedRowLine(record, parsed, repeating: records[earlier], file: entry.name, time: now))
+                } else if let policy = record.policyName, !config.definesPolicy(policy) {
                     problems.append(FieldProblem(field: "policy", reason: "\"\(policy)\" is not a policy in \(config.sourcePath); use one of \(config.policies.map(\.name).joined(separator: ", ")) or leave it out for the default"))
                 } else if case .event(.feedback(let feedback)) = record, ledger.feedbackSeen.contains(feedback.identity) {
                     // Read again after a crash between commit and move: counted once.
                     accepted.append((parsed.number, record))
                     logEntries.append(LogEntry(time: now, event: "feedback", fields: Self.feedbackFields(feedback, file: entry.name,
                         detail: "already applied; this copy changes nothing")))
+                } else if let problem = numbers.conflict(at: index) ?? ledger.identityProblem(record) {
+                    problems.append(problem)  // checked here, not by `apply`: see InvoiceIdentity.swift
                 } else if let problem = ledger.apply(record, undo: &undo) {
                     problems.append(problem)
                 } else {
                     accepted.append((parsed.number, record))
+                    acceptedRows.insert(index)
                     var fields = Self.fields(of: record, parsed, file: entry.name,
                                              currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency })
                     if let note = parsed.note ?? Self.contactNote(record, ledger: ledger) { fields["detail"] = .string(note) }
@@ -213,7 +224,7 @@ public final class Ingester {
                     if case .event(.feedback(let feedback)) = record {
                         logEntries.append(LogEntry(time: now, event: "feedback", fields: Self.feedbackFields(feedback, file: entry.name)))
                     } else {
-                        logEntries.append(LogEntry(time: now, event: "ingested", fields: fields))
+                        logEntries.append(Self.acceptedLine(record, replacing: replaced, fields: fields, time: now))
                     }
                     // A payment that settles the invoice stops its reminders: say so.
                     if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
@@ -358,52 +369,6 @@ public final class Ingester {
     private func archiveURL(for original: String, digest: String, now: Date) -> URL {
         let stamp = Timestamp.format(now).prefix(19).replacingOccurrences(of: ":", with: "")
         return spool.archive.appendingPathComponent("\(stamp)Z-\(InboxFiles.spoolName(digest: digest, original: original))")
-    }
-
-    static func position(_ parsed: ParsedRecord, file: String) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = ["file": .string(file), "record": .number(Decimal(parsed.number))]
-        if let line = parsed.line { fields["line"] = .number(Decimal(line)) }
-        return fields
-    }
-
-    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String, currency: String? = nil) -> [String: JSONValue] {
-        var fields = position(parsed, file: file)
-        switch record {
-        case .invoice(let invoice):
-            fields["record_type"] = .string("invoice")
-            fields["invoice"] = .string(invoice.id)
-            fields["customer"] = .string(invoice.customer.id)
-            fields["amount"] = .string(Money.format(invoice.amount, minorUnits: Currency.minorUnits(invoice.currency)))
-            fields["currency"] = .string(invoice.currency)
-        case .event(let event):
-            fields["record_type"] = .string(event.name)
-            fields["invoice"] = event.invoiceID.map(JSONValue.string)
-            switch event {
-            case .payment(_, let amount, _, _), .promise(_, _, .some(let amount)):
-                fields["amount"] = .string(Money.format(amount, minorUnits: currency.map(Currency.minorUnits) ?? 2))
-                fields["currency"] = currency.map(JSONValue.string)
-            case .credit(_, let amount, let code, _):
-                fields["amount"] = .string(Money.format(amount, minorUnits: Currency.minorUnits(code)))
-                fields["currency"] = .string(code)
-            default: break
-            }
-        case .customer(let customer):
-            fields["record_type"] = .string("customer")
-            fields["customer"] = .string(customer.id)
-        case .approval(let decision):
-            fields["record_type"] = .string(decision.name)
-            fields["key"] = .string(decision.key)
-        }
-        return fields
-    }
-
-    static func recordType(_ record: InboxRecord) -> String {
-        switch record {
-        case .invoice: "invoice"
-        case .event(let event): event.name
-        case .customer: "customer"
-        case .approval(let decision): decision.name
-        }
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

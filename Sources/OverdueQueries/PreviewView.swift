@@ -124,7 +124,8 @@ struct SpoolSnapshot {
         }
         var (ledger, committed) = try LedgerStore.replay(spool: spool)
         let waiting = Ingester.peek(spool: spool, config: config, committed: committed)
-        for record in waiting.records { ledger.apply(record) }
+        // An invoice number another customer holds is rejected by the pass, so not applied here either.
+        for record in waiting.records where ledger.identityProblem(record) == nil { ledger.apply(record) }
         self.config = config
         self.ledger = ledger
         inboxFiles = waiting.files

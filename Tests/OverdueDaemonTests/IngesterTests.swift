@@ -117,6 +117,98 @@ struct IngesterTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.rejected.path).count == 2)  // same names, rewritten
         #expect(try ledger(config).entries.count == 1)
     }
+
+    // One number, one invoice (issue 25, point 5).
+
+    func errorReport(_ config: Config) throws -> String {
+        let rejected = Spool(root: config.spool.dir).rejected
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: rejected.path).first { $0.hasSuffix(".error") })
+        return try String(contentsOf: rejected.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    func logLines(_ config: Config, _ event: String) throws -> [[String: JSONValue]] {
+        try EventLog.read(directory: Spool(root: config.spool.dir).log).filter { $0["event"] == .string(event) }
+    }
+
+    @Test("an invoice number another customer holds is rejected naming them; the daemon's ledger and its replay keep the first")
+    func anotherCustomersNumber() throws {
+        let config = try makeConfig()
+        let pipeline = try Pipeline(config: config, clock: clock, logger: Logger(label: "test"))
+        try drop(Self.invoice, as: "c1.json", config)
+        _ = pipeline.ingestInbox()
+        let other = Self.invoice.replacingOccurrences(of: #""id": "c1", "name": "C""#, with: #""id": "c2", "name": "D""#)
+            .replacingOccurrences(of: "100.00", with: "250.00")
+        try drop(other, as: "c2.json", config)
+        let summary = pipeline.ingestInbox()
+        #expect(summary.accepted == 0 && summary.rejected == 1)
+        let report = try errorReport(config)
+        #expect(report.contains(#"c2.json: line 1: field "invoice": invoice "A-1" already belongs to customer "c1" (C); correct the number"#), "\(report)")
+        let daemon = pipeline.snapshotSource.ledger
+        #expect(daemon["A-1"]?.invoice.customer.id == "c1" && daemon["A-1"]?.balance == 100)
+        // The journal holds only what was accepted: a replay builds the same ledger.
+        #expect(try LedgerStore.replay(spool: pipeline.spool).ledger.entries.values == daemon.entries.values)
+        #expect(try logLines(config, "rejected").first?["field"] == .string("invoice"))
+    }
+
+    @Test("the same number on two rows of one file with different fields rejects both, naming both lines")
+    func sameNumberTwiceInAFile() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        let second = Self.invoice.replacingOccurrences(of: "100.00", with: "120.00")
+        try drop(Self.invoice + "\n" + Self.payment + "\n" + second + "\n", as: "two.jsonl", config)
+        let summary = try runOnce(config)
+        // The payment names an invoice this file did not give: rejected too.
+        #expect(summary.accepted == 0 && summary.rejected == 3)
+        #expect(try ledger(config)["A-1"] == nil)
+        let report = try errorReport(config)
+        for line in [1, 3] {
+            #expect(report.contains(#"two.jsonl: line \#(line) (record \#(line)): field "invoice": invoice "A-1" is on line 1 and line 3 of this file, with different amount, balance;"#),
+                    "\(report)")
+        }
+        let rejected = Spool(root: config.spool.dir).rejected
+        let rows = try #require(try FileManager.default.contentsOfDirectory(atPath: rejected.path).first { $0.hasSuffix(".rejected.jsonl") })
+        #expect(try String(contentsOf: rejected.appendingPathComponent(rows), encoding: .utf8) == Self.invoice + "\n" + Self.payment + "\n" + second + "\n")
+    }
+
+    @Test("a row repeating an earlier row of its file is taken once: a payment between the two stands")
+    func repeatedRow() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice + "\n" + Self.payment + "\n" + Self.invoice + "\n", as: "again.jsonl", config)
+        let summary = try runOnce(config)
+        #expect(summary.accepted == 2 && summary.rejected == 0)
+        #expect(try ledger(config)["A-1"]?.balance == 70)
+        let duplicate = try #require(try logLines(config, "duplicate").first)
+        #expect(duplicate["line"] == .number(3) && duplicate["invoice"] == .string("A-1"))
+        #expect(duplicate["detail"]?.plainText.contains("the same invoice as line 1 of this file") == true, "\(duplicate)")
+    }
+
+    @Test("re-dropping an invoice logs 'updated' with what changed, or that nothing did")
+    func updateIsLogged() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice, as: "inv.json", config)
+        _ = try runOnce(config)
+        let changed = Self.invoice.replacingOccurrences(of: "2026-12-01", with: "2026-12-15").replacingOccurrences(of: "100.00", with: "120.00")
+        try drop(changed, as: "inv.json", config)
+        _ = try runOnce(config)
+        // The same fields in other bytes (a file of the same bytes is a duplicate file, not read again).
+        try drop(changed.replacingOccurrences(of: "120.00", with: "120.0"), as: "same.json", config)
+        _ = try runOnce(config)
+        #expect(try logLines(config, "ingested").count == 1)
+        let updated = try logLines(config, "updated")
+        #expect(updated.count == 2)
+        let line = try #require(updated.first)
+        #expect(line["invoice"] == .string("A-1") && line["file"] == .string("inv.json"))
+        #expect(line["changes"] == .object([
+            "amount": .object(["from": .string("100.00"), "to": .string("120.00")]),
+            "balance": .object(["from": .string("100.00"), "to": .string("120.00")]),
+            "due": .object(["from": .string("2026-12-01"), "to": .string("2026-12-15")]),
+        ]))
+        #expect(line["detail"] == .string("dropped again: amount 100.00 → 120.00, balance 100.00 → 120.00, due 2026-12-01 → 2026-12-15"))
+        #expect(updated.last?["changes"] == .object([:]))
+        #expect(updated.last?["detail"] == .string("dropped again with nothing changed"))
+    }
 }
 
 @Suite("Ingest: the log says when a payment stops the reminders")

@@ -35,6 +35,7 @@ struct SequencePropertyTests {
         #expect(checks.failures.isEmpty, "first ones:\n\(checks.failures.prefix(8).joined(separator: "\n"))")
         #expect(checks.counts["no stage before the day after the latest pay-by date", default: 0] > 2_000)
         #expect(checks.counts["no stage above the last delivered one + 1", default: 0] > 2_000)
+        #expect(checks.counts["a number held by another customer is refused", default: 0] > 200)
         #expect(outcomes[String(describing: Outcome.failed), default: 0] > 300)
         #expect(outcomes[String(describing: Outcome.unsubscribed), default: 0] > 200)
     }
@@ -45,6 +46,18 @@ struct SequencePropertyTests {
         var extra: [RandomDebtor.Drop] = []
         for drop in debtor.drops {
             guard case .invoice(var invoice) = drop.record, random.below(4) == 0 else { continue }
+            if random.below(3) == 0 {
+                // The same number dropped for another customer, with another amount: refused, never moved.
+                var other = invoice
+                other.customer.id += "-other"
+                other.customer.name = "Someone Else Ltd"
+                other.amount += 1
+                other.balance = other.amount
+                other.installments = []
+                extra.append(RandomDebtor.Drop(time: drop.time.addingTimeInterval(Double(1 + random.below(60)) * 86_400),
+                                               record: .invoice(other)))
+                continue
+            }
             invoice.balance = (invoice.balance * Decimal(1 + random.below(9)) / 10).rounded2
             guard invoice.installments.isEmpty, invoice.balance > 0 else { continue }
             extra.append(RandomDebtor.Drop(time: drop.time.addingTimeInterval(Double(1 + random.below(60)) * 86_400),
@@ -67,7 +80,12 @@ struct SequencePropertyTests {
         var now = LadderPropertyTests.start
         for _ in 0..<5_000 {
             while let drop = pending.first, drop.time <= now {
-                ledger.apply(drop.record)
+                // As the ingester does: a number another customer holds is rejected before it is applied.
+                if ledger.identityProblem(drop.record) != nil {
+                    checks.counts["a number held by another customer is refused", default: 0] += 1
+                } else {
+                    ledger.apply(drop.record)
+                }
                 if case .invoice(let invoice) = drop.record { owner[invoice.id] = owner[invoice.id] ?? invoice.customer.id }
                 pending.removeFirst()
             }
