@@ -181,6 +181,8 @@ struct PlannerControlsTests {
         #expect(letter.deadline == CalendarDate(iso: "2027-03-25"))
         let next = planner.plan(ledger: ledger, history: history, now: letterTime.addingTimeInterval(3600))
         #expect(next.due.isEmpty && next.nextWake.map { $0 <= Fixture.instant("2027-03-26T04:00:00Z") } == true)
+        // `plan` says why the firm notice, due since 03-18, has not gone.
+        #expect(next.held.map(\.detail) == ["firm waits for the deadline an earlier letter gave: pay by 2027-03-25; not before 2027-03-26"])
         #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-25T13:00:00Z")).due.isEmpty)
         #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-26T13:00:00Z")).due.map(\.stage) == ["firm"])
     }

@@ -67,9 +67,9 @@ public struct HeldItem: Sendable, Equatable {
         case .onHold(let key, let reason):
             "held by a person (overdue hold \(key)): \(reason)"
         case .awaitingDeadline(let payBy, let until):
-            "waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
+            "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
         case .undeliverable(let channels):
-            "no deliverable channel, the next stages wait: " + channels.joined(separator: "; ")
+            "no deliverable channel for \(stage ?? "the stage"), the next stages wait: " + channels.joined(separator: "; ")
                 + "; an opt-in, a new contact or overdue retry lets it go"
         }
     }
