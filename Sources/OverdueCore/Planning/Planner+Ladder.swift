@@ -31,7 +31,6 @@ extension Planner {
     /// `stale(position)`: a pre-due stage whose day has passed, never sent now.
     func ladderPosition(of sends: [DeliveryHistory.StageSend], stages: [Stage], stale: (Int) -> Bool) -> LadderPosition {
         var position = LadderPosition()
-        var attempted = Set<Int>()
         for send in sends {
             // Every deadline the debtor read counts, a broken-promise letter's too (not a
             // call sheet's or our own webhook's: the debtor did not read those).
@@ -40,7 +39,6 @@ extension Planner {
             }
             // (A policy has a handful of stages: a search, not a dictionary built per unit.)
             guard let index = stages.firstIndex(where: { $0.name == send.stage }) else { continue }
-            attempted.insert(index)
             guard delivers(send, stage: stages[index]) else { continue }
             position.last = max(position.last, index)
             position.lastTime = max(position.lastTime ?? send.time, send.time)
@@ -48,7 +46,11 @@ extension Planner {
                 position.lastNotice = max(position.lastNotice ?? send.time, send.time)
             }
         }
-        position.blocked = attempted.filter { $0 > position.last && !stale($0) }.min()
+        // A second look once `last` is known (no set built per unit: the planner reads every unit on every pass).
+        for send in sends {
+            guard let index = stages.firstIndex(where: { $0.name == send.stage }), index > position.last, !stale(index) else { continue }
+            position.blocked = min(position.blocked ?? index, index)
+        }
         return position
     }
 

@@ -289,7 +289,8 @@ public struct Planner: Sendable {
             if gate > notBefore {
                 notBefore = gate
                 // (A wake-up is the earliest of all: one already past would hide the send's.)
-                if calendar.instant(gateDay, minute: 0) > now { evaluation.wake(at: calendar.instant(gateDay, minute: 0)) }
+                let gateDayStarts = calendar.instant(gateDay, minute: 0)
+                if gateDayStarts > now { evaluation.wake(at: gateDayStarts) }
                 if times[chosen] <= now, gate > now {
                     evaluation.held.append(HeldItem(customer: customer.id, invoices: [invoice.id], stage: stages[chosen].name,
                                                     reason: .awaitingDeadline(payBy: payBy, until: gateDay)))
@@ -326,7 +327,7 @@ public struct Planner: Sendable {
             }
             /// Queues a send on `channel` to `recipient`, at the earliest the gap and window allow.
             func offer(_ channel: Channel, to recipient: String, fallbackFrom: Channel?, attempt: Int = 0) {
-                var earliest = max(notBefore, times[stage])
+                var earliest = dueAt
                 if let contacted = history.lastContact(customer: customer.id, channel: channel) {
                     // Rule 6: the debtor's last contact on this channel must be `gap` days old.
                     earliest = max(earliest, calendar.firstWindowStart(onOrAfter: calendar.localDay(contacted).adding(days: gap)))
