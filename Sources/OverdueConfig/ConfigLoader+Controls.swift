@@ -55,6 +55,7 @@ extension ConfigSections {
         // Absent (-1): no broken-promise letters.
         let grace = table.int("promise_grace_days", default: -1, range: 0...90, expected: "days from 0 to 90")
         policy.promiseGraceDays = grace >= 0 ? grace : nil
+        policy.interestDuringDispute = table.bool("interest_during_dispute", default: true)
     }
 
     /// The 1-based line of the config file where `key = …` is written.

@@ -26,6 +26,24 @@ public struct LedgerEntry: Sendable, Equatable {
     /// The PDF named by `invoice.document`, once it has arrived.
     public var document: StoredDocument?
 
+    /// The closed periods the invoice was disputed, from each dated
+    /// `dispute` to the `resolve` after it (the ingester dates both when a
+    /// record gives no date): what `interest_during_dispute` leaves out.
+    public var disputePeriods: [DisputePeriod] {
+        var periods: [DisputePeriod] = []
+        var opened: CalendarDate?
+        for event in events {
+            switch event {
+            case .dispute(_, let date, _): opened = opened ?? date
+            case .resolve(_, let date):
+                if let from = opened, let until = date, from <= until { periods.append(DisputePeriod(from: from, until: until)) }
+                opened = nil
+            default: break
+            }
+        }
+        return periods
+    }
+
     /// The state on a given day (a promise to pay lapses after its date).
     public func state(on today: CalendarDate) -> InvoiceState {
         if cancelled { return .cancelled }
@@ -34,6 +52,18 @@ public struct LedgerEntry: Sendable, Equatable {
         if disputed { return .disputed }
         if let promisedUntil, promisedUntil >= today { return .promised }
         return .open
+    }
+}
+
+/// Days an invoice was disputed: from `from` up to, not including, `until`
+/// (the day it was resolved).
+public struct DisputePeriod: Sendable, Equatable {
+    public var from: CalendarDate
+    public var until: CalendarDate
+
+    public init(from: CalendarDate, until: CalendarDate) {
+        self.from = from
+        self.until = until
     }
 }
 

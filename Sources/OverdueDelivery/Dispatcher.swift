@@ -382,10 +382,11 @@ public final class Dispatcher {
             "attempt": .number(Decimal(attempt)), "planned": .string(Timestamp.format(send.time)),
         ]
         if let from = send.fallbackFrom { fields["fallback_from"] = .string(from.rawValue) }
-        // Invoices the letter lists apart without demanding them (DESIGN: `also_open`).
-        if !send.alsoOpen.isEmpty {
+        // Other overdue invoices the letter demands without moving their
+        // ladder, and those not yet due it lists apart (DESIGN: `also_open`).
+        for (name, listed) in [("also_demanded", send.otherOverdue), ("also_open", send.alsoOpen)] where !listed.isEmpty {
             var seen = Set<String>()
-            fields["also_open"] = .array(send.alsoOpen.map(\.item.invoice).filter { seen.insert($0).inserted }.map(JSONValue.string))
+            fields[name] = .array(listed.map(\.item.invoice).filter { seen.insert($0).inserted }.map(JSONValue.string))
         }
         if let total = send.totals.first, send.totals.count == 1 {
             fields["total_due"] = .string(Money.format(total.totalDue, minorUnits: Currency.minorUnits(total.currency)))

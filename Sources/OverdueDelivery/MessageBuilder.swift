@@ -36,7 +36,7 @@ package struct MessageBuilder: Sendable {
                               calendars: BusinessCalendars, now: Date) -> RenderRequest? {
         guard let first = send.items.first, let lead = ledger[first.item.invoice] else { return nil }
         var invoices: [String: Invoice] = [:]
-        for item in send.items + send.alsoOpen { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
+        for item in send.demanded + send.alsoOpen { invoices[item.item.invoice] = ledger[item.item.invoice]?.invoice }
         let calendar = calendars.calendar(for: send.timeZone, country: send.country)
         // The letters and texts that reached the debtor about what this one
         // demands, each once, named by the stage of the message itself.

@@ -195,7 +195,8 @@ public final class Ingester {
                 problems = found
             case .accepted(.event(.document)):
                 problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
-            case .accepted(let record):
+            case .accepted(let read):
+                let record = Self.dated(read, on: now)
                 let replaced = Self.replacedEntry(record, in: ledger)
                 if let earlier = numbers.earlierRow(repeatedAt: index), acceptedRows.contains(earlier) {
                     logEntries.append(Self.repeatedRowLine(record, parsed, repeating: records[earlier], file: entry.name, time: now))

@@ -72,6 +72,7 @@ public struct PlanView {
                 "key": .string(send.key),
                 "moved": holidayNote(send).map(JSONValue.string) ?? .null,
                 "needs_approval": .bool(send.copy ? letterNeedsApproval(send) : awaitsApproval(send)),
+                "also_demanded": .array(Array(Set(send.otherOverdue.map(\.item.invoice))).sorted().map(JSONValue.string)),
                 "items": .array(send.items.map { item in
                     var object: [String: JSONValue] = [
                         "invoice": .string(item.item.invoice), "stage": .string(item.item.stage),

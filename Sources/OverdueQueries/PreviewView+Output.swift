@@ -23,8 +23,10 @@ extension PreviewView {
         }
         if raw { return CommandOutput(raw: preview.bytes) }
         output.append("stage: \(send.stage)\(preview.forced ? " (forced by --stage)" : "")   channel: \(channel.rawValue)   to: \(send.recipient)   language: \(message.language)   key: \(send.key)")
+        let listed = { (items: [PlannedItem]) in Set(items.map(\.item.invoice)).sorted().joined(separator: ", ") }
         output.append("demands: \(send.invoices.joined(separator: ", "))"
-            + (send.alsoOpen.isEmpty ? "" : "   also open: \(Set(send.alsoOpen.map(\.item.invoice)).sorted().joined(separator: ", "))"))
+            + (send.otherOverdue.isEmpty ? "" : "   also overdue (in the total): \(listed(send.otherOverdue))")
+            + (send.alsoOpen.isEmpty ? "" : "   not yet due: \(listed(send.alsoOpen))"))
         output.lines += documentLines(preview.documents, channel: channel)
         if let subject = message.subject { output.append("subject: \(subject)\n\n\(message.text ?? "")") }
         if let htmlBody = message.html {

@@ -47,7 +47,7 @@ Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachric
         "de/courtesy.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>wir möchten Sie freundlich daran erinnern, dass {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}.</p>
+<p>wir möchten Sie freundlich daran erinnern, dass {{#pre_due}}{{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}{{/pre_due}}{{^pre_due}}die folgenden Rechnungen bald zur Zahlung fällig oder bereits überfällig sind{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#invoices}}
@@ -78,7 +78,7 @@ Erinnerung: {{#multiple}}{{invoice_count_text}} werden{{/multiple}}{{^multiple}}
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-wir möchten Sie freundlich daran erinnern, dass {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}.
+wir möchten Sie freundlich daran erinnern, dass {{#pre_due}}{{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}{{/pre_due}}{{^pre_due}}die folgenden Rechnungen bald zur Zahlung fällig oder bereits überfällig sind{{/pre_due}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -228,7 +228,7 @@ Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, a
 """###,
         "de/partials/also_open.html": ###"""
 {{#has_also_open}}
-<p style="font-size:14px">Außerdem offen (nicht Teil dieser Zahlungsaufforderung):</p>
+<p style="font-size:14px">Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):</p>
 <ul style="font-size:14px">
 {{#also_open}}
 <li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig am {{due}} ({{days_overdue_text}})</li>
@@ -241,7 +241,7 @@ Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, a
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_also_open}}
-Außerdem offen (nicht Teil dieser Zahlungsaufforderung):
+Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 {{#also_open}}
 - Rechnung {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}: {{amount}}, fällig am {{due}} ({{days_overdue_text}})
 {{/also_open}}
@@ -254,7 +254,7 @@ Außerdem offen (nicht Teil dieser Zahlungsaufforderung):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -282,6 +282,9 @@ Verzugskosten nach unseren Bedingungen:
 {{/has_fee}}
 {{#has_interest}}
   Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
 {{/has_interest}}
 {{#has_compensation}}
   Pauschale für Beitreibungskosten: {{compensation}}
@@ -537,7 +540,7 @@ If something has prevented the payment, reply to this message{{#brand.phone}} or
         "en/courtesy.html": ###"""
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
-<p>This is a friendly reminder that the following {{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon.</p>
+<p>This is a friendly reminder that the following {{#pre_due}}{{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon{{/pre_due}}{{^pre_due}}invoices are due for payment soon or already overdue{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#invoices}}
@@ -568,7 +571,7 @@ Reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multiple}}{{#in
 {{% CONTENT_TYPE: TEXT}}
 Dear {{greeting_name}},
 
-This is a friendly reminder that the following {{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon.
+This is a friendly reminder that the following {{#pre_due}}{{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon{{/pre_due}}{{^pre_due}}invoices are due for payment soon or already overdue{{/pre_due}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -738,7 +741,7 @@ If there is a problem with an invoice, or if a payment plan would help, just rep
 """###,
         "en/partials/also_open.html": ###"""
 {{#has_also_open}}
-<p style="font-size:14px">Also open, not part of this demand:</p>
+<p style="font-size:14px">Not yet due, not part of this demand:</p>
 <ul style="font-size:14px">
 {{#also_open}}
 <li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}} ({{days_overdue_text}})</li>
@@ -751,7 +754,7 @@ If there is a problem with an invoice, or if a payment plan would help, just rep
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_also_open}}
-Also open, not part of this demand:
+Not yet due, not part of this demand:
 {{#also_open}}
 - Invoice {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}: {{amount}}, due {{due}} ({{days_overdue_text}})
 {{/also_open}}
@@ -764,7 +767,7 @@ Also open, not part of this demand:
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -792,6 +795,9 @@ Late charges under our terms:
 {{/has_fee}}
 {{#has_interest}}
   Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
 {{/has_interest}}
 {{#has_compensation}}
   Compensation for recovery costs: {{compensation}}
@@ -966,7 +972,7 @@ Pay online ({{number}}): {{payment_url}}
   "final": {{#final}}true{{/final}}{{^final}}false{{/final}},
   "date": "{{today_iso}}",
   "customer": {"id": "{{customer.id}}", "name": "{{customer.name}}", "email": "{{customer.email}}", "phone": "{{customer.phone}}"},
-  "invoices": [{{#invoices}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "payment_url": "{{payment_url}}"}{{^last()}}, {{/last()}}{{/invoices}}],
+  "invoices": [{{#invoices}}{"number": "{{number}}", "installment": "{{installment}}", "due": "{{due_iso}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}", "currency": "{{currency}}", "days_overdue": {{days_overdue}}, "stage": "{{stage}}", "payment_url": "{{payment_url}}"}{{^last()}}, {{/last()}}{{/invoices}}],
   "totals": [{{#totals}}{"currency": "{{currency}}", "amount": "{{amount_plain}}", "total_due": "{{total_due_plain}}"}{{^last()}}, {{/last()}}{{/totals}}],
   "total_due": "{{total_due_plain}}",
   "deadline": "{{deadline_iso}}",
@@ -1066,7 +1072,7 @@ Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appel
         "fr/courtesy.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>nous vous rappelons aimablement que {{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance.</p>
+<p>nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#invoices}}
@@ -1097,7 +1103,7 @@ Rappel : {{#multiple}}{{invoice_count_text}} arrivent{{/multiple}}{{^multiple}
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-nous vous rappelons aimablement que {{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance.
+nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1247,7 +1253,7 @@ En cas de problème avec une facture, ou si un échéancier vous aiderait, répo
 """###,
         "fr/partials/also_open.html": ###"""
 {{#has_also_open}}
-<p style="font-size:14px">Également en cours (hors de la présente demande) :</p>
+<p style="font-size:14px">Pas encore échues (hors de la présente demande) :</p>
 <ul style="font-size:14px">
 {{#also_open}}
 <li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}} : {{amount}}, échéance le {{due}} ({{days_overdue_text}})</li>
@@ -1260,7 +1266,7 @@ En cas de problème avec une facture, ou si un échéancier vous aiderait, répo
 {{% CONTENT_TYPE: TEXT}}
 
 {{#has_also_open}}
-Également en cours (hors de la présente demande) :
+Pas encore échues (hors de la présente demande) :
 {{#also_open}}
 - Facture {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}} : {{amount}}, échéance le {{due}} ({{days_overdue_text}})
 {{/also_open}}
@@ -1273,7 +1279,7 @@ En cas de problème avec une facture, ou si un échéancier vous aiderait, répo
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -1301,6 +1307,9 @@ Frais de retard selon nos conditions :
 {{/has_fee}}
 {{#has_interest}}
   Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
 {{/has_interest}}
 {{#has_compensation}}
   Indemnité forfaitaire pour frais de recouvrement : {{compensation}}

@@ -21,7 +21,7 @@ public enum CallSheet {
                 + LetterWords.daysOverdue(item.daysOverdue, language: "en")
                 + (request.invoices[item.item.invoice]?.paymentURL.map { "  pay: \($0)" } ?? "")
         }
-        lines += request.send.items.map(line)
+        lines += request.send.demanded.map(line)
         for total in request.send.totals {
             lines.append("  Total now due: \(total.currency) \(Money.format(total.totalDue, minorUnits: Currency.minorUnits(total.currency)))")
         }

@@ -19,9 +19,10 @@ struct ReminderContext {
         let format = LocaleFormat(language: locale.identifier)
         let brandLanguage = Self.primary(brand.language) ?? "en"
         let send = request.send
-        let items = send.items.map { Self.itemFields($0, request: request, format: format, language: language, brandLanguage: brandLanguage) }
+        // The one table: the stage's units and every other overdue one.
+        let items = send.demanded.map { Self.itemFields($0, request: request, format: format, language: language, brandLanguage: brandLanguage) }
         let alsoOpen = send.alsoOpen.map { Self.itemFields($0, request: request, format: format, language: language, brandLanguage: brandLanguage) }
-        let links = Set(send.items.map { request.invoices[$0.item.invoice]?.paymentURL ?? "" })
+        let links = Set(send.demanded.map { request.invoices[$0.item.invoice]?.paymentURL ?? "" })
         // One link for the whole message only when every demanded item has
         // that same link; otherwise each invoice shows its own (or none).
         let sharedLink = links.count == 1 ? links.first.flatMap { $0.isEmpty ? nil : $0 } : nil
@@ -42,7 +43,7 @@ struct ReminderContext {
             "stage_label": LetterWords.stageLabel(send.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
             "channel": send.channel.rawValue,
             "final": send.final,
-            "pre_due": send.items.allSatisfy { $0.daysOverdue <= 0 },
+            "pre_due": send.demanded.allSatisfy { $0.daysOverdue <= 0 },
             "invoices": items,
             "invoice_count": items.count,
             "invoice_count_text": LetterWords.invoiceCount(items.count, language: language),
@@ -127,6 +128,9 @@ struct ReminderContext {
             "interest": charges.interest > 0 ? money(charges.interest) : "",
             "has_compensation": charges.compensation > 0,
             "compensation": charges.compensation > 0 ? money(charges.compensation) : "",
+            "has_dispute": !item.disputes.isEmpty,
+            "dispute_periods": item.disputes.map { "\(format.date($0.from)) – \(format.date($0.until))" }.joined(separator: ", "),
+            "interest_during_dispute": request.policy.interestDuringDispute,
             "total_due": money(item.totalDue),
             "total_due_plain": Money.format(item.totalDue, minorUnits: units),
             "payment_url": invoice?.paymentURL ?? "",

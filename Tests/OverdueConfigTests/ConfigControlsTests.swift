@@ -16,6 +16,7 @@ struct ConfigControlsTests {
         name = "standard"
         min_amount = { EUR = "10.00", GBP = "5" }
         promise_grace_days = 3
+        interest_during_dispute = false
         stages = [
           { name = "overdue", offset_days = 1, channels = ["email"] },
           { name = "final", offset_days = 15, channels = ["email"], final = true, approve = true },
@@ -29,10 +30,12 @@ struct ConfigControlsTests {
         #expect(config.schedule.paymentsStaleAfterHours == 36 && config.schedule.approvalExpiresDays == 5)
         let policy = config.policies[0]
         #expect(policy.minAmount == ["EUR": Decimal(string: "10.00")!, "GBP": 5] && policy.promiseGraceDays == 3)
+        #expect(!policy.interestDuringDispute)
         #expect(policy.stages.map(\.approve) == [false, true])
         let defaults = try ConfigLoader.parse("[schedule]\ntimezone = \"UTC\"\n", path: "/tmp/overdue.toml")
         #expect(defaults.schedule.paymentsStaleAfterHours == nil && defaults.schedule.approvalExpiresDays == 14)
         #expect(defaults.policies[0].promiseGraceDays == nil && defaults.policies[0].minAmount.isEmpty)
+        #expect(defaults.policies[0].interestDuringDispute)
     }
 
     @Test("mistakes name the key", arguments: [

@@ -16,17 +16,21 @@ struct LadderExampleTests {
             Fixture.invoice("INV-3", zone: zone, due: "2026-12-04", amount: 195))
     }
 
-    /// "2026-11-09 courtesy [INV-1] also open [INV-2, INV-3]" per e-mail.
+    /// "2026-11-23 courtesy [INV-2] + overdue [INV-1] not yet due [INV-3]"
+    /// per e-mail: the stage's invoices, the other overdue ones it demands
+    /// too, those it lists apart.
     static func lines(_ sends: [PlannedSend]) -> [String] {
         sends.filter { $0.channel == .email }.map { send in
             let day = BusinessCalendar(timeZone: TimeZone(identifier: zone)!, schedule: Fixture.schedule()).localDay(send.time)
+            let others = send.otherOverdue.map(\.item.invoice)
             let open = send.alsoOpen.map(\.item.invoice)
             return "\(day) \(send.stage) [\(send.invoices.joined(separator: ", "))]"
-                + (open.isEmpty ? "" : " also open [\(open.joined(separator: ", "))]")
+                + (others.isEmpty ? "" : " + overdue [\(others.joined(separator: ", "))]")
+                + (open.isEmpty ? "" : " not yet due [\(open.joined(separator: ", "))]")
         }
     }
 
-    @Test("each invoice climbs its own ladder; a letter demands only invoices at its stage; the rest are listed apart")
+    @Test("each invoice climbs its own ladder; every letter demands all that is overdue; invoices not yet due are listed apart")
     func threeInvoices() {
         let sends = Fixture.planner(Fixture.schedule(zone: Self.zone)).timeline(
             ledger: Self.ledger(), history: DeliveryHistory(), from: Fixture.instant("2026-11-01T00:00:00Z"),
@@ -36,18 +40,18 @@ struct LadderExampleTests {
         // Each letter after the due date gives a pay-by date (+7 days); the
         // invoice's next stage waits for the day after it (and for the gap).
         #expect(lines == [
-            "2026-11-09 courtesy [INV-1] also open [INV-2, INV-3]",
-            "2026-11-12 overdue [INV-1] also open [INV-2, INV-3]",
-            "2026-11-20 firm [INV-1] also open [INV-2, INV-3]",
-            "2026-11-23 courtesy [INV-2] also open [INV-1, INV-3]",
-            "2026-11-26 overdue [INV-2] also open [INV-1, INV-3]",
-            "2026-11-30 final [INV-1] also open [INV-2, INV-3]",
-            "2026-12-03 courtesy [INV-3] also open [INV-1, INV-2]",
-            "2026-12-07 firm [INV-2] also open [INV-1, INV-3]",
-            "2026-12-10 overdue [INV-3] also open [INV-1, INV-2]",
-            "2026-12-15 final [INV-2] also open [INV-1, INV-3]",
-            "2026-12-18 firm [INV-3] also open [INV-1, INV-2]",
-            "2026-12-28 final [INV-3] also open [INV-1, INV-2]",
+            "2026-11-09 courtesy [INV-1] not yet due [INV-2, INV-3]",
+            "2026-11-12 overdue [INV-1] not yet due [INV-2, INV-3]",
+            "2026-11-20 firm [INV-1] not yet due [INV-2, INV-3]",
+            "2026-11-23 courtesy [INV-2] + overdue [INV-1] not yet due [INV-3]",
+            "2026-11-26 overdue [INV-2] + overdue [INV-1] not yet due [INV-3]",
+            "2026-11-30 final [INV-1] + overdue [INV-2] not yet due [INV-3]",
+            "2026-12-03 courtesy [INV-3] + overdue [INV-1, INV-2]",
+            "2026-12-07 firm [INV-2] + overdue [INV-1, INV-3]",
+            "2026-12-10 overdue [INV-3] + overdue [INV-1, INV-2]",
+            "2026-12-15 final [INV-2] + overdue [INV-1, INV-3]",
+            "2026-12-18 firm [INV-3] + overdue [INV-1, INV-2]",
+            "2026-12-28 final [INV-3] + overdue [INV-1, INV-2]",
         ])
         // Per invoice: each stage once, climbing; no final before its own day.
         for invoice in ["INV-1", "INV-2", "INV-3"] {
@@ -90,6 +94,32 @@ struct InterestPeriodTests {
                                           today: CalendarDate(iso: "2026-11-27")!, outstanding: periods)
         // (1200 × 10 + 600 × 7) × 0.1215 / 365 = 5.3926… → 5.39 (not 600 × 17 days = 3.40).
         #expect(charges.interest == Decimal(string: "5.39"))
+    }
+
+    @Test("interest_during_dispute: 1,200 due 10 Nov, disputed 15–25 Nov, letter 30 Nov: 20 days of interest, or 10 when the policy leaves the dispute out",
+          arguments: [(true, "7.99"), (false, "3.99")])
+    func dispute(runs: Bool, interest: String) {
+        var policy = Policy(name: "eu", stages: Fixture.referencePolicy.stages, interestRatePercent: Decimal(string: "12.15"))
+        policy.interestDuringDispute = runs
+        let planner = Fixture.planner(Fixture.schedule(zone: "Europe/Berlin"), policies: [policy])
+        var ledger = Fixture.ledger(Fixture.invoice("D-101", zone: "Europe/Berlin", due: "2026-11-10", amount: 1200))
+        ledger.apply(.event(.dispute(invoice: "D-101", date: CalendarDate(iso: "2026-11-15")!, reason: "damaged")))
+        ledger.apply(.event(.resolve(invoice: "D-101", date: CalendarDate(iso: "2026-11-25")!)))
+        let entry = ledger["D-101"]!
+        let unit = planner.units(of: entry)[0]
+        var item = PlannedItem(item: ReminderItem(invoice: "D-101", installment: nil, stage: "firm"), stageOffsetDays: 8, final: false,
+                               amount: unit.open, currency: "EUR", due: unit.due, daysOverdue: 20)
+        planner.charge(&item, entry, unit, policy: policy, stage: "firm", statutory: true, today: CalendarDate(iso: "2026-11-30")!)
+        // 1200 × 20 × 0.1215 / 365 = 7.989… ; 1200 × (5 + 5) × 0.1215 / 365 = 3.994…
+        #expect(item.charges.interest == Decimal(string: interest))
+        // The letter names the period either way (and which of the two the policy chose).
+        #expect(item.disputes == [DisputePeriod(from: CalendarDate(iso: "2026-11-15")!, until: CalendarDate(iso: "2026-11-25")!)])
+        // A payment during the dispute still counts from its day.
+        ledger.apply(.event(.payment(invoice: "D-101", amount: 200, date: CalendarDate(iso: "2026-11-20")!, reference: nil)))
+        let paid = ledger["D-101"]!
+        let periods = planner.interestPeriods(paid, planner.units(of: paid)[0], policy: policy)
+        #expect(periods.last?.amount == 1000)
+        #expect(periods.contains { $0.amount == 0 } == !runs)
     }
 
     @Test("a re-dropped invoice's balance already counts earlier payments: they are not taken off twice")

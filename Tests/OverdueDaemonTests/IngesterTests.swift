@@ -41,6 +41,20 @@ struct IngesterTests {
         #expect(try ledger(config)["A-1"]?.balance == 70)
     }
 
+    @Test("a dispute and a resolve without a date are dated the day they are read, and the ledger knows the period (after a restart too)")
+    func undatedDispute() throws {
+        let config = try makeConfig()
+        try Spool(root: config.spool.dir).create()
+        try drop(Self.invoice + "\n" + #"{"event": "dispute", "invoice": "A-1", "reason": "damaged"}"# + "\n", as: "d.jsonl", config)
+        _ = try runOnce(config)
+        #expect(try ledger(config)["A-1"]?.disputed == true)
+        try drop(#"{"event": "resolve", "invoice": "A-1"}"#, as: "r.json", config)
+        _ = try Daemon.runOnce(config: config, clock: .fixed(Timestamp.parse("2026-12-09T08:00:00Z")!), logger: Logger(label: "test"))
+        let entry = try #require(try ledger(config)["A-1"])
+        #expect(!entry.disputed)
+        #expect(entry.disputePeriods == [DisputePeriod(from: CalendarDate(iso: "2026-12-02")!, until: CalendarDate(iso: "2026-12-09")!)])
+    }
+
     @Test("re-dropping the same file after it was ingested applies nothing twice")
     func duplicateFile() throws {
         let config = try makeConfig()

@@ -11,7 +11,8 @@ import Testing
 /// Checked on every letter: no ladder stage before the day after the latest
 /// pay-by date a delivered letter gave for its items; no stage above the
 /// last delivered one + 1 (and no final as the first letter); nothing after
-/// full payment; a re-drop never moves an invoice to another customer.
+/// full payment; every letter's total is all that is overdue then; a
+/// re-drop never moves an invoice to another customer.
 @Suite("The sequence of letters over random debtors and delivery failures (property test)")
 struct SequencePropertyTests {
     static let debtors = 2_000
@@ -36,6 +37,7 @@ struct SequencePropertyTests {
         #expect(checks.counts["no stage before the day after the latest pay-by date", default: 0] > 2_000)
         #expect(checks.counts["no stage above the last delivered one + 1", default: 0] > 2_000)
         #expect(checks.counts["a number held by another customer is refused", default: 0] > 200)
+        #expect(checks.counts["every letter's total is all that is overdue", default: 0] > 5_000)
         #expect(outcomes[String(describing: Outcome.failed), default: 0] > 300)
         #expect(outcomes[String(describing: Outcome.unsubscribed), default: 0] > 200)
     }
@@ -158,5 +160,30 @@ struct SequencePropertyTests {
                 checks.expect(!policy.stages[position].final, "the final is never the first letter delivered", debtor, "\(unit)")
             }
         }
+        guard send.stage != PlannerSettings.thanksStage else { return }
+        // The letter's total is all that is overdue on the account at that
+        // moment (plus its own stage's units not yet due), counted here from
+        // the ledger on its own: open units past their due date of every
+        // invoice not cancelled, disputed, handed off or under a promise.
+        var expected: [String: Decimal] = [:]
+        for entry in ledger.entries.values where ledger.directory.effective(for: entry.invoice).customer.id == send.customer {
+            guard !entry.cancelled, entry.balance > 0, !entry.disputed, entry.handedOff == nil,
+                  entry.promisedUntil.map({ today > $0 }) ?? true else { continue }
+            let invoice = entry.invoice
+            var parts = invoice.installments.isEmpty ? [(due: invoice.due, amount: entry.balance)] : []
+            var paid = invoice.amount - entry.balance
+            for installment in invoice.installments.sorted(by: { $0.due < $1.due }) {
+                let covered = min(installment.amount, max(0, paid))
+                paid -= covered
+                parts.append((installment.due, installment.amount - covered))
+            }
+            for part in parts where part.amount > 0 && part.due < today { expected[invoice.currency, default: 0] += part.amount }
+        }
+        for item in send.items where item.daysOverdue <= 0 { expected[item.currency, default: 0] += item.amount }
+        let stated = Dictionary(uniqueKeysWithValues: send.totals.map { ($0.currency, $0.amount) })
+        checks.expect(stated == expected, "every letter's total is all that is overdue", debtor,
+                      "\(send.stage) on \(today) demands \(stated), overdue then: \(expected)")
+        checks.expect(send.alsoOpen.allSatisfy { $0.daysOverdue <= 0 }, "nothing overdue is listed apart", debtor,
+                      "\(send.stage) on \(today) lists \(send.alsoOpen.map(\.item.unitID)) apart")
     }
 }

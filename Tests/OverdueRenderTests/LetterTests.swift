@@ -95,9 +95,9 @@ struct LetterTests {
         #expect(!html.contains("<a href=\"https://pay.example/INV-1\">INV-2</a>") && html.contains("<td>INV-2</td>"))
     }
 
-    static let alsoOpenHeading = ["en": "Also open, not part of this demand:",
-                                  "de": "Außerdem offen (nicht Teil dieser Zahlungsaufforderung):",
-                                  "fr": "Également en cours (hors de la présente demande)\u{202F}:"]
+    static let alsoOpenHeading = ["en": "Not yet due, not part of this demand:",
+                                  "de": "Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):",
+                                  "fr": "Pas encore échues (hors de la présente demande)\u{202F}:"]
     static let notYetDue = ["en": "not yet due", "de": "noch nicht fällig", "fr": "pas encore échue"]
 
     @Test("every e-mail lists the other open invoices apart, outside the demanded total", arguments: cases)
@@ -115,6 +115,77 @@ struct LetterTests {
         }
         // The demanded total leaves INV-3 out.
         #expect(request.send.totals.first?.amount == Decimal(string: "2050.50"))
+    }
+
+    static let dueSoonOrOverdue = ["en": "due for payment soon or already overdue",
+                                   "de": "bald zur Zahlung fällig oder bereits überfällig",
+                                   "fr": "arrivent bientôt à échéance ou sont déjà échues"]
+
+    /// A letter states all that is overdue: INV-2, at another stage of its
+    /// own ladder, is demanded in the same table and total as the stage's
+    /// invoices (and a courtesy note about INV-3 demands both overdue ones).
+    @Test("every letter demands the other overdue invoices in its one table and total", arguments: cases)
+    func otherOverdueDemanded(stage: String, language: String) throws {
+        guard stage != PlannerSettings.thanksStage else { return }
+        var request = LetterFixture.request(stage: stage, channel: .email, language: language)
+        if stage == "courtesy" {
+            // INV-3 (due 15 Apr) is the courtesy note's; INV-1 and INV-2 are overdue.
+            request.send.otherOverdue = request.send.items.map { var item = $0; item.item.stage = "firm"; return item }
+            request.send.items = request.send.alsoOpen.map { var item = $0; item.item.stage = "courtesy"; return item }
+            request.send.alsoOpen = []
+        } else {
+            var other = request.send.items.removeLast()
+            other.item.stage = "overdue"
+            request.send.otherOverdue = [other]
+        }
+        let total = try #require(request.send.totals.first)
+        let expectedAmount = Decimal(string: stage == "courtesy" ? "2150.49" : "2050.50")!
+        #expect(total.amount == expectedAmount)
+        let message = try Self.renderer.render(request)
+        let text = try #require(message.text)
+        let html = try #require(message.html)
+        let digits = Money.format(total.totalDue, minorUnits: 2).filter(\.isNumber)
+        for body in [text, html] {
+            for invoice in request.send.demanded.map(\.item.invoice) {
+                #expect(body.contains(invoice), "\(language)/\(stage): \(invoice) missing")
+            }
+            // Digits with their group and decimal separators taken out: "2.273,41 €" → "227341".
+            let plain = body.replacingOccurrences(of: "(?<=[0-9])[.,\u{A0}\u{202F} '](?=[0-9])", with: "", options: .regularExpression)
+            #expect(plain.range(of: "(?<![0-9])\(digits)(?![0-9])", options: .regularExpression) != nil, "\(language)/\(stage): total \(total.totalDue) not stated\n\(body)")
+            #expect(!body.contains(Self.alsoOpenHeading[language]!) || stage != "courtesy", "nothing left to list apart")
+            if stage == "courtesy" {
+                #expect(body.contains(Self.dueSoonOrOverdue[language]!), "\(language): the courtesy note says some are overdue\n\(body)")
+            }
+        }
+    }
+
+    static let disputeSentence = [
+        "en": ["Interest includes the time the invoice was disputed", "No interest is charged for the time the invoice was disputed"],
+        "de": ["Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war",
+               "Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet"],
+        "fr": ["Les intérêts incluent la période pendant laquelle la facture était contestée",
+               "Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée"],
+    ]
+
+    @Test("a disputed invoice's interest line says whether the dispute's days carry interest, and names them",
+          arguments: LetterFixture.languages, [true, false])
+    func disputeInterest(language: String, runs: Bool) throws {
+        var policy = LetterFixture.policy
+        policy.interestDuringDispute = runs
+        var request = LetterFixture.request(stage: "final", channel: .email, language: language, policy: policy)
+        let period = DisputePeriod(from: CalendarDate(iso: "2027-03-02")!, until: CalendarDate(iso: "2027-03-16")!)
+        request.send.items[1].disputes = [period]
+        let message = try Self.renderer.render(request)
+        let said = Self.disputeSentence[language]![runs ? 0 : 1], other = Self.disputeSentence[language]![runs ? 1 : 0]
+        let day = ["en": "16 March 2027", "de": "16. März 2027", "fr": "16 mars 2027"][language]!
+        for body in [try #require(message.text), try #require(message.html)] {
+            #expect(body.components(separatedBy: said).count == 2, "\(language): said once, for INV-2 only\n\(body)")
+            #expect(!body.contains(other))
+            #expect(body.contains(day), "\(language): the period's end is named")
+        }
+        // Without a dispute nothing is said.
+        let plain = try Self.renderer.render(LetterFixture.request(stage: "final", channel: .email, language: language, policy: policy))
+        #expect(!(plain.text ?? "").contains(said))
     }
 
     @Test("webhook JSON lists the other open invoices and stays valid")

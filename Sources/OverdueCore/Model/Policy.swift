@@ -154,6 +154,11 @@ public struct Policy: Sendable, Equatable {
     /// not kept gets its `broken_promise` letter; nil: no such letter, the
     /// ladder resumes the day after the date.
     public var promiseGraceDays: Int?
+    /// `interest_during_dispute`: whether statutory interest runs while an
+    /// invoice is disputed (true, the default: the law's interest runs on a
+    /// debt that turns out to be owed). When false, the days from a
+    /// `dispute` to its `resolve` carry none; a letter states which.
+    public var interestDuringDispute = true
 
     /// The member states of the EU, where the Late Payment Directive
     /// (2011/7/EU) gives the fixed compensation and statutory interest.

@@ -62,6 +62,9 @@ public struct PlannedItem: Sendable, Equatable {
     /// What the letter charges on this item beside `amount` (shown only;
     /// the ledger balance never changes). Computed once, by the planner.
     public var charges = LateCharges()
+    /// The periods the invoice was disputed (when statutory interest
+    /// applies): the letter says whether interest ran during them.
+    public var disputes: [DisputePeriod] = []
 
     /// The item's amount plus its charges: what the letter demands for it.
     public var totalDue: Decimal { amount + charges.total }
@@ -99,9 +102,13 @@ public struct PlannedSend: Sendable, Equatable {
     public var fallbackFrom: Channel?
     /// Set on a skipped message: why it cannot go out (opted out, no address).
     public var skipReason: String?
-    /// The debtor's other open invoices (or installments), which the letter
-    /// lists apart and does not demand: not yet due, at an earlier stage of
-    /// their own ladder, disputed or promised. Never in the key or the totals.
+    /// The debtor's other overdue invoices (or installments), at another
+    /// stage of their own ladder: the letter demands them too — in its table
+    /// and its total, as all that is overdue — but they do not climb: only
+    /// `items` are recorded as reached at `stage`, and only they make the key.
+    public var otherOverdue: [PlannedItem] = []
+    /// The debtor's other open units not yet due, which the letter lists
+    /// apart and does not demand. Never in the key or the totals.
     public var alsoOpen: [PlannedItem] = []
     /// The payment deadline a letter after the due date states (today +
     /// `final_deadline_days`): a business day of the debtor's calendar.
@@ -142,9 +149,15 @@ public struct PlannedSend: Sendable, Equatable {
         self.key = key
     }
 
+    /// Everything the letter demands, by due date: its stage's units and
+    /// every other overdue one. The one table a template shows.
+    public var demanded: [PlannedItem] {
+        otherOverdue.isEmpty ? items : (items + otherOverdue).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+    }
+
     /// What the letter demands, per currency: principal, charges and the
     /// total now due. The one source of every figure a template shows.
-    public var totals: [LetterTotal] { LetterTotal.of(items) }
+    public var totals: [LetterTotal] { LetterTotal.of(demanded) }
 
     /// The invoice ids in the message, each once.
     public var invoices: [String] {

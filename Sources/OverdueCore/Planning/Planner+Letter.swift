@@ -4,20 +4,28 @@ import Foundation
 /// figures it states. Also the letter `overdue preview --stage` forces.
 extension Planner {
     /// Rule 5: one letter per debtor, channel and recipient. The most
-    /// advanced stage among the candidates sets it; only the units at that
-    /// stage are demanded. The others wait for a letter of their own stage
-    /// (rule 6 spaces it) and are listed apart meanwhile.
+    /// advanced stage among the candidates sets it; the units at that stage
+    /// climb to it. Every other overdue unit is demanded too (in the table
+    /// and the total: a letter states all that is overdue) without
+    /// climbing: it waits for a letter of its own stage (rule 6 spaces it).
+    /// Units not yet due are listed apart.
     func letter(_ key: GroupKey, _ candidates: [Candidate], open: [PlannedItem], now: Date) -> PlannedSend {
         let rank: (Candidate) -> (Int, Int) = { ($0.item.final ? 1 : 0, $0.item.stageOffsetDays) }
         let lead = candidates.max { rank($0) < rank($1) }!
         let demanded = candidates.filter { $0.item.item.stage == lead.item.item.stage }
-        var items = demanded.map(\.item).sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        let byDue: (PlannedItem, PlannedItem) -> Bool = { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        var items = demanded.map(\.item).sorted(by: byDue)
+        let demandedUnits = Set(items.map(\.item.unitID))
+        let others = open.filter { !demandedUnits.contains($0.item.unitID) }.sorted(by: byDue)
+        var otherOverdue = others.filter { $0.daysOverdue > 0 }
         // The fixed compensation is per invoice, not per installment.
         var compensated = Set<String>()
         for index in items.indices where items[index].charges.compensation > 0 {
             if !compensated.insert(items[index].item.invoice).inserted { items[index].charges.compensation = 0 }
         }
-        let demandedUnits = Set(items.map(\.item.unitID))
+        for index in otherOverdue.indices where otherOverdue[index].charges.compensation > 0 {
+            if !compensated.insert(otherOverdue[index].item.invoice).inserted { otherOverdue[index].charges.compensation = 0 }
+        }
         var send = PlannedSend(
             time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
             recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
@@ -28,8 +36,8 @@ extension Planner {
         send.skipReason = demanded.compactMap(\.skipReason).first
         send.chargesRule = demanded.compactMap(\.chargesRule).first
         lead.extras.describe(&send, windowOpen: demanded.allSatisfy(\.extras.windowOpen))
-        send.alsoOpen = open.filter { !demandedUnits.contains($0.item.unitID) }
-            .sorted { ($0.due, $0.item.unitID) < ($1.due, $1.item.unitID) }
+        send.otherOverdue = otherOverdue
+        send.alsoOpen = others.filter { $0.daysOverdue <= 0 }
         // A "pay by" date for every letter after the due date (the firm
         // and final templates state it), always a business day.
         if lead.item.final || lead.item.stageOffsetDays > 0 {
@@ -40,20 +48,26 @@ extension Planner {
         return send
     }
 
-    /// The units of an invoice that are open and not paused, as a letter
-    /// lists them when it does not demand them (stage: the last one sent).
-    func openItems(_ entry: LedgerEntry, _ debtor: Customer, history: DeliveryHistory, now: Date) -> [PlannedItem] {
+    /// The units of an invoice that are open and not paused, as another
+    /// stage's letter demands them (overdue) or lists them (not yet due):
+    /// at the last stage delivered, with the charges that stage carries.
+    func openItems(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, history: DeliveryHistory, now: Date) -> [PlannedItem] {
         guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
         let invoice = entry.invoice
-        let calendar = calendars.calendar(for: debtor)
+        let customer = debtor.customer
+        let calendar = calendars.calendar(for: customer)
         let today = calendar.localDay(now)
         if let promised = entry.promisedUntil, today <= promised { return [] }
+        let policy = settings.policy(named: debtor.policy)
+        let statutory = statutoryRule(policy, customer).applies
         return units(of: entry).map { unit in
             let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
             let last = history.sends(of: unitID).filter(\.reached).max { $0.time < $1.time }?.stage ?? ""
-            return PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
-                               stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
-                               daysOverdue: unit.due.days(until: today))
+            var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
+                                   stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
+                                   daysOverdue: unit.due.days(until: today))
+            charge(&item, entry, unit, policy: policy, stage: last, statutory: statutory, today: today)
+            return item
         }
     }
 
@@ -94,9 +108,7 @@ extension Planner {
             var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                                    currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
-            item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
-                                               due: unit.due, today: today, statutory: statutory.applies,
-                                               outstanding: outstandingOverTime(entry, unit))
+            charge(&item, entry, unit, policy: policy, stage: spec.name, statutory: statutory.applies, today: today)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel,
                                       recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule
@@ -106,7 +118,7 @@ extension Planner {
         }
         guard !candidates.isEmpty else { return nil }
         let others = ledger.entries.values.filter { ledger.directory.effective(for: $0.invoice).customer.id == customer.id }
-            .flatMap { openItems($0, customer, history: history, now: now) }
+            .flatMap { openItems($0, ledger.directory.effective(for: $0.invoice), history: history, now: now) }
         return letter(GroupKey(customer: customer.id, channel: channel, recipient: recipient, thanks: false),
                       candidates, open: others, now: now)
     }

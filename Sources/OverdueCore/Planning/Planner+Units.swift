@@ -41,6 +41,29 @@ extension Planner {
         return periods
     }
 
+    /// The late charges of one unit in a letter of `stage` (or its last
+    /// stage reached, for another overdue unit), and the dispute periods
+    /// its interest line speaks of. One place for every letter's figures.
+    func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, statutory: Bool,
+                today: CalendarDate) {
+        item.charges = LateCharges.compute(policy: policy, stage: stage, amount: unit.open, currency: entry.invoice.currency,
+                                           due: unit.due, today: today, statutory: statutory,
+                                           outstanding: interestPeriods(entry, unit, policy: policy))
+        if statutory, policy.interestRatePercent != nil { item.disputes = entry.disputePeriods.filter { $0.until > unit.due } }
+    }
+
+    /// The periods statutory interest runs on: what was owed over time,
+    /// with nothing owed while the invoice was disputed when the policy
+    /// says `interest_during_dispute = false`.
+    func interestPeriods(_ entry: LedgerEntry, _ unit: Unit, policy: Policy) -> [(from: CalendarDate, amount: Decimal)] {
+        let owed = outstandingOverTime(entry, unit)
+        let disputes = policy.interestDuringDispute ? [] : entry.disputePeriods
+        guard !disputes.isEmpty else { return owed }
+        func owedOn(_ day: CalendarDate) -> Decimal { owed.last { $0.from <= day }?.amount ?? owed[0].amount }
+        let starts = Set(owed.map(\.from) + disputes.flatMap { [$0.from, $0.until] }).filter { $0 >= unit.due }.union([unit.due]).sorted()
+        return starts.map { day in (day, disputes.contains { $0.from <= day && day < $0.until } ? 0 : owedOn(day)) }
+    }
+
     func units(of entry: LedgerEntry) -> [Unit] {
         let invoice = entry.invoice
         guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }

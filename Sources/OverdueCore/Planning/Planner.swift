@@ -90,21 +90,25 @@ public struct Planner: Sendable {
             reminder.thanks = false
             if groups[reminder] != nil { groups[key] = nil }
         }
-        // Rule 5's "also open": the other open units of debtors who get a letter.
-        let writtenTo = Set(groups.keys.filter { !$0.thanks }.map(\.customer))
+        // Rule 5: the other open units of debtors who get a letter (a
+        // receipt excepted): demanded when overdue, else listed apart.
+        let demands = { (key: GroupKey, candidates: [Candidate]) in
+            !key.thanks || candidates.contains { $0.item.item.stage != PlannerSettings.thanksStage }
+        }
+        let writtenTo = Set(groups.filter(demands).map(\.key.customer))
         var open: [String: [PlannedItem]] = [:]
         if !writtenTo.isEmpty {
             for entry in entries {
-                let debtor = ledger.directory.effective(for: entry.invoice).customer
-                guard writtenTo.contains(debtor.id) else { continue }
-                open[debtor.id, default: []] += openItems(entry, debtor, history: history, now: now)
+                let debtor = ledger.directory.effective(for: entry.invoice)
+                guard writtenTo.contains(debtor.customer.id) else { continue }
+                open[debtor.customer.id, default: []] += openItems(entry, debtor, history: history, now: now)
             }
         }
         let order: (PlannedSend, PlannedSend) -> Bool = {
             ($0.customer, $0.channel.rawValue, $0.recipient) < ($1.customer, $1.channel.rawValue, $1.recipient)
         }
         let sends = groups.map { key, candidates in
-            letter(key, candidates, open: key.thanks ? [] : open[key.customer] ?? [], now: now)
+            letter(key, candidates, open: demands(key, candidates) ? open[key.customer] ?? [] : [], now: now)
         }.sorted(by: order)
         let skipped = skippedGroups.map { key, candidates in letter(key, candidates, open: [], now: now) }.sorted(by: order)
         var result = PlanResult(due: sends, nextWake: wake, skipped: skipped)
@@ -312,9 +316,7 @@ public struct Planner: Sendable {
                 stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
             let statutory = statutoryRule(policy, customer)
-            item.charges = LateCharges.compute(policy: policy, stage: spec.name, amount: unit.open, currency: invoice.currency,
-                                               due: unit.due, today: today, statutory: statutory.applies,
-                                               outstanding: outstandingOverTime(entry, unit))
+            charge(&item, entry, unit, policy: policy, stage: spec.name, statutory: statutory.applies, today: today)
             let copies = CopyPlan(debtor: debtor, stage: spec.name, unitID: unitID, planner: self, ledger: ledger, history: history)
             func candidate(_ channel: Channel, to recipient: String) -> Candidate {
                 var candidate = Candidate(

@@ -1,0 +1,18 @@
+import Foundation
+import OverdueCore
+import OverdueSpool
+
+extension Ingester {
+    /// A `dispute` or `resolve` that gives no date is dated the (UTC) day it
+    /// was read, so the ledger knows how long the invoice was disputed: the
+    /// days `interest_during_dispute = false` leaves out, and what a letter
+    /// says about them. Journaled with the date, so a replay agrees.
+    static func dated(_ record: InboxRecord, on now: Date) -> InboxRecord {
+        guard let today = CalendarDate(iso: Timestamp.utcDay(now)) else { return record }
+        switch record {
+        case .event(.dispute(let invoice, nil, let reason)): return .event(.dispute(invoice: invoice, date: today, reason: reason))
+        case .event(.resolve(let invoice, nil)): return .event(.resolve(invoice: invoice, date: today))
+        default: return record
+        }
+    }
+}
