@@ -36,8 +36,10 @@ public struct EInvoice: Sendable, Equatable {
 
 /// Reads an e-invoice with Foundation's XMLParser, keeping only the text of
 /// the elements it maps (so a large base64 attachment is streamed past, not
-/// held). Documents with a DTD are refused before parsing: e-invoices never
-/// need one, and it is how entity-expansion and external-entity attacks work.
+/// held). Documents with a DTD or entities are refused (`XMLGuard`): e-invoices
+/// never need one, and it is how entity-expansion and external-entity
+/// attacks work. Nesting is capped, and the element path is kept
+/// incrementally, so reading costs time linear in the document's size.
 public enum EInvoiceReader {
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -48,11 +50,8 @@ public enum EInvoiceReader {
     static let cii = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
     public static func read(_ bytes: [UInt8]) throws -> EInvoice {
-        // A DTD anywhere before the root element is refused outright.
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        if head.range(of: "<!DOCTYPE", options: .caseInsensitive) != nil || head.range(of: "<!ENTITY", options: .caseInsensitive) != nil {
-            throw Refusal(description: "the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY>), which e-invoices never need; it is refused as unsafe")
-        }
+        // A DTD anywhere before the root element is refused outright, before libxml2 sees it.
+        if let problem = XMLGuard.prologProblem(bytes) { throw Refusal(description: problem) }
         let delegate = Collector()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
@@ -112,7 +111,14 @@ public enum EInvoiceReader {
         var syntax: EInvoice.Syntax?
         var refusal: Refusal?
         var rootClosed = false
-        private var stack: [String] = []
+        /// Elements open now, the root included.
+        private var depth = 0
+        /// The open elements' local names below the root ("Party/Contact"),
+        /// grown and cut at its end: rebuilt per element, it made reading
+        /// quadratic in the nesting depth.
+        private var path = ""
+        /// How many scalars each open element below the root added to `path`.
+        private var added: [Int] = []
         private var paths: [String: String] = [:]
         private var capturing: String?
         private var captureDepth = 0
@@ -120,27 +126,35 @@ public enum EInvoiceReader {
         private var values: [String: String] = [:]
         private var endpointScheme: String?
 
+        /// The first refusal wins; libxml2 may call back once more after an abort.
+        func refuse(_ reason: String, _ parser: XMLParser) {
+            if refusal == nil { refusal = Refusal(description: reason) }
+            parser.abortParsing()
+        }
+
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
-            if stack.isEmpty {
+            guard refusal == nil else { return }
+            depth += 1
+            guard depth <= XMLGuard.maxDepth else { return refuse(XMLGuard.tooDeep(line: parser.lineNumber), parser) }
+            if depth == 1 {
                 switch (name, namespaceURI ?? "") {
                 case ("Invoice", EInvoiceReader.ublInvoice): syntax = .ubl; paths = EInvoiceReader.ublPaths
                 case ("CreditNote", EInvoiceReader.ublCreditNote): syntax = .ublCreditNote; paths = EInvoiceReader.ublPaths
                 case ("CrossIndustryInvoice", EInvoiceReader.cii): syntax = .cii; paths = EInvoiceReader.ciiPaths
                 default:
-                    refusal = Refusal(description: "the XML root is <\(name)> in \(namespaceURI ?? "no namespace"); expected a UBL 2.1 Invoice or CreditNote, or a UN/CEFACT CrossIndustryInvoice")
-                    parser.abortParsing()
+                    refuse("the XML root is <\(name)> in \(namespaceURI ?? "no namespace"); expected a UBL 2.1 Invoice or CreditNote, or a UN/CEFACT CrossIndustryInvoice", parser)
                 }
-                stack.append(name)
                 return
             }
-            stack.append(name)
-            let path = stack.dropFirst().joined(separator: "/")
+            let segment = depth == 2 ? name : "/" + name
+            path += segment
+            added.append(segment.unicodeScalars.count)
             // CII lists tax registrations by scheme: BT-48 is the one marked VA.
             if capturing == nil, let field = paths[path], values[field] == nil,
                !(field == "vat" && syntax == .cii && attributes["schemeID"] != "VA") {
                 capturing = field
-                captureDepth = stack.count
+                captureDepth = depth
                 text = ""
                 if field == "endpoint" { endpointScheme = attributes["schemeID"] }
             }
@@ -148,16 +162,18 @@ public enum EInvoiceReader {
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
             // Only the mapped elements' text is kept; attachments pass by.
-            if capturing != nil, text.utf8.count < 4096 { text += string }
+            if capturing != nil, refusal == nil, text.utf8.count < 4096 { text += string }
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if let field = capturing, stack.count == captureDepth {
+            guard refusal == nil, depth > 0 else { return }
+            if let field = capturing, depth == captureDepth {
                 values[field] = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 capturing = nil
             }
-            stack.removeLast()
-            if stack.isEmpty { rootClosed = true }
+            if let count = added.popLast() { path.unicodeScalars.removeLast(count) }
+            depth -= 1
+            if depth == 0 { rootClosed = true }
         }
 
         func result(_ syntax: EInvoice.Syntax) -> EInvoice {
