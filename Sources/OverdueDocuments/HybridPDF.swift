@@ -11,7 +11,8 @@ import CQPDF
 /// zlib, libjpeg and a TLS library, where poppler-glib brings cairo, glib,
 /// fontconfig and a long CVE record from rendering code overdue never uses.
 /// qpdf has no memory limit for decoding streams, so the embedded file is
-/// taken raw and inflated by `BoundedInflate` under a cap.
+/// taken raw and inflated by `BoundedInflate` under a cap, one filter stage
+/// at a time.
 public enum HybridPDF {
     /// The embedded file names the standards use, in the order they are preferred.
     public static let invoiceFileNames = ["factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml"]
@@ -105,34 +106,46 @@ public enum HybridPDF {
         return distinct.count == 1 ? distinct.values.first : nil
     }
 
-    /// The embedded file's bytes: unfiltered, or FlateDecode inflated under the cap.
+    /// How much each filter qpdf may decode in one piece can expand its
+    /// input at most: hex halves it, ASCII85's "z" makes 4 bytes of 1, a
+    /// run-length pair 128 of 2, an LZW code (9 bits at least) 4096 bytes.
+    static let maxExpansion: [String: Int] = ["/ASCIIHexDecode": 1, "/ASCII85Decode": 4, "/RunLengthDecode": 64, "/LZWDecode": 3_641]
+
+    /// The embedded file's bytes: unfiltered; FlateDecode, once or chained,
+    /// inflated here stage by stage, each stage stopped at the cap; one other
+    /// filter decoded by qpdf only when its worst expansion stays under the
+    /// cap. qpdf decodes a chain whole with no limit (a 2.7 KB PDF with
+    /// `[/FlateDecode /FlateDecode]` took 2.1 GB), so it never gets one.
     static func decode(_ file: EmbeddedFile, document: QPDFDocument, limit: Int) throws(Refusal) -> [UInt8] {
         let filters = document.filters(of: file.stream)
         let raw = try document.rawStreamData(file.stream, name: file.name)
-        switch filters {
-        case []:
+        if filters.isEmpty {
             guard raw.count <= limit else { throw tooLarge(file.name, limit: limit) }
             return raw
-        case ["/FlateDecode"] where !document.hasPredictor(file.stream):
-            let inflated: Result<[UInt8], BoundedInflate.Failure> = Result { () throws(BoundedInflate.Failure) in
-                try BoundedInflate.inflate(raw, limit: limit)
-            }
-            switch inflated {
-            case .success(let xml): return xml
-            case .failure(.tooLarge): throw tooLarge(file.name, limit: limit)
-            case .failure(.corrupt(let reason)):
-                throw Refusal(description: "the embedded \(file.name) cannot be decompressed (\(reason)); export the invoice again")
-            }
-        default:
-            // Other filter chains are rare for attachments. qpdf decodes them
-            // in one piece, so only when even a 1:1100 expansion (beyond
-            // Flate's maximum) would stay under the cap.
-            guard raw.count <= limit / 1_100, let decoded = document.decodedStreamData(file.stream) else {
-                throw Refusal(description: "the embedded \(file.name) uses the filters \(filters.joined(separator: " ")), which overdue does not decode at this size; drop the XML itself instead")
-            }
-            guard decoded.count <= limit else { throw tooLarge(file.name, limit: limit) }
-            return decoded
         }
+        if filters.allSatisfy({ $0 == "/FlateDecode" }) && !document.hasPredictor(file.stream) {
+            var data = raw
+            for _ in filters {
+                let stage: Result<[UInt8], BoundedInflate.Failure> = Result { () throws(BoundedInflate.Failure) in
+                    try BoundedInflate.inflate(data, limit: limit)
+                }
+                switch stage {
+                case .success(let inflated): data = inflated
+                case .failure(.tooLarge): throw tooLarge(file.name, limit: limit)
+                case .failure(.corrupt(let reason)):
+                    throw Refusal(description: "the embedded \(file.name) cannot be decompressed (\(reason)); export the invoice again")
+                }
+            }
+            return data
+        }
+        // One filter other than Flate, or Flate with a predictor (whose
+        // output is no larger than the inflated data, at most 1:1032).
+        let ratio = filters == ["/FlateDecode"] ? 1_100 : maxExpansion[filters[0]]
+        guard filters.count == 1, let ratio, raw.count <= limit / ratio, let decoded = document.decodedStreamData(file.stream) else {
+            throw Refusal(description: "the embedded \(file.name) is encoded with \(filters.joined(separator: " ")), which overdue decodes only as FlateDecode (once or chained) or as one other filter whose output stays under \(limit >> 20) MiB; drop the XML itself instead")
+        }
+        guard decoded.count <= limit else { throw tooLarge(file.name, limit: limit) }
+        return decoded
     }
 
     static func tooLarge(_ name: String, limit: Int) -> Refusal {

@@ -33,9 +33,10 @@ enum InboxPDF {
         case .noInvoice(let embedded):
             return .document(embedded: embedded)
         case .invoiceXML(let name, let xml):
-            switch parser.parse(xml, fileName: name) {
+            switch parser.parseEmbeddedXML(xml) {
             case .unreadable(let reason):
-                return .unusableInvoice("the embedded \(name): \(reason)")
+                let asXML = name.lowercased().hasSuffix(".xml") ? "" : " (an embedded e-invoice is read as XML, whatever its name)"
+                return .unusableInvoice("the embedded \(name)\(asXML): \(reason)")
             case .records(let format, let header, var records):
                 for index in records.indices {
                     guard case .accepted(.invoice(var invoice)) = records[index].outcome else { continue }

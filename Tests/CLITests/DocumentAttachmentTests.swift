@@ -142,13 +142,14 @@ struct DocumentAttachmentTests {
         #expect(lateDocument?["invoices"] as? [String] == ["L-1"])
     }
 
-    @Test("a PDF with no e-invoice, an encrypted, a truncated and a bomb PDF are rejected with their reasons, each within a second and under 100 MB")
+    @Test("a PDF with no e-invoice, an encrypted, a truncated, a bomb and a twice-compressed bomb PDF are rejected with their reasons, each within a second and under 100 MB")
     func hostile() throws {
         let samples: [(name: String, bytes: [UInt8], reason: String)] = [
             ("plain.pdf", try TestPDF.make(.plain), "no EN 16931 XML embedded"),
             ("locked.pdf", try TestPDF.make(.encrypted), "encrypted"),
             ("cut.pdf", Array(try TestPDF.make(.hybrid, xml: (0..<20_000).map { _ in UInt8.random(in: 0...255) }).prefix(3_000)), "damaged"),
             ("bomb.pdf", try TestPDF.make(.bomb), "compression bomb"),
+            ("chained.pdf", try TestPDF.make(.chainedBomb), "compression bomb"),  // [/FlateDecode /FlateDecode]: 2.7 KB, was 2.1 GB
             ("loop.pdf", try TestPDF.make(.loop), "loop"),
         ]
         for sample in samples {
@@ -163,6 +164,29 @@ struct DocumentAttachmentTests {
             #expect(detail.contains(sample.reason), "\(sample.name): \(detail)")
             print("hybrid PDF refusal: \(sample.name): \(String(format: "%.2f", run.seconds)) s, peak \(String(format: "%.0f", run.peakMiB)) MiB: \(detail)")
         }
+    }
+
+    @Test("a PDF whose embedded 'e-invoice' is named .jsonl (marked text/xml) applies no inbox events: it is read as XML and refused")
+    func embeddedEvents() throws {
+        let test = try TestSpool(prefix: "overdue-docs-jsonl", config: Self.policy)
+        try Self.invoice("INV-1", document: nil).write(to: test.inbox.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
+        _ = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-02-02T10:00:00Z"])
+        let events = #"{"event": "optout", "address": "ap@acme.example"}"# + "\n"
+            + #"{"event": "payment", "invoice": "INV-1", "amount": "100.00", "date": "2027-02-02"}"# + "\n"
+        for (name, xmlType) in [("optout.jsonl", true), ("payments.csv", true), ("optout.jsonl", false)] {
+            let pdf = try TestPDF.make(.hybrid, xml: Array(events.utf8), embeddedName: name, xmlType: xmlType)
+            try Data(pdf).write(to: test.inbox.appendingPathComponent("invoice-\(name)-\(xmlType).pdf"))
+        }
+        let run = try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try log(test.config)
+        let types = lines.compactMap { $0["record_type"] as? String }
+        #expect(!types.contains("optout") && !types.contains("payment"), "\(types)")
+        // Still owed, still chased: the overdue letter went to the address the PDF tried to opt out.
+        #expect(lines.contains { $0["event"] as? String == "sent" && ($0["recipient"] as? String) == "ap@acme.example" },
+                "\(lines.map { $0["event"] ?? "" })")
+        let refused = lines.filter { $0["event"] as? String == "rejected" }.compactMap { $0["detail"] as? String }
+        #expect(refused.contains { $0.contains("read as XML") }, "\(refused)")
     }
 
     @Test("a Factur-X PDF without buyer e-mail waits for a customer record; the reminders then carry that PDF")

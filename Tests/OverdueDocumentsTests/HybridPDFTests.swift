@@ -112,3 +112,38 @@ struct HybridPDFTests {
         #expect(HybridPDF.looksLikePDF(pdf))
     }
 }
+
+/// Filter chains: qpdf decodes one whole and without a limit, so each
+/// FlateDecode stage is inflated here under the cap.
+@Suite("Hybrid PDFs: chained filters")
+struct ChainedFilterTests {
+    /// The process's peak resident memory so far (getrusage, KiB on Linux).
+    static func peakBytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    @Test("a 2.7 KB PDF whose attachment is a 1 GiB bomb compressed twice is refused at the cap; the peak memory grows by far less than the gigabyte")
+    func chainedBomb() throws {
+        let pdf = try TestPDF.make(.chainedBomb)
+        #expect(pdf.count < 4_096)
+        let before = Self.peakBytes()
+        #expect {
+            try HybridPDF.read(pdf)
+        } throws: { error in
+            "\(error)".contains("compression bomb")
+        }
+        // Decoded whole (qpdf's way) the chain held 1 GiB and its copy; stage by stage, 10 MiB at most.
+        let grown = Self.peakBytes() - before
+        #expect(grown < 256 << 20, "peak memory grew by \(grown >> 20) MiB")
+    }
+
+    @Test("an e-invoice compressed twice is read stage by stage, exactly up to the cap")
+    func chainedInvoice() throws {
+        let xml = Array(try Data(contentsOf: HybridPDFTests.ownCII))
+        let pdf = try TestPDF.make(.chained, xml: xml)
+        #expect(try HybridPDF.read(pdf, limits: .init(maxXMLBytes: xml.count)) == .invoiceXML(name: "factur-x.xml", bytes: xml))
+        #expect(throws: HybridPDF.Refusal.self) { try HybridPDF.read(pdf, limits: .init(maxXMLBytes: xml.count - 1)) }
+    }
+}

@@ -60,6 +60,13 @@ public struct InboxFileParser: Sendable {
 
     // MARK: EN 16931 e-invoices
 
+    /// The e-invoice embedded in a PDF: read as XML whatever the attachment
+    /// is called. Chosen by its name, an attachment named `.jsonl` or `.csv`
+    /// was read as inbox records, so a PDF could carry opt-outs and payments.
+    public func parseEmbeddedXML(_ bytes: [UInt8]) -> ParsedFile {
+        bytes.isEmpty ? .unreadable(reason: "the file is empty") : parseEInvoice(bytes)
+    }
+
     private func parseEInvoice(_ bytes: [UInt8]) -> ParsedFile {
         do {
             let einvoice = try EInvoiceReader.read(bytes)

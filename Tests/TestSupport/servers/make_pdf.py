@@ -3,10 +3,13 @@
 embedded XML file, listed in /Names /EmbeddedFiles and /AF), a plain PDF
 with no attachment, an "encrypted" one (an /Encrypt dictionary whose
 password checks fail), a FlateDecode bomb (the embedded file inflates to
-1 GiB) and a name tree whose kids point back at themselves.
+1 GiB), the same bomb compressed twice (/Filter [/FlateDecode /FlateDecode],
+a few KB), a hybrid whose XML is compressed twice, and a name tree whose
+kids point back at themselves.
 
-usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME]
-KIND: hybrid | plain | encrypted | bomb | loop
+usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME] [xml-type]
+KIND: hybrid | plain | encrypted | bomb | chained-bomb | chained | loop
+xml-type: mark the embedded file text/xml whatever its name
 Written from the PDF 1.7 reference by hand (no PDF library in the test
 venv); only the objects a reader of attachments needs."""
 import os
@@ -44,15 +47,15 @@ def page_objects(first):
     ]
 
 
-def hybrid(xml, name, compressed_data=None, names_tree=None, pad=0):
+def hybrid(xml, name, compressed_data=None, names_tree=None, pad=0, filters=b"/FlateDecode", xml_type=False):
     """pad: bytes of an unreferenced stream (as fonts and images make a real
     invoice PDF ~150 KB), for benchmarks."""
     data = compressed_data if compressed_data is not None else zlib.compress(xml)
     # 1 catalog, 2-4 pages, 5 filespec, 6 embedded stream, 7 names tree
     catalog = b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 7 0 R >> /AF [5 0 R] >>"
     spec = b"<< /Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /EF << /F 6 0 R /UF 6 0 R >> >>" % (name, name)
-    subtype = b"/text#2Fxml" if name.endswith(b".xml") else b"/application#2Foctet-stream"
-    embedded = stream(data, b"/Type /EmbeddedFile /Subtype %s /Filter /FlateDecode " % subtype)
+    subtype = b"/text#2Fxml" if name.endswith(b".xml") or xml_type else b"/application#2Foctet-stream"
+    embedded = stream(data, b"/Type /EmbeddedFile /Subtype %s /Filter %s " % (subtype, filters))
     tree = names_tree or b"<< /Names [(%s) 5 0 R] >>" % name
     extra = [stream(os.urandom(pad), b"/Filter /FlateDecode ")] if pad else []
     return build([catalog] + page_objects(2) + [spec, embedded, tree] + extra)
@@ -62,8 +65,12 @@ def main():
     kind, out = sys.argv[1], sys.argv[2]
     xml = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else b"<x/>"
     name = sys.argv[4].encode() if len(sys.argv) > 4 else b"factur-x.xml"
+    xml_type = len(sys.argv) > 5 and sys.argv[5] == "xml-type"
+    twice = b"[/FlateDecode /FlateDecode]"
     if kind == "hybrid":
-        pdf = hybrid(xml, name)
+        pdf = hybrid(xml, name, xml_type=xml_type)
+    elif kind == "chained":
+        pdf = hybrid(xml, name, compressed_data=zlib.compress(zlib.compress(xml)), filters=twice)
     elif kind == "plain":
         pdf = build([b"<< /Type /Catalog /Pages 2 0 R >>"] + page_objects(2))
     elif kind == "encrypted":
@@ -77,6 +84,14 @@ def main():
         chunk = b"<" * (1 << 20)
         data = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
         pdf = hybrid(b"", name, compressed_data=data)
+    elif kind == "chained-bomb":
+        # 1 GiB compressed once is ~1 MB, compressed again a few KB: a reader
+        # that decodes the chain whole holds the gigabyte (or two) before
+        # it can look at the size.
+        packer = zlib.compressobj(9)
+        chunk = b"<" * (1 << 20)
+        once = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
+        pdf = hybrid(b"", name, compressed_data=zlib.compress(once, 9), filters=twice)
     elif kind == "loop":
         # The names tree's only kid is the tree itself.
         pdf = hybrid(xml, name, names_tree=b"<< /Kids [7 0 R] >>")
