@@ -46,6 +46,9 @@ public final class Ingester {
     let documents: DocumentStore
     /// Unreadable inbox files already logged ("name|mtime").
     private var reportedStuck: Set<String> = []
+    /// Called with each inbox file's URL just before it is opened: where a
+    /// test renames a symlink, a FIFO or a huge file over the listed name.
+    package var beforeOpening: ((URL) -> Void)?
 
     public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
                 log: EventLog, logger: Logger, clock: OverdueClock) {
@@ -66,17 +69,21 @@ public final class Ingester {
     public func ingestInbox(skipping beingWritten: Set<String> = []) -> IngestSummary {
         var summary = IngestSummary()
         var spoolInfo = stat()
-        let haveOwner = stat(spool.root.path, &spoolInfo) == 0
+        let owner = stat(spool.root.path, &spoolInfo) == 0 ? (uid: spoolInfo.st_uid, gid: spoolInfo.st_gid) : nil
         for entry in InboxFiles.list(spool.inbox) where !beingWritten.contains(entry.name) {
-            if haveOwner, let reason = InboxFiles.unreadable(entry, ownerUID: spoolInfo.st_uid, spoolGID: spoolInfo.st_gid) {
+            if let owner, let reason = InboxFiles.unreadable(entry, ownerUID: owner.uid, spoolGID: owner.gid) {
                 let stuck = StuckInboxFile(name: entry.name, since: entry.modified, reason: reason)
                 summary.unreadable.append(stuck)
                 reportOnce(stuck)
                 continue
             }
             do {
-                try ingest(entry, into: &summary)
-                summary.files += 1
+                if let stuck = try ingest(entry, owner: owner, into: &summary) {
+                    summary.unreadable.append(stuck)
+                    reportOnce(stuck)
+                } else {
+                    summary.files += 1
+                }
             } catch {
                 summary.failedFiles += 1
                 logger.error("could not process inbox file; it stays in the inbox for the next pass",
@@ -103,8 +110,10 @@ public final class Ingester {
         let parser = InboxFileParser(defaultTermsDays: config.schedule.defaultTermsDays)
         var files = 0
         var records: [InboxRecord] = []
-        for entry in InboxFiles.list(spool.inbox) where entry.isRegular && entry.size <= config.inbox.maxFileBytes {
-            guard let bytes = try? DurableIO.read(entry.url), committed[sha256(bytes)] == nil else { continue }
+        for entry in InboxFiles.list(spool.inbox) where entry.isRegular {
+            // The daemon's own bounded read: no link followed, no FIFO waited on, nothing past the size limit.
+            guard case .read(let bytes, _)? = try? InboxFileReader.read(entry, limit: config.inbox.maxFileBytes, owner: nil),
+                  committed[sha256(bytes)] == nil else { continue }
             let parsed: [ParsedRecord]
             if InboxPDF.isPDF(name: entry.name, bytes: bytes) {
                 guard case .einvoice(_, _, let records) = InboxPDF.read(bytes, fileName: entry.name, parser: parser) else { continue }
@@ -126,21 +135,26 @@ public final class Ingester {
         return (files, records)
     }
 
-    private func ingest(_ entry: InboxFiles.Entry, into summary: inout IngestSummary) throws {
+    /// One inbox file; a file the daemon may not read is returned, not read.
+    private func ingest(_ entry: InboxFiles.Entry, owner: (uid: uid_t, gid: gid_t)?,
+                        into summary: inout IngestSummary) throws -> StuckInboxFile? {
         let now = clock.now()
-        guard entry.isRegular else {
-            let digest = Self.sha256(Array("\(entry.name)|special".utf8))
-            try rejectWholeFile(entry, digest: digest, reason: "the file is not a regular file (a link, pipe or device); copy the file itself into the inbox", now: now)
+        beforeOpening?(entry.url)
+        let bytes: [UInt8]
+        switch try InboxFileReader.read(entry, limit: config.inbox.maxFileBytes, owner: owner) {
+        case .vanished:
+            return nil  // taken away meanwhile
+        case .stuck(let reason):
+            return StuckInboxFile(name: entry.name, since: entry.modified, reason: reason)
+        case .refused(let reason, let seen):
+            // Named by what was found, so the same refusal rewrites the same files.
+            let digest = Self.sha256(Array("\(entry.name)|\(seen.mode)|\(seen.size)|\(entry.modified.timeIntervalSince1970)".utf8))
+            try rejectWholeFile(entry, digest: digest, reason: reason, now: now)
             summary.rejected += 1
-            return
+            return nil
+        case .read(let read, _):
+            bytes = read
         }
-        guard entry.size <= config.inbox.maxFileBytes else {
-            let digest = Self.sha256(Array("\(entry.name)|\(entry.size)|\(entry.modified.timeIntervalSince1970)".utf8))
-            try rejectWholeFile(entry, digest: digest, reason: "the file is \(Self.megabytes(entry.size)) MiB, over the limit of \(Self.megabytes(config.inbox.maxFileBytes)) MiB ([inbox].max_file_mb); split it into smaller files", now: now)
-            summary.rejected += 1
-            return
-        }
-        guard let bytes = try DurableIO.read(entry.url) else { return }  // taken away meanwhile
         let digest = Self.sha256(bytes)
         if let earlier = committed[digest] {
             try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
@@ -151,12 +165,12 @@ public final class Ingester {
             logger.notice("inbox file is a copy of one already ingested; archived without applying it again",
                           metadata: ["inbox.file": "\(entry.name)", "ingested.first": "\(earlier.time)"])
             summary.duplicateFiles += 1
-            return
+            return nil
         }
 
         if InboxPDF.isPDF(name: entry.name, bytes: bytes) {
             try ingestPDF(entry, bytes: bytes, digest: digest, now: now, summary: &summary)
-            return
+            return nil
         }
         switch parser.parse(bytes, fileName: entry.name) {
         case .unreadable(let reason):
@@ -166,6 +180,7 @@ public final class Ingester {
             try ingestRecords(records, format: format, header: header, entry: entry, digest: digest, now: now,
                               summary: &summary)
         }
+        return nil
     }
 
     /// Applies and commits one file's records. `document`: the file is a PDF
@@ -375,6 +390,4 @@ public final class Ingester {
     static func sha256(_ bytes: [UInt8]) -> String {
         Hex.lowercase(SHA256.hash(data: bytes))
     }
-
-    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
 }

@@ -158,7 +158,9 @@ public struct InboxFileParser: Sendable {
         }
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
         guard header.contains("invoice") || header.contains("event") || header.contains("record") else {
-            return .unreadable(reason: "the first line is not a CSV header with an \"invoice\", \"event\" or \"record\" column (found: \(FieldRules.printable(header.prefix(6).joined(separator: ","))))")
+            // The line itself is not repeated: the reason goes to the group-readable
+            // .error and the log, and a file that is no inbox file may hold a secret.
+            return .unreadable(reason: "the first line is not a CSV header with an \"invoice\", \"event\" or \"record\" column (it has \(header.count) column\(header.count == 1 ? "" : "s"), none named so); put the column names on the first line")
         }
         let headerLine = Serializer.row(header, delimiter: delimiter.rawValue)
         var records: [ParsedRecord] = []
