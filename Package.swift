@@ -109,7 +109,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"]),
+        // FuzzCorpus/: inputs that once broke a reader, read by FuzzTests through #filePath.
+        .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
@@ -128,7 +129,7 @@ let package = Package(
             name: "OverdueDaemonTests",
             dependencies: [
                 "OverdueDaemon", "OverdueQueries", "OverdueDelivery", "OverdueIngest", "OverdueCore", "OverdueConfig", "OverdueRender",
-                "OverdueSpool",
+                "OverdueSpool", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

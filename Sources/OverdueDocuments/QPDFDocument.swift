@@ -49,26 +49,30 @@ final class QPDFDocument {
     // MARK: objects (absent on any error)
 
     func dictionaryValue(_ object: qpdf_oh, _ key: String) -> qpdf_oh? {
-        guard isDictionary(object) || qpdf_oh_is_stream(handle, object) != 0, qpdf_oh_has_key(handle, object, key) != 0,
+        guard isDictionary(object) || isStream(object), qpdf_oh_has_key(handle, object, key) != 0,
               let value = checked(qpdf_oh_get_key(handle, object, key)), qpdf_oh_is_null(handle, value) == 0 else { return nil }
         return value
     }
 
-    func isDictionary(_ object: qpdf_oh) -> Bool { qpdf_oh_is_dictionary(handle, object) != 0 }
-    func isArray(_ object: qpdf_oh) -> Bool { qpdf_oh_is_array(handle, object) != 0 }
-    func isStream(_ object: qpdf_oh) -> Bool { qpdf_oh_is_stream(handle, object) != 0 }
-    func count(_ array: qpdf_oh) -> Int { Int(qpdf_oh_get_array_n_items(handle, array)) }
+    // Handle 0 is what a failed lookup gives back (`?? 0`); qpdf never issues
+    // it, and asked about it, it leaves an error nobody takes, which it then
+    // prints to stderr ("application did not handle error"; found by FuzzTests).
+    func isDictionary(_ object: qpdf_oh) -> Bool { object != 0 && qpdf_oh_is_dictionary(handle, object) != 0 }
+    func isArray(_ object: qpdf_oh) -> Bool { object != 0 && qpdf_oh_is_array(handle, object) != 0 }
+    func isStream(_ object: qpdf_oh) -> Bool { object != 0 && qpdf_oh_is_stream(handle, object) != 0 }
+    func count(_ array: qpdf_oh) -> Int { isArray(array) ? Int(qpdf_oh_get_array_n_items(handle, array)) : 0 }
     func item(_ array: qpdf_oh, _ index: Int) -> qpdf_oh { checked(qpdf_oh_get_array_item(handle, array, Int32(index))) ?? 0 }
     func streamDictionary(_ stream: qpdf_oh) -> qpdf_oh { checked(qpdf_oh_get_dict(handle, stream)) ?? 0 }
 
     /// Object number and generation of an indirect object, for loop checks.
     func objectID(_ object: qpdf_oh) -> Int64? {
-        guard qpdf_oh_is_indirect(handle, object) != 0 else { return nil }
+        guard object != 0, qpdf_oh_is_indirect(handle, object) != 0 else { return nil }
         return Int64(qpdf_oh_get_object_id(handle, object)) << 16 | Int64(qpdf_oh_get_generation(handle, object))
     }
 
     /// A text string (PDFDocEncoding or UTF-16 decoded by qpdf) or a name.
     func text(_ object: qpdf_oh) -> String {
+        guard object != 0 else { return "" }
         if qpdf_oh_is_string(handle, object) != 0, let value = qpdf_oh_get_utf8_value(handle, object) {
             return String(cString: value)
         }
@@ -76,7 +80,7 @@ final class QPDFDocument {
     }
 
     func name(_ object: qpdf_oh) -> String {
-        guard qpdf_oh_is_name(handle, object) != 0, let value = qpdf_oh_get_name(handle, object) else { return "" }
+        guard object != 0, qpdf_oh_is_name(handle, object) != 0, let value = qpdf_oh_get_name(handle, object) else { return "" }
         return String(cString: value)
     }
 

@@ -4,6 +4,7 @@ import OverdueConfig
 import OverdueCore
 @testable import OverdueDaemon
 import Testing
+import TestSupport
 
 /// Incremental planning gives the full plan's answer: random debtors in one
 /// ledger (the ladder property test's, plus opt-outs, customer records that

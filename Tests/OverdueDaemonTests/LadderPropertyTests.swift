@@ -5,6 +5,7 @@ import OverdueCore
 import OverdueDelivery
 import OverdueRender
 import Testing
+import TestSupport
 
 /// The ladder's invariants on random debtors: 1-8 invoices with random due
 /// dates, installments, late files, partial and full payments, disputes and
@@ -353,18 +354,4 @@ extension Decimal {
         NSDecimalRound(&rounded, &value, 2, .plain)
         return rounded
     }
-}
-
-/// A small seeded generator (SplitMix64), so every run draws the same debtors.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

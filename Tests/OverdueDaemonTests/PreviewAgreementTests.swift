@@ -6,6 +6,7 @@ import OverdueCore
 import OverdueQueries
 import OverdueSpool
 import Testing
+import TestSupport
 
 /// The property test's random debtors through the real daemon: a spool,
 /// inbox files dropped at their times, `Pipeline.cycle` at every wake-up it

@@ -2,6 +2,7 @@ import Foundation
 import OverdueConfig
 @testable import OverdueCore
 import Testing
+import TestSupport
 
 /// What one letter promised, the next one keeps: random debtors (the ladder
 /// property test's: invoices, installments, late files, payments, disputes

@@ -143,7 +143,8 @@ public enum EInvoiceReader {
                 case ("CreditNote", EInvoiceReader.ublCreditNote): syntax = .ublCreditNote; paths = EInvoiceReader.ublPaths
                 case ("CrossIndustryInvoice", EInvoiceReader.cii): syntax = .cii; paths = EInvoiceReader.ciiPaths
                 default:
-                    refuse("the XML root is <\(name)> in \(namespaceURI ?? "no namespace"); expected a UBL 2.1 Invoice or CreditNote, or a UN/CEFACT CrossIndustryInvoice", parser)
+                    // Shortened: a mangled namespace can be a whole attachment long (found by FuzzTests).
+                    refuse("the XML root is <\(FieldRules.printable(name))> in \(namespaceURI.map(FieldRules.printable) ?? "no namespace"); expected a UBL 2.1 Invoice or CreditNote, or a UN/CEFACT CrossIndustryInvoice", parser)
                 }
                 return
             }
