@@ -20,6 +20,12 @@ public struct FeedbackSettings: Sendable, Equatable {
     /// Debtors' replies are forwarded here over the e-mail channel.
     public var forwardTo: String?
     public var timeoutSeconds = 30
+    /// `trust`: what a bounce, reply or unsubscribe request must prove
+    /// before it acts ("signed", the default; "address", the old rule).
+    public var trust: FeedbackResolver.Trust = .signed
+    /// `authserv_ids`: the receiving servers whose Authentication-Results
+    /// (DKIM, DMARC) are believed for replies and unsubscribe requests.
+    public var authservIDs: [String] = []
 
     public init(url: String) {
         self.url = url
@@ -54,6 +60,18 @@ extension ConfigSections {
                                              expected: "bytes from 1024 to 104857600")
         feedback.forwardTo = table.string("forward_to", expected: "the finance team's e-mail address", check: FieldRules.email)
         feedback.timeoutSeconds = table.int("timeout_seconds", default: 30, range: 1...600, expected: "seconds from 1 to 600")
+        if let trust = table.string("trust", expected: "\"signed\" or \"address\"", check: {
+            FeedbackResolver.Trust(rawValue: $0) == nil ? "\"\($0)\" is not allowed; expected \"signed\" (a message must prove it answers one of ours) or \"address\" (any message naming a debtor's address, for a mailbox only your servers write to)" : nil
+        }) {
+            feedback.trust = FeedbackResolver.Trust(rawValue: trust) ?? .signed
+        }
+        feedback.authservIDs = table.array("authserv_ids", expected: "host names, e.g. [\"mx.northwind.example\"]") { item, key in
+            guard let id = item.string, !id.isEmpty, !id.contains(where: { $0 == ";" || $0 == " " || $0.isNewline }) else {
+                table.report(key, "is not a server name; expected the authserv-id your receiving server writes in Authentication-Results, e.g. \"mx.northwind.example\"")
+                return nil
+            }
+            return id
+        } ?? []
         return feedback
     }
 }

@@ -221,5 +221,7 @@ private final class WorkQueueLookup: FeedbackLookup, @unchecked Sendable {
 
     func debtorAddresses() -> Set<String> { work.sync { pipeline.debtorAddresses() } }
 
-    func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome] { work.sync { pipeline.resolve(inputs) } }
+    func resolve(_ inputs: [FeedbackResolver.Input], context: FeedbackResolver.Context) -> [FeedbackResolver.Outcome] {
+        work.sync { pipeline.resolve(inputs, context: context) }
+    }
 }

@@ -14,7 +14,7 @@ import OverdueTransports
 public protocol FeedbackLookup {
     /// The debtors' e-mail addresses (lower case): a message from one of them is a reply.
     func debtorAddresses() -> Set<String>
-    func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome]
+    func resolve(_ inputs: [FeedbackResolver.Input], context: FeedbackResolver.Context) -> [FeedbackResolver.Outcome]
 }
 
 /// One poll of the feedback mailbox: read what is new, classify it, put
@@ -82,11 +82,14 @@ public final class FeedbackReader {
             let classification = FeedbackClassifier.classify(bytes, context: context)
             let digest = Hex.lowercase(SHA256.hash(data: bytes))
             let messageID = classification.messageID.map { "<\($0)>" } ?? "sha256:" + digest
-            let date = Self.writtenDay(bytes) ?? CalendarDay.utc(now)
+            // The day it was read, never the sender's Date header: a reply
+            // dated 2099 must not pause chasing until 2100.
+            let date = CalendarDay.utc(now)
             read.append((uid, FeedbackResolver.Input(classification: classification, messageID: messageID, date: date,
                                                      digest: String(digest.prefix(16))), bytes))
         }
-        let outcomes = lookup.resolve(read.map(\.input))
+        let signer = try FeedbackKeyStore(spool: spool).signer(now: clock.now())
+        let outcomes = lookup.resolve(read.map(\.input), context: FeedbackResolver.Context(signer: signer, trust: settings.trust, now: clock.now()))
         for ((uid, input, bytes), outcome) in zip(read, outcomes) {
             summary.read += 1
             var events = outcome.events
@@ -135,21 +138,6 @@ public final class FeedbackReader {
         // mailbox, so it is not treated as an unsubscribe address.
         return FeedbackContext(ourMessageID: FeedbackContext.messageIDs(inDomains: [domain]), unsubscribeAddresses: [],
                                isDebtorAddress: { debtors.contains($0.lowercased()) },
-                               bounceAddresses: config.email?.bounceAddress.map { [$0] } ?? [])
-    }
-
-    /// The UTC day of the message's Date header.
-    static func writtenDay(_ bytes: [UInt8]) -> CalendarDate? {
-        let message = MIMEReader.parse(Array(bytes.prefix(64 << 10)))
-        guard let value = message.headers["Date"] else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let cleaned = value.replacingOccurrences(of: #"\s*\([^)]*\)\s*$"#, with: "", options: .regularExpression)
-            .trimmingCharacters(in: .whitespaces)
-        for format in ["EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: cleaned) { return CalendarDay.utc(date) }
-        }
-        return nil
+                               bounceAddresses: config.email?.bounceAddress.map { [$0] } ?? [], trustedAuthServIDs: settings.authservIDs)
     }
 }

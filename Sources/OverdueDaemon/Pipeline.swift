@@ -288,7 +288,7 @@ extension Pipeline: FeedbackLookup {
         return Set(ledger.entries.values.compactMap { ledger.directory.effective(for: $0.invoice).customer.email?.lowercased() })
     }
 
-    public func resolve(_ inputs: [FeedbackResolver.Input]) -> [FeedbackResolver.Outcome] {
-        FeedbackResolver.resolve(inputs, history: history, ledger: ingester.ledger)
+    public func resolve(_ inputs: [FeedbackResolver.Input], context: FeedbackResolver.Context) -> [FeedbackResolver.Outcome] {
+        FeedbackResolver.resolve(inputs, history: history, ledger: ingester.ledger, context: context)
     }
 }

@@ -102,7 +102,8 @@ public final class Dispatcher {
         let outcomes = outcomes
         manager = QueueManager(lanes: lanes, clock: clock, progress: progress) { item, outcome in outcomes.put(item, outcome) }
         builder = MessageBuilder(config: config, templates: templates, calendars: BusinessCalendars(schedule: config.schedule),
-                                 logger: logger, channels: config.enabledChannels, documents: DocumentStore(spool: spool))
+                                 logger: logger, channels: config.enabledChannels, documents: DocumentStore(spool: spool),
+                                 signer: try FeedbackKeyStore(spool: spool).signer(now: clock.now()))
     }
 
     /// The earliest instant a deferred message may be tried again, in the

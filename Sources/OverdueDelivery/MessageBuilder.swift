@@ -19,10 +19,14 @@ package struct MessageBuilder: Sendable {
     let channels: Set<Channel>
     /// Where invoice PDFs are kept (nil: messages carry none).
     var documents: DocumentStore?
+    /// Signs the keys feedback carries back (VERP, Message-ID, the
+    /// unsubscribe subject); nil: unsigned (a preview without the key).
+    let signer: FeedbackSigner?
 
     /// Renders with `templates` (checked by the caller) and the brand's SMS segment limit.
     package init(config: Config, templates: TemplateSet, calendars: BusinessCalendars, logger: Logger, channels: Set<Channel>,
-                 documents: DocumentStore?) {
+                 documents: DocumentStore?, signer: FeedbackSigner?) {
+        self.signer = signer
         self.config = config
         renderer = ReminderRenderer(templates: templates, brand: config.brand, maxSMSSegments: config.sms?.maxSegments ?? 3)
         self.calendars = calendars
@@ -53,11 +57,11 @@ package struct MessageBuilder: Sendable {
     /// MAIL FROM: with `[channels.email] bounce_address` the VERP address
     /// `local+KEY@domain`, so a bounce that arrives days later names its
     /// delivery exactly; else the From address.
-    static func envelopeSender(key: String, config: Config) -> String {
+    static func envelopeSender(token: String, config: Config) -> String {
         guard let bounce = config.email?.bounceAddress, let at = bounce.lastIndex(of: "@") else {
             return FieldRules.mailboxAddress(config.brand.from)
         }
-        return "\(bounce[..<at])+\(key)\(bounce[at...])"
+        return "\(bounce[..<at])+\(token)\(bounce[at...])"
     }
 
     /// The domain of the From address, for Message-IDs.
@@ -95,17 +99,19 @@ package struct MessageBuilder: Sendable {
         let bytes: [UInt8]
         switch send.channel {
         case .email:
-            let messageID = "\(send.key)@\(Self.domain(of: config.brand.from))"
+            // The signed key names this message to this recipient wherever feedback quotes it.
+            let token = signer?.token(key: send.key, recipient: send.recipient) ?? send.key
+            let messageID = "\(token)@\(Self.domain(of: config.brand.from))"
             // A Cc copy is the debtor's letter, addressed as the letter is,
             // delivered to one Cc address.
             var mail = MailMessage(from: config.brand.from, to: send.to ?? send.recipient, replyTo: config.brand.replyTo,
                                    subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
                                    html: content.html)
             mail.cc = send.cc
-            mail.extraHeaders = listUnsubscribe()
+            mail.extraHeaders = listUnsubscribe(token: token)
             mail.attachments = files
             bytes = mail.bytes()
-            payload = .mail(bytes: bytes, envelopeFrom: Self.envelopeSender(key: send.key, config: config))
+            payload = .mail(bytes: bytes, envelopeFrom: Self.envelopeSender(token: token, config: config))
             fields["message_id"] = .string("<\(messageID)>")
         case .sms:
             let text = content.sms?.text ?? ""
@@ -163,8 +169,10 @@ package struct MessageBuilder: Sendable {
         }
     }
 
-    func listUnsubscribe() -> [(String, String)] {
-        let mailto = "<mailto:\(config.brand.replyTo ?? FieldRules.mailboxAddress(config.brand.from))?subject=unsubscribe>"
+    /// The mailto asks for "unsubscribe <signed key>", so the request proves
+    /// which message (and so which address) it is about.
+    func listUnsubscribe(token: String) -> [(String, String)] {
+        let mailto = "<mailto:\(config.brand.replyTo ?? FieldRules.mailboxAddress(config.brand.from))?subject=unsubscribe%20\(token)>"
         if let url = config.brand.unsubscribeURL {
             return [("List-Unsubscribe", "\(mailto), <\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
         }

@@ -13,6 +13,7 @@ extension Ingester {
         fields["recipient"] = feedback.address.map(JSONValue.string)
         fields["status"] = feedback.status.map(JSONValue.string)
         fields["reason"] = feedback.reason.map(JSONValue.string)
+        fields["evidence"] = feedback.evidence.map(JSONValue.string)
         fields["detail"] = .string(detail ?? effect(of: feedback))
         return fields
     }

@@ -139,6 +139,7 @@ struct SpoolSnapshot {
     func builder() throws -> MessageBuilder {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         return MessageBuilder(config: config, templates: templates, calendars: planner.calendars, logger: Logger(label: "overdue.preview"),
-                              channels: Set(Channel.allCases), documents: DocumentStore(spool: Spool(root: config.spool.dir)))
+                              channels: Set(Channel.allCases), documents: DocumentStore(spool: Spool(root: config.spool.dir)),
+                              signer: FeedbackKeyStore(spool: Spool(root: config.spool.dir)).signerIfReadable())
     }
 }

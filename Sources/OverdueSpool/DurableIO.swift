@@ -27,17 +27,18 @@ public enum DurableIO {
     /// Writes `bytes` to `url` so that after a crash the file holds either the
     /// old content or all of the new: temp file in the same directory, fsync,
     /// rename over the target, fsync the directory.
-    public static func writeAtomically(_ bytes: some Collection<UInt8>, to url: URL) throws(SpoolIOError) {
-        try writeAtomically(pieces: [Array(bytes)], to: url)
+    public static func writeAtomically(_ bytes: some Collection<UInt8>, to url: URL, mode: mode_t = 0o640) throws(SpoolIOError) {
+        try writeAtomically(pieces: [Array(bytes)], to: url, mode: mode)
     }
 
     /// `writeAtomically` for content made in pieces (a snapshot's chunks),
     /// written one after the other; `beforePiece` is a test's fault point.
-    static func writeAtomically(pieces: [[UInt8]], to url: URL, beforePiece: (Int) -> Void = { _ in }) throws(SpoolIOError) {
+    static func writeAtomically(pieces: [[UInt8]], to url: URL, mode: mode_t = 0o640,
+                                beforePiece: (Int) -> Void = { _ in }) throws(SpoolIOError) {
         let directory = url.deletingLastPathComponent().path
         // `.tmp-`: the name `Spool.removeStaleTempFiles` clears after a crash.
         let temp = directory + "/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SpoolIOError(operation: "create", path: temp, errno: errno) }
         do throws(SpoolIOError) {
             for (index, piece) in pieces.enumerated() {

@@ -45,7 +45,7 @@ extension SnapshotWriter {
         string(value.messageID)
         optionalString(value.digest)
         calendarDate(value.date)
-        for field in [value.key, value.customer, value.address, value.status, value.reason] { optionalString(field) }
+        for field in [value.key, value.customer, value.address, value.status, value.reason, value.evidence] { optionalString(field) }
     }
 
     mutating func event(_ value: LedgerEvent) {
@@ -169,7 +169,7 @@ extension SnapshotReader {
         guard let kind = FeedbackEvent.Kind(rawValue: kindName) else { throw SnapshotFormatError("an unknown feedback kind \"\(kindName)\"") }
         return FeedbackEvent(kind: kind, messageID: try string(), digest: try optionalString(), date: try calendarDate(),
                              key: try optionalString(), customer: try optionalString(), address: try optionalString(),
-                             status: try optionalString(), reason: try optionalString())
+                             status: try optionalString(), reason: try optionalString(), evidence: try optionalString())
     }
 
     mutating func event() throws(SnapshotFormatError) -> LedgerEvent {

@@ -32,10 +32,13 @@ public struct Spool: Sendable {
     /// Invoice PDFs, once each, named by their SHA-256 (see `DocumentStore`).
     public var documents: URL { root.appendingPathComponent("documents", isDirectory: true) }
 
+    /// Secrets overdue makes for itself (the feedback signing key), 0700.
+    public var keys: URL { root.appendingPathComponent("keys", isDirectory: true) }
+
     public var ledgerJournal: URL { ledger.appendingPathComponent("journal.jsonl") }
 
     public var allDirectories: [URL] {
-        [inbox, rejected, archive, ledger, log, run, mail, messages, documents]
+        [inbox, rejected, archive, ledger, log, run, mail, messages, documents, keys]
     }
 
     /// The inbox's mode: group-writable, and setgid so files dropped by the
@@ -48,7 +51,7 @@ public struct Spool: Sendable {
     /// another user's chmod fails harmlessly.)
     public func create() throws(SpoolIOError) {
         for directory in [root] + allDirectories {
-            let mode: mode_t = directory == inbox ? Self.inboxMode : 0o750
+            let mode: mode_t = directory == inbox ? Self.inboxMode : directory == keys ? 0o700 : 0o750
             if mkdir(directory.path, mode) != 0, errno != EEXIST {
                 throw SpoolIOError(operation: "create directory", path: directory.path, errno: errno)
             }

@@ -48,15 +48,19 @@ struct FeedbackMailboxTests {
     }
 
     /// The envelope and Message-ID of each message the SMTP server got, by recipient.
-    static func sent(_ smtp: LoopbackServer, count: Int) throws -> [String: (key: String, messageID: String, mailFrom: String)] {
-        var byRecipient: [String: (String, String, String)] = [:]
+    static func sent(_ smtp: LoopbackServer, count: Int) throws
+        -> [String: (key: String, messageID: String, mailFrom: String, token: String, unsubscribe: String)] {
+        var byRecipient: [String: (String, String, String, String, String)] = [:]
         for file in smtp.received(withExtension: "json", atLeast: count) {
             let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
             let mail = try String(contentsOf: file.deletingPathExtension().appendingPathExtension("eml"), encoding: .utf8)
             let messageID = mail.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: ") }.map { String($0.dropFirst(12)) } ?? ""
             let to = (envelope["rcpt_tos"] as? [String])?.first ?? ""
             let key = String(messageID.dropFirst().prefix(36))
-            byRecipient[to] = (key, messageID, envelope["mail_from"] as? String ?? "")
+            // The signed key: "od1-<32 hex>-<16 hex>", the Message-ID's local part.
+            let token = String(messageID.dropFirst().prefix { $0 != "@" })
+            let unsubscribe = mail.split(separator: "\r\n").first { $0.hasPrefix("List-Unsubscribe: ") }.map { String($0.dropFirst(18)) } ?? ""
+            byRecipient[to] = (key, messageID, envelope["mail_from"] as? String ?? "", token, unsubscribe)
         }
         return byRecipient
     }
@@ -109,8 +113,12 @@ struct FeedbackMailboxTests {
         let sent = try Self.sent(smtp, count: 3)
         // The VERP envelope sender, checked on the server's side.
         let acme = try #require(sent["ap@acme.example"])
-        #expect(acme.mailFrom == "bounces+\(acme.key)@northwind.example")
+        #expect(acme.token.count == 53 && acme.token.hasPrefix(acme.key + "-"))
+        #expect(acme.mailFrom == "bounces+\(acme.token)@northwind.example")
         let beta = try #require(sent["ap@beta.example"])
+        let gamma = try #require(sent["ap@gamma.example"])
+        // The unsubscribe mailto asks for the signed key in its subject.
+        #expect(gamma.unsubscribe.contains("?subject=unsubscribe%20\(gamma.token)>"), "\(gamma.unsubscribe)")
 
         try dovecot.append([
             Self.dsn(to: acme.mailFrom, recipient: "ap@acme.example", status: "5.1.1", id: "dsn-acme"),
@@ -118,7 +126,7 @@ struct FeedbackMailboxTests {
             From: Bea <ap@beta.example>
             To: ar@northwind.example
             Subject: Re: Payment reminder
-            Date: Tue, 02 Mar 2027 12:00:00 +0000
+            Date: Thu, 31 Dec 2099 12:00:00 +0000
             Message-ID: <reply-1@beta.example>
             In-Reply-To: \(beta.messageID)
 
@@ -127,9 +135,31 @@ struct FeedbackMailboxTests {
             """
             From: ap@gamma.example
             To: ar@northwind.example
-            Subject: unsubscribe
+            Subject: unsubscribe \(gamma.token)
             Date: Tue, 02 Mar 2027 12:30:00 +0000
             Message-ID: <unsub-1@gamma.example>
+
+            """,
+            // A stranger's forgeries: a made-up VERP key, gamma's real key
+            // reporting beta's address, a bare "user unknown" text naming beta,
+            // and an unsubscribe with beta's From but no key.
+            Self.dsn(to: "bounces+od1-00000000000000000000000000000000-0000000000000000@northwind.example", recipient: "ap@beta.example",
+                     status: "5.1.1", id: "forged-1").replacingOccurrences(of: "relay.example", with: "evil.test"),
+            Self.dsn(to: gamma.mailFrom, recipient: "ap@beta.example", status: "5.1.1", id: "forged-2")
+                .replacingOccurrences(of: "relay.example", with: "evil.test"),
+            """
+            From: attacker@evil.test
+            To: bounces@northwind.example
+            Subject: Undelivered Mail Returned to Sender
+            Message-ID: <forged-3@evil.test>
+
+            <ap@beta.example>: host mx.beta.example said: 550 5.1.1 user unknown
+            """,
+            """
+            From: ap@beta.example
+            To: ar@northwind.example
+            Subject: unsubscribe
+            Message-ID: <forged-4@evil.test>
 
             """,
             """
@@ -153,17 +183,26 @@ struct FeedbackMailboxTests {
         #expect(kinds["<reply-1@beta.example>"]?["kind"] as? String == "reply")
         #expect(kinds["<reply-1@beta.example>"]?["customer"] as? String == "beta")
         #expect(kinds["<unsub-1@gamma.example>"]?["kind"] as? String == "unsubscribe")
+        #expect((kinds["<unsub-1@gamma.example>"]?["evidence"] as? String)?.contains(gamma.key) == true)
+        #expect((kinds["<dsn-acme@relay.example>"]?["evidence"] as? String)?.hasPrefix("signed VERP address") == true)
+        // Every forgery is set aside with the reason; nothing happens to beta.
+        for forged in ["<forged-1@evil.test>", "<forged-2@evil.test>", "<forged-3@evil.test>", "<forged-4@evil.test>"] {
+            #expect(kinds[forged]?["kind"] as? String == "other", "\(forged): \(kinds[forged] ?? [:])")
+            #expect((kinds[forged]?["reason"] as? String)?.hasPrefix("unmatched") == true, "\(forged)")
+        }
         #expect(kinds["<lunch@else.example>"]?["kind"] as? String == "other")
         #expect((kinds["<lunch@else.example>"]?["reason"] as? String)?.hasPrefix("unmatched") == true)
         // Folders afterwards: three handled, the stranger flagged in place.
         #expect(Set(try dovecot.list("overdue-processed").map(\.messageID)) == ["<dsn-acme@relay.example>", "<reply-1@beta.example>", "<unsub-1@gamma.example>"])
         let left = try dovecot.list("INBOX")
-        #expect(left.map(\.messageID) == ["<lunch@else.example>"])
-        #expect(left.first?.flags.contains("\\Flagged") == true)
+        #expect(Set(left.map(\.messageID)) == ["<lunch@else.example>", "<forged-1@evil.test>", "<forged-2@evil.test>", "<forged-3@evil.test>",
+                                                "<forged-4@evil.test>"])
+        #expect(left.allSatisfy { $0.flags.contains("\\Flagged") })
         // The suppression and opt-out lists.
         let list = try overdue(test, ["optout", "list"]).stdout
         #expect(list.contains("ap@acme.example") && list.contains("5.1.1"), "\(list)")
         #expect(list.contains("ap@gamma.example"), "\(list)")
+        #expect(!list.contains("ap@beta.example"), "forged: \(list)")
         // The reply reached the finance team, with the original attached.
         let forwarded = try CheckedMail.parse(smtp.received(withExtension: "eml", atLeast: 4))
             .first { ($0["headers"] as? [String: String])?["To"] == "finance@northwind.example" }
@@ -251,13 +290,13 @@ struct FeedbackMailboxTests {
         let closed = try FreePort.find()
         for reachable in [true, false] {
             let test = try TestSpool(prefix: "overdue-feedback-daemon", config: "")
-            let feedback = reachable ? try dovecot.feedbackSection(extra: "poll_seconds = 10")
+            let feedback = reachable ? try dovecot.feedbackSection(extra: "poll_seconds = 10\nauthserv_ids = [\"mx.northwind.example\"]")
                 : "[feedback]\nurl = \"imaps://127.0.0.1:\(closed)/INBOX\"\npoll_seconds = 10\n"
             try ("[spool]\ndir = \"spool\"\n[schedule]\ntimezone = \"Europe/London\"\n" + feedback)
                 .write(to: test.config, atomically: true, encoding: .utf8)
             try test.drop(Self.invoices, as: "invoices.jsonl")
             if reachable {
-                try dovecot.append(["From: ap@beta.example\nSubject: Re: your reminder\nDate: Tue, 02 Mar 2027 09:30:00 +0000\nMessage-ID: <d-\(UUID().uuidString)@beta.example>\n\nWe will pay next week."])
+                try dovecot.append(["Authentication-Results: mx.northwind.example 1; dkim=pass (2048-bit key) header.d=beta.example header.s=s1; dmarc=pass header.from=beta.example\nFrom: ap@beta.example\nSubject: Re: your reminder\nDate: Tue, 02 Mar 2027 09:30:00 +0000\nMessage-ID: <d-\(UUID().uuidString)@beta.example>\n\nWe will pay next week."])
             }
             let process = Process()
             process.executableURL = OverdueBinary.url
@@ -270,7 +309,7 @@ struct FeedbackMailboxTests {
                     "reminders went out (reachable: \(reachable))")
             if reachable {
                 #expect(try eventually(15) { try log(test).contains { $0["event"] as? String == "feedback" && $0["kind"] as? String == "reply" } },
-                        "the daemon read the reply")
+                        "the daemon read the reply (its sender vouched for by the trusted server's DKIM verdict)")
                 let status = try overdue(test, ["status"]).stdout
                 #expect(status.contains("feedback mailbox: read at"), "\(status)")
             } else {

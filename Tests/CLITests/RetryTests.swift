@@ -78,7 +78,7 @@ struct RetryTests {
         #expect(good.allSatisfy { ($0["invoice"] as? String) == "G-1" || ($0["invoices"] as? [String]) == ["G-1"] })
         let sentKey = good.first { $0["event"] as? String == "sent" }?["key"] as! String
         let shown = try OverdueBinary.run(["--config", config.path, "log", "--show", sentKey])
-        #expect(shown.stdout.contains("Message-ID: <\(sentKey)@"))
+        #expect(shown.stdout.contains("Message-ID: <\(sentKey)-"), "the signed key: the delivery key, then its signature")
     }
 }
 

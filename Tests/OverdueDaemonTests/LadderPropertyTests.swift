@@ -64,7 +64,7 @@ struct LadderPropertyTests {
         let (config, settings) = try Self.config()
         let planner = Planner(settings: settings)
         let builder = MessageBuilder(config: config, templates: try TemplateSet(userDirectory: nil), calendars: planner.calendars,
-                                     logger: Logger(label: "property"), channels: [.email, .sms, .webhook], documents: nil)
+                                     logger: Logger(label: "property"), channels: [.email, .sms, .webhook], documents: nil, signer: nil)
         var checks = Invariants()
         for index in 0..<Self.debtors {
             var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 17)

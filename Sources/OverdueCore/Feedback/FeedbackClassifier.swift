@@ -23,8 +23,12 @@ public enum FeedbackClassifier {
             kind: .other, sender: headers["From"].flatMap(MailAddresses.address(in:)),
             messageID: MailAddresses.messageIDs(in: headers["Message-ID"]).first,
             subject: headers["Subject"] == nil ? nil : subject, explanation: "", defects: message.allDefects)
+        result.authenticated = AuthenticationResults.passes(headers.values("Authentication-Results"), trusted: context.trustedAuthServIDs)
+        // List-Unsubscribe's mailto asks for "unsubscribe <signed key>": the
+        // key names the message, and is read like a quoted Message-ID.
+        let (subjectWords, subjectKey) = Self.splittingSignedKey(subject)
         let replyIDs = MailAddresses.messageIDs(in: headers["In-Reply-To"])
-            + MailAddresses.messageIDs(in: headers["References"])
+            + MailAddresses.messageIDs(in: headers["References"]) + [subjectKey].compactMap { $0 }
         let reportType = own.first { $0.mediaType == "multipart/report" }?.parameters["report-type"]?.lowercased()
         let envelopeHeaders = ["To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To"]
         var envelope = envelopeHeaders.flatMap { headers.values($0) }
@@ -69,7 +73,7 @@ public enum FeedbackClassifier {
             return finish(.autoReply, "automatic reply: \(why)")
         }
         let text = readableText(own)
-        if let why = ReplyRules.unsubscribeReason(headers, subject: subject, firstLine: ReplyRules.firstLine(of: text),
+        if let why = ReplyRules.unsubscribeReason(headers, subject: subjectWords, firstLine: ReplyRules.firstLine(of: text),
                                                   addresses: context.unsubscribeAddresses) {
             fromSender(.unsubscribe, "unsubscribe request")
             return finish(.unsubscribe, "unsubscribe request: \(why)")
@@ -113,6 +117,12 @@ public enum FeedbackClassifier {
             }
         }
         return nil
+    }
+
+    /// "Unsubscribe od1-…-…" → ("Unsubscribe", "od1-…-…"); a subject without one is kept whole.
+    static func splittingSignedKey(_ subject: String) -> (words: String, key: String?) {
+        guard let last = subject.split(separator: " ").last, let signed = SignedKey(last), signed.signature != nil else { return (subject, nil) }
+        return (String(subject.dropLast(last.count)).trimmingCharacters(in: .whitespaces), String(last))
     }
 
     private static func unique(_ ids: [String]) -> [String] {

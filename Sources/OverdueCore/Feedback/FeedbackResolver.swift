@@ -31,75 +31,159 @@ public enum FeedbackResolver {
         public var unmatched: String?
     }
 
-    /// "od1-<32 hex>" from one of our Message-IDs ("od1-…@northwind.example"), or a VERP detail.
-    public static func deliveryKey(_ text: String) -> String? {
-        let local = text.split(separator: "@").first.map(String.init) ?? text
-        let trimmed = local.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
-        return trimmed.hasPrefix("od1-") && trimmed.count == 36 && trimmed.dropFirst(4).allSatisfy(\.isHexDigit) ? trimmed : nil
+    /// How much a message must prove before it acts (`[feedback] trust`).
+    public enum Trust: String, Sendable {
+        /// A bounce acts only when it carries a signed key of a message sent
+        /// to the address it reports; a reply or unsubscribe request when it
+        /// quotes a signed key, or a trusted server's Authentication-Results
+        /// vouch for the sender's domain.
+        case signed
+        /// Any report naming a debtor's address, any message from one: for
+        /// a mailbox only your own servers can write to.
+        case address
     }
 
-    public static func resolve(_ inputs: [Input], history: DeliveryHistory, ledger: Ledger) -> [Outcome] {
-        // The keys each message may be about: its VERP key, then the
-        // Message-IDs it quotes or answers.
-        let candidates = inputs.map { input in
-            ([input.classification.verpKey].compactMap { $0 } + input.classification.referencedMessageIDs).compactMap(deliveryKey)
+    /// What resolving needs besides the messages.
+    public struct Context: Sendable {
+        public var signer: FeedbackSigner
+        public var trust: Trust
+        public var now: Date
+
+        public init(signer: FeedbackSigner, trust: Trust = .signed, now: Date) {
+            self.signer = signer
+            self.trust = trust
+            self.now = now
         }
-        let units = history.units(forKeys: Set(candidates.flatMap { $0 }))
+    }
+
+    /// A message overdue sent, proven by a signed key the feedback carries.
+    struct Proof {
+        var key: String
+        var recipient: String
+        var customer: String?
+        var evidence: String
+    }
+
+    public static func resolve(_ inputs: [Input], history: DeliveryHistory, ledger: Ledger, context: Context) -> [Outcome] {
+        // The keys each message may be about: its VERP key, then the
+        // Message-IDs it quotes or answers (and an unsubscribe subject's key).
+        let candidates = inputs.map { input in
+            ([input.classification.verpKey].compactMap { $0 } + input.classification.referencedMessageIDs).compactMap { SignedKey($0) }
+        }
+        let deliveries = history.deliveries(forKeys: Set(candidates.flatMap { $0.map(\.key) }))
         var customerByAddress: [String: String] = [:]
         for entry in ledger.entries.values {
             // The debtor as the customer directory makes them (the e-mail may come from there).
             let customer = ledger.directory.effective(for: entry.invoice).customer
             if let email = customer.email { customerByAddress[email.lowercased()] = customer.id }
         }
+        func customer(ofUnit unit: String) -> String? {
+            ledger[ReminderItem.invoice(ofUnit: unit)].map { ledger.directory.effective(for: $0.invoice).customer.id }
+        }
         return zip(inputs, candidates).map { input, keys in
-            let key = keys.first { units[$0] != nil }
-            let keyCustomer = key.flatMap { units[$0] }.flatMap { unit in
-                ledger[ReminderItem.invoice(ofUnit: unit)].map { ledger.directory.effective(for: $0.invoice).customer.id }
+            let proofs: [Proof] = keys.compactMap { signed in
+                guard let delivery = deliveries[signed.key],
+                      context.signer.verifies(signed, recipient: delivery.recipient, at: context.now) else { return nil }
+                let customer = customer(ofUnit: delivery.unit)
+                let carrier = signed.key == input.classification.verpKey.flatMap({ SignedKey($0)?.key }) ? "VERP address" : "quoted Message-ID"
+                return Proof(key: signed.key, recipient: delivery.recipient.lowercased(), customer: customer,
+                             evidence: "signed \(carrier) of \(signed.key), sent to \(delivery.recipient.lowercased())")
             }
-            return outcome(input, key: key, keyCustomer: keyCustomer, customerByAddress: customerByAddress)
+            // trust = "address": any of our keys, signed or not, as before signing.
+            let legacy = context.trust != .address ? nil
+                : keys.lazy.compactMap { signed in deliveries[signed.key].map { Legacy(key: signed.key, customer: customer(ofUnit: $0.unit)) } }.first
+            return outcome(input, proofs: proofs, legacy: legacy, customerByAddress: customerByAddress, trust: context.trust)
         }
     }
 
-    static func outcome(_ input: Input, key: String?, keyCustomer: String?, customerByAddress: [String: String]) -> Outcome {
+    /// A message of ours a feedback message names without a valid signature.
+    struct Legacy {
+        var key: String
+        var customer: String?
+    }
+
+    static func outcome(_ input: Input, proofs: [Proof], legacy: Legacy?, customerByAddress: [String: String], trust: Trust) -> Outcome {
         let message = input.classification
-        func event(_ kind: FeedbackEvent.Kind, address: String?, customer: String?, status: String? = nil, reason: String? = nil,
-                   suffix: String = "") -> FeedbackEvent {
+        func event(_ kind: FeedbackEvent.Kind, key: String?, address: String?, customer: String?, status: String? = nil,
+                   reason: String? = nil, evidence: String?, suffix: String = "") -> FeedbackEvent {
             FeedbackEvent(kind: kind, messageID: input.messageID + suffix, digest: input.digest, date: input.date, key: key, customer: customer,
-                          address: address, status: status, reason: reason)
+                          address: address, status: status, reason: reason, evidence: evidence)
+        }
+        let legacyCustomer = legacy?.customer
+        // A sender the receiving server vouches for, or (trust = "address") any debtor's.
+        func vouched(_ sender: String?) -> (customer: String, evidence: String)? {
+            guard let sender = sender?.lowercased(), let customer = customerByAddress[sender] else { return nil }
+            if let pass = message.authenticated.first(where: { $0.vouches(for: sender) }) { return (customer, pass.description) }
+            return trust == .address ? (customer, "from a debtor's address (trust = \"address\")") : nil
         }
         switch message.kind {
         case .bounce, .delayed:
-            // Each reported recipient on its own: only an address we wrote to
-            // (the matched delivery's debtor, or any debtor's address) is acted on.
+            // Each reported recipient on its own: only an address a proven
+            // message went to is acted on.
+            let verdicts = Self.oneVerdictPerAddress(message.recipients)
             var events: [FeedbackEvent] = []
-            for recipient in Self.oneVerdictPerAddress(message.recipients) {
-                let customer = customerByAddress[recipient.address.lowercased()] ?? (key != nil ? keyCustomer : nil)
-                guard key != nil || customer != nil else { continue }
+            for recipient in verdicts {
+                let address = recipient.address.lowercased()
+                let named = [address, recipient.originalAddress?.lowercased()].compactMap { $0 }
+                var key: String?, customer: String?, evidence: String?
+                if let proof = proofs.first(where: { named.contains($0.recipient) }) {
+                    (key, customer, evidence) = (proof.key, proof.customer, proof.evidence)
+                } else if trust == .address, let found = customerByAddress[address] ?? legacyCustomer {
+                    (key, customer, evidence) = (legacy?.key, found, "names a debtor's address (trust = \"address\")")
+                } else {
+                    continue
+                }
                 let kind: FeedbackEvent.Kind = switch recipient.kind {
                 case .bounce(.hard): .hardBounce
                 case .bounce(.soft): .softBounce
                 case .delayed: .delayed
                 default: .other
                 }
-                events.append(event(kind, address: recipient.address.lowercased(), customer: customer, status: recipient.status,
-                                    reason: recipient.reason, suffix: Self.oneVerdictPerAddress(message.recipients).count > 1 ? "|\(recipient.address.lowercased())" : ""))
+                events.append(event(kind, key: key, address: address, customer: customer, status: recipient.status,
+                                    reason: recipient.reason, evidence: evidence, suffix: verdicts.count > 1 ? "|\(address)" : ""))
             }
             return events.isEmpty
-                ? Outcome(events: [], unmatched: "a delivery report for \(message.recipients.map(\.address).joined(separator: ", ")), an address overdue never wrote to")
+                ? Outcome(events: [], unmatched: trust == .address
+                    ? "a delivery report for \(message.recipients.map(\.address).joined(separator: ", ")), an address overdue never wrote to"
+                    : "a delivery report for \(message.recipients.map(\.address).joined(separator: ", ")) that carries no valid signed key of a message overdue sent to that address (forged, about mail overdue did not send, or signed with a key retired over \(FeedbackSigner.previousKeyDays) days ago)")
                 : Outcome(events: events, unmatched: nil)
         case .autoReply:
-            let customer = keyCustomer ?? message.sender.flatMap { customerByAddress[$0.lowercased()] }
-            guard key != nil || customer != nil else { return Outcome(events: [], unmatched: "an automatic reply that names no message of ours and comes from no debtor") }
-            return Outcome(events: [event(.autoReply, address: message.sender, customer: customer, reason: message.explanation)], unmatched: nil)
-        case .unsubscribe:
-            guard let sender = message.sender else { return Outcome(events: [], unmatched: "an unsubscribe request without a sender address") }
-            let customer = customerByAddress[sender.lowercased()] ?? keyCustomer
-            return Outcome(events: [event(.unsubscribe, address: sender.lowercased(), customer: customer, reason: message.subject)], unmatched: nil)
-        case .humanReply:
-            guard let customer = keyCustomer ?? message.sender.flatMap({ customerByAddress[$0.lowercased()] }) else {
-                return Outcome(events: [], unmatched: "a reply that answers no message of ours and comes from no debtor's address")
+            // Only logged: an automatic reply changes nothing.
+            let customer = proofs.first?.customer ?? legacyCustomer ?? message.sender.flatMap { customerByAddress[$0.lowercased()] }
+            guard !proofs.isEmpty || legacy != nil || customer != nil else {
+                return Outcome(events: [], unmatched: "an automatic reply that names no message of ours and comes from no debtor")
             }
-            return Outcome(events: [event(.reply, address: message.sender?.lowercased(), customer: customer, reason: message.subject)], unmatched: nil)
+            return Outcome(events: [event(.autoReply, key: proofs.first?.key ?? legacy?.key, address: message.sender, customer: customer,
+                                          reason: message.explanation, evidence: proofs.first?.evidence)], unmatched: nil)
+        case .unsubscribe:
+            // A signed key opts out the address its message went to (whoever
+            // clicked); else the sender, when a trusted server vouches for it.
+            if let proof = proofs.first {
+                return Outcome(events: [event(.unsubscribe, key: proof.key, address: proof.recipient, customer: proof.customer,
+                                              reason: message.subject, evidence: proof.evidence)], unmatched: nil)
+            }
+            guard let sender = message.sender else { return Outcome(events: [], unmatched: "an unsubscribe request without a sender address") }
+            guard let (customer, evidence) = vouched(sender) else {
+                return Outcome(events: [], unmatched: "an unsubscribe request from \(sender) that quotes no signed key of ours and whose sender no trusted server authenticated ([feedback] authserv_ids)")
+            }
+            return Outcome(events: [event(.unsubscribe, key: nil, address: sender.lowercased(), customer: customer, reason: message.subject,
+                                          evidence: evidence)], unmatched: nil)
+        case .humanReply:
+            if let proof = proofs.first(where: { $0.customer != nil }) {
+                return Outcome(events: [event(.reply, key: proof.key, address: message.sender?.lowercased(), customer: proof.customer,
+                                              reason: message.subject, evidence: proof.evidence)], unmatched: nil)
+            }
+            if trust == .address, let legacyCustomer {
+                return Outcome(events: [event(.reply, key: legacy?.key, address: message.sender?.lowercased(), customer: legacyCustomer,
+                                              reason: message.subject, evidence: "answers a message of ours (trust = \"address\")")], unmatched: nil)
+            }
+            guard let (customer, evidence) = vouched(message.sender) else {
+                return Outcome(events: [], unmatched: trust == .address
+                    ? "a reply that answers no message of ours and comes from no debtor's address"
+                    : "a reply that quotes no signed key of ours and whose sender no trusted server authenticated as a debtor ([feedback] authserv_ids)")
+            }
+            return Outcome(events: [event(.reply, key: nil, address: message.sender?.lowercased(), customer: customer, reason: message.subject,
+                                          evidence: evidence)], unmatched: nil)
         case .other:
             return Outcome(events: [], unmatched: "neither a delivery report, an automatic reply, an unsubscribe request nor a reply to a reminder: \(message.explanation)")
         }

@@ -15,15 +15,20 @@ public struct FeedbackContext: Sendable {
     /// a DSN to "bounces+KEY@northwind.example" then names delivery KEY.
     /// When empty, any "bounces+KEY@..." address is taken as VERP.
     public var bounceAddresses: [String]
+    /// `[feedback] authserv_ids`: the receiving mail servers whose
+    /// Authentication-Results headers are believed (RFC 8601 §5: a server
+    /// removes such headers that claim its id from incoming mail).
+    public var trustedAuthServIDs: [String]
 
     public init(ourMessageID: @escaping @Sendable (String) -> Bool = { _ in false },
                 unsubscribeAddresses: [String] = [],
                 isDebtorAddress: @escaping @Sendable (String) -> Bool = { _ in false },
-                bounceAddresses: [String] = []) {
+                bounceAddresses: [String] = [], trustedAuthServIDs: [String] = []) {
         self.ourMessageID = ourMessageID
         self.unsubscribeAddresses = unsubscribeAddresses
         self.isDebtorAddress = isDebtorAddress
         self.bounceAddresses = bounceAddresses
+        self.trustedAuthServIDs = trustedAuthServIDs
     }
 
     /// A predicate for `ourMessageID`: ids whose domain part is one of these
@@ -125,6 +130,9 @@ public struct FeedbackClassification: Sendable, Equatable {
     /// Parser defects (broken MIME) met on the way; the classification is
     /// a best effort when this is not empty.
     public var defects: [String]
+    /// Domains a trusted Authentication-Results header vouches for (DKIM
+    /// or DMARC pass), each with the words for the log.
+    public var authenticated: [AuthenticationResults.Pass] = []
 
     public init(kind: FeedbackKind, recipients: [FeedbackRecipient] = [], referencedMessageIDs: [String] = [],
                 verpKey: String? = nil, sender: String? = nil, messageID: String? = nil, subject: String? = nil,

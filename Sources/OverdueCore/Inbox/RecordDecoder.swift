@@ -34,7 +34,7 @@ public struct RecordDecoder: Sendable {
         "called": ["event", "customer", "date", "note"],
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
-        "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason"],
+        "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason", "evidence"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -178,9 +178,10 @@ public struct RecordDecoder: Sendable {
             let address = reader.optional("address", FieldRules.contactAddress)
             let status = reader.optional("status") { FieldRules.text($0, maxLength: 20) }
             let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 300) }
+            let evidence = reader.optional("evidence") { FieldRules.text($0, maxLength: 300) }
             guard let kind = kind.flatMap(FeedbackEvent.Kind.init(rawValue:)), let messageID, let date else { return nil }
             event = .feedback(FeedbackEvent(kind: kind, messageID: messageID, digest: digest, date: date, key: key, customer: customer,
-                                            address: address, status: status, reason: reason))
+                                            address: address, status: status, reason: reason, evidence: evidence))
         case "document":
             let name = reader.required("name", FieldRules.documentName)
             let sha256 = reader.required("sha256") { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? nil : "is not a SHA-256 (64 hex digits)" }

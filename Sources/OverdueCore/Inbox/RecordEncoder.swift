@@ -86,6 +86,7 @@ public enum RecordEncoder {
             object["address"] = feedback.address.map(JSONValue.string)
             object["status"] = feedback.status.map(JSONValue.string)
             object["reason"] = feedback.reason.map(JSONValue.string)
+            object["evidence"] = feedback.evidence.map(JSONValue.string)
         case .document(let name, let sha256, let size):
             object["name"] = .string(name)
             object["sha256"] = .string(sha256)

@@ -28,9 +28,13 @@ public struct FeedbackEvent: Sendable, Equatable {
     public var address: String?
     public var status: String?
     public var reason: String?
+    /// Why the message was believed, for a person checking an automated
+    /// suppression, opt-out or pause: "VERP signature of od1-… to …",
+    /// "DKIM pass for acme.example (mx.northwind.example)".
+    public var evidence: String?
 
     public init(kind: Kind, messageID: String, digest: String? = nil, date: CalendarDate, key: String? = nil, customer: String? = nil,
-                address: String? = nil, status: String? = nil, reason: String? = nil) {
+                address: String? = nil, status: String? = nil, reason: String? = nil, evidence: String? = nil) {
         self.kind = kind
         self.messageID = messageID
         self.digest = digest
@@ -40,6 +44,7 @@ public struct FeedbackEvent: Sendable, Equatable {
         self.address = address
         self.status = status
         self.reason = reason
+        self.evidence = evidence
     }
 }
 
@@ -66,6 +71,7 @@ extension FeedbackEvent {
         copy.digest = digest.flatMap { $0.count <= 64 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
         copy.status = line(status, max: 20)
         copy.reason = line(reason, max: 300)
+        copy.evidence = line(evidence, max: 300)
         return copy
     }
 }

@@ -153,11 +153,11 @@ public struct DeliveryHistory: Sendable {
     /// ("INV-1" or "INV-1#2"): one scan for a whole batch of feedback
     /// messages, where an index kept for every key would cost memory on
     /// every start for what arrives rarely.
-    public func units(forKeys wanted: Set<String>) -> [String: String] {
+    public func deliveries(forKeys wanted: Set<String>) -> [String: (unit: String, recipient: String)] {
         guard !wanted.isEmpty else { return [:] }
-        var found: [String: String] = [:]
+        var found: [String: (unit: String, recipient: String)] = [:]
         for (unit, sends) in byUnit {
-            for send in sends where wanted.contains(send.key) && found[send.key] == nil { found[send.key] = unit }
+            for send in sends where wanted.contains(send.key) && found[send.key] == nil { found[send.key] = (unit, send.recipient) }
             if found.count == wanted.count { break }
         }
         return found
