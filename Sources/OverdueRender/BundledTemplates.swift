@@ -66,12 +66,12 @@ Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachric
 """###,
         "de/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: freundliche Erinnerung, {{#multiple}}{{invoice_count_text}} ({{total_due}}) werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{total_due}}) wird{{/invoices}}{{/multiple}} am {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}} fällig. {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{#pre_due}}{{brand.name}}: freundliche Erinnerung, {{#multiple}}{{invoice_count_text}} ({{total_due}}) werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} ({{total_due}}) wird{{/invoices}}{{/multiple}} am {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}} fällig. {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: Erinnerung, {{invoice_count_text}} ({{total_due}}) sind bald fällig oder bereits überfällig. {{#has_payment_url}}Zahlen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
 
 """###,
         "de/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Erinnerung: {{#multiple}}{{invoice_count_text}} werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} wird{{/invoices}}{{/multiple}} bald fällig – {{brand.name}}
+{{#pre_due}}Erinnerung: {{#multiple}}{{invoice_count_text}} werden{{/multiple}}{{^multiple}}{{#invoices}}Rechnung {{number}} wird{{/invoices}}{{/multiple}} bald fällig – {{brand.name}}{{/pre_due}}{{^pre_due}}Erinnerung: {{invoice_count_text}} bald fällig oder überfällig – {{brand.name}}{{/pre_due}}
 
 """###,
         "de/courtesy.text": ###"""
@@ -559,12 +559,12 @@ If something has prevented the payment, reply to this message{{#brand.phone}} or
 """###,
         "en/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}}: friendly reminder, {{#multiple}}{{invoice_count_text}} ({{total_due}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{total_due}}) is{{/invoices}}{{/multiple}} due {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{#pre_due}}{{brand.name}}: friendly reminder, {{#multiple}}{{invoice_count_text}} ({{total_due}}) are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} ({{total_due}}) is{{/invoices}}{{/multiple}} due {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: reminder, {{invoice_count_text}} ({{total_due}}) are due soon or already overdue. {{#has_payment_url}}Pay: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
 
 """###,
         "en/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} due soon – {{brand.name}}
+{{#pre_due}}Reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multiple}}{{#invoices}}invoice {{number}} is{{/invoices}}{{/multiple}} due soon – {{brand.name}}{{/pre_due}}{{^pre_due}}Reminder: {{invoice_count_text}} due soon or overdue – {{brand.name}}{{/pre_due}}
 
 """###,
         "en/courtesy.text": ###"""
@@ -1091,12 +1091,12 @@ Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appel
 """###,
         "fr/courtesy.sms": ###"""
 {{% CONTENT_TYPE: TEXT}}
-{{brand.name}} : rappel, {{#multiple}}{{invoice_count_text}} ({{total_due}}) arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{total_due}}) arrive{{/invoices}}{{/multiple}} à échéance le {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+{{#pre_due}}{{brand.name}} : rappel, {{#multiple}}{{invoice_count_text}} ({{total_due}}) arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} ({{total_due}}) arrive{{/invoices}}{{/multiple}} à échéance le {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}} : rappel, {{invoice_count_text}} ({{total_due}}) arrivent à échéance ou sont déjà échues. {{#has_payment_url}}Payer : {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
 
 """###,
         "fr/courtesy.subject": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Rappel : {{#multiple}}{{invoice_count_text}} arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} arrive{{/invoices}}{{/multiple}} bientôt à échéance – {{brand.name}}
+{{#pre_due}}Rappel : {{#multiple}}{{invoice_count_text}} arrivent{{/multiple}}{{^multiple}}{{#invoices}}la facture {{number}} arrive{{/invoices}}{{/multiple}} bientôt à échéance – {{brand.name}}{{/pre_due}}{{^pre_due}}Rappel : {{invoice_count_text}} bientôt à échéance ou échues – {{brand.name}}{{/pre_due}}
 
 """###,
         "fr/courtesy.text": ###"""

@@ -139,4 +139,35 @@ struct CollectionsTests {
         #expect(ledger.apply(.event(.handoff(invoice: "H1", date: Self.day, agency: nil))) == nil)
         #expect(!planner.plan(ledger: ledger, history: history, now: monday).due.contains { $0.invoices.contains("H1") })
     }
+    @Test("hand-off waits for every deadline a letter about the invoice gave: installment 2's firm notice, not only installment 1's final")
+    func handoffWaitsForEveryDeadline() {
+        let policy = Policy(name: "standard", stages: [
+            Stage(name: "firm", offsetDays: 8, channels: [.email], template: "firm", final: false),
+            Stage(name: "final", offsetDays: 15, channels: [.email], template: "final", final: true),
+        ])
+        let settings = PlannerSettings(policies: [policy], schedule: Fixture.schedule(), enabledChannels: [.email])
+        var ledger = Ledger()
+        _ = ledger.apply(.invoice(Invoice(id: "I1", customer: Customer(id: "inst", name: "Inst", email: "ap@inst.example", timezone: "Europe/London"),
+                                          issued: CalendarDate(iso: "2027-02-01")!, due: CalendarDate(iso: "2027-03-01")!, currency: "EUR",
+                                          amount: 600, balance: 600, installments: [
+                                              Installment(due: CalendarDate(iso: "2027-03-01")!, amount: 300),
+                                              Installment(due: CalendarDate(iso: "2027-04-10")!, amount: 300),
+                                          ])))
+        var history = DeliveryHistory()
+        var final = SentMessage(key: "k-final", customer: "inst", channel: .email, recipient: "ap@inst.example", stage: "final",
+                                items: [ReminderItem(invoice: "I1", installment: 1, stage: "final")], time: Fixture.instant("2027-03-16T09:00:00Z"))
+        final.payBy = CalendarDate(iso: "2027-03-23")
+        history.record(final)
+        var firm = SentMessage(key: "k-firm", customer: "inst", channel: .email, recipient: "ap@inst.example", stage: "firm",
+                               items: [ReminderItem(invoice: "I1", installment: 2, stage: "firm")], time: Fixture.instant("2027-04-25T09:00:00Z"))
+        firm.payBy = CalendarDate(iso: "2027-05-02")
+        history.record(firm)
+        func eligible(_ day: String) -> [String] {
+            HandoffSelection(ledger: ledger, history: history, settings: settings, on: CalendarDate(iso: day)!, afterFinalDays: 14)
+                .debtors.flatMap(\.invoices)
+        }
+        #expect(eligible("2027-04-30").isEmpty, "installment 2's firm notice said pay by 2 May")
+        #expect(eligible("2027-05-02").isEmpty)
+        #expect(eligible("2027-05-03") == ["I1"])
+    }
 }

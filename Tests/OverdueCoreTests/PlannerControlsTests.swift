@@ -187,6 +187,25 @@ struct PlannerControlsTests {
         #expect(Self.step(planner, ledger, &history, Fixture.instant("2027-03-26T13:00:00Z")).due.map(\.stage) == ["firm"])
     }
 
+    @Test("the broken-promise letter states the charges the letter before it stated (fee of the last stage delivered), not none")
+    func brokenPromiseCharges() throws {
+        var policy = Fixture.referencePolicy
+        policy.promiseGraceDays = 2
+        let overdue = try #require(policy.stages.firstIndex { $0.name == "overdue" })
+        policy.stages[overdue].fee = 10
+        let planner = Planner(settings: Self.settings([policy]))
+        var ledger = Fixture.ledger(Self.invoice())
+        var history = DeliveryHistory()
+        let first = Self.step(planner, ledger, &history, Self.overdueTime)
+        #expect(first.due.first?.items.first?.charges.fee == 10)
+        ledger.apply(.event(.promise(invoice: "INV-1", date: CalendarDate(iso: "2027-03-15")!, amount: 60)))
+        let plan = Self.step(planner, ledger, &history, Fixture.instant("2027-03-18T13:00:00Z"))
+        let letter = try #require(plan.due.first)
+        #expect(letter.stage == "broken_promise")
+        #expect(letter.items.first?.charges.fee == 10, "\(letter.items)")
+        #expect(letter.totals.first?.totalDue == 110)
+    }
+
     @Test("a kept promise (the amount paid) gets no letter; without promise_grace_days there is none either")
     func keptPromise() {
         var policy = Fixture.referencePolicy

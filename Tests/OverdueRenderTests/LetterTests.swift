@@ -144,6 +144,15 @@ struct LetterTests {
         let message = try Self.renderer.render(request)
         let text = try #require(message.text)
         let html = try #require(message.html)
+        if stage == "courtesy" {
+            // Neither the subject nor the SMS says only "due soon" (or gives the oldest, past due date as the day it falls due).
+            let word = ["en": "overdue", "de": "überfällig", "fr": "échues"][language]!
+            #expect(message.subject?.contains(word) == true, "\(language): \(message.subject ?? "")")
+            var sms = request
+            sms.send.channel = .sms
+            let smsText = try Self.renderer.render(sms).sms?.text ?? ""
+            #expect(smsText.contains(word) || smsText.contains("échues"), "\(language): \(smsText)")
+        }
         let digits = Money.format(total.totalDue, minorUnits: 2).filter(\.isNumber)
         for body in [text, html] {
             for invoice in request.send.demanded.map(\.item.invoice) {

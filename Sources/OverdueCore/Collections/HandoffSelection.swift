@@ -5,7 +5,7 @@ import Foundation
 /// Eligible (`--eligible`): open on the day, not disputed, not under a
 /// promise to pay, not handed off yet, and its final notice reached the
 /// debtor at least `afterFinalDays` days before (debtor-local days), and
-/// the deadline it gave has passed.
+/// every deadline a letter about it gave (any installment) has passed.
 /// A named debtor (`overdue handoff DEBTOR`) hands off every invoice of that
 /// debtor that is open and not disputed: a person decided.
 public struct HandoffSelection: Sendable {
@@ -31,10 +31,13 @@ public struct HandoffSelection: Sendable {
             let calendar = calendars.calendar(for: effective.customer.timezone)
             let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
             let units = [invoice.id] + invoice.installments.indices.map { "\(invoice.id)#\($0 + 1)" }
-            let finals = units.flatMap { history.sends(of: $0) }.filter { $0.reached && finalStages.contains($0.stage) }
+            let reached = units.flatMap { history.sends(of: $0) }.filter(\.reached)
+            let finals = reached.filter { finalStages.contains($0.stage) }
             let finalNotice = finals.map { calendar.localDay($0.time) }.min()
-            // The final's deadline is a promise too: nothing goes to an agency before it has passed.
-            let finalDeadline = finals.compactMap(\.payBy).max()
+            // Every deadline a letter gave is a promise (the final's, and
+            // another installment's firm notice): nothing goes to an agency
+            // before the last one has passed.
+            let finalDeadline = reached.compactMap(\.payBy).max()
             if customer == nil {
                 guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
                 if let finalDeadline, day <= finalDeadline { continue }

@@ -70,7 +70,8 @@ public struct HeldItem: Sendable, Equatable {
             "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
         case .undeliverable(let channels):
             "no deliverable channel for \(stage ?? "the stage"), the next stages wait: " + channels.joined(separator: "; ")
-                + "; an opt-in, a new contact or overdue retry lets it go"
+                // The directory only fills an address the invoice lacks, so a new one comes with the invoice.
+                + "; an opt-in (overdue optout remove), the invoice dropped again with a new address, or overdue retry lets it go"
         }
     }
 

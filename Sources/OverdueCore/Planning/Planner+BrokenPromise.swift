@@ -45,13 +45,20 @@ extension Planner {
         }
         let copies = CopyPlan(debtor: debtor, stage: PlannerSettings.brokenPromiseStage, unitID: unitIDs[0], planner: self,
                               ledger: ledger, history: history)
-        for unit in overdue {
-            let item = PlannedItem(
+        let statutory = statutoryRule(policy, customer)
+        for (unit, unitID) in zip(overdue, unitIDs) {
+            var item = PlannedItem(
                 item: ReminderItem(invoice: entry.invoice.id, installment: unit.installment, stage: PlannerSettings.brokenPromiseStage),
                 stageOffsetDays: 1, final: false, amount: unit.open, currency: entry.invoice.currency, due: unit.due,
                 daysOverdue: unit.due.days(until: today))
+            // The charges the letters before it stated (at the last stage
+            // delivered), so the figures do not drop and jump back.
+            let last = history.sends(of: unitID).filter { $0.reached && $0.stage != PlannerSettings.brokenPromiseStage }
+                .max { $0.time < $1.time }?.stage ?? ""
+            charge(&item, entry, unit, policy: policy, stage: last, statutory: statutory.applies, today: today)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel, recipient: recipient,
                                       policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
+            candidate.chargesRule = statutory.rule
             candidate.extras.country = calendars.country(of: customer)
             candidate.extras.postDue = true
             candidate.extras.promise = terms

@@ -95,7 +95,8 @@ public struct Planner: Sendable {
         let demands = { (key: GroupKey, candidates: [Candidate]) in
             !key.thanks || candidates.contains { $0.item.item.stage != PlannerSettings.thanksStage }
         }
-        let writtenTo = Set(groups.filter(demands).map(\.key.customer))
+        // A skipped letter is logged with the figures it would have stated.
+        let writtenTo = Set(groups.filter(demands).map(\.key.customer) + skippedGroups.filter(demands).map(\.key.customer))
         var open: [String: [PlannedItem]] = [:]
         if !writtenTo.isEmpty {
             for entry in entries {
@@ -110,7 +111,9 @@ public struct Planner: Sendable {
         let sends = groups.map { key, candidates in
             letter(key, candidates, open: demands(key, candidates) ? open[key.customer] ?? [] : [], now: now)
         }.sorted(by: order)
-        let skipped = skippedGroups.map { key, candidates in letter(key, candidates, open: [], now: now) }.sorted(by: order)
+        let skipped = skippedGroups.map { key, candidates in
+            letter(key, candidates, open: demands(key, candidates) ? open[key.customer] ?? [] : [], now: now)
+        }.sorted(by: order)
         var result = PlanResult(due: sends, nextWake: wake, skipped: skipped)
         result.held = controls.held
         settleApprovals(&result, ledger: ledger, history: history, now: now)
