@@ -12,6 +12,7 @@ port=$(free_port)
 start_nginx "$work" "$port"
 trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
+chmod 600 "$work/webhook.secret"
 prepare_dispatch "$work" "$n" webhook "$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
 perf record -q -g -o "$work/perf.data" "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z \
   --log-level error > "$work/run.txt" 2>/dev/null

@@ -317,6 +317,13 @@ struct ConfigSections {
         return RateLimits(perSecond: rate("second"), perMinute: rate("minute"), perHour: rate("hour"), perDay: rate("day"))
     }
 
+    /// Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost):
+    /// the one place a password may travel without TLS.
+    static func isLoopback(url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return false }
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     func readEmail(_ table: TableReader) -> EmailChannel {
         defer { table.finish() }
         let url = table.string("url", required: true, expected: "\"smtp://host:587\" or \"smtps://host:465\"") {
@@ -334,6 +341,9 @@ struct ConfigSections {
         email.rates = readRates(table)
         email.bounceAddress = table.string("bounce_address", expected: "an address such as \"bounces@northwind.example\"",
                                            check: FieldRules.email)
+        if email.starttls == .off, email.url.hasPrefix("smtp://"), email.credentialsFile != nil, !Self.isLoopback(url: email.url) {
+            table.report(table.key("starttls"), "is \"off\" while credentials_file is set: the password would cross the network in clear to \(URLLabel.redacted(email.url)); use starttls = \"required\" or an smtps:// URL (plain SMTP with a password is allowed only to 127.0.0.1 or ::1)")
+        }
         email.attachments = AttachmentRules(
             attach: table.bool("attach_documents", default: true),
             maxBytes: table.int("max_attachment_bytes", default: 10 << 20, range: 0...(100 << 20),

@@ -46,6 +46,9 @@ extension ConfigSections {
             feedback.starttls = FeedbackSettings.StartTLS(rawValue: starttls) ?? .required
         }
         feedback.credentialsFile = table.string("credentials_file", expected: "a file path").map(resolveCredential)
+        if feedback.starttls == .off, feedback.url.hasPrefix("imap://"), feedback.credentialsFile != nil, !Self.isLoopback(url: feedback.url) {
+            table.report(table.key("starttls"), "is \"off\" while credentials_file is set: the password would cross the network in clear to \(URLLabel.redacted(feedback.url)); use starttls = \"required\" or an imaps:// URL (plain IMAP with a password is allowed only to 127.0.0.1 or ::1)")
+        }
         feedback.caFile = table.string("ca_file", expected: "a file path").map(resolve)
         feedback.pollSeconds = table.int("poll_seconds", default: 300, range: 10...86_400, expected: "seconds from 10 to 86400")
         let folder: (String) -> String? = { name in

@@ -4,7 +4,7 @@ extension Config {
     /// The planner's view of the configuration.
     public var plannerSettings: PlannerSettings {
         var settings = PlannerSettings(policies: policies, schedule: schedule, enabledChannels: enabledChannels,
-                                       webhookEndpoint: webhook?.url)
+                                       webhookEndpoint: webhook.map { URLLabel.redacted($0.url) })
         settings.zoneCountries = ZoneCountries.table
         settings.paymentsStaleAfterHours = schedule.paymentsStaleAfterHours
         settings.approvalExpiresDays = schedule.approvalExpiresDays

@@ -134,6 +134,7 @@ public final class Pipeline {
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
                                                     yield: yieldForReload, progress: progress, sentToday: recent)
         newDispatcher.deferred = dispatcher.deferred
+        newDispatcher.resumePausedChannels()  // the reload may be the fix for what paused a channel
         newDispatcher.counts = dispatcher.counts
         newDispatcher.failedCount = dispatcher.failedCount
         ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,

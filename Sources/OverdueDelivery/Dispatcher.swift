@@ -71,6 +71,8 @@ public final class Dispatcher {
     package var counts: [String: [String: Int]] = [:]
     /// Dead letters known to this process (for metrics).
     package var failedCount = 0
+    /// Channels in `run/channels.json` (read once; see `channelPauseLines`).
+    lazy var pausedChannels = Set(ChannelStatus.read(spool).paused.keys.compactMap(Channel.init(rawValue:)))
     /// Messages rendered (and their bytes kept) per batch.
     static let renderBatch = 64
     /// Outcomes are committed when this many have arrived or
@@ -92,12 +94,18 @@ public final class Dispatcher {
         transports = transportSet
         archive = MessageArchive(directory: spool.messages)
         var lanes: [Channel: QueueManager.Lane] = [:]
+        // A pause outlives the process (`run --once` each minute must not try a refused password each minute).
+        let paused = ChannelStatus.read(spool).paused
         let zone = TimeZone(identifier: config.schedule.timezone) ?? TimeZone(identifier: "UTC")!
         for channel in Channel.allCases {
             guard let transport = transportSet.transport(for: channel) else { continue }
             lanes[channel] = QueueManager.Lane(
                 transport: transport, window: transportSet.concurrency[channel] ?? 4,
                 quota: SendQuota(limits: transportSet.rates[channel] ?? RateLimits(), timeZone: zone, sentToday: sentToday[channel] ?? []))
+            if let pause = paused[channel.rawValue], pause.until > clock.now() {
+                lanes[channel]?.pausedUntil = pause.until
+                lanes[channel]?.pauseReason = pause.reason
+            }
         }
         let outcomes = outcomes
         manager = QueueManager(lanes: lanes, clock: clock, progress: progress) { item, outcome in outcomes.put(item, outcome) }
@@ -292,8 +300,8 @@ public final class Dispatcher {
             case .optedOut:
                 summary.suppressed += 1
                 summary.optOuts.append(.optout(address: item.send.recipient, channel: item.send.channel))
-            case .transient(_, _, let notBefore):
-                let deferral = postpone(item.send.key, notBefore: notBefore, now: time)
+            case .transient, .channelDown:
+                let deferral = postpone(item.send.key, notBefore: outcome.notBefore, now: time)
                 fields["next_attempt"] = .string(Timestamp.format(deferral.next))
                 deferrals.append(deferral)
                 summary.deferred += 1
@@ -318,6 +326,7 @@ public final class Dispatcher {
             if status == .failed { failedCount += 1 }
             history.record(message, status: status)
         }
+        entries += channelPauseLines(after: zip(chunk, outcomes).map { ($0.send.channel, $1) })
         try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
     }
@@ -332,7 +341,7 @@ public final class Dispatcher {
         ]
         switch outcome {
         case .sent: logger.debug("delivered", metadata: metadata)
-        case .transient: logger.notice("delivery deferred; it is tried again", metadata: metadata)
+        case .transient, .channelDown: logger.notice("delivery deferred; it is tried again", metadata: metadata)
         case .ambiguous: logger.warning("delivery may or may not have arrived; it is not sent again", metadata: metadata)
         case .permanent, .noSuchRecipient, .disabled: logger.warning("delivery failed for good", metadata: metadata)
         case .optedOut: logger.info("delivery refused by an opt-out at the gateway", metadata: metadata)

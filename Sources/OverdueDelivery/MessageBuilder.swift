@@ -108,7 +108,8 @@ package struct MessageBuilder: Sendable {
                                    subject: content.subject ?? "", messageID: messageID, date: now, text: content.text ?? "",
                                    html: content.html)
             mail.cc = send.cc
-            mail.extraHeaders = listUnsubscribe(token: token)
+            // RFC 3834: out-of-office responders do not answer automated mail.
+            mail.extraHeaders = [("Auto-Submitted", "auto-generated")] + listUnsubscribe(token: token)
             mail.attachments = files
             bytes = mail.bytes()
             payload = .mail(bytes: bytes, envelopeFrom: Self.envelopeSender(token: token, config: config))

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import OverdueCore
+import OverdueSpool
 import OverdueTransports
 
 /// Streams prepared messages out, after Postfix's queue manager: per channel
@@ -19,7 +20,31 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
         var inFlight: [String: Date] = [:]
         var timerArmed = false
         var quotaWait: Date?
+        /// Paused (credentials refused, relay unreachable): nothing starts before this.
+        var pausedUntil: Date?
+        var pauseReason = ""
+        /// Attempts in a row that reached no server (the circuit breaker's count).
+        var unreachable = 0
+        /// Until a transfer on this channel got an answer about its message,
+        /// one at a time: a wrong password then costs one AUTH, not `window`.
+        var proven = false
     }
+
+    /// How long a channel pauses after a channel-wide failure: one attempt
+    /// per pause, so a wrong password costs one failed AUTH every ten
+    /// minutes, not one per message (a relay or fail2ban locks out far less).
+    static let channelPause: TimeInterval = 600
+    /// Consecutive attempts that reached no server before the channel
+    /// pauses (Postfix's dead-destination idea).
+    static let breakerThreshold = 5
+
+    /// A channel that paused, for the dispatcher's log and `status`.
+    struct Pause: Sendable, Equatable {
+        var channel: Channel
+        var until: Date
+        var reason: String
+    }
+    private var pauses: [Pause] = []
 
     private let queue = DispatchQueue(label: "overdue.delivery")
     private var lanes: [Channel: Lane]
@@ -71,6 +96,16 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
     /// comes back then.
     private func pump(_ channel: Channel) {
         guard !stopping, var lane = lanes[channel] else { return }
+        if let until = lane.pausedUntil, clock.now() < until {
+            // Handed back untried: each is deferred with the reason, none costs an attempt.
+            for item in lane.waiting[lane.head...] {
+                completed(item, .channelDown(code: 0, detail: "not tried: the \(channel.rawValue) channel is paused until \(Timestamp.format(until)): \(lane.pauseReason)"))
+            }
+            lane.waiting = []
+            lane.head = 0
+            lanes[channel] = lane
+            return
+        }
         defer {
             if lane.head > 1024, lane.head * 2 > lane.waiting.count {  // drop what has left, now and then
                 lane.waiting.removeFirst(lane.head)
@@ -80,7 +115,7 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
             report()
         }
         lane.quotaWait = nil
-        while lane.inFlight.count < lane.window, lane.head < lane.waiting.count {
+        while lane.inFlight.count < (lane.proven ? lane.window : 1), lane.head < lane.waiting.count {
             let now = clock.now()
             let next = lane.quota.nextStart(after: now)
             if next > now {
@@ -103,10 +138,51 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
             transport.start(item.message) { [self] outcome in
                 queue.async { [self] in
                     lanes[channel]?.inFlight[key] = nil
+                    breaker(channel, outcome)
                     completed(item, outcome)
                     pump(channel)
                 }
             }
+        }
+    }
+
+    /// Pauses the channel on a channel-wide failure, or after
+    /// `breakerThreshold` attempts in a row that reached no server.
+    private func breaker(_ channel: Channel, _ outcome: DeliveryOutcome) {
+        guard var lane = lanes[channel] else { return }
+        defer { lanes[channel] = lane }
+        var reason: String?
+        switch outcome {
+        case .channelDown(_, let detail): reason = detail
+        case .transient(let code, let detail, _) where code <= 0:
+            lane.unreachable += 1
+            if lane.unreachable >= Self.breakerThreshold { reason = "\(lane.unreachable) attempts in a row reached no server: \(detail)" }
+        default:
+            lane.unreachable = 0
+            lane.proven = true
+        }
+        guard let reason, lane.pausedUntil.map({ $0 <= clock.now() }) ?? true else { return }
+        let until = clock.now().addingTimeInterval(Self.channelPause)
+        lane.pausedUntil = until
+        lane.pauseReason = reason
+        lane.unreachable = 0
+        lane.proven = false
+        pauses.append(Pause(channel: channel, until: until, reason: reason))
+    }
+
+    /// A reload may have fixed what paused the channels: try them at once.
+    func resumeAll() {
+        queue.async { [self] in
+            for channel in Array(lanes.keys) { lanes[channel]?.pausedUntil = nil }
+        }
+    }
+
+    /// The pauses since the last call (the pass logs each once).
+    func takePauses() -> [Pause] {
+        queue.sync {
+            let taken = pauses
+            pauses = []
+            return taken
         }
     }
 

@@ -27,6 +27,8 @@ public enum ConfigCheck {
             guard let path else { continue }
             if !FileManager.default.isReadableFile(atPath: Credentials.path(path)) {
                 findings.problems.append("\(config.sourcePath): \(key): \(path) is missing or not readable by this user; create it (mode 0600) or fix the path")
+            } else if !key.hasSuffix("ca_file") {
+                do { _ = try Credentials.secret(from: path, key: key) } catch { findings.problems.append("\(config.sourcePath): \(error)") }
             }
         }
         if let templates = config.brand.templates, !FileManager.default.fileExists(atPath: templates) {
@@ -63,7 +65,7 @@ public enum ConfigCheck {
     /// The one-line summary of a configuration that passed.
     public static func summary(_ config: Config) -> String {
         let count = config.policies.count
-        let mail = config.email.map { "via \($0.url)" } ?? "to the Maildir \(config.spool.dir)/mail"
+        let mail = config.email.map { "via \(URLLabel.redacted($0.url))" } ?? "to the Maildir \(config.spool.dir)/mail"
         return "\(config.sourcePath): OK (\(count) polic\(count == 1 ? "y" : "ies"), spool \(config.spool.dir), e-mail \(mail))"
     }
 }

@@ -34,6 +34,12 @@ extension SpoolStatus {
             default: output.append("feedback mailbox: \(text("state"))")
             }
         }
+        if case .object(let paused) = summary["channels_paused"] {
+            for (channel, value) in paused.sorted(by: { $0.key < $1.key }) {
+                guard case .object(let pause) = value else { continue }
+                output.append("\(channel) channel: PAUSED since \(pause["since"]?.plainText ?? "") (one attempt again after \(pause["until"]?.plainText ?? "")): \(pause["reason"]?.plainText ?? "")")
+            }
+        }
         if let replied = summary["replied"]?.plainText, replied != "0" { output.append("debtors who replied (no payment, promise or dispute since): \(replied)") }
         output.lines += controlLines(summary)
         output.append("spool: \(status.spool.root.path)")

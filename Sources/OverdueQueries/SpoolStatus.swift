@@ -44,6 +44,10 @@ public struct SpoolStatus {
             "replied": .number(Decimal(ledger.replies.count)),
         ]
         if config.feedback != nil { summary["feedback"] = feedbackSummary() }
+        summary["channels_paused"] = .object(ChannelStatus.read(spool).paused.mapValues { pause in
+            .object(["since": .string(Timestamp.format(pause.since)), "until": .string(Timestamp.format(pause.until)),
+                     "reason": .string(pause.reason)])
+        })
         return summary
     }
 

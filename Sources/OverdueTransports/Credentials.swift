@@ -18,9 +18,15 @@ public struct Credentials: Sendable {
         return setting
     }
 
-    /// The file's first line, trimmed.
+    /// The file's first line, trimmed. A file every user may read is
+    /// refused: the secret is no longer one (group-readable is allowed, for
+    /// a group that holds only the daemon's user, as `LoadCredential=` makes).
     public static func secret(from setting: String, key: String) throws -> String {
         let path = path(setting)
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o004 != 0 {
+            throw Problem(description: "\(key): \(path) is readable by every user (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 \(path)")
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Problem(description: "\(key): cannot read \(path); create it (mode 0600) or fix the path")
         }

@@ -22,6 +22,12 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// The endpoint said it is gone (webhook 410): no more sends until the
     /// configuration is reloaded.
     case disabled(code: Int, detail: String)
+    /// Not now, and not for any message on this channel: the relay refused
+    /// our credentials or TLS, or the destination is unreachable. Deferred
+    /// (never a dead letter: a fixed config sends it), and the delivery
+    /// queue pauses the channel instead of trying every message — one
+    /// failed AUTH, not one per message, so no relay locks the account.
+    case channelDown(code: Int, detail: String)
 
     /// The attempt never began (the daemon was stopping); nothing to record.
     public static let notStarted = DeliveryOutcome.transient(code: -1, detail: "not started", notBefore: nil)
@@ -30,7 +36,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     public var status: DeliveryStatus? {
         switch self {
         case .sent: .sent
-        case .transient: nil
+        case .transient, .channelDown: nil
         case .permanent, .noSuchRecipient, .disabled: .failed
         case .optedOut: .suppressed
         case .ambiguous: .ambiguous
@@ -41,7 +47,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     public var event: String {
         switch self {
         case .sent: "sent"
-        case .transient: "deferred"
+        case .transient, .channelDown: "deferred"
         case .permanent, .noSuchRecipient: "failed"
         case .optedOut: "suppressed"
         case .ambiguous: "ambiguous"
@@ -49,10 +55,15 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 
+    /// The peer's "not before" of a transient failure.
+    public var notBefore: Date? {
+        if case .transient(_, _, let notBefore) = self { notBefore } else { nil }
+    }
+
     public var code: Int {
         switch self {
         case .sent(let code, _, _), .transient(let code, _, _), .permanent(let code, _), .noSuchRecipient(let code, _),
-             .optedOut(let code, _), .ambiguous(let code, _), .disabled(let code, _):
+             .optedOut(let code, _), .ambiguous(let code, _), .disabled(let code, _), .channelDown(let code, _):
             code
         }
     }
@@ -60,7 +71,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     public var detail: String {
         switch self {
         case .sent(_, _, let detail), .transient(_, let detail, _), .permanent(_, let detail), .noSuchRecipient(_, let detail),
-             .optedOut(_, let detail), .ambiguous(_, let detail), .disabled(_, let detail):
+             .optedOut(_, let detail), .ambiguous(_, let detail), .disabled(_, let detail), .channelDown(_, let detail):
             detail
         }
     }

@@ -92,7 +92,7 @@ public final class SMSTransport: Transport, Sendable {
                 body = String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
                 type = "application/json"
             }
-            var built = httpRequest(url: Self.fill(settings.url, values.mapValues(Self.pathEscape)), body: body, contentType: type,
+            var built = httpRequest(url: Self.fill(settings.url, values.mapValues(Self.formEscape)), body: body, contentType: type,
                                     basicAuth: gateway.auth == .basic)
             built.method = gateway.method == "POST" ? nil : gateway.method
             if gateway.auth == .bearer, let token = settings.credentials?.password {
@@ -140,6 +140,9 @@ public final class SMSTransport: Transport, Sendable {
         let code = response.statusCode
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         let detail = "HTTP \(code) \(HTTPOutcome.bodyText(response))"
+        if code == 401 {
+            return .channelDown(code: code, detail: "the gateway refused our credentials (401): check [channels.sms] credentials_file; SMS is paused and sent again once it accepts")
+        }
         if (500..<600).contains(code) { return .ambiguous(code: code, detail: "the gateway failed after receiving the request: \(detail)") }
         switch gateway {
         case .twilio:
@@ -182,16 +185,31 @@ public final class SMSTransport: Transport, Sendable {
         return current.map { "\($0)" }
     }
 
+    /// One pass over the template: a value put in is never scanned again,
+    /// so "{key}" inside a debtor's text stays text.
     static func fill(_ template: String, _ values: [String: String]) -> String {
-        var out = template
-        for (name, value) in values { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
-        return out
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out.append("{")
+                rest = rest[afterOpen...]
+            }
+        }
+        return out + rest
     }
 
     static func formEncode(_ fields: [(String, String)]) -> String {
         fields.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")
     }
 
+    /// Only unreserved characters stay: safe in a path segment and in a
+    /// query (an "&to=" in a value cannot add a parameter).
     static func formEscape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

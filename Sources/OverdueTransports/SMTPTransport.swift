@@ -77,15 +77,27 @@ public final class SMTPTransport: Transport, Sendable {
             return .sent(code: response.statusCode, id: queueID(line), detail: line)
         case .failure(let error):
             let reply = lastReply(error.serverLines)
-            let code = error.responseCode
+            // The code is the reply that decided; a failure no reply decided
+            // (TLS refused, no connection) has none, not the last greeting's.
+            let code = reply == nil || [CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR]
+                .map({ Int($0.rawValue) }).contains(error.code) ? 0 : error.responseCode
             let detail = reply.map { "\($0) (\(error.summary))" } ?? error.description
-            // Our own configuration is wrong: retrying after a fix will work,
-            // so these are never dead letters.
+            // Our own configuration or the relay is wrong for every message:
+            // the channel pauses, and retrying after a fix works, so these
+            // are never dead letters.
             if error.code == Int(CURLE_LOGIN_DENIED.rawValue) {
-                return .transient(code: code, detail: "authentication failed: check the user and password in credentials_file (\(detail))", notBefore: nil)
+                return .channelDown(code: error.responseCode, detail: "authentication failed: check the user and password in credentials_file (\(detail))")
             }
             if error.code == Int(CURLE_USE_SSL_FAILED.rawValue) {
-                return .transient(code: code, detail: "the server does not offer STARTTLS, which starttls = \"required\" demands (\(error.summary))", notBefore: nil)
+                return .channelDown(code: 0, detail: "the server does not offer STARTTLS, which starttls = \"required\" demands (\(error.summary))")
+            }
+            if [CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR].map({ Int($0.rawValue) }).contains(error.code) {
+                return .channelDown(code: 0, detail: "TLS with the relay failed (certificate or handshake; see ca_file): \(error.description)")
+            }
+            // 454 4.7.0 (TLS or authentication temporarily unavailable), 530
+            // (authentication or STARTTLS required): about the session, not the message.
+            if code == 530 || (code == 454 && reply?.contains("4.7.0") == true) {
+                return .channelDown(code: code, detail: "the relay refused the session: \(detail)")
             }
             switch code {
             case 400..<500: return .transient(code: code, detail: detail, notBefore: nil)

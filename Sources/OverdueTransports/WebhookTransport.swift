@@ -111,6 +111,7 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
             let detail = "HTTP \(code) \(HTTPOutcome.bodyText(response))".trimmingCharacters(in: .whitespaces)
             switch code {
             case 200..<300: return .sent(code: code, id: nil, detail: detail)
+            case 401: return .channelDown(code: code, detail: "the endpoint refused our credentials (401): check [channels.webhook] url and secret_file; webhooks are paused and sent again once it accepts")
             case 410: return .disabled(code: code, detail: "the endpoint answered 410 Gone; webhooks are off until the configuration is reloaded")
             case 429, 408, 500..<600:
                 return .transient(code: code, detail: detail, notBefore: HTTPOutcome.retryAfter(response, now: now))

@@ -23,14 +23,7 @@ struct CrashTests {
     @Test("kill -9 during dispatch (20 kills over 2,400 deliveries by default): 0 lost, duplicates within the stated bound (in flight + one uncommitted group)")
     func killNine() throws {
         let smtp = try LoopbackServer(.smtp)
-        let test = try TestSpool(prefix: "overdue-crash", config: """
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "Europe/London"
-            business_hours = "00:00-24:00"
-            business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            """ + "\n" + TestSpool.smtpChannel(port: smtp.port, extra: "max_connections = 4\n"))
+        let test = try TestSpool(prefix: "overdue-crash", config: TestSpool.alwaysOpen + TestSpool.smtpChannel(port: smtp.port, extra: "max_connections = 4\n"))
         let (root, config, inbox) = (test.root, test.config, test.inbox)
         let lines = (0..<Self.deliveries).map {
             #"{"invoice": "K-\#($0)", "customer": {"id": "k\#($0)", "name": "Debtor \#($0)", "email": "ap\#($0)@crash.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#

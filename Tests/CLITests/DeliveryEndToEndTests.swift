@@ -16,8 +16,8 @@ struct DeliveryEndToEndTests {
         let hooks = try LoopbackServer(.http, arguments: ["--webhook-secret", Self.secret])
         let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio", "--stop-number", "+15550001111"])
         let root = try TemporaryDirectory.make(prefix: "overdue-e2e")
-        try Self.secret.write(to: root.appendingPathComponent("webhook.secret"), atomically: true, encoding: .utf8)
-        try "AC0123:token".write(to: root.appendingPathComponent("twilio.credentials"), atomically: true, encoding: .utf8)
+        try Self.secret.writeSecret(to: root.appendingPathComponent("webhook.secret"))
+        try "AC0123:token".writeSecret(to: root.appendingPathComponent("twilio.credentials"))
         let config = root.appendingPathComponent("overdue.toml")
         try """
             [spool]

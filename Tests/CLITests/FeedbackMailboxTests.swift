@@ -102,7 +102,7 @@ struct FeedbackMailboxTests {
         let hooks = try LoopbackServer(.http, arguments: ["--webhook-secret", secret])
         let dovecot = try DovecotServer()
         let test = try TestSpool(prefix: "overdue-feedback", config: "")
-        try secret.write(to: test.root.appendingPathComponent("webhook.secret"), atomically: true, encoding: .utf8)
+        try secret.writeSecret(to: test.root.appendingPathComponent("webhook.secret"))
         try (Self.config(smtp: smtp.port, feedback: try dovecot.feedbackSection(extra: "forward_to = \"finance@northwind.example\""))
             + test.twilioChannel(port: twilio.port)
             + "[channels.webhook]\nurl = \"http://127.0.0.1:\(hooks.port)/hooks\"\nsecret_file = \"\(test.root.path)/webhook.secret\"\n")

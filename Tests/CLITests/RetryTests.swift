@@ -5,16 +5,7 @@ import TestSupport
 @Suite("Retries, dead letters and the log")
 struct RetryTests {
     func setUp(_ smtp: LoopbackServer, extra: String = "") throws -> URL {
-        let test = try TestSpool(prefix: "overdue-retry", config: """
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "Europe/London"
-            business_hours = "00:00-24:00"
-            business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            [daemon]
-            \(extra)
-            """ + "\n" + TestSpool.smtpChannel(port: smtp.port))
+        let test = try TestSpool(prefix: "overdue-retry", config: TestSpool.alwaysOpen + "[daemon]\n\(extra)\n" + TestSpool.smtpChannel(port: smtp.port))
         let (config, inbox) = (test.config, test.inbox)
         try """
             {"invoice": "L-1", "customer": {"id": "later", "name": "Later Ltd", "email": "later@acme.example"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "GBP", "amount": "10.00"}

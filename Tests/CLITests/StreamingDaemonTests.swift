@@ -155,7 +155,7 @@ struct StreamingDaemonTests {
         func emailSpan(webhookPort: Int) throws -> TimeInterval {
             let smtp = try LoopbackServer(.smtp)
             let root = try TemporaryDirectory.make(prefix: "overdue-hang")
-            try "\(DeliveryEndToEndTests.secret)\n".write(to: root.appendingPathComponent("webhook.secret"), atomically: true, encoding: .utf8)
+            try "\(DeliveryEndToEndTests.secret)\n".writeSecret(to: root.appendingPathComponent("webhook.secret"))
             let config = root.appendingPathComponent("overdue.toml")
             try """
                 [spool]

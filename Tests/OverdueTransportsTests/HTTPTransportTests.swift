@@ -38,12 +38,12 @@ struct HTTPTransportTests {
         #expect(ids == ["od1-abc", "od1-abc"])
     }
 
-    @Test("a wrong secret is refused by the receiver (401, permanent)")
+    @Test("a wrong secret is refused by the receiver (401): the channel pauses, the delivery waits (never a dead letter)")
     func wrongSecret() async throws {
         let server = try LoopbackServer(.http, arguments: ["--webhook-secret", "whsec_" + Data(repeating: 7, count: 24).base64EncodedString()])
         let outcome = try await webhook(server).send(payload("od1-x"))
         #expect(outcome.code == 401)
-        #expect(outcome.event == "failed")
+        #expect(outcome.event == "deferred" && outcome.status == nil)
     }
 
     @Test("410 disables the endpoint: later sends make no request")
@@ -63,6 +63,37 @@ struct HTTPTransportTests {
             Issue.record("no Retry-After"); return
         }
         #expect(notBefore.timeIntervalSince(before) > 110 && notBefore.timeIntervalSince(before) < 130)
+    }
+
+    @Test("Retry-After is clamped to a day, as seconds and as a date: 9999-12-31 parks nothing for ever; 401 pauses the channel",
+          arguments: ["Fri, 31 Dec 9999 23:59:59 GMT", "99999999999"])
+    func retryAfterClamped(value: String) async throws {
+        let now = Date()
+        let until = try #require(HTTPOutcome.retryAfter(value, now: now))
+        #expect(until.timeIntervalSince(now) == HTTPOutcome.maxRetryAfter)
+        #expect(HTTPOutcome.retryAfter("Thu, 01 Jan 1970 00:00:00 GMT", now: now) == now, "a date in the past: at once")
+        let server = try LoopbackServer(.http, arguments: ["--status", "429", "--retry-after", value])
+        guard case .transient(429, _, let notBefore?) = try await webhook(server).send(payload("od1-1")) else {
+            Issue.record("no Retry-After"); return
+        }
+        #expect(notBefore.timeIntervalSince(now) <= HTTPOutcome.maxRetryAfter + 5)
+        let refused = try LoopbackServer(.http, arguments: ["--status", "401"])
+        guard case .channelDown(401, _) = try await webhook(refused).send(payload("od1-2")) else { Issue.record("401 not channel-wide"); return }
+    }
+
+    @Test("SMS URL placeholders: one pass, query-escaped; a {key} inside the text stays text, an &to= cannot add a parameter")
+    func placeholders() {
+        let values = ["to": "+4915112345678&to=+4470000", "text": "pay {key} now", "key": "od1-abc"]
+        let url = SMSTransport.fill("https://sms.example/send?to={to}&msg={text}&id={key}", values.mapValues(SMSTransport.formEscape))
+        #expect(url == "https://sms.example/send?to=%2B4915112345678%26to%3D%2B4470000&msg=pay%20%7Bkey%7D%20now&id=od1-abc")
+        #expect(SMSTransport.fill("{unknown} {to", ["to": "x"]) == "{unknown} {to")
+    }
+
+    @Test("a gateway's answer goes into the log as one short line of text")
+    func bodyFiltered() {
+        let body = Array(("line one\r\n\u{1B}[31mred\u{7}" + String(repeating: "x", count: 400)).utf8)
+        let text = HTTPOutcome.bodyText(body)
+        #expect(!text.contains("\n") && !text.contains("\u{1B}") && text.count <= 200, "\(text)")
     }
 
     @Test("500 and a slow answer are transient; a redirect is not followed")

@@ -108,7 +108,7 @@ public final class DovecotServer: @unchecked Sendable {
     /// `[feedback]` for this server: IMAPS, or IMAP with STARTTLS.
     public func feedbackSection(starttls: Bool = false, extra: String = "") throws -> String {
         let credentials = directory.appendingPathComponent("imap.credentials")
-        try "\(user):\(password)".write(to: credentials, atomically: true, encoding: .utf8)
+        try "\(user):\(password)".writeSecret(to: credentials)
         let url = starttls ? "imap://127.0.0.1:\(imapPort)/INBOX" : "imaps://127.0.0.1:\(imapsPort)/INBOX"
         return """
             [feedback]

@@ -20,6 +20,18 @@ public struct TestSpool {
         try text.write(to: inbox.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// A spool in "spool" and a London schedule open every hour of every
+    /// day, so a test's `--now` is always in the business window.
+    public static let alwaysOpen = """
+        [spool]
+        dir = "spool"
+        [schedule]
+        timezone = "Europe/London"
+        business_hours = "00:00-24:00"
+        business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+        """
+
     /// `[channels.email]` for a plain SMTP server on 127.0.0.1.
     public static func smtpChannel(port: Int, extra: String = "") -> String {
         "[channels.email]\nurl = \"smtp://127.0.0.1:\(port)\"\nstarttls = \"off\"\n\(extra)"
@@ -28,7 +40,7 @@ public struct TestSpool {
     /// `[channels.sms]` for a Twilio-shaped receiver, with its credentials file.
     public func twilioChannel(port: Int) throws -> String {
         let credentials = root.appendingPathComponent("twilio.credentials")
-        try "AC0123:token".write(to: credentials, atomically: true, encoding: .utf8)
+        try "AC0123:token".writeSecret(to: credentials)
         return """
             [channels.sms]
             gateway = "twilio"
@@ -38,5 +50,14 @@ public struct TestSpool {
             from = "+447700900000"
 
             """
+    }
+}
+
+extension String {
+    /// Writes a secret as an operator must: mode 0600 (overdue refuses a
+    /// credentials or secret file every user can read).
+    public func writeSecret(to url: URL) throws {
+        try write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
     }
 }

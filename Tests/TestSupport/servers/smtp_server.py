@@ -75,6 +75,10 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     user, password = args.auth.split(":", 1)
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+    # One line per AUTH, so a test can count what a wrong password costs the relay.
+    with lock:
+        with open(os.path.join(args.outdir, "auth-attempts.log"), "a") as f:
+            f.write("%s\n" % ("ok" if ok else "failed"))
     # handled=False: aiosmtpd then answers 535 itself instead of staying silent.
     return AuthResult(success=ok, handled=False)
 
