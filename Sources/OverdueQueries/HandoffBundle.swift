@@ -146,10 +146,14 @@ public struct HandoffBundle {
     }
 
     /// RFC 4180 quoting. SwiftCSV reads CSV but does not write it, and a
-    /// field needs quotes only for a comma, quote or line break.
+    /// field needs quotes only for a comma, quote or line break. A field a
+    /// spreadsheet would run as a formula (= + - @, tab, CR first: a file
+    /// name or payment link the debtor's side chose) gets a leading ', as
+    /// OWASP's CSV-injection advice says: the agency opens this in Excel.
     static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let safe = value.first.map { "=+-@\t\r".contains($0) } == true ? "'" + value : value
+        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -68,6 +68,8 @@ struct RecordDecoderTests {
         (#""invoice": "INV-2026-0042""#, #""invoice": "../etc/passwd""#, "invoice", "must start with a letter or digit"),
         (#""invoice": "INV-2026-0042""#, #""invoice": "INV/../x""#, "invoice", "\"..\""),
         (#""policy": "standard""#, #""polcy": "standard""#, "polcy", "not a known field"),
+        (#""payment_url": "https://pay.example/INV-2026-0042""#, #""payment_url": "https://pay.example/\u0007x""#, "payment_url", "not an http(s) URL"),
+        (#""payment_url": "https://pay.example/INV-2026-0042""#, #""payment_url": "https://pay.example/\u202Ex""#, "payment_url", "not an http(s) URL"),
     ])
     func badField(original: String, replacement: String, field: String, hint: String) {
         let found = problems(Self.good.replacingOccurrences(of: original, with: replacement))

@@ -23,3 +23,25 @@ struct PlanViewTests {
         #expect(view.localTime(send) == expected)
     }
 }
+
+@Suite("What overdue shows of secrets and hostile names")
+struct RedactionTests {
+    @Test("a URL is shown without user:password and with its query as …", arguments: [
+        ("https://user:pa55@crm.example/hooks/overdue?token=abc#x", "https://crm.example/hooks/overdue?…"),
+        ("https://crm.example/hooks/overdue", "https://crm.example/hooks/overdue"),
+        ("smtp://u:PASSWORD@mail.example.com:587", "smtp://mail.example.com:587"),
+    ])
+    func urls(url: String, shown: String) throws {
+        #expect(URLLabel.redacted(url) == shown)
+        guard url.hasPrefix("https") else { return }
+        let config = try ConfigLoader.parse("[channels.webhook]\nurl = \"\(url)\"\nsecret_file = \"/x\"\n", path: "/tmp/overdue.toml")
+        #expect(config.plannerSettings.webhookEndpoint == shown, "the recipient the planner, log and journal use")
+    }
+
+    @Test("hand-off CSV: a field a spreadsheet would run as a formula starts with '", arguments: [
+        ("=HYPERLINK(\"http://evil\")", "\"'=HYPERLINK(\"\"http://evil\"\")\""), ("+1", "'+1"), ("@SUM(A1)", "'@SUM(A1)"), ("INV-1", "INV-1"),
+    ])
+    func formula(value: String, field: String) {
+        #expect(HandoffBundle.csvField(value) == field)
+    }
+}

@@ -149,7 +149,10 @@ public enum FieldRules {
 
     public static func url(_ value: String) -> String? {
         guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              url.host?.isEmpty == false, !value.contains(where: { $0.isWhitespace })
+              url.host?.isEmpty == false, !value.contains(where: { $0.isWhitespace }),
+              // A control or format character (NUL, BEL, a bidi override) in a link
+              // a debtor clicks, or in a header it lands in, is never meant.
+              !value.unicodeScalars.contains(where: { [.control, .format].contains($0.properties.generalCategory) })
         else { return "\"\(printable(value))\" is not an http(s) URL; write it like https://pay.example/INV-1" }
         return nil
     }
