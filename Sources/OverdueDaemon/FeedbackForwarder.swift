@@ -23,9 +23,11 @@ final class FeedbackForwarder {
     let clock: OverdueClock
     let email: Transport?
     let webhook: Transport?
+    let log: EventLog
 
     init(config: Config, spool: Spool, logger: Logger, clock: OverdueClock) throws {
         self.config = config
+        log = EventLog(directory: spool.log)
         self.logger = logger
         self.clock = clock
         let transports = try TransportSet(config: config, spool: spool, logger: logger)
@@ -52,6 +54,13 @@ final class FeedbackForwarder {
             let outcome = Self.wait(email, OutgoingMessage(key: "fwd-\(id)", recipient: to, payload: .mail(
                 bytes: mail.bytes(), envelopeFrom: FieldRules.mailboxAddress(config.brand.from))))
             delivered = outcome?.status == .sent
+            // The log says where a debtor's reply went (or why it did not).
+            try? log.append([LogEntry(time: clock.now(), event: "forwarded", fields: [
+                "customer": reply.customer.map(JSONValue.string) ?? .null, "message_id": .string(reply.messageID),
+                "recipient": .string(to), "key": .string("fwd-\(id)"),
+                "detail": .string(delivered ? "the debtor's reply went to the finance team, the original attached"
+                    : "not forwarded: \(outcome.map(\.detail) ?? "no answer from the relay in 120 s"); the reply is in the mailbox's done folder"),
+            ])])
             if !delivered {
                 logger.warning("could not forward a debtor's reply", metadata: ["feedback.customer": "\(reply.customer ?? "")",
                                                                                 "delivery.outcome": "\(outcome.map { "\($0)" } ?? "timed out")"])

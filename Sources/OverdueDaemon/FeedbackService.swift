@@ -4,6 +4,7 @@ import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueSpool
+import OverdueTransports
 
 /// The feedback mailbox read every `[feedback] poll_seconds` on a queue of
 /// its own: a slow or unreachable IMAP server never holds up a send. After
@@ -66,9 +67,9 @@ final class FeedbackService: @unchecked Sendable {
             }
         } catch {
             failures += 1
-            status.error = "\(error)"
+            status.error = IMAPMailbox.explain(error, credentialsFile: reader.settings.credentialsFile)
             logger.warning("feedback mailbox unreachable; trying again later",
-                           metadata: ["error.detail": "\(error)", "feedback.failures": "\(failures)"])
+                           metadata: ["error.detail": "\(status.error ?? "")", "feedback.failures": "\(failures)"])
         }
         let delay = failures == 0 ? Double(pollSeconds) : min(3600, Double(pollSeconds) * pow(2, Double(min(failures, 12) - 1)))
         status.failures = failures

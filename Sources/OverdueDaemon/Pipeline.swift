@@ -6,6 +6,7 @@ import OverdueDelivery
 import OverdueIngest
 import OverdueRender
 import OverdueSpool
+import OverdueTransports
 
 /// What `overdue run --once` did.
 public struct RunOnceResult: Sendable {
@@ -198,9 +199,10 @@ public final class Pipeline {
             try? status.write(to: FeedbackStatus.url(spool))
             return summary
         } catch {
-            logger.warning("feedback mailbox unreachable; trying again at the next run", metadata: ["error.detail": "\(error)"])
+            let explained = IMAPMailbox.explain(error, credentialsFile: config.feedback?.credentialsFile)
+            logger.warning("feedback mailbox unreachable; trying again at the next run", metadata: ["error.detail": "\(explained)"])
             var status = FeedbackStatus(lastPoll: clock.now())
-            status.error = "\(error)"
+            status.error = explained
             status.failures = 1
             try? status.write(to: FeedbackStatus.url(spool))
             return nil

@@ -1,3 +1,4 @@
+import CCurl
 import Curl
 import Foundation
 
@@ -82,6 +83,14 @@ public final class IMAPMailbox {
     /// Leaves the message where it is for a person: \Flagged, and marked handled.
     public func flag(uid: UInt64) throws(CurlError) {
         _ = try run(folder: folder, command: "UID STORE \(uid) +FLAGS.SILENT (\\Flagged \(Self.handledKeyword))")
+    }
+
+    /// A poll's failure in words an operator acts on: a refused login names
+    /// the credentials file (curl says only "Login denied").
+    public static func explain(_ error: any Error, credentialsFile: String?) -> String {
+        guard let curl = error as? CurlError, curl.code == Int(CURLE_LOGIN_DENIED.rawValue) else { return "\(error)" }
+        return "the IMAP server refused the login: check the user and password in [feedback] credentials_file"
+            + (credentialsFile.map { " (\($0))" } ?? " (none is set)") + ": \(curl.summary)"
     }
 
     // MARK: requests

@@ -207,6 +207,9 @@ struct FeedbackMailboxTests {
         let forwarded = try CheckedMail.parse(smtp.received(withExtension: "eml", atLeast: 4))
             .first { ($0["headers"] as? [String: String])?["To"] == "finance@northwind.example" }
         #expect((forwarded?["parts"] as? [[String: Any]])?.contains { $0["type"] as? String == "message/rfc822" } == true)
+        let forwardedLines = try log(test).filter { $0["event"] as? String == "forwarded" }
+        #expect(forwardedLines.count == 1 && forwardedLines.first?["customer"] as? String == "beta"
+                && forwardedLines.first?["recipient"] as? String == "finance@northwind.example", "\(forwardedLines)")
         // …and the business's own system heard of it, by a signed webhook.
         let announced = try hooks.received(withExtension: "json", atLeast: 1).map {
             try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]
@@ -251,6 +254,20 @@ struct FeedbackMailboxTests {
         #expect(feedback.contains { ($0["reason"] as? String)?.contains("max_message_bytes") == true })
         #expect(!(try overdue(test, ["optout", "list"]).stdout.contains("ap@acme.example")), "a delay suppresses nothing")
         #expect(try dovecot.list("INBOX").map(\.flags).allSatisfy { $0.contains("\\Flagged") })
+    }
+
+    @Test("a refused IMAP login: status names the credentials file to check")
+    func wrongLogin() throws {
+        let dovecot = try DovecotServer()
+        let test = try TestSpool(prefix: "overdue-feedback-login", config: "")
+        let section = try dovecot.feedbackSection()
+        let wrong = test.root.appendingPathComponent("wrong.credentials")
+        try "nobody:wrong".writeSecret(to: wrong)
+        let config = "[spool]\ndir = \"spool\"\n" + section.replacing(/credentials_file = "[^"]*"/, with: "credentials_file = \"\(wrong.path)\"")
+        try config.write(to: test.config, atomically: true, encoding: .utf8)
+        _ = try overdue(test, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        let status = try overdue(test, ["status"]).stdout
+        #expect(status.contains("refused the login: check the user and password in [feedback] credentials_file (\(wrong.path))"), "\(status)")
     }
 
     @Test("kill -9 between the effect's commit and the move: the restart moves the message and counts it once")
