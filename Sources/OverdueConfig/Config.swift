@@ -19,6 +19,8 @@ public struct Config: Sendable {
     public var daemon = DaemonSettings()
     /// `[handoff]`: when debtors go to a collection agency.
     public var handoff = HandoffSettings()
+    /// `[retention]`: days each spool directory keeps its files.
+    public var retention = RetentionSettings()
     /// `[feedback]`: the mailbox read for bounces and replies (nil: none).
     public var feedback: FeedbackSettings?
 

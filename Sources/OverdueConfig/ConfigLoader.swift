@@ -107,12 +107,14 @@ struct ConfigSections {
             table.finish()
         }
         let feedback = root.table("feedback").map(readFeedback)
+        let retention = root.table("retention").map(readRetention) ?? RetentionSettings()
         root.finish()
         var config = Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
                             policies: policies, email: email, sms: sms, webhook: webhook)
         config.daemon = daemon
         config.handoff = handoff
         config.feedback = feedback
+        config.retention = retention
         return config
     }
 

@@ -65,7 +65,7 @@ public final class Pipeline {
     private var changesToCount = LedgerChanges()
     private var history: DeliveryHistory
     let clock: OverdueClock
-    private let logger: Logger
+    let logger: Logger
     public private(set) var config: Config
     /// Set by SIGTERM: no new transfer starts; the pass finishes what is in flight.
     public let stop = StopFlag()
@@ -81,6 +81,8 @@ public final class Pipeline {
     private var controls: ControlsJournal
     /// What the controls did in the last pass.
     public private(set) var lastControls = ControlsSummary()
+    /// The UTC day `[retention]` last ran (Pipeline+Retention.swift).
+    var retentionDay: String?
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
         (spool, lock, _) = try Daemon.open(config: config, logger: logger)
@@ -225,6 +227,7 @@ public final class Pipeline {
         let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
         if !ingest.retries.isEmpty { try requeue(ingest.retries, now: now) }
+        applyRetention(now: now)
         // A few rounds at the same instant: a suppressed or failed channel
         // makes its stage fall back to another one, which is due at once.
         var dispatch = DispatchSummary()
@@ -266,7 +269,7 @@ public final class Pipeline {
         let planned = final.nextWake
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
-        let next = [planned, dispatcher.nextRetry(after: now), inboxRetry].compactMap { $0 }.min()
+        let next = [planned, dispatcher.nextRetry(after: now), inboxRetry, nextRetention(after: now)].compactMap { $0 }.min()
         let open = openCount.update(ingester.ledger, changes: changesToCount, today: CalendarDay.utc(now))
         changesToCount = LedgerChanges()
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }

@@ -108,6 +108,9 @@ struct ConfigLoaderTests {
         ("[channels.webhook]\nurl = \"https://x.example/h\"\n", "channels.webhook.secret_file", "is missing"),
         ("[schedule]\nholidays = [\"2026-02-30\"]\n", "schedule.holidays[1]", "not a date"),
         ("[spool]\ndir = 5\n", "spool.dir", "is an integer; expected"),
+        ("[retention]\nlog_days = 0\n", "retention.log_days", "days from 1 to 36500"),
+        ("[retention]\nmail_days = \"90\"\n", "retention.mail_days", "expected days from 1 to 36500"),
+        ("[retention]\njournal_days = 30\n", "retention.journal_days", "not a known setting"),
     ])
     func mistake(text: String, key: String, hint: String) {
         let found = problems(text)
@@ -125,6 +128,14 @@ struct ConfigLoaderTests {
         let found = problems("[schedule]\ntimezone = \"Nowhere\"\nbusiness_hours = \"late\"\nfoo = 1\n")
         #expect(found.count == 3)
         #expect(found.map(\.description).allSatisfy { $0.hasPrefix("/etc/overdue/test.toml: schedule.") })
+    }
+
+    @Test("[retention]: each period read, a key left out keeps its files for ever")
+    func retention() throws {
+        let config = try ConfigLoader.parse("[retention]\nlog_days = 400\nrejected_days = 90\n", path: "/etc/overdue/test.toml")
+        #expect(config.retention.logDays == 400 && config.retention.rejectedDays == 90)
+        #expect(config.retention.messagesDays == nil && config.retention.mailDays == nil && config.retention.archiveDays == nil)
+        #expect(try ConfigLoader.parse("", path: "/etc/overdue/test.toml").retention.isEmpty)
     }
 
     @Test("relative paths are taken from the config file's directory")
