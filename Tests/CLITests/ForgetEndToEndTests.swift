@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -135,5 +138,19 @@ struct ForgetEndToEndTests {
         let later = try run(test, ["log", "--json", "--event", "sent", "--since", "2026-12-10"]).stdout
         #expect(!later.contains(tombstone), "\(later)")
         #expect(later.contains("INV-O-1"), "the other customer's firm letter still goes: \(later)")
+    }
+
+    @Test("refused while another process (the daemon) holds the spool lock, saying how to go on; nothing changed")
+    func lockHeld() throws {
+        let test = try TestSpool(prefix: "overdue-forget-lock", config: Self.config)
+        try test.drop(#"{"invoice": "INV-L-1", "customer": {"id": "lock", "name": "Locked Person", "email": "ap@locked.example"}, "issued": "2026-11-01", "due": "2026-12-01", "currency": "EUR", "amount": "10.00", "balance": "0"}"#,
+                      as: "invoice.json")
+        #expect(try run(test, ["run", "--once", "--now", "2026-12-02T10:00:00Z"]).status == 0)
+        let fd = open(test.spool.appendingPathComponent("run/overdue.lock").path, O_RDWR)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { close(fd) }
+        let refused = try run(test, ["forget", "lock"])
+        #expect(refused.status == 1 && refused.stderr.contains("error[spool-locked]") && refused.stderr.contains("systemctl stop overdue"), "\(refused.stderr)")
+        #expect(!Self.filesContaining("Locked Person", under: test.spool).isEmpty)
     }
 }
