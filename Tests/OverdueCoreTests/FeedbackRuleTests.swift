@@ -46,7 +46,7 @@ struct FeedbackRuleTests {
         ("5.1.0", "550 5.1.0 Address rejected: no such user here"),
         ("5.1.2", "550 5.1.2 Host unknown"),
         ("5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"),
-        ("5.0.0", "550 Requested action not taken: mailbox unavailable"),
+        ("5.0.0", "550 Requested action not taken: mailbox unavailable (in reply to RCPT TO command)"),
         ("5.4.4", "Sorry, I couldn't find a mail exchanger or IP address."),
     ])
     func hard(status: String, diagnostic: String) {
@@ -65,6 +65,7 @@ struct FeedbackRuleTests {
         ("5.2.1", "550 5.2.1 The email account that you tried to reach is disabled"),
         ("5.0.0", "550 Unknown user debtor@acme.example (in reply to end of DATA command)"),
         ("5.0.0", "550 Service unavailable"),
+        ("5.0.0", "550 Requested action not taken: mailbox unavailable"),
         ("5.7.1", "550 5.7.1 Requested action not taken: mailbox unavailable (listed at a DNSBL)"),
     ])
     func soft(status: String, diagnostic: String) {

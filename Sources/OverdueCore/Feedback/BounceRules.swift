@@ -55,21 +55,32 @@ enum BounceRules {
         if let reason = firstMatch(overriding, in: words) {
             return Verdict(kind: .bounce(.soft), reason: reason)
         }
-        let byWords = firstMatch(hard, in: words)
+        let stage = stage(of: words + " " + normalized(context))
+        let permanent = status.map { !$0.hasPrefix("4") } ?? true
+        // RFC 5321's stock text for any 550 ("mailbox unavailable") names no
+        // cause: it counts only when the server said it to RCPT TO.
+        let byWords = firstMatch(hard, in: words) ?? (stage == .recipient ? firstMatch(stockReplies, in: words) : nil)
+            ?? (status.map { $0.hasSuffix(".4.1") } == true ? firstMatch(directoryRefusals, in: words) : nil)
         let byStatus = softReason(words) == nil ? hardStatusReason(status) : nil
         guard let hardReason = byWords ?? byStatus else {
             return Verdict(kind: .bounce(.soft), reason: softReason(words) ?? statusReason(status)
                 ?? secondary.flatMap { softReason(normalized($0)) } ?? "undelivered")
         }
-        if hardReason == "user unknown", stage(of: words + " " + normalized(context)) == .data {
+        if hardReason == "user unknown", stage == .data {
             // Refused after the message was sent: RCPT TO had accepted the address.
             return Verdict(kind: .bounce(.soft), reason: "filtered (refused after the message was sent)")
         }
-        if let status, status.split(separator: ".").dropFirst().first == "7" {
-            // x.7.x is a policy or security refusal; "mailbox unavailable" is then a generic phrase.
-            return Verdict(kind: .bounce(.soft), reason: "blocked by policy (the text says \(hardReason))")
+        if permanent, byWords != nil, let status, isPolicyClass(status) {
+            // Servers reject unknown recipients under generic policy codes
+            // (Postfix and Exchange under 5.7.1, Microsoft's directory-based
+            // edge blocking under 5.4.1, relays under 5.0.0 or 5.5.0): the
+            // words then say what the code does not. A policy reason in the
+            // same text (spam, blocked, DNSBL, relaying) keeps it soft.
+            if let other = softReason(removing(hard + stockReplies + directoryRefusals, from: words)) {
+                return Verdict(kind: .bounce(.soft), reason: "\(other) (status \(status); the text also says \(hardReason))")
+            }
         }
-        if status?.first == "4" {
+        if !permanent {
             return Verdict(kind: .bounce(.soft), reason: "\(hardReason) (temporary status \(status ?? ""))")
         }
         if let secondary, let other = softReason(normalized(secondary)) {
@@ -77,6 +88,29 @@ enum BounceRules {
             return Verdict(kind: .bounce(.soft), reason: "\(other) (the report also says \(hardReason))")
         }
         return Verdict(kind: .bounce(.hard), reason: hardReason)
+    }
+
+    /// Codes that say a server refused without saying why: the security or
+    /// policy class (x.7.x), "other" detail codes (x.N.0), routing (x.4.x,
+    /// Microsoft's 5.4.1 is its refusal of an address not in the directory)
+    /// and protocol (x.5.x, which relays put on a relayed "user unknown").
+    /// Unlike x.2.2 (full) or x.3.4 (too big) they contradict no
+    /// "does not exist" text.
+    static func isPolicyClass(_ status: String) -> Bool {
+        let parts = status.split(separator: ".")
+        guard parts.count == 3 else { return false }
+        return ["0", "4", "5", "7"].contains(parts[1]) || parts[2] == "0"
+    }
+
+    /// The text with every phrase of the table blanked out, so a hard
+    /// phrase that contains a soft word ("recipient address rejected:
+    /// access denied") does not veto itself.
+    static func removing(_ table: [(String, [String])], from words: String) -> String {
+        var out = words
+        for (_, phrases) in table {
+            for phrase in phrases where out.contains(phrase) { out = out.replacingAll(phrase, with: " ") }
+        }
+        return out
     }
 
     // MARK: Words
@@ -106,6 +140,10 @@ enum BounceRules {
 
     /// Soft causes that win even over "user unknown" wording in the same text.
     static let overriding: [(String, [String])] = [
+        // A DNS lookup that failed for now (Postfix and Sendmail: "Host not
+        // found, try again"), not a domain that does not exist.
+        ("temporary DNS failure", ["not found, try again", "temporary failure in name resolution",
+                                   "dns temporary failure", "name server timeout"]),
         ("account disabled", ["account that you tried to reach is disabled", "account is disabled", "has been disabled",
                               "mailbox disabled", "account disabled", "is inactive", "account inactive",
                               "account has been suspended", "account is suspended", "mailbox is suspended",
@@ -116,21 +154,45 @@ enum BounceRules {
                              "relaying not allowed", "we do not relay"]),
     ]
 
+    /// Words that say the address or its domain does not exist, as MTAs
+    /// of every make phrase it (RFC 5321's replies, Sendmail, Postfix, Exim,
+    /// qmail, Exchange and Microsoft 365, Domino, IMail/SMTP32, Google,
+    /// Yahoo, and the German and French of European servers).
     static let hard: [(String, [String])] = [
         ("user unknown", ["user unknown", "unknown user", "no such user", "no such recipient", "no such mailbox",
                           "no such account", "recipient not found", "recipnotfound", "recipientnotfound",
                           "recipient name is not recognized", "unknown recipient", "recipient unknown",
-                          "mailbox unavailable", "mailbox not found", "mailbox does not exist", "user does not exist",
+                          "addressee unknown", "mailbox not found", "mailbox does not exist", "user does not exist",
                           "user doesn't exist", "address does not exist", "account does not exist",
                           "illegal user", "invalid recipient", "invalid mailbox", "email address wasn't found",
                           "no mailbox here", "user not found", "unknown local part", "unknown mailbox",
-                          "not a valid mailbox", "mailbox is unavailable", "benutzer unbekannt", "empfänger unbekannt",
+                          "not a valid mailbox", "no user by that name", "no account by that name",
+                          "invalid final delivery userid", "not listed in domino directory",
+                          "not listed in public name & address book",
+                          "benutzer unbekannt", "empfänger unbekannt", "empfaenger unbekannt",
                           "utilisateur inconnu", "destinataire inconnu"]),
         ("domain unknown", ["host unknown", "unknown host", "domain does not exist", "domain not found", "no such domain",
                             "host not found", "host or domain name not found", "name service error",
                             "couldn't find a mail exchanger", "could not find a mail exchanger", "no mx record",
-                            "unrouteable address", "account or domain may not exist", "the domain is not reachable",
-                            "domain name not found", "nxdomain"]),
+                            "unrouteable address", "unroutable address", "account or domain may not exist",
+                            "the domain is not reachable", "domain name not found", "nxdomain", "domain must exist",
+                            "name or service not known", "unknown domain", "mail domain mentioned in email address is unknown",
+                            "no valid mx", "null mx", "does not accept mail (nullmx)"]),
+    ]
+
+    /// Microsoft 365's directory-based edge blocking refuses an address its
+    /// tenant does not have with "550 5.4.1 Recipient address rejected:
+    /// Access denied" (one text for every Exchange Online domain). Under
+    /// another code (Postfix's access(5) REJECT says the same under 5.7.1)
+    /// it is a policy refusal.
+    static let directoryRefusals: [(String, [String])] = [
+        ("user unknown", ["recipient address rejected: access denied"]),
+    ]
+
+    /// RFC 5321's stock reply text, which any refusal may carry: hard only
+    /// when the server said it to RCPT TO (see `verdict`).
+    static let stockReplies: [(String, [String])] = [
+        ("user unknown", ["mailbox unavailable", "mailbox is unavailable"]),
     ]
 
     static let soft: [(String, [String])] = [
@@ -254,8 +316,8 @@ enum BounceRules {
     enum Stage { case recipient, data }
 
     static func stage(of words: String) -> Stage? {
-        let recipient = ["in reply to rcpt to command", "after rcpt to", "rcpt to response", "[rcpt_to]",
-                         "does not like recipient"]
+        let recipient = ["in reply to rcpt to command", "after rcpt", "rcpt to response", "[rcpt_to]",
+                         "does not like recipient", "smtp:rcpt", "rcpt to generated"]
         let data = ["in reply to end of data command", "in reply to data command", "after end of data", "after data"]
         if recipient.contains(where: { words.contains($0) }) { return .recipient }
         if data.contains(where: { words.contains($0) }) { return .data }

@@ -55,7 +55,7 @@ struct BounceText {
         var texts: [String: [Substring]] = [:]
         var current: String?
         for line in noticeLines {
-            if order.count < FeedbackReport.maxRecipients, let address = MailAddresses.leadingAddress(ofLine: line),
+            if order.count < FeedbackReport.maxRecipients, let address = MailAddresses.failedAddress(ofLine: line),
                !excluding.contains(address), !MailAddresses.isDaemon(address) {
                 current = address
                 if texts[address] == nil { order.append(address) }

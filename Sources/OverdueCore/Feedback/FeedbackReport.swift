@@ -22,7 +22,7 @@ enum FeedbackReport {
         "undeliver", "delivery status notification", "mail delivery failed", "failure notice", "returned mail",
         "delivery failure", "delivery has failed", "delivery notification", "mail delivery status", "delayed mail",
         "mail delivery system", "non recapitabile", "unzustellbar", "nicht zustellbar", "non remis", "non distribuable",
-        "échec de la remise", "delivery status", "undelivered mail",
+        "échec de la remise", "delivery status", "undelivered mail", "could not be delivered", "returned to sender",
     ]
 
     /// nil when the message is not a delivery report.
@@ -121,7 +121,8 @@ enum FeedbackReport {
 
     private static func hasEvidence(_ text: String) -> Bool {
         let words = BounceRules.normalized(text)
-        let tables = BounceRules.overriding + BounceRules.hard + BounceRules.soft
+        let tables = BounceRules.overriding + BounceRules.hard + BounceRules.stockReplies + BounceRules.directoryRefusals
+            + BounceRules.soft
         return !BounceRules.statusCodes(in: text).isEmpty
             || tables.contains { $0.1.contains(where: { words.contains($0) }) }
     }

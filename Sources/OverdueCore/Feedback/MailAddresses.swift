@@ -57,13 +57,47 @@ enum MailAddresses {
     /// recipients are listed: "  a@b", "<a@b>:", "\"a@b\":", "a@b: 550 ...",
     /// "a@b on <date>", "a@b<mailto:a@b>".
     static func leadingAddress(ofLine line: some StringProtocol) -> String? {
-        guard let token = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first else { return nil }
+        var tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        // A bulleted list of failed recipients ("   * a@b").
+        if let first = tokens.first, ["*", "-", "•"].contains(first) { tokens.removeFirst() }
+        guard let token = tokens.first else { return nil }
         var candidate = Substring(token)
         if let angle = candidate.firstIndex(of: "<"), angle > candidate.startIndex {
             candidate = candidate[..<angle]  // "a@b<mailto:a@b>"
         }
         let address = cleaned(candidate)
         return isAddress(address) ? address.lowercased() : nil
+    }
+
+    /// The failed address a line of a notice names in the other ways MTAs
+    /// list them: at its start (`leadingAddress`); after a short label that
+    /// speaks of the recipient, with nothing after it ("Unknown user: a@b",
+    /// "Invalid final delivery userid: a@b", "Failed recipient: a@b"); in
+    /// an X.400 originator/recipient address ("c=US;…;dda:SMTP=a@b;", Exchange
+    /// 5.5 and other X.400 gateways); or in a session transcript's
+    /// "RCPT TO:<a@b>" (Sendmail, hMailServer, InterScan). Header-like
+    /// labels ("To:", "Delivered-To:") are quoted headers, not failures.
+    static func failedAddress(ofLine line: some StringProtocol) -> String? {
+        if let leading = leadingAddress(ofLine: line) { return leading }
+        let lowered = line.lowercased()
+        if let range = lowered.range(of: "rcpt to:") {
+            let rest = lowered[range.upperBound...].drop(while: { $0 == " " || $0 == "<" })
+            let token = rest.prefix { !" \t>".contains($0) }
+            let candidate = cleaned(token)
+            if isAddress(candidate) { return candidate }
+        }
+        if lowered.hasPrefix("c="), let range = lowered.range(of: "smtp=") {
+            let candidate = cleaned(lowered[range.upperBound...].prefix { $0 != ";" && $0 != " " })
+            if isAddress(candidate) { return candidate }
+        }
+        let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard tokens.count >= 2, tokens.count <= 6, let label = tokens.dropLast().last, label.hasSuffix(":") else { return nil }
+        let labelWords = tokens.dropLast().map { $0.lowercased() }
+        let recipientWords = ["user", "userid", "recipient", "address", "mailbox", "addressee"]
+        guard !(labelWords.count == 1 && labelWords[0].contains("-")),
+              labelWords.contains(where: { word in recipientWords.contains { word.hasPrefix($0) } }) else { return nil }
+        let candidate = cleaned(tokens[tokens.count - 1])
+        return isAddress(candidate) ? candidate.lowercased() : nil
     }
 
     /// Strips the punctuation around an address as MTAs quote it.
