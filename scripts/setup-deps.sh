@@ -93,6 +93,34 @@ if [ "${1:-}" = "--test" ]; then
     "$venv/bin/python3" -c 'import aiosmtpd, standardwebhooks, prometheus_client' || {
       echo "could not install them. Run:  $venv/bin/python3 -m pip install aiosmtpd standardwebhooks prometheus_client" >&2; exit 1; }
   fi
+  # A second corpus of real bounces for the classifier's test: the test mail
+  # in flufl.bounce's source distribution (GNU Mailman's bounce detector,
+  # Apache-2.0), pinned by hash, judged by Sisimai (libsisimai-perl), the
+  # reference parser ../shared/fixtures/bounces was judged by. Only that test
+  # needs them and it skips without them, so a failure warns.
+  if ! perl -MSisimai -MJSON -e 1 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing libsisimai-perl (reference verdicts for the bounce corpus test) with apt-get"
+      apt_update
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsisimai-perl >/dev/null ||
+        echo "warning: could not install libsisimai-perl; the flufl.bounce corpus test will be skipped" >&2
+    else
+      echo "missing: libsisimai-perl. Run:  sudo apt-get install -y libsisimai-perl (the flufl.bounce corpus test is skipped without it)" >&2
+    fi
+  fi
+  corpora="$venv/corpora"
+  if [ ! -d "$corpora/flufl_bounce-6.0.0/tests/data" ]; then
+    echo "fetching flufl.bounce 6.0.0's test mail (a second real bounce corpus) into $corpora"
+    download="$(mktemp -d)"
+    if "$venv/bin/python3" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+         -d "$download" flufl.bounce==6.0.0 &&
+       echo "a1df16b9d1877ae4536f7d76c00d8421fcefbe694f80f5285d05c45a2547b1bc  $download/flufl_bounce-6.0.0.tar.gz" | sha256sum -c --quiet; then
+      mkdir -p "$corpora" && tar -xzf "$download/flufl_bounce-6.0.0.tar.gz" -C "$corpora"
+    else
+      echo "warning: could not fetch flufl.bounce 6.0.0; the flufl.bounce corpus test will be skipped" >&2
+    fi
+    rm -rf "$download"
+  fi
   # The pinned source of the bundled holiday calendars, for the test that
   # checks the generated data against it. Only that test needs it, and it
   # skips without it, so a failed install warns instead of stopping the run.
