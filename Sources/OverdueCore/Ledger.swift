@@ -211,6 +211,8 @@ public struct Ledger: Sendable {
                 if let address = feedback.address { optOuts.insert(OptOut(address: address, channel: .email)) }
             case .reply:
                 if let customer = feedback.customer { replies[customer] = max(replies[customer] ?? feedback.date, feedback.date) }
+            case .undone:
+                if let customer = feedback.customer { replies[customer] = nil }
             case .softBounce, .delayed, .autoReply, .other:
                 break
             }

@@ -27,6 +27,7 @@ extension Ingester {
         case .unsubscribe: "opted out of e-mail"
         case .reply: "the debtor replied: reminders pause; the reply went to the finance team"
         case .other: feedback.reason ?? "no effect"
+        case .undone: "a person undid the reply's pause (overdue undo-feedback): reminders resume"
         }
     }
 }

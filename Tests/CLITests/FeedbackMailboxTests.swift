@@ -231,6 +231,19 @@ struct FeedbackMailboxTests {
         #expect(later.map { "\($0["customer"]!) \($0["channel"]!)" }.sorted() == ["acme sms", "beta email"], "\(later)")
         let show = try overdue(test, ["show", "B-1"]).stdout
         #expect(show.contains("replied"), "\(show)")
+
+        // A person overrides what the mailbox did, one command per message.
+        #expect(try overdue(test, ["status"]).stdout.contains("debtors who replied (no payment, promise or dispute since): 1"))
+        for id in ["<dsn-acme@relay.example>", "<reply-1@beta.example>", "<unsub-1@gamma.example>"] {
+            let undo = try overdue(test, ["undo-feedback", id])
+            #expect(undo.status == 0 && undo.stdout.contains("believed on: signed"), "\(id): \(undo.stdout) \(undo.stderr)")
+        }
+        let lunch = try overdue(test, ["undo-feedback", "<lunch@else.example>"])
+        #expect(lunch.status != 0 && lunch.stderr.contains("no effect to undo"), "\(lunch.stderr)")
+        _ = try overdue(test, ["run", "--once", "--now", "2027-03-10T11:00:00Z"])
+        let after = try overdue(test, ["optout", "list"]).stdout
+        #expect(!after.contains("ap@acme.example") && !after.contains("ap@gamma.example"), "\(after)")
+        #expect(!(try overdue(test, ["status"]).stdout.contains("debtors who replied")))
     }
 
     @Test("IMAP with STARTTLS reads the mailbox; a message over max_message_bytes is skipped unread and flagged")

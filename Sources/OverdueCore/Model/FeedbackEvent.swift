@@ -10,6 +10,9 @@ public struct FeedbackEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case hardBounce = "hard-bounce", softBounce = "soft-bounce", delayed, autoReply = "auto-reply"
         case unsubscribe, reply, other
+        /// Written by `overdue undo-feedback` for a reply: the debtor's
+        /// reply pause ends (bounces and unsubscribes are undone by an opt-in).
+        case undone
     }
 
     public var kind: Kind
