@@ -99,7 +99,7 @@ public final class Pipeline {
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
         controls = ControlsJournal(sentJournal: dispatcher.sentJournal, log: log, logger: logger,
-                                   staleLogged: deliveries.staleLogged)
+                                   staleLogged: deliveries.staleLogged, heldFile: spool.run.appendingPathComponent("held.json"))
         self.clock = clock
         self.logger = logger
         self.config = config

@@ -30,18 +30,27 @@ public struct ControlsSummary: Sendable, Equatable {
 /// that starts waiting for approval gets a `pending` line in the delivery
 /// journal (the planner reads since when it waits from there) and one in
 /// the log; one waiting past `approval_expires_days` an `expired` line in
-/// both; each held item is logged once (`held`), the stale feed guard once
-/// when it engages and once when a file releases it.
+/// both; each held item is logged once while it stays held (`held`; kept in
+/// `run/held.json`, so `run --once` every few minutes does not log it each
+/// time), the stale feed guard once when it engages and once when a file
+/// releases it.
 package final class ControlsJournal {
     private var sentJournal: SentJournal
     private let log: EventLog
     private let logger: Logger
-    /// Held items already logged by this process ("kind|customer|stage").
+    /// Held items logged and still held ("kind|customer|stage"): one that is
+    /// released and held again later is logged again.
     private var loggedHolds: Set<String> = []
     private var loggedStaleSince: Date?
+    private let heldFile: URL?
 
-    package init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?) {
+    package init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?, heldFile: URL? = nil) {
         loggedStaleSince = staleLogged
+        self.heldFile = heldFile
+        if let heldFile, let bytes = try? DurableIO.read(heldFile),
+           let keys = try? JSONDecoder().decode([String].self, from: Data(bytes)) {
+            loggedHolds = Set(keys)
+        }
         self.sentJournal = sentJournal
         self.log = log
         self.logger = logger
@@ -83,16 +92,24 @@ package final class ControlsJournal {
             loggedStaleSince = staleSince
         }
         var summary = ControlsSummary(pending: plan.pending.count, staleSince: staleSince)
+        var heldNow = Set<String>()
         for item in plan.held {
             summary.held[item.kind, default: 0] += 1
             // (A stage waiting for a deadline is the ladder's normal pace: `plan` and `status` show it, the log does not.)
-            guard item.kind != "payments_stale", item.kind != "awaiting_deadline", loggedHolds.insert("\(item.kind)|\(item.customer)|\(item.stage ?? "")").inserted else { continue }
+            guard item.kind != "payments_stale", item.kind != "awaiting_deadline" else { continue }
+            let key = "\(item.kind)|\(item.customer)|\(item.stage ?? "")"
+            heldNow.insert(key)
+            guard !loggedHolds.contains(key) else { continue }
             var fields: [String: JSONValue] = [
                 "customer": .string(item.customer), "invoices": .array(item.invoices.map(JSONValue.string)),
                 "reason": .string(item.kind), "detail": .string(item.detail),
             ]
             fields["stage"] = item.stage.map(JSONValue.string)
             entries.append(LogEntry(time: now, event: "held", fields: fields))
+        }
+        if heldNow != loggedHolds {
+            loggedHolds = heldNow
+            if let heldFile { try DurableIO.writeAtomically(Array(try JSONEncoder().encode(loggedHolds.sorted())), to: heldFile) }
         }
         if !lines.isEmpty { try sentJournal.append(approvals: lines, at: now) }
         if !entries.isEmpty { try log.append(entries) }

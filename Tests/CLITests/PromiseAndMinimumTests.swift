@@ -34,6 +34,8 @@ struct PromiseAndMinimumTests {
         try test.drop(#"{"event": "promise", "invoice": "P-1", "date": "2027-06-04", "amount": "100.00"}"#, as: "promise.json")
         try Controls.pass(test.config, at: "2027-06-05T10:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "sent"]).count == 1)
+        // A pass later (another process) the small debtor is still held, and logged once (run/held.json).
+        #expect(try Controls.log(test.config, ["--event", "held"]).filter { $0["customer"] as? String == "small" }.count == 1)
         try Controls.pass(test.config, at: "2027-06-06T10:00:00Z")
         let letters = try Controls.log(test.config, ["--event", "sent"])
         #expect(letters.map { $0["stage"] as? String } == ["overdue", "broken_promise"])
