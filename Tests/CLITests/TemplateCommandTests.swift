@@ -35,8 +35,11 @@ struct TemplateCommandTests {
                                             "--now", "2026-12-20T10:00:00Z", "--html", html.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("LETZTE MAHNUNG"))
-        #expect(result.stdout.contains("1.200,00"))
+        // The first installment (due 1 December) is demanded; the second (1 January) is listed apart, not yet due.
+        #expect(result.stdout.contains("Jetzt fällig insgesamt: 6"), "\(result.stdout)")
+        #expect(!result.stdout.contains("1.200,00"))
         #expect(result.stdout.contains("1. Dezember 2026"))
+        #expect(result.stdout.contains("Noch nicht fällig") && result.stdout.contains("1. Januar 2027"))
         #expect(try String(contentsOf: html, encoding: .utf8).contains("<html lang=\"de\">"))
         let sms = try OverdueBinary.run(["--config", config.path, "preview", "NW-1001", "--channel", "sms", "--stage", "firm"])
         #expect(sms.stdout.contains("GSM-7"))

@@ -149,6 +149,12 @@ struct PlannerScenarioTests {
         let remaining = Fixture.planner(channels: [.email]).timeline(ledger: paid, history: DeliveryHistory(), from: start, until: end)
         #expect(remaining.allSatisfy { $0.items.allSatisfy { $0.item.installment == 2 } })
         #expect(remaining.count == 4)
+
+        // `preview --stage final` in April demands the first installment only; the second is listed apart, not yet due.
+        let forced = Fixture.planner(channels: [.email]).forcedLetter(invoice: "INV-1", stage: "final", channel: .email, ledger: ledger,
+                                                                     history: DeliveryHistory(), now: Fixture.instant("2027-04-20T15:00:00Z"))
+        #expect(forced?.demanded.map(\.item.installment) == [1])
+        #expect(forced?.alsoOpen.map(\.item.installment) == [2])
     }
 
     @Test("rule 8: an opted-out channel is skipped, the others still go")

@@ -104,7 +104,13 @@ extension Planner {
         case .unreachable(let address, _): address ?? ""
         }
         let statutory = statutoryRule(policy, customer)
-        let candidates = units(of: entry).map { unit in
+        // A stage after the due date demands only the units past due (the
+        // others are listed apart, as in a real letter); with none past due
+        // the wording is still shown, about them all.
+        let open = units(of: entry)
+        let pastDue = open.filter { $0.due < today }
+        let demanded = spec.offsetDays > 0 && !pastDue.isEmpty ? pastDue : open
+        let candidates = demanded.map { unit in
             var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                                    currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
