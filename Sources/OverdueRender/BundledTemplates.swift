@@ -187,7 +187,7 @@ Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständ
         "de/overdue.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung zu veranlassen.</p>
+<p>für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} zu veranlassen.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#has_payment_url}}
@@ -213,7 +213,7 @@ Zahlungserinnerung: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung zu veranlassen.
+für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} zu veranlassen.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -695,7 +695,7 @@ If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, con
         "en/overdue.html": ###"""
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
-<p>We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment.</p>
+<p>We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment{{#has_deadline}} by {{deadline}}{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#has_payment_url}}
@@ -721,7 +721,7 @@ Payment reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multipl
 {{% CONTENT_TYPE: TEXT}}
 Dear {{greeting_name}},
 
-We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment.
+We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment{{#has_deadline}} by {{deadline}}{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1212,7 +1212,7 @@ Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{
         "fr/overdue.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.</p>
+<p>sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#has_payment_url}}
@@ -1238,7 +1238,7 @@ Rappel de paiement : {{#multiple}}{{invoice_count_text}} échues{{/multiple}}{
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement.
+sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}

@@ -197,6 +197,17 @@ struct LetterTests {
         #expect(!(plain.text ?? "").contains(said))
     }
 
+    @Test("the first overdue letter states the date it asks payment by (the next stage waits for it)", arguments: LetterFixture.languages)
+    func overdueStatesDeadline(language: String) throws {
+        var request = LetterFixture.request(stage: "overdue", channel: .email, language: language)
+        request.send.deadline = CalendarDate(iso: "2027-04-02")!
+        let message = try Self.renderer.render(request)
+        let day = ["en": "2 April 2027", "de": "2. April 2027", "fr": "2 avril 2027"][language]!
+        for body in [try #require(message.text), try #require(message.html)] {
+            #expect(body.contains(day), "\(language)\n\(body)")
+        }
+    }
+
     @Test("webhook JSON lists the other open invoices and stays valid")
     func webhookAlsoOpen() throws {
         let message = try Self.renderer.render(LetterFixture.request(stage: "final", channel: .webhook, language: "fr"))

@@ -38,8 +38,9 @@ extension Planner {
         lead.extras.describe(&send, windowOpen: demanded.allSatisfy(\.extras.windowOpen))
         send.otherOverdue = otherOverdue
         send.alsoOpen = others.filter { $0.daysOverdue <= 0 }
-        // A "pay by" date for every letter after the due date (the firm
-        // and final templates state it), always a business day.
+        // A "pay by" date for every letter after the due date (every
+        // post-due template states it: the next stage waits for it), always
+        // a business day.
         if lead.item.final || lead.item.stageOffsetDays > 0 {
             let calendar = calendars.calendar(for: lead.timeZone, country: lead.extras.country)
             let policy = settings.policy(named: lead.policy)
