@@ -188,6 +188,23 @@ public final class Pipeline {
         dispatcher.failedCount = replayed.failed.count
     }
 
+    /// A delivery the relay accepted and a signed report later bounced did
+    /// not reach the debtor: journaled again as `bounced`, so its stage is
+    /// not reached and nothing climbs on it (rule 10), in this process and
+    /// in every view that replays the journal.
+    func markBounced(_ bounced: [BouncedDelivery], now: Date) throws {
+        let state = try SentJournal.replay(spool: spool, keepingOutcomes: true)
+        let reasons = Dictionary(bounced.map { ($0.key, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        let outcomes = state.outcomes.filter { $0.status.reachedDebtor && reasons[$0.message.key] != nil }.map {
+            SentJournal.Outcome(message: $0.message, status: .bounced, code: 0,
+                                detail: "bounced after the relay accepted it: \(reasons[$0.message.key] ?? "address does not exist")")
+        }
+        guard !outcomes.isEmpty else { return }
+        try dispatcher.sentJournal.append(outcomes: outcomes, at: now)
+        history = try SentJournal.replay(spool: spool).history
+        planner.invalidateAll()
+    }
+
     /// `run --once` reads the feedback mailbox itself, before its pass, so
     /// the pass applies what came back; the daemon uses `FeedbackService`.
     func pollFeedbackOnce() -> FeedbackReader.Summary? {
@@ -227,6 +244,7 @@ public final class Pipeline {
         let ingest = ingestInbox(skipping: beingWritten)
         let now = clock.now()
         if !ingest.retries.isEmpty { try requeue(ingest.retries, now: now) }
+        if !ingest.bouncedDeliveries.isEmpty { try markBounced(ingest.bouncedDeliveries, now: now) }
         applyRetention(now: now)
         // A few rounds at the same instant: a suppressed or failed channel
         // makes its stage fall back to another one, which is due at once.

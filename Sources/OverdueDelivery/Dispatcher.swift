@@ -102,6 +102,7 @@ public final class Dispatcher {
             lanes[channel] = QueueManager.Lane(
                 transport: transport, window: transportSet.concurrency[channel] ?? 4,
                 quota: SendQuota(limits: transportSet.rates[channel] ?? RateLimits(), timeZone: zone, sentToday: sentToday[channel] ?? []))
+            lanes[channel]?.logsIn = [.email: config.email?.credentialsFile, .sms: config.sms?.credentialsFile][channel].flatMap { $0 } != nil
             if let pause = paused[channel.rawValue], pause.until > clock.now() {
                 lanes[channel]?.pausedUntil = pause.until
                 lanes[channel]?.pauseReason = pause.reason
@@ -301,7 +302,9 @@ public final class Dispatcher {
                 summary.suppressed += 1
                 summary.optOuts.append(.optout(address: item.send.recipient, channel: item.send.channel))
             case .transient, .channelDown:
-                let deferral = postpone(item.send.key, notBefore: outcome.notBefore, now: time)
+                // A paused channel's letters come back when the pause ends, not before (no pass only to say "not tried").
+                let notBefore = outcome.notBefore ?? (outcome.isChannelDown ? manager.pausedUntil(item.send.channel) : nil)
+                let deferral = postpone(item.send.key, notBefore: notBefore, now: time)
                 fields["next_attempt"] = .string(Timestamp.format(deferral.next))
                 deferrals.append(deferral)
                 summary.deferred += 1

@@ -25,9 +25,13 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
         var pauseReason = ""
         /// Attempts in a row that reached no server (the circuit breaker's count).
         var unreachable = 0
-        /// Until a transfer on this channel got an answer about its message,
-        /// one at a time: a wrong password then costs one AUTH, not `window`.
-        var proven = false
+        /// Until a transfer on a channel that logs in got an answer about its
+        /// message, one at a time: a wrong password then costs one AUTH, not
+        /// `window` (a channel without credentials starts at full window).
+        var proven = true
+        var logsIn = false {
+            didSet { proven = !logsIn }
+        }
     }
 
     /// How long a channel pauses after a channel-wide failure: one attempt
@@ -166,8 +170,13 @@ final class QueueManager: @unchecked Sendable {  // all mutable state is confine
         lane.pausedUntil = until
         lane.pauseReason = reason
         lane.unreachable = 0
-        lane.proven = false
+        lane.proven = !lane.logsIn
         pauses.append(Pause(channel: channel, until: until, reason: reason))
+    }
+
+    /// Until when the channel is paused, if it is.
+    func pausedUntil(_ channel: Channel) -> Date? {
+        queue.sync { lanes[channel]?.pausedUntil }
     }
 
     /// A reload may have fixed what paused the channels: try them at once.

@@ -2,6 +2,12 @@ import Foundation
 import OverdueCore
 import OverdueSpool
 
+/// A delivery a signed report says bounced after the relay accepted it.
+public struct BouncedDelivery: Sendable, Equatable {
+    public var key: String
+    public var reason: String
+}
+
 extension Ingester {
     /// The `feedback` log line: what came back, whom it concerns, what it did.
     static func feedbackFields(_ feedback: FeedbackEvent, file: String, detail: String? = nil) -> [String: JSONValue] {

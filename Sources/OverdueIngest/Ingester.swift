@@ -20,6 +20,9 @@ public struct IngestSummary: Sendable, Equatable {
     /// `retry` events accepted in this pass (nil: every failed delivery),
     /// for the pipeline to re-queue in the delivery journal.
     public var retries: [String?] = []
+    /// Deliveries a signed delivery report says bounced after the relay
+    /// accepted them (key, reason): the pass journals them as `bounced`.
+    public var bouncedDeliveries: [BouncedDelivery] = []
 }
 
 /// inbox → ledger. Reads each complete inbox file, applies the good records
@@ -290,7 +293,12 @@ public final class Ingester {
         try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
         summary.accepted += accepted.count
         summary.rejected += rejected.count
-        for (_, record) in accepted { if case .event(.retry(let key)) = record { summary.retries.append(key) } }
+        for (_, record) in accepted {
+            if case .event(.retry(let key)) = record { summary.retries.append(key) }
+            if case .event(.feedback(let feedback)) = record, feedback.kind == .hardBounce, let key = feedback.key {
+                summary.bouncedDeliveries.append(BouncedDelivery(key: key, reason: [feedback.status, feedback.reason].compactMap { $0 }.joined(separator: " ")))
+            }
+        }
         logger.info("ingested inbox file", metadata: [
             "inbox.file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
         ])

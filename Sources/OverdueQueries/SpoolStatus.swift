@@ -34,7 +34,7 @@ public struct SpoolStatus {
             "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
             "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
             "failed": .number(Decimal(deliveries.failed.count)),
-            "sent": .number(Decimal(deliveries.history.count)),
+            "sent": .number(Decimal(deliveries.history.reachedCount)),
             "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
             "optouts": .number(Decimal(ledger.optOuts.count)),
             "inbox_unreadable": .number(Decimal(stuck.count)),

@@ -63,6 +63,8 @@ extension SentJournal {
             for (index, outcome) in outcomes {
                 // A re-queue after the outcome takes it back: the planner may send it again.
                 if let requeue = lastRequeue[outcome.message.key], requeue > index { continue }
+                // A later outcome of the same delivery replaces it (a report that it bounced after all).
+                if let last = lastOutcome[outcome.message.key], last > index { continue }
                 state.history.record(outcome.message, status: outcome.status)
                 state.counts[outcome.message.channel.rawValue, default: [:]][outcome.status.rawValue, default: 0] += 1
                 if outcome.status == .failed { state.failed[outcome.message.key] = outcome }

@@ -55,6 +55,10 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 
+    public var isChannelDown: Bool {
+        if case .channelDown = self { true } else { false }
+    }
+
     /// The peer's "not before" of a transient failure.
     public var notBefore: Date? {
         if case .transient(_, _, let notBefore) = self { notBefore } else { nil }

@@ -20,7 +20,7 @@ struct FeedbackMailboxTests {
         [[policy]]
         name = "std"
         stages = [
-          { name = "overdue", offset_days = 1, channels = ["email"] },
+          { name = "overdue", offset_days = 1, channels = ["email"], fallback = ["sms"] },
           { name = "firm", offset_days = 5, channels = ["email"], fallback = ["sms"] },
         ]
         [channels.email]
@@ -229,6 +229,10 @@ struct FeedbackMailboxTests {
         _ = try overdue(test, ["run", "--once", "--now", "2027-03-10T10:00:00Z"])
         let later = try log(test).filter { $0["stage"] as? String == "firm" && $0["event"] as? String == "sent" }
         #expect(later.map { "\($0["customer"]!) \($0["channel"]!)" }.sorted() == ["acme sms", "beta email"], "\(later)")
+        // The bounced e-mail never reached acme: its stage was sent again by SMS the pass the bounce came in
+        // (rule 10: only delivered letters climb), and the firm letter waited for that text's deadline.
+        let acmeLetters = try log(test).filter { $0["event"] as? String == "sent" && $0["customer"] as? String == "acme" }
+        #expect(acmeLetters.map { "\($0["stage"]!) \($0["channel"]!)" } == ["overdue email", "overdue sms", "firm sms"], "\(acmeLetters)")
         let show = try overdue(test, ["show", "B-1"]).stdout
         #expect(show.contains("replied"), "\(show)")
 

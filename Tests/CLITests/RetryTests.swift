@@ -68,6 +68,9 @@ struct RetryTests {
         #expect(Set(good.compactMap { $0["event"] as? String }) == ["ingested", "sent"])
         #expect(good.allSatisfy { ($0["invoice"] as? String) == "G-1" || ($0["invoices"] as? [String]) == ["G-1"] })
         let sentKey = good.first { $0["event"] as? String == "sent" }?["key"] as! String
+        // status counts as sent only what reached the debtor, not the failed and suppressed ones.
+        let summary = try JSONSerialization.jsonObject(with: Data(OverdueBinary.run(["--config", config.path, "status", "--json"]).stdout.utf8)) as? [String: Any]
+        #expect(summary?["sent"] as? Int == (try log(config, ["--event", "sent"])).count, "\(summary ?? [:])")
         let shown = try OverdueBinary.run(["--config", config.path, "log", "--show", sentKey])
         #expect(shown.stdout.contains("Message-ID: <\(sentKey)-"), "the signed key: the delivery key, then its signature")
     }

@@ -33,6 +33,10 @@ public enum DeliveryStatus: String, Sendable, Codable, CaseIterable {
     case failed
     /// Not sent: opted out, bounced before, or no address.
     case suppressed
+    /// Accepted by the relay, then a signed delivery report said the
+    /// address does not exist: it never reached the debtor, so its stage
+    /// is not reached (the next stage does not climb on it).
+    case bounced
 
     /// Whether the debtor may have got it: it counts for gaps and stages.
     public var reachedDebtor: Bool { self == .sent || self == .ambiguous }
@@ -103,6 +107,9 @@ public struct DeliveryHistory: Sendable {
     public var approvals = ApprovalLog()
     private var lastContact: [ContactKey: Date] = [:]
     public private(set) var count = 0
+    /// Of those, the ones that reached the debtor (sent or maybe sent):
+    /// what `status` calls sent.
+    public private(set) var reachedCount = 0
 
     public init() {}
 
@@ -123,6 +130,7 @@ public struct DeliveryHistory: Sendable {
         }
         // Only a message that reached the debtor counts for the gap.
         guard reached else { return }
+        reachedCount += 1
         let contact = ContactKey(customer: message.customer, channel: message.channel)
         if lastContact[contact].map({ $0 < message.time }) ?? true { lastContact[contact] = message.time }
     }
