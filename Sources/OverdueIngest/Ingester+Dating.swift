@@ -1,6 +1,5 @@
 import Foundation
 import OverdueCore
-import OverdueSpool
 
 extension Ingester {
     /// A `dispute` or `resolve` that gives no date is dated the (UTC) day it
@@ -8,7 +7,7 @@ extension Ingester {
     /// days `interest_during_dispute = false` leaves out, and what a letter
     /// says about them. Journaled with the date, so a replay agrees.
     static func dated(_ record: InboxRecord, on now: Date) -> InboxRecord {
-        guard let today = CalendarDate(iso: Timestamp.utcDay(now)) else { return record }
+        let today = CalendarDay.utc(now)
         switch record {
         case .event(.dispute(let invoice, nil, let reason)): return .event(.dispute(invoice: invoice, date: today, reason: reason))
         case .event(.resolve(let invoice, nil)): return .event(.resolve(invoice: invoice, date: today))

@@ -78,9 +78,8 @@ public final class SMTPTransport: Transport, Sendable {
         case .failure(let error):
             let reply = lastReply(error.serverLines)
             // The code is the reply that decided; a failure no reply decided
-            // (TLS refused, no connection) has none, not the last greeting's.
-            let code = reply == nil || [CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR]
-                .map({ Int($0.rawValue) }).contains(error.code) ? 0 : error.responseCode
+            // has none (the TLS failures below log 0, not the last greeting's).
+            let code = reply == nil ? 0 : error.responseCode
             let detail = reply.map { "\($0) (\(error.summary))" } ?? error.description
             // Our own configuration or the relay is wrong for every message:
             // the channel pauses, and retrying after a fix works, so these
