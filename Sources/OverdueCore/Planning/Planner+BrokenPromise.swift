@@ -53,9 +53,8 @@ extension Planner {
                 daysOverdue: unit.due.days(until: today))
             // The charges the letters before it stated (at the last stage
             // delivered), so the figures do not drop and jump back.
-            let last = history.sends(of: unitID).filter { $0.reached && $0.stage != PlannerSettings.brokenPromiseStage }
-                .max { $0.time < $1.time }?.stage ?? ""
-            charge(&item, entry, unit, policy: policy, stage: last, statutory: statutory.applies, today: today)
+            charge(&item, entry, unit, policy: policy, stage: lastReachedStage(unitID, history: history), statutory: statutory.applies,
+                   today: today)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel, recipient: recipient,
                                       policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule

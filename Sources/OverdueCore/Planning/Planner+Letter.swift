@@ -63,7 +63,7 @@ extension Planner {
         let statutory = statutoryRule(policy, customer).applies
         return units(of: entry).map { unit in
             let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
-            let last = history.sends(of: unitID).filter(\.reached).max { $0.time < $1.time }?.stage ?? ""
+            let last = lastReachedStage(unitID, history: history)
             var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
                                    stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
                                    daysOverdue: unit.due.days(until: today))

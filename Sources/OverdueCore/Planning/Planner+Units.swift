@@ -41,6 +41,14 @@ extension Planner {
         return periods
     }
 
+    /// The last ladder stage a letter delivered for a unit ("" if none): the
+    /// stage whose charges a letter of another stage states for it. A
+    /// broken-promise letter is not a ladder stage, so it is passed over.
+    func lastReachedStage(_ unitID: String, history: DeliveryHistory) -> String {
+        history.sends(of: unitID).filter { $0.reached && $0.stage != PlannerSettings.brokenPromiseStage }
+            .max { $0.time < $1.time }?.stage ?? ""
+    }
+
     /// The late charges of one unit in a letter of `stage` (or its last
     /// stage reached, for another overdue unit), and the dispute periods
     /// its interest line speaks of. One place for every letter's figures.
