@@ -21,6 +21,10 @@ public struct Config: Sendable {
     public var handoff = HandoffSettings()
     /// `[retention]`: days each spool directory keeps its files.
     public var retention = RetentionSettings()
+    /// `[charges] reference_rates` merged over the bundled table.
+    public var referenceRates = ReferenceRates.bundled
+    /// The resolved path of `[charges] reference_rates`, if set.
+    public var referenceRatesFile: String?
     /// `[feedback]`: the mailbox read for bounces and replies (nil: none).
     public var feedback: FeedbackSettings?
 

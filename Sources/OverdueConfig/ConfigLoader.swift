@@ -108,6 +108,7 @@ struct ConfigSections {
         }
         let feedback = root.table("feedback").map(readFeedback)
         let retention = root.table("retention").map(readRetention) ?? RetentionSettings()
+        let charges = readCharges()
         root.finish()
         var config = Config(sourcePath: sourcePath, spool: spool, inbox: inbox, brand: brand, schedule: schedule,
                             policies: policies, email: email, sms: sms, webhook: webhook)
@@ -115,6 +116,7 @@ struct ConfigSections {
         config.handoff = handoff
         config.feedback = feedback
         config.retention = retention
+        (config.referenceRates, config.referenceRatesFile) = charges
         return config
     }
 
@@ -277,6 +279,7 @@ struct ConfigSections {
                             interestRatePercent: rate, compensation: compensation,
                             statutoryCountries: appliesTo.map { Set($0.joined()) })
         readPolicyControls(table, into: &policy)
+        readPolicyCharges(table, into: &policy)
         return name == nil ? nil : policy
     }
 

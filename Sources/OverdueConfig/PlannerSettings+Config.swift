@@ -9,6 +9,7 @@ extension Config {
         settings.paymentsStaleAfterHours = schedule.paymentsStaleAfterHours
         settings.approvalExpiresDays = schedule.approvalExpiresDays
         settings.copyWindowHours = daemon.retryLifetimeHours
+        settings.referenceRates = referenceRates
         return settings
     }
 }

@@ -108,6 +108,7 @@ extension SnapshotWriter {
         }
         bool(value.exclude)
         optionalString(value.note)
+        bool(value.consumer)
     }
 
     mutating func approval(_ value: ApprovalDecision) {
@@ -214,7 +215,7 @@ extension SnapshotReader {
                        cc: try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() },
                        phone: try optionalString(), contact: try optionalString(), language: try optionalString(),
                        timezone: try optionalString(), country: try optionalString(), vatID: try optionalString(),
-                       policy: try optionalString(), exclude: try bool(), note: try optionalString())
+                       policy: try optionalString(), exclude: try bool(), note: try optionalString(), consumer: try bool())
     }
 
     mutating func approval() throws(SnapshotFormatError) -> ApprovalDecision {

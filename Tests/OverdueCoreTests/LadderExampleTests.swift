@@ -109,7 +109,7 @@ struct InterestPeriodTests {
         let unit = planner.units(of: entry)[0]
         var item = PlannedItem(item: ReminderItem(invoice: "D-101", installment: nil, stage: "firm"), stageOffsetDays: 8, final: false,
                                amount: unit.open, currency: "EUR", due: unit.due, daysOverdue: 20)
-        planner.charge(&item, entry, unit, policy: policy, stage: "firm", statutory: true, today: CalendarDate(iso: "2026-11-30")!)
+        planner.charge(&item, entry, unit, policy: policy, stage: "firm", basis: ChargeBasis(applies: true), today: CalendarDate(iso: "2026-11-30")!)
         // 1200 × 20 × 0.1215 / 365 = 7.989… ; 1200 × (5 + 5) × 0.1215 / 365 = 3.994…
         #expect(item.charges.interest == Decimal(string: interest))
         // The letter names the period either way (and which of the two the policy chose).

@@ -27,10 +27,15 @@ public struct CustomerRecord: Sendable, Equatable {
     public var exclude: Bool
     /// The credit controller's note, shown by `overdue show CUSTOMER`; never sent.
     public var note: String?
+    /// A consumer, not a business: the late-payment laws overdue applies
+    /// (Directive 2011/7/EU, the UK Act) cover B2B debts only, so no
+    /// statutory interest or compensation is charged (`"consumer": true`).
+    public var consumer = false
 
     public init(id: String, name: String? = nil, email: String? = nil, cc: [String] = [], phone: String? = nil,
                 contact: String? = nil, language: String? = nil, timezone: String? = nil, country: String? = nil,
-                vatID: String? = nil, policy: String? = nil, exclude: Bool = false, note: String? = nil) {
+                vatID: String? = nil, policy: String? = nil, exclude: Bool = false, note: String? = nil, consumer: Bool = false) {
+        self.consumer = consumer
         self.id = id
         self.name = name
         self.email = email
@@ -68,6 +73,9 @@ public struct EffectiveCustomer: Sendable, Equatable {
     public var excluded: Bool
     /// The directory record applied, if one matched.
     public var record: CustomerRecord?
+
+    /// Whether the directory says the debtor is a consumer (no statutory charges).
+    public var consumer: Bool { record?.consumer ?? false }
 
     /// Whether any channel could reach the debtor at all: without an e-mail
     /// or a phone the invoice waits ("no contact yet") for a directory record.

@@ -6,7 +6,7 @@ import Foundation
 extension RecordDecoder {
     static let customerRecordFields: Set<String> = [
         "record", "id", "name", "email", "cc", "phone", "contact", "language", "timezone", "country", "vat_id", "policy",
-        "exclude", "note",
+        "exclude", "note", "consumer",
     ]
 
     /// `{"record": "customer", …}`; the only kind of "record" so far.
@@ -24,12 +24,13 @@ extension RecordDecoder {
         let cc = reader.addressList("cc")
         let policy = reader.optional("policy", FieldRules.identifier)
         let exclude = reader.flag("exclude")
+        let consumer = reader.flag("consumer")
         let note = reader.optional("note") { FieldRules.text($0, maxLength: 1000) }
         guard let id, reader.problems.isEmpty else { return nil }
         return .customer(CustomerRecord(id: id, name: name, email: details.email, cc: cc, phone: details.phone,
                                         contact: details.contact, language: details.language, timezone: details.timezone,
                                         country: details.country, vatID: details.vatID, policy: policy,
-                                        exclude: exclude ?? false, note: note))
+                                        exclude: exclude ?? false, note: note, consumer: consumer ?? false))
     }
 
     /// `approve` and `hold`: decisions on a message waiting for approval.
@@ -124,6 +125,7 @@ extension RecordEncoder {
         if !record.cc.isEmpty { object["cc"] = .array(record.cc.map(JSONValue.string)) }
         object["policy"] = record.policy.map(JSONValue.string)
         if record.exclude { object["exclude"] = .bool(true) }
+        if record.consumer { object["consumer"] = .bool(true) }
         object["note"] = record.note.map(JSONValue.string)
         return object
     }

@@ -143,10 +143,16 @@ public struct Policy: Sendable, Equatable {
     public var interestRatePercent: Decimal?
     /// A fixed compensation per overdue invoice (e.g. EUR 40 under the Directive).
     public var compensation: Decimal?
-    /// Where the statutory charges (`interest_rate`, `compensation`) apply:
+    /// Where the statutory charges (`charges`, `interest_rate`, `compensation`) apply:
     /// ISO 3166 country codes (`applies_to = ["EU"]` expands to the member
     /// states). nil: wherever the debtor is.
     public var statutoryCountries: Set<String>?
+    /// `charges = "statutory"`: interest and compensation follow the law of
+    /// the debtor's country (`StatutoryRules`) at the reference rate of each
+    /// period. `interest_rate` and `compensation`, when also given, override
+    /// the law's interest and compensation respectively; `applies_to` still
+    /// limits where any of them applies.
+    public var statutoryCharges = false
     /// `min_amount`: per currency, the overdue total below which a debtor is
     /// not reminded in that currency (from the due date on).
     public var minAmount: [String: Decimal] = [:]

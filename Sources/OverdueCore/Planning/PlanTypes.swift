@@ -27,6 +27,9 @@ public struct PlannerSettings: Sendable {
     /// How long after a letter its Cc copies may still go (a copy deferred
     /// by the relay is retried this long: `[daemon] retry_lifetime_hours`).
     public var copyWindowHours = 120
+    /// The reference rates statutory interest runs at: the bundled table
+    /// with `[charges] reference_rates` merged in.
+    public var referenceRates = ReferenceRates.bundled
 
     /// Whether any policy sets `min_amount` (the planner then totals each
     /// debtor's overdue amounts).

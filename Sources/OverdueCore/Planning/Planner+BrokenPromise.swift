@@ -45,7 +45,7 @@ extension Planner {
         }
         let copies = CopyPlan(debtor: debtor, stage: PlannerSettings.brokenPromiseStage, unitID: unitIDs[0], planner: self,
                               ledger: ledger, history: history)
-        let statutory = statutoryRule(policy, customer)
+        let statutory = statutoryRule(policy, debtor)
         for (unit, unitID) in zip(overdue, unitIDs) {
             var item = PlannedItem(
                 item: ReminderItem(invoice: entry.invoice.id, installment: unit.installment, stage: PlannerSettings.brokenPromiseStage),
@@ -53,7 +53,7 @@ extension Planner {
                 daysOverdue: unit.due.days(until: today))
             // The charges the letters before it stated (at the last stage
             // delivered), so the figures do not drop and jump back.
-            charge(&item, entry, unit, policy: policy, stage: lastReachedStage(unitID, history: history), statutory: statutory.applies,
+            charge(&item, entry, unit, policy: policy, stage: lastReachedStage(unitID, history: history), basis: statutory,
                    today: today)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel, recipient: recipient,
                                       policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)

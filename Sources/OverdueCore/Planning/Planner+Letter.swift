@@ -60,30 +60,51 @@ extension Planner {
         let today = calendar.localDay(now)
         if let promised = entry.promisedUntil, today <= promised { return [] }
         let policy = settings.policy(named: debtor.policy)
-        let statutory = statutoryRule(policy, customer).applies
+        let statutory = statutoryRule(policy, debtor)
         return units(of: entry).map { unit in
             let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
             let last = lastReachedStage(unitID, history: history)
             var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
                                    stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
                                    daysOverdue: unit.due.days(until: today))
-            charge(&item, entry, unit, policy: policy, stage: last, statutory: statutory, today: today)
+            charge(&item, entry, unit, policy: policy, stage: last, basis: statutory, today: today)
             return item
         }
     }
 
-    /// Whether the policy's statutory charges apply to this debtor, and why
-    /// (for the log): by `customer.country`, else the country of the
-    /// debtor's timezone; with `applies_to` and no country known, not shown.
-    func statutoryRule(_ policy: Policy, _ customer: Customer) -> (applies: Bool, rule: String?) {
-        guard policy.interestRatePercent != nil || policy.compensation != nil else { return (false, nil) }
-        guard let countries = policy.statutoryCountries else { return (true, "policy \(policy.name) has no applies_to: charged everywhere") }
+    /// Whether the policy's statutory charges apply to this debtor, under
+    /// which country's law, and why (for the log): by `customer.country`,
+    /// else the country of the debtor's timezone; with `applies_to` and no
+    /// country known, not shown; never for a consumer (B2B law only).
+    func statutoryRule(_ policy: Policy, _ debtor: EffectiveCustomer) -> ChargeBasis {
+        let customer = debtor.customer
+        guard policy.interestRatePercent != nil || policy.compensation != nil || policy.statutoryCharges else {
+            return ChargeBasis(applies: false)
+        }
+        if debtor.consumer {
+            return ChargeBasis(applies: false, rule: "the customer record says consumer: statutory charges are for businesses only")
+        }
         // The debtor's own timezone only: the schedule's places the creditor.
         let (country, source) = customer.country.map { ($0, "customer.country") }
             ?? (customer.timezone.flatMap { zone in settings.zoneCountries[zone].map { ($0, "timezone \(zone)") } } ?? ("", ""))
-        guard !country.isEmpty else { return (false, "no country known for the debtor: statutory charges not shown") }
-        let applies = countries.contains(country)
-        return (applies, "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")
+        var basis: ChargeBasis
+        if let countries = policy.statutoryCountries {
+            guard !country.isEmpty else { return ChargeBasis(applies: false, rule: "no country known for the debtor: statutory charges not shown") }
+            let applies = countries.contains(country)
+            basis = ChargeBasis(applies: applies, rule: "country \(country) (\(source)) \(applies ? "is" : "is not") in applies_to of policy \(policy.name)")
+            guard applies else { return basis }
+        } else {
+            basis = ChargeBasis(applies: true, rule: "policy \(policy.name) has no applies_to: charged everywhere")
+        }
+        guard policy.statutoryCharges else { return basis }
+        guard !country.isEmpty else {
+            basis.rule! += "; no country known for the debtor: no statutory rule"
+            return basis
+        }
+        basis.law = StatutoryRules.rule(for: country)
+        basis.rule! += basis.law.map { "; statutory rule of \(country) (\(source)): \($0.law)" }
+            ?? "; no statutory rule bundled for \(country): only the policy's interest_rate and compensation"
+        return basis
     }
 
     /// The letter of stage `stageName` about one invoice's open units, as if
@@ -104,7 +125,7 @@ extension Planner {
         case .recipient(let address): address
         case .unreachable(let address, _): address ?? ""
         }
-        let statutory = statutoryRule(policy, customer)
+        let statutory = statutoryRule(policy, debtor)
         // A stage after the due date demands only the units past due (the
         // others are listed apart, as in a real letter); with none past due
         // the wording is still shown, about them all.
@@ -115,7 +136,7 @@ extension Planner {
             var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                                    currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
-            charge(&item, entry, unit, policy: policy, stage: spec.name, statutory: statutory.applies, today: today)
+            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel,
                                       recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule

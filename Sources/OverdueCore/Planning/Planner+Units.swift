@@ -52,12 +52,14 @@ extension Planner {
     /// The late charges of one unit in a letter of `stage` (or its last
     /// stage reached, for another overdue unit), and the dispute periods
     /// its interest line speaks of. One place for every letter's figures.
-    func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, statutory: Bool,
+    func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, basis: ChargeBasis,
                 today: CalendarDate) {
         item.charges = LateCharges.compute(policy: policy, stage: stage, amount: unit.open, currency: entry.invoice.currency,
-                                           due: unit.due, today: today, statutory: statutory,
-                                           outstanding: interestPeriods(entry, unit, policy: policy))
-        if statutory, policy.interestRatePercent != nil { item.disputes = entry.disputePeriods.filter { $0.until > unit.due } }
+                                           due: unit.due, today: today, basis: basis, invoiceAmount: entry.invoice.amount,
+                                           rates: settings.referenceRates, outstanding: interestPeriods(entry, unit, policy: policy))
+        if basis.applies, policy.interestRatePercent != nil || basis.law != nil {
+            item.disputes = entry.disputePeriods.filter { $0.until > unit.due }
+        }
     }
 
     /// The periods statutory interest runs on: what was owed over time,

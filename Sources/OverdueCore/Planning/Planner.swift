@@ -318,8 +318,8 @@ public struct Planner: Sendable {
                 item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: spec.name),
                 stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
-            let statutory = statutoryRule(policy, customer)
-            charge(&item, entry, unit, policy: policy, stage: spec.name, statutory: statutory.applies, today: today)
+            let statutory = statutoryRule(policy, debtor)
+            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today)
             let copies = CopyPlan(debtor: debtor, stage: spec.name, unitID: unitID, planner: self, ledger: ledger, history: history)
             func candidate(_ channel: Channel, to recipient: String) -> Candidate {
                 var candidate = Candidate(
