@@ -254,7 +254,7 @@ Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} auf {{base}} zu {{rate}} pro Jahr: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -282,6 +282,11 @@ Verzugskosten nach unseren Bedingungen:
 {{/has_fee}}
 {{#has_interest}}
   Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} auf {{base}} zu {{rate}} pro Jahr: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -767,7 +772,7 @@ Not yet due, not part of this demand:
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} on {{base}} at {{rate}} a year: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -795,6 +800,11 @@ Late charges under our terms:
 {{/has_fee}}
 {{#has_interest}}
   Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} on {{base}} at {{rate}} a year: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -1279,7 +1289,7 @@ Pas encore échues (hors de la présente demande) :
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>du {{from}} au {{to}}, {{days_text}} sur {{base}} au taux de {{rate}} par an : {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -1307,6 +1317,11 @@ Frais de retard selon nos conditions :
 {{/has_fee}}
 {{#has_interest}}
   Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    du {{from}} au {{to}}, {{days_text}} sur {{base}} au taux de {{rate}} par an : {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}

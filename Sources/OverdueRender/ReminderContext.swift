@@ -149,6 +149,7 @@ struct ReminderContext {
             fields["discount_until"] = format.date(until)
             fields["discounted_amount"] = money(rounded)
         }
+        fields.merge(interestPeriodFields(item, request: request, format: format, language: language)) { $1 }
         return fields
     }
 

@@ -1,0 +1,43 @@
+import Foundation
+import OverdueCore
+
+/// The `interest_periods` of an invoice's letter entry: each run of days at
+/// one rate on one amount (`LateCharges.periods`), formatted for the locale,
+/// so the debtor can check the interest line by line.
+extension ReminderContext {
+    static func interestPeriodFields(_ item: PlannedItem, request: RenderRequest, format: LocaleFormat,
+                                     language: String) -> [String: Any] {
+        let periods = item.charges.periods
+        let list: [[String: Any]] = periods.map { period in
+            var amount = period.interest, rounded = Decimal()
+            NSDecimalRound(&rounded, &amount, Currency.minorUnits(item.currency), .plain)
+            return [
+                "from": format.date(period.from),
+                "from_iso": period.from.description,
+                "to": format.date(period.to),
+                "to_iso": period.to.description,
+                "rate": format.percent(period.rate),
+                "days": period.days,
+                "days_text": daysText(period.days, language: language),
+                "base": format.money(period.base, item.currency),
+                "amount": format.money(rounded, item.currency),
+            ]
+        }
+        // One period at the policy's own rate says nothing the interest line
+        // does not; a change of rate or amount, or the law's rate, is listed.
+        let listed = item.charges.interest > 0 && (periods.count > 1 || request.policy.interestRatePercent == nil)
+        return ["interest_periods": list, "has_interest_periods": listed && !list.isEmpty]
+    }
+
+    /// "31 days", "31 Tage", "31 jours"; other languages get the number
+    /// (their templates say the word).
+    static func daysText(_ days: Int, language: String) -> String {
+        let one = LetterWords.plural(days, language: language) == .one
+        return switch language {
+        case "en": one ? "\(days) day" : "\(days) days"
+        case "de": one ? "\(days) Tag" : "\(days) Tage"
+        case "fr": one ? "\(days) jour" : "\(days) jours"
+        default: "\(days)"
+        }
+    }
+}
