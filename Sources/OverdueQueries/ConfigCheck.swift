@@ -51,6 +51,7 @@ public enum ConfigCheck {
                 }
             }
         }
+        findings.notes += consumerNotes(config)
         return findings
     }
 
