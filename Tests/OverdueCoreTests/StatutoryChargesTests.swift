@@ -182,6 +182,26 @@ struct StatutoryBasisTests {
         #expect(charges.isEmpty)
     }
 
+    @Test("\"consumer\": true on a customer record is read, and written back to the journal the same")
+    func consumerRecord() throws {
+        let object: [String: JSONValue] = ["record": .string("customer"), "id": .string("c1"), "consumer": .bool(true)]
+        guard case .accepted(.customer(let record)) = RecordDecoder().decode(object) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(record.consumer)
+        #expect(RecordEncoder.object(record)["consumer"] == .bool(true))
+        guard case .accepted(.customer(let again)) = RecordDecoder().decode(RecordEncoder.object(record)) else {
+            Issue.record("the journal's copy was refused")
+            return
+        }
+        #expect(again == record)
+        guard case .rejected = RecordDecoder().decode(object.merging(["consumer": .string("perhaps")]) { $1 }) else {
+            Issue.record("a consumer flag that is not true or false was taken")
+            return
+        }
+    }
+
     @Test("applies_to still limits the law; a country outside it gets none", arguments: [("FR", true), ("GB", false)])
     func appliesTo(country: String, applies: Bool) {
         var policy = StatutoryChargesTests.policy
