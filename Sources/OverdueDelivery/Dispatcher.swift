@@ -406,6 +406,11 @@ public final class Dispatcher {
             fields["currency"] = .string(total.currency)
         }
         if let rule = send.chargesRule { fields["charges_rule"] = .string(rule) }
+        // What the law gives that the letter does not charge, and why (a rate
+        // not yet in the table, a fixed sum in another currency): once each.
+        var remarks: [String] = []
+        for remark in send.items.flatMap(\.charges.remarks) where !remarks.contains(remark) { remarks.append(remark) }
+        if !remarks.isEmpty { fields["charges_remarks"] = .array(remarks.map(JSONValue.string)) }
         if let payBy = send.deadline { fields["pay_by"] = .string(payBy.description) }
         if !send.cc.isEmpty { fields["cc"] = .array(send.cc.map(JSONValue.string)) }
         if send.copy { fields["copy_to"] = send.to.map(JSONValue.string) ?? .null }

@@ -52,6 +52,7 @@ public enum ConfigCheck {
             }
         }
         findings.notes += consumerNotes(config)
+        findings.notes += rateTableNotes(config, today: CalendarDay.utc(Date()))
         return findings
     }
 

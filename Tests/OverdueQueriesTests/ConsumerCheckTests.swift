@@ -4,7 +4,7 @@ import OverdueCore
 import OverdueQueries
 import Testing
 
-@Suite("check: a policy that would charge a consumer")
+@Suite("check: statutory charges (a consumer under a charging policy, the rate table's end)")
 struct ConsumerCheckTests {
     static let config = """
         [[policy]]
@@ -46,5 +46,28 @@ struct ConsumerCheckTests {
     func quiet(consumer: Bool, policy: String?) throws {
         let config = try ConfigLoader.parse(Self.config, path: "/tmp/overdue.toml")
         #expect(ConfigCheck.consumerNotes(config, ledger: Self.ledger(consumer: consumer, policy: policy)).isEmpty)
+    }
+
+    @Test("check warns when the rate table ends before the half-year of today, per series and country")
+    func rateTable() throws {
+        let policy = """
+            [[policy]]
+            name = "law"
+            charges = "statutory"
+            applies_to = ["DE", "GB", "US"]
+            stages = [{ name = "firm", offset_days = 8, channels = ["email"] }]
+            """
+        let config = try ConfigLoader.parse(policy, path: "/tmp/overdue.toml")
+        // 6 Dec 2026: DE needs the Basiszinssatz of 1 Jul 2026 (table known to 30 Jun), GB Bank Rate on 30 Jun 2026
+        // (known to 5 Feb); the US has no rule.
+        let december = ConfigCheck.rateTableNotes(config, today: CalendarDate(iso: "2026-12-06")!)
+        #expect(december.count == 2, "\(december)")
+        #expect(december.contains { $0.contains("boe-bank-rate is known to 2026-02-05") && $0.contains("in GB") && $0.contains("2026-06-30") })
+        #expect(december.contains { $0.contains("de-basiszins") && $0.contains("in DE") && $0.contains("2026-07-01") })
+        // In March 2026 both half-year rates are in the table.
+        #expect(ConfigCheck.rateTableNotes(config, today: CalendarDate(iso: "2026-03-01")!).isEmpty)
+        // A policy with its own interest_rate needs no table.
+        let own = try ConfigLoader.parse(policy + "\ninterest_rate = \"9\"\n", path: "/tmp/overdue.toml")
+        #expect(ConfigCheck.rateTableNotes(own, today: CalendarDate(iso: "2026-12-06")!).isEmpty)
     }
 }

@@ -93,6 +93,9 @@ public enum StatutoryRules {
         return explicit[code] ?? (directiveMinimum.contains(code) ? minimum(code) : nil)
     }
 
+    /// Every country with a bundled rule.
+    public static var countries: [String] { (Array(explicit.keys) + directiveMinimum).sorted() }
+
     /// Rules whose national statute was read for this table.
     static let explicit: [String: StatutoryRule] = [
         "DE": StatutoryRule(country: "DE", law: "§ 288 Abs. 2 und 5 BGB: Basiszinssatz + 9 Punkte, 40 EUR",

@@ -3,7 +3,7 @@ import OverdueConfig
 import OverdueCore
 import OverdueSpool
 
-/// `overdue check` on consumers: the late-payment laws overdue applies are
+/// `overdue check` on statutory charges. Consumers: the late-payment laws overdue applies are
 /// for business debts, so a consumer (`"consumer": true` on the customer
 /// record) never gets statutory interest or compensation, while a stage's
 /// flat `fee` still reaches them. Both are said, per customer and policy,
@@ -44,5 +44,26 @@ extension ConfigCheck {
             }
         }
         return notes
+    }
+
+    /// Reference rates the table lacks for the half-year `today` is in,
+    /// per series, naming the countries whose statutory interest stops at
+    /// that half-year until the operator adds the rate.
+    public static func rateTableNotes(_ config: Config, today: CalendarDate) -> [String] {
+        let policies = config.policies.filter { $0.statutoryCharges && $0.interestRatePercent == nil }
+        guard !policies.isEmpty else { return [] }
+        var countries = Set<String>()
+        for policy in policies { countries.formUnion(policy.statutoryCountries ?? Set(StatutoryRules.countries)) }
+        var missing: [String: (fixing: CalendarDate, countries: [String])] = [:]
+        for country in countries.sorted() {
+            guard let law = StatutoryRules.rule(for: country) else { continue }
+            let (rate, fixing) = law.rate(on: today, interestStart: today, rates: config.referenceRates)
+            guard rate == nil else { continue }
+            missing[law.series, default: (fixing, [])].countries.append(country)
+        }
+        return missing.sorted { $0.key < $1.key }.map { series, gap in
+            let known = config.referenceRates[series]?.knownUntil.map { "known to \($0)" } ?? "not in the table"
+            return "warning: reference rate \(series) is \(known), so statutory interest in \(gap.countries.joined(separator: ", ")) stops before the days its rate of \(gap.fixing) governs; add that rate to the file of [charges] reference_rates (format: rates/reference-rates.toml)"
+        }
     }
 }
