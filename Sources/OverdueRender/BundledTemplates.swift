@@ -250,7 +250,7 @@ Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 """###,
         "de/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Verzugskosten nach unseren Bedingungen:</p>
+<p style="font-size:14px">{{#charges_by_law}}Verzugskosten nach unseren Bedingungen und dem Gesetz:{{/charges_by_law}}{{^charges_by_law}}Verzugskosten nach unseren Bedingungen:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
@@ -273,7 +273,7 @@ Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Verzugskosten nach unseren Bedingungen:
+{{#charges_by_law}}Verzugskosten nach unseren Bedingungen und dem Gesetz:{{/charges_by_law}}{{^charges_by_law}}Verzugskosten nach unseren Bedingungen:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}
@@ -768,7 +768,7 @@ Not yet due, not part of this demand:
 """###,
         "en/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Late charges under our terms:</p>
+<p style="font-size:14px">{{#charges_by_law}}Late charges under our terms and the late payment law:{{/charges_by_law}}{{^charges_by_law}}Late charges under our terms:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
@@ -791,7 +791,7 @@ Not yet due, not part of this demand:
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Late charges under our terms:
+{{#charges_by_law}}Late charges under our terms and the late payment law:{{/charges_by_law}}{{^charges_by_law}}Late charges under our terms:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}
@@ -1285,7 +1285,7 @@ Pas encore échues (hors de la présente demande) :
 """###,
         "fr/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Frais de retard selon nos conditions :</p>
+<p style="font-size:14px">{{#charges_by_law}}Frais de retard selon nos conditions et la loi :{{/charges_by_law}}{{^charges_by_law}}Frais de retard selon nos conditions :{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
@@ -1308,7 +1308,7 @@ Pas encore échues (hors de la présente demande) :
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Frais de retard selon nos conditions :
+{{#charges_by_law}}Frais de retard selon nos conditions et la loi :{{/charges_by_law}}{{^charges_by_law}}Frais de retard selon nos conditions :{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}

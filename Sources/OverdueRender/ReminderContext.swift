@@ -72,6 +72,7 @@ struct ReminderContext {
             "has_consequence": consequence != nil,
             "interest_rate": request.policy.interestRatePercent.map(format.percent) ?? "",
             "has_interest_rate": request.policy.interestRatePercent != nil,
+            "charges_by_law": request.policy.statutoryCharges,
             "today": format.date(request.today),
             "today_iso": request.today.description,
             "opt_out_email": LetterWords.optOutEmail(language: language, address: optOutAddress),

@@ -90,6 +90,7 @@ public enum TemplateVariables {
         Variable(name: "total_due_plain", example: "3589.60", meaning: "total with late charges as a decimal"),
         Variable(name: "interest_rate", example: "12,15 %", meaning: "the yearly interest rate"),
         Variable(name: "has_interest_rate", example: "true", meaning: "section: the policy sets an interest rate"),
+        Variable(name: "charges_by_law", example: "true", meaning: "section: the policy charges what the debtor country's late-payment law allows (charges = \"statutory\")"),
         Variable(name: "earlier_reminders", example: "(list)", meaning: "section: each earlier reminder about these invoices"),
         Variable(name: "has_earlier_reminders", example: "true", meaning: "section: there were earlier reminders"),
         Variable(name: "date", example: "23 March 2027", meaning: "in earlier_reminders: when it was sent"),

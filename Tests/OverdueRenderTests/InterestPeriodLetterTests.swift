@@ -26,11 +26,11 @@ struct InterestPeriodLetterTests {
     }
 
     @Test("each period with its dates, days, amount, rate and interest, in text and HTML", arguments: [
-        ("en", ["1 July 2025 – 15 August 2025, 46 days on €10,000.00 at 10.27% a year: €129.43", "€92.63", "€77.66",
+        ("en", ["Late charges under our terms and the late payment law:", "1 July 2025 – 15 August 2025, 46 days on €10,000.00 at 10.27% a year: €129.43", "€92.63", "€77.66",
                 "30 days on €10,000.00 at 11.27% a year", "on €6,000.00"]),
-        ("de", ["1. Juli 2025 – 15. August 2025, 46 Tage auf 10.000,00\u{00A0}€ zu 10,27\u{00A0}% pro Jahr: 129,43\u{00A0}€",
+        ("de", ["Verzugskosten nach unseren Bedingungen und dem Gesetz:", "1. Juli 2025 – 15. August 2025, 46 Tage auf 10.000,00\u{00A0}€ zu 10,27\u{00A0}% pro Jahr: 129,43\u{00A0}€",
                 "92,63\u{00A0}€", "77,66\u{00A0}€", "30 Tage"]),
-        ("fr", ["du 1er juillet 2025 au 15 août 2025, 46 jours sur 10\u{202F}000,00\u{00A0}€ au taux de 10,27\u{00A0}% par an\u{202F}: 129,43\u{00A0}€",
+        ("fr", ["Frais de retard selon nos conditions et la loi\u{202F}:", "du 1er juillet 2025 au 15 août 2025, 46 jours sur 10\u{202F}000,00\u{00A0}€ au taux de 10,27\u{00A0}% par an\u{202F}: 129,43\u{00A0}€",
                 "92,63\u{00A0}€", "77,66\u{00A0}€", "30 jours"]),
     ])
     func periods(language: String, expected: [String]) throws {
@@ -48,5 +48,6 @@ struct InterestPeriodLetterTests {
         let text = try Self.renderer.render(request).text ?? ""
         #expect(text.contains("Interest at 12.15% a year"))
         #expect(!text.contains(" days on "), "\(text)")
+        #expect(text.contains("Late charges under our terms:"))
     }
 }
