@@ -28,6 +28,8 @@ enum InboxFileReader {
 
     static let notRegular = "the file is not a regular file (a link, pipe or device); copy the file itself into the inbox"
 
+    static let hardLink = "the file has another name elsewhere (a hard link), so only its inbox name was removed; copy the file itself into the inbox (cp, not ln)"
+
     static func tooLarge(_ size: Int, limit: Int, grew: Bool) -> String {
         let size = grew ? "more than \(megabytes(limit))" : megabytes(size)
         return "the file is \(size) MiB\(grew ? " (it grew while it was read)" : ""), over the limit of \(megabytes(limit)) MiB ([inbox].max_file_mb); split it into smaller files"
@@ -58,7 +60,14 @@ enum InboxFileReader {
         entry.owner = info.st_uid
         entry.group = info.st_gid
         entry.mode = info.st_mode
+        entry.device = info.st_dev
+        entry.inode = info.st_ino
+        entry.links = info.st_nlink
         guard entry.isRegular else { return .refused(notRegular, entry) }
+        // A second name means a hard link: where protected_hardlinks is off,
+        // a group member could link a file only the daemon may read (its
+        // credentials) into the inbox. A copied file has one name.
+        guard entry.links == 1 else { return .refused(hardLink, entry) }
         if let owner, let reason = InboxFiles.unreadable(entry, ownerUID: owner.uid, spoolGID: owner.gid) { return .stuck(reason) }
         guard entry.size <= limit else { return .refused(tooLarge(entry.size, limit: limit, grew: false), entry) }
         // Blocking reads from here on: a regular file never waits.

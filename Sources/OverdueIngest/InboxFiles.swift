@@ -31,6 +31,12 @@ package enum InboxFiles {
         var owner: uid_t = 0
         var group: gid_t = 0
         var mode: mode_t = 0
+        /// Which file this is (from lstat when listed, from fstat of the
+        /// descriptor once read): the file moved to the archive must be the
+        /// one whose bytes were read.
+        var device: dev_t = 0
+        var inode: ino_t = 0
+        var links: nlink_t = 1
     }
 
     /// Why the spool's owner (`ownerUID`, group `spoolGID`) cannot read this
@@ -69,7 +75,8 @@ package enum InboxFiles {
             let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
             entries.append(Entry(url: url, name: name, size: Int(info.st_size), modified: modified,
                                  isRegular: kind == S_IFREG, isDirectory: kind == S_IFDIR,
-                                 owner: info.st_uid, group: info.st_gid, mode: info.st_mode))
+                                 owner: info.st_uid, group: info.st_gid, mode: info.st_mode,
+                                 device: info.st_dev, inode: info.st_ino, links: info.st_nlink))
         }
         return entries.filter { !$0.isDirectory }.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
     }

@@ -52,6 +52,9 @@ public final class Ingester {
     /// Called with each inbox file's URL just before it is opened: where a
     /// test renames a symlink, a FIFO or a huge file over the listed name.
     package var beforeOpening: ((URL) -> Void)?
+    /// Called with each inbox file's URL once its bytes are read: where a
+    /// test replaces the file before it is moved out of the inbox.
+    package var afterReading: ((URL) -> Void)?
 
     public init(spool: Spool, config: Config, store: LedgerStore, ledger: Ledger, committed: [String: CommittedFile],
                 log: EventLog, logger: Logger, clock: OverdueClock) {
@@ -139,9 +142,10 @@ public final class Ingester {
     }
 
     /// One inbox file; a file the daemon may not read is returned, not read.
-    private func ingest(_ entry: InboxFiles.Entry, owner: (uid: uid_t, gid: gid_t)?,
+    private func ingest(_ listed: InboxFiles.Entry, owner: (uid: uid_t, gid: gid_t)?,
                         into summary: inout IngestSummary) throws -> StuckInboxFile? {
         let now = clock.now()
+        var entry = listed
         beforeOpening?(entry.url)
         let bytes: [UInt8]
         switch try InboxFileReader.read(entry, limit: config.inbox.maxFileBytes, owner: owner) {
@@ -152,15 +156,17 @@ public final class Ingester {
         case .refused(let reason, let seen):
             // Named by what was found, so the same refusal rewrites the same files.
             let digest = Self.sha256(Array("\(entry.name)|\(seen.mode)|\(seen.size)|\(entry.modified.timeIntervalSince1970)".utf8))
-            try rejectWholeFile(entry, digest: digest, reason: reason, now: now)
+            try rejectWholeFile(seen, digest: digest, reason: reason, now: now)
             summary.rejected += 1
             return nil
-        case .read(let read, _):
+        case .read(let read, let seen):
             bytes = read
+            entry = seen  // the file as its descriptor describes it: the one to move
+            afterReading?(entry.url)
         }
         let digest = Self.sha256(bytes)
         if let earlier = committed[digest] {
-            try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
+            try take(entry, to: archiveURL(for: entry.name, digest: digest, now: now), now: now)
             try log.append([LogEntry(time: now, event: "duplicate", fields: [
                 "file": .string(entry.name), "sha256": .string(digest),
                 "detail": .string("same content as \(earlier.file), ingested at \(earlier.time); nothing applied again"),
@@ -290,7 +296,7 @@ public final class Ingester {
         // Fresh payment data releases what the stale feed guard holds.
         if accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
         try log.append(logEntries)
-        try DurableIO.move(entry.url, to: archiveURL(for: entry.name, digest: digest, now: now))
+        try take(entry, to: archiveURL(for: entry.name, digest: digest, now: now), now: now)
         summary.accepted += accepted.count
         summary.rejected += rejected.count
         for (_, record) in accepted {
@@ -375,7 +381,7 @@ public final class Ingester {
         try log.append([LogEntry(time: now, event: "rejected", fields: [
             "file": .string(entry.name), "field": .string("file"), "detail": .string(reason),
         ])])
-        try DurableIO.move(entry.url, to: spool.rejected.appendingPathComponent(name))
+        try take(entry, to: spool.rejected.appendingPathComponent(name), now: now)
         logger.warning("rejected inbox file", metadata: ["inbox.file": "\(entry.name)", "inbox.reason": "\(reason)"])
     }
 

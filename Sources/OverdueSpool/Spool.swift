@@ -41,9 +41,12 @@ public struct Spool: Sendable {
         [inbox, rejected, archive, ledger, log, run, mail, messages, documents, keys]
     }
 
-    /// The inbox's mode: group-writable, and setgid so files dropped by the
-    /// finance team's group belong to the spool's group (see the README).
-    public static let inboxMode: mode_t = 0o2770
+    /// The inbox's mode: group-writable, setgid so files dropped by the
+    /// finance team's group belong to the spool's group (see the README),
+    /// and sticky (like /tmp) so a member can rename or delete only their
+    /// own files, never put a link or another file over someone else's
+    /// while the daemon reads it.
+    public static let inboxMode: mode_t = 0o3770
 
     /// Creates any missing directory, and gives the inbox its mode every
     /// time: mkdir(2) applies the umask and may drop the setgid bit, and an

@@ -53,12 +53,12 @@ struct SpoolPermissionsTests {
         func overdue(as user: String?, _ arguments: [String]) throws -> (status: Int32, output: String) {
             try Self.sh((user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? ["/usr/bin/env"]) + [binary, "--config", config] + arguments)
         }
-        // The service user creates its spool (inbox 2770, its group).
+        // The service user creates its spool (inbox 3770, its group).
         let first = try overdue(as: owner, ["run", "--once", "--now", "2027-03-21T10:00:00Z"])
         #expect(first.status == 0, "\(first.output)")
         var info = stat()
         stat(spool.appendingPathComponent("inbox").path, &info)
-        #expect(info.st_mode & 0o7777 == 0o2770)
+        #expect(info.st_mode & 0o7777 == 0o3770)
 
         // A clerk of the group drops the README's way; the daemon reads it.
         let file = base.appendingPathComponent("mueller.json")

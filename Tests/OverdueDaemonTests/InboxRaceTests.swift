@@ -110,4 +110,41 @@ struct InboxRaceTests {
         #expect(logs.contains("notes.csv"))
         #expect(!(note + logs).contains("user=admin") && !(note + logs).contains("hunter2"), "\(note)\n\(logs)")
     }
+
+    @Test("a hard link to the daemon's own 0600 secret renamed over a listed file: refused as a second name, the secret never read")
+    func hardLink() throws {
+        let setup = try setup()
+        let secret = setup.outside.appendingPathComponent("smtp.credentials")
+        #expect(FileManager.default.createFile(atPath: secret.path, contents: Data(Self.secret.utf8), attributes: [.posixPermissions: 0o600]))
+        let summary = try race(setup) { swap in #expect(link(secret.path, swap.path) == 0) }
+        #expect(summary.rejected == 1 && summary.accepted == 0)
+        let note = try errorNote(setup.spool)
+        #expect(note.contains("hard link") && note.contains("copy the file itself"), "\(note)")
+        #expect(!spoolText(setup.spool).contains("hunter2"), "the secret reached the spool")
+        #expect(try String(contentsOf: secret, encoding: .utf8) == Self.secret)
+    }
+
+    @Test("a file replaced after it was read and before it left the inbox: the newcomer is never archived unread, it waits for the next pass")
+    func replacedAfterReading() throws {
+        let setup = try setup()
+        let listed = setup.spool.inbox.appendingPathComponent("invoices.csv")
+        let header = "invoice,customer.id,customer.name,customer.email,issued,due,currency,amount\n"
+        try (header + "A-1,c1,C,c@c.example,2026-11-01,2026-12-01,EUR,100.00\n").write(to: listed, atomically: true, encoding: .utf8)
+        setup.ingester.afterReading = { url in
+            let swap = url.deletingLastPathComponent().appendingPathComponent(".swap")
+            try? (header + "B-2,c2,D,d@d.example,2026-11-01,2026-12-01,EUR,200.00\n").write(to: swap, atomically: true, encoding: .utf8)
+            #expect(rename(swap.path, url.path) == 0)
+        }
+        let first = setup.ingester.ingestInbox()
+        #expect(first.accepted == 1)
+        #expect(setup.ingester.ledger.entries["A-1"] != nil && setup.ingester.ledger.entries["B-2"] == nil)
+        let archived = try FileManager.default.contentsOfDirectory(atPath: setup.spool.archive.path)
+            .map { try String(contentsOf: setup.spool.archive.appendingPathComponent($0), encoding: .utf8) }.joined()
+        #expect(!archived.contains("B-2"), "the unread file was archived: \(archived)")
+        let waiting = try FileManager.default.contentsOfDirectory(atPath: setup.spool.inbox.path)
+        #expect(waiting.count == 1 && waiting[0].hasPrefix("invoices.csv.replaced-"), "\(waiting)")
+        setup.ingester.afterReading = nil
+        #expect(setup.ingester.ingestInbox().accepted == 1)
+        #expect(setup.ingester.ledger.entries["B-2"] != nil)
+    }
 }

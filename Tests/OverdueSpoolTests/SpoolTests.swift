@@ -21,7 +21,7 @@ struct SpoolTests {
         }
     }
 
-    @Test("the inbox is 2770 (setgid, group-writable) under a strict umask, and repaired at start")
+    @Test("the inbox is 3770 (setgid, sticky, group-writable) under a strict umask, and repaired at start")
     func inboxMode() throws {
         let old = umask(0o077)
         defer { umask(old) }
@@ -31,10 +31,10 @@ struct SpoolTests {
             _ = stat(spool.inbox.path, &info)
             return info.st_mode & 0o7777
         }
-        #expect(mode() == 0o2770, "\(String(mode(), radix: 8))")
+        #expect(mode() == 0o3770, "\(String(mode(), radix: 8))")
         chmod(spool.inbox.path, 0o700)
         try spool.create()
-        #expect(mode() == 0o2770, "not repaired: \(String(mode(), radix: 8))")
+        #expect(mode() == 0o3770, "not repaired: \(String(mode(), radix: 8))")
     }
 
     @Test("a second owner of the spool is refused with the first owner's pid")
