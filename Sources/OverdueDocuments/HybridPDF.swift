@@ -54,6 +54,7 @@ public enum HybridPDF {
     }
 
     public static func read(_ bytes: [UInt8], limits: Limits = Limits()) throws(Refusal) -> Content {
+        try StructureStreams.check(bytes)
         let document = QPDFDocument()
         defer { document.close() }
         try document.open(bytes)

@@ -139,6 +139,21 @@ struct ChainedFilterTests {
         #expect(grown < 256 << 20, "peak memory grew by \(grown >> 20) MiB")
     }
 
+    @Test("a 2 KB PDF whose catalog sits in an object stream that inflates to 1 GiB is refused before qpdf decodes it")
+    func objectStreamBomb() throws {
+        let pdf = try TestPDF.make(.objectStreamBomb)
+        #expect(pdf.count < 4_096)
+        let before = Self.peakBytes()
+        #expect {
+            try HybridPDF.read(pdf)
+        } throws: { error in
+            "\(error)".contains("object stream") && "\(error)".contains("compression bomb")
+        }
+        // qpdf decodes an object stream whole when any object in it is read: 1 GiB and more.
+        let grown = Self.peakBytes() - before
+        #expect(grown < 256 << 20, "peak memory grew by \(grown >> 20) MiB")
+    }
+
     @Test("an e-invoice compressed twice is read stage by stage, exactly up to the cap")
     func chainedInvoice() throws {
         let xml = Array(try Data(contentsOf: HybridPDFTests.ownCII))

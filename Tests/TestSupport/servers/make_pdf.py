@@ -8,7 +8,7 @@ a few KB), a hybrid whose XML is compressed twice, and a name tree whose
 kids point back at themselves.
 
 usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME] [xml-type]
-KIND: hybrid | plain | encrypted | bomb | chained-bomb | chained | loop
+KIND: hybrid | plain | encrypted | bomb | chained-bomb | chained | objstm-bomb | loop
 xml-type: mark the embedded file text/xml whatever its name
 Written from the PDF 1.7 reference by hand (no PDF library in the test
 venv); only the objects a reader of attachments needs."""
@@ -61,6 +61,32 @@ def hybrid(xml, name, compressed_data=None, names_tree=None, pad=0, filters=b"/F
     return build([catalog] + page_objects(2) + [spec, embedded, tree] + extra)
 
 
+def object_stream_bomb():
+    """PDF 1.5 with its catalog inside an object stream that, compressed
+    twice, inflates to 1 GiB: qpdf decodes an object stream whole (and
+    without a limit) as soon as any object in it is read, here at open."""
+    catalog = b"<< /Type /Catalog /Pages 3 0 R >>"
+    header = b"1 0 "
+    packer = zlib.compressobj(9)
+    pad = b" " * (1 << 20)
+    once = packer.compress(header + catalog) + b"".join(packer.compress(pad) for _ in range(1024)) + packer.flush()
+    data = zlib.compress(once, 9)
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    offsets[2] = len(out)
+    out += b"2 0 obj\n" + stream(data, b"/Type /ObjStm /N 1 /First %d /Filter [/FlateDecode /FlateDecode] " % len(header)) + b"\nendobj\n"
+    offsets[3] = len(out)
+    out += b"3 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    offsets[4] = len(out)
+    rows = b"\x00" + b"\x00" * 4 + b"\xff\xff"  # 0: free
+    rows += b"\x02" + (2).to_bytes(4, "big") + (0).to_bytes(2, "big")  # 1: in object stream 2, index 0
+    for number in (2, 3, 4):
+        rows += b"\x01" + offsets[number].to_bytes(4, "big") + (0).to_bytes(2, "big")
+    out += b"4 0 obj\n" + stream(rows, b"/Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R ") + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[4]
+    return bytes(out)
+
+
 def main():
     kind, out = sys.argv[1], sys.argv[2]
     xml = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else b"<x/>"
@@ -92,6 +118,8 @@ def main():
         chunk = b"<" * (1 << 20)
         once = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
         pdf = hybrid(b"", name, compressed_data=zlib.compress(once, 9), filters=twice)
+    elif kind == "objstm-bomb":
+        pdf = object_stream_bomb()
     elif kind == "loop":
         # The names tree's only kid is the tree itself.
         pdf = hybrid(xml, name, names_tree=b"<< /Kids [7 0 R] >>")
