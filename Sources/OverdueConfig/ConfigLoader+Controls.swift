@@ -56,6 +56,17 @@ extension ConfigSections {
         let grace = table.int("promise_grace_days", default: -1, range: 0...90, expected: "days from 0 to 90")
         policy.promiseGraceDays = grace >= 0 ? grace : nil
         policy.interestDuringDispute = table.bool("interest_during_dispute", default: true)
+        let stageNames = policy.stages.map(\.name)
+        policy.chargesFrom = table.string("charges_from", expected: "a stage name of this policy") { name in
+            stageNames.contains(name) ? nil : "names no stage of this policy; use one of \(stageNames.joined(separator: ", "))"
+        }
+        policy.waiveChargesOnPayment = table.bool("waive_charges_on_payment", default: false)
+        let allocations = PaymentAllocation.allCases.map(\.rawValue)
+        if let allocation = table.string("allocation", expected: "\"principal_first\" or \"costs_first\"", check: { text in
+            allocations.contains(text) ? nil : "is \"\(text)\"; expected \(allocations.map { "\"\($0)\"" }.joined(separator: " or "))"
+        }) {
+            policy.allocation = PaymentAllocation(rawValue: allocation) ?? .principalFirst
+        }
     }
 
     /// The 1-based line of the config file where `key = …` is written.

@@ -411,6 +411,13 @@ public final class Dispatcher {
         var remarks: [String] = []
         for remark in send.items.flatMap(\.charges.remarks) where !remarks.contains(remark) { remarks.append(remark) }
         if !remarks.isEmpty { fields["charges_remarks"] = .array(remarks.map(JSONValue.string)) }
+        // A receipt: the charges earlier letters stated, still owed or waived (the ledger's record of a waiver).
+        for waived in [false, true] {
+            let items = send.items.filter { $0.item.stage == PlannerSettings.thanksStage && $0.waived == waived && !$0.charges.isEmpty }
+            guard let currency = items.first?.currency else { continue }
+            let sum = items.reduce(Decimal(0)) { $0 + $1.charges.total }
+            fields[waived ? "charges_waived" : "charges_owed"] = .string(Money.format(sum, minorUnits: Currency.minorUnits(currency)))
+        }
         if let payBy = send.deadline { fields["pay_by"] = .string(payBy.description) }
         if !send.cc.isEmpty { fields["cc"] = .array(send.cc.map(JSONValue.string)) }
         if send.copy { fields["copy_to"] = send.to.map(JSONValue.string) ?? .null }

@@ -458,12 +458,13 @@ Online bezahlen ({{number}}): {{payment_url}}
         "de/thanks.html": ###"""
 {{> partials/header.html}}
 <p>Guten Tag {{greeting_name}},</p>
-<p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.</p>
+<p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen.{{^late_charges}} Darauf ist nichts mehr offen.{{/late_charges}}{{#has_charges_waived}} Auf die in unseren früheren Schreiben genannten Verzugskosten von {{charges_waived}} verzichten wir.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Rechnung {{number}}: {{amount}}</li>
+<li>Rechnung {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Noch offene Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Noch offene Verzugszinsen bis zu Ihrer Zahlung: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Noch offene Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Offen sind noch die Verzugskosten, die wir in unseren früheren Schreiben genannt haben{{#has_total}}: insgesamt {{charges_total}}{{/has_total}}. Bitte überweisen Sie diese{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Wir danken Ihnen für die gute Zusammenarbeit.</p>
 {{> partials/footer.html}}
@@ -483,11 +484,26 @@ Vielen Dank für Ihre Zahlung – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 Guten Tag {{greeting_name}},
 
-vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen. Darauf ist nichts mehr offen.
+vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen.{{^late_charges}} Darauf ist nichts mehr offen.{{/late_charges}}{{#has_charges_waived}} Auf die in unseren früheren Schreiben genannten Verzugskosten von {{charges_waived}} verzichten wir.{{/has_charges_waived}}
 
 {{#invoices}}
 - Rechnung {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Noch offene Mahngebühr: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Noch offene Verzugszinsen bis zu Ihrer Zahlung: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Noch offene Pauschale für Beitreibungskosten: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Offen sind noch die Verzugskosten, die wir in unseren früheren Schreiben genannt haben{{#has_total}}: insgesamt {{charges_total}}{{/has_total}}. Bitte überweisen Sie diese{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Wir danken Ihnen für die gute Zusammenarbeit.
@@ -995,12 +1011,13 @@ Pay online ({{number}}): {{payment_url}}
         "en/thanks.html": ###"""
 {{> partials/header.html}}
 <p>Dear {{greeting_name}},</p>
-<p>Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.</p>
+<p>Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}.{{^late_charges}} Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} We have waived the late charges of {{charges_waived}} that our earlier letters stated.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Invoice {{number}}: {{amount}}</li>
+<li>Invoice {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Late fee still open: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest until your payment, still open: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs, still open: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>The late charges our earlier letters stated remain open{{#has_total}}: {{charges_total}} in total{{/has_total}}. Please pay them{{#has_deadline}} by {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>We appreciate your business.</p>
 {{> partials/footer.html}}
@@ -1020,11 +1037,26 @@ Thank you for your payment – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 Dear {{greeting_name}},
 
-Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.
+Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}.{{^late_charges}} Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} We have waived the late charges of {{charges_waived}} that our earlier letters stated.{{/has_charges_waived}}
 
 {{#invoices}}
 - Invoice {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Late fee still open: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Interest until your payment, still open: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Compensation for recovery costs, still open: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+The late charges our earlier letters stated remain open{{#has_total}}: {{charges_total}} in total{{/has_total}}. Please pay them{{#has_deadline}} by {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 We appreciate your business.
@@ -1493,12 +1525,13 @@ Payer en ligne ({{number}}) : {{payment_url}}
         "fr/thanks.html": ###"""
 {{> partials/header.html}}
 <p>Bonjour {{greeting_name}},</p>
-<p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.</p>
+<p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Facture {{number}} : {{amount}}</li>
+<li>Facture {{number}} : {{amount}}{{#late_charges}}{{#has_fee}}<br>Frais de relance restant dus : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard jusqu’à votre paiement, restant dus : {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement, restant due : {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Les pénalités de retard indiquées dans nos courriers précédents restent dues{{#has_total}} : {{charges_total}} au total{{/has_total}}. Merci de les régler{{#has_deadline}} au plus tard le {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Nous vous remercions de votre confiance.</p>
 {{> partials/footer.html}}
@@ -1518,11 +1551,26 @@ Merci pour votre paiement – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 Bonjour {{greeting_name}},
 
-merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}. Plus rien n’est dû à ce titre.
+merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}
 
 {{#invoices}}
 - Facture {{number}} : {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Frais de relance restant dus : {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Intérêts de retard jusqu’à votre paiement, restant dus : {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnité forfaitaire pour frais de recouvrement, restant due : {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Les pénalités de retard indiquées dans nos courriers précédents restent dues{{#has_total}} : {{charges_total}} au total{{/has_total}}. Merci de les régler{{#has_deadline}} au plus tard le {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Nous vous remercions de votre confiance.

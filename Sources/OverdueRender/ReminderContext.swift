@@ -96,6 +96,11 @@ struct ReminderContext {
         context["interest_total"] = total["interest_total"] ?? ""
         context["compensation_total"] = total["compensation_total"] ?? ""
         context["late_charges"] = totals.contains { !$0.charges.isEmpty }
+        context["charges_total"] = total["charges_total"] ?? ""
+        // A receipt whose policy waives the charges earlier letters stated.
+        let waived = send.items.filter(\.waived).reduce(Decimal(0)) { $0 + $1.charges.total }
+        context["has_charges_waived"] = waived > 0 && single != nil
+        context["charges_waived"] = single.map { waived > 0 ? format.money(waived, $0.currency) : "" } ?? ""
         dictionary = context
     }
 
@@ -122,7 +127,7 @@ struct ReminderContext {
             "stage": item.item.stage,
             "stage_label": item.item.stage.isEmpty ? ""
                 : LetterWords.stageLabel(item.item.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
-            "late_charges": !charges.isEmpty,
+            "late_charges": !charges.isEmpty && !item.waived,
             "has_fee": charges.fee > 0,
             "fee": charges.fee > 0 ? money(charges.fee) : "",
             "has_interest": charges.interest > 0,
@@ -165,6 +170,7 @@ struct ReminderContext {
             "fee_total": format.money(total.charges.fee, total.currency),
             "interest_total": format.money(total.charges.interest, total.currency),
             "compensation_total": format.money(total.charges.compensation, total.currency),
+            "charges_total": format.money(total.charges.total, total.currency),
             "total_due": format.money(total.totalDue, total.currency),
             "total_due_plain": Money.format(total.totalDue, minorUnits: units),
         ]

@@ -191,6 +191,7 @@ struct PlannerControlsTests {
     func brokenPromiseCharges() throws {
         var policy = Fixture.referencePolicy
         policy.promiseGraceDays = 2
+        policy.chargesFrom = "overdue"  // the default (firm) would state no fee in the overdue letter
         let overdue = try #require(policy.stages.firstIndex { $0.name == "overdue" })
         policy.stages[overdue].fee = 10
         let planner = Planner(settings: Self.settings([policy]))

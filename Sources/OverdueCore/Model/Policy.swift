@@ -119,6 +119,15 @@ public struct Stage: Sendable, Equatable {
     public var approve: Bool
 }
 
+/// How a payment is split between the principal and the late charges
+/// letters stated.
+public enum PaymentAllocation: String, Sendable, Equatable, CaseIterable {
+    /// The principal first, charges from what is paid beyond it (the default).
+    case principalFirst = "principal_first"
+    /// Costs, then interest, then principal (§ 367 BGB).
+    case costsFirst = "costs_first"
+}
+
 public struct Policy: Sendable, Equatable {
     public init(name: String, stages: [Stage], consequence: LocalizedText = [:], finalDeadlineDays: Int = 7,
                 interestRatePercent: Decimal? = nil, compensation: Decimal? = nil, statutoryCountries: Set<String>? = nil) {
@@ -165,6 +174,34 @@ public struct Policy: Sendable, Equatable {
     /// debt that turns out to be owed). When false, the days from a
     /// `dispute` to its `resolve` carry none; a letter states which.
     public var interestDuringDispute = true
+    /// `charges_from`: the first stage whose letters state late charges
+    /// (fee, interest, compensation); letters of earlier stages state none.
+    /// nil: `defaultChargesFrom`.
+    public var chargesFrom: String?
+    /// `waive_charges_on_payment`: once the principal is paid, the charges
+    /// letters stated are waived (the receipt says nothing more is owed and
+    /// the log records what was waived) instead of stated as still owed.
+    public var waiveChargesOnPayment = false
+    /// `allocation`: how a payment is split between principal and charges.
+    public var allocation = PaymentAllocation.principalFirst
+
+    /// The stage from which letters state charges: `charges_from`, else
+    /// "firm" where the ladder has it, else the second stage after the due
+    /// date (the first overdue letter says it may have been overlooked;
+    /// charging in it contradicts that), else the last stage.
+    public var chargesFromIndex: Int {
+        if let name = chargesFrom, let index = stages.firstIndex(where: { $0.name == name }) { return index }
+        if let index = stages.firstIndex(where: { $0.name == "firm" }) { return index }
+        let postDue = stages.indices.filter { stages[$0].offsetDays > 0 || stages[$0].final }
+        return postDue.count > 1 ? postDue[1] : postDue.first ?? max(0, stages.count - 1)
+    }
+
+    /// Whether a letter of `stage` states charges (rule: `chargesFromIndex`).
+    /// A stage not on the ladder (none reached yet) states none.
+    public func statesCharges(at stage: String) -> Bool {
+        guard let index = stages.firstIndex(where: { $0.name == stage }) else { return false }
+        return index >= chargesFromIndex
+    }
 
     /// The member states of the EU, where the Late Payment Directive
     /// (2011/7/EU) gives the fixed compensation and statutory interest.

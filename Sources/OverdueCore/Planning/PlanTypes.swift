@@ -68,9 +68,12 @@ public struct PlannedItem: Sendable, Equatable {
     /// The periods the invoice was disputed (when statutory interest
     /// applies): the letter says whether interest ran during them.
     public var disputes: [DisputePeriod] = []
+    /// A receipt's item whose `charges` the policy waives on payment
+    /// (`waive_charges_on_payment`): stated as waived, not demanded.
+    public var waived = false
 
     /// The item's amount plus its charges: what the letter demands for it.
-    public var totalDue: Decimal { amount + charges.total }
+    public var totalDue: Decimal { amount + (waived ? 0 : charges.total) }
 
     public init(item: ReminderItem, stageOffsetDays: Int, final: Bool, amount: Decimal, currency: String, due: CalendarDate,
                 daysOverdue: Int) {
@@ -220,6 +223,7 @@ public struct LetterTotal: Sendable, Equatable {
         for item in items {
             var total = byCurrency[item.currency] ?? LetterTotal(currency: item.currency, amount: 0, charges: LateCharges())
             total.amount += item.amount
+            guard !item.waived else { byCurrency[item.currency] = total; continue }  // stated as waived, not demanded
             total.charges.fee += item.charges.fee
             total.charges.interest += item.charges.interest
             total.charges.compensation += item.charges.compensation

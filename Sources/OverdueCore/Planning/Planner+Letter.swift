@@ -41,7 +41,9 @@ extension Planner {
         // A "pay by" date for every letter after the due date (every
         // post-due template states it: the next stage waits for it), always
         // a business day.
-        if lead.item.final || lead.item.stageOffsetDays > 0 {
+        // A receipt stating charges still owed asks for them by a date too.
+        let receiptOwes = lead.item.item.stage == PlannerSettings.thanksStage && items.contains { !$0.waived && !$0.charges.isEmpty }
+        if lead.item.final || lead.item.stageOffsetDays > 0 || receiptOwes {
             let calendar = calendars.calendar(for: lead.timeZone, country: lead.extras.country)
             let policy = settings.policy(named: lead.policy)
             send.deadline = calendar.businessDay(onOrAfter: calendar.localDay(now).adding(days: policy.finalDeadlineDays))

@@ -19,7 +19,10 @@ extension Planner {
                into evaluation: inout Evaluation) {
         let invoice = entry.invoice
         let customer = debtor.customer
-        let sends = history.sends(of: invoice.id)
+        // The letters about the invoice or any of its installments.
+        let sends = ([nil] + invoice.installments.indices.map { $0 + 1 }).flatMap { installment in
+            history.sends(of: ReminderItem(invoice: invoice.id, installment: installment, stage: "").unitID)
+        }
         guard settings.thankAfterPayment, settings.enabledChannels.contains(.email), !sends.isEmpty,
               !sends.contains(where: { $0.stage == PlannerSettings.thanksStage }),
               let recipient = recipient(for: .email, customer, ledger: ledger) else { return }
@@ -34,9 +37,15 @@ extension Planner {
             evaluation.wake(at: sendAt)
             return
         }
-        let item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: nil, stage: PlannerSettings.thanksStage),
+        var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: nil, stage: PlannerSettings.thanksStage),
                                stageOffsetDays: 0, final: false, amount: invoice.amount, currency: invoice.currency,
                                due: invoice.due, daysOverdue: invoice.due.days(until: calendar.localDay(now)))
+        let policy = settings.policy(named: debtor.policy)
+        let after = chargesAfterPayment(entry, policy: policy, basis: statutoryRule(policy, debtor),
+                                        history: history, today: calendar.localDay(now))
+        // The receipt states what earlier letters charged and is still owed, or that it is waived.
+        item.charges = after.owed
+        item.waived = policy.waiveChargesOnPayment
         var candidate = Candidate(
             customer: customer.id, customerName: customer.name, channel: .email, recipient: recipient,
             policy: settings.policy(named: debtor.policy).name, timeZone: calendar.timeZone.identifier, item: item)

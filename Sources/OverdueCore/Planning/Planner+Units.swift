@@ -52,8 +52,15 @@ extension Planner {
     /// The late charges of one unit in a letter of `stage` (or its last
     /// stage reached, for another overdue unit), and the dispute periods
     /// its interest line speaks of. One place for every letter's figures.
+    /// Nothing before the policy's `charges_from` stage: a unit's charges
+    /// appear once a letter of that stage (or a later one) is about it.
     func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, basis: ChargeBasis,
                 today: CalendarDate) {
+        guard policy.statesCharges(at: stage) else {
+            item.charges = LateCharges()
+            item.disputes = []
+            return
+        }
         item.charges = LateCharges.compute(policy: policy, stage: stage, amount: unit.open, currency: entry.invoice.currency,
                                            due: unit.due, today: today, basis: basis, invoiceAmount: entry.invoice.amount,
                                            rates: settings.referenceRates, outstanding: interestPeriods(entry, unit, policy: policy))
