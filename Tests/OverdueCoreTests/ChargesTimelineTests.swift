@@ -35,6 +35,17 @@ struct ChargesTimelineTests {
         .event(.payment(invoice: "INV-1", amount: amount, date: CalendarDate(iso: day)!, reference: nil))
     }
 
+    /// The overdue and firm letters go, then `amount` is paid on 03-20: the receipt planned on 03-23.
+    static func receiptAfterFirm(_ policy: Policy, paying amount: Decimal) throws -> PlannedSend {
+        var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-10", amount: 1000))
+        var history = DeliveryHistory()
+        let planner = Self.planner(policy)
+        _ = Self.step(planner, ledger, &history, Self.overdueTime)
+        _ = Self.step(planner, ledger, &history, Self.firmTime)
+        ledger.apply(Self.paid(amount, on: "2027-03-20"))
+        return try #require(Self.step(planner, ledger, &history, Self.receiptTime).due.first)
+    }
+
     @Test("by default the first overdue letter states no charges and the firm one states them; charges_from moves the start")
     func chargesFrom() throws {
         let ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-10", amount: 1000))
@@ -63,13 +74,7 @@ struct ChargesTimelineTests {
 
     @Test("after the principal is paid, the receipt states the charges the letters stated, interest until the payment's date, and a date to pay them")
     func receiptStatesChargesOwed() throws {
-        var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-10", amount: 1000))
-        var history = DeliveryHistory()
-        let planner = Self.planner(Self.policy())
-        _ = Self.step(planner, ledger, &history, Self.overdueTime)
-        _ = Self.step(planner, ledger, &history, Self.firmTime)
-        ledger.apply(Self.paid(1000, on: "2027-03-20"))
-        let receipt = try #require(Self.step(planner, ledger, &history, Self.receiptTime).due.first)
+        let receipt = try Self.receiptAfterFirm(Self.policy(), paying: 1000)
         #expect(receipt.stage == "thanks")
         // Interest ran 10 days (03-10 to 03-20): 2.7397 → 2.74; it stops when the principal is paid.
         #expect(receipt.items[0].charges == LateCharges(interest: Decimal(string: "2.74")!, compensation: 40))
@@ -78,32 +83,15 @@ struct ChargesTimelineTests {
 
     @Test("what was paid beyond the principal settles costs first, then interest; all of it paid, the receipt owes nothing")
     func overpaymentSettlesCharges() throws {
-        var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-10", amount: 1000))
-        var history = DeliveryHistory()
-        let planner = Self.planner(Self.policy())
-        _ = Self.step(planner, ledger, &history, Self.overdueTime)
-        _ = Self.step(planner, ledger, &history, Self.firmTime)
-        var settled = ledger
-        ledger.apply(Self.paid(1041, on: "2027-03-20"))
-        let receipt = try #require(Self.step(planner, ledger, &history, Self.receiptTime).due.first)
-        #expect(receipt.items[0].charges == LateCharges(interest: Decimal(string: "1.74")!))
-        settled.apply(Self.paid(Decimal(string: "1042.74")!, on: "2027-03-20"))
-        var again = DeliveryHistory()
-        _ = Self.step(planner, settled, &again, Self.overdueTime)
-        _ = Self.step(planner, settled, &again, Self.firmTime)
-        // (The first two steps see the invoice paid already: only a receipt could follow, and none is due before a reminder.)
-        #expect(again.sends(of: "INV-1").isEmpty)
+        let partly = try Self.receiptAfterFirm(Self.policy(), paying: 1041)
+        #expect(partly.items[0].charges == LateCharges(interest: Decimal(string: "1.74")!))
+        let settled = try Self.receiptAfterFirm(Self.policy(), paying: Decimal(string: "1042.74")!)
+        #expect(settled.items[0].charges.isEmpty && settled.deadline == nil)
     }
 
     @Test("waive_charges_on_payment: the receipt states the charges as waived, demands nothing and sets no date")
     func waived() throws {
-        var ledger = Fixture.ledger(Fixture.invoice("INV-1", due: "2027-03-10", amount: 1000))
-        var history = DeliveryHistory()
-        let planner = Self.planner(Self.policy { $0.waiveChargesOnPayment = true })
-        _ = Self.step(planner, ledger, &history, Self.overdueTime)
-        _ = Self.step(planner, ledger, &history, Self.firmTime)
-        ledger.apply(Self.paid(1000, on: "2027-03-20"))
-        let receipt = try #require(Self.step(planner, ledger, &history, Self.receiptTime).due.first)
+        let receipt = try Self.receiptAfterFirm(Self.policy { $0.waiveChargesOnPayment = true }, paying: 1000)
         #expect(receipt.items[0].waived && receipt.items[0].charges.total == Decimal(string: "42.74")!)
         #expect(receipt.totals[0].charges.isEmpty && receipt.deadline == nil)
     }
