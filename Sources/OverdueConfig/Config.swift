@@ -95,6 +95,10 @@ public struct Brand: Sendable {
     public var language: String? = nil
     /// A directory whose templates override the bundled set, file by file.
     public var templates: String?
+    /// `fallback_language`: the language to write in for a debtor whose
+    /// own has no templates. nil: such a debtor is held (never written to
+    /// in a language nobody chose).
+    public var fallbackLanguage: String? = nil
 
     public init(name: String, from: String, replyTo: String? = nil, phone: String? = nil, website: String? = nil,
                 logoURL: String? = nil, color: String? = nil, address: String? = nil, unsubscribeURL: String? = nil,

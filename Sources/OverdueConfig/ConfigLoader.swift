@@ -153,7 +153,7 @@ struct ConfigSections {
                                 check: { text($0) ?? placeholder($0) })
         let from = table.string("from", required: true, expected: "a From address such as \"Accounts <accounts@example.com>\"",
                                 check: { Self.mailbox($0) ?? placeholder($0) })
-        return Brand(
+        var brand = Brand(
             name: name ?? "", from: from ?? "",
             replyTo: table.string("reply_to", expected: "an e-mail address", check: FieldRules.email),
             phone: table.string("phone", check: text),
@@ -167,6 +167,12 @@ struct ConfigSections {
             unsubscribeURL: table.string("unsubscribe_url", expected: "an http(s) URL", check: FieldRules.url),
             templates: table.string("templates", expected: "a directory path").map(resolve),
             language: table.string("language", expected: "a language tag such as \"en-GB\" or \"de\"", check: FieldRules.language))
+        let languages = TemplateLanguages.available(userDirectory: brand.templates)
+        brand.fallbackLanguage = table.string("fallback_language", expected: "a language with templates, such as \"en\"") { value in
+            languages.contains(value.lowercased()) ? nil
+                : "\"\(value)\" has no templates; use one of \(languages.sorted().joined(separator: ", ")), or add a folder \(value)/ to [brand] templates"
+        }?.lowercased()
+        return brand
     }
 
     /// "Name <addr@example>" or a bare address.

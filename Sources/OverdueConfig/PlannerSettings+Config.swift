@@ -10,6 +10,8 @@ extension Config {
         settings.approvalExpiresDays = schedule.approvalExpiresDays
         settings.copyWindowHours = daemon.retryLifetimeHours
         settings.referenceRates = referenceRates
+        settings.templateLanguages = TemplateLanguages.available(userDirectory: brand.templates)
+        settings.fallbackLanguage = brand.fallbackLanguage
         return settings
     }
 }

@@ -51,6 +51,9 @@ public enum ConfigCheck {
                 }
             }
         }
+        let languages = languageFindings(config)
+        findings.problems += languages.problems
+        findings.notes += languages.notes
         findings.notes += consumerNotes(config)
         findings.notes += rateTableNotes(config, today: CalendarDay.utc(Date()))
         return findings

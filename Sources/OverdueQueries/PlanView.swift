@@ -27,11 +27,23 @@ public struct PlanView {
         })
         (sends, pending, held) = planner.timelineAndStart(ledger: ledger, history: history, from: start,
                                                           until: start.addingTimeInterval(Double(days) * 86_400))
+        // The planner says whose language has no templates; the letter is then in the fallback.
+        var fallbacks: [String: String] = [:]
+        for send in sends where fallbacks[send.customer] == nil {
+            guard let invoice = send.invoices.first.flatMap({ ledger[$0]?.invoice }), let fallback = config.brand.fallbackLanguage,
+                  let missing = planner.missingLanguage(ledger.directory.effective(for: invoice).customer) else { continue }
+            fallbacks[send.customer] = "written in \(fallback): the customer's language \(missing) has no templates ([brand] fallback_language)"
+        }
+        languageFallbacks = fallbacks
     }
+
+    /// Per customer: the letter is written in `[brand] fallback_language`, and why.
+    let languageFallbacks: [String: String]
 
     /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
     public func note(_ send: PlannedSend) -> String {
         [awaitsApproval(send) && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send),
+         languageFallbacks[send.customer],
          send.copy ? (letterNeedsApproval(send) ? "Cc copy, waits with its letter for approval" : "Cc copy") : nil]
             .compactMap { $0 }.joined(separator: "; ")
     }
@@ -71,6 +83,7 @@ public struct PlanView {
                 "recipient": .string(send.recipient),
                 "key": .string(send.key),
                 "moved": holidayNote(send).map(JSONValue.string) ?? .null,
+                "language_fallback": languageFallbacks[send.customer].map(JSONValue.string) ?? .null,
                 "needs_approval": .bool(send.copy ? letterNeedsApproval(send) : awaitsApproval(send)),
                 "also_demanded": .array(Array(Set(send.otherOverdue.map(\.item.invoice))).sorted().map(JSONValue.string)),
                 "items": .array(send.items.map { item in

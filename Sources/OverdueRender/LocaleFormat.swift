@@ -18,7 +18,8 @@ public struct LetterLocale: Sendable, Equatable {
     /// Decides both for one letter.
     ///
     /// Language: the primary subtag of the customer's language, else of the
-    /// brand's, else English; English too when no template set exists for it.
+    /// brand's, else English; `fallbackLanguage` (else English) when no
+    /// template set exists for it.
     /// Region: from the customer's tag ("fr-CH"), else the
     /// customer's country, else the country of their timezone, else the
     /// brand's region: the first that makes a locale CLDR knows with the
@@ -28,12 +29,14 @@ public struct LetterLocale: Sendable, Equatable {
     /// tag's region counts only with its own language: "es-MX" read in
     /// English templates says nothing about how the debtor writes dates.
     public static func resolve(customerLanguage: String?, customerCountry: String?, timeZone: String?,
-                               brandLanguage: String?, available: Set<String>,
+                               brandLanguage: String?, available: Set<String>, fallbackLanguage: String? = nil,
                                zoneCountries: [String: String] = ZoneCountries.table) -> LetterLocale {
         let customer = customerLanguage.flatMap(Tag.init)
         let brand = brandLanguage.flatMap(Tag.init)
         let wanted = customer?.language ?? brand?.language ?? "en"
-        let language = available.contains(wanted) ? wanted : "en"
+        // A language without templates: `[brand] fallback_language` (the
+        // planner holds such a debtor when none is set; a preview says English).
+        let language = available.contains(wanted) ? wanted : fallbackLanguage ?? "en"
         // A region counts only where CLDR has the pair: "de" in the US is
         // not a locale, and ICU would format its amounts the US way
         // ("1,234.50 $"), which a German reader takes for about 1.2.

@@ -80,7 +80,7 @@ public struct ReminderRenderer: Sendable {
         LetterLocale.resolve(customerLanguage: request.customer.language, customerCountry: request.customer.country,
                              // Not the schedule's default zone: that places the creditor, not the debtor.
                              timeZone: request.customer.timezone, brandLanguage: brand.language,
-                             available: templates.availableLanguages)
+                             available: templates.availableLanguages, fallbackLanguage: brand.fallbackLanguage)
     }
 
     public func render(_ request: RenderRequest) throws(RenderError) -> RenderedMessage {

@@ -21,6 +21,9 @@ public struct HeldItem: Sendable, Equatable {
         /// The stage was tried and no channel (nor a fallback) can deliver
         /// it; the ladder waits on it. One line per channel.
         case undeliverable([String])
+        /// The debtor's language has no templates and no
+        /// `[brand] fallback_language` is set.
+        case noLanguage(String)
     }
 
     public var customer: String
@@ -38,7 +41,7 @@ public struct HeldItem: Sendable, Equatable {
 
     /// Every `kind`, in the order `status` lists them.
     public static let kinds = ["excluded", "no_contact", "payments_stale", "below_min_amount", "on_hold", "awaiting_deadline",
-                               "undeliverable"]
+                               "undeliverable", "no_language"]
 
     /// A short name for the log's `reason` field and `status --json`.
     public var kind: String {
@@ -50,6 +53,7 @@ public struct HeldItem: Sendable, Equatable {
         case .onHold: "on_hold"
         case .awaitingDeadline: "awaiting_deadline"
         case .undeliverable: "undeliverable"
+        case .noLanguage: "no_language"
         }
     }
 
@@ -68,6 +72,9 @@ public struct HeldItem: Sendable, Equatable {
             "held by a person (overdue hold \(key)): \(reason)"
         case .awaitingDeadline(let payBy, let until):
             "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
+        case .noLanguage(let language):
+            "the customer's language \"\(language)\" has no templates: add a folder \(language)/ to [brand] templates (docs/templates.md), "
+                + "set [brand] fallback_language to write in another, or give the customer a language that has them"
         case .undeliverable(let channels):
             "no deliverable channel for \(stage ?? "the stage"), the next stages wait: " + channels.joined(separator: "; ")
                 // The directory only fills an address the invoice lacks, so a new one comes with the invoice.

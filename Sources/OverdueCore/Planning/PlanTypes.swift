@@ -30,6 +30,12 @@ public struct PlannerSettings: Sendable {
     /// The reference rates statutory interest runs at: the bundled table
     /// with `[charges] reference_rates` merged in.
     public var referenceRates = ReferenceRates.bundled
+    /// The languages letters can be written in (bundled and the user's
+    /// templates); nil: not checked (a planner without templates, in tests).
+    public var templateLanguages: Set<String>?
+    /// `[brand] fallback_language`: written in for a debtor whose language
+    /// has no templates; nil: such a debtor is held.
+    public var fallbackLanguage: String?
 
     /// Whether any policy sets `min_amount` (the planner then totals each
     /// debtor's overdue amounts).

@@ -17,7 +17,21 @@ extension Planner {
             if open { evaluation.held.append(HeldItem(customer: debtor.customer.id, invoices: [entry.invoice.id], stage: nil, reason: .noContact)) }
             return false
         }
+        if let language = missingLanguage(debtor.customer), settings.fallbackLanguage == nil {
+            // Never a letter in a language nobody chose: held until templates, a fallback or another language.
+            if open { evaluation.held.append(HeldItem(customer: debtor.customer.id, invoices: [entry.invoice.id], stage: nil, reason: .noLanguage(language))) }
+            return false
+        }
         return true
+    }
+
+    /// The customer's language when no templates are written in it (nil:
+    /// it has templates, none is given, or languages are not checked).
+    public func missingLanguage(_ customer: Customer) -> String? {
+        guard let languages = settings.templateLanguages,
+              let wanted = customer.language?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map({ $0.lowercased() }),
+              !languages.contains(wanted) else { return nil }
+        return wanted
     }
 
     /// The stale payment feed guard: with no payment data for

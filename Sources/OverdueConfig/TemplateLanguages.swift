@@ -1,0 +1,30 @@
+import Foundation
+
+/// The languages letters can be written in: the bundled templates' and
+/// those of the user's template directory (`[brand] templates`, one folder
+/// per language). The planner holds a debtor whose language is not among
+/// them unless `[brand] fallback_language` names one that is: a letter is
+/// never sent in a language nobody chose.
+public enum TemplateLanguages {
+    /// The languages of the bundled templates (`templates/LANG/`).
+    public static let bundled: Set<String> = ["en", "de", "fr"]
+
+    /// Bundled plus each language folder of `userDirectory` ("sv/"; a
+    /// regional folder such as "en-US/" adds no language).
+    public static func available(userDirectory: String?) -> Set<String> {
+        guard let userDirectory,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: userDirectory) else { return bundled }
+        let folders = names.filter { name in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(userDirectory)/\(name)", isDirectory: &isDirectory) && isDirectory.boolValue
+                && name.count >= 2 && name.count <= 3 && name.allSatisfy { $0.isASCII && $0.isLetter }
+        }
+        return bundled.union(folders.map { $0.lowercased() })
+    }
+
+    /// The primary subtag of a BCP 47 tag, lower case ("pt" of "pt-BR").
+    public static func primary(_ tag: String?) -> String? {
+        guard let first = tag?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first, !first.isEmpty else { return nil }
+        return first.lowercased()
+    }
+}
