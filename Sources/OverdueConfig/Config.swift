@@ -99,6 +99,8 @@ public struct Brand: Sendable {
     /// own has no templates. nil: such a debtor is held (never written to
     /// in a language nobody chose).
     public var fallbackLanguage: String? = nil
+    /// Where a debtor can pay by bank transfer; letters show it when set.
+    public var bank: BankAccount? = nil
 
     public init(name: String, from: String, replyTo: String? = nil, phone: String? = nil, website: String? = nil,
                 logoURL: String? = nil, color: String? = nil, address: String? = nil, unsubscribeURL: String? = nil,

@@ -172,6 +172,7 @@ struct ConfigSections {
             languages.contains(value.lowercased()) ? nil
                 : "\"\(value)\" has no templates; use one of \(languages.sorted().joined(separator: ", ")), or add a folder \(value)/ to [brand] templates"
         }?.lowercased()
+        brand.bank = readBankAccount(table, brandName: brand.name)
         return brand
     }
 

@@ -4,13 +4,11 @@ enum BundledTemplates {
     static let files: [String: String] = [
         "de/broken_promise.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>Sie hatten uns zugesagt, {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}den unten genannten Betrag{{/has_promised_amount}} bis zum {{promised_date}} zu überweisen. Diese Zahlung ist bei uns leider nicht eingegangen, daher nehmen wir unsere Erinnerungen wieder auf. Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}}, damit wir einen neuen Termin vereinbaren können. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Nachricht zu ignorieren.</p>
@@ -29,7 +27,7 @@ Ihre Zahlungszusage: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple
 """###,
         "de/broken_promise.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 Sie hatten uns zugesagt, {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}den unten genannten Betrag{{/has_promised_amount}} bis zum {{promised_date}} zu überweisen. Diese Zahlung ist bei uns leider nicht eingegangen, daher nehmen wir unsere Erinnerungen wieder auf. Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.
 
@@ -46,7 +44,7 @@ Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachric
 """###,
         "de/courtesy.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>wir möchten Sie freundlich daran erinnern, dass {{#pre_due}}{{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}{{/pre_due}}{{^pre_due}}die folgenden Rechnungen bald zur Zahlung fällig oder bereits überfällig sind{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
@@ -55,9 +53,7 @@ Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachric
 <p>Wenn Sie Rechnung {{number}} bis zum {{discount_until}} bezahlen, können Sie {{discount_percent}} % Skonto abziehen: {{discounted_amount}} statt {{amount}}.</p>
 {{/has_discount}}
 {{/invoices}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten Sie diese Nachricht bitte als gegenstandslos.</p>
@@ -76,7 +72,7 @@ Sollte etwas die Zahlung verhindert haben, antworten Sie bitte auf diese Nachric
 """###,
         "de/courtesy.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 wir möchten Sie freundlich daran erinnern, dass {{#pre_due}}{{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} bald zur Zahlung fällig {{#multiple}}werden{{/multiple}}{{^multiple}}wird{{/multiple}}{{/pre_due}}{{^pre_due}}die folgenden Rechnungen bald zur Zahlung fällig oder bereits überfällig sind{{/pre_due}}.
 
@@ -98,14 +94,12 @@ Falls Sie die Zahlung bereits veranlasst haben, vielen Dank – dann betrachten 
 """###,
         "de/final.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}} bei uns ein, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}werden wir ohne weitere Ankündigung weitere Schritte zur Beitreibung der Forderung einleiten{{/has_consequence}}. Halten Sie diese Mahnung für unberechtigt oder haben Sie bereits gezahlt, melden Sie sich bitte umgehend.</p>
@@ -124,7 +118,7 @@ LETZTE MAHNUNG: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#
 """###,
         "de/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 dies ist unsere letzte Mahnung. Die folgenden Beträge sind{{#has_earlier_reminders}} trotz unserer Erinnerungen{{/has_earlier_reminders}} weiterhin unbezahlt. Insgesamt schulden Sie jetzt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}}.
 
@@ -142,14 +136,12 @@ Geht der vollständige Betrag nicht {{#has_deadline}}bis zum {{deadline}}{{/has_
 """###,
         "de/firm.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>{{#has_earlier_reminders}}trotz unserer Erinnerung sind die folgenden Beträge weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}die folgenden Beträge sind überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständig zahlen können, melden Sie sich bitte{{#has_deadline}} vorher{{/has_deadline}} bei uns, damit wir eine Ratenzahlung vereinbaren können. Andernfalls müssen wir weitere Schritte einleiten.</p>
@@ -168,7 +160,7 @@ Mahnung: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoice
 """###,
         "de/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 {{#has_earlier_reminders}}trotz unserer Erinnerung sind die folgenden Beträge weiterhin offen.{{/has_earlier_reminders}}{{^has_earlier_reminders}}die folgenden Beträge sind überfällig und weiterhin offen.{{/has_earlier_reminders}} Bitte überweisen Sie insgesamt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}die unten genannten Beträge{{/has_total}} {{#has_deadline}}bis zum {{deadline}}{{/has_deadline}}{{^has_deadline}}umgehend{{/has_deadline}}.
 
@@ -186,13 +178,11 @@ Wenn Sie{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} nicht vollständ
 """###,
         "de/overdue.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} zu veranlassen.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Online bezahlen</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Gibt es ein Problem mit einer Rechnung oder wäre eine Ratenzahlung hilfreich, antworten Sie einfach auf diese Nachricht{{#brand.phone}} oder rufen Sie uns an unter {{brand.phone}}{{/brand.phone}} – wir finden gern eine Lösung. Sollten Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung zu ignorieren.</p>
@@ -211,7 +201,7 @@ Zahlungserinnerung: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}
 """###,
         "de/overdue.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} konnten wir noch keinen Zahlungseingang feststellen. Sicher ist dies nur übersehen worden – wir bitten Sie, die Zahlung{{#has_deadline}} bis zum {{deadline}}{{/has_deadline}} zu veranlassen.
 
@@ -440,6 +430,22 @@ Mit freundlichen Grüßen
 {{/has_total}}
 
 """###,
+        "de/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Online bezahlen</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Rechnung {{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}} bezahlen</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Zahlung per Überweisung:<br>Kontoinhaber: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Verwendungszweck: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
         "de/partials/payment.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 
@@ -453,11 +459,21 @@ Online bezahlen ({{number}}): {{payment_url}}
 {{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
+{{#brand.iban}}
+
+Zahlung per Überweisung:
+  Kontoinhaber: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Verwendungszweck: {{payment_reference}}
+{{/brand.iban}}
 
 """###,
         "de/thanks.html": ###"""
 {{> partials/header.html}}
-<p>Guten Tag {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen.{{^late_charges}} Darauf ist nichts mehr offen.{{/late_charges}}{{#has_charges_waived}} Auf die in unseren früheren Schreiben genannten Verzugskosten von {{charges_waived}} verzichten wir.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
@@ -482,7 +498,7 @@ Vielen Dank für Ihre Zahlung – {{brand.name}}
 """###,
         "de/thanks.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Guten Tag {{greeting_name}},
+{{salutation}}
 
 vielen Dank – Ihre Zahlung für {{#multiple}}die folgenden Rechnungen{{/multiple}}{{^multiple}}die folgende Rechnung{{/multiple}} ist bei uns eingegangen.{{^late_charges}} Darauf ist nichts mehr offen.{{/late_charges}}{{#has_charges_waived}} Auf die in unseren früheren Schreiben genannten Verzugskosten von {{charges_waived}} verzichten wir.{{/has_charges_waived}}
 
@@ -513,13 +529,11 @@ Wir danken Ihnen für die gute Zusammenarbeit.
 """###,
         "en/broken_promise.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>You promised to pay {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}the amount below{{/has_promised_amount}} by {{promised_date}}, but we have not received {{#has_promised_amount}}that payment{{/has_promised_amount}}{{^has_promised_amount}}your payment{{/has_promised_amount}}, so we are resuming our reminders. Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>If something has prevented the payment, reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} so that we can agree a new date. If you have paid in the meantime, thank you, and please disregard this message.</p>
@@ -538,7 +552,7 @@ Your promise to pay: {{#multiple}}{{invoice_count_text}} still unpaid{{/multiple
 """###,
         "en/broken_promise.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 You promised to pay {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}the amount below{{/has_promised_amount}} by {{promised_date}}, but we have not received {{#has_promised_amount}}that payment{{/has_promised_amount}}{{^has_promised_amount}}your payment{{/has_promised_amount}}, so we are resuming our reminders. Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.
 
@@ -560,7 +574,7 @@ If something has prevented the payment, reply to this message{{#brand.phone}} or
 """###,
         "en/courtesy.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>This is a friendly reminder that the following {{#pre_due}}{{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon{{/pre_due}}{{^pre_due}}invoices are due for payment soon or already overdue{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
@@ -569,9 +583,7 @@ If something has prevented the payment, reply to this message{{#brand.phone}} or
 <p>Pay invoice {{number}} by {{discount_until}} to deduct the early-payment discount of {{discount_percent}}%: {{discounted_amount}} instead of {{amount}}.</p>
 {{/has_discount}}
 {{/invoices}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>If you have already arranged payment, thank you – please disregard this note.</p>
@@ -590,7 +602,7 @@ If something has prevented the payment, reply to this message{{#brand.phone}} or
 """###,
         "en/courtesy.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 This is a friendly reminder that the following {{#pre_due}}{{#multiple}}invoices are{{/multiple}}{{^multiple}}invoice is{{/multiple}} due for payment soon{{/pre_due}}{{^pre_due}}invoices are due for payment soon or already overdue{{/pre_due}}.
 
@@ -617,14 +629,12 @@ If you have already arranged payment, thank you – please disregard this note.
 """###,
         "en/final.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}listed below{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}promptly{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}we will take further steps to recover the debt without further notice{{/has_consequence}}. If you believe this demand is wrong, or you have already paid, contact us immediately.</p>
@@ -643,7 +653,7 @@ FINAL DEMAND: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#in
 """###,
         "en/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 Final demand for payment. The following amounts are overdue and remain unpaid{{#has_earlier_reminders}} despite our earlier reminders{{/has_earlier_reminders}}. The total now owed is {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}listed below{{/has_total}}.
 
@@ -666,14 +676,12 @@ Unless payment of the full amount reaches us {{#has_deadline}}by {{deadline}}{{/
 """###,
         "en/firm.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>{{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, contact us{{#has_deadline}} before that date{{/has_deadline}} so that we can agree a payment plan. If we hear nothing, we will have to escalate the matter.</p>
@@ -692,7 +700,7 @@ Payment overdue: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{
 """###,
         "en/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 {{#has_earlier_reminders}}Despite our earlier reminder, the following remains unpaid.{{/has_earlier_reminders}}{{^has_earlier_reminders}}The following is overdue and remains unpaid.{{/has_earlier_reminders}} Please pay the total of {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}the amounts below{{/has_total}} {{#has_deadline}}by {{deadline}}{{/has_deadline}}{{^has_deadline}}without delay{{/has_deadline}}.
 
@@ -715,13 +723,11 @@ If you cannot pay in full{{#has_deadline}} by {{deadline}}{{/has_deadline}}, con
 """###,
         "en/overdue.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment{{#has_deadline}} by {{deadline}}{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Pay online</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>If there is a problem with an invoice, or if a payment plan would help, just reply to this message{{#brand.phone}} or call us on {{brand.phone}}{{/brand.phone}} – we are happy to find a solution. If you have paid in the meantime, thank you, and please disregard this reminder.</p>
@@ -740,7 +746,7 @@ Payment reminder: {{#multiple}}{{invoice_count_text}} are{{/multiple}}{{^multipl
 """###,
         "en/overdue.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 We have not yet received payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}. This may simply have been overlooked, so we would be grateful if you could arrange payment{{#has_deadline}} by {{deadline}}{{/has_deadline}}.
 
@@ -974,6 +980,22 @@ Kind regards,
 {{/has_total}}
 
 """###,
+        "en/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pay online</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pay {{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">To pay by bank transfer:<br>Account holder: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Reference: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
         "en/partials/payment.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 
@@ -987,6 +1009,16 @@ Pay online ({{number}}): {{payment_url}}
 {{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
+{{#brand.iban}}
+
+To pay by bank transfer:
+  Account holder: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Reference: {{payment_reference}}
+{{/brand.iban}}
 
 """###,
         "en/partials/webhook.json": ###"""
@@ -1010,7 +1042,7 @@ Pay online ({{number}}): {{payment_url}}
 """###,
         "en/thanks.html": ###"""
 {{> partials/header.html}}
-<p>Dear {{greeting_name}},</p>
+<p>{{salutation}}</p>
 <p>Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}.{{^late_charges}} Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} We have waived the late charges of {{charges_waived}} that our earlier letters stated.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
@@ -1035,7 +1067,7 @@ Thank you for your payment – {{brand.name}}
 """###,
         "en/thanks.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Dear {{greeting_name}},
+{{salutation}}
 
 Thank you – we have received your payment for the following {{#multiple}}invoices{{/multiple}}{{^multiple}}invoice{{/multiple}}.{{^late_charges}} Nothing more is due on {{#multiple}}them{{/multiple}}{{^multiple}}it{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} We have waived the late charges of {{charges_waived}} that our earlier letters stated.{{/has_charges_waived}}
 
@@ -1071,13 +1103,11 @@ We appreciate your business.
 """###,
         "fr/broken_promise.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
+<p>{{salutation}}</p>
+<p>Vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} afin de convenir d’une nouvelle date. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce message.</p>
@@ -1096,9 +1126,9 @@ Engagement de paiement non tenu : {{#multiple}}{{invoice_count_text}} toujours
 """###,
         "fr/broken_promise.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
+Vous vous étiez engagé à régler {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}le montant ci-dessous{{/has_promised_amount}} au plus tard le {{promised_date}}, mais ce paiement ne nous est pas parvenu. Nous reprenons donc nos relances. Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1113,8 +1143,8 @@ Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appel
 """###,
         "fr/courtesy.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.</p>
+<p>{{salutation}}</p>
+<p>Nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{#invoices}}
@@ -1122,9 +1152,7 @@ Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appel
 <p>Si vous réglez la facture {{number}} avant le {{discount_until}}, vous pouvez déduire l’escompte de {{discount_percent}} % : {{discounted_amount}} au lieu de {{amount}}.</p>
 {{/has_discount}}
 {{/invoices}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir compte de ce message.</p>
@@ -1143,9 +1171,9 @@ Si un empêchement est survenu, répondez à ce message{{#brand.phone}} ou appel
 """###,
         "fr/courtesy.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.
+Nous vous rappelons aimablement que {{#pre_due}}{{#multiple}}les factures suivantes arrivent{{/multiple}}{{^multiple}}la facture suivante arrive{{/multiple}} bientôt à échéance{{/pre_due}}{{^pre_due}}les factures suivantes arrivent bientôt à échéance ou sont déjà échues{{/pre_due}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1165,14 +1193,12 @@ Si vous avez déjà effectué le paiement, merci – et veuillez ne pas tenir co
 """###,
         "fr/final.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.</p>
+<p>{{salutation}}</p>
+<p>Ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nous engagerons sans autre préavis les démarches nécessaires au recouvrement de la créance{{/has_consequence}}. Si vous estimez cette mise en demeure injustifiée ou avez déjà payé, contactez-nous immédiatement.</p>
@@ -1191,9 +1217,9 @@ MISE EN DEMEURE : {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}
 """###,
         "fr/final.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.
+Ceci est notre mise en demeure de payer. Les montants suivants restent impayés{{#has_earlier_reminders}} malgré nos rappels{{/has_earlier_reminders}}. Le total dû s’élève désormais à {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somme des montants ci-dessous{{/has_total}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1209,14 +1235,12 @@ Faute de paiement intégral reçu {{#has_deadline}}au plus tard le {{deadline}}{
 """###,
         "fr/firm.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>{{#has_earlier_reminders}}malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}Malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
 {{> partials/earlier.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{{/has_deadline}}, contactez-nous{{#has_deadline}} avant cette date{{/has_deadline}} afin de convenir d’un échéancier. Sans nouvelles de votre part, nous devrons donner suite.</p>
@@ -1235,9 +1259,9 @@ Relance : {{#multiple}}{{invoice_count_text}} toujours impayées{{/multiple}}{
 """###,
         "fr/firm.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-{{#has_earlier_reminders}}malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
+{{#has_earlier_reminders}}Malgré notre précédent rappel, les montants suivants restent impayés.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Les montants suivants sont échus et restent impayés.{{/has_earlier_reminders}} Merci de régler la somme de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}des montants ci-dessous{{/has_total}} {{#has_deadline}}au plus tard le {{deadline}}{{/has_deadline}}{{^has_deadline}}sans délai{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1253,13 +1277,11 @@ Si vous ne pouvez pas payer la totalité{{#has_deadline}} avant le {{deadline}}{
 """###,
         "fr/overdue.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.</p>
+<p>{{salutation}}</p>
+<p>Sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.</p>
 {{> partials/invoices.html}}
 {{> partials/charges.html}}
-{{#has_payment_url}}
-<p><a href="{{payment_url}}" style="display:inline-block;background:{{brand.color}};color:#FFFFFF;padding:10px 18px;text-decoration:none;border-radius:4px">Payer en ligne</a></p>
-{{/has_payment_url}}
+{{> partials/payment.html}}
 {{> partials/also_open.html}}
 {{> partials/documents.html}}
 <p>En cas de problème avec une facture, ou si un échéancier vous aiderait, répondez simplement à ce message{{#brand.phone}} ou appelez-nous au {{brand.phone}}{{/brand.phone}} – nous trouverons une solution. Si vous avez réglé entre-temps, merci, et veuillez ne pas tenir compte de ce rappel.</p>
@@ -1278,9 +1300,9 @@ Rappel de paiement : {{#multiple}}{{invoice_count_text}} échues{{/multiple}}{
 """###,
         "fr/overdue.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.
+Sauf erreur de notre part, nous n’avons pas encore reçu le règlement {{#multiple}}des factures suivantes{{/multiple}}{{^multiple}}de la facture suivante{{/multiple}}. Il s’agit sans doute d’un simple oubli ; nous vous remercions de bien vouloir procéder au paiement{{#has_deadline}} d’ici le {{deadline}}{{/has_deadline}}.
 
 {{> partials/invoices.text}}
 {{> partials/charges.text}}
@@ -1507,6 +1529,22 @@ Cordialement,
 {{/has_total}}
 
 """###,
+        "fr/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Payer en ligne</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Payer la facture {{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Pour payer par virement :<br>Titulaire du compte : {{brand.account_holder}}<br>IBAN : {{brand.iban}}{{#brand.bic}}<br>BIC : {{brand.bic}}{{/brand.bic}}<br>Référence à indiquer : {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
         "fr/partials/payment.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
 
@@ -1520,12 +1558,22 @@ Payer en ligne ({{number}}) : {{payment_url}}
 {{/has_payment_url}}
 {{/invoices}}
 {{/has_payment_url}}
+{{#brand.iban}}
+
+Pour payer par virement :
+  Titulaire du compte : {{brand.account_holder}}
+  IBAN : {{brand.iban}}
+{{#brand.bic}}
+  BIC : {{brand.bic}}
+{{/brand.bic}}
+  Référence à indiquer : {{payment_reference}}
+{{/brand.iban}}
 
 """###,
         "fr/thanks.html": ###"""
 {{> partials/header.html}}
-<p>Bonjour {{greeting_name}},</p>
-<p>merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}</p>
+<p>{{salutation}}</p>
+<p>Merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 <li>Facture {{number}} : {{amount}}{{#late_charges}}{{#has_fee}}<br>Frais de relance restant dus : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard jusqu’à votre paiement, restant dus : {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement, restant due : {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
@@ -1549,9 +1597,9 @@ Merci pour votre paiement – {{brand.name}}
 """###,
         "fr/thanks.text": ###"""
 {{% CONTENT_TYPE: TEXT}}
-Bonjour {{greeting_name}},
+{{salutation}}
 
-merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}
+Merci – nous avons bien reçu votre paiement pour {{#multiple}}les factures suivantes{{/multiple}}{{^multiple}}la facture suivante{{/multiple}}.{{^late_charges}} Plus rien n’est dû à ce titre.{{/late_charges}}{{#has_charges_waived}} Nous renonçons aux pénalités de retard de {{charges_waived}} indiquées dans nos courriers précédents.{{/has_charges_waived}}
 
 {{#invoices}}
 - Facture {{number}} : {{amount}}

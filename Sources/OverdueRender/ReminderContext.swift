@@ -38,6 +38,8 @@ struct ReminderContext {
             ]),
             "customer_id": request.customer.id,
             "greeting_name": request.customer.contact ?? request.customer.name,
+            "salutation": LetterWords.salutation(contact: request.customer.contact, override: request.customer.salutation,
+                                                 language: language, region: Self.region(locale.identifier)),
             "language": language,
             "stage": send.stage,
             "stage_label": LetterWords.stageLabel(send.stage, policy: request.policy, language: language, brandLanguage: brandLanguage),
@@ -53,6 +55,9 @@ struct ReminderContext {
             "totals": totals.map { Self.totalFields($0, format: format) },
             "has_total": single != nil,
             "payment_url": sharedLink ?? "",
+            // What a bank transfer quotes: each demanded invoice once (its
+            // installments share its number).
+            "payment_reference": Self.unique(send.demanded.map(\.item.invoice)).joined(separator: ", "),
             "has_payment_url": sharedLink != nil,
             "earlier_reminders": request.earlier.map {
                 ["date": format.date($0.date), "date_iso": $0.date.description, "stage": $0.stage,
@@ -185,6 +190,17 @@ struct ReminderContext {
         ]
     }
 
+    /// "US" of "en-US"; nil without a region.
+    static func region(_ identifier: String) -> String? {
+        let parts = identifier.split(whereSeparator: { $0 == "-" || $0 == "_" })
+        return parts.count > 1 ? String(parts[parts.count - 1]).uppercased() : nil
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
     /// "en" of "en-GB"; nil for no tag.
     static func primary(_ tag: String?) -> String? {
         tag?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() }
@@ -195,6 +211,7 @@ struct ReminderContext {
             "name": brand.name, "from": brand.from, "reply_to": brand.replyTo, "phone": brand.phone,
             "website": brand.website, "logo_url": brand.logoURL, "color": brand.color ?? "#1F2937",
             "address": brand.address, "unsubscribe_url": brand.unsubscribeURL,
+            "iban": brand.bank?.printedIBAN, "bic": brand.bank?.bic, "account_holder": brand.bank?.holder,
         ])
     }
 

@@ -88,12 +88,14 @@ public struct ReminderRenderer: Sendable {
         let language = locale.language
         let context = MustacheObject.wrap(ReminderContext(request: request, brand: brand, locale: locale).dictionary)
         let base = templateName(request)
+        let set = templates.setName(for: locale)
         func part(_ suffix: String) throws(RenderError) -> String {
             let name = "\(base).\(suffix)"
-            guard let output = templates.render(name, language: language, context: context) else {
+            guard let output = templates.render(name, language: set, context: context) else {
                 throw RenderError(description: "no template \(name) for language \(language); add \(language)/\(name).mustache to the templates directory")
             }
-            return output
+            // Machine-read JSON keeps its values as they are.
+            return suffix == "webhook" ? output : LetterVariant.apply(locale.identifier, output)
         }
         var message = RenderedMessage(language: language)
         switch request.send.channel {

@@ -16,8 +16,11 @@ public struct TemplateProblem: Error, Sendable, Equatable, CustomStringConvertib
 ///
 /// Lookup for a name in language L: user/L, bundled/L, user/en, bundled/en.
 /// Template files are `LANG/NAME.mustache`, e.g. `de/firm.html.mustache`;
-/// partials live in `LANG/partials/`.
+/// partials live in `LANG/partials/`. A regional directory `LANG-REGION/`
+/// (e.g. `en-US/`) overrides single files of `LANG/` for letters in that
+/// locale (see `LetterVariant` for the spelling rules applied to them all).
 public struct TemplateSet: Sendable {
+    /// The languages with a bundled template set.
     public static let languages: Set<String> = ["en", "de", "fr"]
 
     /// One template as loaded: where from and its text.
@@ -37,9 +40,11 @@ public struct TemplateSet: Sendable {
         let user = try Self.userSources(userDirectory)
         var problems: [TemplateProblem] = []
         var libraries: [String: MustacheLibrary] = [:]
-        for language in Self.languages.union(user.keys) {
+        for language in Self.languages.union(user.keys).union(bundled.keys) {
             var merged: [String: Source] = [:]
-            for layer in [bundled["en"], user["en"], bundled[language], user[language]] {
+            let base = Self.baseLanguage(language)
+            let regional = base == language ? [] : [bundled[language], user[language]]
+            for layer in [bundled["en"], user["en"], bundled[base], user[base]] + regional {
                 for (name, source) in layer ?? [:] { merged[name] = source }
             }
             var library = MustacheLibrary()
@@ -61,7 +66,18 @@ public struct TemplateSet: Sendable {
         sources = byLanguage
     }
 
-    public var availableLanguages: Set<String> { Set(libraries.keys) }
+    /// The template languages (not the regional sets: a letter's language
+    /// is a language, its region only picks among that language's files).
+    public var availableLanguages: Set<String> { Set(libraries.keys.filter { !$0.contains("-") }) }
+
+    /// The set a letter in `locale` uses: its regional one if there is one
+    /// ("en-US"), else its language's.
+    public func setName(for locale: LetterLocale) -> String {
+        libraries[locale.identifier] != nil ? locale.identifier : locale.language
+    }
+
+    /// "en" of "en-US".
+    static func baseLanguage(_ name: String) -> String { String(name.split(separator: "-")[0]) }
 
     public func has(_ name: String, language: String) -> Bool { sources[language]?[name] != nil }
 

@@ -13,7 +13,8 @@ extension SnapshotWriter {
     mutating func customer(_ value: Customer) {
         string(value.id)
         string(value.name)
-        for field in [value.email, value.phone, value.contact, value.language, value.timezone, value.country, value.vatID] {
+        for field in [value.email, value.phone, value.contact, value.language, value.timezone, value.country, value.vatID,
+                      value.salutation] {
             optionalString(field)
         }
     }
@@ -109,6 +110,7 @@ extension SnapshotWriter {
         bool(value.exclude)
         optionalString(value.note)
         bool(value.consumer)
+        optionalString(value.salutation)
     }
 
     mutating func approval(_ value: ApprovalDecision) {
@@ -139,7 +141,7 @@ extension SnapshotReader {
     mutating func customer() throws(SnapshotFormatError) -> Customer {
         Customer(id: try string(), name: try string(), email: try optionalString(), phone: try optionalString(),
                  contact: try optionalString(), language: try optionalString(), timezone: try optionalString(),
-                 country: try optionalString(), vatID: try optionalString())
+                 country: try optionalString(), vatID: try optionalString(), salutation: try optionalString())
     }
 
     mutating func invoice() throws(SnapshotFormatError) -> Invoice {
@@ -215,7 +217,8 @@ extension SnapshotReader {
                        cc: try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() },
                        phone: try optionalString(), contact: try optionalString(), language: try optionalString(),
                        timezone: try optionalString(), country: try optionalString(), vatID: try optionalString(),
-                       policy: try optionalString(), exclude: try bool(), note: try optionalString(), consumer: try bool())
+                       policy: try optionalString(), exclude: try bool(), note: try optionalString(), consumer: try bool(),
+                       salutation: try optionalString())
     }
 
     mutating func approval() throws(SnapshotFormatError) -> ApprovalDecision {

@@ -141,7 +141,10 @@ struct RenderTests {
     func hostileName() throws {
         let name = "<script>alert(1)</script>\r\nBcc: x@y"
         let renderer = ReminderRenderer(templates: Self.templates, brand: Self.brand)
-        let message = try renderer.render(Self.request(stage: "overdue", channel: .email, language: "en", name: name))
+        // The contact person is greeted by name, so the same text is the contact too.
+        var request = Self.request(stage: "overdue", channel: .email, language: "en", name: name)
+        request.customer.contact = name
+        let message = try renderer.render(request)
         let html = try #require(message.html)
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;"))

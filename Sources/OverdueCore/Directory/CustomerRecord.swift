@@ -15,6 +15,8 @@ public struct CustomerRecord: Sendable, Equatable {
     public var cc: [String]
     public var phone: String?
     public var contact: String?
+    /// The letter's first line, overriding the one made from `contact`.
+    public var salutation: String?
     public var language: String?
     public var timezone: String?
     public var country: String?
@@ -34,8 +36,10 @@ public struct CustomerRecord: Sendable, Equatable {
 
     public init(id: String, name: String? = nil, email: String? = nil, cc: [String] = [], phone: String? = nil,
                 contact: String? = nil, language: String? = nil, timezone: String? = nil, country: String? = nil,
-                vatID: String? = nil, policy: String? = nil, exclude: Bool = false, note: String? = nil, consumer: Bool = false) {
+                vatID: String? = nil, policy: String? = nil, exclude: Bool = false, note: String? = nil, consumer: Bool = false,
+                salutation: String? = nil) {
         self.consumer = consumer
+        self.salutation = salutation
         self.id = id
         self.name = name
         self.email = email
@@ -133,6 +137,9 @@ public struct CustomerDirectory: Sendable, Equatable {
         merged.email = own.email ?? record.email
         merged.phone = own.phone ?? record.phone
         merged.contact = own.contact ?? record.contact
+        // The directory's salutation first, like its language: it is the
+        // credit controller's choice for this debtor, made once.
+        merged.salutation = record.salutation ?? own.salutation
         merged.vatID = own.vatID ?? record.vatID
         merged.language = record.language ?? own.language
         merged.timezone = record.timezone ?? own.timezone

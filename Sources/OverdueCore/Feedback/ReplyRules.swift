@@ -48,6 +48,9 @@ enum ReplyRules {
         "abmelden", "bitte abmelden", "abbestellen", "austragen", "bitte austragen",
         "desabonner", "se desabonner", "me desabonner", "desabonnement", "desinscrire", "me desinscrire",
         "se desinscrire", "desinscription",
+        // The words the es, it, nl, pl and pt letters ask for, and their near forms.
+        "baja", "darse de baja", "dar de baja", "cancellami", "cancellazione", "disiscrivimi", "afmelden", "uitschrijven",
+        "wypisz", "wypisz mnie", "rezygnuje", "cancelar", "cancelar subscricao",
     ]
 
     static func unsubscribeReason(_ headers: MIMEHeaders, subject: String, firstLine: String?,
@@ -76,7 +79,8 @@ enum ReplyRules {
 
     /// "Re: AW: Fwd: subject" → "subject".
     static func strippingReplyPrefixes(_ subject: String) -> String {
-        let prefixes: Set<String> = ["re", "aw", "fwd", "fw", "wg", "tr", "sv", "vs", "antw", "ref", "réf", "rif"]
+        let prefixes: Set<String> = ["re", "aw", "fwd", "fw", "wg", "tr", "sv", "vs", "antw", "ref", "réf", "rif",
+                                       "r", "rv", "odp", "pd", "enc"]
         var rest = Substring(subject.trimmingASCIIWhitespace())
         for _ in 0..<8 {
             guard let colon = rest.firstIndex(of: ":"), rest.distance(from: rest.startIndex, to: colon) <= 12 else { break }

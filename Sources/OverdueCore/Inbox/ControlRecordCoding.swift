@@ -5,7 +5,7 @@ import Foundation
 /// `RecordEncoder` for the ledger journal, the same round trip as invoices.
 extension RecordDecoder {
     static let customerRecordFields: Set<String> = [
-        "record", "id", "name", "email", "cc", "phone", "contact", "language", "timezone", "country", "vat_id", "policy",
+        "record", "id", "name", "email", "cc", "phone", "contact", "salutation", "language", "timezone", "country", "vat_id", "policy",
         "exclude", "note", "consumer",
     ]
 
@@ -30,7 +30,8 @@ extension RecordDecoder {
         return .customer(CustomerRecord(id: id, name: name, email: details.email, cc: cc, phone: details.phone,
                                         contact: details.contact, language: details.language, timezone: details.timezone,
                                         country: details.country, vatID: details.vatID, policy: policy,
-                                        exclude: exclude ?? false, note: note, consumer: consumer ?? false))
+                                        exclude: exclude ?? false, note: note, consumer: consumer ?? false,
+                                        salutation: details.salutation))
     }
 
     /// `approve` and `hold`: decisions on a message waiting for approval.
@@ -140,38 +141,39 @@ extension RecordEncoder {
 /// The contact fields a customer has on an invoice (`customer.…`) and in
 /// the directory, read and written the same way in both places.
 struct ContactFields {
-    var email, phone, contact, language, timezone, country, vatID: String?
+    var email, phone, contact, language, timezone, country, vatID, salutation: String?
 
     init(email: String? = nil, phone: String? = nil, contact: String? = nil, language: String? = nil, timezone: String? = nil,
-         country: String? = nil, vatID: String? = nil) {
+         country: String? = nil, vatID: String? = nil, salutation: String? = nil) {
         (self.email, self.phone, self.contact, self.language) = (email, phone, contact, language)
-        (self.timezone, self.country, self.vatID) = (timezone, country, vatID)
+        (self.timezone, self.country, self.vatID, self.salutation) = (timezone, country, vatID, salutation)
     }
 
     init(_ customer: Customer) {
         self.init(email: customer.email, phone: customer.phone, contact: customer.contact, language: customer.language,
-                  timezone: customer.timezone, country: customer.country, vatID: customer.vatID)
+                  timezone: customer.timezone, country: customer.country, vatID: customer.vatID, salutation: customer.salutation)
     }
 
     init(_ record: CustomerRecord) {
         self.init(email: record.email, phone: record.phone, contact: record.contact, language: record.language,
-                  timezone: record.timezone, country: record.country, vatID: record.vatID)
+                  timezone: record.timezone, country: record.country, vatID: record.vatID, salutation: record.salutation)
     }
 
     /// The fields that are present, in the inbox format.
     var json: [String: JSONValue] {
         let pairs = [("email", email), ("phone", phone), ("contact", contact), ("language", language), ("timezone", timezone),
-                     ("country", country), ("vat_id", vatID)]
+                     ("country", country), ("vat_id", vatID), ("salutation", salutation)]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, JSONValue.string($0)) } })
     }
 }
 
 extension FieldReader {
-    /// email, phone, contact, language, timezone, country and vat_id, each checked.
+    /// email, phone, contact, language, timezone, country, vat_id and salutation, each checked.
     mutating func contactFields() -> ContactFields {
         ContactFields(email: optional("email", FieldRules.email), phone: optional("phone", FieldRules.phone),
                       contact: optional("contact") { FieldRules.text($0) }, language: optional("language", FieldRules.language),
                       timezone: optional("timezone", FieldRules.timezone), country: optional("country", FieldRules.country),
-                      vatID: optional("vat_id", FieldRules.vatID))
+                      vatID: optional("vat_id", FieldRules.vatID),
+                      salutation: optional("salutation") { FieldRules.text($0, maxLength: 200) })
     }
 }

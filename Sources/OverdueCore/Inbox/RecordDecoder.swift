@@ -19,7 +19,7 @@ public struct RecordDecoder: Sendable {
         "invoice", "customer", "issued", "due", "currency", "amount", "balance", "policy", "payment_url", "installments",
         "discount_percent", "discount_until", "document",
     ]
-    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "language", "timezone", "country", "vat_id"]
+    static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "salutation", "language", "timezone", "country", "vat_id"]
     static let eventFields: [String: Set<String>] = [
         "payment": ["event", "invoice", "amount", "date", "reference", "currency"],
         "dispute": ["event", "invoice", "date", "reason"],
@@ -104,7 +104,7 @@ public struct RecordDecoder: Sendable {
         guard let id, let customerID, let name, let issued, let due, let currency, let amount, let balance else { return nil }
         let customer = Customer(id: customerID, name: name, email: details.email, phone: details.phone, contact: details.contact,
                                 language: details.language, timezone: details.timezone, country: details.country,
-                                vatID: details.vatID)
+                                vatID: details.vatID, salutation: details.salutation)
         return .invoice(Invoice(id: id, customer: customer, issued: issued, due: due, currency: currency, amount: amount,
                                 balance: balance, policy: policy, paymentURL: paymentURL, installments: installments,
                                 discountPercent: discountPercent, discountUntil: discountUntil, document: document))

@@ -7,6 +7,9 @@ public struct Customer: Sendable, Equatable, Codable {
     public var email: String?
     public var phone: String?
     public var contact: String?
+    /// The letter's first line as the credit controller wants it ("Sehr
+    /// geehrte Frau Keller,"); else one is made from `contact` and the language.
+    public var salutation: String?
     /// BCP 47 language tag, e.g. "de" or "fr-CH"; templates fall back to English.
     public var language: String?
     /// IANA timezone, e.g. "Europe/Berlin"; else the config's `[schedule].timezone`.
@@ -20,7 +23,9 @@ public struct Customer: Sendable, Equatable, Codable {
     public var vatID: String?
 
     public init(id: String, name: String, email: String? = nil, phone: String? = nil, contact: String? = nil,
-                language: String? = nil, timezone: String? = nil, country: String? = nil, vatID: String? = nil) {
+                language: String? = nil, timezone: String? = nil, country: String? = nil, vatID: String? = nil,
+                salutation: String? = nil) {
+        self.salutation = salutation
         self.vatID = vatID
         self.country = country
         self.id = id
@@ -33,7 +38,7 @@ public struct Customer: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, email, phone, contact, language, timezone, country
+        case id, name, email, phone, contact, salutation, language, timezone, country
         case vatID = "vat_id"
     }
 }

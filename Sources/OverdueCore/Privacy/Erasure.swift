@@ -74,6 +74,7 @@ public struct Erasure: Sendable {
             let customers = [entry.invoice.customer, ledger.directory.effective(for: entry.invoice).customer]
             for person in customers {
                 values += [person.name, person.contact, person.vatID].compactMap { $0 }
+                texts += [person.salutation].compactMap { $0 }
                 addresses += [person.email, person.phone].compactMap { $0 }
             }
             for event in entry.events {
@@ -86,7 +87,7 @@ public struct Erasure: Sendable {
         for record in records {
             values += [record.name, record.contact, record.vatID].compactMap { $0 }
             addresses += [record.email, record.phone].compactMap { $0 } + record.cc
-            texts += [record.note].compactMap { $0 }
+            texts += [record.note, record.salutation].compactMap { $0 }
         }
         // What another customer uses too stays theirs: a shared address or a
         // common name is not this customer's to erase.
