@@ -1101,6 +1101,510 @@ We appreciate your business.
 {{> partials/webhook.json}}
 
 """###,
+        "es/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Se comprometió a pagar {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}el importe indicado a continuación{{/has_promised_amount}} a más tardar el {{promised_date}}, pero no hemos recibido {{#has_promised_amount}}dicho pago{{/has_promised_amount}}{{^has_promised_amount}}su pago{{/has_promised_amount}}, por lo que reanudamos nuestros recordatorios. Le rogamos que abone el total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}} {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}sin demora{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si algún imprevisto le ha impedido pagar, responda a este mensaje{{#brand.phone}} o llámenos al {{brand.phone}}{{/brand.phone}} para acordar una nueva fecha. Si ya ha efectuado el pago, le damos las gracias y le rogamos que no tenga en cuenta este mensaje.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: no hemos recibido el pago que nos prometió para el {{promised_date}}. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Factura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) sin pagar. Pague{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}} o llámenos{{#brand.phone}} al {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "es/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Su compromiso de pago: {{#multiple}}{{invoice_count_text}} siguen sin pagar{{/multiple}}{{^multiple}}{{#invoices}}la factura {{number}} sigue sin pagar{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "es/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Se comprometió a pagar {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}el importe indicado a continuación{{/has_promised_amount}} a más tardar el {{promised_date}}, pero no hemos recibido {{#has_promised_amount}}dicho pago{{/has_promised_amount}}{{^has_promised_amount}}su pago{{/has_promised_amount}}, por lo que reanudamos nuestros recordatorios. Le rogamos que abone el total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}} {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}sin demora{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si algún imprevisto le ha impedido pagar, responda a este mensaje{{#brand.phone}} o llámenos al {{brand.phone}}{{/brand.phone}} para acordar una nueva fecha. Si ya ha efectuado el pago, le damos las gracias y le rogamos que no tenga en cuenta este mensaje.
+
+{{> partials/footer.text}}
+
+"""###,
+        "es/courtesy.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Le recordamos amablemente que {{#pre_due}}{{#multiple}}las siguientes facturas vencen{{/multiple}}{{^multiple}}la siguiente factura vence{{/multiple}} próximamente{{/pre_due}}{{^pre_due}}las siguientes facturas vencen próximamente o ya están vencidas{{/pre_due}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#invoices}}
+{{#has_discount}}
+<p>Si abona la factura {{number}} a más tardar el {{discount_until}}, puede aplicar el descuento por pronto pago del {{discount_percent}} %: {{discounted_amount}} en lugar de {{amount}}.</p>
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si ya ha ordenado el pago, le damos las gracias y le rogamos que no tenga en cuenta este aviso.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/courtesy.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}{{brand.name}}: recordatorio, {{#multiple}}{{invoice_count_text}} ({{total_due}}) vencen{{/multiple}}{{^multiple}}{{#invoices}}la factura {{number}} ({{total_due}}) vence{{/invoices}}{{/multiple}} el {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: recordatorio, {{invoice_count_text}} ({{total_due}}) vencen pronto o ya vencidas. {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
+
+"""###,
+        "es/courtesy.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}Recordatorio: {{#multiple}}{{invoice_count_text}} vencen{{/multiple}}{{^multiple}}{{#invoices}}la factura {{number}} vence{{/invoices}}{{/multiple}} próximamente – {{brand.name}}{{/pre_due}}{{^pre_due}}Recordatorio: {{invoice_count_text}} próximas a vencer o ya vencidas – {{brand.name}}{{/pre_due}}
+
+"""###,
+        "es/courtesy.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Le recordamos amablemente que {{#pre_due}}{{#multiple}}las siguientes facturas vencen{{/multiple}}{{^multiple}}la siguiente factura vence{{/multiple}} próximamente{{/pre_due}}{{^pre_due}}las siguientes facturas vencen próximamente o ya están vencidas{{/pre_due}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{#invoices}}
+{{#has_discount}}
+Si abona la factura {{number}} a más tardar el {{discount_until}}, puede aplicar el descuento por pronto pago del {{discount_percent}} %: {{discounted_amount}} en lugar de {{amount}}.
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si ya ha ordenado el pago, le damos las gracias y le rogamos que no tenga en cuenta este aviso.
+
+{{> partials/footer.text}}
+
+"""###,
+        "es/final.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Por la presente le requerimos formalmente el pago. Los siguientes importes están vencidos y siguen pendientes{{#has_earlier_reminders}} a pesar de nuestros recordatorios anteriores{{/has_earlier_reminders}}. El total adeudado asciende ahora a {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si el importe íntegro no se recibe {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}de inmediato{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}emprenderemos sin más aviso las acciones necesarias para el cobro de la deuda{{/has_consequence}}. Si considera que este requerimiento no procede, o ya ha pagado, póngase en contacto con nosotros de inmediato.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/final.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: REQUERIMIENTO FINAL. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Factura {{number}}{{/invoices}}{{/multiple}}, importe adeudado {{total_due}}. Pague{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}; vea nuestro correo. {{opt_out_sms}}
+
+"""###,
+        "es/final.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+REQUERIMIENTO FINAL DE PAGO: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}factura {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – pago a más tardar el {{deadline}}{{/has_deadline}} – {{brand.name}}
+
+"""###,
+        "es/final.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Por la presente le requerimos formalmente el pago. Los siguientes importes están vencidos y siguen pendientes{{#has_earlier_reminders}} a pesar de nuestros recordatorios anteriores{{/has_earlier_reminders}}. El total adeudado asciende ahora a {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si el importe íntegro no se recibe {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}de inmediato{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}emprenderemos sin más aviso las acciones necesarias para el cobro de la deuda{{/has_consequence}}. Si considera que este requerimiento no procede, o ya ha pagado, póngase en contacto con nosotros de inmediato.
+
+{{> partials/footer.text}}
+
+"""###,
+        "es/firm.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}A pesar de nuestro recordatorio anterior, los siguientes importes siguen pendientes de pago.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Los siguientes importes están vencidos y siguen pendientes de pago.{{/has_earlier_reminders}} Le rogamos que abone el total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}} {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}sin demora{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si no puede pagar el importe completo{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}, póngase en contacto con nosotros{{#has_deadline}} antes de esa fecha{{/has_deadline}} para acordar un plan de pagos. Si no tenemos noticias suyas, nos veremos obligados a tomar otras medidas.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/firm.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: recordatorio, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}factura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) sin pagar. Le rogamos que pague{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}} o nos llame{{#brand.phone}} al {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "es/firm.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Pago vencido: {{#multiple}}{{invoice_count_text}} siguen sin pagar{{/multiple}}{{^multiple}}{{#invoices}}la factura {{number}} sigue sin pagar{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "es/firm.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+{{#has_earlier_reminders}}A pesar de nuestro recordatorio anterior, los siguientes importes siguen pendientes de pago.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Los siguientes importes están vencidos y siguen pendientes de pago.{{/has_earlier_reminders}} Le rogamos que abone el total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}los importes indicados a continuación{{/has_total}} {{#has_deadline}}a más tardar el {{deadline}}{{/has_deadline}}{{^has_deadline}}sin demora{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si no puede pagar el importe completo{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}, póngase en contacto con nosotros{{#has_deadline}} antes de esa fecha{{/has_deadline}} para acordar un plan de pagos. Si no tenemos noticias suyas, nos veremos obligados a tomar otras medidas.
+
+{{> partials/footer.text}}
+
+"""###,
+        "es/overdue.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Según nuestros registros, aún no hemos recibido el pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. Es posible que se trate de un simple descuido, por lo que le agradeceríamos que realizara el pago{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Si hay algún problema con una factura, o si le vendría bien un plan de pagos, responda sin más a este mensaje{{#brand.phone}} o llámenos al {{brand.phone}}{{/brand.phone}}: con gusto buscaremos una solución. Si ya ha efectuado el pago, le damos las gracias y le rogamos que no tenga en cuenta este recordatorio.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/overdue.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) vencidas{{/multiple}}{{^multiple}}{{#invoices}}factura {{number}} ({{total_due}}) vencida{{/invoices}}{{/multiple}} sin pagar. ¿Quizá un descuido? {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+
+"""###,
+        "es/overdue.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Recordatorio de pago: {{#multiple}}{{invoice_count_text}} vencidas{{/multiple}}{{^multiple}}{{#invoices}}factura {{number}} vencida{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "es/overdue.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Según nuestros registros, aún no hemos recibido el pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. Es posible que se trate de un simple descuido, por lo que le agradeceríamos que realizara el pago{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Si hay algún problema con una factura, o si le vendría bien un plan de pagos, responda sin más a este mensaje{{#brand.phone}} o llámenos al {{brand.phone}}{{/brand.phone}}: con gusto buscaremos una solución. Si ya ha efectuado el pago, le damos las gracias y le rogamos que no tenga en cuenta este recordatorio.
+
+{{> partials/footer.text}}
+
+"""###,
+        "es/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Aún no vencidas (no incluidas en esta reclamación):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}: {{amount}}, vencimiento {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "es/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Aún no vencidas (no incluidas en esta reclamación):
+{{#also_open}}
+- Factura {{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}: {{amount}}, vencimiento {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
+        "es/partials/charges.html": ###"""
+{{#late_charges}}
+<p style="font-size:14px">Cargos por demora según nuestras condiciones:</p>
+<ul style="font-size:14px">
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}{{#has_fee}}<br>Gastos de reclamación: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
+</ul>
+{{#has_total}}
+<p><strong>Total adeudado a día de hoy: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Total adeudado a día de hoy ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "es/partials/charges.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#late_charges}}
+Cargos por demora según nuestras condiciones:
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Gastos de reclamación: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnización por costes de cobro: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Total adeudado a día de hoy: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Total adeudado a día de hoy ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "es/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Adjuntos a este correo:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), factura {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Demasiado grandes para adjuntarlos, se los enviamos si los solicita: {{#documents_on_request}}{{file_name}} (factura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta con responder a este correo.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "es/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Adjuntos a este correo:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), factura {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Demasiado grandes para adjuntarlos, se los enviamos si los solicita: {{#documents_on_request}}{{file_name}} (factura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta con responder a este correo.
+{{/has_documents_on_request}}
+
+"""###,
+        "es/partials/earlier.html": ###"""
+{{#has_earlier_reminders}}
+<p style="font-size:14px">Ya le hemos recordado este asunto:</p>
+<ul style="font-size:14px">
+{{#earlier_reminders}}
+<li>{{date}}: {{stage_label}} por {{channel}}</li>
+{{/earlier_reminders}}
+</ul>
+{{/has_earlier_reminders}}
+
+"""###,
+        "es/partials/earlier.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_earlier_reminders}}
+Ya le hemos recordado este asunto:
+{{#earlier_reminders}}
+- {{date}}: {{stage_label}} por {{channel}}
+{{/earlier_reminders}}
+{{/has_earlier_reminders}}
+
+"""###,
+        "es/partials/footer.html": ###"""
+<p>Atentamente,<br>{{brand.name}}</p>
+<p style="font-size:12px;color:#6B7280;border-top:1px solid #E5E7EB;padding-top:8px">
+{{#brand.address}}{{brand.address}}<br>{{/brand.address}}
+{{#brand.phone}}{{brand.phone}} &middot; {{/brand.phone}}{{#brand.reply_to}}<a href="mailto:{{brand.reply_to}}">{{brand.reply_to}}</a>{{/brand.reply_to}}{{#brand.website}} &middot; <a href="{{brand.website}}">{{brand.website}}</a>{{/brand.website}}<br>
+{{opt_out_email}}{{#brand.unsubscribe_url}} <a href="{{brand.unsubscribe_url}}">{{brand.unsubscribe_url}}</a>{{/brand.unsubscribe_url}}
+</p>
+</div>
+</body>
+</html>
+
+"""###,
+        "es/partials/footer.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+Atentamente,
+{{brand.name}}
+{{#brand.address}}
+{{brand.address}}
+{{/brand.address}}
+{{#brand.phone}}
+{{brand.phone}}
+{{/brand.phone}}
+{{#brand.reply_to}}
+{{brand.reply_to}}
+{{/brand.reply_to}}
+{{#brand.website}}
+{{brand.website}}
+{{/brand.website}}
+
+--
+{{opt_out_email}}
+{{#brand.unsubscribe_url}}
+{{brand.unsubscribe_url}}
+{{/brand.unsubscribe_url}}
+
+"""###,
+        "es/partials/header.html": ###"""
+<!DOCTYPE html>
+<html lang="{{language}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#FFFFFF">
+<div style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:0 12px;color:#111827;line-height:1.5">
+<div style="border-top:6px solid {{brand.color}};padding:16px 0">
+{{#brand.logo_url}}<img src="{{brand.logo_url}}" alt="{{brand.name}}" style="max-height:48px">{{/brand.logo_url}}
+{{^brand.logo_url}}<strong style="font-size:20px;color:{{brand.color}}">{{brand.name}}</strong>{{/brand.logo_url}}
+</div>
+
+"""###,
+        "es/partials/invoices.html": ###"""
+<table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="background:#F3F4F6;text-align:left"><th>Factura</th><th>Vencimiento</th><th style="text-align:right">Importe</th><th style="text-align:right">Días de retraso</th></tr>
+{{#invoices}}
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+{{/invoices}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+{{/totals}}
+{{/has_total}}
+</table>
+
+"""###,
+        "es/partials/invoices.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#invoices}}
+- Factura {{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}: {{amount}}, vencimiento {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
+{{/invoices}}
+{{#has_total}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}: {{amount}}
+{{/totals}}
+{{/has_total}}
+
+"""###,
+        "es/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pagar en línea</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pagar la factura {{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Para pagar por transferencia bancaria:<br>Titular de la cuenta: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Concepto: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
+        "es/partials/payment.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_payment_url}}
+Puede pagar en línea en {{payment_url}}
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+Pagar en línea ({{number}}): {{payment_url}}
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+
+Para pagar por transferencia bancaria:
+  Titular de la cuenta: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Concepto: {{payment_reference}}
+{{/brand.iban}}
+
+"""###,
+        "es/thanks.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.</p>
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Factura {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
+{{> partials/also_open.html}}
+<p>Le agradecemos la confianza depositada en nosotros.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "es/thanks.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: gracias, hemos recibido su pago{{^multiple}}{{#invoices}} de la factura {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
+
+"""###,
+        "es/thanks.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Gracias por su pago – {{brand.name}}
+
+"""###,
+        "es/thanks.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.
+
+{{#invoices}}
+- Factura {{number}}: {{amount}}
+{{/invoices}}
+{{> partials/also_open.text}}
+
+Le agradecemos la confianza depositada en nosotros.
+
+{{> partials/footer.text}}
+
+"""###,
         "fr/broken_promise.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
@@ -1622,6 +2126,2022 @@ Les pénalités de retard indiquées dans nos courriers précédents restent due
 {{> partials/also_open.text}}
 
 Nous vous remercions de votre confiance.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Ci era stato assicurato il pagamento {{#has_promised_amount}}di {{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}dell’importo indicato di seguito{{/has_promised_amount}} entro il {{promised_date}}, ma non abbiamo ricevuto {{#has_promised_amount}}tale pagamento{{/has_promised_amount}}{{^has_promised_amount}}il Suo pagamento{{/has_promised_amount}}; riprendiamo pertanto i nostri solleciti. La invitiamo a versare il totale di {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}degli importi indicati di seguito{{/has_total}} {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}senza ulteriore indugio{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se un imprevisto Le ha impedito il pagamento, risponda a questo messaggio{{#brand.phone}} o ci chiami al numero {{brand.phone}}{{/brand.phone}} per concordare una nuova data. Se nel frattempo ha già pagato, La ringraziamo e La preghiamo di non tenere conto di questo messaggio.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: non abbiamo ricevuto il pagamento promesso per il {{promised_date}}. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Fattura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) ancora da saldare. Si prega di pagare{{#has_deadline}} entro il {{deadline}}{{/has_deadline}} o di chiamarci{{#brand.phone}} al {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "it/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Impegno di pagamento: {{#multiple}}{{invoice_count_text}} ancora da saldare{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} ancora da saldare{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "it/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Ci era stato assicurato il pagamento {{#has_promised_amount}}di {{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}dell’importo indicato di seguito{{/has_promised_amount}} entro il {{promised_date}}, ma non abbiamo ricevuto {{#has_promised_amount}}tale pagamento{{/has_promised_amount}}{{^has_promised_amount}}il Suo pagamento{{/has_promised_amount}}; riprendiamo pertanto i nostri solleciti. La invitiamo a versare il totale di {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}degli importi indicati di seguito{{/has_total}} {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}senza ulteriore indugio{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se un imprevisto Le ha impedito il pagamento, risponda a questo messaggio{{#brand.phone}} o ci chiami al numero {{brand.phone}}{{/brand.phone}} per concordare una nuova data. Se nel frattempo ha già pagato, La ringraziamo e La preghiamo di non tenere conto di questo messaggio.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/courtesy.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Le ricordiamo cortesemente che {{#pre_due}}{{#multiple}}le seguenti fatture sono{{/multiple}}{{^multiple}}la seguente fattura è{{/multiple}} in scadenza{{/pre_due}}{{^pre_due}}le seguenti fatture sono in scadenza o già scadute{{/pre_due}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#invoices}}
+{{#has_discount}}
+<p>Se salda la fattura {{number}} entro il {{discount_until}}, può detrarre lo sconto per pagamento anticipato del {{discount_percent}}%: {{discounted_amount}} anziché {{amount}}.</p>
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se ha già disposto il pagamento, La ringraziamo e La preghiamo di non tenere conto di questa comunicazione.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/courtesy.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}{{brand.name}}: promemoria, {{#multiple}}{{invoice_count_text}} ({{total_due}}) in scadenza{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} ({{total_due}}) in scadenza{{/invoices}}{{/multiple}} il {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Per pagare: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: promemoria, {{invoice_count_text}} ({{total_due}}) in scadenza o già scadute. {{#has_payment_url}}Per pagare: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
+
+"""###,
+        "it/courtesy.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}Promemoria: {{#multiple}}{{invoice_count_text}} in scadenza{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} in scadenza{{/invoices}}{{/multiple}} – {{brand.name}}{{/pre_due}}{{^pre_due}}Promemoria: {{invoice_count_text}} in scadenza o già scadute – {{brand.name}}{{/pre_due}}
+
+"""###,
+        "it/courtesy.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Le ricordiamo cortesemente che {{#pre_due}}{{#multiple}}le seguenti fatture sono{{/multiple}}{{^multiple}}la seguente fattura è{{/multiple}} in scadenza{{/pre_due}}{{^pre_due}}le seguenti fatture sono in scadenza o già scadute{{/pre_due}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{#invoices}}
+{{#has_discount}}
+Se salda la fattura {{number}} entro il {{discount_until}}, può detrarre lo sconto per pagamento anticipato del {{discount_percent}}%: {{discounted_amount}} anziché {{amount}}.
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se ha già disposto il pagamento, La ringraziamo e La preghiamo di non tenere conto di questa comunicazione.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/final.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Con la presente La diffidiamo formalmente al pagamento. I seguenti importi sono scaduti e risultano tuttora insoluti{{#has_earlier_reminders}} nonostante i nostri precedenti solleciti{{/has_earlier_reminders}}. Il totale ora dovuto ammonta a {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somma degli importi indicati di seguito{{/has_total}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Qualora l’intero importo non ci pervenga {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}immediatamente{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}procederemo senza ulteriore preavviso al recupero del credito nelle sedi opportune{{/has_consequence}}. Se ritiene che la presente diffida sia infondata, o ha già provveduto al pagamento, ci contatti immediatamente.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/final.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: DIFFIDA AD ADEMPIERE. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Fattura {{number}}{{/invoices}}{{/multiple}}, dovuti {{total_due}}. Pagamento{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}; veda la nostra e-mail. {{opt_out_sms}}
+
+"""###,
+        "it/final.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+DIFFIDA AD ADEMPIERE: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – pagamento entro il {{deadline}}{{/has_deadline}} – {{brand.name}}
+
+"""###,
+        "it/final.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Con la presente La diffidiamo formalmente al pagamento. I seguenti importi sono scaduti e risultano tuttora insoluti{{#has_earlier_reminders}} nonostante i nostri precedenti solleciti{{/has_earlier_reminders}}. Il totale ora dovuto ammonta a {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}la somma degli importi indicati di seguito{{/has_total}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Qualora l’intero importo non ci pervenga {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}immediatamente{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}procederemo senza ulteriore preavviso al recupero del credito nelle sedi opportune{{/has_consequence}}. Se ritiene che la presente diffida sia infondata, o ha già provveduto al pagamento, ci contatti immediatamente.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/firm.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}Nonostante il nostro precedente sollecito, i seguenti importi risultano ancora insoluti.{{/has_earlier_reminders}}{{^has_earlier_reminders}}I seguenti importi sono scaduti e risultano ancora insoluti.{{/has_earlier_reminders}} La invitiamo a versare il totale di {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}degli importi indicati di seguito{{/has_total}} {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}senza ulteriore indugio{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se non è in grado di pagare l’intero importo{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}, La preghiamo di contattarci{{#has_deadline}} prima di tale data{{/has_deadline}} per concordare una rateizzazione. In mancanza di un Suo riscontro, saremo costretti a procedere oltre.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/firm.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: sollecito, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) ancora da saldare. Si prega di pagare{{#has_deadline}} entro il {{deadline}}{{/has_deadline}} o di chiamarci{{#brand.phone}} al {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "it/firm.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Secondo sollecito: {{#multiple}}{{invoice_count_text}} ancora da saldare{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} ancora da saldare{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "it/firm.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+{{#has_earlier_reminders}}Nonostante il nostro precedente sollecito, i seguenti importi risultano ancora insoluti.{{/has_earlier_reminders}}{{^has_earlier_reminders}}I seguenti importi sono scaduti e risultano ancora insoluti.{{/has_earlier_reminders}} La invitiamo a versare il totale di {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}degli importi indicati di seguito{{/has_total}} {{#has_deadline}}entro il {{deadline}}{{/has_deadline}}{{^has_deadline}}senza ulteriore indugio{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se non è in grado di pagare l’intero importo{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}, La preghiamo di contattarci{{#has_deadline}} prima di tale data{{/has_deadline}} per concordare una rateizzazione. In mancanza di un Suo riscontro, saremo costretti a procedere oltre.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/overdue.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Dai nostri controlli non risulta ancora pervenuto il pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Potrebbe trattarsi di una semplice svista: Le saremmo grati se volesse provvedere al pagamento{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se c’è un problema con una fattura, o se una rateizzazione può esserLe d’aiuto, risponda pure a questo messaggio{{#brand.phone}} o ci chiami al numero {{brand.phone}}{{/brand.phone}}: troveremo volentieri una soluzione. Se nel frattempo ha già provveduto al pagamento, La ringraziamo e La preghiamo di non tenere conto del presente sollecito.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/overdue.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) scadute{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} ({{total_due}}) scaduta{{/invoices}}{{/multiple}}. Forse una svista? {{#has_payment_url}}Per pagare: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+
+"""###,
+        "it/overdue.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Sollecito di pagamento: {{#multiple}}{{invoice_count_text}} scadute{{/multiple}}{{^multiple}}{{#invoices}}fattura {{number}} scaduta{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "it/overdue.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Dai nostri controlli non risulta ancora pervenuto il pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Potrebbe trattarsi di una semplice svista: Le saremmo grati se volesse provvedere al pagamento{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se c’è un problema con una fattura, o se una rateizzazione può esserLe d’aiuto, risponda pure a questo messaggio{{#brand.phone}} o ci chiami al numero {{brand.phone}}{{/brand.phone}}: troveremo volentieri una soluzione. Se nel frattempo ha già provveduto al pagamento, La ringraziamo e La preghiamo di non tenere conto del presente sollecito.
+
+{{> partials/footer.text}}
+
+"""###,
+        "it/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Non ancora scadute (escluse dalla presente richiesta):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, scadenza {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "it/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Non ancora scadute (escluse dalla presente richiesta):
+{{#also_open}}
+- Fattura {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, scadenza {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
+        "it/partials/charges.html": ###"""
+{{#late_charges}}
+<p style="font-size:14px">Oneri di mora secondo le nostre condizioni:</p>
+<ul style="font-size:14px">
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Spese di sollecito: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
+</ul>
+{{#has_total}}
+<p><strong>Totale dovuto a oggi: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Totale dovuto a oggi ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "it/partials/charges.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#late_charges}}
+Oneri di mora secondo le nostre condizioni:
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Spese di sollecito: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
+{{/has_interest}}
+{{#has_compensation}}
+  Risarcimento dei costi di recupero: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Totale dovuto a oggi: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Totale dovuto a oggi ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "it/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Allegati a questa e-mail:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), fattura {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Troppo grandi per essere allegati, disponibili su richiesta: {{#documents_on_request}}{{file_name}} (fattura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta rispondere a questa e-mail.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "it/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Allegati a questa e-mail:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), fattura {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Troppo grandi per essere allegati, disponibili su richiesta: {{#documents_on_request}}{{file_name}} (fattura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta rispondere a questa e-mail.
+{{/has_documents_on_request}}
+
+"""###,
+        "it/partials/earlier.html": ###"""
+{{#has_earlier_reminders}}
+<p style="font-size:14px">Le abbiamo già scritto in merito:</p>
+<ul style="font-size:14px">
+{{#earlier_reminders}}
+<li>{{date}}: {{stage_label}} tramite {{channel}}</li>
+{{/earlier_reminders}}
+</ul>
+{{/has_earlier_reminders}}
+
+"""###,
+        "it/partials/earlier.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_earlier_reminders}}
+Le abbiamo già scritto in merito:
+{{#earlier_reminders}}
+- {{date}}: {{stage_label}} tramite {{channel}}
+{{/earlier_reminders}}
+{{/has_earlier_reminders}}
+
+"""###,
+        "it/partials/footer.html": ###"""
+<p>Cordiali saluti,<br>{{brand.name}}</p>
+<p style="font-size:12px;color:#6B7280;border-top:1px solid #E5E7EB;padding-top:8px">
+{{#brand.address}}{{brand.address}}<br>{{/brand.address}}
+{{#brand.phone}}{{brand.phone}} &middot; {{/brand.phone}}{{#brand.reply_to}}<a href="mailto:{{brand.reply_to}}">{{brand.reply_to}}</a>{{/brand.reply_to}}{{#brand.website}} &middot; <a href="{{brand.website}}">{{brand.website}}</a>{{/brand.website}}<br>
+{{opt_out_email}}{{#brand.unsubscribe_url}} <a href="{{brand.unsubscribe_url}}">{{brand.unsubscribe_url}}</a>{{/brand.unsubscribe_url}}
+</p>
+</div>
+</body>
+</html>
+
+"""###,
+        "it/partials/footer.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+Cordiali saluti,
+{{brand.name}}
+{{#brand.address}}
+{{brand.address}}
+{{/brand.address}}
+{{#brand.phone}}
+{{brand.phone}}
+{{/brand.phone}}
+{{#brand.reply_to}}
+{{brand.reply_to}}
+{{/brand.reply_to}}
+{{#brand.website}}
+{{brand.website}}
+{{/brand.website}}
+
+--
+{{opt_out_email}}
+{{#brand.unsubscribe_url}}
+{{brand.unsubscribe_url}}
+{{/brand.unsubscribe_url}}
+
+"""###,
+        "it/partials/header.html": ###"""
+<!DOCTYPE html>
+<html lang="{{language}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#FFFFFF">
+<div style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:0 12px;color:#111827;line-height:1.5">
+<div style="border-top:6px solid {{brand.color}};padding:16px 0">
+{{#brand.logo_url}}<img src="{{brand.logo_url}}" alt="{{brand.name}}" style="max-height:48px">{{/brand.logo_url}}
+{{^brand.logo_url}}<strong style="font-size:20px;color:{{brand.color}}">{{brand.name}}</strong>{{/brand.logo_url}}
+</div>
+
+"""###,
+        "it/partials/invoices.html": ###"""
+<table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="background:#F3F4F6;text-align:left"><th>Fattura</th><th>Scadenza</th><th style="text-align:right">Importo</th><th style="text-align:right">Giorni di ritardo</th></tr>
+{{#invoices}}
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (rata {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+{{/invoices}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotale{{/late_charges}}{{^late_charges}}Totale{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotale{{/late_charges}}{{^late_charges}}Totale{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+{{/totals}}
+{{/has_total}}
+</table>
+
+"""###,
+        "it/partials/invoices.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#invoices}}
+- Fattura {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, scadenza {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
+{{/invoices}}
+{{#has_total}}
+{{#late_charges}}Subtotale{{/late_charges}}{{^late_charges}}Totale{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+{{#late_charges}}Subtotale{{/late_charges}}{{^late_charges}}Totale{{/late_charges}} {{currency}}: {{amount}}
+{{/totals}}
+{{/has_total}}
+
+"""###,
+        "it/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Paga online</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Paga la fattura {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Per pagare con bonifico bancario:<br>Intestatario del conto: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Causale: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
+        "it/partials/payment.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_payment_url}}
+Può pagare online all’indirizzo {{payment_url}}
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+Pagamento online ({{number}}): {{payment_url}}
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+
+Per pagare con bonifico bancario:
+  Intestatario del conto: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Causale: {{payment_reference}}
+{{/brand.iban}}
+
+"""###,
+        "it/thanks.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.</p>
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Fattura {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
+{{> partials/also_open.html}}
+<p>La ringraziamo per la fiducia accordataci.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "it/thanks.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: grazie, abbiamo ricevuto il Suo pagamento{{^multiple}}{{#invoices}} della fattura {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
+
+"""###,
+        "it/thanks.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Grazie per il Suo pagamento – {{brand.name}}
+
+"""###,
+        "it/thanks.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.
+
+{{#invoices}}
+- Fattura {{number}}: {{amount}}
+{{/invoices}}
+{{> partials/also_open.text}}
+
+La ringraziamo per la fiducia accordataci.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>U had toegezegd {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}het hieronder vermelde bedrag{{/has_promised_amount}} uiterlijk {{promised_date}} te betalen, maar wij hebben {{#has_promised_amount}}die betaling{{/has_promised_amount}}{{^has_promised_amount}}uw betaling{{/has_promised_amount}} niet ontvangen. Daarom hervatten wij onze herinneringen. Wij verzoeken u het totaalbedrag van {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}} {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} te voldoen.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Is er iets tussengekomen? Beantwoord dan dit bericht{{#brand.phone}} of bel ons op {{brand.phone}}{{/brand.phone}}, zodat wij een nieuwe datum kunnen afspreken. Heeft u inmiddels betaald, dan danken wij u en kunt u dit bericht als niet verzonden beschouwen.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: wij hebben de betaling die u voor {{promised_date}} had toegezegd niet ontvangen. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Factuur {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) nog onbetaald. Graag betaling{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}}, of bel ons{{#brand.phone}} op {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "nl/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Uw betalingsafspraak: {{#multiple}}{{invoice_count_text}} nog onbetaald{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} nog onbetaald{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "nl/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+U had toegezegd {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}het hieronder vermelde bedrag{{/has_promised_amount}} uiterlijk {{promised_date}} te betalen, maar wij hebben {{#has_promised_amount}}die betaling{{/has_promised_amount}}{{^has_promised_amount}}uw betaling{{/has_promised_amount}} niet ontvangen. Daarom hervatten wij onze herinneringen. Wij verzoeken u het totaalbedrag van {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}} {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} te voldoen.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Is er iets tussengekomen? Beantwoord dan dit bericht{{#brand.phone}} of bel ons op {{brand.phone}}{{/brand.phone}}, zodat wij een nieuwe datum kunnen afspreken. Heeft u inmiddels betaald, dan danken wij u en kunt u dit bericht als niet verzonden beschouwen.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/courtesy.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Wij herinneren u er graag aan dat {{#pre_due}}{{#multiple}}de volgende facturen binnenkort vervallen{{/multiple}}{{^multiple}}de volgende factuur binnenkort vervalt{{/multiple}}{{/pre_due}}{{^pre_due}}de betaaltermijn van de volgende facturen binnenkort afloopt of al verstreken is{{/pre_due}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#invoices}}
+{{#has_discount}}
+<p>Betaalt u factuur {{number}} uiterlijk {{discount_until}}, dan mag u {{discount_percent}}% betalingskorting aftrekken: {{discounted_amount}} in plaats van {{amount}}.</p>
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Heeft u de betaling al in gang gezet, dan danken wij u hartelijk en kunt u dit bericht als niet verzonden beschouwen.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/courtesy.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}{{brand.name}}: herinnering, {{#multiple}}{{invoice_count_text}} ({{total_due}}) vervallen{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} ({{total_due}}) vervalt{{/invoices}}{{/multiple}} op {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Betalen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: herinnering, {{invoice_count_text}} ({{total_due}}) vervallen binnenkort of zijn al te laat. {{#has_payment_url}}Betalen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
+
+"""###,
+        "nl/courtesy.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}Herinnering: {{#multiple}}{{invoice_count_text}} vervallen{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} vervalt{{/invoices}}{{/multiple}} binnenkort – {{brand.name}}{{/pre_due}}{{^pre_due}}Herinnering: {{invoice_count_text}} vervallen binnenkort of zijn al te laat – {{brand.name}}{{/pre_due}}
+
+"""###,
+        "nl/courtesy.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Wij herinneren u er graag aan dat {{#pre_due}}{{#multiple}}de volgende facturen binnenkort vervallen{{/multiple}}{{^multiple}}de volgende factuur binnenkort vervalt{{/multiple}}{{/pre_due}}{{^pre_due}}de betaaltermijn van de volgende facturen binnenkort afloopt of al verstreken is{{/pre_due}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{#invoices}}
+{{#has_discount}}
+Betaalt u factuur {{number}} uiterlijk {{discount_until}}, dan mag u {{discount_percent}}% betalingskorting aftrekken: {{discounted_amount}} in plaats van {{amount}}.
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Heeft u de betaling al in gang gezet, dan danken wij u hartelijk en kunt u dit bericht als niet verzonden beschouwen.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/final.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Dit is onze laatste aanmaning. De volgende bedragen zijn vervallen en{{#has_earlier_reminders}} ondanks onze eerdere herinneringen{{/has_earlier_reminders}} nog steeds niet betaald. Het totaal dat u ons nu verschuldigd bent, bedraagt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Hebben wij het volledige bedrag niet {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} ontvangen, dan {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nemen wij zonder nadere aankondiging verdere stappen om de vordering te innen{{/has_consequence}}. Bent u van mening dat deze aanmaning onterecht is, of heeft u al betaald, neem dan direct contact met ons op.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/final.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: LAATSTE AANMANING. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Factuur {{number}}{{/invoices}}{{/multiple}}, {{total_due}} verschuldigd. Betaling{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}}; zie onze e-mail. {{opt_out_sms}}
+
+"""###,
+        "nl/final.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+LAATSTE AANMANING: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – betaling uiterlijk {{deadline}}{{/has_deadline}} – {{brand.name}}
+
+"""###,
+        "nl/final.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Dit is onze laatste aanmaning. De volgende bedragen zijn vervallen en{{#has_earlier_reminders}} ondanks onze eerdere herinneringen{{/has_earlier_reminders}} nog steeds niet betaald. Het totaal dat u ons nu verschuldigd bent, bedraagt {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Hebben wij het volledige bedrag niet {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} ontvangen, dan {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}nemen wij zonder nadere aankondiging verdere stappen om de vordering te innen{{/has_consequence}}. Bent u van mening dat deze aanmaning onterecht is, of heeft u al betaald, neem dan direct contact met ons op.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/firm.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}Ondanks onze eerdere herinnering staan de volgende bedragen nog open.{{/has_earlier_reminders}}{{^has_earlier_reminders}}De volgende bedragen zijn vervallen en nog niet betaald.{{/has_earlier_reminders}} Wij verzoeken u het totaalbedrag van {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}} {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} te voldoen.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Kunt u het volledige bedrag niet{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} betalen, neem dan{{#has_deadline}} vóór die datum{{/has_deadline}} contact met ons op, zodat wij een betalingsregeling kunnen afspreken. Horen wij niets van u, dan zijn wij genoodzaakt verdere stappen te ondernemen.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/firm.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: aanmaning, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) nog onbetaald. Graag betaling{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}}, of bel ons{{#brand.phone}} op {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "nl/firm.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Aanmaning: {{#multiple}}{{invoice_count_text}} nog steeds onbetaald{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} nog steeds onbetaald{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "nl/firm.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+{{#has_earlier_reminders}}Ondanks onze eerdere herinnering staan de volgende bedragen nog open.{{/has_earlier_reminders}}{{^has_earlier_reminders}}De volgende bedragen zijn vervallen en nog niet betaald.{{/has_earlier_reminders}} Wij verzoeken u het totaalbedrag van {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}de hieronder vermelde bedragen{{/has_total}} {{#has_deadline}}uiterlijk {{deadline}}{{/has_deadline}}{{^has_deadline}}per omgaande{{/has_deadline}} te voldoen.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Kunt u het volledige bedrag niet{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} betalen, neem dan{{#has_deadline}} vóór die datum{{/has_deadline}} contact met ons op, zodat wij een betalingsregeling kunnen afspreken. Horen wij niets van u, dan zijn wij genoodzaakt verdere stappen te ondernemen.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/overdue.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Volgens onze administratie hebben wij de betaling van {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} nog niet ontvangen. Mogelijk is dit aan uw aandacht ontsnapt. Wij verzoeken u vriendelijk het openstaande bedrag{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} te voldoen.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Is er iets mis met een factuur, of zou een betalingsregeling u helpen? Beantwoord dan gewoon dit bericht{{#brand.phone}} of bel ons op {{brand.phone}}{{/brand.phone}}; wij denken graag met u mee. Heeft u inmiddels betaald, dan danken wij u en kunt u deze herinnering als niet verzonden beschouwen.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/overdue.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) staan nog open{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} ({{total_due}}) staat nog open{{/invoices}}{{/multiple}}. Misschien over het hoofd gezien? {{#has_payment_url}}Betalen: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+
+"""###,
+        "nl/overdue.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Betalingsherinnering: {{#multiple}}{{invoice_count_text}} staan nog open{{/multiple}}{{^multiple}}{{#invoices}}factuur {{number}} staat nog open{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "nl/overdue.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Volgens onze administratie hebben wij de betaling van {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} nog niet ontvangen. Mogelijk is dit aan uw aandacht ontsnapt. Wij verzoeken u vriendelijk het openstaande bedrag{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} te voldoen.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Is er iets mis met een factuur, of zou een betalingsregeling u helpen? Beantwoord dan gewoon dit bericht{{#brand.phone}} of bel ons op {{brand.phone}}{{/brand.phone}}; wij denken graag met u mee. Heeft u inmiddels betaald, dan danken wij u en kunt u deze herinnering als niet verzonden beschouwen.
+
+{{> partials/footer.text}}
+
+"""###,
+        "nl/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Nog niet vervallen (maakt geen deel uit van dit verzoek):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}: {{amount}}, vervaldatum {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "nl/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Nog niet vervallen (maakt geen deel uit van dit verzoek):
+{{#also_open}}
+- Factuur {{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}: {{amount}}, vervaldatum {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
+        "nl/partials/charges.html": ###"""
+{{#late_charges}}
+<p style="font-size:14px">Kosten wegens te late betaling volgens onze voorwaarden:</p>
+<ul style="font-size:14px">
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}{{#has_fee}}<br>Aanmaningskosten: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
+</ul>
+{{#has_total}}
+<p><strong>Totaal nu verschuldigd: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Totaal nu verschuldigd ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "nl/partials/charges.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#late_charges}}
+Kosten wegens te late betaling volgens onze voorwaarden:
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Aanmaningskosten: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
+{{/has_interest}}
+{{#has_compensation}}
+  Vergoeding voor invorderingskosten: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Totaal nu verschuldigd: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Totaal nu verschuldigd ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "nl/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Bijgevoegd bij deze e-mail:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), factuur {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Te groot om mee te sturen, op verzoek verkrijgbaar: {{#documents_on_request}}{{file_name}} (factuur {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Beantwoord gewoon deze e-mail.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "nl/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Bijgevoegd bij deze e-mail:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), factuur {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Te groot om mee te sturen, op verzoek verkrijgbaar: {{#documents_on_request}}{{file_name}} (factuur {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Beantwoord gewoon deze e-mail.
+{{/has_documents_on_request}}
+
+"""###,
+        "nl/partials/earlier.html": ###"""
+{{#has_earlier_reminders}}
+<p style="font-size:14px">Wij hebben u hier eerder aan herinnerd:</p>
+<ul style="font-size:14px">
+{{#earlier_reminders}}
+<li>{{date}}: {{stage_label}} per {{channel}}</li>
+{{/earlier_reminders}}
+</ul>
+{{/has_earlier_reminders}}
+
+"""###,
+        "nl/partials/earlier.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_earlier_reminders}}
+Wij hebben u hier eerder aan herinnerd:
+{{#earlier_reminders}}
+- {{date}}: {{stage_label}} per {{channel}}
+{{/earlier_reminders}}
+{{/has_earlier_reminders}}
+
+"""###,
+        "nl/partials/footer.html": ###"""
+<p>Met vriendelijke groet,<br>{{brand.name}}</p>
+<p style="font-size:12px;color:#6B7280;border-top:1px solid #E5E7EB;padding-top:8px">
+{{#brand.address}}{{brand.address}}<br>{{/brand.address}}
+{{#brand.phone}}{{brand.phone}} &middot; {{/brand.phone}}{{#brand.reply_to}}<a href="mailto:{{brand.reply_to}}">{{brand.reply_to}}</a>{{/brand.reply_to}}{{#brand.website}} &middot; <a href="{{brand.website}}">{{brand.website}}</a>{{/brand.website}}<br>
+{{opt_out_email}}{{#brand.unsubscribe_url}} <a href="{{brand.unsubscribe_url}}">{{brand.unsubscribe_url}}</a>{{/brand.unsubscribe_url}}
+</p>
+</div>
+</body>
+</html>
+
+"""###,
+        "nl/partials/footer.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+Met vriendelijke groet,
+{{brand.name}}
+{{#brand.address}}
+{{brand.address}}
+{{/brand.address}}
+{{#brand.phone}}
+{{brand.phone}}
+{{/brand.phone}}
+{{#brand.reply_to}}
+{{brand.reply_to}}
+{{/brand.reply_to}}
+{{#brand.website}}
+{{brand.website}}
+{{/brand.website}}
+
+--
+{{opt_out_email}}
+{{#brand.unsubscribe_url}}
+{{brand.unsubscribe_url}}
+{{/brand.unsubscribe_url}}
+
+"""###,
+        "nl/partials/header.html": ###"""
+<!DOCTYPE html>
+<html lang="{{language}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#FFFFFF">
+<div style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:0 12px;color:#111827;line-height:1.5">
+<div style="border-top:6px solid {{brand.color}};padding:16px 0">
+{{#brand.logo_url}}<img src="{{brand.logo_url}}" alt="{{brand.name}}" style="max-height:48px">{{/brand.logo_url}}
+{{^brand.logo_url}}<strong style="font-size:20px;color:{{brand.color}}">{{brand.name}}</strong>{{/brand.logo_url}}
+</div>
+
+"""###,
+        "nl/partials/invoices.html": ###"""
+<table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="background:#F3F4F6;text-align:left"><th>Factuur</th><th>Vervaldatum</th><th style="text-align:right">Bedrag</th><th style="text-align:right">Dagen te laat</th></tr>
+{{#invoices}}
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+{{/invoices}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotaal{{/late_charges}}{{^late_charges}}Totaal{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotaal{{/late_charges}}{{^late_charges}}Totaal{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+{{/totals}}
+{{/has_total}}
+</table>
+
+"""###,
+        "nl/partials/invoices.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#invoices}}
+- Factuur {{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}: {{amount}}, vervaldatum {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
+{{/invoices}}
+{{#has_total}}
+{{#late_charges}}Subtotaal{{/late_charges}}{{^late_charges}}Totaal{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+{{#late_charges}}Subtotaal{{/late_charges}}{{^late_charges}}Totaal{{/late_charges}} {{currency}}: {{amount}}
+{{/totals}}
+{{/has_total}}
+
+"""###,
+        "nl/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Online betalen</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Factuur {{number}} betalen{{#is_installment}} (termijn {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Betalen per bankoverschrijving:<br>Rekeninghouder: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Omschrijving: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
+        "nl/partials/payment.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_payment_url}}
+U kunt online betalen via {{payment_url}}
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+Online betalen ({{number}}): {{payment_url}}
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+
+Betalen per bankoverschrijving:
+  Rekeninghouder: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Omschrijving: {{payment_reference}}
+{{/brand.iban}}
+
+"""###,
+        "nl/thanks.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen. Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.</p>
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Factuur {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
+{{> partials/also_open.html}}
+<p>Wij danken u voor het in ons gestelde vertrouwen.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "nl/thanks.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: bedankt, wij hebben uw betaling{{^multiple}}{{#invoices}} voor factuur {{number}}{{/invoices}}{{/multiple}} ontvangen. {{opt_out_sms}}
+
+"""###,
+        "nl/thanks.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Bedankt voor uw betaling – {{brand.name}}
+
+"""###,
+        "nl/thanks.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen. Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.
+
+{{#invoices}}
+- Factuur {{number}}: {{amount}}
+{{/invoices}}
+{{> partials/also_open.text}}
+
+Wij danken u voor het in ons gestelde vertrouwen.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Zadeklarowali Państwo zapłatę {{#has_promised_amount}}kwoty {{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}kwoty wskazanej poniżej{{/has_promised_amount}} do dnia {{promised_date}}, jednak {{#has_promised_amount}}ta płatność{{/has_promised_amount}}{{^has_promised_amount}}płatność{{/has_promised_amount}} do nas nie wpłynęła. Wznawiamy zatem nasze przypomnienia. Prosimy o zapłatę {{#has_total}}łącznej kwoty {{total_due}}{{/has_total}}{{^has_total}}kwot wskazanych poniżej{{/has_total}} {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Jeśli coś uniemożliwiło Państwu zapłatę, prosimy odpowiedzieć na tę wiadomość{{#brand.phone}} lub zadzwonić pod numer {{brand.phone}}{{/brand.phone}}, abyśmy mogli uzgodnić nowy termin. Jeśli płatność została już dokonana, dziękujemy i prosimy o zignorowanie tej wiadomości.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: nie otrzymalismy platnosci zadeklarowanej na {{promised_date}}. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Faktura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) - brak wplaty. Prosimy o wplate{{#has_deadline}} do {{deadline}}{{/has_deadline}} lub kontakt{{#brand.phone}} pod nr {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "pl/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Deklaracja zapłaty: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}} – nadal brak wpłaty – {{brand.name}}
+
+"""###,
+        "pl/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Zadeklarowali Państwo zapłatę {{#has_promised_amount}}kwoty {{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}kwoty wskazanej poniżej{{/has_promised_amount}} do dnia {{promised_date}}, jednak {{#has_promised_amount}}ta płatność{{/has_promised_amount}}{{^has_promised_amount}}płatność{{/has_promised_amount}} do nas nie wpłynęła. Wznawiamy zatem nasze przypomnienia. Prosimy o zapłatę {{#has_total}}łącznej kwoty {{total_due}}{{/has_total}}{{^has_total}}kwot wskazanych poniżej{{/has_total}} {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Jeśli coś uniemożliwiło Państwu zapłatę, prosimy odpowiedzieć na tę wiadomość{{#brand.phone}} lub zadzwonić pod numer {{brand.phone}}{{/brand.phone}}, abyśmy mogli uzgodnić nowy termin. Jeśli płatność została już dokonana, dziękujemy i prosimy o zignorowanie tej wiadomości.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/courtesy.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Uprzejmie przypominamy, że {{#pre_due}}zbliża się termin płatności {{#multiple}}poniższych faktur{{/multiple}}{{^multiple}}poniższej faktury{{/multiple}}{{/pre_due}}{{^pre_due}}termin płatności poniższych faktur wkrótce upływa lub już upłynął{{/pre_due}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#invoices}}
+{{#has_discount}}
+<p>W przypadku zapłaty faktury {{number}} do dnia {{discount_until}} mogą Państwo potrącić skonto w wysokości {{discount_percent}}%: {{discounted_amount}} zamiast {{amount}}.</p>
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Jeśli płatność została już zlecona, dziękujemy i prosimy o zignorowanie tej wiadomości.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/courtesy.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}{{brand.name}}: przypomnienie, {{#multiple}}{{invoice_count_text}} ({{total_due}}){{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}} ({{total_due}}){{/invoices}}{{/multiple}} - termin platnosci {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Platnosc: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: przypomnienie, {{invoice_count_text}} ({{total_due}}) - wkrotce lub juz po terminie platnosci. {{#has_payment_url}}Platnosc: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
+
+"""###,
+        "pl/courtesy.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}Przypomnienie: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}} – zbliża się termin płatności – {{brand.name}}{{/pre_due}}{{^pre_due}}Przypomnienie: {{invoice_count_text}} – wkrótce lub już po terminie płatności – {{brand.name}}{{/pre_due}}
+
+"""###,
+        "pl/courtesy.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Uprzejmie przypominamy, że {{#pre_due}}zbliża się termin płatności {{#multiple}}poniższych faktur{{/multiple}}{{^multiple}}poniższej faktury{{/multiple}}{{/pre_due}}{{^pre_due}}termin płatności poniższych faktur wkrótce upływa lub już upłynął{{/pre_due}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{#invoices}}
+{{#has_discount}}
+W przypadku zapłaty faktury {{number}} do dnia {{discount_until}} mogą Państwo potrącić skonto w wysokości {{discount_percent}}%: {{discounted_amount}} zamiast {{amount}}.
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Jeśli płatność została już zlecona, dziękujemy i prosimy o zignorowanie tej wiadomości.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/final.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Niniejszym ostatecznie wzywamy Państwa do zapłaty. Poniższe należności są wymagalne i{{#has_earlier_reminders}} pomimo naszych wcześniejszych przypomnień{{/has_earlier_reminders}} pozostają nieuregulowane. {{#has_total}}Łączna kwota zadłużenia wynosi obecnie {{total_due}}.{{/has_total}}{{^has_total}}Łączne kwoty zadłużenia w poszczególnych walutach podajemy poniżej.{{/has_total}}</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Jeżeli pełna kwota nie wpłynie do nas {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}bez dalszego uprzedzenia podejmiemy kroki zmierzające do odzyskania należności{{/has_consequence}}. Jeśli uważają Państwo, że niniejsze wezwanie jest bezzasadne, lub zapłata została już dokonana, prosimy o niezwłoczny kontakt.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/final.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: OSTATECZNE WEZWANIE DO ZAPLATY. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Faktura {{number}}{{/invoices}}{{/multiple}}, do zaplaty {{total_due}}{{#has_deadline}} do {{deadline}}{{/has_deadline}}. Szczegoly w e-mailu. {{opt_out_sms}}
+
+"""###,
+        "pl/final.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+OSTATECZNE WEZWANIE DO ZAPŁATY: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – termin zapłaty {{deadline}}{{/has_deadline}} – {{brand.name}}
+
+"""###,
+        "pl/final.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Niniejszym ostatecznie wzywamy Państwa do zapłaty. Poniższe należności są wymagalne i{{#has_earlier_reminders}} pomimo naszych wcześniejszych przypomnień{{/has_earlier_reminders}} pozostają nieuregulowane. {{#has_total}}Łączna kwota zadłużenia wynosi obecnie {{total_due}}.{{/has_total}}{{^has_total}}Łączne kwoty zadłużenia w poszczególnych walutach podajemy poniżej.{{/has_total}}
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Jeżeli pełna kwota nie wpłynie do nas {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}bez dalszego uprzedzenia podejmiemy kroki zmierzające do odzyskania należności{{/has_consequence}}. Jeśli uważają Państwo, że niniejsze wezwanie jest bezzasadne, lub zapłata została już dokonana, prosimy o niezwłoczny kontakt.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/firm.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}Pomimo naszego wcześniejszego przypomnienia poniższe należności pozostają nieuregulowane.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Poniższe należności są wymagalne i pozostają nieuregulowane.{{/has_earlier_reminders}} Wzywamy Państwa do zapłaty {{#has_total}}łącznej kwoty {{total_due}}{{/has_total}}{{^has_total}}kwot wskazanych poniżej{{/has_total}} {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Jeśli nie są Państwo w stanie zapłacić całej kwoty{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}, prosimy o kontakt{{#has_deadline}} przed tym terminem{{/has_deadline}}, abyśmy mogli uzgodnić plan spłaty. W przypadku braku odpowiedzi będziemy zmuszeni podjąć dalsze kroki.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/firm.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: wezwanie do zaplaty, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) - brak wplaty. Prosimy o wplate{{#has_deadline}} do {{deadline}}{{/has_deadline}} lub kontakt{{#brand.phone}} pod nr {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "pl/firm.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Wezwanie do zapłaty: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}} – nadal brak wpłaty – {{brand.name}}
+
+"""###,
+        "pl/firm.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+{{#has_earlier_reminders}}Pomimo naszego wcześniejszego przypomnienia poniższe należności pozostają nieuregulowane.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Poniższe należności są wymagalne i pozostają nieuregulowane.{{/has_earlier_reminders}} Wzywamy Państwa do zapłaty {{#has_total}}łącznej kwoty {{total_due}}{{/has_total}}{{^has_total}}kwot wskazanych poniżej{{/has_total}} {{#has_deadline}}do dnia {{deadline}}{{/has_deadline}}{{^has_deadline}}niezwłocznie{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Jeśli nie są Państwo w stanie zapłacić całej kwoty{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}, prosimy o kontakt{{#has_deadline}} przed tym terminem{{/has_deadline}}, abyśmy mogli uzgodnić plan spłaty. W przypadku braku odpowiedzi będziemy zmuszeni podjąć dalsze kroki.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/overdue.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Według naszych zapisów nie otrzymaliśmy jeszcze zapłaty za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Być może płatność została przeoczona – będziemy wdzięczni za jej uregulowanie{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Jeśli z którąś fakturą jest problem lub pomocny byłby plan spłaty w ratach, prosimy po prostu odpowiedzieć na tę wiadomość{{#brand.phone}} lub zadzwonić pod numer {{brand.phone}}{{/brand.phone}} – chętnie znajdziemy rozwiązanie. Jeśli płatność została już dokonana, dziękujemy i prosimy o zignorowanie tego przypomnienia.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/overdue.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}){{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}} ({{total_due}}){{/invoices}}{{/multiple}} - po terminie platnosci. Moze przeoczenie? {{#has_payment_url}}Platnosc: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+
+"""###,
+        "pl/overdue.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Przypomnienie o płatności: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}faktura {{number}}{{/invoices}}{{/multiple}} po terminie – {{brand.name}}
+
+"""###,
+        "pl/overdue.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Według naszych zapisów nie otrzymaliśmy jeszcze zapłaty za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Być może płatność została przeoczona – będziemy wdzięczni za jej uregulowanie{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Jeśli z którąś fakturą jest problem lub pomocny byłby plan spłaty w ratach, prosimy po prostu odpowiedzieć na tę wiadomość{{#brand.phone}} lub zadzwonić pod numer {{brand.phone}}{{/brand.phone}} – chętnie znajdziemy rozwiązanie. Jeśli płatność została już dokonana, dziękujemy i prosimy o zignorowanie tego przypomnienia.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pl/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Jeszcze niewymagalne (nie są objęte tą wiadomością):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, termin płatności {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "pl/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Jeszcze niewymagalne (nie są objęte tą wiadomością):
+{{#also_open}}
+- Faktura {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, termin płatności {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
+        "pl/partials/charges.html": ###"""
+{{#late_charges}}
+<p style="font-size:14px">Koszty opóźnienia zgodnie z naszymi warunkami:</p>
+<ul style="font-size:14px">
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Opłata za upomnienie: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
+</ul>
+{{#has_total}}
+<p><strong>Łącznie do zapłaty na dziś: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Łącznie do zapłaty na dziś ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "pl/partials/charges.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#late_charges}}
+Koszty opóźnienia zgodnie z naszymi warunkami:
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Opłata za upomnienie: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
+{{/has_interest}}
+{{#has_compensation}}
+  Rekompensata za koszty odzyskiwania należności: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Łącznie do zapłaty na dziś: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Łącznie do zapłaty na dziś ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "pl/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">W załączeniu do tej wiadomości:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), faktura {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Zbyt duże, aby je załączyć – prześlemy na życzenie: {{#documents_on_request}}{{file_name}} (faktura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Wystarczy odpowiedzieć na tę wiadomość.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "pl/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+W załączeniu do tej wiadomości:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), faktura {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Zbyt duże, aby je załączyć – prześlemy na życzenie: {{#documents_on_request}}{{file_name}} (faktura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Wystarczy odpowiedzieć na tę wiadomość.
+{{/has_documents_on_request}}
+
+"""###,
+        "pl/partials/earlier.html": ###"""
+{{#has_earlier_reminders}}
+<p style="font-size:14px">Przypominaliśmy już Państwu o tej sprawie:</p>
+<ul style="font-size:14px">
+{{#earlier_reminders}}
+<li>{{date}}: {{stage_label}} ({{channel}})</li>
+{{/earlier_reminders}}
+</ul>
+{{/has_earlier_reminders}}
+
+"""###,
+        "pl/partials/earlier.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_earlier_reminders}}
+Przypominaliśmy już Państwu o tej sprawie:
+{{#earlier_reminders}}
+- {{date}}: {{stage_label}} ({{channel}})
+{{/earlier_reminders}}
+{{/has_earlier_reminders}}
+
+"""###,
+        "pl/partials/footer.html": ###"""
+<p>Z poważaniem,<br>{{brand.name}}</p>
+<p style="font-size:12px;color:#6B7280;border-top:1px solid #E5E7EB;padding-top:8px">
+{{#brand.address}}{{brand.address}}<br>{{/brand.address}}
+{{#brand.phone}}{{brand.phone}} &middot; {{/brand.phone}}{{#brand.reply_to}}<a href="mailto:{{brand.reply_to}}">{{brand.reply_to}}</a>{{/brand.reply_to}}{{#brand.website}} &middot; <a href="{{brand.website}}">{{brand.website}}</a>{{/brand.website}}<br>
+{{opt_out_email}}{{#brand.unsubscribe_url}} <a href="{{brand.unsubscribe_url}}">{{brand.unsubscribe_url}}</a>{{/brand.unsubscribe_url}}
+</p>
+</div>
+</body>
+</html>
+
+"""###,
+        "pl/partials/footer.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+Z poważaniem,
+{{brand.name}}
+{{#brand.address}}
+{{brand.address}}
+{{/brand.address}}
+{{#brand.phone}}
+{{brand.phone}}
+{{/brand.phone}}
+{{#brand.reply_to}}
+{{brand.reply_to}}
+{{/brand.reply_to}}
+{{#brand.website}}
+{{brand.website}}
+{{/brand.website}}
+
+--
+{{opt_out_email}}
+{{#brand.unsubscribe_url}}
+{{brand.unsubscribe_url}}
+{{/brand.unsubscribe_url}}
+
+"""###,
+        "pl/partials/header.html": ###"""
+<!DOCTYPE html>
+<html lang="{{language}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#FFFFFF">
+<div style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:0 12px;color:#111827;line-height:1.5">
+<div style="border-top:6px solid {{brand.color}};padding:16px 0">
+{{#brand.logo_url}}<img src="{{brand.logo_url}}" alt="{{brand.name}}" style="max-height:48px">{{/brand.logo_url}}
+{{^brand.logo_url}}<strong style="font-size:20px;color:{{brand.color}}">{{brand.name}}</strong>{{/brand.logo_url}}
+</div>
+
+"""###,
+        "pl/partials/invoices.html": ###"""
+<table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="background:#F3F4F6;text-align:left"><th>Faktura</th><th>Termin płatności</th><th style="text-align:right">Kwota</th><th style="text-align:right">Dni po terminie</th></tr>
+{{#invoices}}
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (rata {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+{{/invoices}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Suma częściowa{{/late_charges}}{{^late_charges}}Razem{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<tr><td colspan="2"><strong>{{#late_charges}}Suma częściowa{{/late_charges}}{{^late_charges}}Razem{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+{{/totals}}
+{{/has_total}}
+</table>
+
+"""###,
+        "pl/partials/invoices.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#invoices}}
+- Faktura {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}: {{amount}}, termin płatności {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
+{{/invoices}}
+{{#has_total}}
+{{#late_charges}}Suma częściowa{{/late_charges}}{{^late_charges}}Razem{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+{{#late_charges}}Suma częściowa{{/late_charges}}{{^late_charges}}Razem{{/late_charges}} {{currency}}: {{amount}}
+{{/totals}}
+{{/has_total}}
+
+"""###,
+        "pl/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Zapłać online</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Zapłać fakturę {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Dane do przelewu:<br>Odbiorca: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Tytuł przelewu: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
+        "pl/partials/payment.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_payment_url}}
+Mogą Państwo zapłacić online: {{payment_url}}
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+Płatność online ({{number}}): {{payment_url}}
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+
+Dane do przelewu:
+  Odbiorca: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Tytuł przelewu: {{payment_reference}}
+{{/brand.iban}}
+
+"""###,
+        "pl/thanks.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.</p>
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Faktura {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
+{{> partials/also_open.html}}
+<p>Dziękujemy za współpracę.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pl/thanks.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: dziekujemy, otrzymalismy Panstwa platnosc{{^multiple}}{{#invoices}} za fakture {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
+
+"""###,
+        "pl/thanks.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Dziękujemy za płatność – {{brand.name}}
+
+"""###,
+        "pl/thanks.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.
+
+{{#invoices}}
+- Faktura {{number}}: {{amount}}
+{{/invoices}}
+{{> partials/also_open.text}}
+
+Dziękujemy za współpracę.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/broken_promise.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>V. Ex.ª comprometeu-se a pagar {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}o montante abaixo indicado{{/has_promised_amount}} até {{promised_date}}, mas não recebemos {{#has_promised_amount}}esse pagamento{{/has_promised_amount}}{{^has_promised_amount}}o seu pagamento{{/has_promised_amount}}, pelo que retomamos os nossos lembretes. Solicitamos que proceda ao pagamento do total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}dos montantes abaixo indicados{{/has_total}} {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}com a maior brevidade{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se algum imprevisto impediu o pagamento, responda a esta mensagem{{#brand.phone}} ou contacte-nos pelo {{brand.phone}}{{/brand.phone}} para acordarmos uma nova data. Caso já tenha efetuado o pagamento entretanto, agradecemos e pedimos que ignore esta mensagem.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/broken_promise.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: não recebemos o pagamento prometido para {{promised_date}}. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Fatura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) por pagar. Pague{{#has_deadline}} até {{deadline}}{{/has_deadline}} ou contacte-nos{{#brand.phone}} pelo {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "pt/broken_promise.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Compromisso de pagamento: {{#multiple}}{{invoice_count_text}} ainda por pagar{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}} ainda por pagar{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "pt/broken_promise.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+V. Ex.ª comprometeu-se a pagar {{#has_promised_amount}}{{promised_amount}}{{/has_promised_amount}}{{^has_promised_amount}}o montante abaixo indicado{{/has_promised_amount}} até {{promised_date}}, mas não recebemos {{#has_promised_amount}}esse pagamento{{/has_promised_amount}}{{^has_promised_amount}}o seu pagamento{{/has_promised_amount}}, pelo que retomamos os nossos lembretes. Solicitamos que proceda ao pagamento do total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}dos montantes abaixo indicados{{/has_total}} {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}com a maior brevidade{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se algum imprevisto impediu o pagamento, responda a esta mensagem{{#brand.phone}} ou contacte-nos pelo {{brand.phone}}{{/brand.phone}} para acordarmos uma nova data. Caso já tenha efetuado o pagamento entretanto, agradecemos e pedimos que ignore esta mensagem.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/courtesy.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Vimos por este meio lembrar que {{#pre_due}}{{#multiple}}as faturas abaixo indicadas vencem{{/multiple}}{{^multiple}}a fatura abaixo indicada vence{{/multiple}} em breve{{/pre_due}}{{^pre_due}}as faturas abaixo indicadas vencem em breve ou já se encontram em atraso{{/pre_due}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{#invoices}}
+{{#has_discount}}
+<p>Se pagar a fatura {{number}} até {{discount_until}}, pode deduzir o desconto de pronto pagamento de {{discount_percent}}%: {{discounted_amount}} em vez de {{amount}}.</p>
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Caso já tenha ordenado o pagamento, agradecemos e pedimos que ignore esta mensagem.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/courtesy.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}{{brand.name}}: lembrete, {{#multiple}}{{invoice_count_text}} ({{total_due}}) vencem{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}} ({{total_due}}) vence{{/invoices}}{{/multiple}} a {{#invoices}}{{#first()}}{{due}}{{/first()}}{{/invoices}}. {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}{{^pre_due}}{{brand.name}}: lembrete, {{invoice_count_text}} ({{total_due}}) a vencer ou em atraso. {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}{{/pre_due}}
+
+"""###,
+        "pt/courtesy.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#pre_due}}Lembrete: {{#multiple}}{{invoice_count_text}} vencem{{/multiple}}{{^multiple}}{{#invoices}}a fatura {{number}} vence{{/invoices}}{{/multiple}} em breve – {{brand.name}}{{/pre_due}}{{^pre_due}}Lembrete: {{invoice_count_text}} a vencer ou em atraso – {{brand.name}}{{/pre_due}}
+
+"""###,
+        "pt/courtesy.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Vimos por este meio lembrar que {{#pre_due}}{{#multiple}}as faturas abaixo indicadas vencem{{/multiple}}{{^multiple}}a fatura abaixo indicada vence{{/multiple}} em breve{{/pre_due}}{{^pre_due}}as faturas abaixo indicadas vencem em breve ou já se encontram em atraso{{/pre_due}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{#invoices}}
+{{#has_discount}}
+Se pagar a fatura {{number}} até {{discount_until}}, pode deduzir o desconto de pronto pagamento de {{discount_percent}}%: {{discounted_amount}} em vez de {{amount}}.
+{{/has_discount}}
+{{/invoices}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Caso já tenha ordenado o pagamento, agradecemos e pedimos que ignore esta mensagem.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/final.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Pela presente, interpelamos V. Ex.ª para o pagamento. Os montantes abaixo encontram-se vencidos e continuam por pagar{{#has_earlier_reminders}}, apesar dos nossos lembretes anteriores{{/has_earlier_reminders}}. O total agora em dívida é {{#has_total}}de {{total_due}}{{/has_total}}{{^has_total}}o indicado abaixo, por moeda{{/has_total}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Caso o montante total não seja recebido {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}de imediato{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}avançaremos, sem mais aviso, com as diligências necessárias à cobrança da dívida{{/has_consequence}}. Se considerar que esta interpelação não tem fundamento, ou se já tiver efetuado o pagamento, contacte-nos de imediato.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/final.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: AVISO FINAL. {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}Fatura {{number}}{{/invoices}}{{/multiple}}, {{total_due}} em dívida. Pague{{#has_deadline}} até {{deadline}}{{/has_deadline}}; veja o nosso e-mail. {{opt_out_sms}}
+
+"""###,
+        "pt/final.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+INTERPELAÇÃO FINAL PARA PAGAMENTO: {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}}{{/invoices}}{{/multiple}}{{#has_deadline}} – pagamento até {{deadline}}{{/has_deadline}} – {{brand.name}}
+
+"""###,
+        "pt/final.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Pela presente, interpelamos V. Ex.ª para o pagamento. Os montantes abaixo encontram-se vencidos e continuam por pagar{{#has_earlier_reminders}}, apesar dos nossos lembretes anteriores{{/has_earlier_reminders}}. O total agora em dívida é {{#has_total}}de {{total_due}}{{/has_total}}{{^has_total}}o indicado abaixo, por moeda{{/has_total}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Caso o montante total não seja recebido {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}de imediato{{/has_deadline}}, {{#has_consequence}}{{consequence}}{{/has_consequence}}{{^has_consequence}}avançaremos, sem mais aviso, com as diligências necessárias à cobrança da dívida{{/has_consequence}}. Se considerar que esta interpelação não tem fundamento, ou se já tiver efetuado o pagamento, contacte-nos de imediato.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/firm.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>{{#has_earlier_reminders}}Apesar do nosso lembrete anterior, os montantes abaixo continuam por pagar.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Os montantes abaixo encontram-se vencidos e continuam por pagar.{{/has_earlier_reminders}} Solicitamos que proceda ao pagamento do total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}dos montantes abaixo indicados{{/has_total}} {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}com a maior brevidade{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/earlier.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se não lhe for possível pagar a totalidade{{#has_deadline}} até {{deadline}}{{/has_deadline}}, contacte-nos{{#has_deadline}} antes dessa data{{/has_deadline}} para acordarmos um plano de pagamento. Na ausência de resposta, seremos obrigados a avançar com outras diligências.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/firm.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: lembrete, {{#multiple}}{{invoice_count_text}}{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}}{{/invoices}}{{/multiple}} ({{total_due}}) por pagar. Pague{{#has_deadline}} até {{deadline}}{{/has_deadline}} ou contacte-nos{{#brand.phone}} pelo {{brand.phone}}{{/brand.phone}}. {{opt_out_sms}}
+
+"""###,
+        "pt/firm.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Pagamento em atraso: {{#multiple}}{{invoice_count_text}} por pagar{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}} por pagar{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "pt/firm.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+{{#has_earlier_reminders}}Apesar do nosso lembrete anterior, os montantes abaixo continuam por pagar.{{/has_earlier_reminders}}{{^has_earlier_reminders}}Os montantes abaixo encontram-se vencidos e continuam por pagar.{{/has_earlier_reminders}} Solicitamos que proceda ao pagamento do total de {{#has_total}}{{total_due}}{{/has_total}}{{^has_total}}dos montantes abaixo indicados{{/has_total}} {{#has_deadline}}até {{deadline}}{{/has_deadline}}{{^has_deadline}}com a maior brevidade{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/earlier.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se não lhe for possível pagar a totalidade{{#has_deadline}} até {{deadline}}{{/has_deadline}}, contacte-nos{{#has_deadline}} antes dessa data{{/has_deadline}} para acordarmos um plano de pagamento. Na ausência de resposta, seremos obrigados a avançar com outras diligências.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/overdue.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>De acordo com os nossos registos, ainda não recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Poderá tratar-se de um simples lapso, pelo que agradecemos que proceda ao pagamento{{#has_deadline}} até {{deadline}}{{/has_deadline}}.</p>
+{{> partials/invoices.html}}
+{{> partials/charges.html}}
+{{> partials/payment.html}}
+{{> partials/also_open.html}}
+{{> partials/documents.html}}
+<p>Se existir algum problema com uma fatura, ou se um plano de pagamento em prestações for útil, basta responder a esta mensagem{{#brand.phone}} ou contactar-nos pelo {{brand.phone}}{{/brand.phone}} – teremos todo o gosto em encontrar uma solução. Caso já tenha efetuado o pagamento entretanto, agradecemos e pedimos que ignore este lembrete.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/overdue.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: {{#multiple}}{{invoice_count_text}} ({{total_due}}) em atraso{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}} ({{total_due}}) em atraso{{/invoices}}{{/multiple}}. Talvez um lapso? {{#has_payment_url}}Pagar: {{payment_url}} {{/has_payment_url}}{{opt_out_sms}}
+
+"""###,
+        "pt/overdue.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Lembrete de pagamento: {{#multiple}}{{invoice_count_text}} em atraso{{/multiple}}{{^multiple}}{{#invoices}}fatura {{number}} em atraso{{/invoices}}{{/multiple}} – {{brand.name}}
+
+"""###,
+        "pt/overdue.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+De acordo com os nossos registos, ainda não recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Poderá tratar-se de um simples lapso, pelo que agradecemos que proceda ao pagamento{{#has_deadline}} até {{deadline}}{{/has_deadline}}.
+
+{{> partials/invoices.text}}
+{{> partials/charges.text}}
+{{> partials/payment.text}}
+{{> partials/also_open.text}}
+{{> partials/documents.text}}
+
+Se existir algum problema com uma fatura, ou se um plano de pagamento em prestações for útil, basta responder a esta mensagem{{#brand.phone}} ou contactar-nos pelo {{brand.phone}}{{/brand.phone}} – teremos todo o gosto em encontrar uma solução. Caso já tenha efetuado o pagamento entretanto, agradecemos e pedimos que ignore este lembrete.
+
+{{> partials/footer.text}}
+
+"""###,
+        "pt/partials/also_open.html": ###"""
+{{#has_also_open}}
+<p style="font-size:14px">Ainda não vencidas (não incluídas neste pedido de pagamento):</p>
+<ul style="font-size:14px">
+{{#also_open}}
+<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}: {{amount}}, vencimento {{due}} ({{days_overdue_text}})</li>
+{{/also_open}}
+</ul>
+{{/has_also_open}}
+
+"""###,
+        "pt/partials/also_open.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_also_open}}
+Ainda não vencidas (não incluídas neste pedido de pagamento):
+{{#also_open}}
+- Fatura {{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}: {{amount}}, vencimento {{due}} ({{days_overdue_text}})
+{{/also_open}}
+{{/has_also_open}}
+
+"""###,
+        "pt/partials/charges.html": ###"""
+{{#late_charges}}
+<p style="font-size:14px">Encargos por atraso nos termos das nossas condições:</p>
+<ul style="font-size:14px">
+{{#invoices}}
+{{#late_charges}}
+<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}{{#has_fee}}<br>Encargo de cobrança: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança: {{compensation}}{{/has_compensation}}</li>
+{{/late_charges}}
+{{/invoices}}
+</ul>
+{{#has_total}}
+<p><strong>Total em dívida nesta data: {{total_due}}</strong></p>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<p><strong>Total em dívida nesta data ({{currency}}): {{total_due}}</strong></p>
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "pt/partials/charges.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#late_charges}}
+Encargos por atraso nos termos das nossas condições:
+{{#invoices}}
+{{#late_charges}}
+- {{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}
+{{#has_fee}}
+  Encargo de cobrança: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}
+{{#has_dispute}}
+  {{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).
+{{/has_dispute}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnização pelos custos de cobrança: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
+{{/invoices}}
+{{#has_total}}
+Total em dívida nesta data: {{total_due}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+Total em dívida nesta data ({{currency}}): {{total_due}}
+{{/totals}}
+{{/has_total}}
+{{/late_charges}}
+
+"""###,
+        "pt/partials/documents.html": ###"""
+{{#has_attachments}}
+<p style="font-size:14px">Em anexo a este e-mail:</p>
+<ul style="font-size:14px">
+{{#attachments}}
+<li>{{file_name}} ({{size_text}}), fatura {{number}}</li>
+{{/attachments}}
+</ul>
+{{/has_attachments}}
+{{#has_documents_on_request}}
+<p style="font-size:14px">Demasiado grandes para anexar, enviados a pedido: {{#documents_on_request}}{{file_name}} (fatura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta responder a este e-mail.</p>
+{{/has_documents_on_request}}
+
+"""###,
+        "pt/partials/documents.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{#has_attachments}}
+
+Em anexo a este e-mail:
+{{#attachments}}
+- {{file_name}} ({{size_text}}), fatura {{number}}
+{{/attachments}}
+{{/has_attachments}}
+{{#has_documents_on_request}}
+
+Demasiado grandes para anexar, enviados a pedido: {{#documents_on_request}}{{file_name}} (fatura {{number}}){{^last()}}, {{/last()}}{{/documents_on_request}}. Basta responder a este e-mail.
+{{/has_documents_on_request}}
+
+"""###,
+        "pt/partials/earlier.html": ###"""
+{{#has_earlier_reminders}}
+<p style="font-size:14px">Já lhe escrevemos anteriormente sobre este assunto:</p>
+<ul style="font-size:14px">
+{{#earlier_reminders}}
+<li>{{date}}: {{stage_label}} por {{channel}}</li>
+{{/earlier_reminders}}
+</ul>
+{{/has_earlier_reminders}}
+
+"""###,
+        "pt/partials/earlier.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_earlier_reminders}}
+Já lhe escrevemos anteriormente sobre este assunto:
+{{#earlier_reminders}}
+- {{date}}: {{stage_label}} por {{channel}}
+{{/earlier_reminders}}
+{{/has_earlier_reminders}}
+
+"""###,
+        "pt/partials/footer.html": ###"""
+<p>Com os melhores cumprimentos,<br>{{brand.name}}</p>
+<p style="font-size:12px;color:#6B7280;border-top:1px solid #E5E7EB;padding-top:8px">
+{{#brand.address}}{{brand.address}}<br>{{/brand.address}}
+{{#brand.phone}}{{brand.phone}} &middot; {{/brand.phone}}{{#brand.reply_to}}<a href="mailto:{{brand.reply_to}}">{{brand.reply_to}}</a>{{/brand.reply_to}}{{#brand.website}} &middot; <a href="{{brand.website}}">{{brand.website}}</a>{{/brand.website}}<br>
+{{opt_out_email}}{{#brand.unsubscribe_url}} <a href="{{brand.unsubscribe_url}}">{{brand.unsubscribe_url}}</a>{{/brand.unsubscribe_url}}
+</p>
+</div>
+</body>
+</html>
+
+"""###,
+        "pt/partials/footer.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+Com os melhores cumprimentos,
+{{brand.name}}
+{{#brand.address}}
+{{brand.address}}
+{{/brand.address}}
+{{#brand.phone}}
+{{brand.phone}}
+{{/brand.phone}}
+{{#brand.reply_to}}
+{{brand.reply_to}}
+{{/brand.reply_to}}
+{{#brand.website}}
+{{brand.website}}
+{{/brand.website}}
+
+--
+{{opt_out_email}}
+{{#brand.unsubscribe_url}}
+{{brand.unsubscribe_url}}
+{{/brand.unsubscribe_url}}
+
+"""###,
+        "pt/partials/header.html": ###"""
+<!DOCTYPE html>
+<html lang="{{language}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#FFFFFF">
+<div style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:0 12px;color:#111827;line-height:1.5">
+<div style="border-top:6px solid {{brand.color}};padding:16px 0">
+{{#brand.logo_url}}<img src="{{brand.logo_url}}" alt="{{brand.name}}" style="max-height:48px">{{/brand.logo_url}}
+{{^brand.logo_url}}<strong style="font-size:20px;color:{{brand.color}}">{{brand.name}}</strong>{{/brand.logo_url}}
+</div>
+
+"""###,
+        "pt/partials/invoices.html": ###"""
+<table role="presentation" cellpadding="6" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="background:#F3F4F6;text-align:left"><th>Fatura</th><th>Vencimento</th><th style="text-align:right">Montante</th><th style="text-align:right">Dias de atraso</th></tr>
+{{#invoices}}
+<tr style="border-bottom:1px solid #E5E7EB"><td>{{#has_payment_url}}<a href="{{payment_url}}">{{number}}</a>{{/has_payment_url}}{{^has_payment_url}}{{number}}{{/has_payment_url}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}</td><td>{{due}}</td><td style="text-align:right">{{amount}}</td><td style="text-align:right">{{#overdue}}{{days_overdue}}{{/overdue}}{{^overdue}}&ndash;{{/overdue}}</td></tr>
+{{/invoices}}
+{{#has_total}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}</strong></td><td style="text-align:right"><strong>{{total}}</strong></td><td></td></tr>
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+<tr><td colspan="2"><strong>{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}</strong></td><td style="text-align:right"><strong>{{amount}}</strong></td><td></td></tr>
+{{/totals}}
+{{/has_total}}
+</table>
+
+"""###,
+        "pt/partials/invoices.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#invoices}}
+- Fatura {{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}: {{amount}}, vencimento {{due}}{{#overdue}} ({{days_overdue_text}}){{/overdue}}
+{{/invoices}}
+{{#has_total}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}}: {{total}}
+{{/has_total}}
+{{^has_total}}
+{{#totals}}
+{{#late_charges}}Subtotal{{/late_charges}}{{^late_charges}}Total{{/late_charges}} {{currency}}: {{amount}}
+{{/totals}}
+{{/has_total}}
+
+"""###,
+        "pt/partials/payment.html": ###"""
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pagar online</a></td></tr></table>
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0"><tr><td style="background:{{brand.color}};border-radius:4px"><a href="{{payment_url}}" style="display:inline-block;padding:10px 18px;color:#FFFFFF;background:{{brand.color}};border-radius:4px;text-decoration:none;font-weight:bold">Pagar a fatura {{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}</a></td></tr></table>
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+<p style="font-size:14px">Para pagar por transferência bancária:<br>Titular da conta: {{brand.account_holder}}<br>IBAN: {{brand.iban}}{{#brand.bic}}<br>BIC: {{brand.bic}}{{/brand.bic}}<br>Referência a indicar: {{payment_reference}}</p>
+{{/brand.iban}}
+
+"""###,
+        "pt/partials/payment.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+
+{{#has_payment_url}}
+Pode pagar online em {{payment_url}}
+{{/has_payment_url}}
+{{^has_payment_url}}
+{{#invoices}}
+{{#has_payment_url}}
+Pagar online ({{number}}): {{payment_url}}
+{{/has_payment_url}}
+{{/invoices}}
+{{/has_payment_url}}
+{{#brand.iban}}
+
+Para pagar por transferência bancária:
+  Titular da conta: {{brand.account_holder}}
+  IBAN: {{brand.iban}}
+{{#brand.bic}}
+  BIC: {{brand.bic}}
+{{/brand.bic}}
+  Referência a indicar: {{payment_reference}}
+{{/brand.iban}}
+
+"""###,
+        "pt/thanks.html": ###"""
+{{> partials/header.html}}
+<p>{{salutation}}</p>
+<p>Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.</p>
+<ul style="font-size:14px">
+{{#invoices}}
+<li>Fatura {{number}}: {{amount}}</li>
+{{/invoices}}
+</ul>
+{{> partials/also_open.html}}
+<p>Agradecemos a confiança depositada.</p>
+{{> partials/footer.html}}
+
+"""###,
+        "pt/thanks.sms": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{brand.name}}: obrigado, recebemos o seu pagamento{{^multiple}}{{#invoices}} da fatura {{number}}{{/invoices}}{{/multiple}}. {{opt_out_sms}}
+
+"""###,
+        "pt/thanks.subject": ###"""
+{{% CONTENT_TYPE: TEXT}}
+Agradecemos o seu pagamento – {{brand.name}}
+
+"""###,
+        "pt/thanks.text": ###"""
+{{% CONTENT_TYPE: TEXT}}
+{{salutation}}
+
+Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.
+
+{{#invoices}}
+- Fatura {{number}}: {{amount}}
+{{/invoices}}
+{{> partials/also_open.text}}
+
+Agradecemos a confiança depositada.
 
 {{> partials/footer.text}}
 

@@ -20,7 +20,7 @@ struct CollectionsCommandTests {
           { name = "overdue", offset_days = 1, channels = ["email"] },
           { name = "call", offset_days = 10, channels = ["call"] },
           { name = "final", offset_days = 15, channels = ["email"], final = true },
-          { name = "last-word", offset_days = 45, channels = ["email"], template = "final", label = { en = "last word", de = "letztes Wort", fr = "dernier mot" } },
+          { name = "last-word", offset_days = 45, channels = ["email"], template = "final", label = { en = "last word", de = "letztes Wort", fr = "dernier mot", es = "última palabra", it = "ultima parola", nl = "laatste woord", pl = "ostatnie słowo", pt = "última palavra" } },
         ]
         """
 

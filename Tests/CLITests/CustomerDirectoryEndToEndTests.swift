@@ -33,7 +33,7 @@ struct CustomerDirectoryEndToEndTests {
         name = "strict"
         stages = [
           { name = "overdue", offset_days = 1, channels = ["email"] },
-          { name = "demand", offset_days = 5, channels = ["email"], template = "firm", label = { en = "demand", de = "Zahlungsaufforderung", fr = "mise en demeure" } },
+          { name = "demand", offset_days = 5, channels = ["email"], template = "firm", label = { en = "demand", de = "Zahlungsaufforderung", fr = "mise en demeure", es = "requerimiento", it = "richiesta di pagamento", nl = "betalingsverzoek", pl = "wezwanie", pt = "pedido de pagamento" } },
         ]
         """ + "\n" + TestSpool.smtpChannel(port: smtp.port)
     }

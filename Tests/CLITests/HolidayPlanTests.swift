@@ -16,7 +16,7 @@ struct HolidayPlanTests {
             holiday_calendars = { DE = "de-by.ics" }
             [[policy]]
             name = "standard"
-            stages = [{ name = "due", offset_days = 0, channels = ["email"], template = "overdue", label = { en = "reminder", de = "Erinnerung", fr = "rappel" } }]
+            stages = [{ name = "due", offset_days = 0, channels = ["email"], template = "overdue", label = { en = "reminder", de = "Erinnerung", fr = "rappel", es = "recordatorio", it = "sollecito", nl = "herinnering", pl = "przypomnienie", pt = "lembrete" } }]
             """)
         try "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270527\r\nSUMMARY:Fronleichnam (Bayern)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
             .write(to: test.root.appendingPathComponent("de-by.ics"), atomically: true, encoding: .utf8)

@@ -26,7 +26,7 @@ struct LadderPropertyTests {
         interest_rate = "12.15"
         compensation = "40"
         applies_to = ["EU"]
-        consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement" }
+        consequence = { en = "we will pass the matter to our collection agency", de = "übergeben wir die Forderung einem Inkassobüro", fr = "nous transmettrons le dossier à notre agence de recouvrement", es = "cederemos el expediente a nuestra agencia de recobro", it = "affideremo la pratica alla nostra società di recupero crediti", nl = "dragen wij de vordering over aan ons incassobureau", pl = "przekażemy sprawę firmie windykacyjnej", pt = "entregaremos o processo à nossa empresa de cobranças" }
         """
     static let zones = ["Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Europe/Dublin"]
 

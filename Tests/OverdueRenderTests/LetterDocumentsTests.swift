@@ -63,6 +63,9 @@ struct LetterDocumentsTests {
         #expect(selection.attached.first?.invoices == ["INV-1", "INV-2"])
     }
 
+    static let invoiceWord = ["en": "invoice", "de": "Rechnung", "fr": "facture", "es": "factura", "it": "fattura", "nl": "factuur",
+                              "pl": "faktura", "pt": "fatura"]
+
     @Test("the letter lists the attachments and the PDFs offered on request, in each language", arguments: LetterFixture.languages)
     func wording(language: String) throws {
         let renderer = ReminderRenderer(templates: try TemplateSet(userDirectory: nil), brand: LetterFixture.brand)
@@ -71,7 +74,7 @@ struct LetterDocumentsTests {
         let message = try renderer.render(request)
         for part in [message.text ?? "", message.html ?? ""] {
             #expect(part.contains("inv-1.pdf"), "\(language): \(part)")
-            #expect(part.contains("Rechnung 2.pdf (\(["en": "invoice", "de": "Rechnung", "fr": "facture"][language]!) INV-2)"), "\(language)")
+            #expect(part.contains("Rechnung 2.pdf (\(Self.invoiceWord[language]!) INV-2)"), "\(language)")
         }
         let without = try renderer.render(Self.request(channel: .email, language: language))
         #expect(!(without.text ?? "").contains(".pdf"))

@@ -10,7 +10,7 @@ import OverdueCore
 enum LetterFixture {
     static let today = CalendarDate(iso: "2027-03-26")!
     static let stages = ["courtesy", "overdue", "firm", "final", "thanks", "broken_promise"]
-    static let languages = ["en", "de", "fr"]
+    static let languages = ["en", "de", "fr", "es", "it", "nl", "pl", "pt"]
 
     static let brand = Brand(name: "Northwind Supplies Ltd", from: "Northwind Accounts <accounts@northwind.example>",
                              replyTo: "ar@northwind.example", phone: "+44 20 7946 0000", website: "https://northwind.example",
@@ -27,7 +27,12 @@ enum LetterFixture {
         Stage(name: "broken_promise", offsetDays: 1, channels: [.email], template: "broken_promise", final: false),
     ], consequence: ["en": "we will pass the matter to our collection agency",
                      "de": "übergeben wir die Forderung unserem Inkassobüro",
-                     "fr": "nous transmettrons le dossier à notre société de recouvrement"],
+                     "fr": "nous transmettrons le dossier à notre société de recouvrement",
+                     "es": "cederemos el expediente a nuestra agencia de recobro",
+                     "it": "affideremo la pratica alla nostra società di recupero crediti",
+                     "nl": "dragen wij de vordering over aan ons incassobureau",
+                     "pl": "przekażemy sprawę firmie windykacyjnej",
+                     "pt": "entregaremos o processo à nossa empresa de cobranças"],
     finalDeadlineDays: 7, interestRatePercent: Decimal(string: "12.15"), compensation: 40)
 
     /// No fees, no interest, no consequence.
@@ -37,10 +42,13 @@ enum LetterFixture {
         return plain
     })
 
-    /// An English reader in Dublin (en-IE: "9 March 2027", "€2,165.02"),
-    /// a German one in Berlin, a French one in Paris.
+    /// Each reader where the language is at home: an English one in Dublin
+    /// (en-IE: "9 March 2027", "€2,165.02"), a German one in Berlin, …
+    static let zones = ["en": "Europe/Dublin", "de": "Europe/Berlin", "fr": "Europe/Paris", "es": "Europe/Madrid",
+                        "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw", "pt": "Europe/Lisbon"]
+
     static func customer(language: String) -> Customer {
-        let zone = ["en": "Europe/Dublin", "de": "Europe/Berlin", "fr": "Europe/Paris"][language] ?? "Europe/Berlin"
+        let zone = zones[language] ?? "Europe/Berlin"
         return Customer(id: "acme", name: "Acme GmbH", email: "ap@acme.example", phone: "+4915112345678", contact: nil,
                         language: language, timezone: zone)
     }
