@@ -65,6 +65,24 @@ struct LanguageTests {
         #expect(LetterWords.daysOverdue(-2, language: "nl") == "nog niet vervallen" && LetterWords.daysOverdue(0, language: "it") == "scade oggi")
     }
 
+    /// Each language has every file en has (the webhook excepted, which is
+    /// English JSON for machines) and uses every variable, section and
+    /// partial the English file uses: a sentence en gains (a new charge
+    /// line) fails here until every language says it too.
+    @Test("every bundled language has every en file and every name it uses", arguments: TemplateSet.languages.subtracting(["en"]).sorted())
+    func sameNamesAsEnglish(language: String) {
+        let bundled = TemplateSet.bundledSources()
+        func names(_ text: String) -> Set<String> { Set(MustacheTags.scan(text).map { "\($0.kind) \($0.name)" }) }
+        for (name, english) in bundled["en"]! where !name.contains("webhook") {
+            guard let own = bundled[language]?[name] else {
+                Issue.record("\(language)/\(name) is missing (the English file would be sent)")
+                continue
+            }
+            let missing = names(english.text).subtracting(names(own.text))
+            #expect(missing.isEmpty, "\(language)/\(name) lacks \(missing.sorted())")
+        }
+    }
+
     static let salutations: [String: (named: String, neutral: String)] = [
         "en": ("Dear Anna Keller,", "Dear Sir or Madam,"), "de": ("Guten Tag Anna Keller,", "Sehr geehrte Damen und Herren,"),
         "fr": ("Bonjour Anna Keller,", "Madame, Monsieur,"), "es": ("Buenos días, Anna Keller:", "Estimado cliente:"),
