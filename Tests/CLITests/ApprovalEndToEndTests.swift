@@ -68,7 +68,9 @@ struct ApprovalEndToEndTests {
         #expect(try Controls.status(test.config, now: "2027-06-02T10:00:30Z")["pending_approvals"] as? Int == 2)
         let betaKey = try #require(waiting.last?["key"] as? String)
         let shown = try Controls.run(test.config, ["pending", "--show", betaKey, "--now", "2027-06-02T10:00:30Z"]).stdout
-        #expect(shown.contains("stage: final") && shown.contains("B-1") && shown.contains("Dear beta"), "\(shown)")
+        // The letter as it will go: the debtor has no contact person, so it greets the unnamed reader, never the company.
+        #expect(shown.contains("stage: final") && shown.contains("B-1") && shown.contains("Dear Sir or Madam,")
+                 && !shown.contains("Dear beta"), "\(shown)")
 
         // A person decides, through the inbox, while the daemon runs.
         _ = try Controls.run(test.config, ["hold", betaKey, "--reason", "in talks with their CFO"])
