@@ -1568,12 +1568,13 @@ Para pagar por transferencia bancaria:
         "es/thanks.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
-<p>Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.</p>
+<p>Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}.{{^late_charges}} No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} Renunciamos a los cargos por demora de {{charges_waived}} indicados en nuestras cartas anteriores.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Factura {{number}}: {{amount}}</li>
+<li>Factura {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Gastos de reclamación aún pendientes: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora hasta la fecha de su pago, aún pendientes: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro, aún pendiente: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Los cargos por demora indicados en nuestras cartas anteriores siguen pendientes{{#has_total}}: {{charges_total}} en total{{/has_total}}. Le rogamos que los abone{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Le agradecemos la confianza depositada en nosotros.</p>
 {{> partials/footer.html}}
@@ -1593,11 +1594,26 @@ Gracias por su pago – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 {{salutation}}
 
-Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}. No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.
+Muchas gracias: hemos recibido su pago de {{#multiple}}las siguientes facturas{{/multiple}}{{^multiple}}la siguiente factura{{/multiple}}.{{^late_charges}} No queda nada pendiente por {{#multiple}}ellas{{/multiple}}{{^multiple}}ella{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} Renunciamos a los cargos por demora de {{charges_waived}} indicados en nuestras cartas anteriores.{{/has_charges_waived}}
 
 {{#invoices}}
 - Factura {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Gastos de reclamación aún pendientes: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Intereses de demora hasta la fecha de su pago, aún pendientes: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnización por costes de cobro, aún pendiente: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Los cargos por demora indicados en nuestras cartas anteriores siguen pendientes{{#has_total}}: {{charges_total}} en total{{/has_total}}. Le rogamos que los abone{{#has_deadline}} a más tardar el {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Le agradecemos la confianza depositada en nosotros.
@@ -2597,12 +2613,13 @@ Per pagare con bonifico bancario:
         "it/thanks.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
-<p>La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.</p>
+<p>La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}.{{^late_charges}} Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.{{/late_charges}}{{#has_charges_waived}} Rinunciamo agli oneri di mora di {{charges_waived}} indicati nelle nostre precedenti comunicazioni.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Fattura {{number}}: {{amount}}</li>
+<li>Fattura {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Spese di sollecito ancora da saldare: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora fino alla data del pagamento, ancora da saldare: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero, ancora da saldare: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Gli oneri di mora indicati nelle nostre precedenti comunicazioni restano da saldare{{#has_total}}: {{charges_total}} in totale{{/has_total}}. La invitiamo a versarli{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>La ringraziamo per la fiducia accordataci.</p>
 {{> partials/footer.html}}
@@ -2622,11 +2639,26 @@ Grazie per il Suo pagamento – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 {{salutation}}
 
-La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}. Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.
+La ringraziamo: abbiamo ricevuto il Suo pagamento {{#multiple}}delle seguenti fatture{{/multiple}}{{^multiple}}della seguente fattura{{/multiple}}.{{^late_charges}} Per {{#multiple}}queste fatture{{/multiple}}{{^multiple}}questa fattura{{/multiple}} non resta nulla da pagare.{{/late_charges}}{{#has_charges_waived}} Rinunciamo agli oneri di mora di {{charges_waived}} indicati nelle nostre precedenti comunicazioni.{{/has_charges_waived}}
 
 {{#invoices}}
 - Fattura {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Spese di sollecito ancora da saldare: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Interessi di mora fino alla data del pagamento, ancora da saldare: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Risarcimento dei costi di recupero, ancora da saldare: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Gli oneri di mora indicati nelle nostre precedenti comunicazioni restano da saldare{{#has_total}}: {{charges_total}} in totale{{/has_total}}. La invitiamo a versarli{{#has_deadline}} entro il {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 La ringraziamo per la fiducia accordataci.
@@ -3101,12 +3133,13 @@ Betalen per bankoverschrijving:
         "nl/thanks.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
-<p>Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen. Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.</p>
+<p>Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen.{{^late_charges}} Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.{{/late_charges}}{{#has_charges_waived}} Wij zien af van de kosten wegens te late betaling van {{charges_waived}} die in onze eerdere brieven stonden.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Factuur {{number}}: {{amount}}</li>
+<li>Factuur {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Aanmaningskosten, nog open: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente tot de datum van uw betaling, nog open: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten, nog open: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>De kosten wegens te late betaling uit onze eerdere brieven staan nog open{{#has_total}}: in totaal {{charges_total}}{{/has_total}}. Wij verzoeken u deze{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} te voldoen.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Wij danken u voor het in ons gestelde vertrouwen.</p>
 {{> partials/footer.html}}
@@ -3126,11 +3159,26 @@ Bedankt voor uw betaling – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 {{salutation}}
 
-Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen. Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.
+Hartelijk dank: wij hebben uw betaling voor {{#multiple}}de volgende facturen{{/multiple}}{{^multiple}}de volgende factuur{{/multiple}} ontvangen.{{^late_charges}} Voor {{#multiple}}deze facturen{{/multiple}}{{^multiple}}deze factuur{{/multiple}} staat niets meer open.{{/late_charges}}{{#has_charges_waived}} Wij zien af van de kosten wegens te late betaling van {{charges_waived}} die in onze eerdere brieven stonden.{{/has_charges_waived}}
 
 {{#invoices}}
 - Factuur {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Aanmaningskosten, nog open: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Wettelijke handelsrente tot de datum van uw betaling, nog open: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Vergoeding voor invorderingskosten, nog open: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+De kosten wegens te late betaling uit onze eerdere brieven staan nog open{{#has_total}}: in totaal {{charges_total}}{{/has_total}}. Wij verzoeken u deze{{#has_deadline}} uiterlijk {{deadline}}{{/has_deadline}} te voldoen.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Wij danken u voor het in ons gestelde vertrouwen.
@@ -3605,12 +3653,13 @@ Dane do przelewu:
         "pl/thanks.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
-<p>Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.</p>
+<p>Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}.{{^late_charges}} Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.{{/late_charges}}{{#has_charges_waived}} Odstępujemy od naliczenia kosztów opóźnienia w kwocie {{charges_waived}}, wskazanych w naszych wcześniejszych pismach.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Faktura {{number}}: {{amount}}</li>
+<li>Faktura {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Opłata za upomnienie, nadal do zapłaty: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie do dnia zapłaty, nadal do zapłaty: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności, nadal do zapłaty: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Koszty opóźnienia wskazane w naszych wcześniejszych pismach pozostają do zapłaty{{#has_total}}: łącznie {{charges_total}}{{/has_total}}. Prosimy o ich uregulowanie{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Dziękujemy za współpracę.</p>
 {{> partials/footer.html}}
@@ -3630,11 +3679,26 @@ Dziękujemy za płatność – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 {{salutation}}
 
-Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}. Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.
+Dziękujemy – otrzymaliśmy Państwa płatność za {{#multiple}}poniższe faktury{{/multiple}}{{^multiple}}poniższą fakturę{{/multiple}}.{{^late_charges}} Z tytułu {{#multiple}}tych faktur{{/multiple}}{{^multiple}}tej faktury{{/multiple}} nie pozostaje nic do zapłaty.{{/late_charges}}{{#has_charges_waived}} Odstępujemy od naliczenia kosztów opóźnienia w kwocie {{charges_waived}}, wskazanych w naszych wcześniejszych pismach.{{/has_charges_waived}}
 
 {{#invoices}}
 - Faktura {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Opłata za upomnienie, nadal do zapłaty: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Odsetki ustawowe za opóźnienie do dnia zapłaty, nadal do zapłaty: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Rekompensata za koszty odzyskiwania należności, nadal do zapłaty: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Koszty opóźnienia wskazane w naszych wcześniejszych pismach pozostają do zapłaty{{#has_total}}: łącznie {{charges_total}}{{/has_total}}. Prosimy o ich uregulowanie{{#has_deadline}} do dnia {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Dziękujemy za współpracę.
@@ -4109,12 +4173,13 @@ Para pagar por transferência bancária:
         "pt/thanks.html": ###"""
 {{> partials/header.html}}
 <p>{{salutation}}</p>
-<p>Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.</p>
+<p>Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}.{{^late_charges}} Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} Prescindimos dos encargos por atraso de {{charges_waived}} indicados nas nossas cartas anteriores.{{/has_charges_waived}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
-<li>Fatura {{number}}: {{amount}}</li>
+<li>Fatura {{number}}: {{amount}}{{#late_charges}}{{#has_fee}}<br>Encargo de cobrança, ainda por pagar: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora até à data do pagamento, ainda por pagar: {{interest}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança, ainda por pagar: {{compensation}}{{/has_compensation}}{{/late_charges}}</li>
 {{/invoices}}
 </ul>
+{{#late_charges}}<p>Os encargos por atraso indicados nas nossas cartas anteriores continuam por pagar{{#has_total}}: {{charges_total}} no total{{/has_total}}. Solicitamos que proceda ao seu pagamento{{#has_deadline}} até {{deadline}}{{/has_deadline}}.</p>{{/late_charges}}
 {{> partials/also_open.html}}
 <p>Agradecemos a confiança depositada.</p>
 {{> partials/footer.html}}
@@ -4134,11 +4199,26 @@ Agradecemos o seu pagamento – {{brand.name}}
 {{% CONTENT_TYPE: TEXT}}
 {{salutation}}
 
-Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}. Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.
+Agradecemos: recebemos o pagamento {{#multiple}}das faturas abaixo indicadas{{/multiple}}{{^multiple}}da fatura abaixo indicada{{/multiple}}.{{^late_charges}} Nada mais há a pagar relativamente a {{#multiple}}estas faturas{{/multiple}}{{^multiple}}esta fatura{{/multiple}}.{{/late_charges}}{{#has_charges_waived}} Prescindimos dos encargos por atraso de {{charges_waived}} indicados nas nossas cartas anteriores.{{/has_charges_waived}}
 
 {{#invoices}}
 - Fatura {{number}}: {{amount}}
+{{#late_charges}}
+{{#has_fee}}
+  Encargo de cobrança, ainda por pagar: {{fee}}
+{{/has_fee}}
+{{#has_interest}}
+  Juros de mora até à data do pagamento, ainda por pagar: {{interest}}
+{{/has_interest}}
+{{#has_compensation}}
+  Indemnização pelos custos de cobrança, ainda por pagar: {{compensation}}
+{{/has_compensation}}
+{{/late_charges}}
 {{/invoices}}
+{{#late_charges}}
+
+Os encargos por atraso indicados nas nossas cartas anteriores continuam por pagar{{#has_total}}: {{charges_total}} no total{{/has_total}}. Solicitamos que proceda ao seu pagamento{{#has_deadline}} até {{deadline}}{{/has_deadline}}.
+{{/late_charges}}
 {{> partials/also_open.text}}
 
 Agradecemos a confiança depositada.

@@ -21,11 +21,16 @@ struct ReceiptChargesTests {
     }
 
     static let owedWords = ["en": ["remain open", "42.74", "2 April 2027"], "de": ["Offen sind noch", "42,74", "2. April 2027"],
-                            "fr": ["restent dues", "42,74", "2 avril 2027"]]
-    static let waivedWords = ["en": "We have waived", "de": "verzichten wir", "fr": "Nous renonçons"]
-    static let nothingWords = ["en": "Nothing more is due", "de": "nichts mehr offen", "fr": "Plus rien n’est dû"]
+                            "fr": ["restent dues", "42,74", "2 avril 2027"], "es": ["siguen pendientes", "42,74", "2 de abril de 2027"],
+                            "it": ["restano da saldare", "42,74", "2 aprile 2027"], "nl": ["staan nog open", "42,74", "2 april 2027"],
+                            "pl": ["pozostają do zapłaty", "42,74", "2 kwietnia 2027"], "pt": ["continuam por pagar", "42,74", "2 de abril de 2027"]]
+    static let waivedWords = ["en": "We have waived", "de": "verzichten wir", "fr": "Nous renonçons", "es": "Renunciamos",
+                              "it": "Rinunciamo", "nl": "Wij zien af", "pl": "Odstępujemy", "pt": "Prescindimos"]
+    static let nothingWords = ["en": "Nothing more is due", "de": "nichts mehr offen", "fr": "Plus rien n’est dû", "es": "No queda nada pendiente",
+                               "it": "non resta nulla da pagare", "nl": "staat niets meer open", "pl": "nie pozostaje nic do zapłaty",
+                               "pt": "Nada mais há a pagar"]
 
-    @Test("charges still owed: the receipt names them, their total and the date, and never says nothing is due", arguments: ["en", "de", "fr"])
+    @Test("charges still owed: the receipt names them, their total and the date, and never says nothing is due", arguments: LetterFixture.languages)
     func owed(language: String) throws {
         let mail = try Self.renderer.render(Self.receipt(language: language, waived: false))
         for part in [mail.text ?? "", mail.html ?? ""] {
@@ -35,7 +40,7 @@ struct ReceiptChargesTests {
         }
     }
 
-    @Test("waived: the receipt says so with the amount and that nothing more is due", arguments: ["en", "de", "fr"])
+    @Test("waived: the receipt says so with the amount and that nothing more is due", arguments: LetterFixture.languages)
     func waived(language: String) throws {
         let mail = try Self.renderer.render(Self.receipt(language: language, waived: true))
         for part in [mail.text ?? "", mail.html ?? ""] {
