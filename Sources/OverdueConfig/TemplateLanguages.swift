@@ -7,7 +7,7 @@ import Foundation
 /// never sent in a language nobody chose.
 public enum TemplateLanguages {
     /// The languages of the bundled templates (`templates/LANG/`).
-    public static let bundled: Set<String> = ["en", "de", "fr"]
+    public static let bundled: Set<String> = ["en", "de", "fr", "es", "it", "nl", "pl", "pt"]
 
     /// Bundled plus each language folder of `userDirectory` ("sv/"; a
     /// regional folder such as "en-US/" adds no language).

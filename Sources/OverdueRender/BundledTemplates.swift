@@ -1339,11 +1339,11 @@ Aún no vencidas (no incluidas en esta reclamación):
 """###,
         "es/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Cargos por demora según nuestras condiciones:</p>
+<p style="font-size:14px">{{#charges_by_law}}Cargos por demora según nuestras condiciones y la ley de lucha contra la morosidad:{{/charges_by_law}}{{^charges_by_law}}Cargos por demora según nuestras condiciones:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}{{#has_fee}}<br>Gastos de reclamación: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}{{#has_fee}}<br>Gastos de reclamación: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} al {{rate}} anual: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -1362,7 +1362,7 @@ Aún no vencidas (no incluidas en esta reclamación):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Cargos por demora según nuestras condiciones:
+{{#charges_by_law}}Cargos por demora según nuestras condiciones y la ley de lucha contra la morosidad:{{/charges_by_law}}{{^charges_by_law}}Cargos por demora según nuestras condiciones:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}
@@ -1371,6 +1371,11 @@ Cargos por demora según nuestras condiciones:
 {{/has_fee}}
 {{#has_interest}}
   Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} sobre {{base}} al {{rate}} anual: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -2384,11 +2389,11 @@ Non ancora scadute (escluse dalla presente richiesta):
 """###,
         "it/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Oneri di mora secondo le nostre condizioni:</p>
+<p style="font-size:14px">{{#charges_by_law}}Oneri di mora secondo le nostre condizioni e la normativa sui ritardi di pagamento:{{/charges_by_law}}{{^charges_by_law}}Oneri di mora secondo le nostre condizioni:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Spese di sollecito: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Spese di sollecito: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} su {{base}} al {{rate}} annuo: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -2407,7 +2412,7 @@ Non ancora scadute (escluse dalla presente richiesta):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Oneri di mora secondo le nostre condizioni:
+{{#charges_by_law}}Oneri di mora secondo le nostre condizioni e la normativa sui ritardi di pagamento:{{/charges_by_law}}{{^charges_by_law}}Oneri di mora secondo le nostre condizioni:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}
@@ -2416,6 +2421,11 @@ Oneri di mora secondo le nostre condizioni:
 {{/has_fee}}
 {{#has_interest}}
   Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} su {{base}} al {{rate}} annuo: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -2904,11 +2914,11 @@ Nog niet vervallen (maakt geen deel uit van dit verzoek):
 """###,
         "nl/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Kosten wegens te late betaling volgens onze voorwaarden:</p>
+<p style="font-size:14px">{{#charges_by_law}}Kosten wegens te late betaling volgens onze voorwaarden en de wet:{{/charges_by_law}}{{^charges_by_law}}Kosten wegens te late betaling volgens onze voorwaarden:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}{{#has_fee}}<br>Aanmaningskosten: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}{{#has_fee}}<br>Aanmaningskosten: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} over {{base}} tegen {{rate}} per jaar: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -2927,7 +2937,7 @@ Nog niet vervallen (maakt geen deel uit van dit verzoek):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Kosten wegens te late betaling volgens onze voorwaarden:
+{{#charges_by_law}}Kosten wegens te late betaling volgens onze voorwaarden en de wet:{{/charges_by_law}}{{^charges_by_law}}Kosten wegens te late betaling volgens onze voorwaarden:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}
@@ -2936,6 +2946,11 @@ Kosten wegens te late betaling volgens onze voorwaarden:
 {{/has_fee}}
 {{#has_interest}}
   Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} over {{base}} tegen {{rate}} per jaar: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -3424,11 +3439,11 @@ Jeszcze niewymagalne (nie są objęte tą wiadomością):
 """###,
         "pl/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Koszty opóźnienia zgodnie z naszymi warunkami:</p>
+<p style="font-size:14px">{{#charges_by_law}}Koszty opóźnienia zgodnie z naszymi warunkami i ustawą o przeciwdziałaniu nadmiernym opóźnieniom w transakcjach handlowych:{{/charges_by_law}}{{^charges_by_law}}Koszty opóźnienia zgodnie z naszymi warunkami:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Opłata za upomnienie: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Opłata za upomnienie: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} od kwoty {{base}} według stopy {{rate}} w skali roku: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -3447,7 +3462,7 @@ Jeszcze niewymagalne (nie są objęte tą wiadomością):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Koszty opóźnienia zgodnie z naszymi warunkami:
+{{#charges_by_law}}Koszty opóźnienia zgodnie z naszymi warunkami i ustawą o przeciwdziałaniu nadmiernym opóźnieniom w transakcjach handlowych:{{/charges_by_law}}{{^charges_by_law}}Koszty opóźnienia zgodnie z naszymi warunkami:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}
@@ -3456,6 +3471,11 @@ Koszty opóźnienia zgodnie z naszymi warunkami:
 {{/has_fee}}
 {{#has_interest}}
   Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} od kwoty {{base}} według stopy {{rate}} w skali roku: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}
@@ -3944,11 +3964,11 @@ Ainda não vencidas (não incluídas neste pedido de pagamento):
 """###,
         "pt/partials/charges.html": ###"""
 {{#late_charges}}
-<p style="font-size:14px">Encargos por atraso nos termos das nossas condições:</p>
+<p style="font-size:14px">{{#charges_by_law}}Encargos por atraso nos termos das nossas condições e da lei relativa aos atrasos de pagamento:{{/charges_by_law}}{{^charges_by_law}}Encargos por atraso nos termos das nossas condições:{{/charges_by_law}}</p>
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}{{#has_fee}}<br>Encargo de cobrança: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}{{#has_fee}}<br>Encargo de cobrança: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} à taxa de {{rate}} ao ano: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança: {{compensation}}{{/has_compensation}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -3967,7 +3987,7 @@ Ainda não vencidas (não incluídas neste pedido de pagamento):
 {{% CONTENT_TYPE: TEXT}}
 
 {{#late_charges}}
-Encargos por atraso nos termos das nossas condições:
+{{#charges_by_law}}Encargos por atraso nos termos das nossas condições e da lei relativa aos atrasos de pagamento:{{/charges_by_law}}{{^charges_by_law}}Encargos por atraso nos termos das nossas condições:{{/charges_by_law}}
 {{#invoices}}
 {{#late_charges}}
 - {{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}
@@ -3976,6 +3996,11 @@ Encargos por atraso nos termos das nossas condições:
 {{/has_fee}}
 {{#has_interest}}
   Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}
+{{#has_interest_periods}}
+{{#interest_periods}}
+    {{from}} – {{to}}, {{days_text}} sobre {{base}} à taxa de {{rate}} ao ano: {{amount}}
+{{/interest_periods}}
+{{/has_interest_periods}}
 {{#has_dispute}}
   {{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).
 {{/has_dispute}}

@@ -29,14 +29,19 @@ extension ReminderContext {
         return ["interest_periods": list, "has_interest_periods": listed && !list.isEmpty]
     }
 
-    /// "31 days", "31 Tage", "31 jours"; other languages get the number
-    /// (their templates say the word).
+    /// "31 days", "31 Tage", "31 jours", "31 días", "31 dni"; a language
+    /// added later gets the number (its templates say the word).
     static func daysText(_ days: Int, language: String) -> String {
         let one = LetterWords.plural(days, language: language) == .one
         return switch language {
         case "en": one ? "\(days) day" : "\(days) days"
         case "de": one ? "\(days) Tag" : "\(days) Tage"
         case "fr": one ? "\(days) jour" : "\(days) jours"
+        case "es": one ? "\(days) día" : "\(days) días"
+        case "it": one ? "\(days) giorno" : "\(days) giorni"
+        case "nl": one ? "\(days) dag" : "\(days) dagen"
+        case "pl": one ? "\(days) dzień" : "\(days) dni"  // few and many alike: 2 dni, 5 dni
+        case "pt": one ? "\(days) dia" : "\(days) dias"
         default: "\(days)"
         }
     }

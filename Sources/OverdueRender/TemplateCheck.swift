@@ -8,7 +8,7 @@ import OverdueCore
 /// configured number of segments (rendered with a sample debtor).
 public enum TemplateCheck {
     public static func problems(templates: TemplateSet, config: Config) -> [TemplateProblem] {
-        let texts = policyTextProblems(config: config, languages: templates.availableLanguages)
+        let texts = policyTextProblems(config: config, languages: textLanguages(config: config, available: templates.availableLanguages))
         var problems = templates.unknownNames()
         guard problems.isEmpty else { return TemplateSet.unique(problems + texts) }
         let maxSegments = config.sms?.maxSegments ?? 3
@@ -48,6 +48,20 @@ public enum TemplateCheck {
             }
         }
         return TemplateSet.unique(problems + texts)
+    }
+
+    /// The languages policy texts must be complete in: the brand's and
+    /// every language any consequence or stage label is written in. A
+    /// language the texts never name uses its templates' own sentence and
+    /// the built-in stage names, so eight bundled languages do not oblige
+    /// a config written for three to be rewritten.
+    static func textLanguages(config: Config, available: Set<String>) -> Set<String> {
+        var named: Set<String> = [ReminderContext.primary(config.brand.language) ?? "en"]
+        for policy in config.policies {
+            named.formUnion(policy.consequence.keys)
+            for stage in policy.stages { named.formUnion(stage.label.keys) }
+        }
+        return named.intersection(available)
     }
 
     /// Policy texts that a letter in some served language would lack: a

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueConfig
 import Mustache
 import OverdueCore
 
@@ -21,7 +22,7 @@ public struct TemplateProblem: Error, Sendable, Equatable, CustomStringConvertib
 /// locale (see `LetterVariant` for the spelling rules applied to them all).
 public struct TemplateSet: Sendable {
     /// The languages with a bundled template set.
-    public static let languages: Set<String> = ["en", "de", "fr", "es", "it", "nl", "pl", "pt"]
+    public static let languages: Set<String> = TemplateLanguages.bundled
 
     /// One template as loaded: where from and its text.
     struct Source: Sendable {

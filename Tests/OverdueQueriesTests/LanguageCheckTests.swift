@@ -37,7 +37,7 @@ struct LanguageCheckTests {
         #expect {
             try Self.config("fallback_language = \"sv\"")
         } throws: { error in
-            "\(error)".contains("brand.fallback_language") && "\(error)".contains("has no templates") && "\(error)".contains("de, en, fr")
+            "\(error)".contains("brand.fallback_language") && "\(error)".contains("has no templates") && "\(error)".contains("de, en, es, fr, it, nl, pl, pt")
         }
     }
 }
