@@ -61,9 +61,12 @@ extension ConfigSections {
             stageNames.contains(name) ? nil : "names no stage of this policy; use one of \(stageNames.joined(separator: ", "))"
         }
         policy.waiveChargesOnPayment = table.bool("waive_charges_on_payment", default: false)
-        let allocations = PaymentAllocation.allCases.map(\.rawValue)
-        if let allocation = table.string("allocation", expected: "\"principal_first\" or \"costs_first\"", check: { text in
-            allocations.contains(text) ? nil : "is \"\(text)\"; expected \(allocations.map { "\"\($0)\"" }.joined(separator: " or "))"
+        if let allocation = table.string("allocation", expected: "\"principal_first\"", check: { text in
+            switch text {
+            case "principal_first": nil
+            case "costs_first": "is \"costs_first\", which overdue cannot do yet (it allocates every payment to the principal first, charges from what is paid beyond it); remove the key or write \"principal_first\""
+            default: "is \"\(text)\"; expected \"principal_first\""
+            }
         }) {
             policy.allocation = PaymentAllocation(rawValue: allocation) ?? .principalFirst
         }
