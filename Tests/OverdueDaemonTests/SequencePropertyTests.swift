@@ -13,7 +13,8 @@ import TestSupport
 /// pay-by date a delivered letter gave for its items; no stage above the
 /// last delivered one + 1 (and no final as the first letter); nothing after
 /// full payment; every letter's total is all that is overdue then; a
-/// re-drop never moves an invoice to another customer.
+/// re-drop never moves an invoice to another customer; a unit's charges
+/// only grow from letter to letter (compensation the same once stated).
 @Suite("The sequence of letters over random debtors and delivery failures (property test)")
 struct SequencePropertyTests {
     static let debtors = 2_000
@@ -39,6 +40,8 @@ struct SequencePropertyTests {
         #expect(checks.counts["no stage above the last delivered one + 1", default: 0] > 2_000)
         #expect(checks.counts["a number held by another customer is refused", default: 0] > 200)
         #expect(checks.counts["every letter's total is all that is overdue", default: 0] > 5_000)
+        #expect(checks.counts["a stated compensation is stated the same in every later letter", default: 0] > 1_000)
+        #expect(checks.counts["a unit's interest never falls from one letter to the next", default: 0] > 2_000)
         #expect(outcomes[String(describing: Outcome.failed), default: 0] > 300)
         #expect(outcomes[String(describing: Outcome.unsubscribed), default: 0] > 200)
     }
@@ -77,6 +80,7 @@ struct SequencePropertyTests {
         var owner: [String: String] = [:]
         var retryAt: [String: Date] = [:]
         var delivered: [PlannedSend] = []
+        var stated: [String: StatedCharges] = [:]
         let rank = Dictionary(uniqueKeysWithValues: policy.stages.enumerated().map { ($1.name, $0) })
         let calendar = planner.calendars.calendar(for: debtor.zone)
         let end = LadderPropertyTests.start.addingTimeInterval(Double(LadderPropertyTests.days) * 86_400)
@@ -104,6 +108,7 @@ struct SequencePropertyTests {
                 for send in due {
                     check(send, ledger: ledger, delivered: delivered, rank: rank, policy: policy, calendar: calendar, debtor: debtor,
                           checks: &checks)
+                    checkCharges(send, ledger: ledger, stated: stated, debtor: debtor, checks: &checks)
                     let draw = random.below(100)
                     let outcome: Outcome = send.channel == .webhook || draw < 80 ? .sent : draw < 88 ? .failed : draw < 94 ? .deferred : .unsubscribed
                     outcomes[String(describing: outcome), default: 0] += 1
@@ -111,6 +116,7 @@ struct SequencePropertyTests {
                     case .sent:
                         history.record(send.sentMessage(at: now), status: .sent)
                         delivered.append(send)
+                        record(send, ledger: ledger, into: &stated)
                     case .failed:
                         history.record(send.sentMessage(at: now), status: .failed)
                     case .deferred:
@@ -134,6 +140,82 @@ struct SequencePropertyTests {
             now = next
         }
         checks.fail(debtor, "the loop did not finish in 5,000 wake-ups")
+    }
+
+    /// What letters stated about a unit's charges, and the invoice as it was then.
+    struct StatedCharges {
+        var charges: LateCharges
+        var invoice: Invoice
+        var disputeEvents: Int
+        var stage: String
+        var time: Date
+        /// How many ledger events the invoice had then.
+        var events: Int
+    }
+
+    /// Charges agree from letter to letter: once a letter states a unit's
+    /// compensation, every later letter states the same; its fee never
+    /// falls; its interest never falls (interest accrued to a day only
+    /// grows: a payment slows it, never takes back what ran). Compared only
+    /// while the invoice is unchanged (no re-drop) and no dispute was
+    /// recorded in between (a dispute dated back may take days out).
+    func checkCharges(_ send: PlannedSend, ledger: Ledger, stated: [String: StatedCharges], debtor: RandomDebtor,
+                      checks: inout Invariants) {
+        guard send.stage != PlannerSettings.thanksStage else { return }
+        for (key, charges, stage) in Self.statements(send) {
+            let invoice = ReminderItem.invoice(ofUnit: key.replacingOccurrences(of: "invoice ", with: ""))
+            guard let entry = ledger[invoice], let before = stated[key], before.invoice == entry.invoice,
+                  before.disputeEvents == Self.disputeEvents(entry) else { continue }
+            // Letters of one instant on two channels (a firm SMS beside a final e-mail) are planned
+            // together: the one states the stage it climbs to, the other the stage last delivered.
+            guard before.time < send.time else { continue }
+            // A payment recorded since but dated on or before the earlier letter lowers what interest ran.
+            let backdated = entry.events.dropFirst(before.events).contains { event in
+                if case .payment(_, _, let date, _) = event { date <= CalendarDay.utc(before.time).adding(days: 1) } else { false }
+            }
+            guard !backdated else { continue }
+            let old = before.charges
+            let units = send.demanded.filter { $0.item.invoice == invoice }.map { "\($0.item.unitID) \($0.item.stage) \($0.daysOverdue)d" }
+            let context = "\(key): \(old.fee)/\(old.interest)/\(old.compensation) (\(before.stage), \(before.time)) then "
+                + "\(charges.fee)/\(charges.interest)/\(charges.compensation) (\(units)) in \(send.stage) \(send.time)"
+            // (A letter that demands none of the invoice's units past due, a courtesy note for its next
+            // installment, states no charges for it.)
+            let overdueDemanded = send.demanded.contains { $0.item.invoice == invoice && $0.daysOverdue > 0 }
+            if key.hasPrefix("invoice "), old.compensation > 0, overdueDemanded {
+                checks.expect(charges.compensation == old.compensation, "a stated compensation is stated the same in every later letter", debtor, context)
+            }
+            guard !key.hasPrefix("invoice ") else { continue }
+            checks.expect(charges.fee >= old.fee, "a unit's fee never falls from one letter to the next", debtor, context)
+            checks.expect(charges.interest >= old.interest, "a unit's interest never falls from one letter to the next", debtor, context)
+        }
+    }
+
+    /// What a letter states: per unit its fee and interest, per invoice its
+    /// compensation (stated once per invoice, on one of its units).
+    static func statements(_ send: PlannedSend) -> [(key: String, charges: LateCharges, stage: String)] {
+        var byInvoice: [String: Decimal] = [:]
+        var out: [(key: String, charges: LateCharges, stage: String)] = []
+        for item in send.demanded {
+            out.append((item.item.unitID, LateCharges(fee: item.charges.fee, interest: item.charges.interest), item.item.stage))
+            byInvoice[item.item.invoice, default: 0] += item.charges.compensation
+        }
+        for (invoice, compensation) in byInvoice { out.append(("invoice \(invoice)", LateCharges(compensation: compensation), send.stage)) }
+        return out
+    }
+
+    /// What a delivered letter told the debtor.
+    func record(_ send: PlannedSend, ledger: Ledger, into stated: inout [String: StatedCharges]) {
+        guard send.stage != PlannerSettings.thanksStage else { return }
+        for (key, charges, stage) in Self.statements(send) {
+            let invoice = ReminderItem.invoice(ofUnit: key.replacingOccurrences(of: "invoice ", with: ""))
+            guard let entry = ledger[invoice] else { continue }
+            stated[key] = StatedCharges(charges: charges, invoice: entry.invoice, disputeEvents: Self.disputeEvents(entry),
+                                        stage: stage, time: send.time, events: entry.events.count)
+        }
+    }
+
+    static func disputeEvents(_ entry: LedgerEntry) -> Int {
+        entry.events.filter { if case .dispute = $0 { true } else if case .resolve = $0 { true } else { false } }.count
     }
 
     func check(_ send: PlannedSend, ledger: Ledger, delivered: [PlannedSend], rank: [String: Int], policy: Policy,

@@ -54,7 +54,7 @@ extension Planner {
             // The charges the letters before it stated (at the last stage
             // delivered), so the figures do not drop and jump back.
             charge(&item, entry, unit, policy: policy, stage: lastReachedStage(unitID, history: history), basis: statutory,
-                   today: today)
+                   today: today, history: history)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel, recipient: recipient,
                                       policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule

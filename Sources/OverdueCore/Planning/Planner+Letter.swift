@@ -18,13 +18,22 @@ extension Planner {
         let demandedUnits = Set(items.map(\.item.unitID))
         let others = open.filter { !demandedUnits.contains($0.item.unitID) }.sorted(by: byDue)
         var otherOverdue = others.filter { $0.daysOverdue > 0 }
-        // The fixed compensation is per invoice, not per installment.
-        var compensated = Set<String>()
-        for index in items.indices where items[index].charges.compensation > 0 {
-            if !compensated.insert(items[index].item.invoice).inserted { items[index].charges.compensation = 0 }
+        // The fixed compensation is per invoice, not per installment: stated
+        // once, on the invoice's earliest demanded unit, so every letter
+        // puts it in the same place.
+        var compensation: [String: Decimal] = [:]
+        for item in items + otherOverdue where item.charges.compensation > 0 {
+            compensation[item.item.invoice] = max(compensation[item.item.invoice] ?? 0, item.charges.compensation)
         }
-        for index in otherOverdue.indices where otherOverdue[index].charges.compensation > 0 {
-            if !compensated.insert(otherOverdue[index].item.invoice).inserted { otherOverdue[index].charges.compensation = 0 }
+        let carrier = Dictionary((items + otherOverdue).sorted(by: byDue).reversed().map { ($0.item.invoice, $0.item.unitID) },
+                                 uniquingKeysWith: { _, earliest in earliest })
+        for index in items.indices {
+            let item = items[index].item
+            items[index].charges.compensation = carrier[item.invoice] == item.unitID ? compensation[item.invoice] ?? 0 : 0
+        }
+        for index in otherOverdue.indices {
+            let item = otherOverdue[index].item
+            otherOverdue[index].charges.compensation = carrier[item.invoice] == item.unitID ? compensation[item.invoice] ?? 0 : 0
         }
         var send = PlannedSend(
             time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
@@ -69,7 +78,7 @@ extension Planner {
             var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
                                    stageOffsetDays: 0, final: false, amount: unit.open, currency: invoice.currency, due: unit.due,
                                    daysOverdue: unit.due.days(until: today))
-            charge(&item, entry, unit, policy: policy, stage: last, basis: statutory, today: today)
+            charge(&item, entry, unit, policy: policy, stage: last, basis: statutory, today: today, history: history)
             return item
         }
     }

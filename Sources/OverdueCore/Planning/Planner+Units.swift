@@ -54,11 +54,22 @@ extension Planner {
     /// its interest line speaks of. One place for every letter's figures.
     /// Nothing before the policy's `charges_from` stage: a unit's charges
     /// appear once a letter of that stage (or a later one) is about it.
+    ///
+    /// `history`: the letters so far. The fixed compensation is the
+    /// invoice's: once a letter about any of its units stated charges, an
+    /// overdue unit of it states the compensation too (the letter shows it
+    /// once per invoice), even after the unit that carried it was paid.
     func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, basis: ChargeBasis,
-                today: CalendarDate) {
+                today: CalendarDate, history: DeliveryHistory? = nil) {
         guard policy.statesCharges(at: stage) else {
             item.charges = LateCharges()
             item.disputes = []
+            if let history, invoiceStatesCharges(entry, policy: policy, history: history) {
+                item.charges.compensation = LateCharges.compute(
+                    policy: policy, stage: policy.stages[policy.chargesFromIndex].name, amount: unit.open,
+                    currency: entry.invoice.currency, due: unit.due, today: today, basis: basis,
+                    invoiceAmount: entry.invoice.amount, rates: settings.referenceRates).compensation
+            }
             return
         }
         item.charges = LateCharges.compute(policy: policy, stage: stage, amount: unit.open, currency: entry.invoice.currency,
@@ -66,6 +77,16 @@ extension Planner {
                                            rates: settings.referenceRates, outstanding: interestPeriods(entry, unit, policy: policy))
         if basis.applies, policy.interestRatePercent != nil || basis.law != nil {
             item.disputes = entry.disputePeriods.filter { $0.until > unit.due }
+        }
+    }
+
+    /// Whether a delivered letter about any unit of the invoice (paid ones
+    /// too) was at a stage that states charges.
+    func invoiceStatesCharges(_ entry: LedgerEntry, policy: Policy, history: DeliveryHistory) -> Bool {
+        let invoice = entry.invoice
+        return ([nil] + invoice.installments.indices.map { $0 + 1 }).contains { installment in
+            policy.statesCharges(at: lastReachedStage(ReminderItem(invoice: invoice.id, installment: installment, stage: "").unitID,
+                                                      history: history))
         }
     }
 

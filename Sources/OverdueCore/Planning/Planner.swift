@@ -319,7 +319,7 @@ public struct Planner: Sendable {
                 stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                 currency: invoice.currency, due: unit.due, daysOverdue: daysOverdue)
             let statutory = statutoryRule(policy, debtor)
-            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today)
+            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today, history: history)
             let copies = CopyPlan(debtor: debtor, stage: spec.name, unitID: unitID, planner: self, ledger: ledger, history: history)
             func candidate(_ channel: Channel, to recipient: String) -> Candidate {
                 var candidate = Candidate(
