@@ -14,12 +14,15 @@ public enum TemplateLanguages {
     public static func available(userDirectory: String?) -> Set<String> {
         guard let userDirectory,
               let names = try? FileManager.default.contentsOfDirectory(atPath: userDirectory) else { return bundled }
+        // As the renderer loads them: a lower-case folder with a template
+        // in it (an empty or "SV" folder serves no letter, so it must not
+        // keep a debtor from being held).
         let folders = names.filter { name in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: "\(userDirectory)/\(name)", isDirectory: &isDirectory) && isDirectory.boolValue
-                && name.count >= 2 && name.count <= 3 && name.allSatisfy { $0.isASCII && $0.isLetter }
+            name.count >= 2 && name.count <= 3 && name.allSatisfy { $0.isASCII && $0.isLowercase }
+                && ((try? FileManager.default.contentsOfDirectory(atPath: "\(userDirectory)/\(name)")) ?? [])
+                    .contains { $0.hasSuffix(".mustache") }
         }
-        return bundled.union(folders.map { $0.lowercased() })
+        return bundled.union(folders)
     }
 
     /// The primary subtag of a BCP 47 tag, lower case ("pt" of "pt-BR").

@@ -13,7 +13,7 @@ enum BoundedInflate {
         case corrupt(String)
     }
 
-    static func inflate(_ input: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
+    static func inflate(_ input: [UInt8], limit: Int, keepPartial: Bool = false, produced total: UnsafeMutablePointer<Int>? = nil) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("zlib could not start")
@@ -21,6 +21,8 @@ enum BoundedInflate {
         defer { inflateEnd(&stream) }
         let overLimit: Int32 = -1_000  // not a zlib code
         var output: [UInt8] = []
+        var count = 0
+        defer { total?.pointee = count }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var input = input
         let status: Int32 = input.withUnsafeMutableBufferPointer { inputBuffer in
@@ -33,8 +35,9 @@ enum BoundedInflate {
                     let code = CZlib.inflate(&stream, Z_NO_FLUSH)
                     return (code, chunkBuffer.count - Int(stream.avail_out))
                 }
-                if output.count + produced > limit { return overLimit }
-                output += chunk[0..<produced]
+                count += produced
+                if count > limit { return overLimit }
+                if total == nil { output += chunk[0..<produced] }  // a caller that only counts keeps nothing
                 switch code {
                 case Z_OK where produced == 0 && stream.avail_in == 0: return Z_BUF_ERROR  // input ends mid-stream
                 case Z_OK: continue
@@ -45,9 +48,33 @@ enum BoundedInflate {
         }
         switch status {
         case Z_STREAM_END: return output
+        case _ where keepPartial && status != overLimit: return output
         case overLimit: throw .tooLarge(limit: limit)
         case Z_BUF_ERROR: throw .corrupt("the compressed data ends early (a file cut short?)")
         default: throw .corrupt(stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
+        }
+    }
+
+    enum Prefix {
+        /// The decoded bytes (none kept when only counted) and how many there were.
+        case decoded([UInt8], count: Int)
+        case tooLarge
+    }
+
+    /// As `inflate`, but damaged or cut-off data gives what it decoded up
+    /// to the damage (qpdf's pipeline passes that on too). `keep`: false
+    /// counts the output without holding it (the last stage of a check).
+    static func inflatePrefix(_ input: [UInt8], limit: Int, keep: Bool) -> Prefix {
+        var count = 0
+        do {
+            let output = try withUnsafeMutablePointer(to: &count) { pointer throws(Failure) in
+                try inflate(input, limit: limit, keepPartial: true, produced: keep ? nil : pointer)
+            }
+            return .decoded(output, count: keep ? output.count : count)
+        } catch .tooLarge {
+            return .tooLarge
+        } catch {
+            return .decoded([], count: 0)
         }
     }
 }

@@ -14,31 +14,71 @@ import Glibc
 /// encoded with a filter that cannot be bounded, refuses the file. Written
 /// by hand because no library here scans PDF syntax without decoding it.
 enum StructureStreams {
-    /// The most one decoded object or cross-reference stream may hold. Real
-    /// invoices' are kilobytes; a 500-page report's a few MiB.
+    /// The most one decoded stream may hold. Real invoices' are kilobytes;
+    /// a 500-page report's a few MiB.
     static let limit = 64 << 20
+    /// The most all the streams of one file may decode to together: many
+    /// streams each just under `limit` must not make this scan the bomb.
+    static let totalLimit = 512 << 20
 
-    /// Throws a refusal for the first object or cross-reference stream
-    /// that inflates past `limit` or uses a filter other than FlateDecode.
-    static func check(_ bytes: [UInt8], limit: Int = limit) throws(HybridPDF.Refusal) {
-        for found in streams(in: bytes) {
-            let dictionary = String(decoding: bytes[found.dictionary], as: UTF8.self)
-            guard let kind = kind(of: dictionary) else { continue }
+    /// Throws a refusal for the first stream that inflates past `limit` (or
+    /// all of them past `totalLimit`), and for an object or cross-reference
+    /// stream encoded with anything but FlateDecode. Every FlateDecode
+    /// stream is bounded, typed or not: qpdf takes a stream as an object
+    /// stream because the cross-reference points into it, whatever its
+    /// /Type says.
+    static func check(_ bytes: [UInt8], limit: Int = limit, totalLimit: Int = totalLimit) throws(HybridPDF.Refusal) {
+        var total = 0
+        guard let streams = streams(in: bytes) else {
+            throw HybridPDF.Refusal(description: "the PDF's stream syntax is malformed beyond repair (stream keywords without dictionaries); export the invoice again")
+        }
+        for found in streams {
+            let dictionary = decodingNameEscapes(String(decoding: bytes[found.dictionary], as: UTF8.self))
+            let kind = kind(of: dictionary)
             let filters = filterNames(in: dictionary)
-            guard filters.allSatisfy({ $0 == "/FlateDecode" || $0 == "/Fl" }) else {
-                throw HybridPDF.Refusal(description: "the PDF's \(kind) is encoded with \(filters.joined(separator: " ")), which overdue does not decode unbounded; export the invoice again")
+            let flate = filters.allSatisfy { $0 == "/FlateDecode" || $0 == "/Fl" }
+            guard flate, filters.count > 0 || !dictionary.contains("/Filter") else {
+                if let kind {
+                    throw HybridPDF.Refusal(description: "the PDF's \(kind) is encoded with \(filters.isEmpty ? "an indirect filter" : filters.joined(separator: " ")), which overdue does not decode unbounded; export the invoice again")
+                }
+                continue  // an image or font in another encoding: qpdf never decodes it for overdue
             }
             var data = Array(bytes[found.data])
-            for _ in filters {
-                do {
-                    data = try BoundedInflate.inflate(data, limit: limit)
-                } catch .tooLarge {
-                    throw HybridPDF.Refusal(description: "the PDF's \(kind) decompresses to more than \(limit >> 20) MiB (a compression bomb); it was not read")
-                } catch {
-                    break  // damaged data: qpdf reports the damage, and decodes no more than there is
+            for stage in filters.indices {
+                // Only a stage that feeds another keeps its output: the last is counted, never held.
+                switch BoundedInflate.inflatePrefix(data, limit: limit, keep: stage < filters.count - 1) {
+                case .tooLarge:
+                    throw HybridPDF.Refusal(description: "the PDF's \(kind ?? "stream") decompresses to more than \(limit >> 20) MiB (a compression bomb); it was not read")
+                case .decoded(let output, let count):
+                    // Damaged data still feeds the next stage, as qpdf's pipeline does.
+                    data = output
+                    total += count
+                }
+                if total > totalLimit {
+                    throw HybridPDF.Refusal(description: "the PDF's streams decompress to more than \(totalLimit >> 20) MiB together (a compression bomb); it was not read")
                 }
             }
         }
+    }
+
+    /// PDF names may spell any byte as #hh ("/Obj#53tm" is "/ObjStm"),
+    /// as qpdf reads them.
+    static func decodingNameEscapes(_ text: String) -> String {
+        guard text.contains("#") else { return text }
+        var out = [UInt8]()
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "#"), index + 2 < bytes.count,
+               let value = UInt8(String(decoding: bytes[index + 1...index + 2], as: UTF8.self), radix: 16) {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// "object stream" or "cross-reference stream", or nil for any other stream.
@@ -69,11 +109,17 @@ enum StructureStreams {
     /// Every `<< … >> stream … endstream` in the file: the dictionary (found
     /// by matching << and >> backwards from the keyword) and the data up to
     /// the next `endstream` (/Length is often an indirect object).
-    static func streams(in bytes: [UInt8]) -> [Found] {
+    /// nil when looking back for dictionaries costs more than a few times
+    /// the file's size: in a real PDF each look stops at its own `<<`
+    /// within a few hundred bytes; only hostile syntax (a million
+    /// ">>stream" with no "<<") makes it quadratic.
+    static func streams(in bytes: [UInt8]) -> [Found]? {
         var found: [Found] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+        var budget = 8 * bytes.count + 1_048_576
+        let complete: Bool = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
             var from = 0
+            var floor = 0  // no dictionary starts before the previous stream's data ends
             while let at = search("stream", in: base, count: buffer.count, from: from) {
                 from = at + 6
                 // "endstream" ends in "stream" too.
@@ -81,25 +127,33 @@ enum StructureStreams {
                 var end = at - 1
                 while end > 0, isWhitespace(buffer[end]) { end -= 1 }
                 guard end > 0, buffer[end] == UInt8(ascii: ">"), buffer[end - 1] == UInt8(ascii: ">"),
-                      let open = matchingOpen(buffer, closingAt: end) else { continue }
+                      let open = matchingOpen(buffer, closingAt: end, floor: floor, budget: &budget) else {
+                    if budget < 0 { return false }
+                    continue
+                }
                 var start = at + 6
                 if start < buffer.count, buffer[start] == UInt8(ascii: "\r") { start += 1 }
                 if start < buffer.count, buffer[start] == UInt8(ascii: "\n") { start += 1 }
                 let stop = search("endstream", in: base, count: buffer.count, from: start) ?? buffer.count
                 found.append(Found(dictionary: open..<(end + 1), data: start..<stop))
                 from = stop
+                floor = stop
             }
+            return true
         }
-        return found
+        return complete ? found : nil
     }
 
     /// The index of the `<<` that the `>>` at `index` closes, looking back
     /// at most 64 KiB (a stream dictionary is a few hundred bytes).
-    static func matchingOpen(_ buffer: UnsafeBufferPointer<UInt8>, closingAt index: Int) -> Int? {
+    static func matchingOpen(_ buffer: UnsafeBufferPointer<UInt8>, closingAt index: Int, floor lowest: Int,
+                             budget: inout Int) -> Int? {
         var depth = 0
         var position = index
-        let floor = max(0, index - 65_536)
+        let floor = max(lowest, index - 65_536)
         while position > floor {
+            budget -= 1
+            if budget < 0 { return nil }
             if buffer[position] == UInt8(ascii: ">"), buffer[position - 1] == UInt8(ascii: ">") {
                 depth += 1
                 position -= 2

@@ -19,6 +19,9 @@ extension Ingester {
     /// read, which must not appear in the group-readable spool).
     func take(_ entry: InboxFiles.Entry, to destination: URL, now: Date) throws {
         if entry.links > 1 {
+            // Only the name that still is the link read (its owner may have renamed a new file over it).
+            var now = stat()
+            guard lstat(entry.url.path, &now) == 0, now.st_dev == entry.device, now.st_ino == entry.inode else { return }
             guard unlink(entry.url.path) == 0 || errno == ENOENT else {
                 throw SpoolIOError(operation: "remove the hard link", path: entry.url.path, errno: errno)
             }
@@ -28,7 +31,7 @@ extension Ingester {
         var info = stat()
         guard entry.inode != 0, lstat(destination.path, &info) == 0,
               info.st_dev != entry.device || info.st_ino != entry.inode else { return }
-        let back = spool.inbox.appendingPathComponent("\(entry.name).replaced-\(Int(now.timeIntervalSince1970))")
+        let back = spool.inbox.appendingPathComponent("\(entry.name).replaced-\(Int(now.timeIntervalSince1970))-\(info.st_ino)")
         try DurableIO.move(destination, to: back)
         try log.append([LogEntry(time: now, event: "replaced", fields: [
             "file": .string(entry.name), "field": .string("file"),

@@ -78,7 +78,7 @@ public struct TemplateSet: Sendable {
     }
 
     /// "en" of "en-US".
-    static func baseLanguage(_ name: String) -> String { String(name.split(separator: "-")[0]) }
+    static func baseLanguage(_ name: String) -> String { name.split(separator: "-").first.map(String.init) ?? name }
 
     public func has(_ name: String, language: String) -> Bool { sources[language]?[name] != nil }
 

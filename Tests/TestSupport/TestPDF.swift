@@ -5,7 +5,7 @@ import Foundation
 /// FlateDecode bomb, the bomb and a hybrid with their data compressed twice
 /// (`[/FlateDecode /FlateDecode]`) and a name tree that loops.
 public enum TestPDF {
-    public enum Kind: String { case hybrid, plain, encrypted, bomb, chainedBomb = "chained-bomb", chained, objectStreamBomb = "objstm-bomb", loop }
+    public enum Kind: String, Sendable { case hybrid, plain, encrypted, bomb, chainedBomb = "chained-bomb", chained, objectStreamBomb = "objstm-bomb", untypedObjectStreamBomb = "objstm-bomb-untyped", loop }
 
     /// `xmlType`: mark the embedded file `text/xml` whatever its name.
     public static func make(_ kind: Kind, xml: [UInt8] = Array("<x/>".utf8), embeddedName: String = "factur-x.xml",

@@ -147,7 +147,7 @@ extension Planner {
             var item = PlannedItem(item: ReminderItem(invoice: id, installment: unit.installment, stage: spec.name),
                                    stageOffsetDays: spec.offsetDays, final: spec.final, amount: unit.open,
                                    currency: invoice.currency, due: unit.due, daysOverdue: unit.due.days(until: today))
-            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today)
+            charge(&item, entry, unit, policy: policy, stage: spec.name, basis: statutory, today: today, history: history)
             var candidate = Candidate(customer: customer.id, customerName: customer.name, channel: channel,
                                       recipient: recipient, policy: policy.name, timeZone: calendar.timeZone.identifier, item: item)
             candidate.chargesRule = statutory.rule

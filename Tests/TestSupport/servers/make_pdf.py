@@ -8,7 +8,7 @@ a few KB), a hybrid whose XML is compressed twice, and a name tree whose
 kids point back at themselves.
 
 usage: make_pdf.py KIND OUT [XML] [EMBEDDED-NAME] [xml-type]
-KIND: hybrid | plain | encrypted | bomb | chained-bomb | chained | objstm-bomb | loop
+KIND: hybrid | plain | encrypted | bomb | chained-bomb | chained | objstm-bomb | objstm-bomb-untyped | loop
 xml-type: mark the embedded file text/xml whatever its name
 Written from the PDF 1.7 reference by hand (no PDF library in the test
 venv); only the objects a reader of attachments needs."""
@@ -61,7 +61,7 @@ def hybrid(xml, name, compressed_data=None, names_tree=None, pad=0, filters=b"/F
     return build([catalog] + page_objects(2) + [spec, embedded, tree] + extra)
 
 
-def object_stream_bomb():
+def object_stream_bomb(stream_type=b"/Type /ObjStm "):
     """PDF 1.5 with its catalog inside an object stream that, compressed
     twice, inflates to 1 GiB: qpdf decodes an object stream whole (and
     without a limit) as soon as any object in it is read, here at open."""
@@ -74,7 +74,7 @@ def object_stream_bomb():
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     offsets[2] = len(out)
-    out += b"2 0 obj\n" + stream(data, b"/Type /ObjStm /N 1 /First %d /Filter [/FlateDecode /FlateDecode] " % len(header)) + b"\nendobj\n"
+    out += b"2 0 obj\n" + stream(data, stream_type + b"/N 1 /First %d /Fil#74er [/FlateDecode /FlateDecode] " % len(header)) + b"\nendobj\n"
     offsets[3] = len(out)
     out += b"3 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
     offsets[4] = len(out)
@@ -120,6 +120,9 @@ def main():
         pdf = hybrid(b"", name, compressed_data=zlib.compress(once, 9), filters=twice)
     elif kind == "objstm-bomb":
         pdf = object_stream_bomb()
+    elif kind == "objstm-bomb-untyped":
+        # qpdf takes a stream as an object stream because the xref points into it, whatever its /Type.
+        pdf = object_stream_bomb(stream_type=b"")
     elif kind == "loop":
         # The names tree's only kid is the tree itself.
         pdf = hybrid(xml, name, names_tree=b"<< /Kids [7 0 R] >>")
