@@ -44,7 +44,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ]
+            ],
+            // The readable source of ReferenceRateData.swift (scripts/embed-rates.py).
+            exclude: ["Charges/reference-rates.toml"]
         ),
         .target(
             name: "OverdueConfig",

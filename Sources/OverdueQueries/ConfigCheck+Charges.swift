@@ -63,7 +63,7 @@ extension ConfigCheck {
         }
         return missing.sorted { $0.key < $1.key }.map { series, gap in
             let known = config.referenceRates[series]?.knownUntil.map { "known to \($0)" } ?? "not in the table"
-            return "warning: reference rate \(series) is \(known), so statutory interest in \(gap.countries.joined(separator: ", ")) stops before the days its rate of \(gap.fixing) governs; add that rate to the file of [charges] reference_rates (format: rates/reference-rates.toml)"
+            return "warning: reference rate \(series) is \(known), so statutory interest in \(gap.countries.joined(separator: ", ")) stops before the days its rate of \(gap.fixing) governs; add that rate to the file of [charges] reference_rates (format: Sources/OverdueCore/Charges/reference-rates.toml)"
         }
     }
 }

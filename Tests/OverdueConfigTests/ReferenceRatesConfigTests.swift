@@ -18,9 +18,9 @@ struct ReferenceRatesConfigTests {
 
     static func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
 
-    @Test("the embedded table is rates/reference-rates.toml (run scripts/embed-rates.py after editing it)")
+    @Test("the embedded table is Sources/OverdueCore/Charges/reference-rates.toml (run scripts/embed-rates.py after editing it)")
     func embedded() throws {
-        let source = try String(contentsOf: Self.root.appendingPathComponent("rates/reference-rates.toml"), encoding: .utf8)
+        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/OverdueCore/Charges/reference-rates.toml"), encoding: .utf8)
         #expect(ReferenceRateData.text + "\n" == source)
         // Every series a rule names is in it, with a source, from 2019 (or before) to at least the first half of 2026.
         for country in ["DE", "AT", "FR", "NL", "PL", "GB"] {

@@ -162,7 +162,7 @@ struct SequencePropertyTests {
     func checkCharges(_ send: PlannedSend, ledger: Ledger, stated: [String: StatedCharges], debtor: RandomDebtor,
                       checks: inout Invariants) {
         guard send.stage != PlannerSettings.thanksStage else { return }
-        for (key, charges, stage) in Self.statements(send) {
+        for (key, charges, _) in Self.statements(send) {
             let invoice = ReminderItem.invoice(ofUnit: key.replacingOccurrences(of: "invoice ", with: ""))
             guard let entry = ledger[invoice], let before = stated[key], before.invoice == entry.invoice,
                   before.disputeEvents == Self.disputeEvents(entry) else { continue }

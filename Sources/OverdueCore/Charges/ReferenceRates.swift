@@ -65,7 +65,7 @@ public struct RateSeries: Sendable, Equatable {
     }
 }
 
-/// Every rate series known: the bundled table (`rates/reference-rates.toml`,
+/// Every rate series known: the bundled table (`Sources/OverdueCore/Charges/reference-rates.toml`,
 /// embedded by `scripts/embed-rates.py`), with the operator's file merged
 /// in by series and date.
 public struct ReferenceRates: Sendable, Equatable {
@@ -81,7 +81,7 @@ public struct ReferenceRates: Sendable, Equatable {
     /// that does not parse is a build mistake the test suite reports.
     public static let bundled: ReferenceRates = {
         do {
-            return try ReferenceRateFile.parse(ReferenceRateData.text, file: "rates/reference-rates.toml")
+            return try ReferenceRateFile.parse(ReferenceRateData.text, file: "Sources/OverdueCore/Charges/reference-rates.toml")
         } catch {
             preconditionFailure("the bundled reference rates do not parse: \(error)")
         }
