@@ -24,10 +24,4 @@ public enum TemplateLanguages {
         }
         return bundled.union(folders)
     }
-
-    /// The primary subtag of a BCP 47 tag, lower case ("pt" of "pt-BR").
-    public static func primary(_ tag: String?) -> String? {
-        guard let first = tag?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first, !first.isEmpty else { return nil }
-        return first.lowercased()
-    }
 }

@@ -30,7 +30,7 @@ public struct HandoffSelection: Sendable {
             guard !entry.cancelled, entry.handedOff == nil, entry.balance > 0, !CallList.isDisputed(entry, on: day) else { continue }
             let calendar = calendars.calendar(for: effective.customer.timezone)
             let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
-            let units = [invoice.id] + invoice.installments.indices.map { "\(invoice.id)#\($0 + 1)" }
+            let units = ReminderItem.unitIDs(of: invoice)
             let reached = units.flatMap { history.sends(of: $0) }.filter(\.reached)
             let finals = reached.filter { finalStages.contains($0.stage) }
             let finalNotice = finals.map { calendar.localDay($0.time) }.min()

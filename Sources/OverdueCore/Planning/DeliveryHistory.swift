@@ -16,6 +16,12 @@ public struct ReminderItem: Sendable, Hashable, Codable {
     /// "INV-1" or "INV-1#2": what is being reminded of.
     public var unitID: String { installment.map { "\(invoice)#\($0)" } ?? invoice }
 
+    /// Every unit id an invoice can have been reminded under: the invoice
+    /// itself and each installment, paid ones too ("INV-1", "INV-1#1", …).
+    public static func unitIDs(of invoice: Invoice) -> [String] {
+        [invoice.id] + invoice.installments.indices.map { ReminderItem(invoice: invoice.id, installment: $0 + 1, stage: "").unitID }
+    }
+
     /// The invoice a unit id names ("INV-1#2" → "INV-1"): the one place that reads the format back.
     public static func invoice(ofUnit unitID: String) -> String {
         String(unitID.split(separator: "#", maxSplits: 1).first ?? Substring(unitID))

@@ -20,9 +20,7 @@ extension Planner {
         let invoice = entry.invoice
         let customer = debtor.customer
         // The letters about the invoice or any of its installments.
-        let sends = ([nil] + invoice.installments.indices.map { $0 + 1 }).flatMap { installment in
-            history.sends(of: ReminderItem(invoice: invoice.id, installment: installment, stage: "").unitID)
-        }
+        let sends = ReminderItem.unitIDs(of: invoice).flatMap { history.sends(of: $0) }
         guard settings.thankAfterPayment, settings.enabledChannels.contains(.email), !sends.isEmpty,
               !sends.contains(where: { $0.stage == PlannerSettings.thanksStage }),
               let recipient = recipient(for: .email, customer, ledger: ledger) else { return }

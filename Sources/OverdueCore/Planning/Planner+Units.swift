@@ -83,11 +83,7 @@ extension Planner {
     /// Whether a delivered letter about any unit of the invoice (paid ones
     /// too) was at a stage that states charges.
     func invoiceStatesCharges(_ entry: LedgerEntry, policy: Policy, history: DeliveryHistory) -> Bool {
-        let invoice = entry.invoice
-        return ([nil] + invoice.installments.indices.map { $0 + 1 }).contains { installment in
-            policy.statesCharges(at: lastReachedStage(ReminderItem(invoice: invoice.id, installment: installment, stage: "").unitID,
-                                                      history: history))
-        }
+        ReminderItem.unitIDs(of: entry.invoice).contains { policy.statesCharges(at: lastReachedStage($0, history: history)) }
     }
 
     /// The periods statutory interest runs on: what was owed over time,
