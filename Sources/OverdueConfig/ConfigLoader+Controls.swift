@@ -61,12 +61,8 @@ extension ConfigSections {
             stageNames.contains(name) ? nil : "names no stage of this policy; use one of \(stageNames.joined(separator: ", "))"
         }
         policy.waiveChargesOnPayment = table.bool("waive_charges_on_payment", default: false)
-        if let allocation = table.string("allocation", expected: "\"principal_first\"", check: { text in
-            switch text {
-            case "principal_first": nil
-            case "costs_first": "is \"costs_first\", which overdue cannot do yet (it allocates every payment to the principal first, charges from what is paid beyond it); remove the key or write \"principal_first\""
-            default: "is \"\(text)\"; expected \"principal_first\""
-            }
+        if let allocation = table.string("allocation", expected: "\"principal_first\" or \"costs_first\"", check: { text in
+            PaymentAllocation(rawValue: text) == nil ? "is \"\(text)\"; expected \"principal_first\" (the default) or \"costs_first\" (§ 367 BGB: costs, then interest, then the principal)" : nil
         }) {
             policy.allocation = PaymentAllocation(rawValue: allocation) ?? .principalFirst
         }

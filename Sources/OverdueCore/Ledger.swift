@@ -45,9 +45,11 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 
     /// The state on a given day (a promise to pay lapses after its date).
-    public func state(on today: CalendarDate) -> InvoiceState {
+    /// `owed`: the principal still owed as the policy allocates payments
+    /// (`Planner.principalOpen`); by default the balance.
+    public func state(on today: CalendarDate, owed: Decimal? = nil) -> InvoiceState {
         if cancelled { return .cancelled }
-        if balance <= 0 { return .paid }
+        if (owed ?? balance) <= 0 { return .paid }
         if handedOff != nil { return .handedOff }
         if disputed { return .disputed }
         if let promisedUntil, promisedUntil >= today { return .promised }

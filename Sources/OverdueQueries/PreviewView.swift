@@ -49,13 +49,17 @@ public struct PreviewView {
             }
             found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
                                          history: history, now: now)
-            if found == nil { explanation = "\(invoiceID) is settled (\(entry!.state(on: CalendarDay.utc(now)).rawValue)): no letter" }
+            if found == nil {
+                let state = planner.state(entry!, ledger: ledger, history: history, on: CalendarDay.utc(now))
+                explanation = "\(invoiceID) is settled (\(state.rawValue)): no letter"
+            }
         } else {
             let plan = planner.plan(customer: customer, ledger: ledger, history: history, now: now)
             let onChannel = plan.due.filter { $0.channel == channel }
             found = entry.map { entry in onChannel.first { $0.invoices.contains(entry.invoice.id) } } ?? onChannel.first
             if found == nil {
                 explanation = Self.whyNothing(entry: entry, customer: customer, channel: channel, plan: plan, planner: planner,
+                                              ledger: ledger, history: history,
                                               now: now)
             }
         }
@@ -78,7 +82,7 @@ public struct PreviewView {
 
     /// Why the daemon would send nothing about this invoice (or customer) now.
     static func whyNothing(entry: LedgerEntry?, customer: String, channel: Channel, plan: PlanResult, planner: Planner,
-                           now: Date) -> String {
+                           ledger: Ledger, history: DeliveryHistory, now: Date) -> String {
         let next = plan.nextWake.map { "; the next reminder for \(customer) is planned for \(Timestamp.format($0)) (see `overdue plan`)" }
             ?? "; no further reminder is planned for \(customer)"
         // Pending approval: the letter exists, a person has to let it go.
@@ -89,7 +93,7 @@ public struct PreviewView {
         }
         guard let entry else { return "nothing would be sent to \(customer) by \(channel.rawValue) at \(Timestamp.format(now))" + next }
         let today = planner.calendars.calendar(for: entry.invoice.customer.timezone).localDay(now)
-        let state = entry.state(on: today)
+        let state = planner.state(entry, ledger: ledger, history: history, on: today)
         switch state {
         case .paid, .cancelled, .handedOff:
             return "\(entry.invoice.id) is \(state.rawValue.replacingOccurrences(of: "_", with: " ")): no more reminders"

@@ -32,6 +32,7 @@ extension SpoolStatus {
     /// `show CUSTOMER`: the directory record, the file it came from, and
     /// the customer's invoices with the debtor as the planner sees them.
     public func showCustomer(_ id: String, on today: CalendarDate) throws -> [String: JSONValue]? {
+        let planner = Planner(settings: config.plannerSettings)
         let record = ledger.directory[id]
         let invoices = ledger.entries.values.filter { ledger.directory.effective(for: $0.invoice).customer.id == id }
             .sorted { $0.invoice.id < $1.invoice.id }
@@ -52,7 +53,8 @@ extension SpoolStatus {
             object["effective"] = .object(debtor)
         }
         object["invoices"] = .array(invoices.map { entry in
-            .object(["invoice": .string(entry.invoice.id), "state": .string(entry.state(on: today).rawValue),
+            .object(["invoice": .string(entry.invoice.id),
+                     "state": .string(planner.state(entry, ledger: ledger, history: deliveries.history, on: today).rawValue),
                      "balance": .string(Money.format(entry.balance, minorUnits: Currency.minorUnits(entry.invoice.currency))),
                      "currency": .string(entry.invoice.currency), "due": .string(entry.invoice.due.description)])
         })

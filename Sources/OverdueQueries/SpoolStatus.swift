@@ -81,11 +81,17 @@ public struct SpoolStatus {
         var object = RecordEncoder.object(entry.invoice)
         let units = Currency.minorUnits(entry.invoice.currency)
         object["balance"] = .string(Money.format(entry.balance, minorUnits: units))
-        object["state"] = .string(entry.state(on: today).rawValue)
+        // The state as the planner sees it: with costs_first, charges paid first can leave principal open.
+        let planner = Planner(settings: config.plannerSettings)
+        let open = planner.principalOpen(entry, ledger: ledger, history: deliveries.history)
+        object["state"] = .string(entry.state(on: today, owed: open).rawValue)
+        if open != max(0, entry.balance), !entry.cancelled {
+            object["principal_open"] = .string(Money.format(open, minorUnits: units))
+        }
         if entry.credit > 0 { object["credit"] = .string(Money.format(entry.credit, minorUnits: units)) }
         if let promised = entry.promisedUntil { object["promised_until"] = .string(promised.description) }
         if let replied = ledger.replies[entry.invoice.customer.id],
-           let resume = Planner(settings: config.plannerSettings).replyPauseEnd(for: entry.invoice, ledger: ledger) {
+           let resume = planner.replyPauseEnd(for: entry.invoice, ledger: ledger) {
             object["replied"] = .string(replied.description)
             object["paused_until"] = .string(resume.description)
         }

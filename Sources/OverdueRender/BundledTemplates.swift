@@ -244,7 +244,7 @@ Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} auf {{base}} zu {{rate}} pro Jahr: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (Rate {{installment}}){{/is_installment}}{{#has_fee}}<br>Mahngebühr: {{fee}}{{/has_fee}}{{#has_interest}}<br>Verzugszinsen{{#has_interest_rate}} zu {{interest_rate}} pro Jahr{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} auf {{base}} zu {{rate}} pro Jahr: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Die Zinsen schließen die Zeit ein, in der die Rechnung bestritten war{{/interest_during_dispute}}{{^interest_during_dispute}}Für die Zeit, in der die Rechnung bestritten war, werden keine Zinsen berechnet{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Pauschale für Beitreibungskosten: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Davon durch Ihre Zahlungen bereits beglichen: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Weitere {{charges_paid_elsewhere}} Ihrer Zahlungen wurden auf sonstige Kosten und Zinsen dieser Rechnung verrechnet (zuerst Kosten, dann Zinsen, dann die Hauptforderung).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -284,6 +284,12 @@ Noch nicht fällig (nicht Teil dieser Zahlungsaufforderung):
 {{#has_compensation}}
   Pauschale für Beitreibungskosten: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Davon durch Ihre Zahlungen bereits beglichen: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Weitere {{charges_paid_elsewhere}} Ihrer Zahlungen wurden auf sonstige Kosten und Zinsen dieser Rechnung verrechnet (zuerst Kosten, dann Zinsen, dann die Hauptforderung).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -794,7 +800,7 @@ Not yet due, not part of this demand:
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} on {{base}} at {{rate}} a year: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (instalment {{installment}}){{/is_installment}}{{#has_fee}}<br>Late fee: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interest{{#has_interest_rate}} at {{interest_rate}} a year{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} on {{base}} at {{rate}} a year: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Interest includes the time the invoice was disputed{{/interest_during_dispute}}{{^interest_during_dispute}}No interest is charged for the time the invoice was disputed{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Compensation for recovery costs: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Already paid towards these charges: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>A further {{charges_paid_elsewhere}} of your payments went to other charges on this invoice (costs and interest are settled before the invoice amount).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -834,6 +840,12 @@ Not yet due, not part of this demand:
 {{#has_compensation}}
   Compensation for recovery costs: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Already paid towards these charges: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  A further {{charges_paid_elsewhere}} of your payments went to other charges on this invoice (costs and interest are settled before the invoice amount).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -1343,7 +1355,7 @@ Aún no vencidas (no incluidas en esta reclamación):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}{{#has_fee}}<br>Gastos de reclamación: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} al {{rate}} anual: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (plazo {{installment}}){{/is_installment}}{{#has_fee}}<br>Gastos de reclamación: {{fee}}{{/has_fee}}{{#has_interest}}<br>Intereses de demora{{#has_interest_rate}} al {{interest_rate}} anual{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} al {{rate}} anual: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Los intereses incluyen el periodo en que la factura estuvo impugnada{{/interest_during_dispute}}{{^interest_during_dispute}}No se devengan intereses por el periodo en que la factura estuvo impugnada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnización por costes de cobro: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Ya abonado a cuenta de estos cargos: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Además, {{charges_paid_elsewhere}} de sus pagos se imputaron a otros cargos de esta factura (los gastos y los intereses se liquidan antes que el principal).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -1383,6 +1395,12 @@ Aún no vencidas (no incluidas en esta reclamación):
 {{#has_compensation}}
   Indemnización por costes de cobro: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Ya abonado a cuenta de estos cargos: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Además, {{charges_paid_elsewhere}} de sus pagos se imputaron a otros cargos de esta factura (los gastos y los intereses se liquidan antes que el principal).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -1868,7 +1886,7 @@ Pas encore échues (hors de la présente demande) :
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>du {{from}} au {{to}}, {{days_text}} sur {{base}} au taux de {{rate}} par an : {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (échéance {{installment}}){{/is_installment}}{{#has_fee}}<br>Frais de relance : {{fee}}{{/has_fee}}{{#has_interest}}<br>Intérêts de retard{{#has_interest_rate}} au taux de {{interest_rate}} par an{{/has_interest_rate}} : {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>du {{from}} au {{to}}, {{days_text}} sur {{base}} au taux de {{rate}} par an : {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Les intérêts incluent la période pendant laquelle la facture était contestée{{/interest_during_dispute}}{{^interest_during_dispute}}Aucun intérêt n’est compté pour la période pendant laquelle la facture était contestée{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnité forfaitaire pour frais de recouvrement : {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Déjà réglé sur ces frais : {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>En outre, {{charges_paid_elsewhere}} de vos paiements ont été imputés à d’autres frais de cette facture (frais et intérêts sont réglés avant le principal).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -1908,6 +1926,12 @@ Pas encore échues (hors de la présente demande) :
 {{#has_compensation}}
   Indemnité forfaitaire pour frais de recouvrement : {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Déjà réglé sur ces frais : {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  En outre, {{charges_paid_elsewhere}} de vos paiements ont été imputés à d’autres frais de cette facture (frais et intérêts sont réglés avant le principal).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -2393,7 +2417,7 @@ Non ancora scadute (escluse dalla presente richiesta):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Spese di sollecito: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} su {{base}} al {{rate}} annuo: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Spese di sollecito: {{fee}}{{/has_fee}}{{#has_interest}}<br>Interessi di mora{{#has_interest_rate}} al tasso annuo del {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} su {{base}} al {{rate}} annuo: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Gli interessi comprendono il periodo in cui la fattura era contestata{{/interest_during_dispute}}{{^interest_during_dispute}}Per il periodo in cui la fattura era contestata non sono conteggiati interessi{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Risarcimento dei costi di recupero: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Già versato a copertura di questi oneri: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Inoltre, {{charges_paid_elsewhere}} dei Suoi pagamenti sono stati imputati ad altri oneri di questa fattura (spese e interessi si saldano prima del capitale).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -2433,6 +2457,12 @@ Non ancora scadute (escluse dalla presente richiesta):
 {{#has_compensation}}
   Risarcimento dei costi di recupero: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Già versato a copertura di questi oneri: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Inoltre, {{charges_paid_elsewhere}} dei Suoi pagamenti sono stati imputati ad altri oneri di questa fattura (spese e interessi si saldano prima del capitale).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -2918,7 +2948,7 @@ Nog niet vervallen (maakt geen deel uit van dit verzoek):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}{{#has_fee}}<br>Aanmaningskosten: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} over {{base}} tegen {{rate}} per jaar: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (termijn {{installment}}){{/is_installment}}{{#has_fee}}<br>Aanmaningskosten: {{fee}}{{/has_fee}}{{#has_interest}}<br>Wettelijke handelsrente{{#has_interest_rate}} van {{interest_rate}} per jaar{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} over {{base}} tegen {{rate}} per jaar: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}De rente omvat ook de periode waarin de factuur werd betwist{{/interest_during_dispute}}{{^interest_during_dispute}}Over de periode waarin de factuur werd betwist, wordt geen rente berekend{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Vergoeding voor invorderingskosten: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Hiervan al door uw betalingen voldaan: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Daarnaast is {{charges_paid_elsewhere}} van uw betalingen toegerekend aan andere kosten van deze factuur (kosten en rente worden vóór de hoofdsom voldaan).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -2958,6 +2988,12 @@ Nog niet vervallen (maakt geen deel uit van dit verzoek):
 {{#has_compensation}}
   Vergoeding voor invorderingskosten: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Hiervan al door uw betalingen voldaan: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Daarnaast is {{charges_paid_elsewhere}} van uw betalingen toegerekend aan andere kosten van deze factuur (kosten en rente worden vóór de hoofdsom voldaan).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -3443,7 +3479,7 @@ Jeszcze niewymagalne (nie są objęte tą wiadomością):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Opłata za upomnienie: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} od kwoty {{base}} według stopy {{rate}} w skali roku: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (rata {{installment}}){{/is_installment}}{{#has_fee}}<br>Opłata za upomnienie: {{fee}}{{/has_fee}}{{#has_interest}}<br>Odsetki ustawowe za opóźnienie w transakcjach handlowych{{#has_interest_rate}} ({{interest_rate}} w skali roku){{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} od kwoty {{base}} według stopy {{rate}} w skali roku: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Odsetki obejmują okres, w którym faktura była kwestionowana{{/interest_during_dispute}}{{^interest_during_dispute}}Za okres, w którym faktura była kwestionowana, nie naliczamy odsetek{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Rekompensata za koszty odzyskiwania należności: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Z tego uregulowano już Państwa wpłatami: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Ponadto {{charges_paid_elsewhere}} z Państwa wpłat zaliczono na inne koszty tej faktury (koszty i odsetki pokrywane są przed należnością główną).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -3483,6 +3519,12 @@ Jeszcze niewymagalne (nie są objęte tą wiadomością):
 {{#has_compensation}}
   Rekompensata za koszty odzyskiwania należności: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Z tego uregulowano już Państwa wpłatami: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Ponadto {{charges_paid_elsewhere}} z Państwa wpłat zaliczono na inne koszty tej faktury (koszty i odsetki pokrywane są przed należnością główną).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}
@@ -3968,7 +4010,7 @@ Ainda não vencidas (não incluídas neste pedido de pagamento):
 <ul style="font-size:14px">
 {{#invoices}}
 {{#late_charges}}
-<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}{{#has_fee}}<br>Encargo de cobrança: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} à taxa de {{rate}} ao ano: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança: {{compensation}}{{/has_compensation}}</li>
+<li>{{number}}{{#is_installment}} (prestação {{installment}}){{/is_installment}}{{#has_fee}}<br>Encargo de cobrança: {{fee}}{{/has_fee}}{{#has_interest}}<br>Juros de mora{{#has_interest_rate}} à taxa anual de {{interest_rate}}{{/has_interest_rate}}: {{interest}}{{#has_interest_periods}}<ul style="font-size:13px">{{#interest_periods}}<li>{{from}} – {{to}}, {{days_text}} sobre {{base}} à taxa de {{rate}} ao ano: {{amount}}</li>{{/interest_periods}}</ul>{{/has_interest_periods}}{{#has_dispute}}<br><em>{{#interest_during_dispute}}Os juros incluem o período em que a fatura esteve contestada{{/interest_during_dispute}}{{^interest_during_dispute}}Não são cobrados juros relativos ao período em que a fatura esteve contestada{{/interest_during_dispute}} ({{dispute_periods}}).</em>{{/has_dispute}}{{/has_interest}}{{#has_compensation}}<br>Indemnização pelos custos de cobrança: {{compensation}}{{/has_compensation}}{{#has_charges_paid}}<br>Já pago por conta destes encargos: {{charges_paid}}{{/has_charges_paid}}{{#has_charges_paid_elsewhere}}<br>Além disso, {{charges_paid_elsewhere}} dos seus pagamentos foram imputados a outros encargos desta fatura (custas e juros são liquidados antes do capital).{{/has_charges_paid_elsewhere}}</li>
 {{/late_charges}}
 {{/invoices}}
 </ul>
@@ -4008,6 +4050,12 @@ Ainda não vencidas (não incluídas neste pedido de pagamento):
 {{#has_compensation}}
   Indemnização pelos custos de cobrança: {{compensation}}
 {{/has_compensation}}
+{{#has_charges_paid}}
+  Já pago por conta destes encargos: {{charges_paid}}
+{{/has_charges_paid}}
+{{#has_charges_paid_elsewhere}}
+  Além disso, {{charges_paid_elsewhere}} dos seus pagamentos foram imputados a outros encargos desta fatura (custas e juros são liquidados antes do capital).
+{{/has_charges_paid_elsewhere}}
 {{/late_charges}}
 {{/invoices}}
 {{#has_total}}

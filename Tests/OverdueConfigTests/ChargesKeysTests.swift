@@ -21,15 +21,16 @@ struct ChargesKeysTests {
         #expect(!defaults.waiveChargesOnPayment && defaults.allocation == .principalFirst)
         let set = try Self.parse("charges_from = \"overdue\"\nwaive_charges_on_payment = true\nallocation = \"principal_first\"").policies[0]
         #expect(set.statesCharges(at: "overdue") && set.waiveChargesOnPayment)
+        #expect(try Self.parse("allocation = \"costs_first\"").policies[0].allocation == .costsFirst)
     }
 
-    @Test("a stage the policy lacks, and costs_first (not built), are refused naming the key and the fix")
+    @Test("a stage the policy lacks, and an unknown allocation, are refused naming the key and the fix")
     func refused() {
         #expect { try Self.parse("charges_from = \"final\"") } throws: { error in
             "\(error)".contains("charges_from") && "\(error)".contains("overdue, firm")
         }
-        #expect { try Self.parse("allocation = \"costs_first\"") } throws: { error in
-            "\(error)".contains("allocation") && "\(error)".contains("cannot do yet") && "\(error)".contains("principal_first")
+        #expect { try Self.parse("allocation = \"interest_first\"") } throws: { error in
+            "\(error)".contains("allocation") && "\(error)".contains("principal_first") && "\(error)".contains("costs_first")
         }
     }
 }

@@ -57,3 +57,11 @@ enum Fixture {
 enum Timestamp {
     static func parse(_ text: String) -> Date? { try? Date(text, strategy: .iso8601) }
 }
+
+extension Planner {
+    /// The open units of an entry with no directory record and no letters
+    /// (principal first: the allocation needs letters to differ).
+    func units(of entry: LedgerEntry) -> [Unit] {
+        account(entry, debtor: CustomerDirectory().effective(for: entry.invoice), history: DeliveryHistory()).open
+    }
+}

@@ -49,4 +49,29 @@ struct ReceiptChargesTests {
             #expect(!part.contains(Self.owedWords[language]![0]))
         }
     }
+
+    static let paidWords = ["en": "Already paid towards these charges", "de": "Davon durch Ihre Zahlungen bereits beglichen",
+                            "fr": "Déjà réglé sur ces frais", "es": "Ya abonado a cuenta de estos cargos",
+                            "it": "Già versato a copertura di questi oneri", "nl": "Hiervan al door uw betalingen voldaan",
+                            "pl": "Z tego uregulowano już Państwa wpłatami", "pt": "Já pago por conta destes encargos"]
+
+    @Test("costs_first: a final lists the charges as they arose, what payments paid of them, and a total net of it", arguments: LetterFixture.languages)
+    func chargesPaid(language: String) throws {
+        var request = LetterFixture.request(stage: "final", channel: .email, language: language)
+        request.send.items = [request.send.items[1]]
+        request.send.items[0].amount = Decimal(string: "42.74")!
+        var charges = LateCharges(interest: Decimal(string: "3.10")!, compensation: 40)
+        charges.paidCompensation = 40
+        charges.paidInterest = Decimal(string: "2.74")!
+        request.send.items[0].charges = charges
+        let mail = try Self.renderer.render(request)
+        // 42.74 principal + 43.10 charges − 42.74 paid of them = 43.10.
+        let (paid, total) = language == "en" ? ("42.74", "43.10") : ("42,74", "43,10")
+        for part in [mail.text ?? "", mail.html ?? ""] {
+            #expect(part.contains(Self.paidWords[language]!), "\(language)\n\(part)")
+            let line = part.components(separatedBy: Self.paidWords[language]!).dropFirst().first ?? ""
+            #expect(line.prefix(40).contains(paid), "\(language): the amount paid follows the words\n\(part)")
+            #expect(part.contains(total), "\(language): the total is net of what was paid\n\(part)")
+        }
+    }
 }

@@ -122,10 +122,12 @@ public struct Stage: Sendable, Equatable {
 /// How a payment is split between the principal and the late charges
 /// letters stated.
 public enum PaymentAllocation: String, Sendable, Equatable, CaseIterable {
-    /// The principal first, charges from what is paid beyond it (the only
-    /// rule so far; costs, then interest, then principal as § 367 BGB has
-    /// it is not built: the config refuses "costs_first" saying so).
+    /// The principal first, charges from what is paid beyond it.
     case principalFirst = "principal_first"
+    /// Costs (fees, compensation), then interest, then the principal, as
+    /// § 367 BGB has it: the principal stays open until the charges letters
+    /// stated are paid (`Planner+Allocation`).
+    case costsFirst = "costs_first"
 }
 
 public struct Policy: Sendable, Equatable {

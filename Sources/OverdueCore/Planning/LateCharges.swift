@@ -40,6 +40,17 @@ public struct LateCharges: Sendable, Equatable {
     public var fee: Decimal = 0
     public var interest: Decimal = 0
     public var compensation: Decimal = 0
+    /// What payments already paid off of each (`allocation = "costs_first"`
+    /// applies a payment to costs and interest first): the letter lists the
+    /// charges as they arose and then what was paid toward them.
+    public var paidFee: Decimal = 0
+    public var paidInterest: Decimal = 0
+    public var paidCompensation: Decimal = 0
+    /// What payments paid of the invoice's charges this letter does not
+    /// list (an installment paid off, a compensation a note before the due
+    /// date does not state): said once per invoice, so the principal still
+    /// open is explained; in no total (those charges are paid).
+    public var paidElsewhere: Decimal = 0
     /// The interest split at each payment, dispute boundary and rate change.
     public var periods: [InterestPeriod] = []
     /// What the law gives that is not charged, and why (a rate not in the
@@ -52,8 +63,11 @@ public struct LateCharges: Sendable, Equatable {
         self.compensation = compensation
     }
 
-    public var total: Decimal { fee + interest + compensation }
-    public var isEmpty: Bool { total == 0 }
+    /// What is still owed in charges.
+    public var total: Decimal { fee + interest + compensation - paid }
+    public var paid: Decimal { paidFee + paidInterest + paidCompensation }
+    /// No charges arose (some may be paid off: the letter still lists them).
+    public var isEmpty: Bool { fee + interest + compensation == 0 && paidElsewhere == 0 }
 
     /// Charges on `amount` owed since `due`, on `today`, for a message at
     /// `stage` of `policy`. Interest is simple interest on a 365-day year,

@@ -77,6 +77,9 @@ public struct PlannedItem: Sendable, Equatable {
     /// A receipt's item whose `charges` the policy waives on payment
     /// (`waive_charges_on_payment`): stated as waived, not demanded.
     public var waived = false
+    /// What payments paid of all the invoice's charges (`costs_first`):
+    /// `letter` states the part its items do not list (`paidElsewhere`).
+    var invoiceChargesPaid: Decimal = 0
 
     /// The item's amount plus its charges: what the letter demands for it.
     public var totalDue: Decimal { amount + (waived ? 0 : charges.total) }
@@ -233,6 +236,10 @@ public struct LetterTotal: Sendable, Equatable {
             total.charges.fee += item.charges.fee
             total.charges.interest += item.charges.interest
             total.charges.compensation += item.charges.compensation
+            total.charges.paidFee += item.charges.paidFee
+            total.charges.paidInterest += item.charges.paidInterest
+            total.charges.paidCompensation += item.charges.paidCompensation
+            total.charges.paidElsewhere += item.charges.paidElsewhere
             byCurrency[item.currency] = total
         }
         return byCurrency.values.sorted { $0.currency < $1.currency }

@@ -10,13 +10,11 @@ extension Planner {
     /// (what was owed fell to nothing on the payment's date, so interest
     /// stops there); the compensation once per invoice. Payments beyond the
     /// principal (the ledger's credit) settle costs first, then interest.
-    func chargesAfterPayment(_ entry: LedgerEntry, policy: Policy, basis: ChargeBasis, history: DeliveryHistory,
-                             today: CalendarDate) -> (owed: LateCharges, stated: LateCharges) {
+    func chargesAfterPayment(_ entry: LedgerEntry, account: InvoiceAccount, policy: Policy, basis: ChargeBasis,
+                             history: DeliveryHistory, today: CalendarDate) -> (owed: LateCharges, stated: LateCharges) {
         let invoice = entry.invoice
-        let parts = invoice.installments.isEmpty ? [Unit(installment: nil, due: invoice.due, open: 0)]
-            : invoice.installments.enumerated().map { Unit(installment: $0.offset + 1, due: $0.element.due, open: 0) }
         var stated = LateCharges()
-        for unit in parts {
+        for unit in account.units {
             let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
             var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: ""),
                                    stageOffsetDays: 0, final: false, amount: 0, currency: invoice.currency, due: unit.due,
@@ -25,11 +23,17 @@ extension Planner {
                    today: today)
             stated.fee += item.charges.fee
             stated.interest += item.charges.interest
+            stated.paidFee += item.charges.paidFee
+            stated.paidInterest += item.charges.paidInterest
             // The fixed compensation is per invoice, not per installment.
             stated.compensation = max(stated.compensation, item.charges.compensation)
+            stated.paidCompensation = max(stated.paidCompensation, item.charges.paidCompensation)
         }
-        var owed = stated
-        var paid = entry.credit
+        // What payments already paid off (`costs_first`), then what was paid
+        // beyond the principal: costs first, then interest.
+        var owed = LateCharges(fee: stated.fee - stated.paidFee, interest: stated.interest - stated.paidInterest,
+                               compensation: stated.compensation - stated.paidCompensation)
+        var paid = account.credit
         for component in [\LateCharges.fee, \LateCharges.compensation, \LateCharges.interest] {
             let settled = min(paid, owed[keyPath: component])
             owed[keyPath: component] -= settled

@@ -8,14 +8,14 @@ import Foundation
 extension Planner {
     /// Plans the letter when it is due. True while the letter is due or
     /// waits for its window or gap: the ladder waits behind it.
-    func brokenPromise(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, policy: Policy, resumeDay: CalendarDate,
+    func brokenPromise(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, account: InvoiceAccount, policy: Policy, resumeDay: CalendarDate,
                        calendar: BusinessCalendar, ledger: Ledger, history: DeliveryHistory, now: Date,
                        into evaluation: inout Evaluation) -> Bool {
         guard policy.promiseGraceDays != nil, let promised = entry.promisedUntil,
-              let terms = Self.brokenPromise(entry) else { return false }
+              let terms = Self.brokenPromise(entry, open: account.principalOpen > 0) else { return false }
         let customer = debtor.customer
         let today = calendar.localDay(now)
-        let overdue = units(of: entry).filter { $0.due < today }
+        let overdue = account.open.filter { $0.due < today }
         let unitIDs = overdue.map { ReminderItem(invoice: entry.invoice.id, installment: $0.installment, stage: "").unitID }
         // Once per promise: a letter since the day after the promised date answers it.
         let since = calendar.instant(promised.adding(days: 1), minute: 0)
@@ -70,14 +70,14 @@ extension Planner {
 
     /// The last promise of the invoice, if the payments recorded after it
     /// fall short of it (a promise without an amount is one to pay in full,
-    /// broken while anything is still owed).
-    static func brokenPromise(_ entry: LedgerEntry) -> PromiseTerms? {
+    /// broken while anything is still owed: `open`).
+    static func brokenPromise(_ entry: LedgerEntry, open: Bool) -> PromiseTerms? {
         guard let index = entry.events.lastIndex(where: { if case .promise = $0 { true } else { false } }),
               case .promise(_, let date, let amount) = entry.events[index] else { return nil }
         let paidSince = entry.events[(index + 1)...].reduce(Decimal(0)) { total, event in
             if case .payment(_, let paid, _, _) = event { total + paid } else { total }
         }
         if let amount, paidSince >= amount { return nil }
-        return entry.balance > 0 ? PromiseTerms(date: date, amount: amount) : nil
+        return open ? PromiseTerms(date: date, amount: amount) : nil
     }
 }

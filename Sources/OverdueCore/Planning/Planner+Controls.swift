@@ -5,8 +5,9 @@ import Foundation
 /// contact yet), the stale payment feed guard, `min_amount`, and approval.
 extension Planner {
     /// Whether the entry's debtor may be reminded at all; when not, why (held).
-    func admits(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, into evaluation: inout Evaluation) -> Bool {
-        let open = !entry.cancelled && entry.balance > 0
+    /// `open`: principal is still owed.
+    func admits(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, open: Bool, into evaluation: inout Evaluation) -> Bool {
+        let open = !entry.cancelled && open
         if debtor.excluded {
             if open { evaluation.held.append(HeldItem(customer: debtor.customer.id, invoices: [entry.invoice.id], stage: nil, reason: .excluded)) }
             return false
@@ -51,8 +52,8 @@ extension Planner {
     }
 
     /// The entry's open amount past due, by currency (for `min_amount`).
-    func overdueAmounts(_ entry: LedgerEntry, today: CalendarDate) -> [String: Decimal] {
-        let overdue = units(of: entry).filter { $0.due < today }.reduce(Decimal(0)) { $0 + $1.open }
+    func overdueAmounts(_ entry: LedgerEntry, _ account: InvoiceAccount, today: CalendarDate) -> [String: Decimal] {
+        let overdue = account.open.filter { $0.due < today }.reduce(Decimal(0)) { $0 + $1.open }
         return overdue > 0 ? [entry.invoice.currency: overdue] : [:]
     }
 

@@ -27,14 +27,23 @@ extension Planner {
         }
         let carrier = Dictionary((items + otherOverdue).sorted(by: byDue).reversed().map { ($0.item.invoice, $0.item.unitID) },
                                  uniquingKeysWith: { _, earliest in earliest })
-        for index in items.indices {
-            let item = items[index].item
-            items[index].charges.compensation = carrier[item.invoice] == item.unitID ? compensation[item.invoice] ?? 0 : 0
+        func place(_ item: inout PlannedItem) {
+            let carries = carrier[item.item.invoice] == item.item.unitID
+            item.charges.compensation = carries ? compensation[item.item.invoice] ?? 0 : 0
+            item.charges.paidCompensation = min(item.charges.paidCompensation, item.charges.compensation)
         }
-        for index in otherOverdue.indices {
-            let item = otherOverdue[index].item
-            otherOverdue[index].charges.compensation = carrier[item.invoice] == item.unitID ? compensation[item.invoice] ?? 0 : 0
+        for index in items.indices { place(&items[index]) }
+        for index in otherOverdue.indices { place(&otherOverdue[index]) }
+        // What payments paid of an invoice's charges that no listed item
+        // states (`costs_first`): said once, with the carrier.
+        var listedPaid: [String: Decimal] = [:]
+        for item in items + otherOverdue { listedPaid[item.item.invoice, default: 0] += item.charges.paid }
+        func explain(_ item: inout PlannedItem) {
+            guard carrier[item.item.invoice] == item.item.unitID else { return }
+            item.charges.paidElsewhere = max(0, item.invoiceChargesPaid - (listedPaid[item.item.invoice] ?? 0))
         }
+        for index in items.indices { explain(&items[index]) }
+        for index in otherOverdue.indices { explain(&otherOverdue[index]) }
         var send = PlannedSend(
             time: now, customer: key.customer, customerName: lead.customerName, channel: key.channel,
             recipient: key.recipient, stage: lead.item.item.stage, final: lead.item.final, policy: lead.policy,
@@ -64,7 +73,7 @@ extension Planner {
     /// stage's letter demands them (overdue) or lists them (not yet due):
     /// at the last stage delivered, with the charges that stage carries.
     func openItems(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, history: DeliveryHistory, now: Date) -> [PlannedItem] {
-        guard entry.handedOff == nil, !entry.cancelled, entry.balance > 0, !entry.disputed else { return [] }
+        guard entry.handedOff == nil, !entry.cancelled, !entry.disputed else { return [] }
         let invoice = entry.invoice
         let customer = debtor.customer
         let calendar = calendars.calendar(for: customer)
@@ -72,7 +81,7 @@ extension Planner {
         if let promised = entry.promisedUntil, today <= promised { return [] }
         let policy = settings.policy(named: debtor.policy)
         let statutory = statutoryRule(policy, debtor)
-        return units(of: entry).map { unit in
+        return account(entry, debtor: debtor, history: history).open.map { unit in
             let unitID = ReminderItem(invoice: invoice.id, installment: unit.installment, stage: "").unitID
             let last = lastReachedStage(unitID, history: history)
             var item = PlannedItem(item: ReminderItem(invoice: invoice.id, installment: unit.installment, stage: last),
@@ -124,9 +133,11 @@ extension Planner {
     /// nil when the invoice is settled or the stage does not exist.
     public func forcedLetter(invoice id: String, stage stageName: String, channel: Channel, ledger: Ledger,
                              history: DeliveryHistory, now: Date) -> PlannedSend? {
-        guard let entry = ledger[id], entry.balance > 0, !entry.cancelled else { return nil }
+        guard let entry = ledger[id], !entry.cancelled else { return nil }
         let invoice = entry.invoice
         let debtor = ledger.directory.effective(for: invoice)
+        let open = account(entry, debtor: debtor, history: history).open
+        guard !open.isEmpty else { return nil }
         let customer = debtor.customer
         let policy = settings.policy(named: debtor.policy)
         guard let spec = policy.stages.first(where: { $0.name == stageName }) else { return nil }
@@ -140,7 +151,6 @@ extension Planner {
         // A stage after the due date demands only the units past due (the
         // others are listed apart, as in a real letter); with none past due
         // the wording is still shown, about them all.
-        let open = units(of: entry)
         let pastDue = open.filter { $0.due < today }
         let demanded = spec.offsetDays > 0 && !pastDue.isEmpty ? pastDue : open
         let candidates = demanded.map { unit in

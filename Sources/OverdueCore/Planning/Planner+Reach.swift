@@ -15,7 +15,7 @@ extension Planner {
 
     /// A receipt by e-mail, once, for an invoice paid in full after it was
     /// reminded (an invoice never reminded needs no thanks from a robot).
-    func thank(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, ledger: Ledger, history: DeliveryHistory, now: Date,
+    func thank(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, account: InvoiceAccount, ledger: Ledger, history: DeliveryHistory, now: Date,
                into evaluation: inout Evaluation) {
         let invoice = entry.invoice
         let customer = debtor.customer
@@ -39,7 +39,7 @@ extension Planner {
                                stageOffsetDays: 0, final: false, amount: invoice.amount, currency: invoice.currency,
                                due: invoice.due, daysOverdue: invoice.due.days(until: calendar.localDay(now)))
         let policy = settings.policy(named: debtor.policy)
-        let after = chargesAfterPayment(entry, policy: policy, basis: statutoryRule(policy, debtor),
+        let after = chargesAfterPayment(entry, account: account, policy: policy, basis: statutoryRule(policy, debtor),
                                         history: history, today: calendar.localDay(now))
         // The receipt states what earlier letters charged and is still owed, or that it is waived.
         item.charges = after.owed

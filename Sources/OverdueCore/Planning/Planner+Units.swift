@@ -15,22 +15,12 @@ extension Planner {
         let before = parts[..<index].reduce(Decimal(0)) { $0 + $1.amount }
         let own = parts[index].amount
         func owed(paid: Decimal) -> Decimal { own - min(own, max(0, paid - before)) }
-        var payments: [(CalendarDate, Decimal)] = []
-        var beforeDrop: Decimal = 0
-        for (position, event) in entry.events.enumerated() {
-            guard case .payment(_, let amount, let date, _) = event else { continue }
-            payments.append((date, amount))
-            if position < entry.eventsBeforeDrop { beforeDrop += amount }
-        }
-        // Settled before any payment we know of: the file's balance, less the
-        // payments a re-dropped file's balance already counts (they are
-        // taken off on their own dates below, not twice).
-        var paid = max(0, invoice.amount - invoice.balance - beforeDrop)
-        payments.sort { $0.0 < $1.0 }
+        let (undated, payments) = cashPayments(entry)
+        var paid = undated
         var periods: [(from: CalendarDate, amount: Decimal)] = []
         var next = 0
-        while next < payments.count, payments[next].0 <= unit.due {
-            paid += payments[next].1
+        while next < payments.count, payments[next].date <= unit.due {
+            paid += payments[next].amount
             next += 1
         }
         periods.append((unit.due, owed(paid: paid)))
@@ -41,11 +31,35 @@ extension Planner {
         return periods
     }
 
+    /// The cash paid on an invoice (its amount less the ledger's balance,
+    /// plus credit) as dated payments, oldest first, and what was paid
+    /// before any of them (`undated`: a file's balance lower than its amount
+    /// less the payments we know). A re-dropped file's balance already
+    /// counts the payments recorded before it; where it counts less than
+    /// they add up to, the file is what the books say, and the excess is
+    /// taken off the earliest payments, so principal and charges paid
+    /// always add up to the cash.
+    func cashPayments(_ entry: LedgerEntry) -> (undated: Decimal, dated: [(date: CalendarDate, amount: Decimal)]) {
+        var payments: [(date: CalendarDate, amount: Decimal)] = []
+        for case .payment(_, let amount, let date, _) in entry.events { payments.append((date, amount)) }
+        payments.sort { $0.date < $1.date }
+        let cash = entry.invoice.amount - entry.balance + entry.credit
+        var excess = payments.reduce(Decimal(0)) { $0 + $1.amount } - cash
+        guard excess > 0 else { return (-excess, payments) }
+        for index in payments.indices where excess > 0 {
+            let taken = min(excess, payments[index].amount)
+            payments[index].amount -= taken
+            excess -= taken
+        }
+        return (0, payments.filter { $0.amount > 0 })
+    }
+
     /// The last ladder stage a letter delivered for a unit ("" if none): the
     /// stage whose charges a letter of another stage states for it. A
     /// broken-promise letter is not a ladder stage, so it is passed over.
-    func lastReachedStage(_ unitID: String, history: DeliveryHistory) -> String {
-        history.sends(of: unitID).filter { $0.reached && $0.stage != PlannerSettings.brokenPromiseStage }
+    /// `before`: only letters delivered before that instant.
+    func lastReachedStage(_ unitID: String, history: DeliveryHistory, before: Date = .distantFuture) -> String {
+        history.sends(of: unitID).filter { $0.reached && $0.stage != PlannerSettings.brokenPromiseStage && $0.time < before }
             .max { $0.time < $1.time }?.stage ?? ""
     }
 
@@ -59,6 +73,7 @@ extension Planner {
     /// invoice's: once a letter about any of its units stated charges, an
     /// overdue unit of it states the compensation too (the letter shows it
     /// once per invoice), even after the unit that carried it was paid.
+    /// What payments paid off of them (`unit.settled`) is stated beside them.
     func charge(_ item: inout PlannedItem, _ entry: LedgerEntry, _ unit: Unit, policy: Policy, stage: String, basis: ChargeBasis,
                 today: CalendarDate, history: DeliveryHistory? = nil) {
         guard policy.statesCharges(at: stage) else {
@@ -69,12 +84,18 @@ extension Planner {
                     policy: policy, stage: policy.stages[policy.chargesFromIndex].name, amount: unit.open,
                     currency: entry.invoice.currency, due: unit.due, today: today, basis: basis,
                     invoiceAmount: entry.invoice.amount, rates: settings.referenceRates).compensation
+                item.charges.paidCompensation = min(item.charges.compensation, unit.settled.compensation)
             }
+            item.invoiceChargesPaid = unit.settled.paidElsewhere
             return
         }
         item.charges = LateCharges.compute(policy: policy, stage: stage, amount: unit.open, currency: entry.invoice.currency,
                                            due: unit.due, today: today, basis: basis, invoiceAmount: entry.invoice.amount,
                                            rates: settings.referenceRates, outstanding: interestPeriods(entry, unit, policy: policy))
+        item.charges.paidFee = min(item.charges.fee, unit.settled.fee)
+        item.charges.paidInterest = min(item.charges.interest, unit.settled.interest)
+        item.charges.paidCompensation = min(item.charges.compensation, unit.settled.compensation)
+        item.invoiceChargesPaid = unit.settled.paidElsewhere
         if basis.applies, policy.interestRatePercent != nil || basis.law != nil {
             item.disputes = entry.disputePeriods.filter { $0.until > unit.due }
         }
@@ -90,27 +111,11 @@ extension Planner {
     /// with nothing owed while the invoice was disputed when the policy
     /// says `interest_during_dispute = false`.
     func interestPeriods(_ entry: LedgerEntry, _ unit: Unit, policy: Policy) -> [(from: CalendarDate, amount: Decimal)] {
-        let owed = outstandingOverTime(entry, unit)
+        let owed = unit.owed ?? outstandingOverTime(entry, unit)
         let disputes = policy.interestDuringDispute ? [] : entry.disputePeriods
         guard !disputes.isEmpty else { return owed }
         func owedOn(_ day: CalendarDate) -> Decimal { owed.last { $0.from <= day }?.amount ?? owed[0].amount }
         let starts = Set(owed.map(\.from) + disputes.flatMap { [$0.from, $0.until] }).filter { $0 >= unit.due }.union([unit.due]).sorted()
         return starts.map { day in (day, disputes.contains { $0.from <= day && day < $0.until } ? 0 : owedOn(day)) }
-    }
-
-    func units(of entry: LedgerEntry) -> [Unit] {
-        let invoice = entry.invoice
-        guard !invoice.installments.isEmpty else { return [Unit(installment: nil, due: invoice.due, open: entry.balance)] }
-        // Payments so far settle installments oldest first.
-        var paid = invoice.amount - entry.balance
-        var units: [Unit] = []
-        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
-            let covered = min(installment.amount, max(0, paid))
-            paid -= covered
-            if installment.amount - covered > 0 {
-                units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
-            }
-        }
-        return units
     }
 }

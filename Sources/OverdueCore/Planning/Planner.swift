@@ -169,6 +169,13 @@ public struct Planner: Sendable {
         var installment: Int?
         var due: CalendarDate
         var open: Decimal
+        /// What was owed on it from its due date on, when the allocation
+        /// rule decided it (`costs_first`); nil: every payment lowered it
+        /// (`outstandingOverTime`, computed only when interest is charged).
+        var owed: [(from: CalendarDate, amount: Decimal)]?
+        /// Charges payments paid off (`costs_first`): fee and interest of
+        /// this unit, the compensation of its invoice.
+        var settled = LateCharges()
     }
 
     func evaluate(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, now: Date) -> Evaluation {
@@ -178,18 +185,20 @@ public struct Planner: Sendable {
         // The debtor with the customer directory applied: who, where, which policy.
         let debtor = ledger.directory.effective(for: entry.invoice)
         evaluation.debtor = debtor.customer.id
-        guard admits(entry, debtor, into: &evaluation) else { return evaluation }
-        if entry.balance <= 0, !entry.cancelled {
-            thank(entry, debtor, ledger: ledger, history: history, now: now, into: &evaluation)
+        // The payments applied as the policy's `allocation` says.
+        let account = account(entry, debtor: debtor, history: history)
+        guard admits(entry, debtor, open: account.principalOpen > 0, into: &evaluation) else { return evaluation }
+        if account.principalOpen <= 0, !entry.cancelled {
+            thank(entry, debtor, account: account, ledger: ledger, history: history, now: now, into: &evaluation)
             return evaluation
         }
         // Rule 7: nothing for paid or cancelled invoices; a dispute pauses
         // until a `resolve` arrives (which re-plans).
-        guard !entry.cancelled, entry.balance > 0, !entry.disputed else { return evaluation }
+        guard !entry.cancelled, !entry.disputed else { return evaluation }
         let calendar = calendars.calendar(for: debtor.customer)
         let today = calendar.localDay(now)
         let policy = settings.policy(named: debtor.policy)
-        if settings.usesMinimumAmounts { evaluation.overdue = overdueAmounts(entry, today: today) }
+        if settings.usesMinimumAmounts { evaluation.overdue = overdueAmounts(entry, account, today: today) }
         var resumedAt: Date?
         if let promised = entry.promisedUntil {
             let resumeDay = promised.adding(days: 1 + (policy.promiseGraceDays ?? 0))
@@ -201,7 +210,7 @@ public struct Planner: Sendable {
             }
             resumedAt = calendar.instant(resumeDay, minute: 0)
             // A promise not kept: its letter first, then the ladder resumes.
-            if brokenPromise(entry, debtor, policy: policy, resumeDay: resumeDay, calendar: calendar, ledger: ledger,
+            if brokenPromise(entry, debtor, account: account, policy: policy, resumeDay: resumeDay, calendar: calendar, ledger: ledger,
                              history: history, now: now, into: &evaluation) {
                 return evaluation
             }
@@ -217,7 +226,7 @@ public struct Planner: Sendable {
             }
             resumedAt = max(resumedAt ?? .distantPast, calendar.instant(resumeDay, minute: 0))
         }
-        for unit in units(of: entry) {
+        for unit in account.open {
             evaluateUnit(unit, entry: entry, debtor: debtor, policy: policy, calendar: calendar, ledger: ledger, history: history,
                          now: now, resumedAt: resumedAt, into: &evaluation)
         }

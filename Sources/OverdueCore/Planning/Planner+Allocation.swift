@@ -1,0 +1,132 @@
+import Foundation
+
+/// How an invoice's payments are applied (policy `allocation`), decided
+/// here once for every letter, receipt and view (`plan`, `show`, `status`
+/// ask `principalOpen`): the principal first (the default), or costs, then
+/// interest, then the principal (§ 367 BGB, `costs_first`). The ledger
+/// keeps the cash (amount less payments); what a payment paid off is
+/// derived here from the letters delivered before it, never stored, so a
+/// letter recorded later cannot leave a stale split behind.
+extension Planner {
+    /// An invoice with its payments applied.
+    struct InvoiceAccount {
+        /// Every unit, paid ones too, oldest due first.
+        var units: [Unit]
+        /// Paid beyond the principal and the charges stated when it came:
+        /// the receipt settles the charges still owed from it.
+        var credit: Decimal
+        /// Units still owed (principal).
+        var open: [Unit] { units.filter { $0.open > 0 } }
+        var principalOpen: Decimal { units.reduce(Decimal(0)) { $0 + $1.open } }
+    }
+
+    /// The principal still owed on an invoice as the policy allocates its
+    /// payments: what `show` and `status` call open. With `costs_first`
+    /// it can stay above zero after the cash paid reached the amount.
+    public func principalOpen(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory) -> Decimal {
+        guard !entry.cancelled else { return 0 }
+        return account(entry, debtor: ledger.directory.effective(for: entry.invoice), history: history).principalOpen
+    }
+
+    /// The invoice's state as the planner sees it: a `costs_first` invoice
+    /// whose cash covers the amount while charges took part of it is open.
+    public func state(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, on today: CalendarDate) -> InvoiceState {
+        entry.state(on: today, owed: principalOpen(entry, ledger: ledger, history: history))
+    }
+
+    func account(_ entry: LedgerEntry, debtor: EffectiveCustomer, history: DeliveryHistory) -> InvoiceAccount {
+        let policy = settings.policy(named: debtor.policy)
+        guard policy.allocation == .costsFirst, !entry.cancelled,
+              entry.events.contains(where: { if case .payment = $0 { true } else { false } }) else {
+            return principalFirst(entry)
+        }
+        return costsFirst(entry, debtor: debtor, policy: policy, history: history)
+    }
+
+    /// Payments settle installments oldest first; charges only from what
+    /// is paid beyond the principal (`credit`).
+    private func principalFirst(_ entry: LedgerEntry) -> InvoiceAccount {
+        let invoice = entry.invoice
+        guard !invoice.installments.isEmpty else {
+            return InvoiceAccount(units: [Unit(installment: nil, due: invoice.due, open: max(0, entry.balance))], credit: entry.credit)
+        }
+        var paid = invoice.amount - entry.balance
+        var units: [Unit] = []
+        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
+            let covered = min(installment.amount, max(0, paid))
+            paid -= covered
+            units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
+        }
+        return InvoiceAccount(units: units, credit: entry.credit)
+    }
+
+    /// § 367 BGB: each payment, by its value date, pays the costs (fees and
+    /// the compensation letters delivered before that day stated), then the
+    /// interest accrued to that day, then the principal. Across
+    /// installments (§ 366) the oldest first, each with its own costs and
+    /// interest; the compensation is the invoice's, paid before them.
+    /// What the file's balance says was paid before any payment we know of
+    /// is principal (its split is unknown; `cashPayments`).
+    private func costsFirst(_ entry: LedgerEntry, debtor: EffectiveCustomer, policy: Policy,
+                            history: DeliveryHistory) -> InvoiceAccount {
+        let invoice = entry.invoice
+        let calendar = calendars.calendar(for: debtor.customer)
+        let basis = statutoryRule(policy, debtor)
+        let parts = invoice.installments.isEmpty ? [(number: Int?.none, due: invoice.due, amount: invoice.amount)]
+            : invoice.installments.enumerated().map { (number: Int?.some($0.offset + 1), due: $0.element.due, amount: $0.element.amount) }
+                .sorted { $0.due < $1.due }
+        let (undated, payments) = cashPayments(entry)
+        var unknown = undated
+        var units = parts.map { part in
+            let covered = min(part.amount, unknown)
+            unknown -= covered
+            var unit = Unit(installment: part.number, due: part.due, open: part.amount - covered)
+            unit.owed = [(part.due, part.amount - covered)]
+            return unit
+        }
+        var compensationPaid: Decimal = 0
+        var credit: Decimal = 0
+        for payment in payments {
+            var left = payment.amount
+            func pay(_ owed: Decimal) -> Decimal {
+                let paid = min(left, max(0, owed))
+                left -= paid
+                return paid
+            }
+            // The letters delivered before the payment's day: one that went
+            // the same day may not have been read before the money was sent.
+            let through = calendar.instant(payment.date, minute: 0)
+            let stages = units.map { lastReachedStage(ReminderItem(invoice: invoice.id, installment: $0.installment, stage: "").unitID,
+                                                      history: history, before: through) }
+            let charges = units.indices.map { index -> LateCharges in
+                let unit = units[index]
+                guard unit.open > 0, policy.statesCharges(at: stages[index]) else { return LateCharges() }
+                return LateCharges.compute(policy: policy, stage: stages[index], amount: unit.open, currency: invoice.currency,
+                                           due: unit.due, today: payment.date, basis: basis, invoiceAmount: invoice.amount,
+                                           rates: settings.referenceRates, outstanding: interestPeriods(entry, unit, policy: policy))
+            }
+            compensationPaid += pay((charges.map(\.compensation).max() ?? 0) - compensationPaid)
+            for index in units.indices where left > 0 {
+                units[index].settled.fee += pay(charges[index].fee - units[index].settled.fee)
+                units[index].settled.interest += pay(charges[index].interest - units[index].settled.interest)
+                let principal = pay(units[index].open)
+                guard principal > 0 else { continue }
+                units[index].open -= principal
+                // Owed from the due date on: a payment before it lowers the first amount.
+                if payment.date <= units[index].due {
+                    units[index].owed![0].amount = units[index].open
+                } else {
+                    units[index].owed!.append((payment.date, units[index].open))
+                }
+            }
+            credit += left
+        }
+        // The invoice's compensation paid is shown once, with the unit that states it.
+        let allPaid = units.reduce(compensationPaid) { $0 + $1.settled.fee + $1.settled.interest }
+        for index in units.indices {
+            units[index].settled.compensation = compensationPaid
+            units[index].settled.paidElsewhere = allPaid  // the invoice's: `letter` states what its items do not
+        }
+        return InvoiceAccount(units: units, credit: credit)
+    }
+}
