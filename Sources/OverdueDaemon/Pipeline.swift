@@ -153,7 +153,8 @@ public final class Pipeline {
     /// reads half a file. A failure is logged, never fatal.
     private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
-            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now))
+            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now),
+                                           ladder: config.plannerSettings.reminderStages)
             var text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
                                            deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
                                            unreadableInboxFiles: unreadable)

@@ -1,17 +1,20 @@
 import Foundation
 import OverdueConfig
 import OverdueCore
+import OverdueRender
 
 extension ReceivablesReport {
     /// `overdue report`: the receivables figures on `day` as text or JSON,
     /// or, with `htmlFile`, a page with charts written to that file.
+    /// `locale`: how the page formats amounts and dates (default: `[brand] language`, else "en").
     public static func output(config: Config, day: CalendarDate, periodDays period: Int, json: Bool,
-                              htmlFile html: String?) throws -> CommandOutput {
+                              htmlFile html: String?, locale: String? = nil) throws -> CommandOutput {
         let status = try SpoolStatus(config: config)
         let report = status.report(on: day, periodDays: period)
         let deliveries = status.deliveryCounts
         if let html {
-            try ReportHTML.page(report, history: status.reportTrend(before: day, periodDays: period), title: "Receivables — \(config.brand.name)")
+            try ReportPage.html(report, trend: status.reportTrend(before: day, periodDays: period), title: "Receivables — \(config.brand.name)",
+                                locale: locale ?? config.brand.language ?? "en", policies: config.plannerSettings.policies)
                 .write(toFile: html, atomically: true, encoding: .utf8)
             return CommandOutput(lines: ["wrote \(html)"])
         }
@@ -32,7 +35,7 @@ extension ReceivablesReport {
                 output.append("  \(bucket.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(bucket.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(money(bucket.amount))")
             }
             if !figures.topDebtors.isEmpty {
-                output.append("  top debtors: " + figures.topDebtors.map { "\($0.customer) \(money($0.overdue))" }.joined(separator: ", "))
+                output.append("  top debtors: " + figures.topDebtors.map { "\($0.name) [\($0.customer)] \(money($0.overdue))" }.joined(separator: ", "))
             }
         }
         if report.repliedDebtors > 0 { output.append("\ndebtors who replied to a reminder (no payment, promise or dispute since): \(report.repliedDebtors)") }
@@ -68,7 +71,7 @@ extension ReceivablesReport {
                     "dso_days": number(figures.dso),
                     "cei_percent": number(figures.cei),
                     "top_debtors": .array(figures.topDebtors.map {
-                        .object(["customer": .string($0.customer), "overdue": .string(Money.format($0.overdue, minorUnits: units))])
+                        .object(["customer": .string($0.customer), "name": .string($0.name), "overdue": .string(Money.format($0.overdue, minorUnits: units))])
                     }),
                 ])
             }),

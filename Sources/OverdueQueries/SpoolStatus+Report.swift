@@ -3,7 +3,8 @@ import OverdueCore
 extension SpoolStatus {
     /// `overdue report`: the receivables figures on `day`.
     public func report(on day: CalendarDate, periodDays: Int) -> ReceivablesReport {
-        ReceivablesReport(ledger: ledger, history: deliveries.history, on: day, periodDays: periodDays)
+        ReceivablesReport(ledger: ledger, history: deliveries.history, on: day, periodDays: periodDays,
+                          ladder: config.plannerSettings.reminderStages)
     }
 
     /// The same report at each of the `weeks` weeks before `day`, oldest first (the HTML trend chart).

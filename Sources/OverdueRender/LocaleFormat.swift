@@ -113,6 +113,28 @@ public struct LocaleFormat: Sendable {
         }
     }
 
+    /// "€12,000": an axis tick or a chart label, without minor units.
+    public func wholeMoney(_ amount: Decimal, _ currency: String) -> String {
+        cached("w\(locale.identifier)|\(currency)|\(amount)") {
+            amount.formatted(.currency(code: currency).locale(locale).precision(.fractionLength(0)))
+        }
+    }
+
+    /// "1,234" / "1.234,5": a count or a figure such as DSO days.
+    public func number(_ value: Decimal) -> String {
+        cached("n\(locale.identifier)|\(value)") { value.formatted(.number.locale(locale)) }
+    }
+
+    /// "12 Oct" / "12. Okt.": a chart's date axis.
+    public func shortDate(_ day: CalendarDate) -> String {
+        cached("t\(locale.identifier)|\(day.daysSinceEpoch)") {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = Self.utc
+            let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+            return noon.formatted(Date.FormatStyle(locale: locale, calendar: calendar, timeZone: Self.utc).day().month(.abbreviated))
+        }
+    }
+
     public func date(_ day: CalendarDate) -> String {
         cached("d\(locale.identifier)|\(day.daysSinceEpoch)") {
             var calendar = Calendar(identifier: .gregorian)

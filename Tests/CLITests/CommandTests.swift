@@ -158,7 +158,9 @@ struct ReportCommandTests {
         parse.waitUntilExit()
         let parsed = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let tags = parsed["tags"] as! [String: Int]
-        #expect((tags["svg"] ?? 0) >= 7)  // aging and trend per currency, stage effectiveness
+        // Aging and trend per currency; no letter reached anyone yet, so no stage chart but a sentence saying so.
+        #expect((tags["svg"] ?? 0) == 6)
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("No reminder has reached a debtor yet."))
         #expect((tags["rect"] ?? 0) > 0 && (tags["polyline"] ?? 0) == 3)
         #expect((parsed["external"] as! [String]).isEmpty)
         #expect(tags["script"] == nil && tags["link"] == nil && tags["img"] == nil)

@@ -56,4 +56,49 @@ struct ReceivablesReportTests {
             ReceivablesReport.StageFigures(stage: "overdue", reminded: 1, paidWithin7Days: 0),
         ])
     }
+
+    @Test("each installment is aged from its own due date; payments settle the oldest first")
+    func installmentsAgedApart() throws {
+        var ledger = Ledger()
+        let parts = [Installment(due: CalendarDate(iso: "2027-01-15")!, amount: 4000),
+                     Installment(due: CalendarDate(iso: "2027-03-15")!, amount: 4400),
+                     Installment(due: CalendarDate(iso: "2027-04-15")!, amount: 1000)]
+        let invoice = Invoice(id: "M-1", customer: Customer(id: "m", name: "Müller KG", email: "m@x.example"),
+                              issued: CalendarDate(iso: "2027-01-01")!, due: CalendarDate(iso: "2027-01-15")!, currency: "EUR",
+                              amount: 9400, balance: 9400, installments: parts)
+        #expect(ledger.apply(.invoice(invoice)) == nil)
+        #expect(ledger.apply(pay("M-1", 1000, on: "2027-02-01")) == nil)
+        let report = ReceivablesReport(ledger: ledger, history: DeliveryHistory(), on: CalendarDate(iso: "2027-03-30")!)
+        let eur = try #require(report.currencies.first)
+        // 3,000 of the first (74 days past due), 4,400 of the second (15 days), 1,000 not yet due.
+        #expect(eur.aging.map(\.amount) == [1000, 4400, 0, 3000, 0])
+        #expect(eur.aging.map(\.count) == [1, 1, 0, 1, 0])
+        #expect(eur.overdue == 7400 && eur.open == 8400)
+        #expect(eur.topDebtors.map(\.name) == ["Müller KG"] && eur.topDebtors.map(\.customer) == ["m"])
+    }
+
+    @Test("stages in ladder order; the receipt after payment is not a stage")
+    func stagesInLadderOrder() throws {
+        var ledger = Ledger()
+        #expect(ledger.apply(invoice("A", "EUR", 100, issued: "2027-01-01", due: "2027-01-31")) == nil)
+        #expect(ledger.apply(invoice("B", "EUR", 100, issued: "2027-01-01", due: "2027-01-31")) == nil)
+        #expect(ledger.apply(pay("A", 100, on: "2027-02-20")) == nil)
+        #expect(ledger.apply(pay("B", 100, on: "2027-02-21")) == nil)
+        var history = DeliveryHistory()
+        for (index, (id, stage, day)) in [("A", "overdue", "2027-02-01"), ("A", "firm", "2027-02-15"), ("A", "thanks", "2027-02-21"),
+                                          ("B", "final", "2027-02-18"), ("B", "thanks", "2027-02-22"), ("B", "courtesy", "2027-01-28")].enumerated() {
+            history.record(SentMessage(key: "k\(index)", customer: id.lowercased(), channel: .email, recipient: "r", stage: stage,
+                                       items: [ReminderItem(invoice: id, installment: nil, stage: stage)],
+                                       time: try Date("\(day)T10:00:00Z", strategy: .iso8601)))
+        }
+        let policy = Policy(name: "p", stages: ["courtesy", "final", "overdue", "firm"].enumerated().map { index, name in
+            Stage(name: name, offsetDays: [-3, 24, 1, 10][index], channels: [.email], template: name, final: name == "final")
+        })
+        let settings = PlannerSettings(policies: [policy], schedule: Fixture.schedule(), enabledChannels: [.email])
+        #expect(settings.reminderStages == ["courtesy", "overdue", "firm", "final", "broken_promise"])
+        let report = ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-01")!,
+                                       ladder: settings.reminderStages)
+        #expect(report.stages.map(\.stage) == ["courtesy", "overdue", "firm", "final"])
+        #expect(report.stages.map(\.paidWithin7Days) == [0, 0, 1, 1])
+    }
 }

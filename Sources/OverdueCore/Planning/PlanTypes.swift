@@ -54,6 +54,16 @@ public struct PlannerSettings: Sendable {
     public static let brokenPromiseStage = "broken_promise"
 
     public func policy(named name: String?) -> Policy { policies.resolve(name) }
+
+    /// Every policy's reminder stages in the order a debtor meets them (by
+    /// offset), then the broken-promise letter. The receipt is not one: it
+    /// follows a payment. What the report lists stages by.
+    public var reminderStages: [String] {
+        let stages = policies.flatMap(\.stages).enumerated()
+            .sorted { ($0.element.offsetDays, $0.offset) < ($1.element.offsetDays, $1.offset) }.map(\.element.name)
+        var seen: Set<String> = [Self.thanksStage]
+        return (stages + [Self.brokenPromiseStage]).filter { seen.insert($0).inserted }
+    }
 }
 
 /// One invoice or installment in a planned message, with what the message

@@ -46,17 +46,7 @@ extension Planner {
     /// Payments settle installments oldest first; charges only from what
     /// is paid beyond the principal (`credit`).
     private func principalFirst(_ entry: LedgerEntry) -> InvoiceAccount {
-        let invoice = entry.invoice
-        guard !invoice.installments.isEmpty else {
-            return InvoiceAccount(units: [Unit(installment: nil, due: invoice.due, open: max(0, entry.balance))], credit: entry.credit)
-        }
-        var paid = invoice.amount - entry.balance
-        var units: [Unit] = []
-        for (index, installment) in invoice.installments.enumerated().sorted(by: { $0.element.due < $1.element.due }) {
-            let covered = min(installment.amount, max(0, paid))
-            paid -= covered
-            units.append(Unit(installment: index + 1, due: installment.due, open: installment.amount - covered))
-        }
+        let units = entry.openParts().map { Unit(installment: $0.installment, due: $0.due, open: $0.open) }
         return InvoiceAccount(units: units, credit: entry.credit)
     }
 

@@ -15,8 +15,9 @@ public struct ReceivablesReport: Sendable {
         public var open: Decimal = 0
         /// The part of `open` past its due date.
         public var overdue: Decimal = 0
-        /// Aging by days past due: current (not yet due), 1-30, 31-60, 61-90, over 90.
-        public var aging: [Bucket] = ["current", "1-30", "31-60", "61-90", "over 90"].map { Bucket(name: $0) }
+        /// Aging by days past due: current (not yet due), 1-30, 31-60, 61-90,
+        /// over 90; each installment by its own due date (`openParts`).
+        public var aging: [Bucket] = ReceivablesReport.bucketNames.map { Bucket(name: $0) }
         /// Days sales outstanding, simple method over the period:
         /// receivables at the day ÷ credit sales in the period × period days.
         public var dso: Decimal?
@@ -24,8 +25,8 @@ public struct ReceivablesReport: Sendable {
         /// (opening receivables + credit sales − closing receivables)
         /// ÷ (opening receivables + credit sales − closing current receivables) × 100.
         public var cei: Decimal?
-        /// Customers by overdue amount, largest first (at most 10).
-        public var topDebtors: [(customer: String, overdue: Decimal)] = []
+        /// Customers by overdue amount, largest first (at most 10), with the name letters use.
+        public var topDebtors: [(customer: String, name: String, overdue: Decimal)] = []
 
         public static func == (lhs: CurrencyFigures, rhs: CurrencyFigures) -> Bool {
             lhs.currency == rhs.currency && lhs.open == rhs.open && lhs.overdue == rhs.overdue && lhs.aging == rhs.aging
@@ -34,6 +35,11 @@ public struct ReceivablesReport: Sendable {
         }
     }
 
+    /// The aging buckets, youngest first.
+    public static let bucketNames = ["current", "1-30", "31-60", "61-90", "over 90"]
+
+    /// A reminder stage's figures. After-payment messages (the receipt) are
+    /// not stages: they follow a payment, so they cannot have caused one.
     public struct StageFigures: Sendable, Equatable {
         public var stage: String
         /// Invoices the stage was sent for.
@@ -55,7 +61,10 @@ public struct ReceivablesReport: Sendable {
 
     public var paidLateShare: Decimal? { paidCount == 0 ? nil : Decimal(paidLateCount) / Decimal(paidCount) * 100 }
 
-    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90) {
+    /// `ladder`: the reminder stages in the order debtors meet them
+    /// (`PlannerSettings.reminderStages`); stages sent once but no longer
+    /// configured follow, by name.
+    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90, ladder: [String] = []) {
         self.day = day
         self.periodDays = periodDays
         let start = day.adding(days: -periodDays)
@@ -64,6 +73,7 @@ public struct ReceivablesReport: Sendable {
         var sales: [String: Decimal] = [:]
         var currentAtEnd: [String: Decimal] = [:]
         var debtors: [String: [String: Decimal]] = [:]
+        var debtorInvoice: [String: Invoice] = [:]
         var paid = 0, paidLate = 0
         var reminded: [String: Int] = [:], effective: [String: Int] = [:]
 
@@ -74,17 +84,18 @@ public struct ReceivablesReport: Sendable {
             var figures = byCurrency[currency] ?? CurrencyFigures(currency: currency)
             let balance = Self.balance(entry, on: day)
             figures.open += balance
-            let late = invoice.due.days(until: day)
-            let bucket = late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4
-            if balance > 0 {
+            for part in entry.openParts(balance: balance) where part.open > 0 {
+                let late = part.due.days(until: day)
+                let bucket = late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4
                 figures.aging[bucket].count += 1
-                figures.aging[bucket].amount += balance
-            }
-            if late > 0 {
-                figures.overdue += balance
-                debtors[currency, default: [:]][invoice.customer.id, default: 0] += balance
-            } else {
-                currentAtEnd[currency, default: 0] += balance
+                figures.aging[bucket].amount += part.open
+                if late > 0 {
+                    figures.overdue += part.open
+                    debtors[currency, default: [:]][invoice.customer.id, default: 0] += part.open
+                    debtorInvoice[invoice.customer.id] = debtorInvoice[invoice.customer.id] ?? invoice
+                } else {
+                    currentAtEnd[currency, default: 0] += part.open
+                }
             }
             if invoice.issued > start { sales[currency, default: 0] += invoice.amount }
             else { openingReceivables[currency, default: 0] += Self.balance(entry, on: start) }
@@ -95,10 +106,12 @@ public struct ReceivablesReport: Sendable {
                 paid += 1
                 if settled > invoice.due { paidLate += 1 }
             }
-            // Stage effectiveness: the first send of each stage for this invoice.
+            // Stage effectiveness: the first send of each reminder stage for this invoice.
             var firstSend: [String: Date] = [:]
-            for send in history.sends(of: invoice.id) where send.reached {
-                firstSend[send.stage] = min(firstSend[send.stage] ?? send.time, send.time)
+            for unit in ReminderItem.unitIDs(of: invoice) {
+                for send in history.sends(of: unit) where send.reached && send.stage != PlannerSettings.thanksStage {
+                    firstSend[send.stage] = min(firstSend[send.stage] ?? send.time, send.time)
+                }
             }
             for (stage, time) in firstSend {
                 let sentDay = CalendarDay.utc(time)
@@ -113,14 +126,18 @@ public struct ReceivablesReport: Sendable {
             let denominator = opening + periodSales - (currentAtEnd[currency] ?? 0)
             if denominator > 0 { figures.cei = Self.rounded((opening + periodSales - figures.open) / denominator * 100) }
             figures.topDebtors = (debtors[currency] ?? [:]).filter { $0.value > 0 }
-                .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map { ($0.key, $0.value) }
+                .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map { customer, overdue in
+                    let name = debtorInvoice[customer].map { ledger.directory.effective(for: $0).customer.name } ?? customer
+                    return (customer, name.isEmpty ? customer : name, overdue)
+                }
             byCurrency[currency] = figures
         }
         currencies = byCurrency.values.sorted { $0.currency < $1.currency }
         paidCount = paid
         paidLateCount = paidLate
         repliedDebtors = ledger.replies.count
-        stages = reminded.keys.sorted().map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
+        let order = ladder.filter { reminded[$0] != nil } + reminded.keys.filter { !ladder.contains($0) }.sorted()
+        stages = order.map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
     }
 
     /// What was owed on a day: the invoice's balance plus the payments dated
@@ -141,7 +158,7 @@ public struct ReceivablesReport: Sendable {
         return dates.max() ?? entry.invoice.issued  // 0 from the start: settled when issued
     }
 
-    static func rounded(_ value: Decimal) -> Decimal {
+    public static func rounded(_ value: Decimal) -> Decimal {
         var input = value
         var output = Decimal()
         NSDecimalRound(&output, &input, 1, .plain)
