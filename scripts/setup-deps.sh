@@ -3,10 +3,10 @@
 # (the CCurl module), pkg-config, and for the tests the real servers they
 # start on 127.0.0.1: Python's aiosmtpd, Postfix's smtp-sink, and the
 # independent standardwebhooks verifier (and the pinned holidays package the
-# bundled holiday data is checked against). As root it installs; otherwise it
+# bundled holiday data is checked against), and Chromium for the rendering tests. As root it installs; otherwise it
 # prints the exact commands and stops.
 #   scripts/setup-deps.sh          build dependencies only
-#   scripts/setup-deps.sh --test   plus the test servers
+#   scripts/setup-deps.sh --test   plus the test servers and headless Chromium (the browser-rendering tests)
 #   scripts/setup-deps.sh --bench  plus the test servers, nginx and bc for Benchmarks/
 set -euo pipefail
 # `apt-get update` once per run, before the first install that needs it.
@@ -72,6 +72,18 @@ if [ "${1:-}" = "--test" ]; then
       command -v systemctl >/dev/null && systemctl disable --now dovecot >/dev/null 2>&1 || true
     else
       echo "missing: dovecot. Run:  sudo apt-get install -y dovecot-imapd (the IMAP tests are skipped without it)" >&2
+    fi
+  fi
+  # Headless Chromium draws the HTML letters and the report in the tests
+  # that read back what a browser shows (the DOM, the pay buttons' pixels).
+  if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing chromium (the browser-rendering tests) with apt-get"
+      apt_update
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+        echo "warning: could not install chromium; the browser-rendering tests will be skipped" >&2
+    else
+      echo "missing: chromium. Run:  sudo apt-get install -y chromium (the browser-rendering tests are skipped without it)" >&2
     fi
   fi
   # The test servers' Python packages go into a virtual environment of the

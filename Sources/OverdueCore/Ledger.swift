@@ -352,13 +352,6 @@ public struct Ledger: Sendable {
         bounced[OptOut(address: address, channel: channel)]
     }
 
-    /// Invoice counts by state on `today`.
-    public func counts(on today: CalendarDate) -> [InvoiceState: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: InvoiceState.allCases.map { ($0, 0) })
-        for entry in entries.values { counts[entry.state(on: today), default: 0] += 1 }
-        return counts
-    }
-
     /// A ledger restored from its parts, as a snapshot saved them (the
     /// spool's `LedgerSnapshot`): the state replaying the journal up to the
     /// snapshot's offset would build.

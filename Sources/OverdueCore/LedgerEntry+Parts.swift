@@ -31,4 +31,12 @@ extension LedgerEntry {
                                open: installment.amount - covered)
         }
     }
+
+    /// What was owed on a day in cash: the balance plus the payments dated
+    /// after that day (they had not happened yet), at most the amount.
+    public func balance(on day: CalendarDate) -> Decimal {
+        var owed = balance
+        for case .payment(_, let amount, let date, _) in events where date > day { owed += amount }
+        return max(0, min(owed, invoice.amount))
+    }
 }

@@ -10,17 +10,20 @@ public struct OpenInvoiceCount: Sendable {
 
     public init() {}
 
-    public mutating func update(_ ledger: Ledger, changes: LedgerChanges, today: CalendarDate) -> Int {
-        if day != today || changes.everything || ledger.entries.count < isOpen.count {
+    /// `state`: the invoice's state as the planner sees it. `recount`: walk
+    /// every invoice (a `costs_first` state also moves with letters sent).
+    public mutating func update(_ ledger: Ledger, changes: LedgerChanges, today: CalendarDate, recount: Bool = false,
+                                state: (LedgerEntry) -> InvoiceState) -> Int {
+        if day != today || changes.everything || recount || ledger.entries.count < isOpen.count {
             day = today
-            isOpen = ledger.entries.values.map { $0.state(on: today) == .open }
+            isOpen = ledger.entries.values.map { state($0) == .open }
             open = isOpen.reduce(0) { $0 + ($1 ? 1 : 0) }
             return open
         }
         for id in changes.invoices {
             guard let position = ledger.entries.position(of: id) else { continue }
             while isOpen.count <= position { isOpen.append(false) }
-            let now = ledger.entries[position: position].state(on: today) == .open
+            let now = state(ledger.entries[position: position]) == .open
             if now != isOpen[position] {
                 open += now ? 1 : -1
                 isOpen[position] = now

@@ -154,7 +154,8 @@ public final class Pipeline {
     private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
             let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now),
-                                           ladder: config.plannerSettings.reminderStages)
+                                           ladder: config.plannerSettings.reminderStages,
+                                           owed: planner.planner.owed(ledger: ingester.ledger, history: history))
             var text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
                                            deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
                                            unreadableInboxFiles: unreadable)
@@ -289,7 +290,9 @@ public final class Pipeline {
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
         let next = [planned, dispatcher.nextRetry(after: now), inboxRetry, nextRetention(after: now)].compactMap { $0 }.min()
-        let open = openCount.update(ingester.ledger, changes: changesToCount, today: CalendarDay.utc(now))
+        let open = openCount.update(ingester.ledger, changes: changesToCount, today: CalendarDay.utc(now),
+                                    recount: planner.planner.allocatesCostsFirst,
+                                    state: planner.planner.states(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now)))
         changesToCount = LedgerChanges()
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "

@@ -395,6 +395,10 @@ public final class Dispatcher {
             "attempt": .number(Decimal(attempt)), "planned": .string(Timestamp.format(send.time)),
         ]
         if let from = send.fallbackFrom { fields["fallback_from"] = .string(from.rawValue) }
+        // Which installments the letter is about ("M-1002#2"): `show` names them.
+        if send.items.contains(where: { $0.item.installment != nil }) {
+            fields["units"] = .array(send.items.map { .string($0.item.unitID) })
+        }
         // Other overdue invoices the letter demands without moving their
         // ladder, and those not yet due it lists apart (DESIGN: `also_open`).
         for (name, listed) in [("also_demanded", send.otherOverdue), ("also_open", send.alsoOpen)] where !listed.isEmpty {

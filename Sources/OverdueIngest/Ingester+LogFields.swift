@@ -10,8 +10,28 @@ extension Ingester {
         return fields
     }
 
+    /// What `warning` lines and `status` say of an invoice due before it was issued.
+    package static func dueBeforeIssue(_ invoice: Invoice) -> String {
+        "due date \(invoice.due) is before the issue date \(invoice.issued): accepted as given and reminded from \(invoice.due); if it is a typing error, drop the invoice again with the right date"
+    }
+
+    /// The `paid` line when a payment brings an invoice's balance to zero.
+    /// With `costs_first` the cash may have paid charges first: whether
+    /// principal is still open is the planner's to say (`overdue show`).
+    static func paidLine(_ entry: LedgerEntry, policy: Policy, file: String, time: Date) -> LogEntry {
+        let detail = policy.allocation == .costsFirst
+            ? "the payments reach the invoice amount; allocation = costs_first pays the charges letters stated first, so principal may still be open: see overdue show \(entry.invoice.id)"
+            : "paid in full; no more reminders for this invoice"
+        return LogEntry(time: time, event: policy.allocation == .costsFirst ? "amount_covered" : "paid", fields: [
+            "invoice": .string(entry.invoice.id), "customer": .string(entry.invoice.customer.id), "file": .string(file),
+            "detail": .string(detail),
+        ])
+    }
+
     /// The `ingested` line's fields: the position, the record's type, invoice, customer and amount.
-    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String, currency: String? = nil) -> [String: JSONValue] {
+    /// An event's `customer` is its invoice's (`log --customer` finds payments and promises).
+    static func fields(of record: InboxRecord, _ parsed: ParsedRecord, file: String, currency: String? = nil,
+                       customer: String? = nil) -> [String: JSONValue] {
         var fields = position(parsed, file: file)
         switch record {
         case .invoice(let invoice):
@@ -23,6 +43,7 @@ extension Ingester {
         case .event(let event):
             fields["record_type"] = .string(event.name)
             fields["invoice"] = event.invoiceID.map(JSONValue.string)
+            if fields["customer"] == nil { fields["customer"] = customer.map(JSONValue.string) }
             switch event {
             case .payment(_, let amount, _, _), .promise(_, _, .some(let amount)):
                 fields["amount"] = .string(Money.format(amount, minorUnits: currency.map(Currency.minorUnits) ?? 2))

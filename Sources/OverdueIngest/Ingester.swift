@@ -202,6 +202,8 @@ public final class Ingester {
         var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
         var rejected: [(record: ParsedRecord, problems: [FieldProblem])] = []
+        // "did you mean …?" scans the ledger: a file of many unknown numbers gets it for its first ones only.
+        var suggestionsLeft = 20
         var logEntries: [LogEntry] = []
         var waiting: [String] = []
         if let document {
@@ -222,6 +224,7 @@ public final class Ingester {
             case .accepted(let read):
                 let record = Self.dated(read, on: now)
                 let replaced = Self.replacedEntry(record, in: ledger)
+                let owedBefore = record.invoiceID.flatMap { ledger[$0]?.balance }
                 if let earlier = numbers.earlierRow(repeatedAt: index), acceptedRows.contains(earlier) {
                     logEntries.append(Self.repeatedRowLine(record, parsed, repeating: records[earlier], file: entry.name, time: now))
                 } else if let policy = record.policyName, !config.definesPolicy(policy) {
@@ -233,14 +236,28 @@ public final class Ingester {
                         detail: "already applied; this copy changes nothing")))
                 } else if let problem = numbers.conflict(at: index) ?? ledger.identityProblem(record) {
                     problems.append(problem)  // checked here, not by `apply`: see InvoiceIdentity.swift
-                } else if let problem = ledger.apply(record, undo: &undo) {
+                } else if var problem = ledger.apply(record, undo: &undo) {
+                    if case .event = record, let id = record.invoiceID, ledger[id] == nil, suggestionsLeft > 0 {
+                        suggestionsLeft -= 1
+                        if let near = ledger.entries.nearestID(to: id) { problem.reason += "; did you mean \"\(near)\"?" }
+                    }
                     problems.append(problem)
                 } else {
                     accepted.append((parsed.number, record))
                     acceptedRows.insert(index)
                     var fields = Self.fields(of: record, parsed, file: entry.name,
-                                             currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency })
+                                             currency: record.invoiceID.flatMap { ledger[$0]?.invoice.currency },
+                                             customer: record.invoiceID.flatMap { ledger[$0]?.invoice.customer.id })
                     if let note = parsed.note ?? Self.contactNote(record, ledger: ledger) { fields["detail"] = .string(note) }
+                    if case .invoice(let invoice) = record, invoice.due < invoice.issued {
+                        // Accepted as given (the seller's terms may be odd), but a clerk should look.
+                        var warning = Self.position(parsed, file: entry.name)
+                        warning["invoice"] = .string(invoice.id)
+                        warning["customer"] = .string(invoice.customer.id)
+                        warning["field"] = .string("due")
+                        warning["detail"] = .string(Self.dueBeforeIssue(invoice))
+                        logEntries.append(LogEntry(time: now, event: "warning", fields: warning))
+                    }
                     if case .invoice(let invoice) = record, let name = invoice.document, document == nil {
                         // Whether its PDF is here yet, so a missing one is noticed at once.
                         fields["document"] = .string(name)
@@ -251,12 +268,10 @@ public final class Ingester {
                     } else {
                         logEntries.append(Self.acceptedLine(record, replacing: replaced, fields: fields, time: now))
                     }
-                    // A payment that settles the invoice stops its reminders: say so.
-                    if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0 {
-                        logEntries.append(LogEntry(time: now, event: "paid", fields: [
-                            "invoice": .string(id), "customer": .string(settled.invoice.customer.id), "file": .string(entry.name),
-                            "detail": .string("paid in full; no more reminders for this invoice"),
-                        ]))
+                    if case .event(.payment(let id, _, _, _)) = record, let settled = ledger[id], settled.balance <= 0,
+                       (owedBefore ?? 0) > 0 {
+                        logEntries.append(Self.paidLine(settled, policy: config.plannerSettings.policy(
+                            named: ledger.directory.effective(for: settled.invoice).policy), file: entry.name, time: now))
                     }
                 }
             }
@@ -297,7 +312,18 @@ public final class Ingester {
         if accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
         try log.append(logEntries)
         try take(entry, to: archiveURL(for: entry.name, digest: digest, now: now), now: now)
-        summary.accepted += accepted.count
+        if rejected.isEmpty, !accepted.isEmpty {
+            let resolved = try InboxFiles.resolveRejections(of: entry.name, in: spool)
+            if !resolved.isEmpty {
+                try log.append([LogEntry(time: now, event: "resolved", fields: [
+                    "file": .string(entry.name), "files": .array(resolved.map(JSONValue.string)),
+                    "detail": .string("accepted whole: the earlier rejection of \(InboxFiles.originalName(entry.name)) is resolved; its files are kept in rejected/resolved/"),
+                ])])
+            }
+        }
+        // The PDF's own `document` event is journaled with the records but is not one of them.
+        let acceptedRecords = accepted.count - (document == nil ? 0 : 1)
+        summary.accepted += acceptedRecords
         summary.rejected += rejected.count
         for (_, record) in accepted {
             if case .event(.retry(let key)) = record { summary.retries.append(key) }
@@ -306,7 +332,7 @@ public final class Ingester {
             }
         }
         logger.info("ingested inbox file", metadata: [
-            "inbox.file": "\(entry.name)", "records.accepted": "\(accepted.count)", "records.rejected": "\(rejected.count)",
+            "inbox.file": "\(entry.name)", "records.accepted": "\(acceptedRecords)", "records.rejected": "\(rejected.count)",
         ])
         return attached
     }

@@ -105,7 +105,7 @@ public struct HandoffBundle {
                 return "\(date) \(Money.format(amount, minorUnits: units))"
             }
             rows.append([invoice.id, invoice.issued.description, invoice.due.description, invoice.currency,
-                         Money.format(invoice.amount, minorUnits: units), Money.format(entry.balance, minorUnits: units),
+                         Money.format(invoice.amount, minorUnits: units), Money.format(debtor.open[id] ?? entry.balance, minorUnits: units),
                          String(invoice.due.days(until: day)), payments.joined(separator: "; "),
                          entry.events.contains { if case .dispute = $0 { true } else { false } } ? "yes" : "no",
                          invoice.paymentURL ?? "", entry.document?.name ?? ""])
@@ -116,7 +116,7 @@ public struct HandoffBundle {
     func summary(_ ledger: Ledger, messages: [String], missing: [String], calls: [SentJournal.Outcome]) -> String {
         let customer = debtor.customer
         var open: [String: Decimal] = [:]
-        for id in debtor.invoices { if let entry = ledger[id] { open[entry.invoice.currency, default: 0] += entry.balance } }
+        for id in debtor.invoices { if let entry = ledger[id] { open[entry.invoice.currency, default: 0] += debtor.open[id] ?? entry.balance } }
         var lines = [
             "Hand-off of \(customer.name) (\(customer.id)) on \(day)" + (agency.map { " to \($0)" } ?? ""),
             "Contact: " + [customer.contact, customer.email, customer.phone].compactMap { $0 }.joined(separator: ", "),

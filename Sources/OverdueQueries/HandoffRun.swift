@@ -52,7 +52,8 @@ public enum HandoffRun {
                               dryRun: Bool) throws -> CommandOutput {
         let status = try SpoolStatus(config: config, keepingOutcomes: true)
         let selection = HandoffSelection(ledger: status.ledger, history: status.deliveries.history, settings: config.plannerSettings,
-                                         on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor)
+                                         on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor,
+                                         owed: Planner(settings: config.plannerSettings).owed(ledger: status.ledger, history: status.deliveries.history))
         guard !selection.debtors.isEmpty else {
             if let debtor {
                 throw CommandFailure(code: "not-found", "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")

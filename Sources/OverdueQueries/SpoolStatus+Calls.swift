@@ -8,7 +8,8 @@ extension SpoolStatus {
         let calls = deliveries.outcomes.filter { $0.message.channel == .call && $0.status == .sent }.map(\.message)
         let debtors = Dictionary(ledger.entries.values.map { ($0.invoice.customer.id, ledger.directory.effective(for: $0.invoice).customer) },
                                  uniquingKeysWith: { first, _ in first })
-        return CallList(ledger: ledger, calls: calls, on: day) { call in
+        let owed = Planner(settings: config.plannerSettings).owed(ledger: ledger, history: deliveries.history)
+        return CallList(ledger: ledger, calls: calls, on: day, owed: owed) { call in
             debtors[call.customer].map { calendars.calendar(for: $0) }?.localDay(call.time)
                 ?? calendars.calendar(for: nil).localDay(call.time)
         }

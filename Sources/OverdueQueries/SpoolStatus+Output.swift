@@ -14,7 +14,8 @@ extension SpoolStatus {
         if case .object(let invoices) = summary["invoices"] {
             output.append("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
         }
-        for key in ["sent", "deferred", "oldest_deferred", "next_retry", "failed", "rejected", "optouts"] {
+        output.append("sent: " + DeliveryTally(status.deliveryCounts).sentence)
+        for key in ["deferred", "oldest_deferred", "next_retry", "rejected", "optouts"] {
             let value = summary[key].flatMap { $0 == .null ? nil : $0.plainText } ?? (key.contains("_") ? "none" : "0")
             output.append("\(key): \(value)")
         }
@@ -26,11 +27,14 @@ extension SpoolStatus {
         }
         if case .object(let feedback) = summary["feedback"] {
             func text(_ key: String) -> String { feedback[key]?.plainText ?? "" }
+            // A time not known yet is left out, not printed empty.
+            let next = text("next_poll").isEmpty ? "" : "; next \(text("next_poll"))"
             switch text("state") {
-            case "ok": output.append("feedback mailbox: read at \(text("last_poll")) (\(text("read")) message(s), \(text("unmatched")) unmatched); next \(text("next_poll"))")
+            case "ok": output.append("feedback mailbox: read at \(text("last_poll")) (\(text("read")) message(s), \(text("unmatched")) unmatched)\(next)")
             case "unreachable":
                 output.append("feedback mailbox: UNREACHABLE since \(text("last_success").isEmpty ? "the start" : text("last_success")) "
-                              + "(\(text("failures")) failed attempt(s), retrying at \(text("next_poll"))): \(text("error"))")
+                              + "(\(text("failures")) failed attempt(s)\(text("next_poll").isEmpty ? "" : ", retrying at \(text("next_poll"))")): "
+                              + (text("error").isEmpty ? "no error text" : text("error")))
             default: output.append("feedback mailbox: \(text("state"))")
             }
         }
@@ -38,6 +42,12 @@ extension SpoolStatus {
             for (channel, value) in paused.sorted(by: { $0.key < $1.key }) {
                 guard case .object(let pause) = value else { continue }
                 output.append("\(channel) channel: PAUSED since \(pause["since"]?.plainText ?? "") (one attempt again after \(pause["until"]?.plainText ?? "")): \(pause["reason"]?.plainText ?? "")")
+            }
+        }
+        if case .array(let warnings) = summary["warnings"], !warnings.isEmpty {
+            output.append("warnings: \(warnings.count)")
+            for case .object(let warning) in warnings {
+                output.append("  \(warning["invoice"]?.plainText ?? ""): \(warning["detail"]?.plainText ?? "")")
             }
         }
         if let replied = summary["replied"]?.plainText, replied != "0" { output.append("debtors who replied (no payment, promise or dispute since): \(replied)") }
@@ -55,8 +65,8 @@ extension SpoolStatus {
                 lines.append("held (\(kind.replacingOccurrences(of: "_", with: " "))): \(customers.count): \(customers.map(\.plainText).joined(separator: ", "))")
             }
         }
-        if case .object(let stale) = summary["payments_stale"] {
-            lines.append(stale["detail"]?.plainText ?? "")
+        if case .object(let stale) = summary["payments_stale"], let detail = stale["detail"]?.plainText, !detail.isEmpty {
+            lines.append(detail)
         } else if let last = summary["last_payment_data"], last != .null {
             lines.append("last payment data: \(last.plainText)")
         }

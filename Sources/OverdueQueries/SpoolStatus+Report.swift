@@ -4,7 +4,8 @@ extension SpoolStatus {
     /// `overdue report`: the receivables figures on `day`.
     public func report(on day: CalendarDate, periodDays: Int) -> ReceivablesReport {
         ReceivablesReport(ledger: ledger, history: deliveries.history, on: day, periodDays: periodDays,
-                          ladder: config.plannerSettings.reminderStages)
+                          ladder: config.plannerSettings.reminderStages,
+                          owed: Planner(settings: config.plannerSettings).owed(ledger: ledger, history: deliveries.history))
     }
 
     /// The same report at each of the `weeks` weeks before `day`, oldest first (the HTML trend chart).

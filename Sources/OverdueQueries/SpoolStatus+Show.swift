@@ -6,10 +6,10 @@ extension SpoolStatus {
     /// `overdue show ID`: what the ledger holds for an invoice (its events and
     /// reminders), or else for a customer of that id (the directory record
     /// and its file, the debtor as the planner sees them, their invoices).
-    public static func showOutput(config: Config, id: String, json: Bool) throws -> CommandOutput {
+    public static func showOutput(config: Config, id: String, json: Bool, now: Date = Date()) throws -> CommandOutput {
         let status = try SpoolStatus(config: config)
-        guard let object = try status.show(id, on: CalendarDay.utc(Date())) else {
-            if let customer = try status.showCustomer(id, on: CalendarDay.utc(Date())) {
+        guard let object = try status.show(id, on: CalendarDay.utc(now), now: now) else {
+            if let customer = try status.showCustomer(id, on: CalendarDay.utc(now)) {
                 return json ? try .json(.object(customer)) : customerLines(customer)
             }
             throw CommandFailure(code: "not-found", "no invoice \"\(id)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
@@ -18,9 +18,19 @@ extension SpoolStatus {
         var output = CommandOutput()
         let customer: [String: JSONValue] = if case .object(let fields) = object["customer"] { fields } else { [:] }
         output.append("invoice  \(id)  (\(object["state"]?.plainText ?? ""))")
-        output.append("customer \(customer["name"]?.plainText ?? "") [\(customer["id"]?.plainText ?? "")] \(customer["email"]?.plainText ?? "") \(customer["phone"]?.plainText ?? "")")
+        output.append("customer " + ["\(customer["name"]?.plainText ?? "") [\(customer["id"]?.plainText ?? "")]", customer["email"]?.plainText,
+                                     customer["phone"]?.plainText].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
         output.append("issued   \(object["issued"]?.plainText ?? "")   due \(object["due"]?.plainText ?? "")")
-        output.append("amount   \(object["amount"]?.plainText ?? "") \(object["currency"]?.plainText ?? "")   balance \(object["balance"]?.plainText ?? "")")
+        output.append("amount   \(object["amount"]?.plainText ?? "") \(object["currency"]?.plainText ?? "")   balance \(object["balance"]?.plainText ?? "")"
+            + (object["principal_open"].map { "   principal still open \($0.plainText) (payments paid the charges first: allocation = costs_first)" } ?? "")
+            + (object["credit"].map { "   credit \($0.plainText)" } ?? ""))
+        if case .array(let parts) = object["installments_open"] {
+            for case .object(let part) in parts {
+                let open = part["open"]?.plainText ?? ""
+                output.append("  installment \(part["installment"]?.plainText ?? "") of \(part["of"]?.plainText ?? "") due \(part["due"]?.plainText ?? "")"
+                              + ": \(part["amount"]?.plainText ?? "")" + (Decimal(string: open) == 0 ? ", paid" : ", \(open) open"))
+            }
+        }
         if let replied = object["replied"]?.plainText {
             output.append("replied  \(replied): the debtor answered a reminder; reminders paused until \(object["paused_until"]?.plainText ?? "")")
         }
@@ -29,13 +39,40 @@ extension SpoolStatus {
             let currency = object["currency"]?.plainText ?? ""
             for case .object(let event) in events { output.append("  " + describe(event, currency: currency)) }
         }
+        let held: [String] = if case .array(let items) = object["held"] {
+            items.compactMap { if case .object(let item) = $0 { item["detail"]?.plainText } else { nil } }
+        } else { [] }
         if case .array(let reminders) = object["reminders"] {
-            output.append(reminders.isEmpty ? "reminders: none yet" : "reminders:")
+            output.append(reminders.isEmpty ? "reminders: none yet" + (held.isEmpty ? "" : " (held, below)") : "reminders:")
+            let parts = installmentCount(object)
             for case .object(let line) in reminders {
-                output.append("  \(line["time"]?.plainText ?? "") \(line["stage"]?.plainText ?? "") \(line["channel"]?.plainText ?? "") → \(line["recipient"]?.plainText ?? "")")
+                output.append("  " + reminderLine(line, invoice: id, installments: parts))
             }
         }
+        for detail in held { output.append("held: \(detail)") }
         return output
+    }
+
+    /// "2027-02-01T09:00:00Z firm (installment 2 of 3) email → ap@x.example, pay by 2027-02-15".
+    static func reminderLine(_ line: [String: JSONValue], invoice: String, installments: Int) -> String {
+        func text(_ key: String) -> String? { line[key].map(\.plainText).flatMap { $0.isEmpty ? nil : $0 } }
+        var words = [text("time") ?? "?", text("stage") ?? "?"]
+        if case .array(let units) = line["units"] {
+            let numbers = units.map(\.plainText).filter { ReminderItem.invoice(ofUnit: $0) == invoice }
+                .compactMap { $0.split(separator: "#").last.flatMap { Int($0) } }
+            if !numbers.isEmpty {
+                words.append("(installment\(numbers.count == 1 ? "" : "s") \(numbers.map(String.init).joined(separator: ", ")) of \(installments))")
+            }
+        }
+        words.append([text("channel"), text("recipient")].compactMap { $0 }.joined(separator: " → "))
+        var said = words.joined(separator: " ")
+        if let payBy = text("pay_by") { said += ", pay by \(payBy)" }
+        if let event = text("event"), event != "sent" { said += " [\(event)]" }
+        return said
+    }
+
+    static func installmentCount(_ object: [String: JSONValue]) -> Int {
+        if case .array(let parts) = object["installments"] { parts.count } else { 0 }
     }
 
     static func customerLines(_ object: [String: JSONValue]) -> CommandOutput {

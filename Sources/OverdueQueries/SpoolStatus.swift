@@ -21,8 +21,9 @@ public struct SpoolStatus {
 
     /// The `status --json` object.
     public func summary(on today: CalendarDate) -> [String: JSONValue] {
-        let counts = ledger.counts(on: today)
+        let counts = Planner(settings: config.plannerSettings).counts(ledger: ledger, history: deliveries.history, on: today)
         let stuck = InboxFiles.stuck(in: spool)
+        let tally = DeliveryTally(deliveryCounts)
         var invoices: [String: JSONValue] = [:]
         for state in InvoiceState.allCases { invoices[state.rawValue] = .number(Decimal(counts[state] ?? 0)) }
         invoices["total"] = .number(Decimal(ledger.entries.count))
@@ -34,7 +35,9 @@ public struct SpoolStatus {
             "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
             "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
             "failed": .number(Decimal(deliveries.failed.count)),
-            "sent": .number(Decimal(deliveries.history.reachedCount)),
+            // What the report and the metrics count too (`DeliveryTally`).
+            "sent": .number(Decimal(tally.delivered)),
+            "deliveries": tally.json,
             "rejected": .number(Decimal(spool.count(in: spool.rejected, suffix: ".error"))),
             "optouts": .number(Decimal(ledger.optOuts.count)),
             "inbox_unreadable": .number(Decimal(stuck.count)),
@@ -42,6 +45,10 @@ public struct SpoolStatus {
                 .object(["file": .string(file.name), "since": .string(Timestamp.format(file.since)), "reason": .string(file.reason)])
             }),
             "replied": .number(Decimal(ledger.replies.count)),
+            "warnings": .array(ledger.entries.values.filter { $0.invoice.due < $0.invoice.issued && !$0.cancelled }
+                .sorted { $0.invoice.id < $1.invoice.id }.map { entry in
+                    .object(["invoice": .string(entry.invoice.id), "field": .string("due"), "detail": .string(Ingester.dueBeforeIssue(entry.invoice))])
+                }),
         ]
         if config.feedback != nil { summary["feedback"] = feedbackSummary() }
         summary["channels_paused"] = .object(ChannelStatus.read(spool).paused.mapValues { pause in
@@ -76,7 +83,7 @@ public struct SpoolStatus {
 
     /// The `show --json` object: the invoice in the input format plus its
     /// state, events, and the reminders the log records for it.
-    public func show(_ id: String, on today: CalendarDate) throws -> [String: JSONValue]? {
+    public func show(_ id: String, on today: CalendarDate, now: Date = Date()) throws -> [String: JSONValue]? {
         guard let entry = ledger[id] else { return nil }
         var object = RecordEncoder.object(entry.invoice)
         let units = Currency.minorUnits(entry.invoice.currency)
@@ -88,7 +95,16 @@ public struct SpoolStatus {
         if open != max(0, entry.balance), !entry.cancelled {
             object["principal_open"] = .string(Money.format(open, minorUnits: units))
         }
-        if entry.credit > 0 { object["credit"] = .string(Money.format(entry.credit, minorUnits: units)) }
+        // Paid beyond the principal and the charges the planner allocated (with costs_first, charges are not credit).
+        let credit = planner.credit(entry, ledger: ledger, history: deliveries.history)
+        if !entry.invoice.installments.isEmpty {
+            object["installments_open"] = .array(planner.openParts(entry, ledger: ledger, history: deliveries.history).map { part in
+                .object(["installment": .number(Decimal(part.installment ?? 1)), "of": .number(Decimal(part.of)),
+                         "due": .string(part.due.description), "amount": .string(Money.format(part.amount, minorUnits: units)),
+                         "open": .string(Money.format(part.open, minorUnits: units))])
+            })
+        }
+        if credit > 0 { object["credit"] = .string(Money.format(credit, minorUnits: units)) }
         if let promised = entry.promisedUntil { object["promised_until"] = .string(promised.description) }
         if let replied = ledger.replies[entry.invoice.customer.id],
            let resume = planner.replyPauseEnd(for: entry.invoice, ledger: ledger) {
@@ -101,6 +117,13 @@ public struct SpoolStatus {
             return invoices.contains(.string(id))
         }
         object["reminders"] = .array(reminders.map(JSONValue.object))
+        // Why nothing goes out now, as the planner says it (no contact, excluded, a deadline, …).
+        let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
+        let held = plan.held.filter { $0.invoices.contains(id) || $0.invoices.contains { ReminderItem.invoice(ofUnit: $0) == id } }
+        if !held.isEmpty {
+            object["held"] = .array(held.map { .object(["reason": .string($0.kind), "stage": $0.stage.map(JSONValue.string) ?? .null,
+                                                        "detail": .string($0.detail)]) })
+        }
         return object
     }
 }

@@ -8,10 +8,10 @@ extension ReminderContext {
     static func interestPeriodFields(_ item: PlannedItem, request: RenderRequest, format: LocaleFormat,
                                      language: String) -> [String: Any] {
         let periods = item.charges.periods
-        let list: [[String: Any]] = periods.map { period in
-            var amount = period.interest, rounded = Decimal()
-            NSDecimalRound(&rounded, &amount, Currency.minorUnits(item.currency), .plain)
-            return [
+        // Rounded so the lines add up to the interest line (`periodAmounts`).
+        let amounts = item.charges.periodAmounts(minorUnits: Currency.minorUnits(item.currency))
+        let list: [[String: Any]] = zip(periods, amounts).map { period, rounded in
+            [
                 "from": format.date(period.from),
                 "from_iso": period.from.description,
                 "to": format.date(period.to),

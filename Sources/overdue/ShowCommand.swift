@@ -8,6 +8,7 @@ struct ShowCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: InstantOption
 
     @Argument(help: "The invoice number, or a customer id.")
     var invoice: String
@@ -17,6 +18,6 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        try emit { try SpoolStatus.showOutput(config: config, id: invoice, json: json) }
+        try emit { try SpoolStatus.showOutput(config: config, id: invoice, json: json, now: time.instant) }
     }
 }

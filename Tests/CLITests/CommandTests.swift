@@ -181,24 +181,7 @@ struct MetricsTests {
             {"invoice": "N-1", "customer": {"id": "n", "name": "N", "email": "nobody@n.example"}, "issued": "2027-01-01", "due": "2027-03-01", "currency": "EUR", "amount": "50.00"}
             """, as: "m.jsonl")
         #expect(try OverdueBinary.run(["--config", test.config.path, "run", "--once", "--now", "2027-03-02T10:00:00Z"]).status == 0)
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = [TestPython.path, "-c", """
-            import json, sys
-            from prometheus_client.parser import text_string_to_metric_families
-            out = {}
-            for family in text_string_to_metric_families(open(sys.argv[1]).read()):
-                for sample in family.samples:
-                    out[sample.name + json.dumps(sample.labels, sort_keys=True)] = sample.value
-            print(json.dumps(out))
-            """, metrics.path]
-        let pipe = Pipe()
-        check.standardOutput = pipe
-        try check.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0)
-        let samples = try JSONSerialization.jsonObject(with: data) as! [String: Double]
+        let samples = try FiguresAgreeTests.prometheus(metrics)
         #expect(samples[#"overdue_deliveries_total{"channel": "email", "outcome": "sent"}"#] == 1)
         #expect(samples[#"overdue_deliveries_total{"channel": "email", "outcome": "failed"}"#] == 1)
         #expect(samples["overdue_open_invoices{}"] == 2)

@@ -126,4 +126,37 @@ struct CostsFirstAllocationTests {
         let receipt = try #require(Self.run(planner, ledger, &history, from: "2027-03-20", through: "2027-04-10").first)
         #expect(receipt.stage == "thanks" && receipt.totals[0].charges.total == 0)
     }
+
+    @Test("status, the report, the call list and hand-off count the principal costs_first leaves open; charges paid are not credit")
+    func viewsSeeThePrincipal() throws {
+        let (planner, ledger, history) = Self.paidAfterFirm("1000.00")
+        let entry = ledger["INV-1"]!
+        #expect(planner.counts(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-21")!)[.open] == 1)
+        #expect(planner.credit(entry, ledger: ledger, history: history) == 0 && entry.credit == 0)
+        let owed = planner.owed(ledger: ledger, history: history)
+        #expect(owed(entry, CalendarDate(iso: "2027-03-19")!) == 1000)  // before the payment
+        #expect(owed(entry, CalendarDate(iso: "2027-03-21")!) == Decimal(string: "42.74")!)
+        let report = ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-21")!, owed: owed)
+        #expect(report.currencies[0].open == Decimal(string: "42.74")! && report.currencies[0].overdue == Decimal(string: "42.74")!)
+        let cash = ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-21")!)
+        #expect(cash.currencies[0].open == 0)  // what the cash alone says, and what the views no longer show
+
+        let (overpaid, overLedger, overHistory) = Self.paidAfterFirm("1100.00")
+        #expect(overpaid.credit(overLedger["INV-1"]!, ledger: overLedger, history: overHistory) == Decimal(string: "57.26")!)
+        #expect(overLedger["INV-1"]!.credit == 100)  // the ledger's cash view: beyond the amount
+    }
+
+    @Test("the next installment's courtesy note demands no charges: those paid are stated as paid, which explains the principal")
+    func courtesyNoteAfterChargesPaid() throws {
+        let parts = [Installment(due: CalendarDate(iso: "2027-03-10")!, amount: 600),
+                     Installment(due: CalendarDate(iso: "2027-04-21")!, amount: 400)]
+        var (planner, ledger, history) = Self.paidAfterFirm("641.64", installments: parts)
+        #expect(planner.principalOpen(ledger["INV-1"]!, ledger: ledger, history: history) == 400)
+        let letters = Self.run(planner, ledger, &history, from: "2027-03-20", through: "2027-04-20")
+        let courtesy = try #require(letters.first { $0.stage == "courtesy" })
+        #expect(courtesy.items.map(\.item.unitID) == ["INV-1#2"])
+        // 40.00 compensation paid (stated, as every letter after the firm one states it) and 1.64 interest paid on the first.
+        #expect(courtesy.totals[0].charges.total == 0 && courtesy.totals[0].totalDue == 400, "\(courtesy.totals)")
+        #expect(courtesy.items[0].charges.paid + courtesy.items[0].charges.paidElsewhere == Decimal(string: "41.64")!, "\(courtesy.items[0].charges)")
+    }
 }

@@ -221,4 +221,34 @@ struct StatutoryBasisTests {
         #expect(basis.applies && basis.law == nil)
         #expect(basis.rule?.contains("no statutory rule bundled for US") == true)
     }
+
+    @Test("the interest lines a letter lists add up to its interest line (found: 5.06 + 3.30 listed under 8.35)")
+    func periodLinesAddUp() {
+        func period(_ interest: String) -> InterestPeriod {
+            InterestPeriod(from: CalendarDate(iso: "2027-01-01")!, to: CalendarDate(iso: "2027-01-31")!, rate: 10, base: 100,
+                           interest: Decimal(string: interest)!)
+        }
+        var charges = LateCharges()
+        // 5.055 + 3.295 = 8.350: each rounds up alone (5.06 + 3.30 = 8.36), the total is 8.35.
+        charges.periods = [period("5.055"), period("3.2950")]
+        charges.interest = Decimal(string: "8.35")!
+        let amounts = charges.periodAmounts(minorUnits: 2)
+        #expect(amounts.reduce(0, +) == charges.interest)
+        #expect(amounts == [Decimal(string: "5.05")!, Decimal(string: "3.30")!] || amounts == [Decimal(string: "5.06")!, Decimal(string: "3.29")!])
+        // Random periods: always the total, each line within a cent of its exact value.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            charges.periods = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                period("\(Int.random(in: 0...999_999, using: &generator))e-4")
+            }
+            var raw = charges.periods.reduce(Decimal(0)) { $0 + $1.interest }, total = Decimal()
+            NSDecimalRound(&total, &raw, 2, .plain)
+            charges.interest = total
+            let lines = charges.periodAmounts(minorUnits: 2)
+            #expect(lines.reduce(0, +) == total)
+            for (line, period) in zip(lines, charges.periods) {
+                #expect(abs(line - period.interest) < Decimal(string: "0.01")!)
+            }
+        }
+    }
 }

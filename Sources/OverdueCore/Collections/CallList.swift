@@ -46,7 +46,9 @@ public struct CallList: Sendable {
 
     /// `calls`: the reached sends on the call channel; `localDay` turns a
     /// send's instant into the debtor's calendar day.
-    public init(ledger: Ledger, calls: [SentMessage], on day: CalendarDate, localDay: (SentMessage) -> CalendarDate) {
+    /// `owed`: the principal still owed on an invoice on a day (`Planner.owed`).
+    public init(ledger: Ledger, calls: [SentMessage], on day: CalendarDate,
+                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }, localDay: (SentMessage) -> CalendarDate) {
         self.day = day
         var listed: [String: (day: CalendarDate, stage: String)] = [:]
         for call in calls where call.channel == .call {
@@ -76,7 +78,7 @@ public struct CallList: Sendable {
                     continue
                 }
                 if let handedOff = entry.handedOff, handedOff <= day { continue }
-                let balance = ReceivablesReport.balance(entry, on: day)
+                let balance = owed(entry, day)
                 let pastDue = entry.invoice.due.days(until: day)
                 guard balance > 0, pastDue > 0 else { continue }
                 if Self.isDisputed(entry, on: day) {

@@ -12,14 +12,18 @@ public struct HandoffSelection: Sendable {
     public struct Debtor: Sendable, Equatable {
         public var customer: Customer
         public var invoices: [String]
+        /// The principal still open of each, as the policy allocates payments.
+        public var open: [String: Decimal] = [:]
         /// The earliest final notice among them, if any was sent.
         public var finalNotice: CalendarDate?
     }
 
     public var debtors: [Debtor]
 
+    /// `owed`: the principal still owed (`Planner.owed`).
     public init(ledger: Ledger, history: DeliveryHistory, settings: PlannerSettings, on day: CalendarDate,
-                afterFinalDays: Int, only customer: String? = nil) {
+                afterFinalDays: Int, only customer: String? = nil,
+                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
         let calendars = BusinessCalendars(schedule: settings.schedule)
         var byCustomer: [String: Debtor] = [:]
         for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) {
@@ -27,7 +31,8 @@ public struct HandoffSelection: Sendable {
             // The debtor as the planner reminded them: the customer directory applied.
             let effective = ledger.directory.effective(for: invoice)
             if let customer, effective.customer.id != customer { continue }
-            guard !entry.cancelled, entry.handedOff == nil, entry.balance > 0, !CallList.isDisputed(entry, on: day) else { continue }
+            let open = owed(entry, day)
+            guard !entry.cancelled, entry.handedOff == nil, open > 0, !CallList.isDisputed(entry, on: day) else { continue }
             let calendar = calendars.calendar(for: effective.customer.timezone)
             let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
             let units = ReminderItem.unitIDs(of: invoice)
@@ -45,6 +50,7 @@ public struct HandoffSelection: Sendable {
             }
             var debtor = byCustomer[effective.customer.id] ?? Debtor(customer: effective.customer, invoices: [], finalNotice: nil)
             debtor.invoices.append(invoice.id)
+            debtor.open[invoice.id] = open
             if let finalNotice { debtor.finalNotice = min(debtor.finalNotice ?? finalNotice, finalNotice) }
             byCustomer[effective.customer.id] = debtor
         }

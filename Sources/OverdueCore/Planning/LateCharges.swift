@@ -28,7 +28,7 @@ public struct InterestPeriod: Sendable, Equatable {
     /// What was owed (interest ran on it).
     public var base: Decimal
     /// base × rate × days / 365 / 100, not rounded: the unit's total is
-    /// rounded once, so a letter's rounded periods may differ by a cent from it.
+    /// rounded once, and a letter lists `LateCharges.periodAmounts`, which add up to it.
     public var interest: Decimal
 
     public var days: Int { from.days(until: to) + 1 }
@@ -125,6 +125,28 @@ public struct LateCharges: Sendable, Equatable {
             }
         }
         return charges
+    }
+
+    /// Each period's interest in the currency's minor unit, adding up to
+    /// `interest` (rounded once, over all periods): each rounded down, then
+    /// the cents left go to the periods with the largest remainders, so the
+    /// lines a letter lists sum to its interest line.
+    public func periodAmounts(minorUnits: Int) -> [Decimal] {
+        let unit = pow(Decimal(10), -minorUnits) as Decimal
+        var floors: [Decimal] = []
+        var remainders: [(index: Int, rest: Decimal)] = []
+        for (index, period) in periods.enumerated() {
+            var raw = period.interest, down = Decimal()
+            NSDecimalRound(&down, &raw, minorUnits, .down)
+            floors.append(down)
+            remainders.append((index, period.interest - down))
+        }
+        var left = interest - floors.reduce(0, +)
+        for (index, _) in remainders.sorted(by: { ($0.rest, $1.index) > ($1.rest, $0.index) }) where left >= unit {
+            floors[index] += unit
+            left -= unit
+        }
+        return floors
     }
 
     /// The periods of interest over the days after `due` through `today`:

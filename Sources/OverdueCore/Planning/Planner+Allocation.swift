@@ -21,11 +21,38 @@ extension Planner {
     }
 
     /// The principal still owed on an invoice as the policy allocates its
-    /// payments: what `show` and `status` call open. With `costs_first`
-    /// it can stay above zero after the cash paid reached the amount.
-    public func principalOpen(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory) -> Decimal {
+    /// payments: what `show`, `status`, the report and hand-off call open.
+    /// With `costs_first` it can stay above zero after the cash paid
+    /// reached the amount. `on`: as of that day (payments dated later had
+    /// not happened); nil: all payments.
+    public func principalOpen(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory, on day: CalendarDate? = nil) -> Decimal {
         guard !entry.cancelled else { return 0 }
-        return account(entry, debtor: ledger.directory.effective(for: entry.invoice), history: history).principalOpen
+        return account(entry, debtor: ledger.directory.effective(for: entry.invoice), history: history, asOf: day).principalOpen
+    }
+
+    /// The invoice's installments (or the whole invoice) with the principal
+    /// still open of each, as the policy allocates payments (`show`).
+    public func openParts(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory) -> [InvoicePart] {
+        let invoice = entry.invoice
+        return account(entry, debtor: ledger.directory.effective(for: invoice), history: history).units.map { unit in
+            let amount = unit.installment.map { invoice.installments[$0 - 1].amount } ?? invoice.amount
+            return InvoicePart(installment: unit.installment, of: max(1, invoice.installments.count), due: unit.due,
+                               amount: amount, open: entry.cancelled ? 0 : unit.open)
+        }
+    }
+
+    /// What was paid beyond the principal and (with `costs_first`) the
+    /// charges the payments settled: the invoice's credit.
+    public func credit(_ entry: LedgerEntry, ledger: Ledger, history: DeliveryHistory) -> Decimal {
+        account(entry, debtor: ledger.directory.effective(for: entry.invoice), history: history).credit
+    }
+
+    /// `principalOpen` as a function of the invoice and the day, for the
+    /// report and the call list; the cash balance when no policy allocates
+    /// costs first (the same figure, without looking up each debtor).
+    public func owed(ledger: Ledger, history: DeliveryHistory) -> (LedgerEntry, CalendarDate) -> Decimal {
+        guard allocatesCostsFirst else { return { $0.balance(on: $1) } }
+        return { entry, day in principalOpen(entry, ledger: ledger, history: history, on: day) }
     }
 
     /// The invoice's state as the planner sees it: a `costs_first` invoice
@@ -34,20 +61,39 @@ extension Planner {
         entry.state(on: today, owed: principalOpen(entry, ledger: ledger, history: history))
     }
 
-    func account(_ entry: LedgerEntry, debtor: EffectiveCustomer, history: DeliveryHistory) -> InvoiceAccount {
+    /// `state` as a function of the invoice, for counting many: the
+    /// ledger's own state when no policy allocates costs first.
+    public func states(ledger: Ledger, history: DeliveryHistory, on today: CalendarDate) -> (LedgerEntry) -> InvoiceState {
+        guard allocatesCostsFirst else { return { $0.state(on: today) } }
+        return { state($0, ledger: ledger, history: history, on: today) }
+    }
+
+    /// Invoices by state (`status`).
+    public func counts(ledger: Ledger, history: DeliveryHistory, on today: CalendarDate) -> [InvoiceState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: InvoiceState.allCases.map { ($0, 0) })
+        let state = states(ledger: ledger, history: history, on: today)
+        for entry in ledger.entries.values { counts[state(entry), default: 0] += 1 }
+        return counts
+    }
+
+    /// Whether an invoice's open principal can depend on the letters sent
+    /// (a policy with `allocation = "costs_first"`).
+    public var allocatesCostsFirst: Bool { settings.policies.contains { $0.allocation == .costsFirst } }
+
+    func account(_ entry: LedgerEntry, debtor: EffectiveCustomer, history: DeliveryHistory, asOf day: CalendarDate? = nil) -> InvoiceAccount {
         let policy = settings.policy(named: debtor.policy)
         guard policy.allocation == .costsFirst, !entry.cancelled,
               entry.events.contains(where: { if case .payment = $0 { true } else { false } }) else {
-            return principalFirst(entry)
+            return principalFirst(entry, asOf: day)
         }
-        return costsFirst(entry, debtor: debtor, policy: policy, history: history)
+        return costsFirst(entry, debtor: debtor, policy: policy, history: history, asOf: day)
     }
 
     /// Payments settle installments oldest first; charges only from what
     /// is paid beyond the principal (`credit`).
-    private func principalFirst(_ entry: LedgerEntry) -> InvoiceAccount {
-        let units = entry.openParts().map { Unit(installment: $0.installment, due: $0.due, open: $0.open) }
-        return InvoiceAccount(units: units, credit: entry.credit)
+    private func principalFirst(_ entry: LedgerEntry, asOf day: CalendarDate?) -> InvoiceAccount {
+        let units = entry.openParts(balance: day.map { entry.balance(on: $0) }).map { Unit(installment: $0.installment, due: $0.due, open: $0.open) }
+        return InvoiceAccount(units: units, credit: day == nil ? entry.credit : 0)
     }
 
     /// § 367 BGB: each payment, by its value date, pays the costs (fees and
@@ -58,14 +104,15 @@ extension Planner {
     /// What the file's balance says was paid before any payment we know of
     /// is principal (its split is unknown; `cashPayments`).
     private func costsFirst(_ entry: LedgerEntry, debtor: EffectiveCustomer, policy: Policy,
-                            history: DeliveryHistory) -> InvoiceAccount {
+                            history: DeliveryHistory, asOf day: CalendarDate?) -> InvoiceAccount {
         let invoice = entry.invoice
         let calendar = calendars.calendar(for: debtor.customer)
         let basis = statutoryRule(policy, debtor)
         let parts = invoice.installments.isEmpty ? [(number: Int?.none, due: invoice.due, amount: invoice.amount)]
             : invoice.installments.enumerated().map { (number: Int?.some($0.offset + 1), due: $0.element.due, amount: $0.element.amount) }
                 .sorted { $0.due < $1.due }
-        let (undated, payments) = cashPayments(entry)
+        let (undated, all) = cashPayments(entry)
+        let payments = day.map { day in all.filter { $0.date <= day } } ?? all
         var unknown = undated
         var units = parts.map { part in
             let covered = min(part.amount, unknown)

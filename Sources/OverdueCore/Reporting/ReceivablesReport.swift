@@ -64,7 +64,10 @@ public struct ReceivablesReport: Sendable {
     /// `ladder`: the reminder stages in the order debtors meet them
     /// (`PlannerSettings.reminderStages`); stages sent once but no longer
     /// configured follow, by name.
-    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90, ladder: [String] = []) {
+    /// `owed`: the principal still owed on an invoice on a day, as the
+    /// policy allocates payments (`Planner.owed`); by default the cash balance.
+    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90, ladder: [String] = [],
+                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
         self.day = day
         self.periodDays = periodDays
         let start = day.adding(days: -periodDays)
@@ -82,7 +85,7 @@ public struct ReceivablesReport: Sendable {
             guard invoice.issued <= day else { continue }
             let currency = invoice.currency
             var figures = byCurrency[currency] ?? CurrencyFigures(currency: currency)
-            let balance = Self.balance(entry, on: day)
+            let balance = owed(entry, day)
             figures.open += balance
             for part in entry.openParts(balance: balance) where part.open > 0 {
                 let late = part.due.days(until: day)
@@ -98,7 +101,7 @@ public struct ReceivablesReport: Sendable {
                 }
             }
             if invoice.issued > start { sales[currency, default: 0] += invoice.amount }
-            else { openingReceivables[currency, default: 0] += Self.balance(entry, on: start) }
+            else { openingReceivables[currency, default: 0] += owed(entry, start) }
             byCurrency[currency] = figures
 
             let settled = Self.settledOn(entry)
@@ -138,14 +141,6 @@ public struct ReceivablesReport: Sendable {
         repliedDebtors = ledger.replies.count
         let order = ladder.filter { reminded[$0] != nil } + reminded.keys.filter { !ladder.contains($0) }.sorted()
         stages = order.map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
-    }
-
-    /// What was owed on a day: the invoice's balance plus the payments dated
-    /// after that day (they had not happened yet).
-    static func balance(_ entry: LedgerEntry, on day: CalendarDate) -> Decimal {
-        var balance = entry.balance
-        for case .payment(_, let amount, let date, _) in entry.events where date > day { balance += amount }
-        return max(0, min(balance, entry.invoice.amount))
     }
 
     /// The day the balance reached 0 (the last payment's date), if it did.
