@@ -27,7 +27,7 @@ extension LogView {
             let what = line["kind"] != nil
                 ? [text("kind"), text("status"), text("key")].filter { !$0.isEmpty }.joined(separator: " ")
                 : line["invoices"] != nil
-                ? "\(text("stage")) \(text("invoices"))"
+                ? "\(text("stage")) \(line["units"] != nil ? text("units") : text("invoices"))"
                 : [text("record_type"), text("invoice"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
                    text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")
             table.add(time, text("event"), text("channel"), text("customer"), what, text("recipient"), text("detail"))

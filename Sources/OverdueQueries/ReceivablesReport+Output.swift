@@ -42,11 +42,12 @@ extension ReceivablesReport {
         output.append("\npaid in full: \(report.paidCount), of which late: \(report.paidLateCount)"
             + (report.paidLateShare.map { " (\(Money.format($0, minorUnits: 1)) %)" } ?? ""))
         for stage in report.stages {
-            output.append("stage \(stage.stage): \(stage.reminded) reminded, \(stage.paidWithin7Days) paid within 7 days"
+            output.append("\(ReportPage.stageName(stage.stage, policies: config.plannerSettings.policies)) (\(stage.stage)): "
+                + "\(stage.reminded) reminded in the period, \(stage.paidWithin7Days) paid within 7 days"
                 + (stage.share.map { " (\(Money.format($0, minorUnits: 1)) %)" } ?? ""))
         }
         for (channel, counts) in deliveries.sorted(by: { $0.key < $1.key }) {
-            output.append("\(channel): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            output.append("\(channel), all time: " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
         output.append("pending approvals: \(controls["pending_approvals"]?.plainText ?? "0")")
         return output

@@ -52,12 +52,19 @@ extension SpoolStatus {
             debtor["excluded"] = .bool(effective.excluded)
             object["effective"] = .object(debtor)
         }
+        var open: [String: Decimal] = [:]
         object["invoices"] = .array(invoices.map { entry in
-            .object(["invoice": .string(entry.invoice.id),
-                     "state": .string(planner.state(entry, ledger: ledger, history: deliveries.history, on: today).rawValue),
-                     "balance": .string(Money.format(entry.balance, minorUnits: Currency.minorUnits(entry.invoice.currency))),
-                     "currency": .string(entry.invoice.currency), "due": .string(entry.invoice.due.description)])
+            let units = Currency.minorUnits(entry.invoice.currency)
+            let owed = planner.principalOpen(entry, ledger: ledger, history: deliveries.history)
+            open[entry.invoice.currency, default: 0] += owed
+            return .object(["invoice": .string(entry.invoice.id),
+                            "state": .string(planner.state(entry, ledger: ledger, history: deliveries.history, on: today).rawValue),
+                            "amount": .string(Money.format(entry.invoice.amount, minorUnits: units)),
+                            "balance": .string(Money.format(entry.balance, minorUnits: units)),
+                            "open": .string(Money.format(owed, minorUnits: units)),
+                            "currency": .string(entry.invoice.currency), "due": .string(entry.invoice.due.description)])
         })
+        object["open"] = .object(Dictionary(uniqueKeysWithValues: open.map { ($0.key, JSONValue.string(Money.format($0.value, minorUnits: Currency.minorUnits($0.key)))) }))
         return object
     }
 }

@@ -27,8 +27,11 @@ extension SpoolStatus {
         if case .array(let parts) = object["installments_open"] {
             for case .object(let part) in parts {
                 let open = part["open"]?.plainText ?? ""
-                output.append("  installment \(part["installment"]?.plainText ?? "") of \(part["of"]?.plainText ?? "") due \(part["due"]?.plainText ?? "")"
-                              + ": \(part["amount"]?.plainText ?? "")" + (Decimal(string: open) == 0 ? ", paid" : ", \(open) open"))
+                let due = part["due"]?.plainText ?? ""
+                let late = CalendarDate(iso: due).map { $0.days(until: CalendarDay.utc(now)) } ?? 0
+                output.append("  installment \(part["installment"]?.plainText ?? "") of \(part["of"]?.plainText ?? "") due \(due)"
+                              + ": \(part["amount"]?.plainText ?? "")" + (Decimal(string: open) == 0 ? " (paid)"
+                                  : " (\(open) open" + (late > 0 ? ", \(late) day\(late == 1 ? "" : "s") overdue)" : ", not yet due)")))
             }
         }
         if let replied = object["replied"]?.plainText {
@@ -100,7 +103,12 @@ extension SpoolStatus {
         if case .array(let invoices) = object["invoices"], !invoices.isEmpty {
             output.append("invoices:")
             for case .object(let invoice) in invoices {
-                output.append("  \(invoice["invoice"]?.plainText ?? "") \(invoice["state"]?.plainText ?? "") \(invoice["balance"]?.plainText ?? "") \(invoice["currency"]?.plainText ?? "") due \(invoice["due"]?.plainText ?? "")")
+                func text(_ key: String) -> String { invoice[key]?.plainText ?? "" }
+                output.append("  \(text("invoice")) \(text("state")): \(text("amount")) \(text("currency")) due \(text("due"))"
+                              + (text("state") == "paid" || text("state") == "cancelled" ? "" : ", \(text("open")) open"))
+            }
+            if case .object(let open) = object["open"] {
+                output.append("open in total: " + open.sorted { $0.key < $1.key }.map { "\($0.value.plainText) \($0.key)" }.joined(separator: ", "))
             }
         }
         return output

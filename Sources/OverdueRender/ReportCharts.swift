@@ -51,10 +51,13 @@ enum ReportCharts {
             let point = points[index]
             svg += "<g><title>\(ReportPage.escape(datum.label)): \(ReportPage.escape(datum.text))</title>"
             svg += "<circle class=\"point\" cx=\"\(f(point.x))\" cy=\"\(f(point.y))\" r=\"3.5\"/>"
-            // Alternate above and below the line so neighbouring values do
-            // not overlap; always above near the axis, where the dates are.
-            let below = index % 2 == 1 && point.y < plot.top + plot.innerHeight - 24
-            svg += text(point.x, point.y + (below ? 17 : -9), datum.text, anchor: "middle", cls: "value small") + "</g>"
+            // A value where it changes (and the first and last): a flat run
+            // says it once. Above a point the line rises to, below one it
+            // falls to, so labels sit outside the line; above near the date axis.
+            let changed = index == 0 || index == data.count - 1 || datum.value != data[index - 1].value
+            let below = index > 0 && datum.value < data[index - 1].value && point.y < plot.top + plot.innerHeight - 24
+            if changed { svg += text(point.x, point.y + (below ? 17 : -9), datum.text, anchor: "middle", cls: "value small") }
+            svg += "</g>"
             svg += "<text class=\"tick\" transform=\"translate(\(f(point.x)),\(f(plot.top + plot.innerHeight + 14))) rotate(-35)\" text-anchor=\"end\">\(ReportPage.escape(datum.label))</text>"
         }
         return svg + plot.legend(legend, line: true) + "</svg>"
@@ -63,7 +66,9 @@ enum ReportCharts {
     /// Horizontal bars on a 0–100 % axis (stage effectiveness).
     static func percentBars(_ data: [Datum], title: String, xTitle: String, legend: String) -> String {
         let rowHeight = 30.0
-        let plot = Plot(width: 720, height: 64 + rowHeight * Double(max(data.count, 1)) + 40, left: 190, bottom: 48)
+        // Room for the longest stage name at about 7 px a character.
+        let left = min(360, max(150, 7.2 * Double(data.map(\.label.count).max() ?? 0) + 16))
+        let plot = Plot(width: 760, height: 64 + rowHeight * Double(max(data.count, 1)) + 40, left: left, bottom: 48, right: 120)
         var svg = plot.open(title)
         for percent in stride(from: 0, through: 100, by: 25) {
             let x = plot.left + Double(percent) / 100 * plot.innerWidth

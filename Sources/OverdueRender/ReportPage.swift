@@ -20,13 +20,14 @@ public enum ReportPage {
         body += reminders(report, policies: policies, format: format)
         body += "<footer class=\"muted\"><p>DSO (simple method) = receivables at the day ÷ credit sales in the period × days. "
             + "CEI = (opening receivables + credit sales − closing receivables) ÷ (opening receivables + credit sales − "
-            + "closing current receivables) × 100. Each installment is aged from its own due date. Paid within 7 days: "
+            + "closing current receivables) × 100; “–” where the period had no credit sales in that currency. "
+            + "Each installment is aged from its own due date. Paid within 7 days: "
             + "invoices paid in full within 7 days after the stage first reached the debtor.</p></footer>"
         return """
             <!DOCTYPE html>
-            <html lang="\(escape(locale))"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title))</title>
-            <style>\(style)</style></head><body>
+            <style>\(style(paper: paper(locale)))</style></head><body>
             \(body)
             </body></html>
 
@@ -53,26 +54,33 @@ public enum ReportPage {
         let code = figures.currency
         func money(_ value: Decimal) -> String { format.money(value, code) }
         var html = "<section class=\"currency\" id=\"currency-\(escape(code))\"><h2>\(escape(code)) — \(escape(currencyName(code, format)))</h2>"
-        html += "<h3>Aging</h3>"
-        let aging = figures.aging.map { ReportCharts.Datum(label: bucketLabel($0.name), value: $0.amount, text: money($0.amount)) }
-        html += ReportCharts.columns(aging, title: "Aging of \(code) receivables", xTitle: "Days past due",
-                                     yTitle: "Amount owed (\(code))", legend: "Amount owed", tick: { format.wholeMoney($0, code) })
-        let open = figures.aging.reduce(Decimal(0)) { $0 + $1.amount }
-        html += "<table><thead><tr><th>Days past due</th><th class=\"num\">Invoices and installments</th><th class=\"num\">Amount</th>"
-            + "<th class=\"num\">Share</th></tr></thead><tbody>"
-        for bucket in figures.aging {
-            html += "<tr><td>\(escape(bucketLabel(bucket.name)))</td>" + cell(format.number(Decimal(bucket.count))) + cell(money(bucket.amount))
-                + cell(open > 0 ? format.percent(ReceivablesReport.rounded(bucket.amount / open * 100)) : "–") + "</tr>"
+        let trendOverdue = trend.compactMap { past in past.currencies.first { $0.currency == code }?.overdue }
+        guard figures.open > 0 || trendOverdue.contains(where: { $0 > 0 }) else {
+            return html + "<p class=\"muted\">Nothing open in \(escape(code)) on this day or in the weeks before.</p></section>"
         }
-        html += "<tr class=\"total\"><td>Total</td>" + cell(format.number(Decimal(figures.aging.reduce(0) { $0 + $1.count })))
-            + cell(money(open)) + cell("") + "</tr></tbody></table>"
-
+        if figures.open > 0 {
+            html += "<h3>Aging</h3>"
+            let aging = figures.aging.map { ReportCharts.Datum(label: bucketLabel($0.name), value: $0.amount, text: money($0.amount)) }
+            html += ReportCharts.columns(aging, title: "Aging of \(code) receivables", xTitle: "Days past due",
+                                         yTitle: "Amount owed (\(code))", legend: "Amount owed", tick: { format.wholeMoney($0, code) })
+            let open = figures.aging.reduce(Decimal(0)) { $0 + $1.amount }
+            html += "<table><thead><tr><th>Days past due</th><th class=\"num\">Invoices and installments</th><th class=\"num\">Amount</th>"
+                + "<th class=\"num\">Share</th></tr></thead><tbody>"
+            for bucket in figures.aging {
+                html += "<tr><td>\(escape(bucketLabel(bucket.name)))</td>" + cell(format.number(Decimal(bucket.count))) + cell(money(bucket.amount))
+                    + cell(open > 0 ? format.percent(ReceivablesReport.rounded(bucket.amount / open * 100)) : "–") + "</tr>"
+            }
+            html += "<tr class=\"total\"><td>Total</td>" + cell(format.number(Decimal(figures.aging.reduce(0) { $0 + $1.count })))
+                + cell(money(open)) + cell("") + "</tr></tbody></table>"
+        } else {
+            html += "<h3>Aging</h3><p class=\"muted\">Nothing open in \(escape(code)) on this day.</p>"
+        }
         html += "<h3>Overdue over time</h3>"
         let points = (trend.map { past in (past.day, past.currencies.first { $0.currency == code }?.overdue ?? 0) }
             + [(report.day, figures.overdue)]).map { day, value in
                 ReportCharts.Datum(label: format.shortDate(day), value: value, text: format.wholeMoney(value, code))
             }
-        html += ReportCharts.line(points, title: "Overdue \(code) receivables, week by week", xTitle: "Week ending",
+        html += ReportCharts.line(points, title: "Overdue \(code) receivables, week by week", xTitle: "Date (weekly, up to the report day)",
                                   yTitle: "Overdue (\(code))", legend: "Overdue amount", tick: { format.wholeMoney($0, code) })
         if !figures.topDebtors.isEmpty {
             html += "<h3>Largest overdue debtors</h3><table><thead><tr><th>Debtor</th><th class=\"num\">Overdue</th>"
@@ -92,9 +100,10 @@ public enum ReportPage {
         var html = "<section id=\"reminders\"><h2>Reminders</h2><table><tbody>"
         html += "<tr><td>Invoices paid in full</td>\(cell("\(report.paidCount)"))</tr>"
         html += "<tr><td>of which after their due date</td>\(cell("\(report.paidLateCount)" + (report.paidLateShare.map { " (\(format.percent(ReceivablesReport.rounded($0))))" } ?? "")))</tr>"
-        html += "<tr><td>Debtors who replied and have not paid, promised or disputed since</td>\(cell("\(report.repliedDebtors)"))</tr>"
+        html += "<tr><td>Debtors who replied to a reminder (nothing paid, promised or disputed since)</td>\(cell("\(report.repliedDebtors)"))</tr>"
         html += "</tbody></table><h3>Paid within 7 days of each stage</h3>"
-        guard !report.stages.isEmpty else { return html + "<p class=\"muted\">No reminder has reached a debtor yet.</p></section>" }
+            + "<p class=\"muted\">Invoices whose stage first reached the debtor in the last \(report.periodDays) days up to \(escape(format.date(report.day))).</p>"
+        guard !report.stages.isEmpty else { return html + "<p class=\"muted\">No reminder reached a debtor in that period.</p></section>" }
         let data = report.stages.map { stage in
             ReportCharts.Datum(label: stageName(stage.stage, policies: policies), value: stage.share ?? 0,
                                text: stage.share.map { "\(format.percent(ReceivablesReport.rounded($0))) (\(stage.paidWithin7Days) of \(stage.reminded))" } ?? "–",
@@ -111,7 +120,7 @@ public enum ReportPage {
     }
 
     /// "Second reminder": the stage's English label as letters name it, capitalised.
-    static func stageName(_ stage: String, policies: [Policy]) -> String {
+    public static func stageName(_ stage: String, policies: [Policy]) -> String {
         let policy = policies.first { $0.stages.contains { $0.name == stage } } ?? policies.first
             ?? Policy(name: "", stages: [])
         let label = LetterWords.stageLabel(stage, policy: policy, language: "en", brandLanguage: "en")
@@ -132,7 +141,13 @@ public enum ReportPage {
 
     static func cell(_ text: String) -> String { "<td class=\"num\">\(escape(text))</td>" }
 
-    static let style = """
+    /// US Letter where the reader's region uses it, else A4.
+    static func paper(_ locale: String) -> String {
+        let region = locale.split(whereSeparator: { $0 == "-" || $0 == "_" }).dropFirst().first.map { $0.uppercased() }
+        return ["US", "CA", "MX", "PH", "CL", "CO", "VE"].contains(region ?? "") ? "letter" : "A4"
+    }
+
+    static func style(paper: String) -> String { """
         body{font-family:system-ui,"Segoe UI",Arial,sans-serif;margin:0 auto;max-width:900px;padding:16px;color:#111827;line-height:1.4}
         h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #0B5FFF;padding-bottom:4px;margin-top:32px}h3{margin-bottom:4px}
         .muted{color:#4B5563}table{border-collapse:collapse;margin:8px 0 16px}th,td{padding:4px 14px 4px 0;text-align:left;border-bottom:1px solid #E5E7EB}
@@ -141,9 +156,9 @@ public enum ReportPage {
         .chart text{font-size:12px;fill:#111827}.chart .small{font-size:11px}.chart .axis-title{font-size:12px;font-weight:600;fill:#374151}
         .chart .grid{stroke:#E5E7EB}.chart .axis{stroke:#6B7280}.chart .bar{fill:#0B5FFF}.chart .series{fill:none;stroke:#0B5FFF;stroke-width:2}
         .chart .point{fill:#0B5FFF}footer{margin-top:32px;font-size:.9em}
-        @media print{body{max-width:none;padding:0;font-size:10pt}section{break-inside:avoid}h2{break-after:avoid}
-        .chart .bar,.chart .point{fill:#1F3A93;print-color-adjust:exact;-webkit-print-color-adjust:exact}a{color:inherit}@page{margin:15mm}}
-        """
+        @media print{body{max-width:none;padding:0;font-size:10pt}svg.chart,table,footer{break-inside:avoid}h2,h3{break-after:avoid}
+        .chart .bar,.chart .point{fill:#1F3A93;print-color-adjust:exact;-webkit-print-color-adjust:exact}a{color:inherit}@page{margin:15mm;size:\(paper)}}
+        """ }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -160,7 +160,7 @@ struct ReportCommandTests {
         let tags = parsed["tags"] as! [String: Int]
         // Aging and trend per currency; no letter reached anyone yet, so no stage chart but a sentence saying so.
         #expect((tags["svg"] ?? 0) == 6)
-        #expect(try String(contentsOf: page, encoding: .utf8).contains("No reminder has reached a debtor yet."))
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("No reminder reached a debtor in that period."))
         #expect((tags["rect"] ?? 0) > 0 && (tags["polyline"] ?? 0) == 3)
         #expect((parsed["external"] as! [String]).isEmpty)
         #expect(tags["script"] == nil && tags["link"] == nil && tags["img"] == nil)

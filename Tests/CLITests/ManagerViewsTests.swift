@@ -32,8 +32,8 @@ struct ManagerViewsTests {
         try Controls.pass(test.config, at: "2027-05-24T10:00:00Z")
 
         let show = try Controls.run(test.config, ["show", "M-1002", "--now", "2027-05-24T11:00:00Z"]).stdout
-        #expect(show.contains("installment 1 of 3 due 2027-05-01: 300.00, paid"), "\(show)")
-        #expect(show.contains("installment 2 of 3 due 2027-05-15: 300.00, 300.00 open"), "\(show)")
+        #expect(show.contains("installment 1 of 3 due 2027-05-01: 300.00 (paid)"), "\(show)")
+        #expect(show.contains("installment 2 of 3 due 2027-05-15: 300.00 (300.00 open, 9 days overdue)"), "\(show)")
         #expect(show.contains("overdue (installment 1 of 3) email → ap@dubois.example, pay by "), "\(show)")
         #expect(show.contains("(installment 2 of 3)"), "\(show)")
         let held = try Controls.run(test.config, ["show", "H-1", "--now", "2027-05-24T11:00:00Z"]).stdout

@@ -100,5 +100,10 @@ struct ReceivablesReportTests {
                                        ladder: settings.reminderStages)
         #expect(report.stages.map(\.stage) == ["courtesy", "overdue", "firm", "final"])
         #expect(report.stages.map(\.paidWithin7Days) == [0, 0, 1, 1])
+        // Only what was first sent in the period up to the day counts: on 01-30 the courtesy note alone; over the 10 days to 03-01, none.
+        #expect(ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-01-30")!, ladder: settings.reminderStages)
+            .stages.map(\.stage) == ["courtesy"])
+        #expect(ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-01")!, periodDays: 10,
+                                  ladder: settings.reminderStages).stages.isEmpty)
     }
 }

@@ -33,7 +33,7 @@ struct ChromiumDOMTests {
     func report() throws {
         let dom = try Self.dom(ReportPageTests.page(locale: "de-DE"))
         let axes = try Self.texts(dom, tag: "text", cls: "axis-title")
-        for title in ["Days past due", "Amount owed (EUR)", "Week ending", "Overdue (EUR)", "Paid in full within 7 days"] {
+        for title in ["Days past due", "Amount owed (EUR)", "Date (weekly, up to the report day)", "Overdue (EUR)", "Paid in full within 7 days"] {
             #expect(axes.contains(title), "\(title) not among \(axes)")
         }
         let ticks = try Self.texts(dom, tag: "text", cls: "tick")

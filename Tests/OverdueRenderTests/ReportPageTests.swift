@@ -80,10 +80,10 @@ struct ReportPageTests {
         #expect(page.contains("<tr><td>1–30 days</td><td class=\"num\">1</td><td class=\"num\">€400.00</td>"))
     }
 
-    @Test("charts: titled axes, round ticks, a value on every bar and point, a legend; the page prints and needs no network")
+    @Test("charts: titled axes, round ticks, a value on every bar and where the trend changes, a legend; the page prints and needs no network")
     func charts() {
         let page = Self.page(locale: "en-GB")
-        for text in ["Days past due", "Amount owed (EUR)", "Week ending", "Overdue (EUR)", "Paid in full within 7 days",
+        for text in ["Days past due", "Amount owed (EUR)", "Date (weekly, up to the report day)", "Overdue (EUR)", "Paid in full within 7 days",
                      "class=\"legend\"", ">€0<", ">€10,000<", ">50 %<", "@media print"] {
             #expect(page.contains(text), "\(text)")
         }

@@ -42,7 +42,7 @@ public struct ReceivablesReport: Sendable {
     /// not stages: they follow a payment, so they cannot have caused one.
     public struct StageFigures: Sendable, Equatable {
         public var stage: String
-        /// Invoices the stage was sent for.
+        /// Invoices the stage was first sent for in the period (the `periodDays` up to the day).
         public var reminded: Int
         /// Of those, paid in full within 7 days of the stage's first send.
         public var paidWithin7Days: Int
@@ -109,7 +109,8 @@ public struct ReceivablesReport: Sendable {
                 paid += 1
                 if settled > invoice.due { paidLate += 1 }
             }
-            // Stage effectiveness: the first send of each reminder stage for this invoice.
+            // Stage effectiveness: the first send of each reminder stage for
+            // this invoice, counted when it falls in the period (up to the day).
             var firstSend: [String: Date] = [:]
             for unit in ReminderItem.unitIDs(of: invoice) {
                 for send in history.sends(of: unit) where send.reached && send.stage != PlannerSettings.thanksStage {
@@ -118,6 +119,7 @@ public struct ReceivablesReport: Sendable {
             }
             for (stage, time) in firstSend {
                 let sentDay = CalendarDay.utc(time)
+                guard sentDay > start, sentDay <= day else { continue }
                 reminded[stage, default: 0] += 1
                 if let settled, settled >= sentDay, settled <= sentDay.adding(days: 7) { effective[stage, default: 0] += 1 }
             }
