@@ -82,4 +82,14 @@ struct ManagerViewsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: resolved.path).contains { $0.hasSuffix("pay.jsonl.error") })
         #expect(try Controls.log(test.config, ["--event", "resolved"]).count == 1)
     }
+
+    @Test("a one-invoice PDF counts as one record: its stored document is not a second one")
+    func pdfCountedOnce() throws {
+        let test = try TestSpool(prefix: "overdue-pdf-count", config: Self.config)
+        let name = "zugferd-corpus-EN16931_Rechnungskorrektur.pdf"
+        try FileManager.default.copyItem(at: EInvoiceIngestTests.shared.appendingPathComponent("facturx/\(name)"),
+                                         to: test.inbox.appendingPathComponent(name))
+        let pass = try Controls.run(test.config, ["run", "--once", "--now", "2027-03-16T10:00:00Z"]).stdout
+        #expect(pass.contains("1 file(s): 1 record(s) accepted, 0 rejected"), "\(pass)")
+    }
 }
