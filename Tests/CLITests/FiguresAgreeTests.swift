@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The same figure is the same everywhere: `report --json`, `status
-/// --json`, the Prometheus textfile and `show --json` agree on a generated
+/// --json`, the Prometheus textfile, `show --json` and the hand-off CSV agree on a generated
 /// book, because one library function computes each (`ReceivablesReport`,
 /// `Planner.counts`, `DeliveryTally`).
 @Suite("report, status, metrics and show agree")
@@ -93,6 +93,18 @@ struct FiguresAgreeTests {
             shown[code, default: 0] += Decimal(string: invoice["balance"] as? String ?? "") ?? -1_000_000
         }
         #expect(shown == open, "show \(shown), report \(open)")
+        // The hand-off bundle's invoices.csv states the same open amounts as show, invoice by invoice.
+        let agency = test.root.appendingPathComponent("agency")
+        try FileManager.default.createDirectory(at: agency, withIntermediateDirectories: true)
+        _ = try Controls.run(test.config, ["handoff", "c1", "--to", agency.path, "--date", "2027-04-05"])
+        let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: agency.path).first { !$0.hasPrefix(".") })
+        let rows = try String(contentsOf: agency.appendingPathComponent("\(bundle)/invoices.csv"), encoding: .utf8)
+            .split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let invoice = try Controls.json(test.config, ["show", row[0]]) as! [String: Any]
+            #expect(row[5] == invoice["balance"] as? String, "\(row[0]): bundle \(row[5]), show \(String(describing: invoice["balance"]))")
+        }
     }
 
     /// The textfile as prometheus_client's own parser reads it.
