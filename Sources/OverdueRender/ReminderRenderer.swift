@@ -86,12 +86,15 @@ public struct ReminderRenderer: Sendable {
     public func render(_ request: RenderRequest) throws(RenderError) -> RenderedMessage {
         let locale = letterLocale(request)
         let language = locale.language
-        let context = MustacheObject.wrap(ReminderContext(request: request, brand: brand, locale: locale).dictionary)
         let base = templateName(request)
         let set = templates.setName(for: locale)
+        // Built on first use: a webhook from the bundled schema needs none.
+        var context: Any?
         func part(_ suffix: String) throws(RenderError) -> String {
             let name = "\(base).\(suffix)"
-            guard let output = templates.render(name, language: set, context: context) else {
+            let values = context ?? MustacheObject.wrap(ReminderContext(request: request, brand: brand, locale: locale).dictionary)
+            context = values
+            guard let output = templates.render(name, language: set, context: values) else {
                 throw RenderError(description: "no template \(name) for language \(language); add \(language)/\(name).mustache to the templates directory")
             }
             // Machine-read JSON keeps its values as they are.
@@ -114,7 +117,10 @@ public struct ReminderRenderer: Sendable {
             } else {
                 message.sms = text
             }
+        case .webhook where templates.isBundled("\(base).webhook", language: set) && templates.isBundled("partials/webhook.json", language: set):
+            message.webhook = WebhookPayload(request, language: language).json()
         case .webhook:
+            // A user's own webhook template: rendered, and checked to be JSON.
             let json = try part("webhook")
             guard (try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil else {
                 throw RenderError(description: "template \(language)/\(base).webhook did not render valid JSON; check its quotes and commas")

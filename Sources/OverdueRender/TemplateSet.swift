@@ -82,6 +82,9 @@ public struct TemplateSet: Sendable {
 
     public func has(_ name: String, language: String) -> Bool { sources[language]?[name] != nil }
 
+    /// Whether `name` in `language` is the bundled template (no user file overrides it).
+    public func isBundled(_ name: String, language: String) -> Bool { sources[language]?[name]?.file.hasSuffix("(bundled)") == true }
+
     /// The file a template was loaded from, for messages.
     public func file(of name: String, language: String) -> String { sources[language]?[name]?.file ?? "\(language)/\(name).mustache" }
 
