@@ -51,6 +51,9 @@ extension Ingester {
             case .credit(_, let amount, let code, _):
                 fields["amount"] = .string(Money.format(amount, minorUnits: Currency.minorUnits(code)))
                 fields["currency"] = .string(code)
+            case .optout(let address, let channel), .optin(let address, let channel):
+                fields["address"] = .string(address)
+                fields["channel"] = .string(channel?.rawValue ?? "all")
             default: break
             }
         case .customer(let customer):

@@ -28,7 +28,7 @@ extension LogView {
                 ? [text("kind"), text("status"), text("key")].filter { !$0.isEmpty }.joined(separator: " ")
                 : line["invoices"] != nil
                 ? "\(text("stage")) \(line["units"] != nil ? text("units") : text("invoices"))"
-                : [text("record_type"), text("invoice"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
+                : [text("record_type"), text("invoice"), text("address"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
                    text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")
             table.add(time, text("event"), text("channel"), text("customer"), what, text("recipient"), text("detail"))
         }

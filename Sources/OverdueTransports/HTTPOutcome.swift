@@ -42,10 +42,22 @@ enum HTTPOutcome {
     /// tokens or the whole request; the log needs only the error).
     static func bodyText(_ response: CurlResponse) -> String { bodyText(response.body) }
 
+    /// One pass over the scalars (it runs for every answer, so no regex):
+    /// controls and runs of white space become one space, none at the ends.
     static func bodyText(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(800), as: UTF8.self).unicodeScalars
-            .map { $0.properties.generalCategory == .control ? " " : String($0) }.joined()
-            .replacing(/\s+/, with: " ").trimmingCharacters(in: .whitespaces)
+        guard !body.isEmpty else { return "" }
+        var scalars = String.UnicodeScalarView()
+        var space = false
+        for scalar in String(decoding: body.prefix(800), as: UTF8.self).unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+                space = !scalars.isEmpty
+                continue
+            }
+            if space { scalars.append(" ") }
+            space = false
+            scalars.append(scalar)
+        }
+        let text = String(scalars)
         return text.count > 200 ? String(text.prefix(199)) + "…" : text
     }
 }

@@ -94,6 +94,9 @@ struct HTTPTransportTests {
         let body = Array(("line one\r\n\u{1B}[31mred\u{7}" + String(repeating: "x", count: 400)).utf8)
         let text = HTTPOutcome.bodyText(body)
         #expect(!text.contains("\n") && !text.contains("\u{1B}") && text.count <= 200, "\(text)")
+        #expect(text.hasPrefix("line one [31mred xxx") && text.hasSuffix("x…"), "\(text)")
+        #expect(HTTPOutcome.bodyText(Array("  a \t\r\n  b\u{7}  ".utf8)) == "a b")
+        #expect(HTTPOutcome.bodyText([]) == "" && HTTPOutcome.bodyText(Array("{\"ok\":true}".utf8)) == "{\"ok\":true}")
     }
 
     @Test("500 and a slow answer are transient; a redirect is not followed")
