@@ -86,9 +86,10 @@ struct ManagerViewsTests {
     @Test("a one-invoice PDF counts as one record: its stored document is not a second one")
     func pdfCountedOnce() throws {
         let test = try TestSpool(prefix: "overdue-pdf-count", config: Self.config)
-        let name = "zugferd-corpus-EN16931_Rechnungskorrektur.pdf"
-        try FileManager.default.copyItem(at: EInvoiceIngestTests.shared.appendingPathComponent("facturx/\(name)"),
-                                         to: test.inbox.appendingPathComponent(name))
+        // The repository's own CII invoice in a Factur-X PDF (the shared corpus may be absent).
+        let cii = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("OverdueCoreTests/Fixtures/invoice-cii.xml")
+        try Data(try TestPDF.make(.hybrid, xml: Array(try Data(contentsOf: cii)))).write(to: test.inbox.appendingPathComponent("NW-2027-0001.pdf"))
         let pass = try Controls.run(test.config, ["run", "--once", "--now", "2027-03-16T10:00:00Z"]).stdout
         #expect(pass.contains("1 file(s): 1 record(s) accepted, 0 rejected"), "\(pass)")
     }
