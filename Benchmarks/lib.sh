@@ -40,16 +40,19 @@ PY
 # The durable dispatch measured by smtp-dispatch.sh and webhook-dispatch.sh:
 # N invoices whose one stage sends on CHANNEL, ingested before the stage is
 # due (not timed), then one timed `run --once` that sends them all.
-# time_dispatch WORK N CHANNEL CHANNEL_SECTION  → sets $sent and $ours (per second)
+# time_dispatch WORK N CHANNEL CHANNEL_SECTION  → sets $sent, $ours (per second) and $cpu_us (CPU µs per message)
 time_dispatch() {
   local work=$1 n=$2
   prepare_dispatch "$@"
-  local t0 t1
+  local t0 t1 TIMEFORMAT='%U %S'
   t0=$(now)
-  "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt"
+  # bash's `time` gives the run's own user and system CPU (issue 29's per-letter budget).
+  { time "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z --log-level error > "$work/run.txt" 2>/dev/null; } 2> "$work/cpu.txt"
   t1=$(now)
   sent=$(grep -o 'sent [0-9]*' "$work/run.txt" | grep -o '[0-9]*')
   ours=$(calc "$sent / ($t1 - $t0)")
+  # CPU microseconds per message sent: (user + sys of the daemon) / messages.
+  cpu_us=$(awk -v n="$sent" 'END { printf "%.0f", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$work/cpu.txt")
 }
 # The untimed part: config, N invoices ingested, their one stage due at
 # 2027-02-02T10:00:00Z.  prepare_dispatch WORK N CHANNEL CHANNEL_SECTION

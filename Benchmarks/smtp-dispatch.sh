@@ -43,7 +43,11 @@ printf '%-44s %10.0f   (%s sent)\n' "overdue run --once (durable, logged)" "$our
 to_raw=$(calc "$ours / $raw"); to_smtplib=$(calc "$ours / $smtplib")
 printf 'ratio to raw libcurl: %.2f (target >= 0.65)\n' "$to_raw"
 printf 'ratio to smtplib:     %.2f (target >= 2)\n' "$to_smtplib"
+printf 'CPU per message: %s µs (user + sys of the daemon / messages sent)\n' "$cpu_us"
 result "SMTP dispatch, N=$n, vs raw libcurl" "$(printf '%.0f/s = %.2f x raw libcurl (%.0f/s)' "$ours" "$to_raw" "$raw")" "" ">= 0.65 x raw" \
   "$( [ "$sent" = "$n" ] && awk -v r="$to_raw" 'BEGIN{print (r >= 0.65)}' || echo 0)"
 result "SMTP dispatch, N=$n, vs smtplib" "$(printf '%.0f/s = %.2f x smtplib (%.0f/s)' "$ours" "$to_smtplib" "$smtplib")" "" ">= 2 x smtplib" \
   "$( [ "$sent" = "$n" ] && awk -v r="$to_smtplib" 'BEGIN{print (r >= 2)}' || echo 0)"
+# The per-letter budget (issue 29): 0.65 x raw is about 6,500 e-mails/s here,
+# with smtp-sink and the kernel taking about half of the two cores: <= 150 µs each.
+result "SMTP dispatch, N=$n, CPU per message" "$cpu_us µs (user + sys / messages)" "" "<= 150 µs" "$(awk -v c="$cpu_us" 'BEGIN{print (c <= 150)}')"

@@ -27,5 +27,9 @@ printf '%-46s %10s\n' "Webhook dispatch, N = $n" "requests/s"
 printf '%-46s %10.0f\n' "raw libcurl (multi, 8 connections, unsigned)" "$raw"
 printf '%-46s %10.0f   (%s sent)\n' "overdue run --once (signed, durable, logged)" "$ours" "$sent"
 printf 'ratio to raw libcurl: %.2f (target >= 0.5)\n' "$ratio"
+printf 'CPU per message: %s µs (user + sys of the daemon / messages sent)\n' "$cpu_us"
 result "webhook dispatch, N=$n" "$(printf '%.0f/s = %.2f x raw libcurl (%.0f/s)' "$ours" "$ratio" "$raw")" "" ">= 0.5 x raw" \
   "$( [ "$sent" = "$n" ] && awk -v r="$ratio" 'BEGIN{print (r >= 0.5)}' || echo 0)"
+# The per-letter budget (issue 29): 0.5 x raw is about 20,000 webhooks/s here,
+# with nginx and the kernel taking about half of the two cores: <= 50 µs each.
+result "webhook dispatch, N=$n, CPU per message" "$cpu_us µs (user + sys / messages)" "" "<= 50 µs" "$(awk -v c="$cpu_us" 'BEGIN{print (c <= 50)}')"
