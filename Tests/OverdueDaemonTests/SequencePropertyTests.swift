@@ -34,8 +34,10 @@ struct SequencePropertyTests {
         var checks = Invariants()
         var outcomes: [String: Int] = [:]
         let debtors = allocation == .principalFirst ? Self.debtors : Self.debtors / 2
+        // SEQ_DEBTOR=N replays one debtor of a failure; SEQ_SEED=K draws other debtors (CI uses 0).
+        let seed = ProcessInfo.processInfo.environment["SEQ_SEED"].flatMap { UInt64($0) } ?? 0
         for index in (ProcessInfo.processInfo.environment["SEQ_DEBTOR"].flatMap { Int($0) }.map { [$0] } ?? Array(0..<debtors)) {
-            var random = SplitMix64(seed: UInt64(index) &* 0x2545_F491 &+ 5)
+            var random = SplitMix64(seed: (UInt64(index) &+ seed &* 1_000_003) &* 0x2545_F491 &+ 5)
             var debtor = RandomDebtor(index: index, random: &random)
             Self.addRedrops(to: &debtor, random: &random)
             simulate(debtor, planner: planner, policy: policy, random: &random, checks: &checks, outcomes: &outcomes)
