@@ -94,7 +94,7 @@ extension SpoolStatus {
         }
         let effective = fields(object["effective"])
         if !effective.isEmpty {
-            let words = ["email", "cc", "phone", "timezone", "country", "policy"].compactMap { key in
+            let words = ["contact", "email", "cc", "phone", "language", "timezone", "country", "policy"].compactMap { key in
                 effective[key].map { "\(key) \($0.plainText)" }
             }
             output.append("reminded as: \(effective["name"]?.plainText ?? "") — " + words.joined(separator: ", ")
