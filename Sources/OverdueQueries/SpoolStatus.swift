@@ -118,7 +118,8 @@ public struct SpoolStatus {
         }
         object["reminders"] = .array(reminders.map(JSONValue.object))
         // Why nothing goes out now, as the planner says it (no contact, excluded, a deadline, …).
-        let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
+        let plan = planner.plan(customer: ledger.directory.effective(for: entry.invoice).customer.id, ledger: ledger,
+                                history: deliveries.history, now: now)
         let held = plan.held.filter { $0.invoices.contains(id) || $0.invoices.contains { ReminderItem.invoice(ofUnit: $0) == id } }
         if !held.isEmpty {
             object["held"] = .array(held.map { .object(["reason": .string($0.kind), "stage": $0.stage.map(JSONValue.string) ?? .null,

@@ -40,7 +40,7 @@ public enum ReportPage {
             + "<th class=\"num\">Overdue</th><th class=\"num\">Overdue share</th><th class=\"num\">DSO</th><th class=\"num\">CEI</th></tr></thead><tbody>"
         for figures in report.currencies {
             let share = figures.open > 0 ? format.percent(ReceivablesReport.rounded(figures.overdue / figures.open * 100)) : "–"
-            html += "<tr><td title=\"\(escape(currencyName(figures.currency, format)))\">\(escape(figures.currency))</td>"
+            html += "<tr><td title=\"\(escape(currencyName(figures.currency)))\">\(escape(figures.currency))</td>"
                 + cell(format.money(figures.open, figures.currency)) + cell(format.money(figures.overdue, figures.currency))
                 + cell(share) + cell(figures.dso.map { "\(format.number($0)) days" } ?? "–")
                 + cell(figures.cei.map { format.percent($0) } ?? "–") + "</tr>"
@@ -53,7 +53,7 @@ public enum ReportPage {
                                 trend: [ReceivablesReport], format: LocaleFormat) -> String {
         let code = figures.currency
         func money(_ value: Decimal) -> String { format.money(value, code) }
-        var html = "<section class=\"currency\" id=\"currency-\(escape(code))\"><h2>\(escape(code)) — \(escape(currencyName(code, format)))</h2>"
+        var html = "<section class=\"currency\" id=\"currency-\(escape(code))\"><h2>\(escape(code)) — \(escape(currencyName(code)))</h2>"
         let trendOverdue = trend.compactMap { past in past.currencies.first { $0.currency == code }?.overdue }
         guard figures.open > 0 || trendOverdue.contains(where: { $0 > 0 }) else {
             return html + "<p class=\"muted\">Nothing open in \(escape(code)) on this day or in the weeks before.</p></section>"
@@ -135,7 +135,8 @@ public enum ReportPage {
         }
     }
 
-    static func currencyName(_ code: String, _ format: LocaleFormat) -> String {
+    /// "Euro": the page's words are English, whatever the locale of its figures.
+    static func currencyName(_ code: String) -> String {
         Locale(identifier: "en").localizedString(forCurrencyCode: code) ?? code
     }
 

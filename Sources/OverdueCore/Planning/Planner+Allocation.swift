@@ -108,17 +108,12 @@ extension Planner {
         let invoice = entry.invoice
         let calendar = calendars.calendar(for: debtor.customer)
         let basis = statutoryRule(policy, debtor)
-        let parts = invoice.installments.isEmpty ? [(number: Int?.none, due: invoice.due, amount: invoice.amount)]
-            : invoice.installments.enumerated().map { (number: Int?.some($0.offset + 1), due: $0.element.due, amount: $0.element.amount) }
-                .sorted { $0.due < $1.due }
         let (undated, all) = cashPayments(entry)
         let payments = day.map { day in all.filter { $0.date <= day } } ?? all
-        var unknown = undated
-        var units = parts.map { part in
-            let covered = min(part.amount, unknown)
-            unknown -= covered
-            var unit = Unit(installment: part.number, due: part.due, open: part.amount - covered)
-            unit.owed = [(part.due, part.amount - covered)]
+        // What was paid before any dated payment settles the oldest parts first, as principal_first has it.
+        var units = entry.openParts(balance: invoice.amount - undated).map { part in
+            var unit = Unit(installment: part.installment, due: part.due, open: part.open)
+            unit.owed = [(part.due, part.open)]
             return unit
         }
         var compensationPaid: Decimal = 0
