@@ -1,21 +1,52 @@
 #!/usr/bin/env bash
-# Where dispatch spends its CPU: the webhook-dispatch.sh set-up (N reminders
-# due, nginx `return 200` on 127.0.0.1), then the timed `run --once` under
-# `perf record -g`, and the functions with the most samples beneath them.
-#   Usage: Benchmarks/profile-dispatch.sh [N]      (needs perf: apt-get install linux-perf)
+# Where dispatch spends its CPU: the smtp-dispatch.sh or webhook-dispatch.sh
+# set-up (N reminders due; smtp-sink or nginx `return 200` on 127.0.0.1),
+# then the timed `run --once` under `perf record -g`. Prints the share of
+# the daemon's samples by pipeline step (inclusive: a step's callees count
+# to it) and the functions with the most samples beneath them.
+#   Usage: Benchmarks/profile-dispatch.sh [N] [email|webhook]   (needs perf: apt-get install linux-perf)
 set -euo pipefail
 n="${1:-20000}"
+channel="${2:-webhook}"
 source "$(dirname "$0")/lib.sh"
 scripts/setup-deps.sh --bench >/dev/null
 work=$(mktemp -d)
 port=$(free_port)
-start_nginx "$work" "$port"
-trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
-chmod 600 "$work/webhook.secret"
-prepare_dispatch "$work" "$n" webhook "$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
+if [ "$channel" = email ]; then
+  /usr/sbin/smtp-sink $( [ "$(id -u)" = 0 ] && echo -u nobody ) 127.0.0.1:$port 256 &
+  server=$!
+  section="$(printf '[channels.email]\nurl = "smtp://127.0.0.1:%s"\nstarttls = "off"\nmax_connections = 8' "$port")"
+else
+  start_nginx "$work" "$port"
+  server=$nginx_pid
+  printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
+  chmod 600 "$work/webhook.secret"
+  section="$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
+fi
+disown "$server"
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+sleep 0.3
+prepare_dispatch "$work" "$n" "$channel" "$section"
 perf record -q -g -o "$work/perf.data" "$bin" --config "$work/overdue.toml" run --once --now 2027-02-02T10:00:00Z \
   --log-level error > "$work/run.txt" 2>/dev/null
 tail -2 "$work/run.txt"
-perf report -i "$work/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | grep -v '^#' \
-  | grep -E 'Overdue|Mustache|JSONSerialization|Decimal' | head -25 | cut -c1-150
+perf report -i "$work/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep "%" | grep -v "^#" > "$work/report.txt" || true
+cp "$work/report.txt" /tmp/profile-report.txt
+# The steps of a pass, each by the function that does it. Inclusive shares
+# overlap only where one step calls another (none of these do).
+printf '\n%-34s %8s\n' "step (function)" "samples"
+while IFS='|' read -r step pattern; do
+  share=$(grep -E "$pattern" "$work/report.txt" | head -1 | awk '{print $1}')
+  printf '%-34s %8s\n' "$step" "${share:-0%}"
+done <<'STEPS'
+load ledger and journal (LedgerStore)|OverdueSpool.LedgerStore.load|LedgerStore\.open|SentJournal\.replay
+plan (Planner.plan)|OverdueCore.Planner.plan\(
+render (ReminderRenderer.render)|OverdueRender.ReminderRenderer.render\(
+MIME message (MessageBuilder.build)|OverdueDelivery.MessageBuilder.build
+record (Dispatcher.record)|OverdueDelivery.Dispatcher.record
+queue manager (QueueManager)|OverdueDelivery.QueueManager
+curl (curl_multi_perform)|curl_multi_perform
+kernel (syscalls)|entry_SYSCALL_64
+STEPS
+printf '\nfunctions with the most samples beneath them:\n'
+grep -E 'Overdue|Mustache|JSON|Decimal|curl_' "$work/report.txt" | head -30 | cut -c1-150

@@ -89,10 +89,10 @@ public struct ReminderRenderer: Sendable {
         let base = templateName(request)
         let set = templates.setName(for: locale)
         // Built on first use: a webhook from the bundled schema needs none.
-        var context: Any?
+        var context: TemplateSet.Context?
         func part(_ suffix: String) throws(RenderError) -> String {
             let name = "\(base).\(suffix)"
-            let values = context ?? MustacheObject.wrap(ReminderContext(request: request, brand: brand, locale: locale).dictionary)
+            let values = context ?? templates.context(ReminderContext(request: request, brand: brand, locale: locale).dictionary, language: set)
             context = values
             guard let output = templates.render(name, language: set, context: values) else {
                 throw RenderError(description: "no template \(name) for language \(language); add \(language)/\(name).mustache to the templates directory")

@@ -31,6 +31,10 @@ public struct TemplateSet: Sendable {
     }
 
     private let libraries: [String: MustacheLibrary]
+    /// Per language, every template compiled (`CompiledTemplate`); absent
+    /// for a language with a template outside the compiled subset, which
+    /// swift-mustache then renders.
+    private let compiled: [String: [String: CompiledTemplate]]
     let sources: [String: [String: Source]]
 
     /// Loads and parses everything; throws every problem found.
@@ -41,6 +45,7 @@ public struct TemplateSet: Sendable {
         let user = try Self.userSources(userDirectory)
         var problems: [TemplateProblem] = []
         var libraries: [String: MustacheLibrary] = [:]
+        var compiled: [String: [String: CompiledTemplate]] = [:]
         for language in Self.languages.union(user.keys).union(bundled.keys) {
             var merged: [String: Source] = [:]
             let base = Self.baseLanguage(language)
@@ -49,9 +54,13 @@ public struct TemplateSet: Sendable {
                 for (name, source) in layer ?? [:] { merged[name] = source }
             }
             var library = MustacheLibrary()
+            var prepared: [String: CompiledTemplate]? = [:]
             for (name, source) in merged.sorted(by: { $0.key < $1.key }) {
                 do {
-                    library.register(try MustacheTemplate(string: source.text), named: name)
+                    let template = try MustacheTemplate(string: source.text)
+                    library.register(template, named: name)
+                    if prepared != nil { prepared?[name] = CompiledTemplate(template) }
+                    if prepared?[name] == nil { prepared = nil }
                 } catch let error as MustacheTemplate.ParserError {
                     problems.append(TemplateProblem(file: source.file, line: error.context.lineNumber,
                                                     problem: "syntax error: \(error.error) near \"\(error.context.line.trimmingCharacters(in: .whitespaces))\""))
@@ -61,9 +70,11 @@ public struct TemplateSet: Sendable {
             }
             byLanguage[language] = merged
             libraries[language] = library
+            compiled[language] = prepared
         }
         if !problems.isEmpty { throw TemplateErrors(problems: Self.unique(problems)) }
         self.libraries = libraries
+        self.compiled = compiled
         sources = byLanguage
     }
 
@@ -88,10 +99,34 @@ public struct TemplateSet: Sendable {
     /// The file a template was loaded from, for messages.
     public func file(of name: String, language: String) -> String { sources[language]?[name]?.file ?? "\(language)/\(name).mustache" }
 
+    /// A message's variables made ready for `language`'s renderer, once per
+    /// message (not per template).
+    enum Context {
+        case compiled(TemplateValue)
+        case library(Any)
+    }
+
+    func context(_ values: [String: Any], language: String) -> Context {
+        compiled[language] != nil ? .compiled(TemplateValue(values)) : .library(MustacheObject.wrap(values))
+    }
+
+    /// Whether every template of `language` renders compiled (for tests).
+    func isCompiled(_ language: String) -> Bool { compiled[language] != nil }
+
     /// Renders `name` in `language`; nil if no such template exists.
-    /// `context` as made by `MustacheObject.wrap` (once per message, not per template).
-    public func render(_ name: String, language: String, context: Any) -> String? {
-        libraries[language]?.render(context, withTemplate: name)
+    func render(_ name: String, language: String, context: Context) -> String? {
+        switch context {
+        case .compiled(let values):
+            guard let templates = compiled[language], let template = templates[name] else { return nil }
+            return template.render(values, partials: templates)
+        case .library(let values):
+            return libraries[language]?.render(values, withTemplate: name)
+        }
+    }
+
+    /// Renders `name` with swift-mustache's own renderer (for tests).
+    func renderWithLibrary(_ name: String, language: String, values: [String: Any]) -> String? {
+        libraries[language]?.render(MustacheObject.wrap(values), withTemplate: name)
     }
 
     /// Names used by templates that are not documented variables, and

@@ -26,9 +26,9 @@ struct WebhookPayloadTests {
         let request = Self.request(stage: stage, language: language)
         let built = try #require(try renderer.render(request).webhook)
         let locale = renderer.letterLocale(request)
-        let context = MustacheObject.wrap(ReminderContext(request: request, brand: renderer.brand, locale: locale).dictionary)
-        let rendered = try #require(renderer.templates.render("\(renderer.templateName(request)).webhook",
-                                                              language: renderer.templates.setName(for: locale), context: context))
+        let values = ReminderContext(request: request, brand: renderer.brand, locale: locale).dictionary
+        let rendered = try #require(renderer.templates.renderWithLibrary("\(renderer.templateName(request)).webhook",
+                                                                         language: renderer.templates.setName(for: locale), values: values))
         let mutable = try #require(try Self.object(built).mutableCopy() as? NSMutableDictionary)
         #expect(mutable["version"] as? Int == 1)
         mutable.removeObject(forKey: "version")
