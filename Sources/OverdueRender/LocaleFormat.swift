@@ -92,11 +92,21 @@ public struct LocaleFormat: Sendable {
 
     /// Formatted texts by locale and value. A batch of reminders formats the
     /// same due dates, today's date and the same rates over and over, and a
-    /// Foundation format style costs tens of microseconds per call.
-    nonisolated(unsafe) private static var cache: [String: String] = [:]  // guarded by `lock`
+    /// Foundation format style costs tens of microseconds per call. Keys are
+    /// values, not text: making a key string of a `Decimal` went through
+    /// Foundation's general `Decimal` → `String` path on every lookup.
+    private struct Key: Hashable {
+        var kind: UInt8
+        var locale: String
+        var text: String = ""
+        var number: Decimal = 0
+        var integer: Int = 0
+    }
+
+    nonisolated(unsafe) private static var cache: [Key: String] = [:]  // guarded by `lock`
     private static let cacheLimit = 50_000
 
-    private func cached(_ key: String, _ make: () -> String) -> String {
+    private func cached(_ key: Key, _ make: () -> String) -> String {
         Self.lock.withLock {
             if let text = Self.cache[key] { return text }
             let text = make()
@@ -107,7 +117,7 @@ public struct LocaleFormat: Sendable {
     }
 
     public func money(_ amount: Decimal, _ currency: String) -> String {
-        cached("m\(locale.identifier)|\(currency)|\(amount)") {
+        cached(Key(kind: 0, locale: locale.identifier, text: currency, number: amount)) {
             amount.formatted(.currency(code: currency).locale(locale)
                 .precision(.fractionLength(Currency.minorUnits(currency))))
         }
@@ -115,19 +125,19 @@ public struct LocaleFormat: Sendable {
 
     /// "€12,000": an axis tick or a chart label, without minor units.
     public func wholeMoney(_ amount: Decimal, _ currency: String) -> String {
-        cached("w\(locale.identifier)|\(currency)|\(amount)") {
+        cached(Key(kind: 1, locale: locale.identifier, text: currency, number: amount)) {
             amount.formatted(.currency(code: currency).locale(locale).precision(.fractionLength(0)))
         }
     }
 
     /// "1,234" / "1.234,5": a count or a figure such as DSO days.
     public func number(_ value: Decimal) -> String {
-        cached("n\(locale.identifier)|\(value)") { value.formatted(.number.locale(locale)) }
+        cached(Key(kind: 2, locale: locale.identifier, number: value)) { value.formatted(.number.locale(locale)) }
     }
 
     /// "12 Oct" / "12. Okt.": a chart's date axis.
     public func shortDate(_ day: CalendarDate) -> String {
-        cached("t\(locale.identifier)|\(day.daysSinceEpoch)") {
+        cached(Key(kind: 3, locale: locale.identifier, integer: day.daysSinceEpoch)) {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = Self.utc
             let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
@@ -136,7 +146,7 @@ public struct LocaleFormat: Sendable {
     }
 
     public func date(_ day: CalendarDate) -> String {
-        cached("d\(locale.identifier)|\(day.daysSinceEpoch)") {
+        cached(Key(kind: 4, locale: locale.identifier, integer: day.daysSinceEpoch)) {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = Self.utc
             let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
@@ -152,13 +162,13 @@ public struct LocaleFormat: Sendable {
 
     /// "12.15 %" style percent for interest rates.
     public func percent(_ value: Decimal) -> String {
-        cached("p\(locale.identifier)|\(value)") { (value / 100).formatted(.percent.locale(locale)) }
+        cached(Key(kind: 5, locale: locale.identifier, number: value)) { (value / 100).formatted(.percent.locale(locale)) }
     }
 
     /// "148 KB" / "1.2 MB" for an attachment, in the locale's digits
     /// (decimal units, as mail programs show sizes).
     public func fileSize(_ bytes: Int) -> String {
-        cached("s\(locale.identifier)|\(bytes)") {
+        cached(Key(kind: 6, locale: locale.identifier, integer: bytes)) {
             bytes < 1_000_000 ? "\(max(1, (bytes + 500) / 1_000).formatted(.number.locale(locale))) KB"
                 : "\((Double(bytes) / 1_000_000).formatted(.number.precision(.fractionLength(1)).locale(locale))) MB"
         }

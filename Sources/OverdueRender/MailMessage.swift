@@ -53,12 +53,12 @@ public struct MailMessage: Sendable {
         headers += extraHeaders.map { ($0.0, Self.singleLine($0.1)) }
         var out = ""
         for (name, value) in headers { out += "\(name): \(value)\r\n" }
-        guard !attachments.isEmpty else { return Array((out + body()).utf8) }
+        guard !attachments.isEmpty else { return Array(out.utf8) + body() }
         // The boundaries cannot occur in base64 or quoted-printable text (neither holds "=_").
         let mixed = "=_overdue_mixed_\(messageID.prefix(40).filter { $0.isLetter || $0.isNumber })"
         var bytes = Array(out.utf8)
         bytes += Array("Content-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\nThis is a message in MIME format.\r\n".utf8)
-        bytes += Array("--\(mixed)\r\n\(body())".utf8)
+        bytes += Array("--\(mixed)\r\n".utf8) + body()
         for attachment in attachments {
             bytes += Array("--\(mixed)\r\n".utf8)
             bytes += attachment.part()
@@ -68,26 +68,30 @@ public struct MailMessage: Sendable {
     }
 
     /// The text (and HTML) body with its own Content-Type header.
-    private func body() -> String {
-        var out = ""
+    private func body() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 11 / 10 + (html?.utf8.count ?? 0) * 11 / 10 + 512)
         if let html {
             // The boundary comes from the message id: stable, and it cannot
             // occur in quoted-printable text (which never holds "=_").
             let boundary = "=_overdue_\(messageID.prefix(40).filter { $0.isLetter || $0.isNumber })"
-            out += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
-            out += "This is a message in MIME format.\r\n"
-            out += "--\(boundary)\r\n" + Self.part(text, type: "text/plain")
-            out += "--\(boundary)\r\n" + Self.part(html, type: "text/html")
-            out += "--\(boundary)--\r\n"
+            out += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8
+            out += "This is a message in MIME format.\r\n".utf8
+            out += "--\(boundary)\r\n".utf8
+            Self.part(text, type: "text/plain", into: &out)
+            out += "--\(boundary)\r\n".utf8
+            Self.part(html, type: "text/html", into: &out)
+            out += "--\(boundary)--\r\n".utf8
         } else {
-            out += Self.part(text, type: "text/plain")
+            Self.part(text, type: "text/plain", into: &out)
         }
         return out
     }
 
-    static func part(_ body: String, type: String) -> String {
-        "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-            + QuotedPrintable.encode(body) + "\r\n"
+    static func part(_ body: String, type: String, into out: inout [UInt8]) {
+        out += "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8
+        QuotedPrintable.encode(body, into: &out)
+        out += [13, 10]
     }
 
     /// No CR or LF from data may reach a header.
@@ -198,50 +202,62 @@ public struct MailAttachment: Sendable, Equatable {
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        var first = true
-        // CRLF, CR and LF all end a line; each becomes CRLF.
-        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            if !first { out += [13, 10] }
-            first = false
-            var rest = line[...]
-            while let cr = rest.firstIndex(of: 13) {
-                encodeLine(rest[..<cr], into: &out)
-                rest = rest[rest.index(after: cr)...]
-                if !rest.isEmpty { out += [13, 10] }
-            }
-            encodeLine(rest, into: &out)
-        }
+        encode(text, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// CRLF, CR and LF all end a line; each becomes CRLF (a CR just before
+    /// the end of the text ends nothing). Works on the contiguous UTF-8
+    /// bytes: per-line substrings and array literals were most of a large
+    /// batch's MIME cost.
+    static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + bytes.count / 8)
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte == 10 || byte == 13 else {
+                    index += 1
+                    continue
+                }
+                encodeLine(bytes, start, index, into: &out)
+                let crlf = byte == 13 && index + 1 < bytes.count && bytes[index + 1] == 10
+                index += crlf ? 2 : 1
+                if byte == 10 || crlf || index < bytes.count { out.append(13); out.append(10) }
+                start = index
+            }
+            encodeLine(bytes, start, bytes.count, into: &out)
+        }
     }
 
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Works on bytes: building Strings token by token was the slow part of
-    /// sending a large batch.
-    private static func encodeLine(_ line: Substring.UTF8View.SubSequence, into out: inout [UInt8]) {
+    private static func encodeLine(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
         var length = 0
-        let last = line.isEmpty ? nil : line.index(before: line.endIndex)
-        for index in line.indices {
-            let byte = line[index]
+        var index = start
+        while index < end {
+            let byte = bytes[index]
             let plain: Bool
             switch byte {
             case UInt8(ascii: "="): plain = false
-            case UInt8(ascii: " "), UInt8(ascii: "\t"): plain = index != last  // trailing whitespace is encoded
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): plain = index != end - 1  // trailing whitespace is encoded
             case 33...126: plain = true
             default: plain = false
             }
             let width = plain ? 1 : 3
             if length + width > 75 {
-                out += [UInt8(ascii: "="), 13, 10]
+                out.append(UInt8(ascii: "=")); out.append(13); out.append(10)
                 length = 0
             }
             if plain {
                 out.append(byte)
             } else {
-                out += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                out.append(UInt8(ascii: "=")); out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 0x0F)])
             }
             length += width
+            index += 1
         }
     }
 }

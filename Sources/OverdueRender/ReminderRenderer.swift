@@ -135,17 +135,32 @@ public struct ReminderRenderer: Sendable {
 
     /// Sections and partials that render nothing leave blank lines behind;
     /// at most one blank line in a row is kept, and none at the start.
+    /// Works on the UTF-8 bytes (a line is blank when it holds only
+    /// whitespace; only a line with non-ASCII bytes and no other ASCII is
+    /// checked character by character, for no-break spaces and the like).
     static func tidy(_ text: String) -> String {
         var lines: [Substring] = []
         var blank = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let isBlank = line.allSatisfy(\.isWhitespace)
+            let isBlank = isBlankLine(line)
             blank = isBlank ? blank + 1 : 0
             if isBlank && (blank > 1 || lines.isEmpty) { continue }
             lines.append(isBlank ? "" : line)
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func isBlankLine(_ line: Substring) -> Bool {
+        var nonASCII = false
+        for byte in line.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0D, 0x0B, 0x0C: continue
+            case 0x80...: nonASCII = true
+            default: return false
+            }
+        }
+        return !nonASCII || line.allSatisfy(\.isWhitespace)
     }
 
     /// A subject is one line: any line break or run of spaces from data or

@@ -1,4 +1,5 @@
 import Foundation
+@testable import OverdueCore
 @testable import OverdueRender
 import Testing
 
@@ -49,5 +50,23 @@ struct MailMessageTests {
         #expect(encoded.hasSuffix("next=20"))
         // CRLF, CR and LF all become CRLF.
         #expect(QuotedPrintable.encode("x\r\ny\rz\nw") == "x\r\ny\r\nz\r\nw")
+    }
+
+    @Test("quoted-printable of random text: only printable ASCII and tab, lines ≤ 76, decodes to the text with CRLF line ends (5,000 texts)")
+    func quotedPrintableRoundTrip() {
+        var random = SeededRandom(seed: 29)
+        let pieces = ["a", "=", " ", "\t", "\r", "\n", "\r\n", "é", "€", "😀", String(repeating: "x", count: 80), "= ", "\u{0}"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...30, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let encoded = QuotedPrintable.encode(text)
+            #expect(encoded.utf8.allSatisfy { $0 == 13 || $0 == 10 || $0 == 9 || (32...126).contains($0) })
+            #expect(encoded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 }, "\(String(reflecting: text))")
+            // Line ends as the encoder promises: CRLF, CR and LF each one CRLF; a CR at the very end none.
+            var expected = text.replacingOccurrences(of: "\r\n", with: "\n")
+            if expected.hasSuffix("\r") { expected.removeLast() }
+            expected = expected.replacingOccurrences(of: "\r", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+            let decoded = String(decoding: MIMEDecoding.quotedPrintable(Array(encoded.utf8)), as: UTF8.self)
+            #expect(decoded == expected, "\(String(reflecting: text)) → \(String(reflecting: encoded))")
+        }
     }
 }
