@@ -133,6 +133,28 @@ if [ "${1:-}" = "--test" ]; then
     fi
     rm -rf "$download"
   fi
+  # The MT940 test corpus (real statements from many banks) in the mt-940
+  # package's 4.23.0 source distribution (its last with the tests; BSD),
+  # pinned by hash, and that package itself, whose reading is the reference
+  # the statement reader's test compares with. Only that test needs them and
+  # it skips without them, so a failure warns.
+  if [ ! -d "$corpora/mt-940-4.23.0/mt940_tests" ]; then
+    echo "fetching mt-940 4.23.0's test statements (the MT940 corpus) into $corpora"
+    download="$(mktemp -d)"
+    if curl -fsSL -o "$download/mt-940-4.23.0.tar.gz" \
+         https://files.pythonhosted.org/packages/1c/11/86964d856e774c3594a865c0874bd86e22cad691d2e29be84b117c806c92/mt-940-4.23.0.tar.gz &&
+       echo "9274bc8298b2d4b69cb3936bdcda315b50e45975789f519a237bdec58346b8d7  $download/mt-940-4.23.0.tar.gz" | sha256sum -c --quiet; then
+      mkdir -p "$corpora" && tar -xzf "$download/mt-940-4.23.0.tar.gz" -C "$corpora"
+    else
+      echo "warning: could not fetch mt-940 4.23.0; the MT940 corpus test will be skipped" >&2
+    fi
+    rm -rf "$download"
+  fi
+  if ! "$venv/bin/python3" -c 'import mt940' 2>/dev/null; then
+    echo "installing mt-940 4.23.0 into $venv (the MT940 reference reading)"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check mt-940==4.23.0 ||
+      echo "warning: could not install mt-940; the MT940 corpus test will be skipped" >&2
+  fi
   # The pinned source of the bundled holiday calendars, for the test that
   # checks the generated data against it. Only that test needs it, and it
   # skips without it, so a failed install warns instead of stopping the run.
