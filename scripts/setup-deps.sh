@@ -155,6 +155,14 @@ if [ "${1:-}" = "--test" ]; then
     "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check mt-940==4.23.0 ||
       echo "warning: could not install mt-940; the MT940 corpus test will be skipped" >&2
   fi
+  # An independent camt.053 reader, to show the generated camt samples
+  # (scripts/camt-samples.py) say what they should. Only the camt test needs
+  # it and it skips without it, so a failure warns.
+  if ! "$venv/bin/python3" -c 'import bankstatementparser' 2>/dev/null; then
+    echo "installing bankstatementparser 0.0.29 into $venv (the independent camt reading)"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check bankstatementparser==0.0.29 ||
+      echo "warning: could not install bankstatementparser; the camt sample test will be skipped" >&2
+  fi
   # The pinned source of the bundled holiday calendars, for the test that
   # checks the generated data against it. Only that test needs it, and it
   # skips without it, so a failed install warns instead of stopping the run.

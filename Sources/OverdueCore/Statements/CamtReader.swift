@@ -1,0 +1,187 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// ISO 20022 bank-to-customer statements (camt.053) and debit/credit
+/// notifications (camt.054), every version from .001.02 on, and account
+/// reports (camt.052): read by element names, which the versions share
+/// (the differences handled: `Sts` or `Sts/Cd`, `Dbtr/Nm` or `Dbtr/Pty/Nm`,
+/// a transaction's amount in `Amt` or `AmtDtls/TxAmt/Amt`). Foundation's
+/// XMLParser, external entities off, DTDs refused and nesting capped
+/// (`XMLGuard`). Only booked entries are read; a batch booking with several
+/// transaction details gives one entry per transaction.
+public enum CamtReader {
+    static let namespacePrefix = "urn:iso:std:iso:20022:tech:xsd:camt.05"
+
+    /// Whether the bytes look like a camt document (its namespace near the start).
+    public static func looksLike(_ bytes: [UInt8]) -> Bool {
+        String(decoding: bytes.prefix(2048), as: UTF8.self).contains(namespacePrefix)
+    }
+
+    public static func read(_ bytes: [UInt8]) throws(StatementError) -> BankStatement {
+        if let problem = XMLGuard.prologProblem(bytes) { throw StatementError(position: "line 1", field: "XML", reason: problem) }
+        let collector = Collector()
+        let parser = XMLParser(data: Data(bytes))
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        let ok = parser.parse()
+        if let refusal = collector.refusal { throw refusal }
+        guard ok, collector.rootClosed else {
+            throw StatementError(position: "line \(parser.lineNumber)", field: "XML",
+                                 reason: "the statement is not well-formed XML (\(parser.parserError.map { $0.localizedDescription } ?? "cut short")); export it again")
+        }
+        guard let format = collector.format else {
+            throw StatementError(position: "line 1", field: "Document", reason: "the XML is not a camt.052, camt.053 or camt.054 document")
+        }
+        return BankStatement(format: format, account: collector.account, entries: collector.entries)
+    }
+
+    /// One `Ntry` or `TxDtls` being read: its values by path below it.
+    struct Values {
+        var text: [String: [String]] = [:]
+        var currency: [String: String] = [:]
+        var line: Int
+        func first(_ paths: String...) -> String? {
+            for path in paths { if let value = text[path]?.first(where: { !$0.isEmpty }) { return value } }
+            return nil
+        }
+    }
+
+    final class Collector: NSObject, XMLParserDelegate {
+        var format: String?
+        var account: String?
+        var entries: [StatementEntry] = []
+        var refusal: StatementError?
+        var rootClosed = false
+        private var names: [String] = []
+        private var entryDepth: Int?
+        private var detailDepth: Int?
+        private var entry: Values?
+        private var details: [Values] = []
+        private var text = ""
+        private var entryNumber = 0
+
+        func refuse(_ field: String, _ reason: String, _ parser: XMLParser) {
+            if refusal == nil { refusal = StatementError(position: "line \(parser.lineNumber)", field: field, reason: reason) }
+            parser.abortParsing()
+        }
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            guard refusal == nil else { return }
+            names.append(name)
+            guard names.count <= XMLGuard.maxDepth else { return refuse("XML", XMLGuard.tooDeep(line: parser.lineNumber), parser) }
+            if names.count == 1 {
+                let namespace = namespaceURI ?? ""
+                guard name == "Document", namespace.hasPrefix(CamtReader.namespacePrefix) else {
+                    return refuse("Document", "the XML root is <\(FieldRules.printable(name))> in \(FieldRules.printable(namespace)); expected an ISO 20022 camt.053 or camt.054 Document", parser)
+                }
+                format = String(namespace.dropFirst("urn:iso:std:iso:20022:tech:xsd:".count))
+            }
+            if name == "Ntry", entryDepth == nil {
+                entryDepth = names.count
+                entryNumber += 1
+                entry = Values(line: parser.lineNumber)
+                details = []
+            } else if name == "TxDtls", entryDepth != nil, detailDepth == nil {
+                detailDepth = names.count
+                details.append(Values(line: parser.lineNumber))
+            }
+            if let currency = attributes["Ccy"] {
+                let path = relativePath()
+                if detailDepth != nil { details[details.count - 1].currency[path] = currency } else { entry?.currency[path] = currency }
+            }
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if refusal == nil, text.utf8.count < 4096 { text += string }
+        }
+
+        /// The open elements below the current `TxDtls`, else `Ntry`, else the root's child.
+        private func relativePath() -> String {
+            let start = detailDepth ?? entryDepth ?? 2
+            return names.count > start ? names[start...].joined(separator: "/") : ""
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            guard refusal == nil, !names.isEmpty else { return }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let path = relativePath()
+            if !value.isEmpty {
+                if detailDepth != nil {
+                    details[details.count - 1].text[path, default: []].append(value)
+                } else if entryDepth != nil {
+                    entry?.text[path, default: []].append(value)
+                } else if account == nil, path.hasSuffix("Acct/Id/IBAN") || path.hasSuffix("Acct/Id/Othr/Id") {
+                    account = value
+                }
+            }
+            text = ""
+            if names.count == detailDepth { detailDepth = nil }
+            if names.count == entryDepth {
+                entryDepth = nil
+                if let entry { finish(entry, parser) }
+                entry = nil
+            }
+            names.removeLast()
+            if names.isEmpty { rootClosed = true }
+        }
+
+        /// A booked entry → one `StatementEntry` per transaction (or one).
+        private func finish(_ entry: Values, _ parser: XMLParser) {
+            let position = "entry \(entryNumber) (line \(entry.line))"
+            let status = entry.first("Sts", "Sts/Cd") ?? "BOOK"
+            guard status == "BOOK" else { return }  // pending or information only: not money yet
+            guard let amountText = entry.first("Amt"), let amount = Money.parse(amountText), amount >= 0 else {
+                return refuse("Ntry/Amt", "\(position) has no amount (or a negative one); export the statement again", parser)
+            }
+            guard let currency = entry.currency["Amt"], currency.count == 3 else {
+                return refuse("Ntry/Amt/@Ccy", "\(position) has no currency on its amount", parser)
+            }
+            let credit = entry.first("CdtDbtInd") == "CRDT"
+            let reversal = entry.first("RvslInd").map { $0 == "true" || $0 == "1" } ?? false
+            let direction: StatementEntry.Direction = credit ? (reversal ? .creditReversal : .credit) : (reversal ? .debitReversal : .debit)
+            guard let valueDate = date(entry.first("ValDt/Dt", "ValDt/DtTm")) ?? date(entry.first("BookgDt/Dt", "BookgDt/DtTm")) else {
+                return refuse("Ntry/ValDt", "\(position) has no value or booking date", parser)
+            }
+            let parts = details.isEmpty ? [Values(line: entry.line)] : details
+            for (index, detail) in parts.enumerated() {
+                var amountHere = amount
+                var currencyHere = currency
+                if parts.count > 1 {
+                    // A batch: each transaction's own amount.
+                    guard let text = detail.first("Amt", "AmtDtls/TxAmt/Amt"), let own = Money.parse(text) else {
+                        return refuse("TxDtls/Amt", "\(position), transaction \(index + 1) of a batch has no amount of its own", parser)
+                    }
+                    amountHere = own
+                    currencyHere = detail.currency["Amt"] ?? detail.currency["AmtDtls/TxAmt/Amt"] ?? currency
+                }
+                var read = StatementEntry(direction: direction, amount: amountHere, currency: currencyHere, valueDate: valueDate,
+                                          position: parts.count > 1 ? "\(position), transaction \(index + 1)" : position)
+                read.bookingDate = date(entry.first("BookgDt/Dt", "BookgDt/DtTm"))
+                read.bankReference = detail.first("Refs/AcctSvcrRef").flatMap(MT940Reader.meaningful)
+                    ?? entry.first("AcctSvcrRef", "NtryRef").flatMap { parts.count > 1 ? "\($0)/\(index + 1)" : $0 }
+                read.endToEndID = detail.first("Refs/EndToEndId").flatMap { MT940Reader.meaningful(Substring($0)) }
+                read.payerName = detail.first("RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm", "RltdPties/UltmtDbtr/Nm", "RltdPties/UltmtDbtr/Pty/Nm")
+                read.payerIBAN = detail.first("RltdPties/DbtrAcct/Id/IBAN")
+                read.creditorReference = detail.first("RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Strd/CdtrRefInf/CdtrRef")
+                read.remittance = (detail.text["RmtInf/Ustrd"] ?? []).joined(separator: " ")
+                if read.creditorReference == nil { read.creditorReference = CreditorReference.find(in: read.remittance) }
+                read.returnReason = detail.first("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry")
+                entries.append(read)
+            }
+        }
+
+        /// "2027-01-16" or "2027-01-16T10:00:00+01:00": the day as written.
+        private func date(_ text: String?) -> CalendarDate? {
+            text.flatMap { CalendarDate(iso: $0.prefix(10)) }
+        }
+    }
+}
+
+private extension MT940Reader {
+    static func meaningful(_ text: String) -> String? { meaningful(Substring(text)) }
+}
