@@ -11,6 +11,14 @@ public enum CreditorReference {
         return mod97(String(compact.dropFirst(4) + compact.prefix(4))) == 1 ? compact : nil
     }
 
+    /// The RF reference for `body` (letters and digits): check digits computed.
+    public static func make(_ body: String) -> String? {
+        let compact = body.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard !compact.isEmpty, compact.count <= 21 else { return nil }
+        let check = 98 - mod97(compact + "RF00")
+        return "RF" + (check < 10 ? "0" : "") + String(check) + compact
+    }
+
     /// The first valid RF reference in a remittance text, spaces inside it
     /// allowed in groups of four as it is printed.
     public static func find(in text: String) -> String? {

@@ -1,0 +1,230 @@
+import Foundation
+
+/// Which invoices a statement's credit pays, and by which rule; or why it
+/// is left for a person. Pure: the ledger as it is, the entry as read.
+///
+/// The rules, in order (the first that names invoices decides):
+/// 1. `creditor_reference`: an ISO 11649 reference ("RF18…") whose body is
+///    an open invoice's number.
+/// 2. `invoice_number`: open invoice numbers in the remittance text, the
+///    end-to-end id or the customer reference, tolerant of case, spaces,
+///    dashes and leading zeros ("inv 0042" is INV-42), never of another
+///    number. A number of only digits counts from four digits on: shorter
+///    ones are amounts and days.
+/// 3. `payer_iban`: the payer's IBAN paid this debtor before (learned from
+///    earlier matched credits), and the amount is exactly one open
+///    invoice's balance or the debtor's overdue total.
+/// 4. `amount_and_name`: the payer's name is the debtor's name and the
+///    amount is exactly one of their open invoices' balance.
+/// Named invoices are paid as follows: one invoice takes the whole credit
+/// (a part payment, or an overpayment that becomes credit, as a payment
+/// record does); several are paid when the credit is their total. Anything
+/// else — no invoice, several candidates, another currency — is unmatched,
+/// never guessed.
+public struct StatementMatcher {
+    public enum Rule: String, Sendable {
+        case creditorReference = "creditor_reference", invoiceNumber = "invoice_number"
+        case payerIBAN = "payer_iban", amountAndName = "amount_and_name"
+    }
+
+    public struct Allocation: Sendable, Equatable {
+        public var invoice: String
+        public var amount: Decimal
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case matched(Rule, [Allocation])
+        case unmatched(reason: String)
+        /// Applied before (the same entry in an earlier notification or statement).
+        case applied
+        /// A debit, or a debit's reversal: not a payment to us.
+        case notACredit
+        /// A credit taken back: the earlier credit it reverses, if known.
+        case reversal(of: String?)
+    }
+
+    struct OpenInvoice {
+        var id: String
+        var customer: String
+        var currency: String
+        var balance: Decimal
+        var due: CalendarDate
+    }
+
+    private var byNumber: [String: [String]] = [:]
+    private var open: [String: OpenInvoice] = [:]
+    private var byCustomer: [String: [String]] = [:]
+    private var customersByName: [String: Set<String>] = [:]
+    private var customersByIBAN: [String: Set<String>] = [:]
+    private var allNumbers: Set<String> = []
+    /// Bank keys of credits already applied, and what each paid.
+    public private(set) var appliedKeys: [String: [String]] = [:]
+    /// The key of each applied credit by its end-to-end id (for reversals).
+    private var appliedEndToEnd: [String: String] = [:]
+
+    public init(ledger: Ledger) {
+        for entry in ledger.entries.values {
+            let invoice = entry.invoice
+            allNumbers.insert(invoice.id)
+            for event in entry.events {
+                guard case .payment(_, _, _, let reference?) = event, let bank = BankReference(reference) else { continue }
+                appliedKeys[bank.key, default: []].append(invoice.id)
+                if let iban = bank.iban { customersByIBAN[iban, default: []].insert(invoice.customer.id) }
+                if let endToEnd = bank.endToEnd { appliedEndToEnd[endToEnd] = bank.key }
+            }
+            guard entry.balance > 0, !entry.cancelled, entry.handedOff == nil else { continue }
+            open[invoice.id] = OpenInvoice(id: invoice.id, customer: invoice.customer.id, currency: invoice.currency,
+                                           balance: entry.balance, due: invoice.due)
+            byNumber[Self.normalizedNumber(invoice.id), default: []].append(invoice.id)
+            byCustomer[invoice.customer.id, default: []].append(invoice.id)
+            customersByName[Self.normalizedName(invoice.customer.name), default: []].insert(invoice.customer.id)
+        }
+    }
+
+    /// The entry's key for "once and only once": the account with the bank's
+    /// reference, else the end-to-end id with amount and value date, else a
+    /// fingerprint of what the entry says.
+    public static func key(_ entry: StatementEntry, account: String?) -> String {
+        let account = account ?? "-"
+        let day = entry.valueDate.description
+        let key: String
+        if let reference = entry.bankReference {
+            key = "\(account):\(reference)"
+        } else if let endToEnd = entry.endToEndID {
+            key = "\(account):e2e:\(endToEnd):\(entry.amount):\(day)"
+        } else {
+            let fields = [entry.currency, "\(entry.amount)", day, entry.payerIBAN ?? "", entry.payerName ?? "", entry.remittance]
+            key = "\(account):fp:" + fields.joined(separator: "|")
+        }
+        return word(key)
+    }
+
+    public func match(_ entry: StatementEntry, key: String) -> Outcome {
+        switch entry.direction {
+        case .debit, .debitReversal: return .notACredit
+        case .creditReversal:
+            // The credit it takes back: same end-to-end id or same bank reference, applied before.
+            let original = entry.endToEndID.flatMap { appliedEndToEnd[Self.word($0)] }
+                ?? entry.bankReference.flatMap { reference in appliedKeys.keys.first { $0.hasSuffix(":\(Self.word(reference))") } }
+            return .reversal(of: original)
+        case .credit: break
+        }
+        if appliedKeys[key] != nil { return .applied }
+        if let reference = entry.creditorReference.flatMap(CreditorReference.normalized) {
+            let ids = byNumber[Self.normalizedNumber(String(reference.dropFirst(4)))] ?? []
+            if !ids.isEmpty { return allocate(entry, ids, rule: .creditorReference) }
+        }
+        let named = invoiceNumbers(in: [entry.remittance, entry.endToEndID ?? "", entry.customerReference ?? ""].joined(separator: " "))
+        if !named.isEmpty { return allocate(entry, named, rule: .invoiceNumber) }
+        if let iban = entry.payerIBAN, let customers = customersByIBAN[iban], customers.count == 1, let customer = customers.first,
+           let ids = byAmount(entry, customer: customer, overdueTotal: true) {
+            return allocate(entry, ids, rule: .payerIBAN)
+        }
+        if let name = entry.payerName, let customers = customersByName[Self.normalizedName(name)], customers.count == 1,
+           let customer = customers.first, let ids = byAmount(entry, customer: customer, overdueTotal: false) {
+            return allocate(entry, ids, rule: .amountAndName)
+        }
+        return .unmatched(reason: "no open invoice number, known payer account or payer name with this amount")
+    }
+
+    /// The customer's open invoices the amount pays exactly: one invoice's
+    /// balance, or (with `overdueTotal`) all of their overdue ones.
+    private func byAmount(_ entry: StatementEntry, customer: String, overdueTotal: Bool) -> [String]? {
+        let invoices = (byCustomer[customer] ?? []).compactMap { open[$0] }.filter { $0.currency == entry.currency }
+        let exact = invoices.filter { $0.balance == entry.amount }
+        if exact.count == 1 { return [exact[0].id] }
+        guard overdueTotal, exact.isEmpty else { return nil }
+        let overdue = invoices.filter { $0.due < entry.valueDate }
+        let total = overdue.reduce(Decimal(0)) { $0 + $1.balance }
+        return !overdue.isEmpty && total == entry.amount ? overdue.map(\.id).sorted() : nil
+    }
+
+    private func allocate(_ entry: StatementEntry, _ ids: [String], rule: Rule) -> Outcome {
+        let invoices = ids.compactMap { open[$0] }
+        let names = ids.sorted().joined(separator: ", ")
+        guard invoices.allSatisfy({ $0.currency == entry.currency }) else {
+            return .unmatched(reason: "names \(names) in \(invoices.map(\.currency).first ?? "?"), but the credit is in \(entry.currency)")
+        }
+        if invoices.count == 1 { return .matched(rule, [Allocation(invoice: invoices[0].id, amount: entry.amount)]) }
+        let total = invoices.reduce(Decimal(0)) { $0 + $1.balance }
+        guard total == entry.amount else {
+            return .unmatched(reason: "names \(names), but the amount is not their total \(total) \(entry.currency)")
+        }
+        return .matched(rule, invoices.sorted { $0.id < $1.id }.map { Allocation(invoice: $0.id, amount: $0.balance) })
+    }
+
+    /// Open invoices whose numbers the text contains (as one word, or
+    /// written over two or three words: "INV 0042").
+    func invoiceNumbers(in text: String) -> [String] {
+        let words = text.split(whereSeparator: { $0.isWhitespace || ",;()[]".contains($0) })
+        var found: [String] = []
+        for start in words.indices {
+            var candidate = ""
+            for word in words[start..<min(start + 3, words.endIndex)] {
+                candidate += word
+                let normalized = Self.normalizedNumber(candidate)
+                guard normalized.count >= 3, !(normalized.allSatisfy(\.isNumber) && normalized.count < 4) else { continue }
+                for id in byNumber[normalized] ?? [] where !found.contains(id) { found.append(id) }
+            }
+        }
+        return found
+    }
+
+    /// Upper case, letters and digits only, leading zeros of each run of digits dropped.
+    static func normalizedNumber(_ text: String) -> String {
+        var out = ""
+        var run = ""  // the current run of digits, without its leading zeros
+        var inRun = false
+        func endRun() {
+            if inRun { out += run.isEmpty ? "0" : run }
+            run = ""
+            inRun = false
+        }
+        for character in text.uppercased() where character.isLetter || (character.isASCII && character.isNumber) {
+            if character.isLetter {
+                endRun()
+                out.append(character)
+            } else {
+                inRun = true
+                if !(run.isEmpty && character == "0") { run.append(character) }
+            }
+        }
+        endRun()
+        return out
+    }
+
+    /// One word (the parts of a payment's reference are separated by spaces).
+    static func word(_ text: String) -> String { String(text.map { $0.isWhitespace ? "_" : $0 }) }
+
+    /// Case, punctuation and spacing do not tell names apart.
+    static func normalizedName(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+    }
+}
+
+/// The reference a payment from a bank statement carries: "bank:KEY", the
+/// payer's IBAN when the statement gave one (" iban:DE89…": later credits
+/// from that account are known to be the debtor's), and the end-to-end id
+/// (" e2e:…": a return of the credit names it).
+public struct BankReference: Sendable, Equatable {
+    public var key: String
+    public var iban: String?
+    public var endToEnd: String?
+
+    public init(key: String, iban: String?, endToEnd: String?) {
+        self.key = key
+        self.iban = iban
+        self.endToEnd = endToEnd.map(StatementMatcher.word)
+    }
+
+    public init?(_ reference: String) {
+        guard reference.hasPrefix("bank:") else { return nil }
+        let parts = reference.dropFirst(5).split(separator: " ")
+        guard let first = parts.first else { return nil }
+        key = String(first)
+        iban = parts.dropFirst().first { $0.hasPrefix("iban:") }.map { String($0.dropFirst(5)) }
+        endToEnd = parts.dropFirst().first { $0.hasPrefix("e2e:") }.map { String($0.dropFirst(4)) }
+    }
+
+    public var text: String { "bank:\(key)" + (iban.map { " iban:\($0)" } ?? "") + (endToEnd.map { " e2e:\($0)" } ?? "") }
+}

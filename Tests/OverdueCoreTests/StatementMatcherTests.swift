@@ -1,0 +1,110 @@
+import Foundation
+@testable import OverdueCore
+import Testing
+
+/// Which invoices a credit pays, by which rule, and when it is left for a person.
+@Suite("Bank statements: matching credits to invoices")
+struct StatementMatcherTests {
+    static let day = CalendarDate(iso: "2027-02-10")!
+
+    static func ledger(_ invoices: [(id: String, customer: String, name: String, balance: Decimal, currency: String)],
+                       payments: [(invoice: String, reference: String)] = []) -> Ledger {
+        var ledger = Ledger()
+        for invoice in invoices {
+            let customer = Customer(id: invoice.customer, name: invoice.name, email: "ap@\(invoice.customer).example")
+            ledger.apply(.invoice(Invoice(id: invoice.id, customer: customer, issued: CalendarDate(iso: "2027-01-01")!,
+                                          due: CalendarDate(iso: "2027-01-31")!, currency: invoice.currency,
+                                          amount: invoice.balance + 100, balance: invoice.balance + 100)))
+            // Each invoice had 100 paid already, so that learned IBANs can come from a payment.
+            let reference = payments.first { $0.invoice == invoice.id }?.reference
+            ledger.apply(.event(.payment(invoice: invoice.id, amount: 100, date: CalendarDate(iso: "2027-02-01")!, reference: reference)))
+        }
+        return ledger
+    }
+
+    static func credit(_ amount: Decimal, text: String = "", name: String? = nil, iban: String? = nil, rf: String? = nil,
+                       currency: String = "EUR", reference: String? = "R1") -> StatementEntry {
+        var entry = StatementEntry(direction: .credit, amount: amount, currency: currency, valueDate: day, position: "entry 1")
+        entry.remittance = text
+        entry.payerName = name
+        entry.payerIBAN = iban
+        entry.creditorReference = rf
+        entry.bankReference = reference
+        return entry
+    }
+
+    static let book = ledger([("INV-0042", "acme", "Acme GmbH", 1200, "EUR"), ("INV-421", "acme", "Acme GmbH", 300, "EUR"),
+                              ("2027-17", "brie", "Fromagerie Brie SARL", 80, "EUR"), ("42", "tiny", "Tiny Ltd", 42, "EUR"),
+                              ("GB-9", "brit", "British Ltd", 500, "GBP")],
+                             payments: [("INV-421", "bank:DE1:OLD-1 iban:DE89370400440532013000 e2e:E2E-OLD")])
+
+    func outcome(_ entry: StatementEntry) -> StatementMatcher.Outcome {
+        StatementMatcher(ledger: Self.book).match(entry, key: StatementMatcher.key(entry, account: "DE1"))
+    }
+
+    @Test("a creditor reference made from the invoice number pays that invoice")
+    func creditorReference() throws {
+        let rf = try #require(CreditorReference.make("INV42"))
+        #expect(CreditorReference.normalized(rf) == rf)
+        #expect(outcome(Self.credit(1200, text: "thanks", rf: rf)) == .matched(.creditorReference, [.init(invoice: "INV-0042", amount: 1200)]))
+    }
+
+    @Test("invoice numbers in the text: case, spaces, dashes and leading zeros do not matter; another number does")
+    func invoiceNumbers() {
+        #expect(outcome(Self.credit(1200, text: "Rechnung inv 0042 danke")) == .matched(.invoiceNumber, [.init(invoice: "INV-0042", amount: 1200)]))
+        #expect(outcome(Self.credit(500, text: "Rechnung INV-42")) == .matched(.invoiceNumber, [.init(invoice: "INV-0042", amount: 500)]))
+        #expect(outcome(Self.credit(80, text: "Facture 2027 17")) == .matched(.invoiceNumber, [.init(invoice: "2027-17", amount: 80)]))
+        #expect(outcome(Self.credit(300, text: "INV-4210")) != .matched(.invoiceNumber, [.init(invoice: "INV-421", amount: 300)]))
+        // A two-digit invoice number is not looked for in text (amounts and days look the same).
+        #expect(outcome(Self.credit(42, text: "42 EUR for 42", name: "Someone Else")) == .unmatched(reason: "no open invoice number, known payer account or payer name with this amount"))
+    }
+
+    @Test("several invoices named: paid when the credit is their total, else left for a person")
+    func several() {
+        #expect(outcome(Self.credit(1500, text: "INV-0042 INV-421"))
+                == .matched(.invoiceNumber, [.init(invoice: "INV-0042", amount: 1200), .init(invoice: "INV-421", amount: 300)]))
+        guard case .unmatched(let reason) = outcome(Self.credit(1000, text: "INV-0042 INV-421")) else { Issue.record("matched"); return }
+        #expect(reason.contains("INV-0042, INV-421") && reason.contains("1500"))
+    }
+
+    @Test("an IBAN learned from an earlier credit: one invoice's balance, or the overdue total")
+    func learnedIBAN() {
+        #expect(outcome(Self.credit(300, iban: "DE89370400440532013000")) == .matched(.payerIBAN, [.init(invoice: "INV-421", amount: 300)]))
+        #expect(outcome(Self.credit(1500, iban: "DE89370400440532013000"))
+                == .matched(.payerIBAN, [.init(invoice: "INV-0042", amount: 1200), .init(invoice: "INV-421", amount: 300)]))
+        #expect(outcome(Self.credit(999, iban: "DE89370400440532013000")) != .matched(.payerIBAN, []))
+    }
+
+    @Test("amount and payer name, the last rule; another currency is never matched")
+    func amountAndName() {
+        #expect(outcome(Self.credit(80, name: "FROMAGERIE  brie, sarl")) == .matched(.amountAndName, [.init(invoice: "2027-17", amount: 80)]))
+        guard case .unmatched = outcome(Self.credit(81, name: "Fromagerie Brie SARL")) else { Issue.record("matched"); return }
+        guard case .unmatched(let reason) = outcome(Self.credit(500, text: "GB-9", currency: "EUR")) else { Issue.record("matched"); return }
+        #expect(reason.contains("GBP"))
+    }
+
+    @Test("applied before, debits, reversals")
+    func onceAndDirection() {
+        #expect(outcome(Self.credit(300, text: "INV-421", reference: "OLD-1")) == .applied)
+        var debit = Self.credit(300, text: "INV-421")
+        debit.direction = .debit
+        #expect(outcome(debit) == .notACredit)
+        var returned = Self.credit(300, text: "INV-421", reference: "RET-1")
+        returned.direction = .creditReversal
+        returned.endToEndID = "E2E-OLD"
+        #expect(outcome(returned) == .reversal(of: "DE1:OLD-1"))
+    }
+
+    @Test("keys: bank reference, else end-to-end id, else a fingerprint; one word")
+    func keys() {
+        var entry = Self.credit(10, text: "a b", reference: "REF 1")
+        #expect(StatementMatcher.key(entry, account: "DE1") == "DE1:REF_1")
+        entry.bankReference = nil
+        entry.endToEndID = "E 2"
+        #expect(StatementMatcher.key(entry, account: "DE1") == "DE1:e2e:E_2:10:2027-02-10")
+        entry.endToEndID = nil
+        #expect(!StatementMatcher.key(entry, account: nil).contains(" "))
+        let reference = BankReference(key: "DE1:REF_1", iban: "DE89", endToEnd: "E 2")
+        #expect(BankReference(reference.text) == reference)
+    }
+}
