@@ -87,7 +87,9 @@ struct PlanAgreementTests {
             .filter { $0["event"] as? String == "sent" }
 
         func row(_ object: [String: Any], timeKey: String) -> String {
-            let time = (object[timeKey] as! String).prefix(19)  // to the second: runs start a few ms after the wake-up
+            // To the minute (windows open on whole minutes): a run starts some time after
+            // its wake-up, more than a second on a loaded 2-core machine (seen in CI).
+            let time = (object[timeKey] as! String).prefix(16)
             let invoices = (object["invoices"] as! [String]).joined(separator: ",")
             return "\(time) \(object["customer"]!) \(object["stage"]!) \(object["channel"]!) \(object["recipient"]!) \(invoices) \(object["key"]!)"
         }
