@@ -37,6 +37,8 @@ enum InboxPDF {
             case .unreadable(let reason):
                 let asXML = name.lowercased().hasSuffix(".xml") ? "" : " (an embedded e-invoice is read as XML, whatever its name)"
                 return .unusableInvoice("the embedded \(name)\(asXML): \(reason)")
+            case .statement:
+                return .unusableInvoice("the embedded \(name) is a bank statement, not an e-invoice")
             case .records(let format, let header, var records):
                 for index in records.indices {
                     guard case .accepted(.invoice(var invoice)) = records[index].outcome else { continue }

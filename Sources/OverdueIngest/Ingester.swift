@@ -188,6 +188,8 @@ public final class Ingester {
         case .records(let format, let header, let records):
             try ingestRecords(records, format: format, header: header, entry: entry, digest: digest, now: now,
                               summary: &summary)
+        case .statement(let statement):
+            try ingestStatement(statement, entry: entry, digest: digest, now: now, summary: &summary)
         }
         return nil
     }

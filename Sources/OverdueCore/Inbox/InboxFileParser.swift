@@ -18,13 +18,24 @@ public struct ParsedRecord: Sendable {
     /// How the record was derived, for the log (e.g. which rule gave an e-invoice's due date).
     public var note: String?
 
+    public init(number: Int, line: Int?, raw: String, outcome: RecordOutcome, note: String? = nil) {
+        self.number = number
+        self.line = line
+        self.raw = raw
+        self.outcome = outcome
+        self.note = note
+    }
+
     /// "line 7" or "record 3", for error messages.
     public var position: String { line.map { "line \($0)" } ?? "record \(number)" }
 }
 
-/// A whole inbox file: its records, or why none could be read.
+/// A whole inbox file: its records, a bank statement, or why none could be read.
 public enum ParsedFile: Sendable {
     case records(InboxFormat, header: String?, [ParsedRecord])
+    /// camt.053/054 or MT940: its credits are matched to invoices by the
+    /// ingester, which knows the ledger.
+    case statement(BankStatement)
     case unreadable(reason: String)
 }
 
@@ -40,6 +51,8 @@ public struct InboxFileParser: Sendable {
 
     public func parse(_ bytes: [UInt8], fileName: String) -> ParsedFile {
         if bytes.isEmpty { return .unreadable(reason: "the file is empty") }
+        // Before the UTF-8 check: MT940 files are often ISO 8859-1.
+        if let statement = Self.statement(bytes, fileName: fileName) { return statement }
         if bytes.contains(0) {
             return .unreadable(reason: "the file holds binary data (NUL bytes); drop JSON, JSON Lines or CSV text files")
         }
@@ -56,6 +69,25 @@ public struct InboxFileParser: Sendable {
         if lower.hasSuffix(".xml") || first == "<" { return parseEInvoice(bytes) }
         if first == "{" || first == "[" || lower.hasSuffix(".json") { return parseJSON(text) }
         return parseCSV(text)
+    }
+
+    // MARK: Bank statements
+
+    static let mt940Extensions = [".sta", ".mt940", ".940", ".942", ".swi"]
+
+    /// A camt document (by its namespace) or an MT940 file (by its name, or
+    /// text that starts with a tag or a SWIFT block); nil for anything else.
+    static func statement(_ bytes: [UInt8], fileName: String) -> ParsedFile? {
+        do throws(StatementError) {
+            if CamtReader.looksLike(bytes) { return .statement(try CamtReader.read(bytes)) }
+            let lower = fileName.lowercased()
+            let start = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+            let tagged = start.starts(with: Array(":20:".utf8)) || start.starts(with: Array("{1:".utf8))
+            guard mt940Extensions.contains(where: lower.hasSuffix) || tagged else { return nil }
+            return .statement(try MT940Reader.read(MT940Reader.text(bytes)))
+        } catch {
+            return .unreadable(reason: "the bank statement cannot be read: \(error.description)")
+        }
     }
 
     // MARK: EN 16931 e-invoices

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The rules, in order (the first that names invoices decides):
 /// 1. `creditor_reference`: an ISO 11649 reference ("RF18…") whose body is
-///    an open invoice's number.
+///    an open invoice's number (`CreditorReference.make` of it).
 /// 2. `invoice_number`: open invoice numbers in the remittance text, the
 ///    end-to-end id or the customer reference, tolerant of case, spaces,
 ///    dashes and leading zeros ("inv 0042" is INV-42), never of another
@@ -19,8 +19,8 @@ import Foundation
 /// Named invoices are paid as follows: one invoice takes the whole credit
 /// (a part payment, or an overpayment that becomes credit, as a payment
 /// record does); several are paid when the credit is their total. Anything
-/// else — no invoice, several candidates, another currency — is unmatched,
-/// never guessed.
+/// else — no invoice, several candidates, an invoice named that is not open
+/// any more, another currency — is unmatched, never guessed.
 public struct StatementMatcher {
     public enum Rule: String, Sendable {
         case creditorReference = "creditor_reference", invoiceNumber = "invoice_number"
@@ -72,10 +72,11 @@ public struct StatementMatcher {
                 if let iban = bank.iban { customersByIBAN[iban, default: []].insert(invoice.customer.id) }
                 if let endToEnd = bank.endToEnd { appliedEndToEnd[endToEnd] = bank.key }
             }
+            // Every number, open or not: a credit naming a paid invoice is for a person, not for the next rule.
+            byNumber[Self.normalizedNumber(invoice.id), default: []].append(invoice.id)
             guard entry.balance > 0, !entry.cancelled, entry.handedOff == nil else { continue }
             open[invoice.id] = OpenInvoice(id: invoice.id, customer: invoice.customer.id, currency: invoice.currency,
                                            balance: entry.balance, due: invoice.due)
-            byNumber[Self.normalizedNumber(invoice.id), default: []].append(invoice.id)
             byCustomer[invoice.customer.id, default: []].append(invoice.id)
             customersByName[Self.normalizedName(invoice.customer.name), default: []].insert(invoice.customer.id)
         }
@@ -127,6 +128,23 @@ public struct StatementMatcher {
         return .unmatched(reason: "no open invoice number, known payer account or payer name with this amount")
     }
 
+    /// What a matched credit paid, so that the next entry of the same file
+    /// sees the invoices as they are after it (an invoice paid in full is
+    /// no longer open). Keys of applied credits count as applied.
+    public mutating func record(_ outcome: Outcome, key: String) {
+        guard case .matched(_, let allocations) = outcome else { return }
+        appliedKeys[key] = allocations.map(\.invoice)
+        for allocation in allocations {
+            guard var invoice = open[allocation.invoice] else { continue }
+            invoice.balance -= allocation.amount
+            if invoice.balance > 0 {
+                open[allocation.invoice] = invoice
+            } else {
+                open[allocation.invoice] = nil
+            }
+        }
+    }
+
     /// The customer's open invoices the amount pays exactly: one invoice's
     /// balance, or (with `overdueTotal`) all of their overdue ones.
     private func byAmount(_ entry: StatementEntry, customer: String, overdueTotal: Bool) -> [String]? {
@@ -140,8 +158,12 @@ public struct StatementMatcher {
     }
 
     private func allocate(_ entry: StatementEntry, _ ids: [String], rule: Rule) -> Outcome {
-        let invoices = ids.compactMap { open[$0] }
         let names = ids.sorted().joined(separator: ", ")
+        let invoices = ids.compactMap { open[$0] }
+        if invoices.count < ids.count {
+            let closed = ids.filter { open[$0] == nil }.sorted().joined(separator: ", ")
+            return .unmatched(reason: "names \(names), but \(closed) is not open (paid, cancelled or handed off)")
+        }
         guard invoices.allSatisfy({ $0.currency == entry.currency }) else {
             return .unmatched(reason: "names \(names) in \(invoices.map(\.currency).first ?? "?"), but the credit is in \(entry.currency)")
         }

@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import OverdueCore
+import OverdueSpool
+
+/// Bank statements (camt.053/054, MT940) in the inbox: each credit the
+/// matcher ties to invoices becomes a payment record, applied and logged
+/// exactly as a dropped payment is (its reference `bank:KEY …` makes it
+/// once-only); a credit it cannot tie is logged `unmatched` for a person
+/// (`overdue payments --unmatched`, `overdue assign`).
+extension Ingester {
+    func ingestStatement(_ statement: BankStatement, entry: InboxFiles.Entry, digest: String, now: Date,
+                         summary: inout IngestSummary) throws {
+        var matcher = StatementMatcher(ledger: ledger)
+        var records: [ParsedRecord] = []
+        var lines: [LogEntry] = []
+        var seen: Set<String> = []
+        var counts = (credits: 0, matched: 0, unmatched: 0, before: 0, debits: 0, reversals: 0)
+        func line(_ event: String, _ item: StatementEntry, key: String, _ extra: [String: JSONValue]) -> LogEntry {
+            var fields: [String: JSONValue] = [
+                "file": .string(entry.name), "entry": .string(key), "position": .string(item.position),
+                "amount": .string(Money.format(item.amount, minorUnits: Currency.minorUnits(item.currency))),
+                "currency": .string(item.currency), "value_date": .string(item.valueDate.description),
+            ]
+            if let name = item.payerName { fields["payer"] = .string(name) }
+            if let iban = item.payerIBAN { fields["iban"] = .string(iban) }
+            if !item.remittance.isEmpty { fields["remittance"] = .string(item.remittance) }
+            if let reference = item.creditorReference { fields["creditor_reference"] = .string(reference) }
+            if let endToEnd = item.endToEndID { fields["end_to_end_id"] = .string(endToEnd) }
+            return LogEntry(time: now, event: event, fields: fields.merging(extra) { $1 })
+        }
+        for item in statement.entries {
+            let key = StatementMatcher.key(item, account: statement.account)
+            // The same entry twice in one file (a re-export inside a file) counts once.
+            let outcome = seen.insert(key).inserted ? matcher.match(item, key: key) : .applied
+            matcher.record(outcome, key: key)
+            switch outcome {
+            case .notACredit:
+                counts.debits += 1
+            case .applied:
+                counts.credits += 1
+                counts.before += 1
+            case .reversal(let original):
+                counts.reversals += 1
+                lines.append(line("reversal", item, key: key, [
+                    "original": original.map(JSONValue.string) ?? .null,
+                    "detail": .string("a credit was returned (\(item.returnReason ?? "no reason given")); what it paid is not reopened automatically: record the correction by hand"),
+                ]))
+            case .unmatched(let reason):
+                counts.credits += 1
+                counts.unmatched += 1
+                lines.append(line("unmatched", item, key: key, ["detail": .string(reason)]))
+            case .matched(let rule, let allocations):
+                counts.credits += 1
+                counts.matched += 1
+                let reference = BankReference(key: key, iban: item.payerIBAN, endToEnd: item.endToEndID).text
+                for allocation in allocations {
+                    let event = LedgerEvent.payment(invoice: allocation.invoice, amount: allocation.amount, date: item.valueDate,
+                                                    reference: reference)
+                    var object = RecordEncoder.object(.event(event))
+                    object["currency"] = .string(item.currency)
+                    let raw = String(decoding: (try? JSONEncoder.journalLine().encode(JSONValue.object(object))) ?? Data(), as: UTF8.self)
+                    records.append(ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: .accepted(.event(event)),
+                                                note: "bank statement \(item.position), entry \(key), matched by \(rule.rawValue)"))
+                }
+            }
+        }
+        lines.append(LogEntry(time: now, event: "statement", fields: [
+            "file": .string(entry.name), "format": .string(statement.format),
+            "account": statement.account.map(JSONValue.string) ?? .null,
+            "credits": .number(Decimal(counts.credits)), "matched": .number(Decimal(counts.matched)),
+            "unmatched": .number(Decimal(counts.unmatched)), "applied_before": .number(Decimal(counts.before)),
+            "debits": .number(Decimal(counts.debits)), "reversals": .number(Decimal(counts.reversals)),
+        ]))
+        // Logged first: a crash before the commit logs them again on the next
+        // pass (the listing takes each entry once), never not at all.
+        try log.append(lines)
+        logger.info("bank statement read", metadata: [
+            "inbox.file": "\(entry.name)", "statement.credits": "\(counts.credits)", "statement.matched": "\(counts.matched)",
+            "statement.unmatched": "\(counts.unmatched)",
+        ])
+        // The payments as payment records (JSON Lines): one that cannot
+        // apply is written to rejected/ as a record a person can fix.
+        try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import OverdueConfig
+import OverdueCore
+import OverdueIngest
+import OverdueSpool
+
+/// Credits from bank statements that no rule tied to an invoice (logged
+/// `unmatched`) and returned credits (`reversal`), each once, until a
+/// payment carrying its entry key is in the ledger (`overdue assign`).
+public enum UnmatchedCredits {
+    public struct Credit: Sendable {
+        public var key: String
+        public var kind: String
+        public var fields: [String: JSONValue]
+        func text(_ name: String) -> String? { if case .string(let value)? = fields[name] { value } else { nil } }
+    }
+
+    public static func list(config: Config) throws -> [Credit] {
+        let spool = Spool(root: config.spool.dir)
+        guard spool.exists else { return [] }
+        let ledger = try LedgerStore.replay(spool: spool).ledger
+        let applied = Set(StatementMatcher(ledger: ledger).appliedKeys.keys)
+        var latest: [String: Credit] = [:]
+        var order: [String] = []
+        for line in try EventLog.read(directory: spool.log) {
+            guard case .string(let event)? = line["event"], event == "unmatched" || event == "reversal",
+                  case .string(let key)? = line["entry"], !applied.contains(key) else { continue }
+            if latest[key] == nil { order.append(key) }
+            latest[key] = Credit(key: key, kind: event, fields: line)
+        }
+        return order.compactMap { latest[$0] }
+    }
+
+    public static func output(config: Config, json: Bool) throws -> CommandOutput {
+        let credits = try list(config: config)
+        if json { return try .json(.array(credits.map { .object($0.fields) })) }
+        guard !credits.isEmpty else { return CommandOutput(lines: ["no unmatched credits"]) }
+        var table = TextTable("ENTRY", "KIND", "VALUE DATE", "AMOUNT", "PAYER", "IBAN", "REMITTANCE", "WHY")
+        for credit in credits {
+            table.add(credit.key, credit.kind, credit.text("value_date") ?? "", "\(credit.text("amount") ?? "") \(credit.text("currency") ?? "")",
+                      credit.text("payer") ?? "", credit.text("iban") ?? "", String((credit.text("remittance") ?? "").prefix(40)),
+                      credit.text("detail") ?? "")
+        }
+        return CommandOutput(lines: [table.render(), "assign one with: overdue assign ENTRY INVOICE [--amount A]"])
+    }
+
+    /// `overdue assign`: the credit `key` pays `invoice` (all of it, or
+    /// `amount`), dropped into the inbox as the payment record a statement
+    /// match would have made.
+    public static func assign(key: String, invoice: String, amount: Decimal?, config: Config) throws -> CommandOutput {
+        guard let credit = try list(config: config).first(where: { $0.key == key && $0.kind == "unmatched" }) else {
+            throw CommandFailure(code: "statement-entry-unknown",
+                                 "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned one is gone from the list)")
+        }
+        let spool = Spool(root: config.spool.dir)
+        let ledger = try LedgerStore.replay(spool: spool).ledger
+        guard let entry = ledger[invoice] else {
+            throw CommandFailure(code: "invoice-unknown", "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
+        }
+        guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
+              let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
+            throw CommandFailure(code: "statement-entry-unknown", "the log line of \(key) lacks its amount or date")
+        }
+        guard entry.balance > 0 else {
+            throw CommandFailure(code: "invoice-closed", "invoice \(invoice) has nothing open; the credit would only become credit on the account. Choose the invoice it pays")
+        }
+        guard entry.invoice.currency == currency else {
+            throw CommandFailure(code: "currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
+        }
+        let paid = amount ?? total
+        guard paid > 0, paid <= total else {
+            throw CommandFailure(code: "amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
+        }
+        let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
+        let name = try InboxDrop.dropAsSpoolOwner(
+            [.event(.payment(invoice: invoice, amount: paid, date: day, reference: reference))], kind: "assign", config: config)
+        return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency)) assigned to \(invoice): dropped into the inbox as \(name)"])
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A bank statement dropped into a running daemon's inbox: the credits
+/// that name an invoice pay it (its debtor is no longer chased), the same
+/// statement dropped again pays nothing twice, an unknown credit is listed
+/// for a person, and `overdue assign` settles it through the inbox.
+@Suite("Bank statements end to end, with the daemon running")
+struct StatementEndToEndTests {
+    static let config = Controls.config(schedule: "", rest: """
+        [[policy]]
+        name = "standard"
+        stages = [
+          { name = "overdue", offset_days = 1, channels = ["email"] },
+          { name = "firm", offset_days = 10, channels = ["email"] },
+        ]
+        """)
+
+    static func invoice(_ id: String, customer: String, amount: String) -> String {
+        #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer) GmbH", "email": "ap@\#(customer).example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "\#(amount)"}"#
+    }
+
+    /// An MT940 day statement in the German structured layout, Latin-1 as banks write it.
+    static let statement = """
+        :20:STARTUMSE
+        :25:DE12500105170648489890
+        :28C:00042/001
+        :60F:C270602EUR0,00
+        :61:2706030603CR120,00N166NONREF//BANK-0001
+        :86:166?00GUTSCHRIFT?20EREF+E2E-1?21SVWZ+Rechnung INV 0101 vielen?22 Dank?31DE89370400440532013000?32Alpha GmbH
+        :61:2706030603CR55,00N166NONREF//BANK-0002
+        :86:166?00GUTSCHRIFT?20SVWZ+Spende Sommerfest?32Unbekannt M\u{FC}ller
+        :61:2706030603DR9,99NMSCNONREF//BANK-0003
+        :86:805?00Kontofuehrung
+        :62F:C270603EUR165,01
+        """
+
+    /// Written beside the inbox, then renamed into it, as a bank export tool would.
+    static func place(_ bytes: [UInt8], as name: String, in test: TestSpool) throws {
+        let temporary = test.root.appendingPathComponent(name)
+        try Data(bytes).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: test.inbox.appendingPathComponent(name))
+    }
+
+    static func waitFor(_ condition: () throws -> Bool, timeout: TimeInterval = 20) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    @Test("a statement pays the invoices it names, once; the unknown credit is listed and assigned")
+    func statementWhileRunning() throws {
+        let test = try TestSpool(prefix: "overdue-statement", config: Self.config)
+        try test.drop([Self.invoice("INV-101", customer: "alpha", amount: "120.00"), Self.invoice("INV-102", customer: "beta", amount: "250.00")]
+            .joined(separator: "\n"), as: "invoices.jsonl")
+        let process = Process()
+        process.executableURL = OverdueBinary.url
+        process.arguments = ["--config", test.config.path, "run", "--now", "2027-06-03T10:00:00Z", "--log-level", "warning"]
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Both overdue letters go first.
+        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "sent"]).count == 2 })
+
+        let latin1 = Array(Self.statement.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
+        try Self.place(latin1, as: "day-0603.sta", in: test)
+        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "statement"]).count == 1 })
+        let summary = try #require(try Controls.log(test.config, ["--event", "statement"]).first)
+        #expect(summary["format"] as? String == "MT940" && summary["matched"] as? Int == 1 && summary["unmatched"] as? Int == 1
+                && summary["debits"] as? Int == 1, "\(summary)")
+        let paid = try Controls.log(test.config, ["--event", "ingested"]).filter { $0["record_type"] as? String == "payment" }
+        #expect(paid.count == 1 && paid.first?["invoice"] as? String == "INV-101" && paid.first?["amount"] as? String == "120.00")
+        #expect((paid.first?["detail"] as? String)?.contains("matched by invoice_number") == true)
+
+        // Alpha is no longer chased; beta still is.
+        let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-03T10:05:00Z", "--days", "30"]) as! [[String: Any]]
+        #expect(!plan.contains { $0["customer"] as? String == "alpha" } && plan.contains { $0["customer"] as? String == "beta" }, "\(plan)")
+
+        // The same statement again (re-exported: another name, a trailing line): nothing applied twice.
+        try Self.place(latin1 + Array("\n".utf8), as: "day-0603-again.sta", in: test)
+        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "statement"]).count == 2 })
+        let again = try #require(try Controls.log(test.config, ["--event", "statement"]).last)
+        #expect(again["matched"] as? Int == 0 && again["applied_before"] as? Int == 1, "\(again)")
+
+        // The unknown credit, listed once, with the payer as written (Latin-1 read right).
+        let unmatched = try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]
+        #expect(unmatched.count == 1 && unmatched.first?["payer"] as? String == "Unbekannt Müller"
+                && unmatched.first?["amount"] as? String == "55.00", "\(unmatched)")
+        let entry = try #require(unmatched.first?["entry"] as? String)
+        _ = try Controls.run(test.config, ["assign", entry, "INV-102"])
+        #expect(try Self.waitFor {
+            try Controls.log(test.config, ["--event", "ingested"]).contains { $0["invoice"] as? String == "INV-102" && $0["record_type"] as? String == "payment" }
+        })
+        #expect((try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]).isEmpty)
+        let shown = try Controls.run(test.config, ["show", "INV-102"]).stdout
+        #expect(shown.contains("balance 195.00"), "\(shown)")
+        // Assigning it again is refused: it is no longer unmatched.
+        let twice = try OverdueBinary.run(["--config", test.config.path, "assign", entry, "INV-102"])
+        #expect(twice.status == 1 && twice.stderr.contains("statement-entry-unknown"))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("a broken statement is rejected whole, naming the line and the field, and nothing applied")
+    func brokenStatement() throws {
+        let test = try TestSpool(prefix: "overdue-statement-bad", config: Self.config)
+        try test.drop(Self.invoice("INV-101", customer: "alpha", amount: "120.00"), as: "invoice.json")
+        try Controls.pass(test.config, at: "2027-06-02T10:00:00Z")
+        try test.drop(Self.statement.replacingOccurrences(of: ":61:2706030603DR9,99", with: ":61:2706030603X9,99"), as: "bad.sta")
+        try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
+        let rejected = try Controls.log(test.config, ["--event", "rejected"])
+        #expect(rejected.count == 1 && (rejected.first?["detail"] as? String)?.contains("line 9 (:61:): no debit/credit mark") == true, "\(rejected)")
+        #expect(try Controls.log(test.config, ["--event", "ingested"]).allSatisfy { $0["record_type"] as? String != "payment" })
+        let errors = try FileManager.default.contentsOfDirectory(atPath: test.spool.appendingPathComponent("rejected").path)
+        #expect(errors.contains { $0.hasSuffix("bad.sta") } && errors.contains { $0.hasSuffix("bad.sta.error") })
+    }
+}
