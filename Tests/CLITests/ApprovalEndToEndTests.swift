@@ -26,15 +26,6 @@ struct ApprovalEndToEndTests {
         #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer)", "email": "ap@\#(customer).example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "120.00"}"#
     }
 
-    static func waitFor(_ condition: () throws -> Bool, timeout: TimeInterval = 15) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     static func pending(_ config: URL, now: String) throws -> [[String: Any]] {
         try Controls.json(config, ["pending", "--now", now]) as! [[String: Any]]
     }
@@ -56,7 +47,7 @@ struct ApprovalEndToEndTests {
         func mails() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).sorted() }
 
         // Both finals wait: journaled as pending, nothing sent.
-        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "pending"]).count == 2 })
+        #expect(try Poll.until { try Controls.log(test.config, ["--event", "pending"]).count == 2 })
         let waiting = try Self.pending(test.config, now: "2027-06-02T10:00:30Z")
         #expect(waiting.map { $0["customer"] as? String } == ["alpha", "beta"] && waiting.allSatisfy { $0["stage"] as? String == "final" })
         #expect(waiting.first?["amount"] as? String == "120.00 EUR")
@@ -75,7 +66,7 @@ struct ApprovalEndToEndTests {
         // A person decides, through the inbox, while the daemon runs.
         _ = try Controls.run(test.config, ["hold", betaKey, "--reason", "in talks with their CFO"])
         _ = try Controls.run(test.config, ["approve", "--customer", "alpha", "--now", "2027-06-02T10:00:30Z"])
-        #expect(Self.waitFor { mails().count == 1 })
+        #expect(Poll.until { mails().count == 1 })
         Thread.sleep(forTimeInterval: 1)  // nothing more comes: once, and not beta
         #expect(mails().count == 1)
         let sent = try Controls.log(test.config, ["--event", "sent"])

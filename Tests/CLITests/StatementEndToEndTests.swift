@@ -43,15 +43,6 @@ struct StatementEndToEndTests {
         try FileManager.default.moveItem(at: temporary, to: test.inbox.appendingPathComponent(name))
     }
 
-    static func waitFor(_ condition: () throws -> Bool, timeout: TimeInterval = 20) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     @Test("a statement pays the invoices it names, once; the unknown credit is listed and assigned")
     func statementWhileRunning() throws {
         let test = try TestSpool(prefix: "overdue-statement", config: Self.config)
@@ -63,11 +54,11 @@ struct StatementEndToEndTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // Both overdue letters go first.
-        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "sent"]).count == 2 })
+        #expect(try Poll.until { try Controls.log(test.config, ["--event", "sent"]).count == 2 })
 
         let latin1 = Array(Self.statement.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
         try Self.place(latin1, as: "day-0603.sta", in: test)
-        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "statement"]).count == 1 })
+        #expect(try Poll.until { try Controls.log(test.config, ["--event", "statement"]).count == 1 })
         let summary = try #require(try Controls.log(test.config, ["--event", "statement"]).first)
         #expect(summary["format"] as? String == "MT940" && summary["matched"] as? Int == 1 && summary["unmatched"] as? Int == 1
                 && summary["debits"] as? Int == 1, "\(summary)")
@@ -81,7 +72,7 @@ struct StatementEndToEndTests {
 
         // The same statement again (re-exported: another name, a trailing line): nothing applied twice.
         try Self.place(latin1 + Array("\n".utf8), as: "day-0603-again.sta", in: test)
-        #expect(try Self.waitFor { try Controls.log(test.config, ["--event", "statement"]).count == 2 })
+        #expect(try Poll.until { try Controls.log(test.config, ["--event", "statement"]).count == 2 })
         let again = try #require(try Controls.log(test.config, ["--event", "statement"]).last)
         #expect(again["matched"] as? Int == 0 && again["applied_before"] as? Int == 1, "\(again)")
 
@@ -91,7 +82,7 @@ struct StatementEndToEndTests {
                 && unmatched.first?["amount"] as? String == "55.00", "\(unmatched)")
         let entry = try #require(unmatched.first?["entry"] as? String)
         _ = try Controls.run(test.config, ["assign", entry, "INV-102"])
-        #expect(try Self.waitFor {
+        #expect(try Poll.until {
             try Controls.log(test.config, ["--event", "ingested"]).contains { $0["invoice"] as? String == "INV-102" && $0["record_type"] as? String == "payment" }
         })
         #expect((try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]).isEmpty)
