@@ -81,6 +81,8 @@ extension Ingester {
         ])
         // The payments as payment records (JSON Lines): one that cannot
         // apply is written to rejected/ as a record a person can fix.
-        try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary)
+        // A statement is fresh payment data even when it matched nothing (the stale feed guard).
+        try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary,
+                          paymentData: true)
     }
 }

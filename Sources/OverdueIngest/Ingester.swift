@@ -197,9 +197,10 @@ public final class Ingester {
     /// Applies and commits one file's records. `document`: the file is a PDF
     /// kept in the document store; it is recorded first, and the invoices
     /// it is attached to (waiting for it, or in the file) are returned.
+    /// `paymentData`: the file is news from the bank even if nothing applied.
     @discardableResult
     func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
-                       digest: String, now: Date, summary: inout IngestSummary,
+                       digest: String, now: Date, summary: inout IngestSummary, paymentData: Bool = false,
                        document: StoredDocument? = nil) throws -> [String] {
         var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
@@ -303,7 +304,7 @@ public final class Ingester {
         do {
             try writeRejectedRecords(rejected, of: records.count, format: format, header: header, entry: entry,
                                      digest: digest, now: now)
-            try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now)
+            try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now, paymentData: paymentData)
         } catch {
             ledger.revert(undo)  // not durable, so not applied; the file stays for the next pass
             throw error
@@ -311,7 +312,7 @@ public final class Ingester {
         committed[digest] = CommittedFile(digest: digest, file: entry.name, time: Timestamp.format(now),
                                           accepted: accepted.count, rejected: rejected.count)
         // Fresh payment data releases what the stale feed guard holds.
-        if accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
+        if paymentData || accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
         try log.append(logEntries)
         try take(entry, to: archiveURL(for: entry.name, digest: digest, now: now), now: now)
         if rejected.isEmpty, !accepted.isEmpty {

@@ -66,11 +66,20 @@ public final class LedgerStore {
         var file: String
         var accepted: Int
         var rejected: Int
+        /// A file that is payment data whatever it applied (a bank statement
+        /// whose credits matched nothing is still news from the bank): the
+        /// stale payment feed guard's clock. Absent in older lines.
+        var paymentData: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case time, commit, file, accepted, rejected
+            case paymentData = "payment_data"
+        }
     }
 
     /// Durably appends one inbox file's accepted records and its commit line.
     public func commit(_ records: [(number: Int, record: InboxRecord)], file: String, digest: String,
-                       rejected: Int, time: Date) throws {
+                       rejected: Int, time: Date, paymentData: Bool = false) throws {
         let stamp = Timestamp.format(time)
         var lines: [[UInt8]] = []
         lines.reserveCapacity(records.count + 1)
@@ -81,7 +90,8 @@ public final class LedgerStore {
                 "record": .number(Decimal(number)), "time": .string(stamp),
             ])))
         }
-        let commit = CommitLine(time: stamp, commit: digest, file: file, accepted: records.count, rejected: rejected)
+        let commit = CommitLine(time: stamp, commit: digest, file: file, accepted: records.count, rejected: rejected,
+                                paymentData: paymentData ? true : nil)
         lines.append(Array(try encoder.encode(commit)))
         try journal.append(lines)
     }
@@ -146,7 +156,7 @@ public final class LedgerStore {
                     case .commit(let commit):
                         for record in pending { state.ledger.apply(record) }
                         // The stale feed guard's clock: when payment data last came.
-                        if pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
+                        if commit.paymentData == true || pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
                             state.ledger.notePaymentData(at: time)
                         }
                         pending.removeAll(keepingCapacity: true)
