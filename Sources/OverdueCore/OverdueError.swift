@@ -10,7 +10,11 @@
 /// `credentials-unreadable`, `webhook-secret-invalid`, `handoff-bundle-exists`,
 /// `journal-damaged` (a ledger or delivery journal line that cannot be read),
 /// `reload-refused` (SIGHUP with a configuration that cannot be taken),
-/// and the commands' own (`CommandFailure`): `not-found`, `preview-stage`.
+/// `inbox-statement-refused` (a bank statement that cannot be read),
+/// and the commands' own (`CommandFailure`): `not-found`, `preview-stage`,
+/// `statement-entry-unknown`, `statement-invoice-unknown`,
+/// `statement-invoice-closed`, `statement-currency-mismatch`,
+/// `statement-amount-invalid` (`overdue assign`).
 public protocol OverdueError: Error, CustomStringConvertible {
     var code: String { get }
 }
@@ -29,6 +33,10 @@ extension FieldProblem: OverdueError {
 
 extension EInvoiceReader.Refusal: OverdueError {
     public var code: String { "inbox-einvoice-refused" }
+}
+
+extension StatementError: OverdueError {
+    public var code: String { "inbox-statement-refused" }
 }
 
 extension ICalendarError: OverdueError {

@@ -55,21 +55,21 @@ public enum UnmatchedCredits {
         let spool = Spool(root: config.spool.dir)
         let ledger = try LedgerStore.replay(spool: spool).ledger
         guard let entry = ledger[invoice] else {
-            throw CommandFailure(code: "invoice-unknown", "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
+            throw CommandFailure(code: "statement-invoice-unknown", "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
         }
         guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
               let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
             throw CommandFailure(code: "statement-entry-unknown", "the log line of \(key) lacks its amount or date")
         }
         guard entry.balance > 0 else {
-            throw CommandFailure(code: "invoice-closed", "invoice \(invoice) has nothing open; the credit would only become credit on the account. Choose the invoice it pays")
+            throw CommandFailure(code: "statement-invoice-closed", "invoice \(invoice) has nothing open; the credit would only become credit on the account. Choose the invoice it pays")
         }
         guard entry.invoice.currency == currency else {
-            throw CommandFailure(code: "currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
+            throw CommandFailure(code: "statement-currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
         }
         let paid = amount ?? total
         guard paid > 0, paid <= total else {
-            throw CommandFailure(code: "amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
+            throw CommandFailure(code: "statement-amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
         }
         let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
         let name = try InboxDrop.dropAsSpoolOwner(
