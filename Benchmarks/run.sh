@@ -7,9 +7,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --bench >/dev/null || exit 1
 if [ "${1:-}" = "--quick" ]; then
-  smtp=2000; webhook=2000; ingest=20000; pdfs=200; scale=100000; idle=10; timer=20; burst=20000
+  smtp=2000; webhook=2000; ingest=20000; pdfs=200; scale=100000; idle=10; timer=20; burst=20000; statement=5000; statement_invoices=30000
 else
-  smtp=20000; webhook=20000; ingest=100000; pdfs=1000; scale=1000000; idle=60; timer=50; burst=200000
+  smtp=20000; webhook=20000; ingest=100000; pdfs=1000; scale=1000000; idle=60; timer=50; burst=200000; statement=50000; statement_invoices=300000
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -19,6 +19,7 @@ run Benchmarks/webhook-dispatch.sh "$webhook"
 run Benchmarks/month-end.sh "$burst"
 run Benchmarks/ingest.sh "$ingest"
 run Benchmarks/ingest-pdf.sh "$pdfs"
+run Benchmarks/statement-match.sh "$statement" "$statement_invoices"
 run Benchmarks/scale.sh "$scale" "$idle"
 run Benchmarks/incremental.sh "$scale"
 run Benchmarks/delivery-replay.sh "$scale"
