@@ -122,6 +122,9 @@ public struct Ledger: Sendable {
     public private(set) var directory = CustomerDirectory()
     /// Approve/hold decisions on messages waiting for approval, by delivery key.
     public private(set) var approvals: [String: ApprovalDecision] = [:]
+    /// Bank statement credits no rule placed, by entry key, until a payment
+    /// with that key places them (`overdue assign`).
+    public private(set) var unplacedCredits: [String: UnplacedCredit] = [:]
     /// When the last inbox file with payments or invoices was committed:
     /// the stale payment feed guard's input (see `notePaymentData`).
     public private(set) var lastPaymentData: Date?
@@ -201,6 +204,9 @@ public struct Ledger: Sendable {
             return
         case .retry:
             return  // the delivery journal's business (see Pipeline.requeue)
+        case .unplacedCredit(let credit):
+            unplacedCredits[credit.key] = credit
+            return
         case .feedback(let feedback):
             guard feedbackSeen.insert(feedback.identity).inserted else { return }
             switch feedback.kind {
@@ -230,6 +236,10 @@ public struct Ledger: Sendable {
                 entries[id] = entry
             }
             return
+        case .payment(_, _, _, let reference?):
+            // A payment carrying a statement entry's key places that credit,
+            // which releases whoever it held (any debtor: plan them all).
+            if let bank = BankReference(reference), unplacedCredits.removeValue(forKey: bank.key) != nil { changes.everything = true }
         default:
             break
         }
@@ -261,7 +271,7 @@ public struct Ledger: Sendable {
         case .promise(_, let date, _): entry.promisedUntil = date
         case .cancel: entry.cancelled = true
         case .handoff(_, let date, _): entry.handedOff = entry.handedOff ?? date
-        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback: break
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback, .unplacedCredit: break
         }
         entries[id] = entry
     }
@@ -291,6 +301,7 @@ public struct Ledger: Sendable {
         fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
         fileprivate var directory: CustomerDirectory?
         fileprivate var approvals: [String: ApprovalDecision]?
+        fileprivate var unplaced: [String: UnplacedCredit]?
         public init() {}
     }
 
@@ -306,6 +317,7 @@ public struct Ledger: Sendable {
         case .approval: if undo.approvals == nil { undo.approvals = approvals }
         case .event(let event):
             if undo.feedback == nil { undo.feedback = (replies, feedbackSeen) }
+            if undo.unplaced == nil { undo.unplaced = unplacedCredits }
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
             else if undo.optOuts == nil {
                 undo.optOuts = optOuts
@@ -327,6 +339,7 @@ public struct Ledger: Sendable {
         if let saved = undo.credits { customerCredits = saved }
         if let saved = undo.calls { lastCalled = saved }
         if let saved = undo.feedback { (replies, feedbackSeen) = saved }
+        if let saved = undo.unplaced { unplacedCredits = saved }
         if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
         if let saved = undo.directory { directory = saved }
         if let saved = undo.approvals { approvals = saved }
@@ -359,7 +372,7 @@ public struct Ledger: Sendable {
                 customerCredits: [String: [String: Decimal]], lastCalled: [String: CalendarDate],
                 documentsByName: [String: StoredDocument], awaitingDocument: [String: [String]],
                 replies: [String: CalendarDate], feedbackSeen: Set<String>, directory: CustomerDirectory,
-                approvals: [String: ApprovalDecision], lastPaymentData: Date?) {
+                approvals: [String: ApprovalDecision], lastPaymentData: Date?, unplacedCredits: [String: UnplacedCredit] = [:]) {
         self.entries = entries
         self.optOuts = optOuts
         self.bounced = bounced
@@ -372,6 +385,7 @@ public struct Ledger: Sendable {
         self.directory = directory
         self.approvals = approvals
         self.lastPaymentData = lastPaymentData
+        self.unplacedCredits = unplacedCredits
     }
 }
 

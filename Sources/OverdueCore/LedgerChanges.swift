@@ -30,7 +30,8 @@ public struct LedgerChanges: Sendable, Equatable {
                 // Not read by the planner (the delivery journal, the call
                 // list and the letters' attachments are).
                 break
-            case .optout, .optin, .bounce, .feedback:
+            case .optout, .optin, .bounce, .feedback, .unplacedCredit:
+                // (An unplaced credit may hold any debtor of that payer's name or account.)
                 everything = true
             }
         case .customer:

@@ -29,6 +29,13 @@ extension Ingester {
             if let endToEnd = item.endToEndID { fields["end_to_end_id"] = .string(endToEnd) }
             return LogEntry(time: now, event: event, fields: fields.merging(extra) { $1 })
         }
+        /// A record as an inbox file would hold it (its raw text a JSON line a person can fix and drop again).
+        func record(_ event: LedgerEvent, currency: String?, note: String) -> ParsedRecord {
+            var object = RecordEncoder.object(.event(event))
+            if let currency { object["currency"] = .string(currency) }
+            let raw = String(decoding: (try? JSONEncoder.journalLine().encode(JSONValue.object(object))) ?? Data(), as: UTF8.self)
+            return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: .accepted(.event(event)), note: note)
+        }
         for item in statement.entries {
             let key = StatementMatcher.key(item, account: statement.account)
             // The same entry twice in one file (a re-export inside a file) counts once.
@@ -50,6 +57,13 @@ extension Ingester {
                 counts.credits += 1
                 counts.unmatched += 1
                 lines.append(line("unmatched", item, key: key, ["detail": .string(reason)]))
+                // Kept in the ledger until placed: it holds the escalation of whoever it could be from.
+                var credit = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
+                                            payerName: item.payerName, payerIBAN: item.payerIBAN,
+                                            remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)),
+                                            reason: reason)
+                credit.possibleDebtors = matcher.possibleDebtors(item)
+                records.append(record(.unplacedCredit(credit), currency: nil, note: "bank statement \(item.position), entry \(key): no rule placed it"))
             case .matched(let rule, let allocations):
                 counts.credits += 1
                 counts.matched += 1
@@ -57,11 +71,8 @@ extension Ingester {
                 for allocation in allocations {
                     let event = LedgerEvent.payment(invoice: allocation.invoice, amount: allocation.amount, date: item.valueDate,
                                                     reference: reference)
-                    var object = RecordEncoder.object(.event(event))
-                    object["currency"] = .string(item.currency)
-                    let raw = String(decoding: (try? JSONEncoder.journalLine().encode(JSONValue.object(object))) ?? Data(), as: UTF8.self)
-                    records.append(ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: .accepted(.event(event)),
-                                                note: "bank statement \(item.position), entry \(key), matched by \(rule.rawValue)"))
+                    records.append(record(event, currency: item.currency,
+                                          note: "bank statement \(item.position), entry \(key), matched by \(rule.rawValue)"))
                 }
             }
         }

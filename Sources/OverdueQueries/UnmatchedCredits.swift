@@ -19,14 +19,28 @@ public enum UnmatchedCredits {
         let spool = Spool(root: config.spool.dir)
         guard spool.exists else { return [] }
         let ledger = try LedgerStore.replay(spool: spool).ledger
+        // The unplaced credits are the ledger's; the log adds where each came from.
         let applied = Set(StatementMatcher(ledger: ledger).appliedKeys.keys)
         var latest: [String: Credit] = [:]
         var order: [String] = []
         for line in try EventLog.read(directory: spool.log) {
-            guard case .string(let event)? = line["event"], event == "unmatched" || event == "reversal",
-                  case .string(let key)? = line["entry"], !applied.contains(key) else { continue }
+            guard case .string(let event)? = line["event"], case .string(let key)? = line["entry"], !applied.contains(key),
+                  event == "reversal" || (event == "unmatched" && ledger.unplacedCredits[key] != nil) else { continue }
             if latest[key] == nil { order.append(key) }
             latest[key] = Credit(key: key, kind: event, fields: line)
+        }
+        // Kept in the ledger but no longer in the log (retention removed the day's file): from the ledger alone.
+        for (key, credit) in ledger.unplacedCredits.sorted(by: { $0.key < $1.key }) where latest[key] == nil {
+            var fields: [String: JSONValue] = [
+                "entry": .string(key), "amount": .string(Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency))),
+                "currency": .string(credit.currency), "value_date": .string(credit.valueDate.description),
+            ]
+            fields["payer"] = credit.payerName.map(JSONValue.string)
+            fields["iban"] = credit.payerIBAN.map(JSONValue.string)
+            fields["remittance"] = credit.remittance.map(JSONValue.string)
+            fields["detail"] = credit.reason.map(JSONValue.string)
+            order.append(key)
+            latest[key] = Credit(key: key, kind: "unmatched", fields: fields)
         }
         return order.compactMap { latest[$0] }
     }

@@ -66,6 +66,7 @@ extension LedgerSnapshot {
         writer.array(Array(ledger.directory.vatIndex)) { $0.string($1.key); $0.string($1.value) }
         writer.array(Array(ledger.approvals)) { $0.string($1.key); $0.approval($1.value) }
         writer.optional(ledger.lastPaymentData.map(asCommitLineHasIt)) { $0.date($1) }
+        writer.array(Array(ledger.unplacedCredits.values)) { $0.unplacedCredit($1) }
         return writer
     }
 
@@ -142,7 +143,7 @@ extension LedgerSnapshot {
             customerCredits: emptyLedger.customerCredits, lastCalled: emptyLedger.lastCalled,
             documentsByName: emptyLedger.documentsByName, awaitingDocument: emptyLedger.awaitingDocument,
             replies: emptyLedger.replies, feedbackSeen: emptyLedger.feedbackSeen, directory: emptyLedger.directory,
-            approvals: emptyLedger.approvals, lastPaymentData: emptyLedger.lastPaymentData)
+            approvals: emptyLedger.approvals, lastPaymentData: emptyLedger.lastPaymentData, unplacedCredits: emptyLedger.unplacedCredits)
         state.committedOffset = header.journalOffset
         return state
     }
@@ -174,10 +175,15 @@ extension LedgerSnapshot {
         let vatIndex = try dictionary(&reader) { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
         let approvals = try dictionary(&reader) { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.approval() }
         let lastPaymentData = try reader.optional { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.date() }
+        var unplaced: [String: UnplacedCredit] = [:]
+        for _ in 0..<(try reader.count()) {
+            let credit = try reader.unplacedCredit()
+            unplaced[credit.key] = credit
+        }
         return Ledger(entries: LedgerEntries(), optOuts: optOuts, bounced: bounced, customerCredits: credits, lastCalled: lastCalled,
                       documentsByName: documents, awaitingDocument: awaiting, replies: replies, feedbackSeen: seen,
                       directory: CustomerDirectory(records: records, idsByVAT: vatIndex), approvals: approvals,
-                      lastPaymentData: lastPaymentData)
+                      lastPaymentData: lastPaymentData, unplacedCredits: unplaced)
     }
 
     /// Every entry, the chunks decoded in parallel, each into its own range

@@ -79,7 +79,18 @@ extension SnapshotWriter {
             byte(12); string(name); string(sha256); int(size)
         case .feedback(let event):
             byte(13); feedback(event)
+        case .unplacedCredit(let credit):
+            byte(14); unplacedCredit(credit)
         }
+    }
+
+    mutating func unplacedCredit(_ value: UnplacedCredit) {
+        string(value.key)
+        decimal(value.amount)
+        string(value.currency)
+        calendarDate(value.valueDate)
+        for field in [value.payerName, value.payerIBAN, value.remittance, value.reason] { optionalString(field) }
+        array(value.possibleDebtors) { $0.string($1) }
     }
 
     mutating func entry(_ value: LedgerEntry) {
@@ -167,6 +178,14 @@ extension SnapshotReader {
         StoredDocument(name: try string(), sha256: try string(), size: try int())
     }
 
+    mutating func unplacedCredit() throws(SnapshotFormatError) -> UnplacedCredit {
+        var credit = UnplacedCredit(key: try string(), amount: try decimal(), currency: try string(), valueDate: try calendarDate(),
+                                    payerName: try optionalString(), payerIBAN: try optionalString(), remittance: try optionalString(),
+                                    reason: try optionalString())
+        credit.possibleDebtors = try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
+        return credit
+    }
+
     mutating func feedback() throws(SnapshotFormatError) -> FeedbackEvent {
         let kindName = try string()
         guard let kind = FeedbackEvent.Kind(rawValue: kindName) else { throw SnapshotFormatError("an unknown feedback kind \"\(kindName)\"") }
@@ -192,6 +211,7 @@ extension SnapshotReader {
         case 11: .retry(key: try optionalString())
         case 12: .document(name: try string(), sha256: try string(), size: try int())
         case 13: .feedback(try feedback())
+        case 14: .unplacedCredit(try unplacedCredit())
         case let tag: throw SnapshotFormatError("an unknown event tag \(tag) at byte \(position - 1)")
         }
     }

@@ -31,6 +31,8 @@ struct StatementEndToEndTests {
         :86:166?00GUTSCHRIFT?20EREF+E2E-1?21SVWZ+Rechnung INV 0101 vielen?22 Dank?31DE89370400440532013000?32Alpha GmbH
         :61:2706030603CR55,00N166NONREF//BANK-0002
         :86:166?00GUTSCHRIFT?20SVWZ+Spende Sommerfest?32Unbekannt M\u{FC}ller
+        :61:2706030603CR50,00N166NONREF//BANK-0004
+        :86:166?00GUTSCHRIFT?20SVWZ+Anzahlung?32GAMMA GmbH
         :61:2706030603DR9,99NMSCNONREF//BANK-0003
         :86:805?00Kontofuehrung
         :62F:C270603EUR165,01
@@ -46,7 +48,8 @@ struct StatementEndToEndTests {
     @Test("a statement pays the invoices it names, once; the unknown credit is listed and assigned")
     func statementWhileRunning() throws {
         let test = try TestSpool(prefix: "overdue-statement", config: Self.config)
-        try test.drop([Self.invoice("INV-101", customer: "alpha", amount: "120.00"), Self.invoice("INV-102", customer: "beta", amount: "250.00")]
+        try test.drop([Self.invoice("INV-101", customer: "alpha", amount: "120.00"), Self.invoice("INV-102", customer: "beta", amount: "250.00"),
+                       Self.invoice("INV-103", customer: "gamma", amount: "300.00")]
             .joined(separator: "\n"), as: "invoices.jsonl")
         let process = Process()
         process.executableURL = OverdueBinary.url
@@ -54,21 +57,25 @@ struct StatementEndToEndTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // Both overdue letters go first.
-        #expect(try Poll.until { try Controls.log(test.config, ["--event", "sent"]).count == 2 })
+        #expect(try Poll.until { try Controls.log(test.config, ["--event", "sent"]).count == 3 })
 
         let latin1 = Array(Self.statement.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
         try Self.place(latin1, as: "day-0603.sta", in: test)
         #expect(try Poll.until { try Controls.log(test.config, ["--event", "statement"]).count == 1 })
         let summary = try #require(try Controls.log(test.config, ["--event", "statement"]).first)
-        #expect(summary["format"] as? String == "MT940" && summary["matched"] as? Int == 1 && summary["unmatched"] as? Int == 1
+        #expect(summary["format"] as? String == "MT940" && summary["matched"] as? Int == 1 && summary["unmatched"] as? Int == 2
                 && summary["debits"] as? Int == 1, "\(summary)")
         let paid = try Controls.log(test.config, ["--event", "ingested"]).filter { $0["record_type"] as? String == "payment" }
         #expect(paid.count == 1 && paid.first?["invoice"] as? String == "INV-101" && paid.first?["amount"] as? String == "120.00")
         #expect((paid.first?["detail"] as? String)?.contains("matched by invoice_number") == true)
 
-        // Alpha is no longer chased; beta still is.
+        // Alpha is no longer chased; beta still is. Gamma is not escalated while a
+        // credit in their name (not their amount) waits for a person.
         let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-03T10:05:00Z", "--days", "30"]) as! [[String: Any]]
-        #expect(!plan.contains { $0["customer"] as? String == "alpha" } && plan.contains { $0["customer"] as? String == "beta" }, "\(plan)")
+        let chased = Set(plan.compactMap { $0["customer"] as? String })
+        #expect(chased == ["beta"], "\(plan)")
+        let status = try Controls.status(test.config, now: "2027-06-12T10:00:00Z")
+        #expect(Controls.held(status, "unplaced_credit") == ["gamma"], "\(status)")
 
         // The same statement again (re-exported: another name, a trailing line): nothing applied twice.
         try Self.place(latin1 + Array("\n".utf8), as: "day-0603-again.sta", in: test)
@@ -76,16 +83,24 @@ struct StatementEndToEndTests {
         let again = try #require(try Controls.log(test.config, ["--event", "statement"]).last)
         #expect(again["matched"] as? Int == 0 && again["applied_before"] as? Int == 1, "\(again)")
 
-        // The unknown credit, listed once, with the payer as written (Latin-1 read right).
+        // The unknown credits, listed once each, with the payer as written (Latin-1 read right).
         let unmatched = try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]
-        #expect(unmatched.count == 1 && unmatched.first?["payer"] as? String == "Unbekannt Müller"
+        #expect(unmatched.count == 2 && unmatched.first?["payer"] as? String == "Unbekannt Müller"
                 && unmatched.first?["amount"] as? String == "55.00", "\(unmatched)")
         let entry = try #require(unmatched.first?["entry"] as? String)
+        // Gamma's credit placed by a person: their ladder goes on.
+        let gamma = try #require(unmatched.last?["entry"] as? String)
+        _ = try Controls.run(test.config, ["assign", gamma, "INV-103"])
+        #expect(try Poll.until {
+            let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-03T10:05:00Z", "--days", "30"]) as! [[String: Any]]
+            return plan.contains { $0["customer"] as? String == "gamma" && $0["stage"] as? String == "firm" }
+        })
         _ = try Controls.run(test.config, ["assign", entry, "INV-102"])
         #expect(try Poll.until {
             try Controls.log(test.config, ["--event", "ingested"]).contains { $0["invoice"] as? String == "INV-102" && $0["record_type"] as? String == "payment" }
         })
         #expect((try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]).isEmpty)
+        #expect(try Controls.run(test.config, ["show", "INV-103"]).stdout.contains("balance 250.00"))
         let shown = try Controls.run(test.config, ["show", "INV-102"]).stdout
         #expect(shown.contains("balance 195.00"), "\(shown)")
         // Assigning it again is refused: it is no longer unmatched.
@@ -104,7 +119,7 @@ struct StatementEndToEndTests {
         try test.drop(Self.statement.replacingOccurrences(of: ":61:2706030603DR9,99", with: ":61:2706030603X9,99"), as: "bad.sta")
         try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
         let rejected = try Controls.log(test.config, ["--event", "rejected"])
-        #expect(rejected.count == 1 && (rejected.first?["detail"] as? String)?.contains("line 9 (:61:): no debit/credit mark") == true, "\(rejected)")
+        #expect(rejected.count == 1 && (rejected.first?["detail"] as? String)?.contains("line 11 (:61:): no debit/credit mark") == true, "\(rejected)")
         #expect(try Controls.log(test.config, ["--event", "ingested"]).allSatisfy { $0["record_type"] as? String != "payment" })
         let errors = try FileManager.default.contentsOfDirectory(atPath: test.spool.appendingPathComponent("rejected").path)
         #expect(errors.contains { $0.hasSuffix("bad.sta") } && errors.contains { $0.hasSuffix("bad.sta.error") })

@@ -64,6 +64,14 @@ struct LedgerSnapshotTests {
                 case 7:
                     records.append(.event(.credit(customer: "c\(n % 11)", amount: amount(), currency: n % 2 == 0 ? "EUR" : "GBP", reference: nil)))
                     records.append(.event(.called(customer: "c\(n % 11)", date: date(), note: maybe("rang"))))
+                    // A bank credit no rule placed, and (sometimes) the payment that places an earlier one.
+                    var credit = UnplacedCredit(key: "DE1:B\(n % 17)", amount: amount(), currency: "EUR", valueDate: date(), payerName: maybe("Payer"),
+                                                payerIBAN: maybe("DE89370400440532013000"), remittance: maybe("Spende"), reason: "no rule")
+                    credit.possibleDebtors = n % 3 == 0 ? ["c\(n % 11)"] : []
+                    records.append(.event(.unplacedCredit(credit)))
+                    if n % 4 == 0 {
+                        records.append(.event(.payment(invoice: target, amount: amount(), date: date(), reference: "bank:DE1:B\((n + 5) % 17) iban:DE89")))
+                    }
                     records.append(.event(.retry(key: maybe("od1-" + String(repeating: "0a", count: 16)))))
                 case 8:
                     records.append(.event(.document(name: "INV-\(n - 2).pdf", sha256: String(repeating: "ab", count: 32), size: n)))
@@ -119,6 +127,7 @@ struct LedgerSnapshotTests {
         #expect(a.directory == b.directory, sourceLocation: sourceLocation)
         #expect(a.approvals == b.approvals, sourceLocation: sourceLocation)
         #expect(a.lastPaymentData == b.lastPaymentData, sourceLocation: sourceLocation)
+        #expect(a.unplacedCredits == b.unplacedCredits, sourceLocation: sourceLocation)
         #expect(restored.files.mapValues { "\($0)" } == replayed.files.mapValues { "\($0)" }, sourceLocation: sourceLocation)
     }
 

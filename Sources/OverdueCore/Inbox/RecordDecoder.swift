@@ -35,6 +35,7 @@ public struct RecordDecoder: Sendable {
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
         "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason", "evidence"],
+        "bank_credit": ["event", "entry", "amount", "currency", "date", "payer", "iban", "remittance", "reason", "debtors"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -151,6 +152,25 @@ public struct RecordDecoder: Sendable {
             let reference = reader.optional("reference") { FieldRules.text($0) }
             guard let customer, let currency, let amount else { return nil }
             event = .credit(customer: customer, amount: amount, currency: currency, reference: reference)
+        case "bank_credit":
+            // Written by overdue for a statement's credit no rule placed.
+            let key = reader.required("entry") { FieldRules.text($0, maxLength: 300) }
+            let currency = reader.required("currency", FieldRules.currency)
+            let amount = reader.amount("amount", minorUnits: currency.map(Currency.minorUnits) ?? 4, allowZero: false)
+            let date = reader.date("date")
+            let payer = reader.optional("payer") { FieldRules.text($0, maxLength: 300) }
+            let iban = reader.optional("iban") { FieldRules.text($0, maxLength: 64) }
+            let remittance = reader.optional("remittance") { FieldRules.text($0, maxLength: 1000) }
+            let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 500) }
+            var debtors: [String] = []
+            if case .array(let items)? = reader.object["debtors"] {
+                for case .string(let id) in items where FieldRules.identifier(id) == nil { debtors.append(id) }
+            }
+            guard let key, let currency, let amount, let date else { return nil }
+            var credit = UnplacedCredit(key: key, amount: amount, currency: currency, valueDate: date, payerName: payer,
+                                        payerIBAN: iban, remittance: remittance, reason: reason)
+            credit.possibleDebtors = debtors
+            event = .unplacedCredit(credit)
         case "handoff":
             let invoice = reader.identifier("invoice")
             let date = reader.date("date")

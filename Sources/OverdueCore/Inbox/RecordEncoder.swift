@@ -95,6 +95,16 @@ public enum RecordEncoder {
             object["address"] = .string(address)
             object["channel"] = .string(channel.rawValue)
             object["reason"] = reason.map(JSONValue.string)
+        case .unplacedCredit(let credit):
+            object["entry"] = .string(credit.key)
+            object["amount"] = .string("\(credit.amount)")
+            object["currency"] = .string(credit.currency)
+            object["date"] = .string(credit.valueDate.description)
+            object["payer"] = credit.payerName.map(JSONValue.string)
+            object["iban"] = credit.payerIBAN.map(JSONValue.string)
+            object["remittance"] = credit.remittance.map(JSONValue.string)
+            object["reason"] = credit.reason.map(JSONValue.string)
+            if !credit.possibleDebtors.isEmpty { object["debtors"] = .array(credit.possibleDebtors.map(JSONValue.string)) }
         }
         return object
     }

@@ -39,6 +39,8 @@ public enum LedgerEvent: Sendable, Equatable {
     case document(name: String, sha256: String, size: Int)
     /// A bounce, reply or unsubscribe read from the feedback mailbox.
     case feedback(FeedbackEvent)
+    /// A bank statement's credit no rule tied to an invoice, for a person.
+    case unplacedCredit(UnplacedCredit)
 
     public var name: String {
         switch self {
@@ -56,6 +58,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .retry: "retry"
         case .document: "document"
         case .feedback: "feedback"
+        case .unplacedCredit: "bank_credit"
         }
     }
 
@@ -65,7 +68,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _), .handoff(let id, _, _):
             id
-        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback:
+        case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback, .unplacedCredit:
             nil
         }
     }

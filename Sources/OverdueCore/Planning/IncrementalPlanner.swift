@@ -200,7 +200,7 @@ extension HeldItem {
     /// ends at an instant the planner wakes for.
     var movesWithTime: Bool {
         switch reason {
-        case .excluded, .noContact, .undeliverable, .awaitingDeadline, .noLanguage: false
+        case .excluded, .noContact, .undeliverable, .awaitingDeadline, .noLanguage, .unplacedCredit: false
         case .staleFeed, .belowMinimum, .onHold: true
         }
     }

@@ -24,6 +24,9 @@ public struct HeldItem: Sendable, Equatable {
         /// The debtor's language has no templates and no
         /// `[brand] fallback_language` is set.
         case noLanguage(String)
+        /// A bank credit no rule placed could be the debtor's (their name, or
+        /// an account that paid them before): no escalation until it is placed.
+        case unplacedCredit(key: String, amount: Decimal, currency: String)
     }
 
     public var customer: String
@@ -41,7 +44,7 @@ public struct HeldItem: Sendable, Equatable {
 
     /// Every `kind`, in the order `status` lists them.
     public static let kinds = ["excluded", "no_contact", "payments_stale", "below_min_amount", "on_hold", "awaiting_deadline",
-                               "undeliverable", "no_language"]
+                               "undeliverable", "no_language", "unplaced_credit"]
 
     /// A short name for the log's `reason` field and `status --json`.
     public var kind: String {
@@ -54,6 +57,7 @@ public struct HeldItem: Sendable, Equatable {
         case .awaitingDeadline: "awaiting_deadline"
         case .undeliverable: "undeliverable"
         case .noLanguage: "no_language"
+        case .unplacedCredit: "unplaced_credit"
         }
     }
 
@@ -72,6 +76,8 @@ public struct HeldItem: Sendable, Equatable {
             "held by a person (overdue hold \(key)): \(reason)"
         case .awaitingDeadline(let payBy, let until):
             "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
+        case .unplacedCredit(let key, let amount, let currency):
+            "held: a bank credit of \(amount) \(currency) that no rule placed may be theirs (entry \(key)); `overdue payments --unmatched`, then `overdue assign` releases it"
         case .noLanguage(let language):
             "the customer's language \"\(language)\" has no templates: add a folder \(language)/ to [brand] templates (docs/templates.md), "
                 + "set [brand] fallback_language to write in another, or give the customer a language that has them"

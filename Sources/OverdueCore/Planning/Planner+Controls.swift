@@ -43,6 +43,17 @@ extension Planner {
         return HeldItem(customer: customer, invoices: [entry.invoice.id], stage: stage.name, reason: .staleFeed(since: since))
     }
 
+    /// An unplaced bank credit that could be this debtor's: stages from the
+    /// due date on wait until a person places it (`overdue assign`), so a
+    /// debtor who may have paid is not escalated meanwhile.
+    func creditHold(_ stage: Stage, entry: LedgerEntry, customer: String, ledger: Ledger) -> HeldItem? {
+        guard !ledger.unplacedCredits.isEmpty, stage.offsetDays >= 0 || stage.final else { return nil }
+        guard let credit = ledger.unplacedCredits.values.filter({ $0.possibleDebtors.contains(customer) }).min(by: { $0.key < $1.key })
+        else { return nil }
+        return HeldItem(customer: customer, invoices: [entry.invoice.id], stage: stage.name,
+                        reason: .unplacedCredit(key: credit.key, amount: credit.amount, currency: credit.currency))
+    }
+
     /// When the payment data went stale: the last file's time, if it is
     /// more than `payments_stale_after_hours` ago.
     public func staleSince(_ ledger: Ledger, now: Date) -> Date? {

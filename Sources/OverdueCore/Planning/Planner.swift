@@ -369,8 +369,10 @@ public struct Planner: Sendable {
             // decided when it next opens: the plan wakes up then.
             let windowOpen = calendar.isOpen(now)
             func decideAtWindow() { evaluation.wake(at: calendar.nextOpen(atOrAfter: now)) }
-            // A stale payment feed holds every stage from the due date on.
-            if let hold = feedHold(spec, unit: unit, entry: entry, customer: customer.id, ledger: ledger, now: now),
+            // A stale payment feed holds every stage from the due date on, and
+            // so does a bank credit no rule placed that could be this debtor's.
+            if let hold = feedHold(spec, unit: unit, entry: entry, customer: customer.id, ledger: ledger, now: now)
+                ?? creditHold(spec, entry: entry, customer: customer.id, ledger: ledger),
                dueAt <= now {
                 if windowOpen {
                     evaluation.held.append(hold)

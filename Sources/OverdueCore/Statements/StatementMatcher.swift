@@ -145,6 +145,15 @@ public struct StatementMatcher {
         }
     }
 
+    /// Who a credit could be from: debtors of the payer's name, or paid
+    /// from the payer's IBAN before (sorted, for a stable record).
+    public func possibleDebtors(_ entry: StatementEntry) -> [String] {
+        var found = Set<String>()
+        if let iban = entry.payerIBAN { found.formUnion(customersByIBAN[iban] ?? []) }
+        if let name = entry.payerName { found.formUnion(customersByName[Self.normalizedName(name)] ?? []) }
+        return found.sorted()
+    }
+
     /// The customer's open invoices the amount pays exactly: one invoice's
     /// balance, or (with `overdueTotal`) all of their overdue ones.
     private func byAmount(_ entry: StatementEntry, customer: String, overdueTotal: Bool) -> [String]? {

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A credit from a bank statement that no rule tied to an invoice: kept in
+/// the ledger until a payment carrying its key places it (`overdue assign`),
+/// and, while kept, holding the escalation of any debtor it could belong to
+/// (the payer's name is theirs, or the payer's IBAN paid them before).
+public struct UnplacedCredit: Sendable, Equatable {
+    /// The statement entry's key (`StatementMatcher.key`).
+    public var key: String
+    public var amount: Decimal
+    public var currency: String
+    public var valueDate: CalendarDate
+    public var payerName: String?
+    public var payerIBAN: String?
+    public var remittance: String?
+    /// Why no rule placed it.
+    public var reason: String?
+    /// The debtors it could be from, as the ledger stood when it came: the
+    /// payer's name is theirs, or the payer's IBAN paid them before. Their
+    /// reminders do not escalate while it is unplaced.
+    public var possibleDebtors: [String] = []
+
+    public init(key: String, amount: Decimal, currency: String, valueDate: CalendarDate, payerName: String?, payerIBAN: String?,
+                remittance: String?, reason: String?) {
+        self.key = key
+        self.amount = amount
+        self.currency = currency
+        self.valueDate = valueDate
+        self.payerName = payerName
+        self.payerIBAN = payerIBAN
+        self.remittance = remittance
+        self.reason = reason
+    }
+}
