@@ -12,7 +12,7 @@ entries="${1:-50000}"
 invoices="${2:-300000}"
 source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 setup() {  # setup DIR ENTRIES
   local dir=$1 count=$2
   mkdir -p "$dir/spool/inbox"

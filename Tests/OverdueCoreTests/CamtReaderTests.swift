@@ -84,4 +84,19 @@ struct CamtReaderTests {
         let cut = Array("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>".utf8)
         #expect(throws: StatementError.self) { try CamtReader.read(cut) }
     }
+
+    @Test("a statement over 10 MB is read whole (libxml2 refuses that much given at once)")
+    func large() throws {
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>"#
+        let count = 24_000
+        for index in 0..<count {
+            xml += #"<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2027-01-16</Dt></ValDt>"#
+                + "<AcctSvcrRef>R\(index)</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>"
+                + String(repeating: "Rechnung INV-\(index) ", count: 20) + "</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
+        }
+        xml += "</Stmt></BkToCstmrStmt></Document>\n"
+        #expect(xml.utf8.count > 10_500_000)
+        let statement = try CamtReader.read(Array(xml.utf8))
+        #expect(statement.entries.count == count && statement.entries.last?.bankReference == "R\(count - 1)")
+    }
 }

@@ -22,7 +22,10 @@ public enum CamtReader {
     public static func read(_ bytes: [UInt8]) throws(StatementError) -> BankStatement {
         if let problem = XMLGuard.prologProblem(bytes) { throw StatementError(position: "line 1", field: "XML", reason: problem) }
         let collector = Collector()
-        let parser = XMLParser(data: Data(bytes))
+        // From a stream, which Foundation feeds to libxml2 in chunks: given
+        // all at once, libxml2 refuses a document over 10 MB ("huge input
+        // lookup"), and a month's camt.053 of a large seller is larger.
+        let parser = XMLParser(stream: InputStream(data: Data(bytes)))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
