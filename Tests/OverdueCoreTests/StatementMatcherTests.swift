@@ -107,4 +107,18 @@ struct StatementMatcherTests {
         let reference = BankReference(key: "DE1:REF_1", iban: "DE89", endToEnd: "E 2")
         #expect(BankReference(reference.text) == reference)
     }
+
+    @Test("number normalisation: examples, and the ASCII fast path agrees with the general one (2,000 random numbers)")
+    func normalization() {
+        #expect(StatementMatcher.normalizedNumber("inv-0042") == "INV42")
+        #expect(StatementMatcher.normalizedNumber("A00B 000") == "A0B0")
+        #expect(StatementMatcher.normalizedNumber("2027-17/x") == "202717X")
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ09 -/0.x7")
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            // "é" sends the text down the general path; it adds only its own letter.
+            #expect(StatementMatcher.normalizedNumber(text + "é") == StatementMatcher.normalizedNumber(text) + "É", "\(text)")
+        }
+    }
 }

@@ -203,6 +203,29 @@ public struct StatementMatcher {
 
     /// Upper case, letters and digits only, leading zeros of each run of digits dropped.
     static func normalizedNumber(_ text: String) -> String {
+        // Invoice numbers are ASCII nearly always: bytes, not Characters
+        // (the index of 300,000 numbers was a fifth of a statement's cost).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            var inRun = false
+            var runStart = 0
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if !inRun { inRun = true; runStart = out.count }
+                    if !(byte == UInt8(ascii: "0") && out.count == runStart) { out.append(byte) }
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    if inRun, out.count == runStart { out.append(UInt8(ascii: "0")) }  // a run of zeros only
+                    inRun = false
+                    out.append(byte & 0xDF)
+                default:
+                    continue
+                }
+            }
+            if inRun, out.count == runStart { out.append(UInt8(ascii: "0")) }
+            return String(decoding: out, as: UTF8.self)
+        }
         var out = ""
         var run = ""  // the current run of digits, without its leading zeros
         var inRun = false
