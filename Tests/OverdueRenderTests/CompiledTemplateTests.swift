@@ -118,7 +118,7 @@ enum RandomTemplate {
         case 1: return "{{\(name)}}"
         case 2: return "{{{\(name)}}}"
         case 3: return "{{& \(name)}}"
-        case 4, 5 where depth < 3:
+        case 4 where depth < 3, 5 where depth < 3:
             let sigil = Bool.random(using: &random) ? "#" : "^"
             let section = ["flag", "off", "items", "none", "obj", "text", "missing", "n", "first()", "last()"].randomElement(using: &random)!
             let lead = ["", "\n", "  ", "\n  "].randomElement(using: &random)!
