@@ -22,7 +22,8 @@ ENTRIES = [
       ("200.00", "E2E-3B", "Second Payer SARL", "FR1420041010050500013M02606", "Facture INV-8", None)]),
     ("DBIT", "99.99", "BOOK", "2027-01-18", "BANKREF-4", False, None,
      [(None, "E2E-4", "Someone", "DE89370400440532013000", "Bank fee", None)]),
-    ("CRDT", "850.50", "BOOK", "2027-01-19", "BANKREF-5", True, "AC04",
+    # A returned credit: ISO 20022 books it DBIT with RvslInd (CRDT with it would take back a debit).
+    ("DBIT", "850.50", "BOOK", "2027-01-19", "BANKREF-5", True, "AC04",
      [(None, "E2E-2R", "Bäckerei Müller & Söhne", "DE02120300000000202051", "Rechnung INV-0042 danke", None)]),
     ("CRDT", "55.00", "PDNG", "2027-01-20", "BANKREF-6", False, None,
      [(None, "E2E-6", "Pending Payer", "DE89370400440532013000", "INV-9", None)]),

@@ -13,7 +13,7 @@
 /// `inbox-statement-refused` (a bank statement that cannot be read),
 /// and the commands' own (`CommandFailure`): `not-found`, `preview-stage`,
 /// `statement-entry-unknown`, `statement-invoice-unknown`,
-/// `statement-invoice-closed`, `statement-currency-mismatch`,
+/// `statement-currency-mismatch`,
 /// `statement-amount-invalid` (`overdue assign`).
 public protocol OverdueError: Error, CustomStringConvertible {
     var code: String { get }

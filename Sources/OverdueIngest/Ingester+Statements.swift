@@ -11,6 +11,14 @@ import OverdueSpool
 extension Ingester {
     func ingestStatement(_ statement: BankStatement, entry: InboxFiles.Entry, digest: String, now: Date,
                          summary: inout IngestSummary) throws {
+        // A credit in no known currency cannot be a payment (an MT940 snippet
+        // without its opening balance, a statement from before the euro).
+        if let unknown = statement.entries.first(where: { $0.direction != .debit && !Currency.isKnown($0.currency) }) {
+            let found = unknown.currency.isEmpty ? "none" : "\"\(FieldRules.printable(unknown.currency))\""
+            try rejectWholeFile(entry, digest: digest, reason: "the bank statement cannot be read: \(unknown.position): the currency: \(found) is not an ISO 4217 currency (MT940 takes it from the :60F: opening balance, e.g. C270115EUR0,00); export the whole statement", now: now)
+            summary.rejected += 1
+            return
+        }
         var matcher = StatementMatcher(ledger: ledger)
         var records: [ParsedRecord] = []
         var lines: [LogEntry] = []
@@ -29,18 +37,28 @@ extension Ingester {
             if let endToEnd = item.endToEndID { fields["end_to_end_id"] = .string(endToEnd) }
             return LogEntry(time: now, event: event, fields: fields.merging(extra) { $1 })
         }
-        /// A record as an inbox file would hold it (its raw text a JSON line a person can fix and drop again).
+        /// A record as an inbox file would hold it (its raw text a JSON line a person can fix and drop again),
+        /// decoded as the ledger journal will be read back: one that would not read back is rejected
+        /// here with its problems, never written where it would stop the next start.
         func record(_ event: LedgerEvent, currency: String?, note: String) -> ParsedRecord {
             var object = RecordEncoder.object(.event(event))
             if let currency { object["currency"] = .string(currency) }
             let raw = String(decoding: (try? JSONEncoder.journalLine().encode(JSONValue.object(object))) ?? Data(), as: UTF8.self)
-            return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: .accepted(.event(event)), note: note)
+            let outcome: RecordOutcome = switch RecordDecoder().decode(object) {
+            case .accepted(let decoded): .accepted(decoded)
+            case .rejected(let problems): .rejected(problems)
+            }
+            return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: outcome, note: note)
         }
+        var occurrences: [String: Int] = [:]
         for item in statement.entries {
-            let key = StatementMatcher.key(item, account: statement.account)
+            // Identical entries without the bank's reference are told apart by their order of appearance.
+            let plainKey = StatementMatcher.key(item, account: statement.account)
+            occurrences[plainKey, default: 0] += 1
+            let key = StatementMatcher.key(item, account: statement.account, occurrence: occurrences[plainKey]!)
             // The same entry twice in one file (a re-export inside a file) counts once.
             let outcome = seen.insert(key).inserted ? matcher.match(item, key: key) : .applied
-            matcher.record(outcome, key: key)
+            matcher.record(outcome, key: key, endToEnd: item.endToEndID)
             switch outcome {
             case .notACredit:
                 counts.debits += 1

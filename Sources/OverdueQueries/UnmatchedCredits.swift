@@ -75,9 +75,6 @@ public enum UnmatchedCredits {
               let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
             throw CommandFailure(code: "statement-entry-unknown", "the log line of \(key) lacks its amount or date")
         }
-        guard entry.balance > 0 else {
-            throw CommandFailure(code: "statement-invoice-closed", "invoice \(invoice) has nothing open; the credit would only become credit on the account. Choose the invoice it pays")
-        }
         guard entry.invoice.currency == currency else {
             throw CommandFailure(code: "statement-currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
         }
@@ -88,6 +85,8 @@ public enum UnmatchedCredits {
         let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
         let name = try InboxDrop.dropAsSpoolOwner(
             [.event(.payment(invoice: invoice, amount: paid, date: day, reference: reference))], kind: "assign", config: config)
-        return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency)) assigned to \(invoice): dropped into the inbox as \(name)"])
+        // A credit for an invoice with nothing open (paid already) is kept as credit on the account.
+        let note = entry.balance > 0 ? "" : " (it has nothing open: the amount stays as credit on the account)"
+        return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency)) assigned to \(invoice)\(note): dropped into the inbox as \(name)"])
     }
 }

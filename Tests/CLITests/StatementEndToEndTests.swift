@@ -124,4 +124,63 @@ struct StatementEndToEndTests {
         let errors = try FileManager.default.contentsOfDirectory(atPath: test.spool.appendingPathComponent("rejected").path)
         #expect(errors.contains { $0.hasSuffix("bad.sta") } && errors.contains { $0.hasSuffix("bad.sta.error") })
     }
+
+    /// Found by a user review: statements whose texts the ledger journal
+    /// could not read back (a fingerprint key holding the whole remittance,
+    /// a Windows-1252 byte, a line break inside <Ustrd>, no currency), which
+    /// stopped every later command with journal-damaged; identical credits
+    /// without a bank reference merged into one; a notification without the
+    /// bank's reference and the day's statement with it paying twice.
+    @Test("hostile-looking but real statements never damage the spool; twins are two payments; one payment under two keys is one")
+    func realWorldShapes() throws {
+        let test = try TestSpool(prefix: "overdue-statement-shapes", config: Self.config)
+        try test.drop([Self.invoice("INV-101", customer: "alpha", amount: "600.00"), Self.invoice("INV-102", customer: "beta", amount: "250.00"),
+                       Self.invoice("1042", customer: "delta", amount: "15.00")].joined(separator: "\n"), as: "invoices.jsonl")
+        try Controls.pass(test.config, at: "2027-06-02T08:00:00Z")
+        let long = String(repeating: "sehr lange Verwendungszweckzeile ", count: 8)
+        // MT940: NONREF entries, free text, a Windows-1252 euro sign (0x80), twin instalments.
+        let mt940 = Array("""
+            :20:STARTUMSE
+            :25:DE12500105170648489890
+            :28C:00042/001
+            :60F:C270602EUR0,00
+            :61:2706030603CR300,00NTRFNONREF
+            :86:Rate INV-101 \(long)
+            :61:2706030603CR300,00NTRFNONREF
+            :86:Rate INV-101 \(long)
+            :61:2706030603CR15,00NTRFNONREF
+            :86:\u{80}Erstattung Porto 10.42 EUR
+            :62F:C270603EUR615,00
+
+            """.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })  // one byte each: 0x80 is Windows-1252's euro sign
+        try Self.place(mt940, as: "day.sta", in: test)
+        // camt.054 without the bank's reference, a line break in its text; then the camt.053 with it.
+        func camt(_ kind: String, reference: String) -> [UInt8] {
+            let root = kind == "053" ? ("BkToCstmrStmt", "Stmt") : ("BkToCstmrDbtCdtNtfctn", "Ntfctn")
+            return Array("""
+                <?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.\(kind).001.08"><\(root.0)><\(root.1)>
+                <Acct><Id><IBAN>DE12500105170648489890</IBAN></Id></Acct>
+                <Ntry><Amt Ccy="EUR">250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2027-06-03</Dt></ValDt>\(reference)
+                <NtryDtls><TxDtls><Refs><EndToEndId>E2E-BETA-1</EndToEndId></Refs><RmtInf><Ustrd>Invoice
+                INV-102</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></\(root.1)></\(root.0)></Document>
+                """.utf8)
+        }
+        try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
+        try Self.place(camt("054", reference: ""), as: "notification.xml", in: test)
+        try Controls.pass(test.config, at: "2027-06-03T10:05:00Z")
+        try Self.place(camt("053", reference: "<AcctSvcrRef>BANK-9</AcctSvcrRef>"), as: "statement.xml", in: test)
+        try Controls.pass(test.config, at: "2027-06-03T18:00:00Z")
+        // The spool still reads back: every command works, and a replay agrees.
+        let status = try Controls.status(test.config, now: "2027-06-03T18:00:00Z")
+        #expect(status["invoices"] != nil, "\(status)")
+        #expect(try Controls.run(test.config, ["show", "INV-101"]).stdout.contains("balance 0.00"))
+        #expect(try Controls.run(test.config, ["show", "INV-102"]).stdout.contains("balance 0.00"))
+        // "10.42" is an amount, not invoice 1042.
+        #expect(try Controls.run(test.config, ["show", "1042"]).stdout.contains("balance 15.00"))
+        let statements = try Controls.log(test.config, ["--event", "statement"])
+        #expect(statements.map { $0["matched"] as? Int } == [2, 1, 0] && statements.last?["applied_before"] as? Int == 1, "\(statements)")
+        let unmatched = try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]
+        #expect(unmatched.count == 1 && (unmatched.first?["payer"] == nil) && unmatched.first?["remittance"] as? String == "Erstattung Porto 10.42 EUR",
+                "\(unmatched)")
+    }
 }

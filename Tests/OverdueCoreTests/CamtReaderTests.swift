@@ -53,7 +53,8 @@ struct CamtReaderTests {
             #expect(statement.entries.count == booked.count, "\(file)")
             for (entry, intended) in zip(statement.entries, booked) {
                 let at = "\(file) \(entry.position)"
-                let direction: StatementEntry.Direction = intended.mark == "CRDT" ? (intended.reversal ? .creditReversal : .credit) : .debit
+                let direction: StatementEntry.Direction = intended.reversal ? (intended.mark == "DBIT" ? .creditReversal : .debitReversal)
+                    : (intended.mark == "CRDT" ? .credit : .debit)
                 #expect(entry.direction == direction, "\(at)")
                 #expect(entry.amount == Decimal(string: intended.amount) && entry.currency == "EUR", "\(at)")
                 #expect(entry.valueDate.description == intended.value_date && entry.bookingDate?.description == intended.value_date, "\(at)")

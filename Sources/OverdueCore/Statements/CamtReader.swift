@@ -38,7 +38,8 @@ public enum CamtReader {
         guard let format = collector.format else {
             throw StatementError(position: "line 1", field: "Document", reason: "the XML is not a camt.052, camt.053 or camt.054 document")
         }
-        return BankStatement(format: format, account: collector.account, entries: collector.entries)
+        return BankStatement(format: format, account: collector.account.flatMap { StatementEntry.oneWord($0) },
+                             entries: collector.entries.map { $0.cleaned() })
     }
 
     /// One `Ntry` or `TxDtls` being read: its values by path below it.
@@ -151,12 +152,13 @@ public enum CamtReader {
             guard let amountText = entry.first("Amt"), let amount = Money.parse(amountText), amount >= 0 else {
                 return refuse("Ntry/Amt", "\(position) has no amount (or a negative one); export the statement again", parser)
             }
-            guard let currency = entry.currency["Amt"], currency.count == 3 else {
-                return refuse("Ntry/Amt/@Ccy", "\(position) has no currency on its amount", parser)
+            guard let currency = entry.currency["Amt"], Currency.isKnown(currency) else {
+                return refuse("Ntry/Amt/@Ccy", "\(position) has no ISO 4217 currency on its amount", parser)
             }
             let credit = entry.first("CdtDbtInd") == "CRDT"
             let reversal = entry.first("RvslInd").map { $0 == "true" || $0 == "1" } ?? false
-            let direction: StatementEntry.Direction = credit ? (reversal ? .creditReversal : .credit) : (reversal ? .debitReversal : .debit)
+            // ISO 20022's usage rule: with RvslInd, DBIT takes back an earlier credit and CRDT an earlier debit.
+            let direction: StatementEntry.Direction = credit ? (reversal ? .debitReversal : .credit) : (reversal ? .creditReversal : .debit)
             guard let valueDate = date(entry.first("ValDt/Dt", "ValDt/DtTm")) ?? date(entry.first("BookgDt/Dt", "BookgDt/DtTm")) else {
                 return refuse("Ntry/ValDt", "\(position) has no value or booking date", parser)
             }

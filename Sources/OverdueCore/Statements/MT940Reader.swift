@@ -50,7 +50,8 @@ public enum MT940Reader {
         if entries.isEmpty, account == nil {
             throw StatementError(position: "line 1", field: ":25:/:61:", reason: "no MT940 statement found (no :25: account and no :61: entry); export the statement as MT940 or camt.053")
         }
-        return BankStatement(format: "MT940", account: account, entries: entries)
+        return BankStatement(format: "MT940", account: account.flatMap(StatementEntry.oneWord),
+                             entries: entries.map { $0.cleaned() })
     }
 
     struct Field {

@@ -50,6 +50,40 @@ public struct StatementEntry: Sendable, Equatable {
     }
 }
 
+extension StatementEntry {
+    /// The entry with every text on one line, without control characters
+    /// (a Windows-1252 byte read as Latin-1 is one; a line break inside a
+    /// remittance is another) and bounded, so that what is kept in the
+    /// ledger and logged reads back as it was written.
+    /// An account id as a key part: no spaces or control characters, bounded.
+    static func oneWord(_ text: String) -> String? {
+        let word = String(text.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }.prefix(34)
+            .map(Character.init))
+        return word.isEmpty ? nil : word
+    }
+
+    func cleaned() -> StatementEntry {
+        func clean(_ text: String?, _ limit: Int) -> String? {
+            guard let text else { return nil }
+            let words = text.unicodeScalars.split(whereSeparator: {
+                $0.properties.isWhitespace || [.control, .format].contains($0.properties.generalCategory)
+            }).map { String(String.UnicodeScalarView($0)) }
+            let line = String(words.joined(separator: " ").prefix(limit))
+            return line.isEmpty ? nil : line
+        }
+        var entry = self
+        entry.payerName = clean(payerName, 140)
+        entry.payerIBAN = clean(payerIBAN, 34).map { $0.replacingOccurrences(of: " ", with: "") }
+        entry.creditorReference = clean(creditorReference, 35)
+        entry.remittance = clean(remittance, 1000) ?? ""
+        entry.bankReference = clean(bankReference, 35)
+        entry.endToEndID = clean(endToEndID, 35)
+        entry.customerReference = clean(customerReference, 35)
+        entry.returnReason = clean(returnReason, 35)
+        return entry
+    }
+}
+
 /// A statement file read: its format, the account it is for and its entries.
 public struct BankStatement: Sendable, Equatable {
     /// "camt.053.001.08", "camt.054.001.02", "MT940".

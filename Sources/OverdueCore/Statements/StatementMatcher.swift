@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Which invoices a statement's credit pays, and by which rule; or why it
@@ -85,7 +86,7 @@ public struct StatementMatcher {
     /// The entry's key for "once and only once": the account with the bank's
     /// reference, else the end-to-end id with amount and value date, else a
     /// fingerprint of what the entry says.
-    public static func key(_ entry: StatementEntry, account: String?) -> String {
+    public static func key(_ entry: StatementEntry, account: String?, occurrence: Int = 1) -> String {
         let account = account ?? "-"
         let day = entry.valueDate.description
         let key: String
@@ -94,8 +95,11 @@ public struct StatementMatcher {
         } else if let endToEnd = entry.endToEndID {
             key = "\(account):e2e:\(endToEnd):\(entry.amount):\(day)"
         } else {
+            // What the entry says, hashed (the text can be long); `occurrence` tells identical
+            // entries of one statement apart (two equal instalments on one day are two payments).
             let fields = [entry.currency, "\(entry.amount)", day, entry.payerIBAN ?? "", entry.payerName ?? "", entry.remittance]
-            key = "\(account):fp:" + fields.joined(separator: "|")
+            let digest = Hex.lowercase(SHA256.hash(data: Array(fields.joined(separator: "|").utf8))).prefix(24)
+            key = "\(account):fp:\(digest)" + (occurrence > 1 ? "#\(occurrence)" : "")
         }
         return word(key)
     }
@@ -111,6 +115,9 @@ public struct StatementMatcher {
         case .credit: break
         }
         if appliedKeys[key] != nil { return .applied }
+        // The same payment with another key (a notification without the bank's
+        // reference, the day's statement with it): its end-to-end id was applied.
+        if let endToEnd = entry.endToEndID, appliedEndToEnd[Self.word(endToEnd)] != nil { return .applied }
         if let reference = entry.creditorReference.flatMap(CreditorReference.normalized) {
             let ids = byNumber[Self.normalizedNumber(String(reference.dropFirst(4)))] ?? []
             if !ids.isEmpty { return allocate(entry, ids, rule: .creditorReference) }
@@ -131,9 +138,10 @@ public struct StatementMatcher {
     /// What a matched credit paid, so that the next entry of the same file
     /// sees the invoices as they are after it (an invoice paid in full is
     /// no longer open). Keys of applied credits count as applied.
-    public mutating func record(_ outcome: Outcome, key: String) {
+    public mutating func record(_ outcome: Outcome, key: String, endToEnd: String? = nil) {
         guard case .matched(_, let allocations) = outcome else { return }
         appliedKeys[key] = allocations.map(\.invoice)
+        if let endToEnd { appliedEndToEnd[Self.word(endToEnd)] = key }
         for allocation in allocations {
             guard var invoice = open[allocation.invoice] else { continue }
             invoice.balance -= allocation.amount
@@ -187,7 +195,9 @@ public struct StatementMatcher {
     /// Open invoices whose numbers the text contains (as one word, or
     /// written over two or three words: "INV 0042").
     func invoiceNumbers(in text: String) -> [String] {
-        let words = text.split(whereSeparator: { $0.isWhitespace || ",;()[]".contains($0) })
+        // An amount ("10.42", "1.200,00") is not an invoice number written with a point.
+        let words = text.split(whereSeparator: \.isWhitespace).filter { !Self.looksLikeAmount($0) }
+            .flatMap { $0.split(whereSeparator: { ",;()[]".contains($0) }) }
         var found: [String] = []
         for start in words.indices {
             var candidate = ""
@@ -199,6 +209,14 @@ public struct StatementMatcher {
             }
         }
         return found
+    }
+
+    /// "10.42", "1.200,00", "99,5": digits with a decimal point or comma before one or two digits.
+    static func looksLikeAmount(_ word: Substring) -> Bool {
+        let bytes = Array(word.utf8)
+        guard let separator = bytes.lastIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }),
+              (1...2).contains(bytes.count - separator - 1), separator > 0 else { return false }
+        return bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }
     }
 
     /// Upper case, letters and digits only, leading zeros of each run of digits dropped.
