@@ -77,7 +77,7 @@ public struct HeldItem: Sendable, Equatable {
         case .awaitingDeadline(let payBy, let until):
             "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
         case .unplacedCredit(let key, let amount, let currency):
-            "held: a bank credit of \(amount) \(currency) that no rule placed may be theirs (entry \(key)); `overdue payments --unmatched`, then `overdue assign` releases it"
+            "held: a bank credit of \(Money.format(amount, minorUnits: Currency.minorUnits(currency))) \(currency) that no rule placed may be theirs (entry \(key)); `overdue payments --unmatched`, then `overdue assign` releases it"
         case .noLanguage(let language):
             "the customer's language \"\(language)\" has no templates: add a folder \(language)/ to [brand] templates (docs/templates.md), "
                 + "set [brand] fallback_language to write in another, or give the customer a language that has them"
