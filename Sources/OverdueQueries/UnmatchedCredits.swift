@@ -58,6 +58,14 @@ public enum UnmatchedCredits {
         return CommandOutput(lines: [table.render(), "assign one with: overdue assign ENTRY INVOICE [--amount A]"])
     }
 
+    /// "K/rest" of "K", "K/rest2" of "K/rest", "K/rest3" of "K/rest2".
+    static func restKey(_ key: String) -> String {
+        guard let range = key.range(of: "/rest", options: .backwards) else { return key + "/rest" }
+        let suffix = key[range.upperBound...]
+        guard suffix.allSatisfy(\.isNumber) else { return key + "/rest" }
+        return key[..<range.upperBound] + String((Int(suffix) ?? 1) + 1)
+    }
+
     /// `overdue assign`: the credit `key` pays `invoice` (all of it, or
     /// `amount`), dropped into the inbox as the payment record a statement
     /// match would have made.
@@ -83,8 +91,18 @@ public enum UnmatchedCredits {
             throw CommandFailure(code: "statement-amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
         }
         let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
-        let name = try InboxDrop.dropAsSpoolOwner(
-            [.event(.payment(invoice: invoice, amount: paid, date: day, reference: reference))], kind: "assign", config: config)
+        var records: [InboxRecord] = [.event(.payment(invoice: invoice, amount: paid, date: day, reference: reference))]
+        // Part of the credit: the payment places the entry, and the rest waits
+        // under the entry's key with "/rest" ("/rest2" for the rest of a rest…;
+        // a placed key is never listed again), in the same file, after it.
+        if paid < total, let kept = ledger.unplacedCredits[key] {
+            var rest = kept
+            rest.key = Self.restKey(key)
+            rest.amount = total - paid
+            rest.reason = "the rest after \(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency) was assigned to \(invoice)"
+            records.append(.event(.unplacedCredit(rest)))
+        }
+        let name = try InboxDrop.dropAsSpoolOwner(records, kind: "assign", config: config)
         // A credit for an invoice with nothing open (paid already) is kept as credit on the account.
         let note = entry.balance > 0 ? "" : " (it has nothing open: the amount stays as credit on the account)"
         return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency)) assigned to \(invoice)\(note): dropped into the inbox as \(name)"])

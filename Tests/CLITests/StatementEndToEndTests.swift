@@ -88,6 +88,13 @@ struct StatementEndToEndTests {
         #expect(unmatched.count == 2 && unmatched.first?["payer"] as? String == "Unbekannt Müller"
                 && unmatched.first?["amount"] as? String == "55.00", "\(unmatched)")
         let entry = try #require(unmatched.first?["entry"] as? String)
+        // Part of one credit placed: the rest is listed under the entry's key with /rest.
+        _ = try Controls.run(test.config, ["assign", entry, "INV-102", "--amount", "20.00"])
+        #expect(try Poll.until {
+            (try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]])
+                .contains { $0["entry"] as? String == entry + "/rest" && $0["amount"] as? String == "35.00" }
+        })
+        let restKey = entry + "/rest"
         // Gamma's credit placed by a person: their ladder goes on.
         let gamma = try #require(unmatched.last?["entry"] as? String)
         _ = try Controls.run(test.config, ["assign", gamma, "INV-103"])
@@ -95,16 +102,16 @@ struct StatementEndToEndTests {
             let plan = try Controls.json(test.config, ["plan", "--from", "2027-06-03T10:05:00Z", "--days", "30"]) as! [[String: Any]]
             return plan.contains { $0["customer"] as? String == "gamma" && $0["stage"] as? String == "firm" }
         })
-        _ = try Controls.run(test.config, ["assign", entry, "INV-102"])
+        _ = try Controls.run(test.config, ["assign", restKey, "INV-102"])
         #expect(try Poll.until {
-            try Controls.log(test.config, ["--event", "ingested"]).contains { $0["invoice"] as? String == "INV-102" && $0["record_type"] as? String == "payment" }
+            try Controls.log(test.config, ["--event", "ingested"]).filter { $0["invoice"] as? String == "INV-102" && $0["record_type"] as? String == "payment" }.count == 2
         })
         #expect((try Controls.json(test.config, ["payments", "--unmatched"]) as! [[String: Any]]).isEmpty)
         #expect(try Controls.run(test.config, ["show", "INV-103"]).stdout.contains("balance 250.00"))
         let shown = try Controls.run(test.config, ["show", "INV-102"]).stdout
         #expect(shown.contains("balance 195.00"), "\(shown)")
         // Assigning it again is refused: it is no longer unmatched.
-        let twice = try OverdueBinary.run(["--config", test.config.path, "assign", entry, "INV-102"])
+        let twice = try OverdueBinary.run(["--config", test.config.path, "assign", restKey, "INV-102"])
         #expect(twice.status == 1 && twice.stderr.contains("statement-entry-unknown"))
         process.terminate()
         process.waitUntilExit()
