@@ -43,7 +43,7 @@ extension Ingester {
         func record(_ event: LedgerEvent, currency: String?, note: String) -> ParsedRecord {
             var object = RecordEncoder.object(.event(event))
             if let currency { object["currency"] = .string(currency) }
-            let raw = String(decoding: (try? JSONEncoder.journalLine().encode(JSONValue.object(object))) ?? Data(), as: UTF8.self)
+            let raw = String(decoding: JSONLine.bytes(.object(object)), as: UTF8.self)
             let outcome: RecordOutcome = switch RecordDecoder().decode(object) {
             case .accepted(let decoded): .accepted(decoded)
             case .rejected(let problems): .rejected(problems)
