@@ -53,9 +53,10 @@ extension Ingester {
         var occurrences: [String: Int] = [:]
         for item in statement.entries {
             // Identical entries without the bank's reference are told apart by their order of appearance.
-            let plainKey = StatementMatcher.key(item, account: statement.account)
-            occurrences[plainKey, default: 0] += 1
-            let key = StatementMatcher.key(item, account: statement.account, occurrence: occurrences[plainKey]!)
+            let first = StatementMatcher.key(item, account: statement.account)
+            occurrences[first, default: 0] += 1
+            let occurrence = occurrences[first]!
+            let key = occurrence == 1 ? first : StatementMatcher.key(item, account: statement.account, occurrence: occurrence)
             // The same entry twice in one file (a re-export inside a file) counts once.
             let outcome = seen.insert(key).inserted ? matcher.match(item, key: key) : .applied
             matcher.record(outcome, key: key, endToEnd: item.endToEndID)
