@@ -54,23 +54,35 @@ time_dispatch() {
   # CPU microseconds per message sent: (user + sys of the daemon) / messages.
   cpu_us=$(awk -v n="$sent" 'END { printf "%.0f", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$work/cpu.txt")
 }
-# The untimed part: config, N invoices ingested, their one stage due at
-# 2027-02-02T10:00:00Z.  prepare_dispatch WORK N CHANNEL CHANNEL_SECTION
-prepare_dispatch() {
-  local work=$1 n=$2 channel=$3 section=$4
-  mkdir -p "$work/spool/inbox"
-  cat > "$work/overdue.toml" <<TOML
+# The config's first lines: the spool beside it and a UTC schedule open
+# every hour of every day (a benchmark sends whenever it runs).
+open_schedule() {
+  cat <<TOML
 [spool]
 dir = "spool"
 [schedule]
 timezone = "UTC"
 business_hours = "00:00-24:00"
 business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+TOML
+}
+# A Standard Webhooks secret in WORK/webhook.secret, readable by its owner only.
+webhook_secret() {
+  printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$1/webhook.secret"
+  chmod 600 "$1/webhook.secret"
+}
+# The untimed part: config, N invoices ingested, their one stage due at
+# 2027-02-02T10:00:00Z.  prepare_dispatch WORK N CHANNEL CHANNEL_SECTION
+prepare_dispatch() {
+  local work=$1 n=$2 channel=$3 section=$4
+  mkdir -p "$work/spool/inbox"
+  { open_schedule; cat <<TOML
 [[policy]]
 name = "one"
 stages = [ { name = "overdue", offset_days = 1, channels = ["$channel"] } ]
 $section
 TOML
+  } > "$work/overdue.toml"
   gen_invoices "$work/spool/inbox" "$n" "$n" "$n" 2027-02-01
   "$bin" --config "$work/overdue.toml" run --once --now 2027-01-15T10:00:00Z --log-level error >/dev/null
 }

@@ -20,16 +20,9 @@ disown "$sink"
 start_nginx "$work" "$http_port"
 pid=""; listener=""
 trap 'kill -9 $sink 2>/dev/null || true; kill $nginx_pid ${pid:-} ${listener:-} 2>/dev/null || true; rm -rf "$work"' EXIT
-printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
-chmod 600 "$work/webhook.secret"
+webhook_secret "$work"
 mkdir -p "$work/spool/inbox"
-cat > "$work/overdue.toml" <<TOML
-[spool]
-dir = "spool"
-[schedule]
-timezone = "UTC"
-business_hours = "00:00-24:00"
-business_days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+{ open_schedule; cat <<TOML
 [[policy]]
 name = "mail"
 stages = [ { name = "overdue", offset_days = 1, channels = ["email"] } ]
@@ -45,6 +38,7 @@ url = "http://127.0.0.1:$http_port/hooks"
 secret_file = "$work/webhook.secret"
 max_connections = 8
 TOML
+} > "$work/overdue.toml"
 # N invoices of N debtors, every other one on each channel, all due the same day.
 python3 - "$work/spool/inbox" "$n" <<'PY'
 import json, sys

@@ -20,8 +20,7 @@ if [ "$channel" = email ]; then
 else
   start_nginx "$work" "$port"
   server=$nginx_pid
-  printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
-  chmod 600 "$work/webhook.secret"
+  webhook_secret "$work"
   section="$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
 fi
 disown "$server"

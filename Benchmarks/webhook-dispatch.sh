@@ -18,8 +18,7 @@ gcc -O2 -o "$work/raw" Benchmarks/raw_curl_webhook.c $(pkg-config --cflags --lib
 t0=$(now); "$work/raw" "$port" "$n" >/dev/null; t1=$(now)
 raw=$(calc "$n / ($t1 - $t0)")
 
-printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" > "$work/webhook.secret"
-chmod 600 "$work/webhook.secret"
+webhook_secret "$work"
 time_dispatch "$work" "$n" webhook "$(printf '[channels.webhook]\nurl = "http://127.0.0.1:%s/hooks"\nsecret_file = "%s"\nmax_connections = 8' "$port" "$work/webhook.secret")"
 ratio=$(calc "$ours / $raw")
 
