@@ -125,6 +125,10 @@ public struct Ledger: Sendable {
     /// Bank statement credits no rule placed, by entry key, until a payment
     /// with that key places them (`overdue assign`).
     public private(set) var unplacedCredits: [String: UnplacedCredit] = [:]
+    /// Statement credits settled without a payment, by entry key: returned to
+    /// the payer, or dismissed by a person as not a debtor's (`overdue
+    /// dismiss`). Why, for each; a re-exported statement lists them no more.
+    public private(set) var settledCredits: [String: String] = [:]
     /// When the last inbox file with payments or invoices was committed:
     /// the stale payment feed guard's input (see `notePaymentData`).
     public private(set) var lastPaymentData: Date?
@@ -153,6 +157,9 @@ public struct Ledger: Sendable {
         }
         if case .payment = event, entry.cancelled {
             return FieldProblem(field: "invoice", reason: "invoice \"\(id)\" was cancelled; a payment on it needs a person to look at it")
+        }
+        if case .paymentReturned(_, let amount, _, _) = event, amount > entry.paidNet {
+            return FieldProblem(field: "amount", reason: "\(amount) is more than the \(entry.paidNet) paid on invoice \"\(id)\"; a returned payment takes back at most what was paid")
         }
         return nil
     }
@@ -205,7 +212,14 @@ public struct Ledger: Sendable {
         case .retry:
             return  // the delivery journal's business (see Pipeline.requeue)
         case .unplacedCredit(let credit):
-            unplacedCredits[credit.key] = credit
+            if let why = credit.settled {
+                // Returned or dismissed: it holds nobody any more.
+                unplacedCredits[credit.key] = nil
+                settledCredits[credit.key] = why
+                changes.everything = true
+            } else if settledCredits[credit.key] == nil {
+                unplacedCredits[credit.key] = credit
+            }
             return
         case .feedback(let feedback):
             guard feedbackSeen.insert(feedback.identity).inserted else { return }
@@ -266,6 +280,11 @@ public struct Ledger: Sendable {
             } else {
                 entry.balance -= amount
             }
+        case .paymentReturned(_, let amount, _, _):
+            // What was paid beyond the balance (credit) goes back first.
+            let fromCredit = min(entry.credit, amount)
+            entry.credit -= fromCredit
+            entry.balance += amount - fromCredit
         case .dispute: entry.disputed = true
         case .resolve: entry.disputed = false
         case .promise(_, let date, _): entry.promisedUntil = date
@@ -301,7 +320,7 @@ public struct Ledger: Sendable {
         fileprivate var documents: (byName: [String: StoredDocument], awaiting: [String: [String]])?
         fileprivate var directory: CustomerDirectory?
         fileprivate var approvals: [String: ApprovalDecision]?
-        fileprivate var unplaced: [String: UnplacedCredit]?
+        fileprivate var unplaced: (open: [String: UnplacedCredit], settled: [String: String])?
         public init() {}
     }
 
@@ -317,7 +336,7 @@ public struct Ledger: Sendable {
         case .approval: if undo.approvals == nil { undo.approvals = approvals }
         case .event(let event):
             if undo.feedback == nil { undo.feedback = (replies, feedbackSeen) }
-            if undo.unplaced == nil { undo.unplaced = unplacedCredits }
+            if undo.unplaced == nil { undo.unplaced = (unplacedCredits, settledCredits) }
             if let id = event.invoiceID { undo.entries.append((id, entries[id])) }
             else if undo.optOuts == nil {
                 undo.optOuts = optOuts
@@ -339,7 +358,7 @@ public struct Ledger: Sendable {
         if let saved = undo.credits { customerCredits = saved }
         if let saved = undo.calls { lastCalled = saved }
         if let saved = undo.feedback { (replies, feedbackSeen) = saved }
-        if let saved = undo.unplaced { unplacedCredits = saved }
+        if let saved = undo.unplaced { (unplacedCredits, settledCredits) = saved }
         if let saved = undo.documents { (documentsByName, awaitingDocument) = saved }
         if let saved = undo.directory { directory = saved }
         if let saved = undo.approvals { approvals = saved }
@@ -372,7 +391,8 @@ public struct Ledger: Sendable {
                 customerCredits: [String: [String: Decimal]], lastCalled: [String: CalendarDate],
                 documentsByName: [String: StoredDocument], awaitingDocument: [String: [String]],
                 replies: [String: CalendarDate], feedbackSeen: Set<String>, directory: CustomerDirectory,
-                approvals: [String: ApprovalDecision], lastPaymentData: Date?, unplacedCredits: [String: UnplacedCredit] = [:]) {
+                approvals: [String: ApprovalDecision], lastPaymentData: Date?, unplacedCredits: [String: UnplacedCredit] = [:],
+                settledCredits: [String: String] = [:]) {
         self.entries = entries
         self.optOuts = optOuts
         self.bounced = bounced
@@ -386,6 +406,7 @@ public struct Ledger: Sendable {
         self.approvals = approvals
         self.lastPaymentData = lastPaymentData
         self.unplacedCredits = unplacedCredits
+        self.settledCredits = settledCredits
     }
 }
 

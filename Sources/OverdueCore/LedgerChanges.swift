@@ -24,7 +24,7 @@ public struct LedgerChanges: Sendable, Equatable {
             noteInvoice(invoice.id)
         case .event(let event):
             switch event {
-            case .payment, .dispute, .resolve, .promise, .cancel, .handoff:
+            case .payment, .paymentReturned, .dispute, .resolve, .promise, .cancel, .handoff:
                 if let id = event.invoiceID { noteInvoice(id) }
             case .retry, .credit, .called, .document:
                 // Not read by the planner (the delivery journal, the call

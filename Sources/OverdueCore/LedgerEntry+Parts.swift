@@ -36,7 +36,7 @@ extension LedgerEntry {
     /// after that day (they had not happened yet), at most the amount.
     public func balance(on day: CalendarDate) -> Decimal {
         var owed = balance
-        for case .payment(_, let amount, let date, _) in events where date > day { owed += amount }
+        for payment in netPayments where payment.date > day { owed += payment.amount }
         return max(0, min(owed, invoice.amount))
     }
 }

@@ -45,7 +45,7 @@ extension Ingester {
             fields["invoice"] = event.invoiceID.map(JSONValue.string)
             if fields["customer"] == nil { fields["customer"] = customer.map(JSONValue.string) }
             switch event {
-            case .payment(_, let amount, _, _), .promise(_, _, .some(let amount)):
+            case .payment(_, let amount, _, _), .paymentReturned(_, let amount, _, _), .promise(_, _, .some(let amount)):
                 fields["amount"] = .string(Money.format(amount, minorUnits: currency.map(Currency.minorUnits) ?? 2))
                 fields["currency"] = currency.map(JSONValue.string)
             case .credit(_, let amount, let code, _):

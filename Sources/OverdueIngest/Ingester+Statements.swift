@@ -68,10 +68,38 @@ extension Ingester {
                 counts.before += 1
             case .reversal(let original):
                 counts.reversals += 1
-                lines.append(line("reversal", item, key: key, [
-                    "original": original.map(JSONValue.string) ?? .null,
-                    "detail": .string("a credit was returned (\(item.returnReason ?? "no reason given")); what it paid is not reopened automatically: record the correction by hand"),
-                ]))
+                let why = "returned (\(item.returnReason ?? "no reason given"))"
+                var fields: [String: JSONValue] = ["original": original.map(JSONValue.string) ?? .null]
+                if let original, let credit = matcher.unplaced[original] {
+                    // Returned before anyone placed it: it holds nobody any more.
+                    var settled = credit
+                    settled.settled = "\(why) by entry \(key)"
+                    records.append(record(.unplacedCredit(settled), currency: nil, note: "bank statement \(item.position), entry \(key): returns the unplaced credit \(original)"))
+                    // The return itself, settled too: a re-exported statement finds it applied.
+                    var handled = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
+                                                 payerName: item.payerName, payerIBAN: item.payerIBAN, remittance: nil, reason: nil)
+                    handled.settled = "returns the unplaced credit \(original)"
+                    records.append(record(.unplacedCredit(handled), currency: nil, note: "bank statement \(item.position), entry \(key): settled"))
+                    fields["action"] = .string("settled")
+                    fields["detail"] = .string("the credit \(original) was \(why) before it was placed; it is off the list")
+                } else if let original {
+                    let reopened = matcher.takeBack(item.amount, of: original)
+                    let reference = BankReference(key: key, iban: item.payerIBAN, endToEnd: item.endToEndID, returns: original).text
+                    for allocation in reopened {
+                        let event = LedgerEvent.paymentReturned(invoice: allocation.invoice, amount: allocation.amount, date: item.valueDate,
+                                                                reference: reference)
+                        records.append(record(event, currency: item.currency, note: "bank statement \(item.position), entry \(key): returns \(original)"))
+                    }
+                    let names = reopened.map(\.invoice).joined(separator: ", ")
+                    fields["action"] = .string(reopened.isEmpty ? "returned_before" : "reopened")
+                    fields["invoices"] = .array(reopened.map { .string($0.invoice) })
+                    fields["detail"] = .string(reopened.isEmpty ? "the credit \(original) was returned before; nothing more to reopen"
+                        : "the credit \(original) was \(why); what it paid is owed again: \(names)")
+                } else {
+                    fields["action"] = .string("for_a_person")
+                    fields["detail"] = .string("a credit was \(why), but which one is not known (no end-to-end id or bank reference of an applied credit, and not one credit of this amount from this account); assign it to the invoice it paid: overdue assign \(key) INVOICE")
+                }
+                lines.append(line("reversal", item, key: key, fields))
             case .unmatched(let reason):
                 counts.credits += 1
                 counts.unmatched += 1

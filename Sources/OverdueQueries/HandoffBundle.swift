@@ -100,9 +100,13 @@ public struct HandoffBundle {
             guard let entry = ledger[id] else { continue }
             let invoice = entry.invoice
             let units = Currency.minorUnits(invoice.currency)
+            // Each payment and each return of one, as the bank booked them (the agency reconciles against its statements).
             let payments = entry.events.compactMap { event -> String? in
-                guard case .payment(_, let amount, let date, _) = event else { return nil }
-                return "\(date) \(Money.format(amount, minorUnits: units))"
+                switch event {
+                case .payment(_, let amount, let date, _): "\(date) \(Money.format(amount, minorUnits: units))"
+                case .paymentReturned(_, let amount, let date, _): "\(date) -\(Money.format(amount, minorUnits: units)) returned"
+                default: nil
+                }
             }
             rows.append([invoice.id, invoice.issued.description, invoice.due.description, invoice.currency,
                          Money.format(invoice.amount, minorUnits: units), Money.format(debtor.open[id] ?? entry.balance, minorUnits: units),

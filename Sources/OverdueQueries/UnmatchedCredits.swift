@@ -5,8 +5,10 @@ import OverdueIngest
 import OverdueSpool
 
 /// Credits from bank statements that no rule tied to an invoice (logged
-/// `unmatched`) and returned credits (`reversal`), each once, until a
-/// payment carrying its entry key is in the ledger (`overdue assign`).
+/// `unmatched`) and returned credits whose credit is not known (`reversal`
+/// for a person), each once, until a payment or returned payment carrying
+/// its entry key is in the ledger (`overdue assign`) or it is dismissed
+/// (`overdue dismiss`).
 public enum UnmatchedCredits {
     public struct Credit: Sendable {
         public var key: String
@@ -24,8 +26,10 @@ public enum UnmatchedCredits {
         var latest: [String: Credit] = [:]
         var order: [String] = []
         for line in try EventLog.read(directory: spool.log) {
-            guard case .string(let event)? = line["event"], case .string(let key)? = line["entry"], !applied.contains(key),
-                  event == "reversal" || (event == "unmatched" && ledger.unplacedCredits[key] != nil) else { continue }
+            guard case .string(let event)? = line["event"], case .string(let key)? = line["entry"], !applied.contains(key) else { continue }
+            // A reversal the daemon could place (reopened, settled) is not a person's.
+            let forAPerson = line["action"] == nil || line["action"] == .string("for_a_person")
+            guard (event == "reversal" && forAPerson) || (event == "unmatched" && ledger.unplacedCredits[key] != nil) else { continue }
             if latest[key] == nil { order.append(key) }
             latest[key] = Credit(key: key, kind: event, fields: line)
         }
@@ -55,7 +59,7 @@ public enum UnmatchedCredits {
                       credit.text("payer") ?? "", credit.text("iban") ?? "", String((credit.text("remittance") ?? "").prefix(40)),
                       credit.text("detail") ?? "")
         }
-        return CommandOutput(lines: [table.render(), "assign one with: overdue assign ENTRY INVOICE [--amount A]"])
+        return CommandOutput(lines: [table.render(), "assign one with: overdue assign ENTRY INVOICE [--amount A]; dismiss one that is not a debtor's with: overdue dismiss ENTRY --reason TEXT"])
     }
 
     /// "K/rest" of "K", "K/rest2" of "K/rest", "K/rest3" of "K/rest2".
@@ -68,29 +72,34 @@ public enum UnmatchedCredits {
 
     /// `overdue assign`: the credit `key` pays `invoice` (all of it, or
     /// `amount`), dropped into the inbox as the payment record a statement
-    /// match would have made.
+    /// match would have made; a returned credit (`reversal`) takes back
+    /// what it paid on `invoice`, dropped as a `payment_return`.
     public static func assign(key: String, invoice: String, amount: Decimal?, config: Config) throws -> CommandOutput {
-        guard let credit = try list(config: config).first(where: { $0.key == key && $0.kind == "unmatched" }) else {
-            throw CommandFailure(code: "statement-entry-unknown",
-                                 "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned one is gone from the list)")
-        }
+        let credit = try listed(key, config: config)
         let spool = Spool(root: config.spool.dir)
         let ledger = try LedgerStore.replay(spool: spool).ledger
         guard let entry = ledger[invoice] else {
             throw CommandFailure(code: "statement-invoice-unknown", "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
         }
-        guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
-              let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
-            throw CommandFailure(code: "statement-entry-unknown", "the log line of \(key) lacks its amount or date")
-        }
+        let (total, currency, day) = try figures(of: credit)
         guard entry.invoice.currency == currency else {
             throw CommandFailure(code: "statement-currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
         }
         let paid = amount ?? total
+        let units = Currency.minorUnits(currency)
         guard paid > 0, paid <= total else {
             throw CommandFailure(code: "statement-amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
         }
         let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
+        if credit.kind == "reversal" {
+            guard paid <= entry.paidNet else {
+                throw CommandFailure(code: "statement-amount-invalid",
+                                     "\(Money.format(paid, minorUnits: units)) \(currency) is more than the \(Money.format(entry.paidNet, minorUnits: units)) paid on \(invoice); give the part it returns with --amount")
+            }
+            let returned = LedgerEvent.paymentReturned(invoice: invoice, amount: paid, date: day, reference: reference)
+            let name = try InboxDrop.dropAsSpoolOwner([.event(returned)], kind: "assign", config: config)
+            return CommandOutput(lines: ["returned credit \(key) (\(Money.format(paid, minorUnits: units)) \(currency)) taken back from \(invoice), which is owed again: dropped into the inbox as \(name)"])
+        }
         var records: [InboxRecord] = [.event(.payment(invoice: invoice, amount: paid, date: day, reference: reference))]
         // Part of the credit: the payment places the entry, and the rest waits
         // under the entry's key with "/rest" ("/rest2" for the rest of a rest…;
@@ -99,12 +108,41 @@ public enum UnmatchedCredits {
             var rest = kept
             rest.key = Self.restKey(key)
             rest.amount = total - paid
-            rest.reason = "the rest after \(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency) was assigned to \(invoice)"
+            rest.reason = "the rest after \(Money.format(paid, minorUnits: units)) \(currency) was assigned to \(invoice)"
             records.append(.event(.unplacedCredit(rest)))
         }
         let name = try InboxDrop.dropAsSpoolOwner(records, kind: "assign", config: config)
         // A credit for an invoice with nothing open (paid already) is kept as credit on the account.
         let note = entry.balance > 0 ? "" : " (it has nothing open: the amount stays as credit on the account)"
-        return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: Currency.minorUnits(currency))) \(currency)) assigned to \(invoice)\(note): dropped into the inbox as \(name)"])
+        return CommandOutput(lines: ["credit \(key) (\(Money.format(paid, minorUnits: units)) \(currency)) assigned to \(invoice)\(note): dropped into the inbox as \(name)"])
+    }
+
+    /// `overdue dismiss`: the listed credit `key` is not a debtor's money (a
+    /// refund, interest, a transfer between own accounts) or the returned
+    /// credit needs nothing reopened: it leaves the list and holds nobody.
+    public static func dismiss(key: String, reason: String, config: Config) throws -> CommandOutput {
+        let credit = try listed(key, config: config)
+        let (total, currency, day) = try figures(of: credit)
+        var settled = UnplacedCredit(key: key, amount: total, currency: currency, valueDate: day, payerName: credit.text("payer"),
+                                     payerIBAN: credit.text("iban"), remittance: credit.text("remittance"), reason: credit.text("detail"))
+        settled.settled = "dismissed: \(reason)"
+        let name = try InboxDrop.dropAsSpoolOwner([.event(.unplacedCredit(settled))], kind: "dismiss", config: config)
+        return CommandOutput(lines: ["credit \(key) (\(credit.text("amount") ?? "") \(currency)) dismissed: dropped into the inbox as \(name)"])
+    }
+
+    private static func listed(_ key: String, config: Config) throws -> Credit {
+        guard let credit = try list(config: config).first(where: { $0.key == key }) else {
+            throw CommandFailure(code: "statement-entry-unknown",
+                                 "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned or dismissed one is gone from the list)")
+        }
+        return credit
+    }
+
+    private static func figures(of credit: Credit) throws -> (amount: Decimal, currency: String, day: CalendarDate) {
+        guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
+              let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
+            throw CommandFailure(code: "statement-entry-unknown", "the log line of \(credit.key) lacks its amount or date")
+        }
+        return (total, currency, day)
     }
 }

@@ -67,6 +67,7 @@ extension LedgerSnapshot {
         writer.array(Array(ledger.approvals)) { $0.string($1.key); $0.approval($1.value) }
         writer.optional(ledger.lastPaymentData.map(asCommitLineHasIt)) { $0.date($1) }
         writer.array(Array(ledger.unplacedCredits.values)) { $0.unplacedCredit($1) }
+        writer.array(Array(ledger.settledCredits)) { $0.string($1.key); $0.string($1.value) }
         return writer
     }
 
@@ -143,7 +144,8 @@ extension LedgerSnapshot {
             customerCredits: emptyLedger.customerCredits, lastCalled: emptyLedger.lastCalled,
             documentsByName: emptyLedger.documentsByName, awaitingDocument: emptyLedger.awaitingDocument,
             replies: emptyLedger.replies, feedbackSeen: emptyLedger.feedbackSeen, directory: emptyLedger.directory,
-            approvals: emptyLedger.approvals, lastPaymentData: emptyLedger.lastPaymentData, unplacedCredits: emptyLedger.unplacedCredits)
+            approvals: emptyLedger.approvals, lastPaymentData: emptyLedger.lastPaymentData, unplacedCredits: emptyLedger.unplacedCredits,
+            settledCredits: emptyLedger.settledCredits)
         state.committedOffset = header.journalOffset
         return state
     }
@@ -180,10 +182,11 @@ extension LedgerSnapshot {
             let credit = try reader.unplacedCredit()
             unplaced[credit.key] = credit
         }
+        let settled = try dictionary(&reader) { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
         return Ledger(entries: LedgerEntries(), optOuts: optOuts, bounced: bounced, customerCredits: credits, lastCalled: lastCalled,
                       documentsByName: documents, awaitingDocument: awaiting, replies: replies, feedbackSeen: seen,
                       directory: CustomerDirectory(records: records, idsByVAT: vatIndex), approvals: approvals,
-                      lastPaymentData: lastPaymentData, unplacedCredits: unplaced)
+                      lastPaymentData: lastPaymentData, unplacedCredits: unplaced, settledCredits: settled)
     }
 
     /// Every entry, the chunks decoded in parallel, each into its own range

@@ -29,8 +29,9 @@ import Glibc
 /// the whole journal: a snapshot can make a start faster, never a ledger wrong.
 public enum LedgerSnapshot {
     /// Bumped whenever the encoding of anything in it changes: an old file is then ignored, not misread.
-    /// 3: customer records carry `consumer`; 4: and `salutation`; 5: unplaced bank credits.
-    public static let formatVersion: UInt64 = 5
+    /// 3: customer records carry `consumer`; 4: and `salutation`; 5: unplaced bank credits;
+    /// 6: settled bank credits and returned payments.
+    public static let formatVersion: UInt64 = 6
     static let magic = Array("OVERDUE-LEDGER-SNAPSHOT\n".utf8)
     /// Magic, then version, offset, fingerprint, front length, front checksum.
     static let headerLength = magic.count + 8 + 8 + 32 + 8 + 32

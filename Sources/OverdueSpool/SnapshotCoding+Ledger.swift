@@ -81,6 +81,8 @@ extension SnapshotWriter {
             byte(13); feedback(event)
         case .unplacedCredit(let credit):
             byte(14); unplacedCredit(credit)
+        case .paymentReturned(let invoice, let amount, let date, let reference):
+            byte(15); string(invoice); decimal(amount); calendarDate(date); optionalString(reference)
         }
     }
 
@@ -89,7 +91,7 @@ extension SnapshotWriter {
         decimal(value.amount)
         string(value.currency)
         calendarDate(value.valueDate)
-        for field in [value.payerName, value.payerIBAN, value.remittance, value.reason] { optionalString(field) }
+        for field in [value.payerName, value.payerIBAN, value.remittance, value.reason, value.settled] { optionalString(field) }
         array(value.possibleDebtors) { $0.string($1) }
     }
 
@@ -182,6 +184,7 @@ extension SnapshotReader {
         var credit = UnplacedCredit(key: try string(), amount: try decimal(), currency: try string(), valueDate: try calendarDate(),
                                     payerName: try optionalString(), payerIBAN: try optionalString(), remittance: try optionalString(),
                                     reason: try optionalString())
+        credit.settled = try optionalString()
         credit.possibleDebtors = try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
         return credit
     }
@@ -212,6 +215,7 @@ extension SnapshotReader {
         case 12: .document(name: try string(), sha256: try string(), size: try int())
         case 13: .feedback(try feedback())
         case 14: .unplacedCredit(try unplacedCredit())
+        case 15: .paymentReturned(invoice: try string(), amount: try decimal(), date: try calendarDate(), reference: try optionalString())
         case let tag: throw SnapshotFormatError("an unknown event tag \(tag) at byte \(position - 1)")
         }
     }

@@ -16,7 +16,7 @@ struct Overdue: ParsableCommand {
             The global options --config FILE and --log-level LEVEL may be given before or after \
             the subcommand: `overdue --config /etc/overdue/acme.toml status`.
             """,
-        subcommands: [RunCommand.self, PlanCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, ShowCommand.self, LogCommand.self, RetryCommand.self, OptoutCommand.self, ReportCommand.self, CallsCommand.self, HandoffCommand.self, PendingCommand.self, ApproveCommand.self, HoldCommand.self, RotateKeyCommand.self, UndoFeedbackCommand.self, ForgetCommand.self, PaymentsCommand.self, AssignCommand.self]
+        subcommands: [RunCommand.self, PlanCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, ShowCommand.self, LogCommand.self, RetryCommand.self, OptoutCommand.self, ReportCommand.self, CallsCommand.self, HandoffCommand.self, PendingCommand.self, ApproveCommand.self, HoldCommand.self, RotateKeyCommand.self, UndoFeedbackCommand.self, ForgetCommand.self, PaymentsCommand.self, AssignCommand.self, DismissCommand.self]
     )
 
     /// `overdue --config FILE SUBCOMMAND` and `overdue SUBCOMMAND --config

@@ -25,6 +25,28 @@ struct LedgerTests {
         #expect(ledger["A"]?.state(on: day) == .paid)
     }
 
+    @Test("a returned payment: credit back first, then owed again; never more than was paid; off its own payment")
+    func returnedPayment() {
+        var ledger = Ledger()
+        ledger.apply(invoice("A"))
+        let earlier = CalendarDate(iso: "2026-12-05")!
+        ledger.apply(.event(.payment(invoice: "A", amount: 30, date: earlier, reference: "bank:K1")))
+        ledger.apply(.event(.payment(invoice: "A", amount: 80, date: day, reference: "bank:K2")))
+        #expect(ledger["A"]?.balance == 0 && ledger["A"]?.credit == 10 && ledger["A"]?.state(on: day) == .paid)
+        // The first payment comes back: the 10 of credit goes first, 20 is owed again.
+        ledger.apply(.event(.paymentReturned(invoice: "A", amount: 30, date: day, reference: "bank:R1 returns:K1")))
+        #expect(ledger["A"]?.balance == 20 && ledger["A"]?.credit == 0 && ledger["A"]?.state(on: day) == .open)
+        #expect(ledger["A"]?.netPayments == [NetPayment(date: day, amount: 80, reference: "bank:K2")])
+        #expect(ledger["A"]?.paidNet == 80)
+        // Before the second payment's day, all of it was owed but what the first (now returned) paid.
+        #expect(ledger["A"]?.balance(on: earlier) == 100)
+        let problem = ledger.apply(.event(.paymentReturned(invoice: "A", amount: 81, date: day, reference: nil)))
+        #expect(problem?.field == "amount" && problem?.reason.contains("80") == true)
+        // One naming no payment comes off the latest.
+        ledger.apply(.event(.paymentReturned(invoice: "A", amount: 5, date: day, reference: nil)))
+        #expect(ledger["A"]?.netPayments.map(\.amount) == [75] && ledger["A"]?.balance == 25)
+    }
+
     @Test("dispute, resolve, promise lapsing, cancel")
     func pauses() {
         var ledger = Ledger()

@@ -95,6 +95,57 @@ struct StatementMatcherTests {
         #expect(outcome(returned) == .reversal(of: "DE1:OLD-1"))
     }
 
+    @Test("a reversal finds its credit by end-to-end id, bank reference, or the one credit of its amount from its account")
+    func reversalLookup() {
+        var matcher = StatementMatcher(ledger: Self.book)
+        func reversal(_ amount: Decimal, iban: String? = nil, e2e: String? = nil, reference: String? = "RET-9") -> StatementEntry {
+            var entry = Self.credit(amount, iban: iban, reference: reference)
+            entry.direction = .creditReversal
+            entry.endToEndID = e2e
+            return entry
+        }
+        #expect(matcher.original(of: reversal(300, e2e: "E2E-OLD")) == "DE1:OLD-1")
+        #expect(matcher.original(of: reversal(1, reference: "OLD-1")) == "DE1:OLD-1")
+        // No ids (an MT940 RC line): the one applied credit of 100 from that IBAN.
+        #expect(matcher.original(of: reversal(100, iban: "DE89370400440532013000")) == "DE1:OLD-1")
+        #expect(matcher.original(of: reversal(99, iban: "DE89370400440532013000")) == nil)
+        #expect(matcher.original(of: reversal(100)) == nil)
+        // Taking back: at most what it paid, once.
+        #expect(matcher.takeBack(60, of: "DE1:OLD-1") == [.init(invoice: "INV-421", amount: 60)])
+        #expect(matcher.takeBack(60, of: "DE1:OLD-1") == [.init(invoice: "INV-421", amount: 40)])
+        #expect(matcher.takeBack(60, of: "DE1:OLD-1") == [])
+        // A return recorded in the ledger counts, also when read back.
+        var ledger = Self.book
+        #expect(ledger.apply(.event(.paymentReturned(invoice: "INV-421", amount: 100, date: Self.day,
+                                                     reference: "bank:DE1:RET-1 returns:DE1:OLD-1"))) == nil)
+        matcher = StatementMatcher(ledger: ledger)
+        #expect(matcher.takeBack(100, of: "DE1:OLD-1") == [])
+        #expect(matcher.match(reversal(100, reference: "RET-1"), key: "DE1:RET-1") == .applied)
+        // A credit split over two invoices comes back from both, the last paid first.
+        var split = StatementMatcher(ledger: Self.book)
+        let both = Self.credit(1500, text: "INV-0042 INV-421", reference: "NEW-1")
+        split.record(split.match(both, key: "DE1:NEW-1"), key: "DE1:NEW-1")
+        #expect(split.takeBack(1400, of: "DE1:NEW-1") == [.init(invoice: "INV-421", amount: 300), .init(invoice: "INV-0042", amount: 1100)])
+    }
+
+    @Test("a reversal of a credit that was never placed finds it among the unplaced")
+    func reversalOfUnplaced() {
+        var ledger = Self.book
+        var credit = UnplacedCredit(key: "DE1:X-7", amount: 77, currency: "EUR", valueDate: Self.day, payerName: "Nobody GmbH",
+                                    payerIBAN: nil, remittance: nil, reason: "no rule")
+        ledger.apply(.event(.unplacedCredit(credit)))
+        var entry = Self.credit(77, name: "NOBODY GMBH", reference: nil)
+        entry.direction = .creditReversal
+        #expect(StatementMatcher(ledger: ledger).original(of: entry) == "DE1:X-7")
+        // Settled: off the list, and a re-export does not bring it back.
+        credit.settled = "dismissed: a refund"
+        ledger.apply(.event(.unplacedCredit(credit)))
+        credit.settled = nil
+        ledger.apply(.event(.unplacedCredit(credit)))
+        #expect(ledger.unplacedCredits.isEmpty && ledger.settledCredits["DE1:X-7"] == "dismissed: a refund")
+        #expect(StatementMatcher(ledger: ledger).match(Self.credit(77, name: "Nobody GmbH", reference: "X-7"), key: "DE1:X-7") == .applied)
+    }
+
     @Test("keys: bank reference, else end-to-end id, else a fingerprint; one word")
     func keys() {
         var entry = Self.credit(10, text: "a b", reference: "REF 1")
@@ -106,6 +157,8 @@ struct StatementMatcherTests {
         #expect(!StatementMatcher.key(entry, account: nil).contains(" "))
         let reference = BankReference(key: "DE1:REF_1", iban: "DE89", endToEnd: "E 2")
         #expect(BankReference(reference.text) == reference)
+        let returned = BankReference(key: "DE1:RET", iban: nil, endToEnd: nil, returns: "DE1:REF_1")
+        #expect(BankReference(returned.text) == returned && returned.text == "bank:DE1:RET returns:DE1:REF_1")
     }
 
     @Test("number normalisation: examples, and the ASCII fast path agrees with the general one (2,000 random numbers)")

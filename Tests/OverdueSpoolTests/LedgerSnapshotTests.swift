@@ -71,6 +71,15 @@ struct LedgerSnapshotTests {
                     records.append(.event(.unplacedCredit(credit)))
                     if n % 4 == 0 {
                         records.append(.event(.payment(invoice: target, amount: amount(), date: date(), reference: "bank:DE1:B\((n + 5) % 17) iban:DE89")))
+                        // …and the bank taking part of it back (at most what was paid: the ledger refuses more).
+                        records.append(.event(.paymentReturned(invoice: target, amount: Decimal(n % 7 + 1) / 100, date: date(),
+                                                               reference: "bank:DE1:R\(n) returns:DE1:B\((n + 5) % 17)")))
+                    }
+                    if n % 5 == 0 {
+                        // Settled without a payment (returned or dismissed).
+                        credit.key = "DE1:B\((n + 3) % 17)"
+                        credit.settled = "dismissed: a refund"
+                        records.append(.event(.unplacedCredit(credit)))
                     }
                     records.append(.event(.retry(key: maybe("od1-" + String(repeating: "0a", count: 16)))))
                 case 8:
@@ -128,6 +137,7 @@ struct LedgerSnapshotTests {
         #expect(a.approvals == b.approvals, sourceLocation: sourceLocation)
         #expect(a.lastPaymentData == b.lastPaymentData, sourceLocation: sourceLocation)
         #expect(a.unplacedCredits == b.unplacedCredits, sourceLocation: sourceLocation)
+        #expect(a.settledCredits == b.settledCredits, sourceLocation: sourceLocation)
         #expect(restored.files.mapValues { "\($0)" } == replayed.files.mapValues { "\($0)" }, sourceLocation: sourceLocation)
     }
 

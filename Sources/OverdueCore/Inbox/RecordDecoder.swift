@@ -22,6 +22,7 @@ public struct RecordDecoder: Sendable {
     static let customerFields: Set<String> = ["id", "name", "email", "phone", "contact", "salutation", "language", "timezone", "country", "vat_id"]
     static let eventFields: [String: Set<String>] = [
         "payment": ["event", "invoice", "amount", "date", "reference", "currency"],
+        "payment_return": ["event", "invoice", "amount", "date", "reference", "currency"],
         "dispute": ["event", "invoice", "date", "reason"],
         "resolve": ["event", "invoice", "date"],
         "promise": ["event", "invoice", "date", "amount"],
@@ -35,7 +36,7 @@ public struct RecordDecoder: Sendable {
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
         "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason", "evidence"],
-        "bank_credit": ["event", "entry", "amount", "currency", "date", "payer", "iban", "remittance", "reason", "debtors"],
+        "bank_credit": ["event", "entry", "amount", "currency", "date", "payer", "iban", "remittance", "reason", "debtors", "settled"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -51,7 +52,7 @@ public struct RecordDecoder: Sendable {
             record = decodeRecord(&reader)
         } else {
             reader.problems.append(FieldProblem(
-                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve or hold), a customer of the directory needs \"record\": \"customer\""))
+                field: "", reason: "has neither an \"invoice\" nor an \"event\" field; an invoice needs \"invoice\" (its number), an event needs \"event\" (payment, payment_return, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve or hold), a customer of the directory needs \"record\": \"customer\""))
             record = nil
         }
         if let record, reader.problems.isEmpty { return .accepted(record) }
@@ -115,20 +116,21 @@ public struct RecordDecoder: Sendable {
         guard let kind = reader.string("event") else { return nil }
         guard let allowed = Self.eventFields[kind] else {
             reader.problems.append(FieldProblem(
-                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve, hold"))
+                field: "event", reason: "\"\(FieldRules.printable(kind))\" is not an event; use one of payment, payment_return, dispute, resolve, promise, cancel, optout, optin, bounce, credit, handoff, called, retry, approve, hold"))
             return nil
         }
         reader.rejectUnknown(allowed: allowed)
         let event: LedgerEvent?
         switch kind {
-        case "payment":
+        case "payment", "payment_return":
             let invoice = reader.identifier("invoice")
             let currency = reader.optional("currency", FieldRules.currency)
             let amount = reader.amount("amount", minorUnits: currency.map(Currency.minorUnits) ?? 4, allowZero: false)
             let date = reader.date("date")
             let reference = reader.optional("reference") { FieldRules.text($0) }
             guard let invoice, let amount, let date else { return nil }
-            event = .payment(invoice: invoice, amount: amount, date: date, reference: reference)
+            event = kind == "payment" ? .payment(invoice: invoice, amount: amount, date: date, reference: reference)
+                : .paymentReturned(invoice: invoice, amount: amount, date: date, reference: reference)
         case "dispute", "cancel":
             let invoice = reader.identifier("invoice")
             let date = reader.optionalDate("date")
@@ -162,6 +164,7 @@ public struct RecordDecoder: Sendable {
             let iban = reader.optional("iban") { FieldRules.text($0, maxLength: 64) }
             let remittance = reader.optional("remittance") { FieldRules.text($0, maxLength: 1000) }
             let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 500) }
+            let settled = reader.optional("settled") { FieldRules.text($0, maxLength: 500) }
             var debtors: [String] = []
             if case .array(let items)? = reader.object["debtors"] {
                 for case .string(let id) in items where FieldRules.identifier(id) == nil { debtors.append(id) }
@@ -170,6 +173,7 @@ public struct RecordDecoder: Sendable {
             var credit = UnplacedCredit(key: key, amount: amount, currency: currency, valueDate: date, payerName: payer,
                                         payerIBAN: iban, remittance: remittance, reason: reason)
             credit.possibleDebtors = debtors
+            credit.settled = settled
             event = .unplacedCredit(credit)
         case "handoff":
             let invoice = reader.identifier("invoice")

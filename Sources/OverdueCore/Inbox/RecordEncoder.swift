@@ -47,7 +47,7 @@ public enum RecordEncoder {
         var object: [String: JSONValue] = ["event": .string(event.name)]
         object["invoice"] = event.invoiceID.map(JSONValue.string)
         switch event {
-        case .payment(_, let amount, let date, let reference):
+        case .payment(_, let amount, let date, let reference), .paymentReturned(_, let amount, let date, let reference):
             object["amount"] = .string("\(amount)")
             object["date"] = .string(date.description)
             object["reference"] = reference.map(JSONValue.string)
@@ -105,6 +105,7 @@ public enum RecordEncoder {
             object["remittance"] = credit.remittance.map(JSONValue.string)
             object["reason"] = credit.reason.map(JSONValue.string)
             if !credit.possibleDebtors.isEmpty { object["debtors"] = .array(credit.possibleDebtors.map(JSONValue.string)) }
+            object["settled"] = credit.settled.map(JSONValue.string)
         }
         return object
     }

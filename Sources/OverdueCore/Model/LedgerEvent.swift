@@ -11,6 +11,10 @@ public enum Channel: String, Sendable, Codable, CaseIterable {
 /// dropped. Events arrive through the inbox like invoices.
 public enum LedgerEvent: Sendable, Equatable {
     case payment(invoice: String, amount: Decimal, date: CalendarDate, reference: String?)
+    /// The bank took a payment back (a returned or recalled credit): the
+    /// invoice is owed again. `reference` "bank:KEY returns:ORIGINAL" when a
+    /// statement's reversal made it; at most what was paid on the invoice.
+    case paymentReturned(invoice: String, amount: Decimal, date: CalendarDate, reference: String?)
     case dispute(invoice: String, date: CalendarDate?, reason: String?)
     case resolve(invoice: String, date: CalendarDate?)
     case promise(invoice: String, date: CalendarDate, amount: Decimal?)
@@ -45,6 +49,7 @@ public enum LedgerEvent: Sendable, Equatable {
     public var name: String {
         switch self {
         case .payment: "payment"
+        case .paymentReturned: "payment_return"
         case .dispute: "dispute"
         case .resolve: "resolve"
         case .promise: "promise"
@@ -65,7 +70,7 @@ public enum LedgerEvent: Sendable, Equatable {
     /// The invoice the event is about, if it is about one.
     public var invoiceID: String? {
         switch self {
-        case .payment(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
+        case .payment(let id, _, _, _), .paymentReturned(let id, _, _, _), .dispute(let id, _, _), .resolve(let id, _), .promise(let id, _, _),
              .cancel(let id, _, _), .handoff(let id, _, _):
             id
         case .optout, .optin, .bounce, .credit, .called, .retry, .document, .feedback, .unplacedCredit:

@@ -75,7 +75,11 @@ extension Planner {
         guard let index = entry.events.lastIndex(where: { if case .promise = $0 { true } else { false } }),
               case .promise(_, let date, let amount) = entry.events[index] else { return nil }
         let paidSince = entry.events[(index + 1)...].reduce(Decimal(0)) { total, event in
-            if case .payment(_, let paid, _, _) = event { total + paid } else { total }
+            switch event {
+            case .payment(_, let paid, _, _): total + paid
+            case .paymentReturned(_, let returned, _, _): total - returned
+            default: total
+            }
         }
         if let amount, paidSince >= amount { return nil }
         return open ? PromiseTerms(date: date, amount: amount) : nil

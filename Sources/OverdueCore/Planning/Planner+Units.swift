@@ -41,7 +41,7 @@ extension Planner {
     /// always add up to the cash.
     func cashPayments(_ entry: LedgerEntry) -> (undated: Decimal, dated: [(date: CalendarDate, amount: Decimal)]) {
         var payments: [(date: CalendarDate, amount: Decimal)] = []
-        for case .payment(_, let amount, let date, _) in entry.events { payments.append((date, amount)) }
+        for payment in entry.netPayments { payments.append((payment.date, payment.amount)) }
         payments.sort { $0.date < $1.date }
         let cash = entry.invoice.amount - entry.balance + entry.credit
         var excess = payments.reduce(Decimal(0)) { $0 + $1.amount } - cash

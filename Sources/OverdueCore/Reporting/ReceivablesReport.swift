@@ -148,11 +148,7 @@ public struct ReceivablesReport: Sendable {
     /// The day the balance reached 0 (the last payment's date), if it did.
     static func settledOn(_ entry: LedgerEntry) -> CalendarDate? {
         guard entry.balance <= 0 else { return nil }
-        let dates = entry.events.compactMap { event -> CalendarDate? in
-            if case .payment(_, _, let date, _) = event { return date }
-            return nil
-        }
-        return dates.max() ?? entry.invoice.issued  // 0 from the start: settled when issued
+        return entry.netPayments.map(\.date).max() ?? entry.invoice.issued  // 0 from the start: settled when issued
     }
 
     public static func rounded(_ value: Decimal) -> Decimal {

@@ -62,16 +62,39 @@ public struct StatementMatcher {
     public private(set) var appliedKeys: [String: [String]] = [:]
     /// The key of each applied credit by its end-to-end id (for reversals).
     private var appliedEndToEnd: [String: String] = [:]
+    /// What each applied credit paid, less what was returned of it since.
+    private var appliedPayments: [String: [Allocation]] = [:]
+    /// The payer's IBAN of each applied credit, when the statement gave one.
+    private var appliedIBAN: [String: String] = [:]
+    /// Credits waiting for a person (a reversal may return one of them).
+    public let unplaced: [String: UnplacedCredit]
 
     public init(ledger: Ledger) {
+        unplaced = ledger.unplacedCredits
+        // Returned or dismissed credits count as applied: a re-export lists them no more.
+        for key in ledger.settledCredits.keys { appliedKeys[key] = [] }
+        var returns: [(amount: Decimal, invoice: String, original: String)] = []
         for entry in ledger.entries.values {
             let invoice = entry.invoice
             allNumbers.insert(invoice.id)
             for event in entry.events {
-                guard case .payment(_, _, _, let reference?) = event, let bank = BankReference(reference) else { continue }
-                appliedKeys[bank.key, default: []].append(invoice.id)
-                if let iban = bank.iban { customersByIBAN[iban, default: []].insert(invoice.customer.id) }
-                if let endToEnd = bank.endToEnd { appliedEndToEnd[endToEnd] = bank.key }
+                switch event {
+                case .payment(_, let amount, _, let reference?):
+                    guard let bank = BankReference(reference) else { continue }
+                    appliedKeys[bank.key, default: []].append(invoice.id)
+                    appliedPayments[bank.key, default: []].append(Allocation(invoice: invoice.id, amount: amount))
+                    if let iban = bank.iban {
+                        customersByIBAN[iban, default: []].insert(invoice.customer.id)
+                        appliedIBAN[bank.key] = iban
+                    }
+                    if let endToEnd = bank.endToEnd { appliedEndToEnd[endToEnd] = bank.key }
+                case .paymentReturned(_, let amount, _, let reference?):
+                    guard let bank = BankReference(reference) else { continue }
+                    appliedKeys[bank.key, default: []].append(invoice.id)
+                    if let original = bank.returns { returns.append((amount, invoice.id, original)) }
+                default:
+                    continue
+                }
             }
             // Every number, open or not: a credit naming a paid invoice is for a person, not for the next rule.
             byNumber[Self.normalizedNumber(invoice.id), default: []].append(invoice.id)
@@ -81,6 +104,8 @@ public struct StatementMatcher {
             byCustomer[invoice.customer.id, default: []].append(invoice.id)
             customersByName[Self.normalizedName(invoice.customer.name), default: []].insert(invoice.customer.id)
         }
+        // After every payment is known (a credit can pay invoices of several entries).
+        for item in returns { deduct(item.amount, of: item.invoice, from: item.original) }
     }
 
     /// The entry's key for "once and only once": the account with the bank's
@@ -108,10 +133,8 @@ public struct StatementMatcher {
         switch entry.direction {
         case .debit, .debitReversal: return .notACredit
         case .creditReversal:
-            // The credit it takes back: same end-to-end id or same bank reference, applied before.
-            let original = entry.endToEndID.flatMap { appliedEndToEnd[Self.word($0)] }
-                ?? entry.bankReference.flatMap { reference in appliedKeys.keys.first { $0.hasSuffix(":\(Self.word(reference))") } }
-            return .reversal(of: original)
+            if appliedKeys[key] != nil { return .applied }
+            return .reversal(of: original(of: entry))
         case .credit: break
         }
         if appliedKeys[key] != nil { return .applied }
@@ -139,7 +162,9 @@ public struct StatementMatcher {
     /// sees the invoices as they are after it (an invoice paid in full is
     /// no longer open). Keys of applied credits count as applied.
     public mutating func record(_ outcome: Outcome, key: String, endToEnd: String? = nil) {
+        if case .reversal = outcome { appliedKeys[key] = appliedKeys[key] ?? [] }
         guard case .matched(_, let allocations) = outcome else { return }
+        appliedPayments[key] = allocations
         appliedKeys[key] = allocations.map(\.invoice)
         if let endToEnd { appliedEndToEnd[Self.word(endToEnd)] = key }
         for allocation in allocations {
@@ -151,6 +176,64 @@ public struct StatementMatcher {
                 open[allocation.invoice] = nil
             }
         }
+    }
+
+    /// The credit a reversal takes back: the applied or unplaced credit
+    /// with its end-to-end id or its bank reference; else the one applied or
+    /// unplaced credit of the same amount from the same IBAN (or, without an
+    /// IBAN, unplaced from the same name). Nil when that is not one credit.
+    func original(of reversal: StatementEntry) -> String? {
+        if let endToEnd = reversal.endToEndID.map(Self.word) {
+            if let key = appliedEndToEnd[endToEnd] { return key }
+            // An unplaced credit without the bank's reference is keyed by its end-to-end id.
+            if let key = unplaced.keys.first(where: { $0.contains(":e2e:\(endToEnd):") }) { return key }
+        }
+        if let reference = entry(reference: reversal.bankReference) { return reference }
+        var candidates = Set<String>()
+        if let iban = reversal.payerIBAN {
+            for (key, paid) in appliedPayments where appliedIBAN[key] == iban && paid.reduce(Decimal(0), { $0 + $1.amount }) == reversal.amount {
+                candidates.insert(key)
+            }
+            for (key, credit) in unplaced where credit.payerIBAN == iban && credit.amount == reversal.amount { candidates.insert(key) }
+        } else if let name = reversal.payerName.map(Self.normalizedName) {
+            for (key, credit) in unplaced where credit.payerName.map(Self.normalizedName) == name && credit.amount == reversal.amount {
+                candidates.insert(key)
+            }
+        }
+        return candidates.count == 1 ? candidates.first : nil
+    }
+
+    private func entry(reference: String?) -> String? {
+        guard let reference else { return nil }
+        let suffix = ":\(Self.word(reference))"
+        return appliedKeys.keys.first { $0.hasSuffix(suffix) } ?? unplaced.keys.first { $0.hasSuffix(suffix) }
+    }
+
+    /// What returning `amount` of the credit `original` reopens, invoice by
+    /// invoice (the last paid first), recorded so that a second return of
+    /// it in the same file takes back only what is left. Empty when
+    /// nothing of it is left to return (returned before, or never placed).
+    public mutating func takeBack(_ amount: Decimal, of original: String) -> [Allocation] {
+        var left = amount
+        var returned: [Allocation] = []
+        for allocation in (appliedPayments[original] ?? []).reversed() where left > 0 && allocation.amount > 0 {
+            let taken = min(left, allocation.amount)
+            returned.append(Allocation(invoice: allocation.invoice, amount: taken))
+            left -= taken
+        }
+        for allocation in returned { deduct(allocation.amount, of: allocation.invoice, from: original) }
+        return returned
+    }
+
+    private mutating func deduct(_ amount: Decimal, of invoice: String, from original: String) {
+        guard var paid = appliedPayments[original] else { return }
+        var left = amount
+        for index in paid.indices.reversed() where paid[index].invoice == invoice && left > 0 {
+            let taken = min(left, paid[index].amount)
+            paid[index].amount -= taken
+            left -= taken
+        }
+        appliedPayments[original] = paid
     }
 
     /// Who a credit could be from: debtors of the payer's name, or paid
@@ -277,16 +360,19 @@ public struct StatementMatcher {
 /// The reference a payment from a bank statement carries: "bank:KEY", the
 /// payer's IBAN when the statement gave one (" iban:DE89…": later credits
 /// from that account are known to be the debtor's), and the end-to-end id
-/// (" e2e:…": a return of the credit names it).
+/// (" e2e:…": a return of the credit names it). A returned payment's
+/// reference names the credit it returns (" returns:KEY").
 public struct BankReference: Sendable, Equatable {
     public var key: String
     public var iban: String?
     public var endToEnd: String?
+    public var returns: String?
 
-    public init(key: String, iban: String?, endToEnd: String?) {
+    public init(key: String, iban: String?, endToEnd: String?, returns: String? = nil) {
         self.key = key
         self.iban = iban
         self.endToEnd = endToEnd.map(StatementMatcher.word)
+        self.returns = returns
     }
 
     public init?(_ reference: String) {
@@ -296,7 +382,10 @@ public struct BankReference: Sendable, Equatable {
         key = String(first)
         iban = parts.dropFirst().first { $0.hasPrefix("iban:") }.map { String($0.dropFirst(5)) }
         endToEnd = parts.dropFirst().first { $0.hasPrefix("e2e:") }.map { String($0.dropFirst(4)) }
+        returns = parts.dropFirst().first { $0.hasPrefix("returns:") }.map { String($0.dropFirst(8)) }
     }
 
-    public var text: String { "bank:\(key)" + (iban.map { " iban:\($0)" } ?? "") + (endToEnd.map { " e2e:\($0)" } ?? "") }
+    public var text: String {
+        "bank:\(key)" + (iban.map { " iban:\($0)" } ?? "") + (endToEnd.map { " e2e:\($0)" } ?? "") + (returns.map { " returns:\($0)" } ?? "")
+    }
 }

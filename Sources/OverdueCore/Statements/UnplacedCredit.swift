@@ -19,6 +19,10 @@ public struct UnplacedCredit: Sendable, Equatable {
     /// payer's name is theirs, or the payer's IBAN paid them before. Their
     /// reminders do not escalate while it is unplaced.
     public var possibleDebtors: [String] = []
+    /// Set when the credit is settled without a payment — returned to the
+    /// payer, or dismissed by a person as not a debtor's: why. A record
+    /// with it takes the credit off the list and releases whom it held.
+    public var settled: String?
 
     public init(key: String, amount: Decimal, currency: String, valueDate: CalendarDate, payerName: String?, payerIBAN: String?,
                 remittance: String?, reason: String?) {
