@@ -88,8 +88,10 @@ extension SpoolStatus {
         } else {
             let source = fields(object["source"])
             output.append("customer \(customer): directory record from \(source["file"]?.plainText ?? "?"), ingested \(source["ingested"]?.plainText ?? "?")")
-            for key in ["name", "email", "cc", "phone", "contact", "language", "timezone", "country", "vat_id", "policy", "exclude", "note"] {
-                if let value = record[key] { output.append("  \(key.padding(toLength: 9, withPad: " ", startingAt: 0)) \(value.plainText)") }
+            for key in ["name", "email", "cc", "phone", "contact", "language", "timezone", "country", "vat_id", "policy", "exclude", "note",
+                        "ibans", "reference_scheme"] {
+                // (Names longer than the column are written whole.)
+                if let value = record[key] { output.append("  \(key.padding(toLength: max(9, key.count), withPad: " ", startingAt: 0)) \(value.plainText)") }
             }
         }
         let effective = fields(object["effective"])

@@ -124,6 +124,8 @@ extension SnapshotWriter {
         optionalString(value.note)
         bool(value.consumer)
         optionalString(value.salutation)
+        array(value.ibans) { $0.string($1) }
+        optionalString(value.referenceScheme?.rawValue)
     }
 
     mutating func approval(_ value: ApprovalDecision) {
@@ -237,12 +239,16 @@ extension SnapshotReader {
     }
 
     mutating func customerRecord() throws(SnapshotFormatError) -> CustomerRecord {
-        CustomerRecord(id: try string(), name: try optionalString(), email: try optionalString(),
-                       cc: try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() },
-                       phone: try optionalString(), contact: try optionalString(), language: try optionalString(),
-                       timezone: try optionalString(), country: try optionalString(), vatID: try optionalString(),
-                       policy: try optionalString(), exclude: try bool(), note: try optionalString(), consumer: try bool(),
-                       salutation: try optionalString())
+        var record = CustomerRecord(id: try string(), name: try optionalString(), email: try optionalString(),
+                                    cc: try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() },
+                                    phone: try optionalString(), contact: try optionalString(), language: try optionalString(),
+                                    timezone: try optionalString(), country: try optionalString(), vatID: try optionalString(),
+                                    policy: try optionalString(), exclude: try bool(), note: try optionalString(), consumer: try bool(),
+                                    salutation: try optionalString())
+        record.ibans = try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
+        let scheme = try optionalString()
+        record.referenceScheme = scheme.flatMap(NationalReference.init(rawValue:))
+        return record
     }
 
     mutating func approval() throws(SnapshotFormatError) -> ApprovalDecision {

@@ -118,6 +118,33 @@ struct StatementEndToEndTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("a customer record's IBANs and national reference scheme place credits no other rule could")
+    func declaredInRecord() throws {
+        let test = try TestSpool(prefix: "overdue-statement-record", config: Self.config)
+        try test.drop([Self.invoice("INV-2027-17", customer: "brie", amount: "80.00"), Self.invoice("INV-2027-18", customer: "brie", amount: "45.00"),
+                       #"{"record": "customer", "id": "brie", "ibans": ["BE68 5390 0754 7034"], "reference_scheme": "be"}"#]
+            .joined(separator: "\n"), as: "book.jsonl")
+        try Controls.pass(test.config, at: "2027-06-02T10:00:00Z")
+        // A payer name that is not the debtor's, no invoice number in the text: the Belgian
+        // structured communication for INV-2027-17, and the declared account paying INV-2027-18's amount.
+        try Self.place(Array("""
+            <?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>
+            <Acct><Id><IBAN>DE12500105170648489890</IBAN></Id></Acct>
+            <Ntry><Amt Ccy="EUR">80.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2027-06-03</Dt></ValDt><AcctSvcrRef>B-1</AcctSvcrRef>
+            <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Comptabilite Fromages</Nm></Dbtr></RltdPties>
+            <RmtInf><Strd><CdtrRefInf><Ref>+++000/0202/71784+++</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
+            <Ntry><Amt Ccy="EUR">45.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2027-06-03</Dt></ValDt><AcctSvcrRef>B-2</AcctSvcrRef>
+            <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Comptabilite Fromages</Nm></Dbtr><DbtrAcct><Id><IBAN>BE68539007547034</IBAN></Id></DbtrAcct></RltdPties>
+            <RmtInf><Ustrd>juin</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>
+            """.utf8), as: "camt.xml", in: test)
+        try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
+        let paid = try Controls.log(test.config, ["--event", "ingested"]).filter { $0["record_type"] as? String == "payment" }
+        #expect(paid.compactMap { $0["invoice"] as? String }.sorted() == ["INV-2027-17", "INV-2027-18"], "\(paid)")
+        #expect(paid.contains { ($0["detail"] as? String)?.contains("matched by creditor_reference") == true })
+        #expect(paid.contains { ($0["detail"] as? String)?.contains("matched by payer_iban") == true })
+        #expect(try Controls.run(test.config, ["show", "brie"]).stdout.contains("reference_scheme be"))
+    }
+
     @Test("a broken statement is rejected whole, naming the line and the field, and nothing applied")
     func brokenStatement() throws {
         let test = try TestSpool(prefix: "overdue-statement-bad", config: Self.config)

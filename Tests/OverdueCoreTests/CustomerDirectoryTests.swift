@@ -18,7 +18,8 @@ struct CustomerDirectoryTests {
         {"record": "customer", "id": "C-1007", "name": "Acme GmbH", "email": "ap@acme.example",
          "cc": ["controller@acme.example", "cfo@acme.example"], "phone": "+4915112345678", "contact": "Jane Doe",
          "language": "de", "timezone": "Europe/Berlin", "country": "DE", "vat_id": "DE136695976",
-         "policy": "strict", "exclude": false, "note": "pays on the 25th"}
+         "policy": "strict", "exclude": false, "note": "pays on the 25th",
+         "ibans": ["de89 3704 0044 0532 0130 00", "DE89370400440532013000"], "reference_scheme": "FI"}
         """#
 
     @Test("a JSON customer record decodes every field and survives the journal's round trip")
@@ -31,7 +32,8 @@ struct CustomerDirectoryTests {
         #expect(record == CustomerRecord(id: "C-1007", name: "Acme GmbH", email: "ap@acme.example",
                                          cc: ["controller@acme.example", "cfo@acme.example"], phone: "+4915112345678",
                                          contact: "Jane Doe", language: "de", timezone: "Europe/Berlin", country: "DE",
-                                         vatID: "DE136695976", policy: "strict", exclude: false, note: "pays on the 25th"))
+                                         vatID: "DE136695976", policy: "strict", exclude: false, note: "pays on the 25th")
+            .with { $0.ibans = ["DE89370400440532013000"]; $0.referenceScheme = .fi })
         #expect(RecordDecoder().decode(RecordEncoder.object(.customer(record))) == .accepted(.customer(record)))
     }
 
@@ -56,6 +58,9 @@ struct CustomerDirectoryTests {
         (#"{"record": "customer", "id": "C-1", "cc": ["not-an-address"]}"#, "cc[1]", "not an e-mail address"),
         (#"{"record": "customer", "id": "C-1", "exclude": "maybe"}"#, "exclude", "true or false"),
         (#"{"record": "customer", "id": "C-1", "vat_id": "123"}"#, "vat_id", "country prefix"),
+        (#"{"record": "customer", "id": "C-1", "ibans": ["DE89370400440532013001"]}"#, "ibans[1]", "check digits"),
+        (#"{"record": "customer", "id": "C-1", "ibans": "12345"}"#, "ibans[1]", "not an IBAN"),
+        (#"{"record": "customer", "id": "C-1", "reference_scheme": "ocr"}"#, "reference_scheme", "be, fi, no or ch"),
         (#"{"record": "customer", "id": "C-1", "emial": "a@b.example"}"#, "emial", "not a known field"),
         (#"{"record": "supplier", "id": "C-1"}"#, "record", "use \"customer\""),
         (#"{"record": "customer", "name": "No Id"}"#, "id", "missing"),
@@ -156,5 +161,14 @@ struct DirectoryCollectionsTests {
         let handoff = HandoffSelection(ledger: ledger, history: DeliveryHistory(), settings: settings, on: day, afterFinalDays: 14,
                                        only: "C-1007")
         #expect(handoff.debtors.map(\.customer.id) == ["C-1007"] && handoff.debtors.first?.customer.email == "ap@acme.example")
+    }
+}
+
+extension CustomerRecord {
+    /// The record with a few fields set (the initializer lists the common ones only).
+    func with(_ change: (inout CustomerRecord) -> Void) -> CustomerRecord {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }

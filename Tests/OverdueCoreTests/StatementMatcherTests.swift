@@ -146,6 +146,29 @@ struct StatementMatcherTests {
         #expect(StatementMatcher(ledger: ledger).match(Self.credit(77, name: "Nobody GmbH", reference: "X-7"), key: "DE1:X-7") == .applied)
     }
 
+    @Test("a customer record declares the debtor's IBANs and national reference scheme; only their invoices match by it")
+    func declaredInRecord() throws {
+        var ledger = Self.book
+        var brie = CustomerRecord(id: "brie")
+        brie.ibans = ["BE68539007547034"]
+        brie.referenceScheme = .be
+        ledger.apply(.customer(brie))
+        let matcher = StatementMatcher(ledger: ledger)
+        func outcome(_ entry: StatementEntry) -> StatementMatcher.Outcome { matcher.match(entry, key: "DE1:X") }
+        // The declared IBAN, never seen before: the one invoice of that amount.
+        #expect(outcome(Self.credit(80, iban: "BE68539007547034")) == .matched(.payerIBAN, [.init(invoice: "2027-17", amount: 80)]))
+        // The Belgian structured communication for 2027-17 (digits 202717), in the text or as the structured reference.
+        let ogm = try #require(NationalReference.be.make("2027-17"))
+        #expect(ogm == "000020271784")
+        #expect(outcome(Self.credit(50, text: "+++000/0202/71784+++")) == .matched(.creditorReference, [.init(invoice: "2027-17", amount: 50)]))
+        #expect(outcome(Self.credit(50, rf: ogm)) == .matched(.creditorReference, [.init(invoice: "2027-17", amount: 50)]))
+        // Its check digits wrong: not a reference.
+        #expect(outcome(Self.credit(50, text: "+++000/0202/71785+++")) != .matched(.creditorReference, [.init(invoice: "2027-17", amount: 50)]))
+        // Acme declared no scheme: a valid Belgian reference of its invoice's digits is not read as one.
+        let acme = try #require(NationalReference.be.make("INV-0042"))
+        #expect(outcome(Self.credit(1200, text: "+++\(acme)+++", reference: "A")) != .matched(.creditorReference, [.init(invoice: "INV-0042", amount: 1200)]))
+    }
+
     @Test("keys: bank reference, else end-to-end id, else a fingerprint; one word")
     func keys() {
         var entry = Self.credit(10, text: "a b", reference: "REF 1")

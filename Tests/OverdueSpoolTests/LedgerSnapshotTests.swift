@@ -89,9 +89,12 @@ struct LedgerSnapshotTests {
                         kind: kinds[n % kinds.count], messageID: "<m\(n)@x>", digest: maybe("0123456789abcdef"), date: date(),
                         key: maybe("od1-" + String(repeating: "1b", count: 16)), customer: "c\(n % 11)", address: "ap\(n % 11)@x.example", status: maybe("5.1.1"), reason: maybe("gone")))))
                 default:
-                    records.append(.customer(CustomerRecord(
+                    var record = CustomerRecord(
                         id: "c\(n % 11)", name: maybe("Directory name"), email: maybe("dir\(n)@x.example"), cc: n % 3 == 0 ? ["cc@x.example"] : [],
-                        phone: maybe("+33123456789"), vatID: maybe("DE 136 695 97\(n % 3)"), policy: maybe("gentle"), exclude: n % 7 == 0, note: maybe("note"))))
+                        phone: maybe("+33123456789"), vatID: maybe("DE 136 695 97\(n % 3)"), policy: maybe("gentle"), exclude: n % 7 == 0, note: maybe("note"))
+                    record.ibans = n % 2 == 0 ? ["DE89370400440532013000"] : []
+                    record.referenceScheme = n % 3 == 0 ? NationalReference.allCases[n % 4] : nil
+                    records.append(.customer(record))
                     records.append(.approval(n % 2 == 0 ? .approve(key: "od1-\(n % 5)" + String(repeating: "c", count: 31)) : .hold(key: "od1-\(n % 5)" + String(repeating: "c", count: 31), reason: "check")))
                 }
             }

@@ -33,6 +33,12 @@ public struct CustomerRecord: Sendable, Equatable {
     /// (Directive 2011/7/EU, the UK Act) cover B2B debts only, so no
     /// statutory interest or compensation is charged (`"consumer": true`).
     public var consumer = false
+    /// The accounts the debtor pays from (`"ibans"`): a statement's credit
+    /// from one of them is theirs, as if learned from an earlier payment.
+    public var ibans: [String] = []
+    /// The national structured reference their invoices carry
+    /// (`"reference_scheme"`: be, fi, no, ch), matched like an RF reference.
+    public var referenceScheme: NationalReference?
 
     public init(id: String, name: String? = nil, email: String? = nil, cc: [String] = [], phone: String? = nil,
                 contact: String? = nil, language: String? = nil, timezone: String? = nil, country: String? = nil,

@@ -6,7 +6,7 @@ import Foundation
 extension RecordDecoder {
     static let customerRecordFields: Set<String> = [
         "record", "id", "name", "email", "cc", "phone", "contact", "salutation", "language", "timezone", "country", "vat_id", "policy",
-        "exclude", "note", "consumer",
+        "exclude", "note", "consumer", "ibans", "reference_scheme",
     ]
 
     /// `{"record": "customer", …}`; the only kind of "record" so far.
@@ -26,12 +26,20 @@ extension RecordDecoder {
         let exclude = reader.flag("exclude")
         let consumer = reader.flag("consumer")
         let note = reader.optional("note") { FieldRules.text($0, maxLength: 1000) }
+        let ibans = reader.ibanList("ibans")
+        let scheme = reader.optional("reference_scheme") { value in
+            NationalReference(rawValue: value.lowercased()) == nil
+                ? "\"\(FieldRules.printable(value))\" is not a reference scheme overdue knows; use be, fi, no or ch (RF references need none)" : nil
+        }
         guard let id, reader.problems.isEmpty else { return nil }
-        return .customer(CustomerRecord(id: id, name: name, email: details.email, cc: cc, phone: details.phone,
-                                        contact: details.contact, language: details.language, timezone: details.timezone,
-                                        country: details.country, vatID: details.vatID, policy: policy,
-                                        exclude: exclude ?? false, note: note, consumer: consumer ?? false,
-                                        salutation: details.salutation))
+        var record = CustomerRecord(id: id, name: name, email: details.email, cc: cc, phone: details.phone,
+                                    contact: details.contact, language: details.language, timezone: details.timezone,
+                                    country: details.country, vatID: details.vatID, policy: policy,
+                                    exclude: exclude ?? false, note: note, consumer: consumer ?? false,
+                                    salutation: details.salutation)
+        record.ibans = ibans
+        record.referenceScheme = scheme.flatMap { NationalReference(rawValue: $0.lowercased()) }
+        return .customer(record)
     }
 
     /// `approve` and `hold`: decisions on a message waiting for approval.
@@ -45,6 +53,17 @@ extension RecordDecoder {
 }
 
 extension FieldRules {
+    /// An IBAN (ISO 13616), compact: country letters, check digits, and the
+    /// account; the mod 97 check catches a mistyped character.
+    public static func iban(_ compact: String) -> String? {
+        guard (15...34).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              compact.prefix(2).allSatisfy(\.isLetter), compact.dropFirst(2).prefix(2).allSatisfy(\.isNumber) else {
+            return "\"\(printable(compact))\" is not an IBAN; write it as the bank statement shows it, e.g. DE89 3704 0044 0532 0130 00"
+        }
+        return CreditorReference.mod97(String(compact.dropFirst(4) + compact.prefix(4))) == 1
+            ? nil : "\"\(printable(compact))\" fails the IBAN check digits (mod 97): a character is mistyped"
+    }
+
     /// A delivery key as `overdue log` and `overdue pending` show it: "od1-" and 32 hex digits.
     public static func deliveryKey(_ value: String) -> String? {
         value.hasPrefix("od1-") && value.count == 36 && value.dropFirst(4).allSatisfy(\.isHexDigit)
@@ -97,6 +116,30 @@ extension FieldReader {
         return addresses
     }
 
+    /// The IBANs a debtor pays from: a JSON array, or in CSV one cell
+    /// separated by ";" or ","; each checked (mod 97) and kept compact, upper case.
+    mutating func ibanList(_ key: String) -> [String] {
+        let items: [String]
+        switch object[key] {
+        case nil, .null: return []
+        case .string(let text): items = text.split(whereSeparator: { $0 == ";" || $0 == "," }).map(String.init)
+        case .array(let values): items = values.map { if case .string(let text) = $0 { text } else { "" } }
+        case .some(let other):
+            problems.append(FieldProblem(field: path(key), reason: "must be a list of IBANs such as [\"DE89 3704 0044 0532 0130 00\"]; found \(other.kindName)"))
+            return []
+        }
+        var ibans: [String] = []
+        for (index, item) in items.enumerated() {
+            let compact = String(item.filter { !$0.isWhitespace }).uppercased()
+            if let problem = FieldRules.iban(compact) {
+                problems.append(FieldProblem(field: path("\(key)[\(index + 1)]"), reason: problem))
+            } else if !ibans.contains(compact) {
+                ibans.append(compact)
+            }
+        }
+        return ibans
+    }
+
     /// true/false as JSON, or in CSV "true", "false", "yes", "no", "1", "0"; nil when absent.
     mutating func flag(_ key: String) -> Bool? {
         switch object[key] {
@@ -128,6 +171,8 @@ extension RecordEncoder {
         if record.exclude { object["exclude"] = .bool(true) }
         if record.consumer { object["consumer"] = .bool(true) }
         object["note"] = record.note.map(JSONValue.string)
+        if !record.ibans.isEmpty { object["ibans"] = .array(record.ibans.map(JSONValue.string)) }
+        object["reference_scheme"] = record.referenceScheme.map { .string($0.rawValue) }
         return object
     }
 

@@ -6,14 +6,16 @@ import Foundation
 ///
 /// The rules, in order (the first that names invoices decides):
 /// 1. `creditor_reference`: an ISO 11649 reference ("RF18…") whose body is
-///    an open invoice's number (`CreditorReference.make` of it).
+///    an open invoice's number (`CreditorReference.make` of it), or a
+///    national one (`NationalReference`) the customer record declares,
+///    whose body is the invoice number's digits.
 /// 2. `invoice_number`: open invoice numbers in the remittance text, the
 ///    end-to-end id or the customer reference, tolerant of case, spaces,
 ///    dashes and leading zeros ("inv 0042" is INV-42), never of another
 ///    number. A number of only digits counts from four digits on: shorter
 ///    ones are amounts and days.
 /// 3. `payer_iban`: the payer's IBAN paid this debtor before (learned from
-///    earlier matched credits), and the amount is exactly one open
+///    earlier matched credits) or is in their customer record, and the amount is exactly one open
 ///    invoice's balance or the debtor's overdue total.
 /// 4. `amount_and_name`: the payer's name is the debtor's name and the
 ///    amount is exactly one of their open invoices' balance.
@@ -68,15 +70,27 @@ public struct StatementMatcher {
     private var appliedIBAN: [String: String] = [:]
     /// Credits waiting for a person (a reversal may return one of them).
     public let unplaced: [String: UnplacedCredit]
+    /// Invoices by their number's digits, per national reference scheme
+    /// their customer record declares.
+    private var byNationalReference: [NationalReference: [String: [String]]] = [:]
 
     public init(ledger: Ledger) {
         unplaced = ledger.unplacedCredits
         // Returned or dismissed credits count as applied: a re-export lists them no more.
         for key in ledger.settledCredits.keys { appliedKeys[key] = [] }
         var returns: [(amount: Decimal, invoice: String, original: String)] = []
+        // (The directory is asked per invoice only when a record declares accounts or a scheme.)
+        let declared = ledger.directory.records.values.contains { !$0.ibans.isEmpty || $0.referenceScheme != nil }
         for entry in ledger.entries.values {
             let invoice = entry.invoice
             allNumbers.insert(invoice.id)
+            if declared, let record = ledger.directory.effective(for: invoice).record {
+                for iban in record.ibans { customersByIBAN[iban, default: []].insert(invoice.customer.id) }
+                if let scheme = record.referenceScheme {
+                    let digits = NationalReference.trimmed(ArraySlice(invoice.id.compactMap { $0.isASCII ? $0.wholeNumberValue : nil }))
+                    byNationalReference[scheme, default: [:]][digits, default: []].append(invoice.id)
+                }
+            }
             for event in entry.events {
                 switch event {
                 case .payment(_, let amount, _, let reference?):
@@ -145,6 +159,7 @@ public struct StatementMatcher {
             let ids = byNumber[Self.normalizedNumber(String(reference.dropFirst(4)))] ?? []
             if !ids.isEmpty { return allocate(entry, ids, rule: .creditorReference) }
         }
+        if let ids = nationalReferenceInvoices(entry) { return allocate(entry, ids, rule: .creditorReference) }
         let named = invoiceNumbers(in: [entry.remittance, entry.endToEndID ?? "", entry.customerReference ?? ""].joined(separator: " "))
         if !named.isEmpty { return allocate(entry, named, rule: .invoiceNumber) }
         if let iban = entry.payerIBAN, let customers = customersByIBAN[iban], customers.count == 1, let customer = customers.first,
@@ -176,6 +191,18 @@ public struct StatementMatcher {
                 open[allocation.invoice] = nil
             }
         }
+    }
+
+    /// Invoices a national structured reference in the credit names (only
+    /// of customers whose record declares that scheme).
+    private func nationalReferenceInvoices(_ entry: StatementEntry) -> [String]? {
+        guard !byNationalReference.isEmpty else { return nil }
+        for candidate in NationalReference.candidates(reference: entry.creditorReference, text: entry.remittance) {
+            for (scheme, index) in byNationalReference.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                if let body = scheme.body(of: candidate), let ids = index[body] { return ids }
+            }
+        }
+        return nil
     }
 
     /// The credit a reversal takes back: the applied or unplaced credit
