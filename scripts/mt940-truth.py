@@ -3,7 +3,8 @@
 parsed by the mt-940 package (the package whose test corpus it is; its own
 tests hold its parse of these files to the .yml results beside them),
 printed as JSON: per file, every transaction's mark, amount, currency,
-dates, references and the structured field-86 parts.
+dates, references and the structured field-86 parts; and the date of the
+file's final closing balance (:62F:).
    Usage: .venv-test/bin/python3 scripts/mt940-truth.py FILE.sta …"""
 import json, sys
 import mt940
@@ -35,5 +36,6 @@ for path in sys.argv[1:]:
             "end_to_end_reference": d.get("end_to_end_reference"),
             "purpose": d.get("purpose"),
         })
-    out[path] = {"transactions": rows}
+    closing = transactions.data.get("final_closing_balance")
+    out[path] = {"transactions": rows, "closing_date": text(closing.date) if closing is not None else None}
 json.dump(out, sys.stdout, indent=1)

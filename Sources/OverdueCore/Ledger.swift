@@ -132,6 +132,9 @@ public struct Ledger: Sendable {
     /// When the last inbox file with payments or invoices was committed:
     /// the stale payment feed guard's input (see `notePaymentData`).
     public private(set) var lastPaymentData: Date?
+    /// Per bank account (`"-"`: a statement naming none), up to when its
+    /// statements have told the credits (see `noteStatement`).
+    public private(set) var statementData: [String: Date] = [:]
     /// What changed since `takeChanges()` was last called (incremental planning).
     public private(set) var changes = LedgerChanges()
 
@@ -372,6 +375,24 @@ public struct Ledger: Sendable {
         lastPaymentData = max(lastPaymentData ?? time, time)
     }
 
+    /// Records that a bank statement of `account` told the credits up to
+    /// `until` (the end of its period, at most the time it was committed).
+    public mutating func noteStatement(account: String, until: Date) {
+        statementData[account] = max(statementData[account] ?? until, until)
+    }
+
+    /// Up to when payments are known, for the stale payment feed guard: the
+    /// last payment or invoice file, or the statements, whichever is newer.
+    /// The statements are as current as the account furthest behind among
+    /// those that sent one within 31 days of the newest (a credit to it
+    /// would not be known yet); an account silent for longer is taken as
+    /// closed. A statement of last month dropped today is last month's data.
+    public var paymentDataAsOf: Date? {
+        guard let newest = statementData.values.max() else { return lastPaymentData }
+        let behind = statementData.values.filter { newest.timeIntervalSince($0) <= 31 * 86_400 }.min() ?? newest
+        return max(lastPaymentData ?? behind, behind)
+    }
+
     /// Is `address` opted out of `channel`?
     public func isOptedOut(_ address: String, channel: Channel) -> Bool {
         let normalized = OptOut.normalize(address)
@@ -392,7 +413,7 @@ public struct Ledger: Sendable {
                 documentsByName: [String: StoredDocument], awaitingDocument: [String: [String]],
                 replies: [String: CalendarDate], feedbackSeen: Set<String>, directory: CustomerDirectory,
                 approvals: [String: ApprovalDecision], lastPaymentData: Date?, unplacedCredits: [String: UnplacedCredit] = [:],
-                settledCredits: [String: String] = [:]) {
+                settledCredits: [String: String] = [:], statementData: [String: Date] = [:]) {
         self.entries = entries
         self.optOuts = optOuts
         self.bounced = bounced
@@ -407,6 +428,7 @@ public struct Ledger: Sendable {
         self.lastPaymentData = lastPaymentData
         self.unplacedCredits = unplacedCredits
         self.settledCredits = settledCredits
+        self.statementData = statementData
     }
 }
 

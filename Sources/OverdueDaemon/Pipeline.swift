@@ -160,7 +160,7 @@ public final class Pipeline {
                                            deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
                                            unreadableInboxFiles: unreadable)
             text += MetricsText.controls(pendingApprovals: lastControls.pending, held: lastControls.held,
-                                         paymentsStale: lastControls.staleSince != nil, lastPaymentData: ingester.ledger.lastPaymentData)
+                                         paymentsStale: lastControls.staleSince != nil, lastPaymentData: ingester.ledger.paymentDataAsOf)
             try DurableIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: path))
         } catch {
             logger.warning("could not write the metrics file", metadata: ["metrics.file": "\(path)", "error.detail": "\(error)"])

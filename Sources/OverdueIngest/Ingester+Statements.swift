@@ -139,8 +139,10 @@ extension Ingester {
         ])
         // The payments as payment records (JSON Lines): one that cannot
         // apply is written to rejected/ as a record a person can fix.
-        // A statement is fresh payment data even when it matched nothing (the stale feed guard).
+        // A statement is fresh payment data even when it matched nothing (the stale feed guard),
+        // for its account, up to the end of its period: last month's statement dropped today is last month's news.
+        let periodEnd = statement.periodEnd.map { Date(timeIntervalSince1970: Double($0.adding(days: 1).daysSinceEpoch) * 86_400) } ?? now
         try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary,
-                          paymentData: true)
+                          statement: LedgerStore.StatementFreshness(account: statement.account ?? "-", until: min(now, periodEnd)))
     }
 }

@@ -197,10 +197,11 @@ public final class Ingester {
     /// Applies and commits one file's records. `document`: the file is a PDF
     /// kept in the document store; it is recorded first, and the invoices
     /// it is attached to (waiting for it, or in the file) are returned.
-    /// `paymentData`: the file is news from the bank even if nothing applied.
+    /// `statement`: the file is a bank statement, news from the bank up to
+    /// the end of its period even if nothing applied.
     @discardableResult
     func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
-                       digest: String, now: Date, summary: inout IngestSummary, paymentData: Bool = false,
+                       digest: String, now: Date, summary: inout IngestSummary, statement: LedgerStore.StatementFreshness? = nil,
                        document: StoredDocument? = nil) throws -> [String] {
         var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
@@ -304,7 +305,7 @@ public final class Ingester {
         do {
             try writeRejectedRecords(rejected, of: records.count, format: format, header: header, entry: entry,
                                      digest: digest, now: now)
-            try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now, paymentData: paymentData)
+            try store.commit(accepted, file: entry.name, digest: digest, rejected: rejected.count, time: now, statement: statement)
         } catch {
             ledger.revert(undo)  // not durable, so not applied; the file stays for the next pass
             throw error
@@ -312,7 +313,12 @@ public final class Ingester {
         committed[digest] = CommittedFile(digest: digest, file: entry.name, time: Timestamp.format(now),
                                           accepted: accepted.count, rejected: rejected.count)
         // Fresh payment data releases what the stale feed guard holds.
-        if paymentData || accepted.contains(where: { $0.record.isPaymentData }) { ledger.notePaymentData(at: now) }
+        if let statement {
+            // As the replay will read it from the commit line (milliseconds).
+            ledger.noteStatement(account: statement.account, until: Timestamp.parse(Timestamp.format(statement.until)) ?? statement.until)
+        } else if accepted.contains(where: { $0.record.isPaymentData }) {
+            ledger.notePaymentData(at: now)
+        }
         try log.append(logEntries)
         try take(entry, to: archiveURL(for: entry.name, digest: digest, now: now), now: now)
         if rejected.isEmpty, !accepted.isEmpty {

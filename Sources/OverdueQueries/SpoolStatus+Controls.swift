@@ -24,7 +24,9 @@ extension SpoolStatus {
             "pending_approvals": .number(Decimal(plan.pending.count)),
             "held": .object(held),
             "payments_stale": stale,
-            "last_payment_data": ledger.lastPaymentData.map { .string(Timestamp.format($0)) } ?? .null,
+            "last_payment_data": ledger.paymentDataAsOf.map { .string(Timestamp.format($0)) } ?? .null,
+            // Per account: up to when its statements told the credits.
+            "statements": .object(ledger.statementData.mapValues { .string(Timestamp.format($0)) }),
             "customers_in_directory": .number(Decimal(ledger.directory.records.count)),
         ]
     }

@@ -70,6 +70,11 @@ extension SpoolStatus {
         } else if let last = summary["last_payment_data"], last != .null {
             lines.append("last payment data: \(last.plainText)")
         }
+        if case .object(let statements) = summary["statements"] {
+            for (account, until) in statements.sorted(by: { $0.key < $1.key }) {
+                lines.append("bank statements of \(account): credits known up to \(until.plainText)")
+            }
+        }
         return lines
     }
 }

@@ -68,6 +68,7 @@ extension LedgerSnapshot {
         writer.optional(ledger.lastPaymentData.map(asCommitLineHasIt)) { $0.date($1) }
         writer.array(Array(ledger.unplacedCredits.values)) { $0.unplacedCredit($1) }
         writer.array(Array(ledger.settledCredits)) { $0.string($1.key); $0.string($1.value) }
+        writer.array(Array(ledger.statementData)) { $0.string($1.key); $0.date(asCommitLineHasIt($1.value)) }
         return writer
     }
 
@@ -145,7 +146,7 @@ extension LedgerSnapshot {
             documentsByName: emptyLedger.documentsByName, awaitingDocument: emptyLedger.awaitingDocument,
             replies: emptyLedger.replies, feedbackSeen: emptyLedger.feedbackSeen, directory: emptyLedger.directory,
             approvals: emptyLedger.approvals, lastPaymentData: emptyLedger.lastPaymentData, unplacedCredits: emptyLedger.unplacedCredits,
-            settledCredits: emptyLedger.settledCredits)
+            settledCredits: emptyLedger.settledCredits, statementData: emptyLedger.statementData)
         state.committedOffset = header.journalOffset
         return state
     }
@@ -183,10 +184,12 @@ extension LedgerSnapshot {
             unplaced[credit.key] = credit
         }
         let settled = try dictionary(&reader) { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
+        let statements = try dictionary(&reader) { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.date() }
         return Ledger(entries: LedgerEntries(), optOuts: optOuts, bounced: bounced, customerCredits: credits, lastCalled: lastCalled,
                       documentsByName: documents, awaitingDocument: awaiting, replies: replies, feedbackSeen: seen,
                       directory: CustomerDirectory(records: records, idsByVAT: vatIndex), approvals: approvals,
-                      lastPaymentData: lastPaymentData, unplacedCredits: unplaced, settledCredits: settled)
+                      lastPaymentData: lastPaymentData, unplacedCredits: unplaced, settledCredits: settled,
+                      statementData: statements)
     }
 
     /// Every entry, the chunks decoded in parallel, each into its own range

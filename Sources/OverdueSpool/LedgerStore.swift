@@ -70,16 +70,33 @@ public final class LedgerStore {
         /// whose credits matched nothing is still news from the bank): the
         /// stale payment feed guard's clock. Absent in older lines.
         var paymentData: Bool?
+        /// A bank statement's account and the instant its credits are known
+        /// up to (the end of its period, at most `time`): the guard's clock
+        /// for that account. Absent in older lines and for other files.
+        var statementAccount: String?
+        var statementUntil: String?
 
         enum CodingKeys: String, CodingKey {
             case time, commit, file, accepted, rejected
             case paymentData = "payment_data"
+            case statementAccount = "statement_account"
+            case statementUntil = "statement_until"
+        }
+    }
+
+    /// What a bank statement tells the stale feed guard: its account, and up to when.
+    public struct StatementFreshness: Sendable {
+        public var account: String
+        public var until: Date
+        public init(account: String, until: Date) {
+            self.account = account
+            self.until = until
         }
     }
 
     /// Durably appends one inbox file's accepted records and its commit line.
     public func commit(_ records: [(number: Int, record: InboxRecord)], file: String, digest: String,
-                       rejected: Int, time: Date, paymentData: Bool = false) throws {
+                       rejected: Int, time: Date, paymentData: Bool = false, statement: StatementFreshness? = nil) throws {
         let stamp = Timestamp.format(time)
         var lines: [[UInt8]] = []
         lines.reserveCapacity(records.count + 1)
@@ -91,7 +108,8 @@ public final class LedgerStore {
             ])))
         }
         let commit = CommitLine(time: stamp, commit: digest, file: file, accepted: records.count, rejected: rejected,
-                                paymentData: paymentData ? true : nil)
+                                paymentData: paymentData ? true : nil, statementAccount: statement?.account,
+                                statementUntil: statement.map { Timestamp.format($0.until) })
         lines.append(Array(try encoder.encode(commit)))
         try journal.append(lines)
     }
@@ -156,7 +174,10 @@ public final class LedgerStore {
                     case .commit(let commit):
                         for record in pending { state.ledger.apply(record) }
                         // The stale feed guard's clock: when payment data last came.
-                        if commit.paymentData == true || pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
+                        // (A statement's payments are as current as its period, not as its commit.)
+                        if let account = commit.statementAccount, let until = commit.statementUntil.flatMap(Timestamp.parse) {
+                            state.ledger.noteStatement(account: account, until: until)
+                        } else if commit.paymentData == true || pending.contains(where: \.isPaymentData), let time = Timestamp.parse(commit.time) {
                             state.ledger.notePaymentData(at: time)
                         }
                         pending.removeAll(keepingCapacity: true)

@@ -68,4 +68,47 @@ struct StaleFeedEndToEndTests {
         // Replayed from the journal (no snapshot yet for a pass this small): the statement's time still counts.
         #expect(try Controls.status(test.config, now: "2027-06-03T08:00:00Z")["payments_stale"] is NSNull)
     }
+
+    @Test("a statement is fresh up to the end of its period, per account: last month's does not release the guard, an account behind holds it")
+    func statementPeriodAndAccount() throws {
+        let test = try TestSpool(prefix: "overdue-stale-period", config: Controls.config(
+            hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36"))
+        try test.drop(#"{"invoice": "A-1", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "100.00"}"#,
+                      as: "export.json")
+        try Controls.pass(test.config, at: "2027-06-01T08:00:00Z")
+        func statement(account: String, closing: String) -> String {
+            """
+            :20:STARTUMSE
+            :25:\(account)
+            :28C:00042/001
+            :60F:C\(closing)EUR0,00
+            :61:\(closing)\(closing.suffix(4))CR55,00N166NONREF//B-\(account.suffix(4))-\(closing)
+            :86:166?00GUTSCHRIFT?20SVWZ+Spende?32Someone Else
+            :62F:C\(closing)EUR55,00
+            """
+        }
+        // May's statement, exported late: it tells nothing about June.
+        try test.drop(statement(account: "DE12500105170648489890", closing: "270531"), as: "may.sta")
+        try Controls.pass(test.config, at: "2027-06-03T10:00:00Z")
+        var status = try Controls.status(test.config, now: "2027-06-03T10:00:00Z")
+        #expect(status["payments_stale"] is [String: Any], "\(status)")
+        #expect((status["statements"] as? [String: String])?["DE12500105170648489890"] == "2027-06-01T00:00:00.000Z", "\(status)")
+        #expect(try Controls.log(test.config, ["--event", "sent"]).isEmpty)
+        // Yesterday's statement of that account releases it; a second account's, a week old, holds it again.
+        try test.drop(statement(account: "DE12500105170648489890", closing: "270602"), as: "june.sta")
+        try Controls.pass(test.config, at: "2027-06-03T10:05:00Z")
+        #expect(try Controls.status(test.config, now: "2027-06-03T10:05:00Z")["payments_stale"] is NSNull)
+        try test.drop(statement(account: "FR7630006000011234567890189", closing: "270527"), as: "fr.sta")
+        try Controls.pass(test.config, at: "2027-06-03T10:10:00Z")
+        status = try Controls.status(test.config, now: "2027-06-03T10:10:00Z")
+        // (Stale since the invoice export of 06-01, newer than the French account's credits.)
+        #expect(((status["payments_stale"] as? [String: Any])?["since"] as? String)?.hasPrefix("2027-06-01T08:00:00") == true, "\(status)")
+        let text = try Controls.run(test.config, ["status", "--now", "2027-06-03T10:10:00Z"]).stdout
+        #expect(text.contains("bank statements of FR7630006000011234567890189: credits known up to 2027-05-28T00:00:00.000Z"), "\(text)")
+        // The invoice export (the books' current state) is current for every account.
+        try test.drop(#"{"invoice": "A-2", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-30", "currency": "EUR", "amount": "10.00"}"#,
+                      as: "export2.json")
+        try Controls.pass(test.config, at: "2027-06-03T10:15:00Z")
+        #expect(try Controls.status(test.config, now: "2027-06-03T10:15:00Z")["payments_stale"] is NSNull)
+    }
 }

@@ -86,6 +86,21 @@ struct CamtReaderTests {
         #expect(throws: StatementError.self) { try CamtReader.read(cut) }
     }
 
+    @Test("the period a statement covers: its to-date, else its creation date, else its latest booking")
+    func period() throws {
+        func read(_ header: String, statement: String = "") throws -> String? {
+            try CamtReader.read(Array("""
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId>\(header)</GrpHdr><Stmt>\(statement)
+                <Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2027-01-15</Dt></BookgDt>
+                <ValDt><Dt>2027-01-16</Dt></ValDt></Ntry></Stmt></BkToCstmrStmt></Document>
+                """.utf8)).periodEnd?.description
+        }
+        #expect(try read("<CreDtTm>2027-01-20T06:00:00+01:00</CreDtTm>") == "2027-01-20")
+        #expect(try read("<CreDtTm>2027-01-20T06:00:00</CreDtTm>",
+                          statement: "<Id>S1</Id><FrToDt><FrDtTm>2027-01-01T00:00:00</FrDtTm><ToDtTm>2027-01-17T23:59:59</ToDtTm></FrToDt>") == "2027-01-17")
+        #expect(try read("") == "2027-01-15")
+    }
+
     @Test("a statement over 10 MB is read whole (libxml2 refuses that much given at once)")
     func large() throws {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>"#

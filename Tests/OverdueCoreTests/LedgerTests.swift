@@ -47,6 +47,26 @@ struct LedgerTests {
         #expect(ledger["A"]?.netPayments.map(\.amount) == [75] && ledger["A"]?.balance == 25)
     }
 
+    @Test("payment data as of: the newer of files and statements; statements as current as the account furthest behind")
+    func paymentDataAsOf() {
+        var ledger = Ledger()
+        let day = 86_400.0
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(ledger.paymentDataAsOf == nil)
+        ledger.noteStatement(account: "DE1", until: start)
+        ledger.noteStatement(account: "DE1", until: start - day)  // an older statement of it changes nothing
+        #expect(ledger.paymentDataAsOf == start)
+        // A second account, two days behind: the credits to it are known only that far.
+        ledger.noteStatement(account: "FR2", until: start - 2 * day)
+        #expect(ledger.paymentDataAsOf == start - 2 * day)
+        // A payment file today is current for all.
+        ledger.notePaymentData(at: start - day)
+        #expect(ledger.paymentDataAsOf == start - day)
+        // An account silent for more than 31 days is taken as closed.
+        ledger.noteStatement(account: "DE1", until: start + 40 * day)
+        #expect(ledger.paymentDataAsOf == start + 40 * day)
+    }
+
     @Test("dispute, resolve, promise lapsing, cancel")
     func pauses() {
         var ledger = Ledger()

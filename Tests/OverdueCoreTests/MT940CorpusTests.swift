@@ -37,6 +37,7 @@ struct MT940CorpusTests {
     struct Truth: Decodable {
         var transactions: [Row]?
         var error: String?
+        var closing_date: String?
         struct Row: Decodable {
             var status: String?, amount: String?, currency: String?, date: String?, entry_date: String?
             var customer_reference: String?, bank_reference: String?
@@ -59,6 +60,7 @@ struct MT940CorpusTests {
         var compared = 0
         var fieldsCompared = 0
         var references = 0
+        var closings = 0
         for (file, path) in zip(files, paths) {
             let expected = try #require(truth[path]).transactions ?? []
             let statement: BankStatement
@@ -69,6 +71,13 @@ struct MT940CorpusTests {
                 continue
             }
             #expect(statement.entries.count == expected.count, "\(file): \(statement.entries.count) entries, reference \(expected.count)")
+            // The period the statement covers ends on its final closing balance's date (the stale feed guard's clock).
+            // (A file of several statements: the reference gives the last :62F:, ours is the latest closing of any, :62M: too.)
+            let text = try Self.text(URL(fileURLWithPath: path))
+            if let closing = try #require(truth[path]).closing_date, text.components(separatedBy: ":20:").count == 2 {
+                #expect(statement.periodEnd?.description == closing, "\(file): period end \(statement.periodEnd?.description ?? "-") vs \(closing)")
+                closings += 1
+            }
             for (entry, row) in zip(statement.entries, expected) {
                 let at = "\(file) \(entry.position)"
                 let marks: [StatementEntry.Direction: String] = [.credit: "C", .debit: "D", .creditReversal: "RC", .debitReversal: "RD"]
@@ -107,6 +116,7 @@ struct MT940CorpusTests {
         #expect(compared > 200)
         #expect(fieldsCompared > 20)
         #expect(references > 120)
+        #expect(closings >= 15)
     }
 
     @Test("ISO 11649 creditor references: check digits, spaces as printed, found in remittance text")

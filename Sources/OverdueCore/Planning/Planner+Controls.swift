@@ -57,7 +57,7 @@ extension Planner {
     /// When the payment data went stale: the last file's time, if it is
     /// more than `payments_stale_after_hours` ago.
     public func staleSince(_ ledger: Ledger, now: Date) -> Date? {
-        guard let hours = settings.paymentsStaleAfterHours, let last = ledger.lastPaymentData,
+        guard let hours = settings.paymentsStaleAfterHours, let last = ledger.paymentDataAsOf,
               now.timeIntervalSince(last) >= Double(hours) * 3600 else { return nil }
         return last
     }

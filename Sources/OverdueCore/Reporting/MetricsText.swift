@@ -69,7 +69,7 @@ public struct MetricsText: Sendable {
         metrics.add("overdue_payments_stale", help: "1 while post-due reminders are held because no payment data arrived for payments_stale_after_hours.",
                     value: paymentsStale ? "1" : "0")
         if let lastPaymentData {
-            metrics.add("overdue_last_payment_data_timestamp_seconds", help: "When the last inbox file with payments or invoices was read.",
+            metrics.add("overdue_last_payment_data_timestamp_seconds", help: "Up to when payments are known: the last file with payments or invoices, or the bank statements' period.",
                         value: "\(Int(lastPaymentData.timeIntervalSince1970))")
         }
         return metrics.text

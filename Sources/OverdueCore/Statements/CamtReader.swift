@@ -39,7 +39,7 @@ public enum CamtReader {
             throw StatementError(position: "line 1", field: "Document", reason: "the XML is not a camt.052, camt.053 or camt.054 document")
         }
         return BankStatement(format: format, account: collector.account.flatMap { StatementEntry.oneWord($0) },
-                             entries: collector.entries.map { $0.cleaned() })
+                             entries: collector.entries.map { $0.cleaned() }, periodEnd: collector.periodEnd)
     }
 
     /// One `Ntry` or `TxDtls` being read: its values by path below it.
@@ -59,6 +59,10 @@ public enum CamtReader {
         var entries: [StatementEntry] = []
         var refusal: StatementError?
         var rootClosed = false
+        /// The statement's to-date (`FrToDt/ToDtTm`), else its creation date (`CreDtTm`).
+        var periodEnd: CalendarDate? { toDate ?? created }
+        private var toDate: CalendarDate?
+        private var created: CalendarDate?
         private var names: [String] = []
         private var entryDepth: Int?
         private var detailDepth: Int?
@@ -121,6 +125,10 @@ public enum CamtReader {
                     entry?.text[path, default: []].append(value)
                 } else if account == nil, path.hasSuffix("Acct/Id/IBAN") || path.hasSuffix("Acct/Id/Othr/Id") {
                     account = value
+                } else if path.hasSuffix("FrToDt/ToDtTm") || path.hasSuffix("FrToDt/ToDt") {
+                    toDate = CalendarDate(iso: String(value.prefix(10)))
+                } else if created == nil, path.hasSuffix("CreDtTm") {
+                    created = CalendarDate(iso: String(value.prefix(10)))
                 }
             }
             text = ""

@@ -23,6 +23,7 @@ public enum MT940Reader {
         var currency: String?
         var entries: [StatementEntry] = []
         var lastWasEntry = false
+        var closing: CalendarDate?
         for field in fields(text) {
             switch field.tag {
             case "25":
@@ -38,6 +39,13 @@ public enum MT940Reader {
             case "86":
                 if lastWasEntry, !entries.isEmpty { details(field.value, into: &entries[entries.count - 1]) }
                 lastWasEntry = false
+            case "62F", "62M", "62":
+                // "C270603EUR165,01": the closing balance's date is the last day the statement covers.
+                let value = field.value.utf8.dropFirst().prefix(6)
+                if value.count == 6, let day = CalendarDate(iso: "20\(Substring(value.prefix(2)))-\(Substring(value.dropFirst(2).prefix(2)))-\(Substring(value.suffix(2)))") {
+                    closing = max(closing ?? day, day)
+                }
+                lastWasEntry = false
             case "34F":
                 // MT942's floor limit ("PLN0") names the currency it has no balance for.
                 if currency == nil, field.value.count >= 3 { currency = String(field.value.prefix(3)) }
@@ -51,7 +59,7 @@ public enum MT940Reader {
             throw StatementError(position: "line 1", field: ":25:/:61:", reason: "no MT940 statement found (no :25: account and no :61: entry); export the statement as MT940 or camt.053")
         }
         return BankStatement(format: "MT940", account: account.flatMap(StatementEntry.oneWord),
-                             entries: entries.map { $0.cleaned() })
+                             entries: entries.map { $0.cleaned() }, periodEnd: closing)
     }
 
     struct Field {

@@ -91,6 +91,17 @@ public struct BankStatement: Sendable, Equatable {
     /// The account's IBAN (or other id) the statement is for.
     public var account: String?
     public var entries: [StatementEntry]
+    /// The last day the statement covers: MT940's closing balance date,
+    /// camt's to-date or creation date, else its latest booking. Credits
+    /// are known up to it, and no further (the stale payment feed guard).
+    public var periodEnd: CalendarDate?
+
+    public init(format: String, account: String?, entries: [StatementEntry], periodEnd: CalendarDate? = nil) {
+        self.format = format
+        self.account = account
+        self.entries = entries
+        self.periodEnd = periodEnd ?? entries.map { $0.bookingDate ?? $0.valueDate }.max()
+    }
 }
 
 /// Why a statement cannot be read: where and what to do.
