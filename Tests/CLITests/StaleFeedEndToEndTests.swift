@@ -46,11 +46,7 @@ struct StaleFeedEndToEndTests {
 
     @Test("a bank statement that matches nothing is still fresh payment data: it releases the guard, also after a restart")
     func statementIsPaymentData() throws {
-        let test = try TestSpool(prefix: "overdue-stale-statement", config: Controls.config(
-            hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36"))
-        try test.drop(#"{"invoice": "A-1", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "100.00"}"#,
-                      as: "export.json")
-        try Controls.pass(test.config, at: "2027-06-01T08:00:00Z")
+        let test = try Self.lateInvoice(prefix: "overdue-stale-statement")
         try Controls.pass(test.config, at: "2027-06-02T21:00:00Z")
         #expect(try Controls.log(test.config, ["--event", "held"]).count == 1)
         // The day's statement: one credit nobody can place, and a bank fee.
@@ -71,11 +67,7 @@ struct StaleFeedEndToEndTests {
 
     @Test("a statement is fresh up to the end of its period, per account: last month's does not release the guard, an account behind holds it")
     func statementPeriodAndAccount() throws {
-        let test = try TestSpool(prefix: "overdue-stale-period", config: Controls.config(
-            hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36"))
-        try test.drop(#"{"invoice": "A-1", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "100.00"}"#,
-                      as: "export.json")
-        try Controls.pass(test.config, at: "2027-06-01T08:00:00Z")
+        let test = try Self.lateInvoice(prefix: "overdue-stale-period")
         func statement(account: String, closing: String) -> String {
             """
             :20:STARTUMSE
@@ -110,5 +102,14 @@ struct StaleFeedEndToEndTests {
                       as: "export2.json")
         try Controls.pass(test.config, at: "2027-06-03T10:15:00Z")
         #expect(try Controls.status(test.config, now: "2027-06-03T10:15:00Z")["payments_stale"] is NSNull)
+    }
+
+    /// A guard of 36 hours, and one invoice due 2027-06-01 dropped and read that morning.
+    static func lateInvoice(prefix: String) throws -> TestSpool {
+        let test = try TestSpool(prefix: prefix, config: Controls.config(hours: "00:00-24:00", schedule: "payments_stale_after_hours = 36"))
+        try test.drop(#"{"invoice": "A-1", "customer": {"id": "late", "name": "Late Ltd", "email": "ap@late.example"}, "issued": "2027-05-01", "due": "2027-06-01", "currency": "EUR", "amount": "100.00"}"#,
+                      as: "export.json")
+        try Controls.pass(test.config, at: "2027-06-01T08:00:00Z")
+        return test
     }
 }
