@@ -24,13 +24,26 @@ extension LogView {
             func text(_ name: String) -> String { line[name]?.plainText ?? "" }
             let time = String(text("time").prefix(19)).replacingOccurrences(of: "T", with: " ")
             // Deliveries: the stage and the invoices demanded; records: their type, invoice, amount and file.
+            let event = text("event")
+            if event == "statement" {
+                // A bank statement read: what it held and what became of it.
+                let counts = ["credits", "matched", "unmatched", "applied_before", "debits", "reversals"].map { "\($0.replacingOccurrences(of: "_", with: " ")) \(text($0))" }
+                table.add(time, event, "", "", "\(text("format")) \(text("account")) (\(text("file")))", "", counts.joined(separator: ", "))
+                continue
+            }
+            if event == "unmatched" || event == "reversal" {
+                // A bank credit for a person, or a returned one: the entry key `assign` takes, and why.
+                let what = "\(text("entry")) \(text("amount")) \(text("currency"))" + (line["action"].map { " \($0.plainText)" } ?? "")
+                table.add(time, event, "", text("payer"), what, "", text("detail"))
+                continue
+            }
             let what = line["kind"] != nil
                 ? [text("kind"), text("status"), text("key")].filter { !$0.isEmpty }.joined(separator: " ")
                 : line["invoices"] != nil
                 ? "\(text("stage")) \(line["units"] != nil ? text("units") : text("invoices"))"
                 : [text("record_type"), text("invoice"), text("address"), [text("amount"), text("currency")].filter { !$0.isEmpty }.joined(separator: " "),
                    text("file").isEmpty ? "" : "(\(text("file")))"].filter { !$0.isEmpty }.joined(separator: " ")
-            table.add(time, text("event"), text("channel"), text("customer"), what, text("recipient"), text("detail"))
+            table.add(time, event, text("channel"), text("customer"), what, text("recipient"), text("detail"))
         }
         return CommandOutput(lines: [table.render()])
     }

@@ -65,6 +65,9 @@ struct StatementReversalTests {
             #expect(try Controls.run(test.config, ["show", id]).stdout.contains("balance 0.00"), "\(id)")
         }
         #expect(try Self.unmatched(test.config).count == 2)
+        // The log's table says what each statement held and what became of it.
+        let table = try Controls.run(test.config, ["log", "--event", "statement"]).stdout
+        #expect(table.contains("MT940 \(Self.account) (0603.sta)") && table.contains("credits 4, matched 2, unmatched 2"), "\(table)")
 
         // Alpha's credit comes back in the camt.053 (by its end-to-end id); beta's and
         // Delta's as MT940 RC lines without references (beta: the one credit of 250 from
@@ -81,6 +84,7 @@ struct StatementReversalTests {
             """)
         try StatementEndToEndTests.place(returns, as: "0620.sta", in: test)
         try Controls.pass(test.config, at: "2027-06-20T10:00:00Z")
+        #expect(try Controls.run(test.config, ["log", "--event", "reversal"]).stdout.contains("reopened"))
         let reversals = try Controls.log(test.config, ["--event", "reversal"])
         #expect(reversals.compactMap { $0["action"] as? String }.sorted() == ["for_a_person", "reopened", "reopened", "settled"], "\(reversals)")
         #expect(try Controls.run(test.config, ["show", "INV-201"]).stdout.contains("balance 120.00"))

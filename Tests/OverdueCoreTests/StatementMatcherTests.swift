@@ -67,6 +67,24 @@ struct StatementMatcherTests {
         #expect(reason.contains("INV-0042, INV-421") && reason.contains("1500"))
     }
 
+    @Test("others written short beside a named number are named too; an unknown number of our shape blocks the weaker rules")
+    func shortAndUnknownNumbers() {
+        let book = Self.ledger([("INV-2027-0060", "acme", "Acme GmbH", 100, "EUR"), ("INV-2027-0061", "acme", "Acme GmbH", 50, "EUR"),
+                                ("INV-2027-0070", "acme", "Acme GmbH", 70, "EUR")])
+        let matcher = StatementMatcher(ledger: book)
+        func outcome(_ entry: StatementEntry) -> StatementMatcher.Outcome { matcher.match(entry, key: "DE1:X") }
+        #expect(matcher.shortWritten(besides: ["INV-2027-0060"], in: "INV-2027-0060 + 0061, 61 and 70") == ["INV-2027-0061", "INV-2027-0070"])
+        // Their total: both paid. Not their total: for a person, never all to the one written in full.
+        #expect(outcome(Self.credit(150, text: "INV-2027-0060 + 0061"))
+                == .matched(.invoiceNumber, [.init(invoice: "INV-2027-0060", amount: 100), .init(invoice: "INV-2027-0061", amount: 50)]))
+        guard case .unmatched = outcome(Self.credit(100, text: "INV-2027-0060 + 0061")) else { Issue.record("matched"); return }
+        // A number of our shape that is no invoice: not placed by name and amount on another one.
+        guard case .unmatched(let reason) = outcome(Self.credit(70, text: "INV-2027-0099", name: "Acme GmbH")) else { Issue.record("matched"); return }
+        #expect(reason.contains("INV-2027-0099"))
+        // Other numbers (a customer number of another shape, an amount) do not block it.
+        #expect(outcome(Self.credit(70, text: "Kd 77 Betrag 70,00", name: "Acme GmbH")) == .matched(.amountAndName, [.init(invoice: "INV-2027-0070", amount: 70)]))
+    }
+
     @Test("an IBAN learned from an earlier credit: one invoice's balance, or the overdue total")
     func learnedIBAN() {
         #expect(outcome(Self.credit(300, iban: "DE89370400440532013000")) == .matched(.payerIBAN, [.init(invoice: "INV-421", amount: 300)]))

@@ -82,12 +82,21 @@ public struct InboxFileParser: Sendable {
             if CamtReader.looksLike(bytes) { return .statement(try CamtReader.read(bytes)) }
             let lower = fileName.lowercased()
             let start = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
-            let tagged = start.starts(with: Array(":20:".utf8)) || start.starts(with: Array("{1:".utf8))
+            let tagged = start.starts(with: Array(":20:".utf8)) || start.starts(with: Array("{1:".utf8)) || mt940AfterHeader(bytes)
             guard mt940Extensions.contains(where: lower.hasSuffix) || tagged else { return nil }
             return .statement(try MT940Reader.read(MT940Reader.text(bytes)))
         } catch {
             return .unreadable(reason: "the bank statement cannot be read: \(error.description)")
         }
+    }
+
+    /// MT940 after a few header lines, whatever the file is called (ABN
+    /// AMRO's "ABNANL2A / 940 / ABNANL2A", a bank's export named `.txt`): a
+    /// `:20:` line among the first six, and its `:25:` and `:60F:` or `:61:`.
+    static func mt940AfterHeader(_ bytes: [UInt8]) -> Bool {
+        let head = MT940Reader.text(Array(bytes.prefix(4096)))
+        let lines = head.split(whereSeparator: \.isNewline).prefix(6)
+        return lines.contains { $0.hasPrefix(":20:") } && head.contains(":25:") && MT940Reader.looksLike(head)
     }
 
     // MARK: EN 16931 e-invoices

@@ -16,10 +16,19 @@ enum XMLGuard {
     /// past it a document is hostile, not an invoice.
     static let maxDepth = 64
 
-    static let dtdRefusal = "the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY>), which e-invoices never need; it is refused as unsafe: export the invoice again without a DOCTYPE"
+    /// The kind of document, for the words of a refusal.
+    enum Document {
+        case eInvoice, statement
+        var plural: String { self == .eInvoice ? "e-invoices (EN 16931)" : "bank statements (ISO 20022 camt)" }
+        var again: String { self == .eInvoice ? "export the invoice again" : "export the statement again" }
+    }
 
-    static func tooDeep(line: Int) -> String {
-        "the XML nests elements more than \(maxDepth) levels deep (line \(line)); e-invoices nest about 10, so it is refused as unsafe: export the invoice again"
+    static func dtdRefusal(_ document: Document = .eInvoice) -> String {
+        "the XML declares a DTD or entities (<!DOCTYPE/<!ENTITY>), which \(document.plural) never need; it is refused as unsafe: \(document.again) without a DOCTYPE"
+    }
+
+    static func tooDeep(line: Int, _ document: Document = .eInvoice) -> String {
+        "the XML nests elements more than \(maxDepth) levels deep (line \(line)); \(document.plural) nest about 10, so it is refused as unsafe: \(document.again)"
     }
 
     static func entity(_ name: String) -> String {
@@ -29,11 +38,11 @@ enum XMLGuard {
     /// Why the bytes before the root element cannot be read safely, or nil.
     /// Linear in the prolog's length, however long the comments before a
     /// DOCTYPE are.
-    static func prologProblem(_ bytes: [UInt8]) -> String? {
+    static func prologProblem(_ bytes: [UInt8], _ document: Document = .eInvoice) -> String? {
         // UTF-16/32 put NUL bytes in the markup, where a byte scan for
         // "<!DOCTYPE" cannot see it; EN 16931's syntaxes are UTF-8 anyway.
         if bytes.prefix(4).contains(0) || bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
-            return "the XML is not UTF-8 (EN 16931 e-invoices are); save it as UTF-8"
+            return "the XML is UTF-16 or UTF-32, not UTF-8 (\(document.plural) are exported in UTF-8); \(document.again) as UTF-8"
         }
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         func starts(_ text: String, at position: Int) -> Bool {
@@ -61,7 +70,7 @@ enum XMLGuard {
                     guard let next = skip(past: "-->", from: index + 4) else { return nil }
                     index = next
                 } else if starts("<!", at: index) {
-                    return dtdRefusal  // <!DOCTYPE, or any other declaration before the root
+                    return dtdRefusal(document)  // <!DOCTYPE, or any other declaration before the root
                 } else {
                     return nil  // the root element: the rest is the parser's
                 }
@@ -79,7 +88,7 @@ extension EInvoiceReader.Collector {
     // the prolog scan did not see, so the document is refused.
 
     func refuseDTD(_ parser: XMLParser) {
-        refuse(XMLGuard.dtdRefusal, parser)
+        refuse(XMLGuard.dtdRefusal(), parser)
     }
 
     func parser(_ parser: XMLParser, foundElementDeclarationWithName elementName: String, model: String) { refuseDTD(parser) }

@@ -14,13 +14,31 @@ import FoundationXML
 public enum CamtReader {
     static let namespacePrefix = "urn:iso:std:iso:20022:tech:xsd:camt.05"
 
-    /// Whether the bytes look like a camt document (its namespace near the start).
+    /// Whether the bytes look like a camt document: its namespace in the
+    /// first 64 KiB (comments and a long header may come before the root),
+    /// in UTF-8, or in UTF-16 (refused with its reason, not taken for binary).
     public static func looksLike(_ bytes: [UInt8]) -> Bool {
-        String(decoding: bytes.prefix(2048), as: UTF8.self).contains(namespacePrefix)
+        let head = bytes.prefix(65_536)
+        let marker = Array(namespacePrefix.utf8)
+        if contains(head, marker) { return true }
+        // UTF-16, either byte order: every ASCII character with a NUL beside it.
+        guard head.prefix(4).contains(0) else { return false }
+        let wide: [UInt8] = marker.flatMap { byte -> [UInt8] in [byte, 0] }
+        return contains(head, wide) || contains(head, [0] + wide.dropLast())
+    }
+
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: [UInt8]) -> Bool {
+        guard let first = marker.first, bytes.count >= marker.count else { return false }
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstIndex(of: first), found + marker.count <= bytes.endIndex {
+            if bytes[found..<found + marker.count].elementsEqual(marker) { return true }
+            index = found + 1
+        }
+        return false
     }
 
     public static func read(_ bytes: [UInt8]) throws(StatementError) -> BankStatement {
-        if let problem = XMLGuard.prologProblem(bytes) { throw StatementError(position: "line 1", field: "XML", reason: problem) }
+        if let problem = XMLGuard.prologProblem(bytes, .statement) { throw StatementError(position: "line 1", field: "XML", reason: problem) }
         let collector = Collector()
         // From a stream, which Foundation feeds to libxml2 in chunks: given
         // all at once, libxml2 refuses a document over 10 MB ("huge input
@@ -80,7 +98,7 @@ public enum CamtReader {
                     attributes: [String: String] = [:]) {
             guard refusal == nil else { return }
             names.append(name)
-            guard names.count <= XMLGuard.maxDepth else { return refuse("XML", XMLGuard.tooDeep(line: parser.lineNumber), parser) }
+            guard names.count <= XMLGuard.maxDepth else { return refuse("XML", XMLGuard.tooDeep(line: parser.lineNumber, .statement), parser) }
             if names.count == 1 {
                 let namespace = namespaceURI ?? ""
                 guard name == "Document", namespace.hasPrefix(CamtReader.namespacePrefix) else {

@@ -27,7 +27,11 @@ public enum MT940Reader {
         for field in fields(text) {
             switch field.tag {
             case "25":
-                account = field.value.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
+                // The statement's account: the first :25: (a file of several statements keeps the first
+                // one's). A :25: holding a field-86 layout ("166?00…") is a mislabelled :86:, not an account.
+                let value = field.value.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
+                if account == nil, let value, !value.contains("?") { account = value }
+                lastWasEntry = false
             case "60F", "60M", "60":
                 // "C110522EUR3236,28": mark, date, currency, amount.
                 let value = Array(field.value.utf8)

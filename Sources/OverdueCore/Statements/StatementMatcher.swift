@@ -60,6 +60,10 @@ public struct StatementMatcher {
     private var customersByName: [String: Set<String>] = [:]
     private var customersByIBAN: [String: Set<String>] = [:]
     private var allNumbers: Set<String> = []
+    /// The shapes of the ledger's invoice numbers ("INV-2027-0060" is
+    /// "INV99999999"): a word of such a shape that is no invoice is a number
+    /// the payer meant, and no weaker rule may put the credit elsewhere.
+    private var numberShapes: Set<String> = []
     /// Bank keys of credits already applied, and what each paid.
     public private(set) var appliedKeys: [String: [String]] = [:]
     /// The key of each applied credit by its end-to-end id (for reversals).
@@ -84,6 +88,7 @@ public struct StatementMatcher {
         for entry in ledger.entries.values {
             let invoice = entry.invoice
             allNumbers.insert(invoice.id)
+            numberShapes.insert(Self.shape(invoice.id))
             if declared, let record = ledger.directory.effective(for: invoice).record {
                 for iban in record.ibans { customersByIBAN[iban, default: []].insert(invoice.customer.id) }
                 if let scheme = record.referenceScheme {
@@ -160,8 +165,13 @@ public struct StatementMatcher {
             if !ids.isEmpty { return allocate(entry, ids, rule: .creditorReference) }
         }
         if let ids = nationalReferenceInvoices(entry) { return allocate(entry, ids, rule: .creditorReference) }
-        let named = invoiceNumbers(in: [entry.remittance, entry.endToEndID ?? "", entry.customerReference ?? ""].joined(separator: " "))
-        if !named.isEmpty { return allocate(entry, named, rule: .invoiceNumber) }
+        let text = [entry.remittance, entry.endToEndID ?? "", entry.customerReference ?? ""].joined(separator: " ")
+        let named = invoiceNumbers(in: text)
+        // "INV-2027-0060 + 0061": the others written short are named too (and then paid only at their total).
+        if !named.isEmpty { return allocate(entry, named + shortWritten(besides: named, in: text), rule: .invoiceNumber) }
+        if let unknown = unknownNumber(in: entry.remittance) {
+            return .unmatched(reason: "names \(unknown), which is no invoice in the ledger; a person decides what it pays")
+        }
         if let iban = entry.payerIBAN, let customers = customersByIBAN[iban], customers.count == 1, let customer = customers.first,
            let ids = byAmount(entry, customer: customer, overdueTotal: true) {
             return allocate(entry, ids, rule: .payerIBAN)
@@ -319,6 +329,44 @@ public struct StatementMatcher {
             }
         }
         return found
+    }
+
+    /// Invoices named only by the end of their number beside one named in
+    /// full ("INV-2027-0060 + 0061", "RE 4711/12"): the named number with its
+    /// last digits replaced by a short group of digits in the text, when
+    /// that is an invoice.
+    func shortWritten(besides named: [String], in text: String) -> [String] {
+        let groups = text.split(whereSeparator: { $0.isWhitespace || ",;+&/()[]".contains($0) })
+            .filter { $0.count >= 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard !groups.isEmpty else { return [] }
+        var found: [String] = []
+        for id in named {
+            let digits = id.reversed().prefix { $0.isASCII && $0.isNumber }.count
+            for group in groups where group.count <= digits {
+                let sibling = String(id.dropLast(group.count)) + group
+                if sibling != id, allNumbers.contains(sibling), !named.contains(sibling), !found.contains(sibling) { found.append(sibling) }
+            }
+        }
+        return found
+    }
+
+    /// A word of the text shaped like the ledger's invoice numbers that is
+    /// none of them (a number the payer meant that overdue does not know).
+    func unknownNumber(in text: String) -> String? {
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;.:()[]"))
+            guard trimmed.contains(where: \.isNumber), !Self.looksLikeAmount(Substring(trimmed)) else { continue }
+            let shape = Self.shape(trimmed)
+            guard numberShapes.contains(shape), !(shape.allSatisfy { $0 == "9" } && shape.count < 4),
+                  byNumber[Self.normalizedNumber(trimmed)] == nil else { continue }
+            return trimmed
+        }
+        return nil
+    }
+
+    /// Letters upper-cased, each digit a 9, the rest left out.
+    static func shape(_ text: some StringProtocol) -> String {
+        String(text.compactMap { $0.isASCII && $0.isNumber ? "9" : $0.isLetter ? Character($0.uppercased()) : nil })
     }
 
     /// "10.42", "1.200,00", "99,5": digits with a decimal point or comma before one or two digits.
