@@ -202,6 +202,20 @@ struct StatementMatcherTests {
         #expect(BankReference(returned.text) == returned && returned.text == "bank:DE1:RET returns:DE1:REF_1")
     }
 
+    @Test("names and shapes: the ASCII fast paths agree with the general ones (2,000 random texts)")
+    func namesAndShapes() {
+        #expect(StatementMatcher.shape("INV-2027-0060") == "INV99999999")
+        #expect(StatementMatcher.normalizedName("  FROMAGERIE  brie, SARL ") == "fromagerie brie sarl")
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019 -.,&/é")
+        for _ in 0..<2000 {
+            let ascii = String((0..<Int.random(in: 0...20, using: &random)).map { _ in alphabet[Int.random(in: 0..<(alphabet.count - 1), using: &random)] })
+            let general = ascii.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+            #expect(StatementMatcher.normalizedName(ascii) == general, "\(ascii)")
+            #expect(StatementMatcher.shape(ascii) == StatementMatcher.shape(ascii + "é").dropLast(), "\(ascii)")
+        }
+    }
+
     @Test("number normalisation: examples, and the ASCII fast path agrees with the general one (2,000 random numbers)")
     func normalization() {
         #expect(StatementMatcher.normalizedNumber("inv-0042") == "INV42")

@@ -366,7 +366,20 @@ public struct StatementMatcher {
 
     /// Letters upper-cased, each digit a 9, the rest left out.
     static func shape(_ text: some StringProtocol) -> String {
-        String(text.compactMap { $0.isASCII && $0.isNumber ? "9" : $0.isLetter ? Character($0.uppercased()) : nil })
+        // By bytes for ASCII (every invoice number of the ledger is shaped once per statement).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(UInt8(ascii: "9"))
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte & 0xDF)
+                default: continue
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return String(text.compactMap { $0.isASCII && $0.isNumber ? "9" : $0.isLetter ? Character($0.uppercased()) : nil })
     }
 
     /// "10.42", "1.200,00", "99,5": digits with a decimal point or comma before one or two digits.
@@ -428,7 +441,24 @@ public struct StatementMatcher {
 
     /// Case, punctuation and spacing do not tell names apart.
     static func normalizedName(_ text: String) -> String {
-        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+        // By bytes for ASCII (every debtor's name is indexed once per statement).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            var pendingSpace = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    if pendingSpace, !out.isEmpty { out.append(UInt8(ascii: " ")) }
+                    pendingSpace = false
+                    out.append(byte | (byte >= UInt8(ascii: "A") ? 0x20 : 0))
+                default:
+                    pendingSpace = true
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
     }
 }
 
