@@ -253,9 +253,10 @@ public struct Ledger: Sendable {
                 entries[id] = entry
             }
             return
-        case .payment(_, _, _, let reference?):
-            // A payment carrying a statement entry's key places that credit,
-            // which releases whoever it held (any debtor: plan them all).
+        case .payment(_, _, _, let reference?), .paymentReturned(_, _, _, let reference?):
+            // A payment carrying a statement entry's key places that credit
+            // (a returned payment, that return), which releases whoever it
+            // held (any debtor: plan them all).
             if let bank = BankReference(reference), unplacedCredits.removeValue(forKey: bank.key) != nil { changes.everything = true }
         default:
             break

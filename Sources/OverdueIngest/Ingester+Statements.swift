@@ -97,7 +97,15 @@ extension Ingester {
                         : "the credit \(original) was \(why); what it paid is owed again: \(names)")
                 } else {
                     fields["action"] = .string("for_a_person")
-                    fields["detail"] = .string("a credit was \(why), but which one is not known (no end-to-end id or bank reference of an applied credit, and not one credit of this amount from this account); assign it to the invoice it paid: overdue assign \(key) INVOICE")
+                    let detail = "a credit was \(why), but which one is not known (no end-to-end id or bank reference of an applied credit, and not one credit of this amount from this account); assign it to the invoice it paid: overdue assign \(key) INVOICE"
+                    fields["detail"] = .string(detail)
+                    // Kept in the ledger until a person says what it reopens (it holds nobody).
+                    var kept = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
+                                              payerName: item.payerName, payerIBAN: item.payerIBAN,
+                                              remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)), reason: detail)
+                    kept.endToEnd = item.endToEndID
+                    kept.returned = true
+                    records.append(record(.unplacedCredit(kept), currency: nil, note: "bank statement \(item.position), entry \(key): a return for a person"))
                 }
                 lines.append(line("reversal", item, key: key, fields))
             case .unmatched(let reason):
@@ -110,6 +118,7 @@ extension Ingester {
                                             remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)),
                                             reason: reason)
                 credit.possibleDebtors = matcher.possibleDebtors(item)
+                credit.endToEnd = item.endToEndID
                 records.append(record(.unplacedCredit(credit), currency: nil, note: "bank statement \(item.position), entry \(key): no rule placed it"))
             case .matched(let rule, let allocations):
                 counts.credits += 1

@@ -20,33 +20,23 @@ public enum UnmatchedCredits {
     public static func list(config: Config) throws -> [Credit] {
         let spool = Spool(root: config.spool.dir)
         guard spool.exists else { return [] }
+        // The ledger keeps each until it is placed or dismissed (the log, which retention
+        // thins out, only tells the story): oldest first.
         let ledger = try LedgerStore.replay(spool: spool).ledger
-        // The unplaced credits are the ledger's; the log adds where each came from.
-        let applied = Set(StatementMatcher(ledger: ledger).appliedKeys.keys)
-        var latest: [String: Credit] = [:]
-        var order: [String] = []
-        for line in try EventLog.read(directory: spool.log) {
-            guard case .string(let event)? = line["event"], case .string(let key)? = line["entry"], !applied.contains(key) else { continue }
-            // A reversal the daemon could place (reopened, settled) is not a person's.
-            let forAPerson = line["action"] == nil || line["action"] == .string("for_a_person")
-            guard (event == "reversal" && forAPerson) || (event == "unmatched" && ledger.unplacedCredits[key] != nil) else { continue }
-            if latest[key] == nil { order.append(key) }
-            latest[key] = Credit(key: key, kind: event, fields: line)
-        }
-        // Kept in the ledger but no longer in the log (retention removed the day's file): from the ledger alone.
-        for (key, credit) in ledger.unplacedCredits.sorted(by: { $0.key < $1.key }) where latest[key] == nil {
+        return ledger.unplacedCredits.values.sorted { ($0.valueDate, $0.key) < ($1.valueDate, $1.key) }.map { credit in
             var fields: [String: JSONValue] = [
-                "entry": .string(key), "amount": .string(Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency))),
+                "entry": .string(credit.key), "kind": .string(credit.returned ? "reversal" : "unmatched"),
+                "amount": .string(Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency))),
                 "currency": .string(credit.currency), "value_date": .string(credit.valueDate.description),
             ]
             fields["payer"] = credit.payerName.map(JSONValue.string)
             fields["iban"] = credit.payerIBAN.map(JSONValue.string)
             fields["remittance"] = credit.remittance.map(JSONValue.string)
+            fields["end_to_end_id"] = credit.endToEnd.map(JSONValue.string)
             fields["detail"] = credit.reason.map(JSONValue.string)
-            order.append(key)
-            latest[key] = Credit(key: key, kind: "unmatched", fields: fields)
+            if !credit.possibleDebtors.isEmpty { fields["debtors"] = .array(credit.possibleDebtors.map(JSONValue.string)) }
+            return Credit(key: credit.key, kind: credit.returned ? "reversal" : "unmatched", fields: fields)
         }
-        return order.compactMap { latest[$0] }
     }
 
     public static func output(config: Config, json: Bool) throws -> CommandOutput {
@@ -121,21 +111,22 @@ public enum UnmatchedCredits {
     /// refund, interest, a transfer between own accounts) or the returned
     /// credit needs nothing reopened: it leaves the list and holds nobody.
     public static func dismiss(key: String, reason: String, config: Config) throws -> CommandOutput {
-        let credit = try listed(key, config: config)
-        let (total, currency, day) = try figures(of: credit)
-        var settled = UnplacedCredit(key: key, amount: total, currency: currency, valueDate: day, payerName: credit.text("payer"),
-                                     payerIBAN: credit.text("iban"), remittance: credit.text("remittance"), reason: credit.text("detail"))
-        settled.settled = "dismissed: \(reason)"
-        let name = try InboxDrop.dropAsSpoolOwner([.event(.unplacedCredit(settled))], kind: "dismiss", config: config)
-        return CommandOutput(lines: ["credit \(key) (\(credit.text("amount") ?? "") \(currency)) dismissed: dropped into the inbox as \(name)"])
+        let ledger = try LedgerStore.replay(spool: Spool(root: config.spool.dir)).ledger
+        guard var credit = ledger.unplacedCredits[key] else { throw unknownEntry(key) }
+        credit.settled = "dismissed: \(reason)"
+        let name = try InboxDrop.dropAsSpoolOwner([.event(.unplacedCredit(credit))], kind: "dismiss", config: config)
+        let amount = Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency))
+        return CommandOutput(lines: ["credit \(key) (\(amount) \(credit.currency)) dismissed: dropped into the inbox as \(name)"])
     }
 
     private static func listed(_ key: String, config: Config) throws -> Credit {
-        guard let credit = try list(config: config).first(where: { $0.key == key }) else {
-            throw CommandFailure(code: "statement-entry-unknown",
-                                 "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned or dismissed one is gone from the list)")
-        }
+        guard let credit = try list(config: config).first(where: { $0.key == key }) else { throw unknownEntry(key) }
         return credit
+    }
+
+    private static func unknownEntry(_ key: String) -> CommandFailure {
+        CommandFailure(code: "statement-entry-unknown",
+                       "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned or dismissed one is gone from the list)")
     }
 
     private static func figures(of credit: Credit) throws -> (amount: Decimal, currency: String, day: CalendarDate) {

@@ -31,8 +31,8 @@ public enum LedgerSnapshot {
     /// Bumped whenever the encoding of anything in it changes: an old file is then ignored, not misread.
     /// 3: customer records carry `consumer`; 4: and `salutation`; 5: unplaced bank credits;
     /// 6: settled bank credits and returned payments; 7: customer records carry `ibans` and `reference_scheme`;
-    /// 8: how current each account's statements are.
-    public static let formatVersion: UInt64 = 8
+    /// 8: how current each account's statements are; 9: unplaced credits carry their end-to-end id, and returns.
+    public static let formatVersion: UInt64 = 9
     static let magic = Array("OVERDUE-LEDGER-SNAPSHOT\n".utf8)
     /// Magic, then version, offset, fingerprint, front length, front checksum.
     static let headerLength = magic.count + 8 + 8 + 32 + 8 + 32

@@ -91,7 +91,8 @@ extension SnapshotWriter {
         decimal(value.amount)
         string(value.currency)
         calendarDate(value.valueDate)
-        for field in [value.payerName, value.payerIBAN, value.remittance, value.reason, value.settled] { optionalString(field) }
+        for field in [value.payerName, value.payerIBAN, value.remittance, value.reason, value.settled, value.endToEnd] { optionalString(field) }
+        bool(value.returned)
         array(value.possibleDebtors) { $0.string($1) }
     }
 
@@ -187,6 +188,8 @@ extension SnapshotReader {
                                     payerName: try optionalString(), payerIBAN: try optionalString(), remittance: try optionalString(),
                                     reason: try optionalString())
         credit.settled = try optionalString()
+        credit.endToEnd = try optionalString()
+        credit.returned = try bool()
         credit.possibleDebtors = try array { (reader: inout SnapshotReader) throws(SnapshotFormatError) in try reader.string() }
         return credit
     }

@@ -109,6 +109,16 @@ struct StatementReversalTests {
         let listed = try Self.unmatched(test.config)
         #expect(Set(listed.compactMap { $0["payer"] as? String }) == ["Somebody", "Eigene Bank"], "\(listed)")
         let unknownReturn = try #require(listed.first { $0["payer"] as? String == "Somebody" }?["entry"] as? String)
+        #expect(listed.first { $0["payer"] as? String == "Somebody" }?["kind"] as? String == "reversal")
+        // The list is the ledger's: log retention removing the day's log file loses nothing of it.
+        let logs = test.spool.appendingPathComponent("log")
+        for file in try FileManager.default.contentsOfDirectory(atPath: logs.path) {
+            try FileManager.default.moveItem(at: logs.appendingPathComponent(file), to: test.root.appendingPathComponent("old-\(file)"))
+        }
+        #expect(try Self.unmatched(test.config).count == 2)
+        for file in try FileManager.default.contentsOfDirectory(atPath: test.root.path) where file.hasPrefix("old-") {
+            try FileManager.default.moveItem(at: test.root.appendingPathComponent(file), to: logs.appendingPathComponent(String(file.dropFirst(4))))
+        }
         let interest = try #require(listed.first { $0["payer"] as? String == "Eigene Bank" }?["entry"] as? String)
         // More than was paid on the invoice is refused, naming what was.
         let tooMuch = try OverdueBinary.run(["--config", test.config.path, "assign", unknownReturn, "INV-201"])

@@ -36,7 +36,8 @@ public struct RecordDecoder: Sendable {
         "retry": ["event", "key"],
         "document": ["event", "name", "sha256", "size"],
         "feedback": ["event", "kind", "message_id", "digest", "date", "key", "customer", "address", "status", "reason", "evidence"],
-        "bank_credit": ["event", "entry", "amount", "currency", "date", "payer", "iban", "remittance", "reason", "debtors", "settled"],
+        "bank_credit": ["event", "entry", "amount", "currency", "date", "payer", "iban", "remittance", "reason", "debtors", "settled",
+                        "end_to_end_id", "returned"],
     ]
 
     public func decode(_ object: [String: JSONValue]) -> RecordOutcome {
@@ -165,6 +166,8 @@ public struct RecordDecoder: Sendable {
             let remittance = reader.optional("remittance") { FieldRules.text($0, maxLength: 1000) }
             let reason = reader.optional("reason") { FieldRules.text($0, maxLength: 500) }
             let settled = reader.optional("settled") { FieldRules.text($0, maxLength: 500) }
+            let endToEnd = reader.optional("end_to_end_id") { FieldRules.text($0, maxLength: 64) }
+            let returned = reader.flag("returned") ?? false
             var debtors: [String] = []
             if case .array(let items)? = reader.object["debtors"] {
                 for case .string(let id) in items where FieldRules.identifier(id) == nil { debtors.append(id) }
@@ -174,6 +177,8 @@ public struct RecordDecoder: Sendable {
                                         payerIBAN: iban, remittance: remittance, reason: reason)
             credit.possibleDebtors = debtors
             credit.settled = settled
+            credit.endToEnd = endToEnd
+            credit.returned = returned
             event = .unplacedCredit(credit)
         case "handoff":
             let invoice = reader.identifier("invoice")

@@ -106,6 +106,8 @@ public enum RecordEncoder {
             object["reason"] = credit.reason.map(JSONValue.string)
             if !credit.possibleDebtors.isEmpty { object["debtors"] = .array(credit.possibleDebtors.map(JSONValue.string)) }
             object["settled"] = credit.settled.map(JSONValue.string)
+            object["end_to_end_id"] = credit.endToEnd.map(JSONValue.string)
+            if credit.returned { object["returned"] = .bool(true) }
         }
         return object
     }

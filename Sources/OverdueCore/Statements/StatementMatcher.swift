@@ -79,7 +79,7 @@ public struct StatementMatcher {
     private var byNationalReference: [NationalReference: [String: [String]]] = [:]
 
     public init(ledger: Ledger) {
-        unplaced = ledger.unplacedCredits
+        unplaced = ledger.unplacedCredits.filter { !$0.value.returned }
         // Returned or dismissed credits count as applied: a re-export lists them no more.
         for key in ledger.settledCredits.keys { appliedKeys[key] = [] }
         var returns: [(amount: Decimal, invoice: String, original: String)] = []

@@ -23,6 +23,12 @@ public struct UnplacedCredit: Sendable, Equatable {
     /// payer, or dismissed by a person as not a debtor's: why. A record
     /// with it takes the credit off the list and releases whom it held.
     public var settled: String?
+    /// The payment's end-to-end id, if the statement gave one (`assign`
+    /// carries it, so that a later return of the credit finds it).
+    public var endToEnd: String?
+    /// A credit the bank took back whose credit is not known: for a person
+    /// to say which invoice it reopens (`assign`). It holds nobody.
+    public var returned = false
 
     public init(key: String, amount: Decimal, currency: String, valueDate: CalendarDate, payerName: String?, payerIBAN: String?,
                 remittance: String?, reason: String?) {
