@@ -47,6 +47,26 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     /// Whether the transfer stopped because it took too long.
     public var isTimeout: Bool { !isMultiError && code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 
+    // What a failure means for the caller, decided here once: the transports
+    // ask these instead of comparing libcurl's codes themselves.
+
+    private func isOne(of codes: CURLcode...) -> Bool { !isMultiError && codes.contains { Int($0.rawValue) == code } }
+
+    /// The server refused the user and password (SMTP AUTH, IMAP LOGIN).
+    public var isLoginDenied: Bool { isOne(of: CURLE_LOGIN_DENIED) }
+    /// TLS was required (STARTTLS) and the server does not offer it.
+    public var isTLSUnavailable: Bool { isOne(of: CURLE_USE_SSL_FAILED) }
+    /// The TLS handshake or the server's certificate failed.
+    public var isTLSFailure: Bool { isOne(of: CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR) }
+    /// No connection was made at all: nothing of the request can have arrived.
+    public var neverConnected: Bool {
+        isOne(of: CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+              CURLE_PEER_FAILED_VERIFICATION)
+    }
+    /// The connection broke or went quiet while waiting for the answer: a
+    /// request fully sent may have been received.
+    public var answerLost: Bool { isTimeout || isOne(of: CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE) }
+
     /// libcurl's generic text for the code, e.g. "Couldn't connect to server".
     public var summary: String {
         if isMultiError {

@@ -1,4 +1,3 @@
-import CCurl
 import Curl
 import Foundation
 
@@ -30,11 +29,8 @@ enum HTTPOutcome {
     /// Connecting failed → certainly not; a timeout or broken connection
     /// after the body went out → maybe.
     static func requestMayHaveArrived(_ error: CurlError, bodySize: Int) -> Bool {
-        let notConnected = [CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
-                            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION].map { Int($0.rawValue) }
-        if notConnected.contains(error.code) { return false }
-        return error.bytesSent >= bodySize && (error.isTimeout || error.code == Int(CURLE_RECV_ERROR.rawValue)
-            || error.code == Int(CURLE_GOT_NOTHING.rawValue) || error.code == Int(CURLE_PARTIAL_FILE.rawValue))
+        if error.neverConnected { return false }
+        return error.bytesSent >= bodySize && error.answerLost
     }
 
     /// The start of an answer's body for the log's `detail`: one line of

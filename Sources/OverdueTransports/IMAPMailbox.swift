@@ -1,4 +1,3 @@
-import CCurl
 import Curl
 import Foundation
 
@@ -88,7 +87,7 @@ public final class IMAPMailbox {
     /// A poll's failure in words an operator acts on: a refused login names
     /// the credentials file (curl says only "Login denied").
     public static func explain(_ error: any Error, credentialsFile: String?) -> String {
-        guard let curl = error as? CurlError, curl.code == Int(CURLE_LOGIN_DENIED.rawValue) else { return "\(error)" }
+        guard let curl = error as? CurlError, curl.isLoginDenied else { return "\(error)" }
         return "the IMAP server refused the login: check the user and password in [feedback] credentials_file"
             + (credentialsFile.map { " (\($0))" } ?? " (none is set)") + ": \(curl.summary)"
     }

@@ -1,4 +1,3 @@
-import CCurl
 import Curl
 import Foundation
 import Logging
@@ -84,13 +83,13 @@ public final class SMTPTransport: Transport, Sendable {
             // Our own configuration or the relay is wrong for every message:
             // the channel pauses, and retrying after a fix works, so these
             // are never dead letters.
-            if error.code == Int(CURLE_LOGIN_DENIED.rawValue) {
+            if error.isLoginDenied {
                 return .channelDown(code: error.responseCode, detail: "authentication failed: check the user and password in credentials_file (\(detail))")
             }
-            if error.code == Int(CURLE_USE_SSL_FAILED.rawValue) {
+            if error.isTLSUnavailable {
                 return .channelDown(code: 0, detail: "the server does not offer STARTTLS, which starttls = \"required\" demands (\(error.summary))")
             }
-            if [CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR].map({ Int($0.rawValue) }).contains(error.code) {
+            if error.isTLSFailure {
                 return .channelDown(code: 0, detail: "TLS with the relay failed (certificate or handshake; see ca_file): \(error.description)")
             }
             // 454 4.7.0 (TLS or authentication temporarily unavailable), 530
@@ -105,8 +104,7 @@ public final class SMTPTransport: Transport, Sendable {
             case 500..<600 where reply != nil: return .permanent(code: code, detail: detail)
             default: break
             }
-            if error.bytesSent >= messageSize, messageSize > 0, error.isTimeout || error.code == Int(CURLE_RECV_ERROR.rawValue)
-                || error.code == Int(CURLE_GOT_NOTHING.rawValue) {
+            if error.bytesSent >= messageSize, messageSize > 0, error.answerLost {
                 return .ambiguous(code: code, detail: "the message was sent but the server's final answer never came: \(error.description)")
             }
             return .transient(code: code, detail: error.description, notBefore: nil)
