@@ -140,7 +140,7 @@ let package = Package(
             dependencies: ["overdue", "OverdueSpool", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Repository checks: the docs name only what exists.
-        .testTarget(name: "DocsTests"),
+        .testTarget(name: "DocsTests", dependencies: ["OverdueCore"]),
         .target(name: "TestSupport", dependencies: ["OverdueCore"], path: "Tests/TestSupport", resources: [.copy("servers")]),
     ],
     swiftLanguageModes: [.v6]

@@ -19,5 +19,5 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ConfigError: OverdueError {
-    public var code: String { "config-invalid" }
+    public var code: ErrorCode { .configInvalid }
 }

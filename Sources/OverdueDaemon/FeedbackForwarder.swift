@@ -93,5 +93,5 @@ final class FeedbackForwarder {
 }
 
 extension FeedbackForwarder.Failure: OverdueError {
-    var code: String { "feedback-forward" }
+    var code: ErrorCode { .feedbackForward }
 }

@@ -20,7 +20,7 @@ import OverdueSpool
 /// run as the spool's owner.
 public enum Forget {
     public struct Refused: OverdueError {
-        public var code: String
+        public var code: ErrorCode
         public var description: String
     }
 
@@ -28,7 +28,7 @@ public enum Forget {
         try SpoolOwnership.adopt(spoolDirectory: config.spool.dir)
         let spool = Spool(root: config.spool.dir)
         guard spool.exists else {
-            throw Refused(code: "spool-missing", description: "no spool at \(config.spool.dir) (spool.dir in \(config.sourcePath)); there is nothing to forget")
+            throw Refused(code: .spoolMissing, description: "no spool at \(config.spool.dir) (spool.dir in \(config.sourcePath)); there is nothing to forget")
         }
         let lock: SpoolLock
         do {
@@ -42,11 +42,11 @@ public enum Forget {
         let ledger = try LedgerStore.replay(spool: spool).ledger
         let tombstone = try SpoolEraser.tombstone(for: customer, spool: spool)
         guard let erasure = Erasure.plan(customer: customer, ledger: ledger, tombstone: tombstone, day: CalendarDay.utc(now)) else {
-            throw Refused(code: "not-found", description: "the ledger has no customer \"\(customer)\" (no invoice, directory record, credit or call of it); "
+            throw Refused(code: .notFound, description: "the ledger has no customer \"\(customer)\" (no invoice, directory record, credit or call of it); "
                 + "check the id with overdue show INVOICE, or overdue status. A customer already forgotten is known only as forgotten-…")
         }
         if !erasure.chased.isEmpty, !force {
-            throw Refused(code: "forget-chased", description: "\(customer) still owes \(erasure.chased.joined(separator: ", ")) and is being reminded "
+            throw Refused(code: .forgetChased, description: "\(customer) still owes \(erasure.chased.joined(separator: ", ")) and is being reminded "
                 + "(balance owed, not cancelled, not handed off); record the payment, cancel or hand off first, "
                 + "or add --force to forget them now (no more reminders for those invoices: there is no one left to send them to)")
         }

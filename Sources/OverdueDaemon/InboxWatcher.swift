@@ -74,5 +74,5 @@ public final class InboxWatcher: @unchecked Sendable {
 }
 
 extension InboxWatcher.WatchError: OverdueError {
-    var code: String { "inbox-watch" }
+    var code: ErrorCode { .inboxWatch }
 }

@@ -169,7 +169,7 @@ public final class Pipeline {
 
     public struct ReloadError: OverdueError {
         public var description: String
-        public var code: String { "reload-refused" }
+        public var code: ErrorCode { .reloadRefused }
     }
 
     /// `retry` events (from `overdue retry`): the failed deliveries named

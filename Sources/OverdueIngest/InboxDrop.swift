@@ -50,5 +50,5 @@ public enum InboxDrop {
 }
 
 extension InboxDrop.NoInbox: OverdueError {
-    public var code: String { "spool-no-inbox" }
+    public var code: ErrorCode { .spoolNoInbox }
 }

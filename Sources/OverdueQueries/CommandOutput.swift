@@ -32,11 +32,10 @@ public struct CommandOutput: Sendable {
 /// (a key nobody waits under, a spool not made yet). The CLI prints it with
 /// its code and exits 1.
 public struct CommandFailure: OverdueError {
-    /// See `OverdueError` for the codes in use.
-    public var code: String
+    public var code: ErrorCode
     public var description: String
 
-    public init(code: String, _ description: String) {
+    public init(code: ErrorCode, _ description: String) {
         self.code = code
         self.description = description
     }
@@ -44,7 +43,7 @@ public struct CommandFailure: OverdueError {
     /// Any error as a failure to print after output already made: its own
     /// code when it has one.
     public init(_ error: any Error) {
-        self.init(code: (error as? any OverdueError)?.code ?? "failed", "\(error)")
+        self.init(code: (error as? any OverdueError)?.code ?? .failed, "\(error)")
     }
 }
 

@@ -64,7 +64,7 @@ public enum ConfigCheck {
     public static func output(_ config: Config) -> CommandOutput {
         let findings = run(config)
         return CommandOutput(lines: findings.notes.map { "note: \($0)" } + (findings.problems.isEmpty ? [summary(config)] : []),
-                             failures: findings.problems.map { CommandFailure(code: "config-invalid", $0) })
+                             failures: findings.problems.map { CommandFailure(code: .configInvalid, $0) })
     }
 
     /// The one-line summary of a configuration that passed.

@@ -55,5 +55,5 @@ public enum FeedbackUndo {
 }
 
 extension FeedbackUndo.NothingToUndo: OverdueError {
-    public var code: String { "feedback-nothing-to-undo" }
+    public var code: ErrorCode { .feedbackNothingToUndo }
 }

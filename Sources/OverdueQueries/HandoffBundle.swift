@@ -162,5 +162,5 @@ public struct HandoffBundle {
 }
 
 extension HandoffBundle.Exists: OverdueError {
-    public var code: String { "handoff-bundle-exists" }
+    public var code: ErrorCode { .handoffBundleExists }
 }

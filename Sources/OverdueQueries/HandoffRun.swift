@@ -56,7 +56,7 @@ public enum HandoffRun {
                                          owed: Planner(settings: config.plannerSettings).owed(ledger: status.ledger, history: status.deliveries.history))
         guard !selection.debtors.isEmpty else {
             if let debtor {
-                throw CommandFailure(code: "not-found", "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")
+                throw CommandFailure(code: .notFound, "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")
             }
             return CommandOutput(lines: ["nobody is eligible on \(day) (final notice at least \(config.handoff.afterFinalDays) days ago, still unpaid)"])
         }
@@ -69,7 +69,7 @@ public enum HandoffRun {
         let outcome = try write(selection, day: day, agency: agency, to: parent, status: status)
         var output = CommandOutput(
             lines: outcome.written.map { "\($0.customer): \($0.invoices.count) invoice(s), \($0.messages) message(s) → \($0.directory.path)" },
-            failures: outcome.refused.map { CommandFailure(code: "handoff-bundle-exists", "\($0.customer): \($0.reason)") })
+            failures: outcome.refused.map { CommandFailure(code: .handoffBundleExists, "\($0.customer): \($0.reason)") })
         // The marks go in after the bundles are complete: a crash in between
         // leaves a bundle and no mark, and the next attempt says the bundle exists.
         guard !outcome.events.isEmpty else { return output }

@@ -9,7 +9,7 @@ extension LogView {
     public static func output(config: Config, filter: Filter, show: String?, json: Bool) throws -> CommandOutput {
         if let show {
             guard let bytes = try message(config: config, key: show) else {
-                throw CommandFailure(code: "not-found", "no message was kept under \"\(show)\" in \(config.spool.dir)/messages")
+                throw CommandFailure(code: .notFound, "no message was kept under \"\(show)\" in \(config.spool.dir)/messages")
             }
             return CommandOutput(raw: bytes)
         }

@@ -33,7 +33,7 @@ extension PendingView {
     /// `pending --show KEY`: the header lines, then the message's text.
     func shown(key: String) throws -> CommandOutput {
         guard let (send, message, _) = try render(key: key) else {
-            throw CommandFailure(code: "not-found", "no message waits for approval under \(key); `overdue pending` lists the keys")
+            throw CommandFailure(code: .notFound, "no message waits for approval under \(key); `overdue pending` lists the keys")
         }
         var output = CommandOutput(lines: [
             "stage: \(send.stage)   channel: \(send.channel.rawValue)   to: \(send.recipient)   key: \(send.key)",

@@ -35,17 +35,17 @@ public struct PreviewView {
         let entry = ledger[subject]
         guard let customer = entry?.invoice.customer.id
             ?? ledger.entries.values.first(where: { $0.invoice.customer.id == subject })?.invoice.customer.id else {
-            throw CommandFailure(code: "not-found", "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+            throw CommandFailure(code: .notFound, "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
         }
         let found: PlannedSend?
         var explanation: String?
         if let stageName {
             guard let invoiceID = entry?.invoice.id else {
-                throw CommandFailure(code: "preview-stage", "--stage needs an invoice number, not the customer \"\(subject)\"")
+                throw CommandFailure(code: .previewStage, "--stage needs an invoice number, not the customer \"\(subject)\"")
             }
             let policy = planner.settings.policy(named: entry?.invoice.policy)
             guard policy.stages.contains(where: { $0.name == stageName }) else {
-                throw CommandFailure(code: "preview-stage", "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
+                throw CommandFailure(code: .previewStage, "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
             }
             found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
                                          history: history, now: now)
@@ -124,7 +124,7 @@ struct SpoolSnapshot {
     init(config: Config) throws {
         let spool = Spool(root: config.spool.dir)
         guard spool.exists else {
-            throw CommandFailure(code: "spool-missing", "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
+            throw CommandFailure(code: .spoolMissing, "no spool at \(config.spool.dir); run `overdue run --once` first, or check [spool].dir")
         }
         var (ledger, committed) = try LedgerStore.replay(spool: spool)
         let waiting = Ingester.peek(spool: spool, config: config, committed: committed)

@@ -12,7 +12,7 @@ extension SpoolStatus {
             if let customer = try status.showCustomer(id, on: CalendarDay.utc(now)) {
                 return json ? try .json(.object(customer)) : customerLines(customer)
             }
-            throw CommandFailure(code: "not-found", "no invoice \"\(id)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
+            throw CommandFailure(code: .notFound, "no invoice \"\(id)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
         }
         if json { return try .json(.object(object)) }
         var output = CommandOutput()

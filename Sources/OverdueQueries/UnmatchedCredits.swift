@@ -69,21 +69,21 @@ public enum UnmatchedCredits {
         let spool = Spool(root: config.spool.dir)
         let ledger = try LedgerStore.replay(spool: spool).ledger
         guard let entry = ledger[invoice] else {
-            throw CommandFailure(code: "statement-invoice-unknown", "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
+            throw CommandFailure(code: .statementInvoiceUnknown, "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
         }
         let (total, currency, day) = try figures(of: credit)
         guard entry.invoice.currency == currency else {
-            throw CommandFailure(code: "statement-currency-mismatch", "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
+            throw CommandFailure(code: .statementCurrencyMismatch, "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
         }
         let paid = amount ?? total
         let units = Currency.minorUnits(currency)
         guard paid > 0, paid <= total else {
-            throw CommandFailure(code: "statement-amount-invalid", "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
+            throw CommandFailure(code: .statementAmountInvalid, "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
         }
         let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
         if credit.kind == "reversal" {
             guard paid <= entry.paidNet else {
-                throw CommandFailure(code: "statement-amount-invalid",
+                throw CommandFailure(code: .statementAmountInvalid,
                                      "\(Money.format(paid, minorUnits: units)) \(currency) is more than the \(Money.format(entry.paidNet, minorUnits: units)) paid on \(invoice); give the part it returns with --amount")
             }
             let returned = LedgerEvent.paymentReturned(invoice: invoice, amount: paid, date: day, reference: reference)
@@ -125,14 +125,14 @@ public enum UnmatchedCredits {
     }
 
     private static func unknownEntry(_ key: String) -> CommandFailure {
-        CommandFailure(code: "statement-entry-unknown",
+        CommandFailure(code: .statementEntryUnknown,
                        "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned or dismissed one is gone from the list)")
     }
 
     private static func figures(of credit: Credit) throws -> (amount: Decimal, currency: String, day: CalendarDate) {
         guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
               let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
-            throw CommandFailure(code: "statement-entry-unknown", "the log line of \(credit.key) lacks its amount or date")
+            throw CommandFailure(code: .statementEntryUnknown, "the log line of \(credit.key) lacks its amount or date")
         }
         return (total, currency, day)
     }

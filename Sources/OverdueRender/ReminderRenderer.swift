@@ -174,5 +174,5 @@ public struct ReminderRenderer: Sendable {
 }
 
 extension RenderError: OverdueError {
-    public var code: String { "template-render" }
+    public var code: ErrorCode { .templateRender }
 }

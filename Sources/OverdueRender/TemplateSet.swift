@@ -270,9 +270,9 @@ final class MustacheObject: MustacheParent {
 }
 
 extension TemplateErrors: OverdueError {
-    public var code: String { "template-invalid" }
+    public var code: ErrorCode { .templateInvalid }
 }
 
 extension TemplateProblem: OverdueError {
-    public var code: String { "template-invalid" }
+    public var code: ErrorCode { .templateInvalid }
 }

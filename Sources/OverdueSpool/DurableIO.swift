@@ -114,5 +114,5 @@ public enum DurableIO {
 }
 
 extension SpoolIOError: OverdueError {
-    public var code: String { "spool-io" }
+    public var code: ErrorCode { .spoolIO }
 }

@@ -267,5 +267,5 @@ public struct LedgerCorruption: Error, CustomStringConvertible {
 }
 
 extension LedgerCorruption: OverdueError {
-    public var code: String { "journal-damaged" }
+    public var code: ErrorCode { .journalDamaged }
 }

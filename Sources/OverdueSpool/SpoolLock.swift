@@ -49,5 +49,5 @@ public final class SpoolLock {
 }
 
 extension SpoolLock.Held: OverdueError {
-    public var code: String { "spool-locked" }
+    public var code: ErrorCode { .spoolLocked }
 }

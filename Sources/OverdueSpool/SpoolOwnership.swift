@@ -37,5 +37,5 @@ public enum SpoolOwnership {
 }
 
 extension SpoolOwnership.Refused: OverdueError {
-    public var code: String { "spool-owner" }
+    public var code: ErrorCode { .spoolOwner }
 }

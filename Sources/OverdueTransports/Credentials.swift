@@ -52,5 +52,5 @@ public struct Credentials: Sendable {
 }
 
 extension Credentials.Problem: OverdueError {
-    public var code: String { "credentials-unreadable" }
+    public var code: ErrorCode { .credentialsUnreadable }
 }

@@ -124,5 +124,5 @@ public final class WebhookTransport: Transport, @unchecked Sendable {
 }
 
 extension WebhookTransport.SecretProblem: OverdueError {
-    public var code: String { "webhook-secret-invalid" }
+    public var code: ErrorCode { .webhookSecretInvalid }
 }
