@@ -263,23 +263,18 @@ public final class Pipeline {
             debtorsPlanned += planner.lastCall.debtorsPlanned
             return result
         }
-        // Only fallbacks go out in a later round: a stage tried without
-        // success holds its ladder (the planner's `LadderPosition`), so a
-        // refusal never lets a higher stage out in the same pass.
-        for _ in 0..<4 {
-            let plan = plan()
-            if !plan.skipped.isEmpty {
-                try dispatcher.suppress(plan.skipped, history: &history)
-                dispatch.suppressed += plan.skipped.count
-                continue
-            }
-            let round = try dispatcher.dispatch(plan.due, ledger: ingester.ledger, history: &history)
+        // The pass's rounds, as every view of a pass runs them (`PassRounds`).
+        try PassRounds.run(plan: plan, suppress: { skipped in
+            try dispatcher.suppress(skipped, history: &history)
+            dispatch.suppressed += skipped.count
+        }, dispatch: { due in
+            let round = try dispatcher.dispatch(due, ledger: ingester.ledger, history: &history)
             dispatch.add(round)
             // What the gateways said (opted out, no such recipient) is in
             // the ledger before the next round plans.
             if !round.optOuts.isEmpty { try ingester.record(round.optOuts, source: "gateway opt-outs") }
-            if round.failed == 0 && round.suppressed == 0 { break }
-        }
+            return PassRounds.Round(failed: round.failed, suppressed: round.suppressed)
+        })
         // Plan again: what was just sent moves the next wake-up; a deferred
         // message wakes us for its retry. What the controls hold back or
         // leave waiting for approval is recorded from this plan.

@@ -54,6 +54,9 @@ public enum PipelineRun {
         for send in rehearsal.suppressed {
             output.append("would suppress \(send.stage) \(send.channel.rawValue) for \(send.customer): \(send.skipReason ?? "")")
         }
+        for (send, until) in rehearsal.waiting {
+            output.append("waits \(send.stage) \(send.channel.rawValue) for \(send.customer): tried before, next attempt \(Timestamp.format(until)) (key \(send.key))")
+        }
         output.append("would send \(rehearsal.lines.filter { $0.problem == nil }.count) message(s)")
         output.append("next: \(rehearsal.nextWake.map(Timestamp.format) ?? "nothing planned")")
         return output

@@ -138,9 +138,7 @@ public final class Dispatcher {
     public func dispatch(_ sends: [PlannedSend], ledger: Ledger, history: inout DeliveryHistory) throws -> DispatchSummary {
         let now = clock.now()
         var summary = DispatchSummary()
-        let due = sends.filter { send in
-            !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
-        }
+        let due = sends.filter { PassRounds.isDue($0, history: history, deferred: deferred, now: now) }
         guard !due.isEmpty else { return summary }
         progress.sending(total: due.count, transferTimeout: Double(transports.longestTimeout))
         // Rendered but not yet sent: enough to keep every window full.

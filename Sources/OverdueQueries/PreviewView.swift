@@ -117,6 +117,8 @@ struct SpoolSnapshot {
     let config: Config
     let ledger: Ledger
     let history: DeliveryHistory
+    /// Messages waiting for their next attempt after a transient failure.
+    let deferred: [String: SentJournal.Deferral]
     let planner: Planner
     /// Inbox files not yet read by the daemon, taken into account.
     let inboxFiles: Int
@@ -133,7 +135,9 @@ struct SpoolSnapshot {
         self.config = config
         self.ledger = ledger
         inboxFiles = waiting.files
-        history = try SentJournal.replay(spool: spool).history
+        let journal = try SentJournal.replay(spool: spool)
+        history = journal.history
+        deferred = journal.deferred
         planner = Planner(settings: config.plannerSettings)
     }
 

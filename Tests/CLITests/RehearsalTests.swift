@@ -48,6 +48,42 @@ struct RehearsalTests {
         #expect(smtp.received(withExtension: "eml", atLeast: 7).count == 7)
     }
 
+    @Test("a dry run lists exactly what the real pass then sends: fallbacks after a suppression in, messages backing off out")
+    func dryRunIsThePass() throws {
+        let smtp = try LoopbackServer(.smtp, arguments: ["--defer-rcpt", "slow"])
+        let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
+        let test = try TestSpool(prefix: "overdue-dry-pass", config: "")
+        try ("""
+            [spool]
+            dir = "spool"
+            [schedule]
+            timezone = "Europe/London"
+            [[policy]]
+            name = "sms-first"
+            stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
+            """ + "\n" + TestSpool.smtpChannel(port: smtp.port) + test.twilioChannel(port: twilio.port))
+            .write(to: test.config, atomically: true, encoding: .utf8)
+        func invoice(_ id: String, _ customer: String, phone: String?) -> String {
+            #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer) Ltd", "email": "ap@\#(customer).example""#
+                + (phone.map { #", "phone": "\#($0)""# } ?? "") + #"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#
+        }
+        // First pass: slow has no phone, so its SMS is suppressed and the e-mail fallback is deferred (451).
+        try test.drop(invoice("S-1", "slow", phone: nil), as: "s.jsonl")
+        _ = try Controls.run(test.config, ["run", "--once", "--now", "2027-03-02T10:00:00Z"])
+        #expect(try Controls.log(test.config, ["--event", "deferred"]).count == 1)
+        // Then: one debtor opted out of SMS (falls back to e-mail), one reached by SMS.
+        try test.drop([invoice("O-1", "opted", phone: "+4915112345678"), invoice("H-1", "happy", phone: "+447700900123"),
+                       #"{"event": "optout", "address": "+4915112345678", "channel": "sms"}"#].joined(separator: "\n"), as: "more.jsonl")
+        let dry = try Controls.run(test.config, ["run", "--once", "--dry-run", "--now", "2027-03-02T10:02:00Z"]).stdout
+        let wouldSend = Set(dry.matches(of: /would send .* key (od1-[0-9a-f]+)\)/).map { String($0.output.1) })
+        #expect(dry.contains("would suppress overdue sms for opted") && dry.contains("waits overdue email for slow"), "\(dry)")
+        _ = try Controls.run(test.config, ["run", "--once", "--now", "2027-03-02T10:02:00Z"])
+        let sent = try Controls.log(test.config, ["--event", "sent"]).compactMap { $0["key"] as? String }
+        #expect(sent.count == 2 && wouldSend == Set(sent), "dry run: \(wouldSend.sorted()), the pass sent: \(sent.sorted())\n\(dry)")
+        let channels = try Controls.log(test.config, ["--event", "sent"]).map { "\($0["customer"]!) \($0["channel"]!)" }.sorted()
+        #expect(channels == ["happy sms", "opted email"])
+    }
+
     @Test("--dry-run without --once is refused with the reason")
     func needsOnce() throws {
         let test = try TestSpool(prefix: "overdue-dry2", config: "[spool]\ndir = \"spool\"\n")

@@ -1,0 +1,58 @@
+import Foundation
+import OverdueCore
+import OverdueSpool
+
+/// What one pass sends at one instant, defined once: the daemon's pass and
+/// `run --once` (`Pipeline.cycle`) and the rehearsal `run --once --dry-run`
+/// (`Rehearsal`) all run these rounds, so a dry run lists what the pass
+/// then sends, fallbacks included and messages still backing off left out.
+///
+/// A pass is rounds at the same instant: plan; what the plan skips (opted
+/// out, no address on that channel) is suppressed and the plan made again,
+/// so that stage falls back to its next channel; what is due (`isDue`) is
+/// dispatched; when something in that round failed or was suppressed, its
+/// fallback may be due in the next. A stage tried without success holds
+/// its ladder (the planner's `LadderPosition`), so a refusal never lets a
+/// higher stage out in the same pass.
+public enum PassRounds {
+    /// Enough for a suppression, a fallback and the fallback's own failure.
+    public static let maxRounds = 4
+
+    /// What a round's dispatch came to: anything failed or suppressed lets its fallback go next.
+    public struct Round: Sendable {
+        public var failed: Int
+        public var suppressed: Int
+        public init(failed: Int, suppressed: Int) {
+            self.failed = failed
+            self.suppressed = suppressed
+        }
+    }
+
+    /// Whether a planned send goes out in this pass: no outcome recorded for
+    /// it, and not waiting for its next attempt after a transient failure.
+    public static func isDue(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: SentJournal.Deferral], now: Date) -> Bool {
+        !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
+    }
+
+    /// When a send that is planned now waits for its retry instead (nil: it does not wait).
+    public static func retryTime(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: SentJournal.Deferral], now: Date) -> Date? {
+        guard !history.contains(key: send.key), let next = deferred[send.key]?.next, next > now else { return nil }
+        return next
+    }
+
+    /// The rounds: `plan` plans at the pass's instant over the history as it
+    /// stands; `suppress` records the skipped sends; `dispatch` sends the
+    /// due ones (filtering with `isDue`) and says what came of them.
+    public static func run(plan: () -> PlanResult, suppress: ([PlannedSend]) throws -> Void,
+                           dispatch: ([PlannedSend]) throws -> Round) rethrows {
+        for _ in 0..<maxRounds {
+            let result = plan()
+            if !result.skipped.isEmpty {
+                try suppress(result.skipped)
+                continue
+            }
+            let round = try dispatch(result.due)
+            if round.failed == 0 && round.suppressed == 0 { break }
+        }
+    }
+}
