@@ -153,6 +153,7 @@ public struct Ledger: Sendable {
 
     /// Checks that `record` can be applied, without applying it.
     public func validate(_ record: InboxRecord) -> FieldProblem? {
+        if let problem = placementProblem(record) { return problem }
         guard case .event(let event) = record, let id = event.invoiceID else { return nil }
         guard let entry = entries[id] else {
             return FieldProblem(
@@ -448,6 +449,8 @@ extension InboxRecord {
     /// credits. What the stale payment feed guard waits for.
     public var isPaymentData: Bool {
         switch self {
+        // A person placing a listed bank credit (`overdue assign`) brings no news from the bank.
+        case .event(.payment(_, _, _, let reference?)) where BankReference(reference)?.assigned == true: false
         case .invoice, .event(.payment), .event(.credit): true
         default: false
         }

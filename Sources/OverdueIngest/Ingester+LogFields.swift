@@ -51,11 +51,20 @@ extension Ingester {
             case .credit(_, let amount, let code, _):
                 fields["amount"] = .string(Money.format(amount, minorUnits: Currency.minorUnits(code)))
                 fields["currency"] = .string(code)
+            case .unplacedCredit(let credit):
+                // A bank credit listed, returned or dismissed: which, how much, and why (the audit trail of `overdue dismiss`).
+                fields["entry"] = .string(credit.key)
+                fields["amount"] = .string(Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency)))
+                fields["currency"] = .string(credit.currency)
+                if let settled = credit.settled { fields["settled"] = .string(settled) }
             case .optout(let address, let channel), .optin(let address, let channel):
                 fields["address"] = .string(address)
                 fields["channel"] = .string(channel?.rawValue ?? "all")
             default: break
             }
+            // A payment or return from a bank statement, or placed by `overdue assign`: the entry it places.
+            if case .payment(_, _, _, let reference?) = event, let bank = BankReference(reference) { fields["entry"] = .string(bank.key) }
+            if case .paymentReturned(_, _, _, let reference?) = event, let bank = BankReference(reference) { fields["entry"] = .string(bank.key) }
         case .customer(let customer):
             fields["record_type"] = .string("customer")
             fields["customer"] = .string(customer.id)

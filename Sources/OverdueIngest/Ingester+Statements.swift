@@ -51,7 +51,8 @@ extension Ingester {
             return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: outcome, note: note)
         }
         var occurrences: [String: Int] = [:]
-        for item in statement.entries {
+        // (An entry of 0.00 moves no money: an information line.)
+        for item in statement.entries where item.amount > 0 {
             // Identical entries without the bank's reference are told apart by their order of appearance.
             let first = StatementMatcher.key(item, account: statement.account)
             occurrences[first, default: 0] += 1
@@ -59,12 +60,13 @@ extension Ingester {
             let key = occurrence == 1 ? first : StatementMatcher.key(item, account: statement.account, occurrence: occurrence)
             // The same entry twice in one file (a re-export inside a file) counts once.
             let outcome = seen.insert(key).inserted ? matcher.match(item, key: key) : .applied
-            matcher.record(outcome, key: key, endToEnd: item.endToEndID)
+            matcher.record(outcome, key: key, endToEnd: item.endToEndID, amount: item.amount, day: item.valueDate)
             switch outcome {
             case .notACredit:
                 counts.debits += 1
             case .applied:
-                counts.credits += 1
+                // (A return read before is not a credit of this file.)
+                if item.direction == .credit { counts.credits += 1 }
                 counts.before += 1
             case .reversal(let original):
                 counts.reversals += 1
@@ -132,6 +134,9 @@ extension Ingester {
                 }
             }
         }
+        for warning in statement.warnings {
+            lines.append(LogEntry(time: now, event: "warning", fields: ["file": .string(entry.name), "detail": .string(warning)]))
+        }
         lines.append(LogEntry(time: now, event: "statement", fields: [
             "file": .string(entry.name), "format": .string(statement.format),
             "account": statement.account.map(JSONValue.string) ?? .null,
@@ -139,9 +144,6 @@ extension Ingester {
             "unmatched": .number(Decimal(counts.unmatched)), "applied_before": .number(Decimal(counts.before)),
             "debits": .number(Decimal(counts.debits)), "reversals": .number(Decimal(counts.reversals)),
         ]))
-        // Logged first: a crash before the commit logs them again on the next
-        // pass (the listing takes each entry once), never not at all.
-        try log.append(lines)
         logger.info("bank statement read", metadata: [
             "inbox.file": "\(entry.name)", "statement.credits": "\(counts.credits)", "statement.matched": "\(counts.matched)",
             "statement.unmatched": "\(counts.unmatched)",
@@ -152,6 +154,7 @@ extension Ingester {
         // for its account, up to the end of its period: last month's statement dropped today is last month's news.
         let periodEnd = statement.periodEnd.map { Date(timeIntervalSince1970: Double($0.adding(days: 1).daysSinceEpoch) * 86_400) } ?? now
         try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary,
-                          statement: LedgerStore.StatementFreshness(account: statement.account ?? "-", until: min(now, periodEnd)))
+                          statement: LedgerStore.StatementFreshness(account: statement.account ?? "-", until: min(now, periodEnd)),
+                          statementLog: lines)
     }
 }

@@ -198,17 +198,19 @@ public final class Ingester {
     /// kept in the document store; it is recorded first, and the invoices
     /// it is attached to (waiting for it, or in the file) are returned.
     /// `statement`: the file is a bank statement, news from the bank up to
-    /// the end of its period even if nothing applied.
+    /// the end of its period even if nothing applied, taken whole or not at
+    /// all; `statementLog`: its own lines (per file, unmatched, returns),
+    /// logged with the records' when it is taken.
     @discardableResult
     func ingestRecords(_ records: [ParsedRecord], format: InboxFormat, header: String?, entry: InboxFiles.Entry,
-                       digest: String, now: Date, summary: inout IngestSummary, statement: LedgerStore.StatementFreshness? = nil,
+                       digest: String, now: Date, summary: inout IngestSummary, statement: LedgerStore.StatementFreshness? = nil, statementLog: [LogEntry] = [],
                        document: StoredDocument? = nil) throws -> [String] {
         var undo = Ledger.Undo()
         var accepted: [(number: Int, record: InboxRecord)] = []
         var rejected: [(record: ParsedRecord, problems: [FieldProblem])] = []
         // "did you mean …?" scans the ledger: a file of many unknown numbers gets it for its first ones only.
         var suggestionsLeft = 20
-        var logEntries: [LogEntry] = []
+        var logEntries = statementLog
         var waiting: [String] = []
         if let document {
             waiting = ledger.awaitingDocument[document.name] ?? []
@@ -288,6 +290,16 @@ public final class Ingester {
                 fields["detail"] = .string(problems.map(\.description).joined(separator: "; "))
                 logEntries.append(LogEntry(time: now, event: "rejected", fields: fields))
             }
+        }
+        // A bank statement is taken whole or not at all: one record it made that
+        // cannot apply rejects the file, with the entry named, and nothing of it stays.
+        if statement != nil, let first = rejected.first {
+            ledger.revert(undo)
+            let reason = "the bank statement cannot be applied: \(first.record.note ?? "record \(first.record.number)"): "
+                + first.problems.map(\.description).joined(separator: "; ")
+            try rejectWholeFile(entry, digest: digest, reason: reason, now: now)
+            summary.rejected += 1
+            return []
         }
         var attached: [String] = []
         if let document {

@@ -28,6 +28,8 @@ extension SpoolStatus {
             // Per account: up to when its statements told the credits.
             "statements": .object(ledger.statementData.mapValues { .string(Timestamp.format($0)) }),
             "customers_in_directory": .number(Decimal(ledger.directory.records.count)),
+            // Bank credits (and returns) waiting for a person: `overdue payments --unmatched`.
+            "unplaced_credits": .number(Decimal(ledger.unplacedCredits.count)),
         ]
     }
 

@@ -70,6 +70,9 @@ extension SpoolStatus {
         } else if let last = summary["last_payment_data"], last != .null {
             lines.append("last payment data: \(last.plainText)")
         }
+        if let count = summary["unplaced_credits"], count != .number(0) {
+            lines.append("bank credits for a person: \(count.plainText) (overdue payments --unmatched)")
+        }
         if case .object(let statements) = summary["statements"] {
             for (account, until) in statements.sorted(by: { $0.key < $1.key }) {
                 lines.append("bank statements of \(account): credits known up to \(until.plainText)")

@@ -80,7 +80,7 @@ public enum UnmatchedCredits {
         guard paid > 0, paid <= total else {
             throw CommandFailure(code: .statementAmountInvalid, "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
         }
-        let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id")).text
+        let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id"), assigned: true).text
         if credit.kind == "reversal" {
             guard paid <= entry.paidNet else {
                 throw CommandFailure(code: .statementAmountInvalid,
@@ -113,7 +113,7 @@ public enum UnmatchedCredits {
     public static func dismiss(key: String, reason: String, config: Config) throws -> CommandOutput {
         let ledger = try LedgerStore.replay(spool: Spool(root: config.spool.dir)).ledger
         guard var credit = ledger.unplacedCredits[key] else { throw unknownEntry(key) }
-        credit.settled = "dismissed: \(reason)"
+        credit.settled = UnplacedCredit.dismissedPrefix + reason
         let name = try InboxDrop.dropAsSpoolOwner([.event(.unplacedCredit(credit))], kind: "dismiss", config: config)
         let amount = Money.format(credit.amount, minorUnits: Currency.minorUnits(credit.currency))
         return CommandOutput(lines: ["credit \(key) (\(amount) \(credit.currency)) dismissed: dropped into the inbox as \(name)"])

@@ -126,7 +126,7 @@ struct PlannerControlsTests {
         let plan = planner.plan(ledger: ledger, history: DeliveryHistory(), now: courtesyTime)
         #expect(plan.due.map(\.stage) == ["courtesy"] && plan.due.first?.customer == "other")
         #expect(plan.held.map(\.kind) == ["payments_stale"] && plan.held.first?.customer == "acme")
-        #expect(plan.held.first?.detail.contains("held: no payment data since 2027-03-14T01:00:00Z") == true)
+        #expect(plan.held.first?.detail.hasPrefix("no payment data since 2027-03-14T01:00:00Z") == true)
         #expect(planner.staleSince(ledger, now: courtesyTime) != nil)
         ledger.notePaymentData(at: courtesyTime)
         let released = planner.plan(ledger: ledger, history: DeliveryHistory(), now: courtesyTime.addingTimeInterval(60))

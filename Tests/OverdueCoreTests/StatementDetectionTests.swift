@@ -64,4 +64,27 @@ struct StatementDetectionTests {
             Issue.record("a CSV taken for a statement")
         }
     }
+
+    @Test("an account is one key in either format: a German bank code and account number is its IBAN")
+    func accountKey() {
+        #expect(StatementEntry.accountKey("37040044/0532013000") == "DE89370400440532013000")
+        #expect(StatementEntry.accountKey("de89 3704 0044 0532 0130 00") == "DE89370400440532013000")
+        #expect(StatementEntry.accountKey("50880050/0194787400888") == "50880050/0194787400888")
+    }
+
+    @Test("MT940 entries that do not add up to the closing balance are read, with a warning naming the figures")
+    func balanceWarning() throws {
+        let text = """
+            :20:X
+            :25:37040044/0532013000
+            :60F:C270602EUR100,00
+            :61:2706030603C20,00NTRFNONREF//A
+            :61:2706030603D5,00NTRFNONREF//B
+            :62F:C270603EUR120,00
+            """
+        let read = try MT940Reader.read(text)
+        #expect(read.entries.count == 2 && read.account == "DE89370400440532013000")
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("make 115") && read.warnings[0].contains("120"), "\(read.warnings)")
+        #expect(try MT940Reader.read(text.replacingOccurrences(of: "EUR120,00", with: "EUR115,00")).warnings.isEmpty)
+    }
 }

@@ -61,7 +61,7 @@ public struct HeldItem: Sendable, Equatable {
         }
     }
 
-    /// What a person reads: "held: no payment data since 2027-03-01T10:00:00Z".
+    /// What a person reads: "no payment data since 2027-03-01T10:00:00Z …" (views put "held: " before it).
     public var detail: String {
         switch reason {
         case .excluded:
@@ -69,7 +69,7 @@ public struct HeldItem: Sendable, Equatable {
         case .noContact:
             "no contact yet: neither the invoice nor the customer directory has an e-mail or a phone; drop a customer record with id \(customer)"
         case .staleFeed(let since):
-            "held: no payment data since \(since.formatted(.iso8601)) ([schedule] payments_stale_after_hours); the next file with payments or invoices releases it"
+            "no payment data since \(since.formatted(.iso8601)) ([schedule] payments_stale_after_hours); the next file with payments or invoices, or a current bank statement of every account, releases it"
         case .belowMinimum(let currency, let overdue, let minimum):
             "not reminded in \(currency): the overdue total \(overdue) is below the policy's min_amount \(minimum)"
         case .onHold(let key, let reason):
@@ -77,7 +77,7 @@ public struct HeldItem: Sendable, Equatable {
         case .awaitingDeadline(let payBy, let until):
             "\(stage ?? "the next stage") waits for the deadline an earlier letter gave: pay by \(payBy); not before \(until)"
         case .unplacedCredit(let key, let amount, let currency):
-            "held: a bank credit of \(Money.format(amount, minorUnits: Currency.minorUnits(currency))) \(currency) that no rule placed may be theirs (entry \(key)); `overdue payments --unmatched`, then `overdue assign` releases it"
+            "a bank credit of \(Money.format(amount, minorUnits: Currency.minorUnits(currency))) \(currency) that no rule placed may be theirs (entry \(key)); `overdue payments --unmatched`, then `overdue assign` (or `overdue dismiss`) releases it"
         case .noLanguage(let language):
             "the customer's language \"\(language)\" has no templates: add a folder \(language)/ to [brand] templates (docs/templates.md), "
                 + "set [brand] fallback_language to write in another, or give the customer a language that has them"

@@ -50,13 +50,16 @@ public enum CamtReader {
         let ok = parser.parse()
         if let refusal = collector.refusal { throw refusal }
         guard ok, collector.rootClosed else {
-            throw StatementError(position: "line \(parser.lineNumber)", field: "XML",
-                                 reason: "the statement is not well-formed XML (\(parser.parserError.map { $0.localizedDescription } ?? "cut short")); export it again")
+            // Foundation names libxml2's errors by number only ("NSXMLParserErrorDomain error 5"): say what it means here.
+            let code = (parser.parserError as NSError?)?.code ?? 0
+            let why = ok ? "its root element never closes: the file is cut short"
+                : "at line \(parser.lineNumber), column \(parser.columnNumber) (libxml2 error \(code)); if the file ends there, it is cut short"
+            throw StatementError(position: "line \(parser.lineNumber)", field: "XML", reason: "the statement is not well-formed XML (\(why)); export it again")
         }
         guard let format = collector.format else {
             throw StatementError(position: "line 1", field: "Document", reason: "the XML is not a camt.052, camt.053 or camt.054 document")
         }
-        return BankStatement(format: format, account: collector.account.flatMap { StatementEntry.oneWord($0) },
+        return BankStatement(format: format, account: collector.account.flatMap { StatementEntry.accountKey($0) },
                              entries: collector.entries.map { $0.cleaned() }, periodEnd: collector.periodEnd)
     }
 
@@ -179,14 +182,20 @@ public enum CamtReader {
                 return refuse("Ntry/Amt", "\(position) has no amount (or a negative one); export the statement again", parser)
             }
             guard let currency = entry.currency["Amt"], Currency.isKnown(currency) else {
-                return refuse("Ntry/Amt/@Ccy", "\(position) has no ISO 4217 currency on its amount", parser)
+                let found = entry.currency["Amt"].map { "\"\(FieldRules.printable($0))\" is not an ISO 4217 currency" } ?? "there is none"
+                return refuse("Ntry/Amt/@Ccy", "\(position): the currency of its amount: \(found) (write it as the bank does, e.g. Ccy=\"EUR\"); export the statement again", parser)
+            }
+            if let problem = StatementEntry.amountProblem(amountText, maxDigits: 18, currency: currency) {
+                return refuse("Ntry/Amt", "\(position): \(problem); the statement is damaged: export it again", parser)
             }
             let credit = entry.first("CdtDbtInd") == "CRDT"
             let reversal = entry.first("RvslInd").map { $0 == "true" || $0 == "1" } ?? false
             // ISO 20022's usage rule: with RvslInd, DBIT takes back an earlier credit and CRDT an earlier debit.
             let direction: StatementEntry.Direction = credit ? (reversal ? .debitReversal : .credit) : (reversal ? .creditReversal : .debit)
             guard let valueDate = date(entry.first("ValDt/Dt", "ValDt/DtTm")) ?? date(entry.first("BookgDt/Dt", "BookgDt/DtTm")) else {
-                return refuse("Ntry/ValDt", "\(position) has no value or booking date", parser)
+                let written = entry.first("ValDt/Dt", "ValDt/DtTm", "BookgDt/Dt", "BookgDt/DtTm")
+                return refuse("Ntry/ValDt", written.map { "\(position): its value date \"\(FieldRules.printable($0))\" is not a date (YYYY-MM-DD); export the statement again" }
+                              ?? "\(position) has no value or booking date; export the statement again", parser)
             }
             let parts = details.isEmpty ? [Values(line: entry.line)] : details
             for (index, detail) in parts.enumerated() {
@@ -194,11 +203,14 @@ public enum CamtReader {
                 var currencyHere = currency
                 if parts.count > 1 {
                     // A batch: each transaction's own amount.
-                    guard let text = detail.first("Amt", "AmtDtls/TxAmt/Amt"), let own = Money.parse(text) else {
+                    guard let text = detail.first("Amt", "AmtDtls/TxAmt/Amt"), let own = Money.parse(text), own >= 0 else {
                         return refuse("TxDtls/Amt", "\(position), transaction \(index + 1) of a batch has no amount of its own", parser)
                     }
                     amountHere = own
                     currencyHere = detail.currency["Amt"] ?? detail.currency["AmtDtls/TxAmt/Amt"] ?? currency
+                    if let problem = StatementEntry.amountProblem(text, maxDigits: 18, currency: currencyHere) {
+                        return refuse("TxDtls/Amt", "\(position), transaction \(index + 1): \(problem); the statement is damaged: export it again", parser)
+                    }
                 }
                 var read = StatementEntry(direction: direction, amount: amountHere, currency: currencyHere, valueDate: valueDate,
                                           position: parts.count > 1 ? "\(position), transaction \(index + 1)" : position)
@@ -208,6 +220,11 @@ public enum CamtReader {
                 read.endToEndID = detail.first("Refs/EndToEndId").flatMap { MT940Reader.meaningful(Substring($0)) }
                 read.payerName = detail.first("RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm", "RltdPties/UltmtDbtr/Nm", "RltdPties/UltmtDbtr/Pty/Nm")
                 read.payerIBAN = detail.first("RltdPties/DbtrAcct/Id/IBAN")
+                if direction == .creditReversal {
+                    // A returned credit goes back to the payer, whom some banks name as the return's creditor.
+                    read.payerName = read.payerName ?? detail.first("RltdPties/Cdtr/Nm", "RltdPties/Cdtr/Pty/Nm")
+                    read.payerIBAN = read.payerIBAN ?? detail.first("RltdPties/CdtrAcct/Id/IBAN")
+                }
                 read.creditorReference = detail.first("RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Strd/CdtrRefInf/CdtrRef")
                 read.remittance = (detail.text["RmtInf/Ustrd"] ?? []).joined(separator: " ")
                 if read.creditorReference == nil { read.creditorReference = CreditorReference.find(in: read.remittance) }

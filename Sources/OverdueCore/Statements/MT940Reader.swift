@@ -24,8 +24,26 @@ public enum MT940Reader {
         var entries: [StatementEntry] = []
         var lastWasEntry = false
         var closing: CalendarDate?
+        // Each statement of the file (from its :20:) ends with its closing
+        // balance: one that stops after its entries is cut short and is
+        // refused whole. Entries that do not add up from the opening to the
+        // closing balance are read, with a warning (published bank samples
+        // are edited that way; a bank's own export adds up).
+        var warnings: [String] = []
+        var opening: (amount: Decimal, line: Int)?
+        var moved = Decimal(0)
+        var lastEntryLine: Int?
+        func endOfStatement() throws(StatementError) {
+            if opening != nil, let line = lastEntryLine {
+                throw StatementError(position: "line \(line)", field: ":62F:", reason: "the statement has entries but no closing balance after them: the file is cut short; export it again")
+            }
+        }
         for field in fields(text) {
             switch field.tag {
+            case "20":
+                try endOfStatement()
+                (opening, moved, lastEntryLine) = (nil, 0, nil)
+                lastWasEntry = false
             case "25":
                 // The statement's account: the first :25: (a file of several statements keeps the first
                 // one's). A :25: holding a field-86 layout ("166?00…") is a mislabelled :86:, not an account.
@@ -36,9 +54,14 @@ public enum MT940Reader {
                 // "C110522EUR3236,28": mark, date, currency, amount.
                 let value = Array(field.value.utf8)
                 if value.count >= 10 { currency = String(decoding: value[7..<10], as: UTF8.self) }
+                opening = balance(field.value).map { ($0, field.line) }
+                (moved, lastEntryLine) = (0, nil)
                 lastWasEntry = false
             case "61":
-                entries.append(try entry(field, currency: currency))
+                let read = try entry(field, currency: currency)
+                entries.append(read)
+                moved += read.direction == .credit || read.direction == .debitReversal ? read.amount : -read.amount
+                lastEntryLine = field.line
                 lastWasEntry = true
             case "86":
                 if lastWasEntry, !entries.isEmpty { details(field.value, into: &entries[entries.count - 1]) }
@@ -49,6 +72,10 @@ public enum MT940Reader {
                 if value.count == 6, let day = CalendarDate(iso: "20\(Substring(value.prefix(2)))-\(Substring(value.dropFirst(2).prefix(2)))-\(Substring(value.suffix(2)))") {
                     closing = max(closing ?? day, day)
                 }
+                if let start = opening, let end = balance(field.value), start.amount + moved != end {
+                    warnings.append("line \(field.line) (:\(field.tag):): the entries do not add up: opening balance \(start.amount) (line \(start.line)) and the entries' \(moved) make \(start.amount + moved), but the closing balance is \(end); an entry may be missing: compare with the bank's statement")
+                }
+                (opening, lastEntryLine) = (nil, nil)
                 lastWasEntry = false
             case "34F":
                 // MT942's floor limit ("PLN0") names the currency it has no balance for.
@@ -59,11 +86,23 @@ public enum MT940Reader {
                 lastWasEntry = false
             }
         }
+        try endOfStatement()
         if entries.isEmpty, account == nil {
             throw StatementError(position: "line 1", field: ":25:/:61:", reason: "no MT940 statement found (no :25: account and no :61: entry); export the statement as MT940 or camt.053")
         }
-        return BankStatement(format: "MT940", account: account.flatMap(StatementEntry.oneWord),
-                             entries: entries.map { $0.cleaned() }, periodEnd: closing)
+        var statement = BankStatement(format: "MT940", account: account.flatMap(StatementEntry.accountKey),
+                                      entries: entries.map { $0.cleaned() }, periodEnd: closing)
+        statement.warnings = warnings
+        return statement
+    }
+
+    /// A balance field's signed amount: "C270603EUR165,01" is 165.01, "D…" negative.
+    static func balance(_ value: String) -> Decimal? {
+        let text = value.split(separator: "\n").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard text.count > 10, let mark = text.first, mark == "C" || mark == "D" else { return nil }
+        let digits = text.dropFirst(10).prefix { $0.isNumber || $0 == "," }
+        guard let amount = Money.parse(digits.replacingOccurrences(of: ",", with: ".").trimmingTrailing(".")) else { return nil }
+        return mark == "C" ? amount : -amount
     }
 
     struct Field {
@@ -137,6 +176,12 @@ public enum MT940Reader {
         let digits = rest.prefix { $0.isNumber || $0 == "," }
         guard digits.contains(where: \.isNumber), let amount = Money.parse(digits.replacingOccurrences(of: ",", with: ".").trimmingTrailing(".")) else {
             throw fail("no amount")
+        }
+        if digits.count > 15 {
+            throw StatementError(position: position, field: ":61:", reason: "the amount \(digits) is longer than SWIFT's 15 characters; the statement is damaged: export it again")
+        }
+        if let problem = StatementEntry.amountProblem(String(digits), maxDigits: 15, currency: currency) {
+            throw StatementError(position: position, field: ":61:", reason: "\(problem); the statement is damaged: export it again")
         }
         rest = rest.dropFirst(digits.count)
         rest = rest.dropFirst(min(4, rest.count))  // transaction type: N + 3, e.g. NTRF, N062

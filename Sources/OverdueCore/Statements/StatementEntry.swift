@@ -56,6 +56,22 @@ extension StatementEntry {
     /// remittance is another) and bounded, so that what is kept in the
     /// ledger and logged reads back as it was written.
     /// An account id as a key part: no spaces or control characters, bounded.
+    /// A statement's account as one key whichever format named it: the
+    /// IBAN, upper case and without spaces; a German bank code and account
+    /// number as MT940 writes them ("37040044/0532013000") as their IBAN
+    /// (DE89370400440532013000), so a camt and an MT940 export of one
+    /// account are one account.
+    public static func accountKey(_ text: String) -> String? {
+        guard let word = oneWord(text) else { return nil }
+        let parts = word.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].count == 8, (1...10).contains(parts[1].count), parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+            let bban = parts[0] + String(repeating: "0", count: 10 - parts[1].count) + parts[1]
+            let check = 98 - CreditorReference.mod97(bban + "DE00")
+            return "DE" + (check < 10 ? "0" : "") + String(check) + bban
+        }
+        return word.uppercased()
+    }
+
     static func oneWord(_ text: String) -> String? {
         let word = String(text.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }.prefix(34)
             .map(Character.init))
@@ -95,6 +111,9 @@ public struct BankStatement: Sendable, Equatable {
     /// camt's to-date or creation date, else its latest booking. Credits
     /// are known up to it, and no further (the stale payment feed guard).
     public var periodEnd: CalendarDate?
+    /// What is odd but not wrong enough to refuse (entries that do not add
+    /// up to the closing balance): logged as `warning` lines.
+    public var warnings: [String] = []
 
     public init(format: String, account: String?, entries: [StatementEntry], periodEnd: CalendarDate? = nil) {
         self.format = format
@@ -110,4 +129,21 @@ public struct StatementError: Error, Sendable, Equatable, CustomStringConvertibl
     public var field: String
     public var reason: String
     public var description: String { "\(position) (\(field)): \(reason)" }
+}
+
+extension StatementEntry {
+    /// Why an amount as a statement writes it cannot be a booking, or nil:
+    /// more digits than the format allows (camt 18, MT940 15 characters),
+    /// more decimals than its currency has. A statement with one is damaged
+    /// or not a bank's, and is refused whole.
+    static func amountProblem(_ text: String, maxDigits: Int, currency: String?) -> String? {
+        let digits = text.filter(\.isNumber).count
+        if digits > maxDigits { return "the amount \(text) has \(digits) digits, more than the format's \(maxDigits)" }
+        let separator = text.lastIndex { $0 == "." || $0 == "," }
+        let decimals = separator.map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
+        if let currency, Currency.isKnown(currency), decimals > Currency.minorUnits(currency) {
+            return "the amount \(text) has \(decimals) decimals; \(currency) has \(Currency.minorUnits(currency))"
+        }
+        return nil
+    }
 }

@@ -74,12 +74,18 @@ public struct StatementMatcher {
     private var appliedIBAN: [String: String] = [:]
     /// Credits waiting for a person (a reversal may return one of them).
     public let unplaced: [String: UnplacedCredit]
+    /// The listed credits by end-to-end id, amount and value date: the same credit in
+    /// the day's camt.053 after its camt.054 (another key) is listed once.
+    private var unplacedEndToEnd: Set<String> = []
     /// Invoices by their number's digits, per national reference scheme
     /// their customer record declares.
     private var byNationalReference: [NationalReference: [String: [String]]] = [:]
 
     public init(ledger: Ledger) {
         unplaced = ledger.unplacedCredits.filter { !$0.value.returned }
+        for credit in unplaced.values {
+            if let endToEnd = credit.endToEnd { unplacedEndToEnd.insert("\(Self.word(endToEnd)) \(credit.amount) \(credit.valueDate)") }
+        }
         // Returned or dismissed credits count as applied: a re-export lists them no more.
         for key in ledger.settledCredits.keys { appliedKeys[key] = [] }
         var returns: [(amount: Decimal, invoice: String, original: String)] = []
@@ -160,6 +166,7 @@ public struct StatementMatcher {
         // The same payment with another key (a notification without the bank's
         // reference, the day's statement with it): its end-to-end id was applied.
         if let endToEnd = entry.endToEndID, appliedEndToEnd[Self.word(endToEnd)] != nil { return .applied }
+        if let endToEnd = entry.endToEndID, unplacedEndToEnd.contains("\(Self.word(endToEnd)) \(entry.amount) \(entry.valueDate)") { return .applied }
         if let reference = entry.creditorReference.flatMap(CreditorReference.normalized) {
             let ids = byNumber[Self.normalizedNumber(String(reference.dropFirst(4)))] ?? []
             if !ids.isEmpty { return allocate(entry, ids, rule: .creditorReference) }
@@ -186,8 +193,9 @@ public struct StatementMatcher {
     /// What a matched credit paid, so that the next entry of the same file
     /// sees the invoices as they are after it (an invoice paid in full is
     /// no longer open). Keys of applied credits count as applied.
-    public mutating func record(_ outcome: Outcome, key: String, endToEnd: String? = nil) {
+    public mutating func record(_ outcome: Outcome, key: String, endToEnd: String? = nil, amount: Decimal? = nil, day: CalendarDate? = nil) {
         if case .reversal = outcome { appliedKeys[key] = appliedKeys[key] ?? [] }
+        if case .unmatched = outcome, let endToEnd, let amount, let day { unplacedEndToEnd.insert("\(Self.word(endToEnd)) \(amount) \(day)") }
         guard case .matched(_, let allocations) = outcome else { return }
         appliedPayments[key] = allocations
         appliedKeys[key] = allocations.map(\.invoice)
@@ -472,12 +480,16 @@ public struct BankReference: Sendable, Equatable {
     public var iban: String?
     public var endToEnd: String?
     public var returns: String?
+    /// Placed by a person (`overdue assign`), not by a statement: valid only
+    /// while the credit is still unplaced, and no news from the bank.
+    public var assigned = false
 
-    public init(key: String, iban: String?, endToEnd: String?, returns: String? = nil) {
+    public init(key: String, iban: String?, endToEnd: String?, returns: String? = nil, assigned: Bool = false) {
         self.key = key
         self.iban = iban
         self.endToEnd = endToEnd.map(StatementMatcher.word)
         self.returns = returns
+        self.assigned = assigned
     }
 
     public init?(_ reference: String) {
@@ -488,9 +500,10 @@ public struct BankReference: Sendable, Equatable {
         iban = parts.dropFirst().first { $0.hasPrefix("iban:") }.map { String($0.dropFirst(5)) }
         endToEnd = parts.dropFirst().first { $0.hasPrefix("e2e:") }.map { String($0.dropFirst(4)) }
         returns = parts.dropFirst().first { $0.hasPrefix("returns:") }.map { String($0.dropFirst(8)) }
+        assigned = parts.dropFirst().contains("assigned")
     }
 
     public var text: String {
-        "bank:\(key)" + (iban.map { " iban:\($0)" } ?? "") + (endToEnd.map { " e2e:\($0)" } ?? "") + (returns.map { " returns:\($0)" } ?? "")
+        "bank:\(key)" + (iban.map { " iban:\($0)" } ?? "") + (endToEnd.map { " e2e:\($0)" } ?? "") + (returns.map { " returns:\($0)" } ?? "") + (assigned ? " assigned" : "")
     }
 }

@@ -29,6 +29,8 @@ public struct UnplacedCredit: Sendable, Equatable {
     /// A credit the bank took back whose credit is not known: for a person
     /// to say which invoice it reopens (`assign`). It holds nobody.
     public var returned = false
+    /// How `overdue dismiss` begins `settled`.
+    public static let dismissedPrefix = "dismissed: "
 
     public init(key: String, amount: Decimal, currency: String, valueDate: CalendarDate, payerName: String?, payerIBAN: String?,
                 remittance: String?, reason: String?) {
@@ -40,5 +42,26 @@ public struct UnplacedCredit: Sendable, Equatable {
         self.payerIBAN = payerIBAN
         self.remittance = remittance
         self.reason = reason
+    }
+}
+
+extension Ledger {
+    /// A person's decision about a listed bank credit (`overdue assign`,
+    /// `overdue dismiss`) applies only while the credit is still listed:
+    /// two decisions dropped before the daemon read either (assign it to
+    /// one invoice, then to another) would place the same money twice.
+    func placementProblem(_ record: InboxRecord) -> FieldProblem? {
+        let key: String
+        switch record {
+        case .event(.payment(_, _, _, let reference?)), .event(.paymentReturned(_, _, _, let reference?)):
+            guard let bank = BankReference(reference), bank.assigned else { return nil }
+            key = bank.key
+        case .event(.unplacedCredit(let credit)) where credit.settled?.hasPrefix(UnplacedCredit.dismissedPrefix) == true:
+            key = credit.key
+        default:
+            return nil
+        }
+        guard unplacedCredits[key] == nil else { return nil }
+        return FieldProblem(field: "reference", reason: "the bank credit \(key) is no longer listed (it was assigned or dismissed already); `overdue payments --unmatched` lists what is open")
     }
 }
