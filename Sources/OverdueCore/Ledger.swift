@@ -51,8 +51,8 @@ public struct LedgerEntry: Sendable, Equatable {
         if cancelled { return .cancelled }
         if (owed ?? balance) <= 0 { return .paid }
         if handedOff != nil { return .handedOff }
-        if disputed { return .disputed }
-        if let promisedUntil, promisedUntil >= today { return .promised }
+        if isDisputed { return .disputed }
+        if isPromised(on: today) { return .promised }
         return .open
     }
 }

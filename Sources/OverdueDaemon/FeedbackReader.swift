@@ -74,7 +74,7 @@ public final class FeedbackReader {
         for uid in uids {
             let now = clock.now()
             if let size = try mailbox.size(uid: uid), size > settings.maxMessageBytes {
-                skipped.append((uid, FeedbackEvent(kind: .other, messageID: "imap-uid-\(uid)-\(size)", date: CalendarDay.utc(now),
+                skipped.append((uid, FeedbackEvent(kind: .other, messageID: "imap-uid-\(uid)-\(size)", date: Planner.today(at: now, schedule: config.plannerSettings.schedule),
                                                    reason: "skipped unread: \(size) bytes, over [feedback] max_message_bytes (\(settings.maxMessageBytes))")))
                 continue
             }
@@ -84,7 +84,7 @@ public final class FeedbackReader {
             let messageID = classification.messageID.map { "<\($0)>" } ?? "sha256:" + digest
             // The day it was read, never the sender's Date header: a reply
             // dated 2099 must not pause chasing until 2100.
-            let date = CalendarDay.utc(now)
+            let date = Planner.today(at: now, schedule: config.plannerSettings.schedule)
             read.append((uid, FeedbackResolver.Input(classification: classification, messageID: messageID, date: date,
                                                      digest: String(digest.prefix(16))), bytes))
         }

@@ -41,7 +41,7 @@ public enum Forget {
         let now = clock.now()
         let ledger = try LedgerStore.replay(spool: spool).ledger
         let tombstone = try SpoolEraser.tombstone(for: customer, spool: spool)
-        guard let erasure = Erasure.plan(customer: customer, ledger: ledger, tombstone: tombstone, day: CalendarDay.utc(now)) else {
+        guard let erasure = Erasure.plan(customer: customer, ledger: ledger, tombstone: tombstone, day: Planner.today(at: now, schedule: config.plannerSettings.schedule)) else {
             throw Refused(code: .notFound, description: "the ledger has no customer \"\(customer)\" (no invoice, directory record, credit or call of it); "
                 + "check the id with overdue show INVOICE, or overdue status. A customer already forgotten is known only as forgotten-…")
         }

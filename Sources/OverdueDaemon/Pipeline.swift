@@ -153,7 +153,7 @@ public final class Pipeline {
     /// reads half a file. A failure is logged, never fatal.
     private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
-            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now),
+            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: planner.planner.today(at: now),
                                            ladder: config.plannerSettings.reminderStages,
                                            owed: planner.planner.owed(ledger: ingester.ledger, history: history))
             var text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
@@ -285,9 +285,9 @@ public final class Pipeline {
         // Inbox files the spool could not take (disk full) are tried again soon.
         let inboxRetry = ingest.failedFiles > 0 ? now.addingTimeInterval(Self.failureRetrySeconds) : nil
         let next = [planned, dispatcher.nextRetry(after: now), inboxRetry, nextRetention(after: now)].compactMap { $0 }.min()
-        let open = openCount.update(ingester.ledger, changes: changesToCount, today: CalendarDay.utc(now),
+        let open = openCount.update(ingester.ledger, changes: changesToCount, today: planner.planner.today(at: now),
                                     recount: planner.planner.allocatesCostsFirst,
-                                    state: planner.planner.states(ledger: ingester.ledger, history: history, on: CalendarDay.utc(now)))
+                                    state: planner.planner.states(ledger: ingester.ledger, history: history, on: planner.planner.today(at: now)))
         changesToCount = LedgerChanges()
         if let path = config.daemon.metricsFile { writeMetrics(to: path, openInvoices: open, unreadable: ingest.unreadable.count, now: now) }
         lastStatus = "\(open) open invoices, \(dispatch.sent) sent in the last pass, \(dispatcher.deferred.count) waiting to retry, "

@@ -228,7 +228,7 @@ public final class Ingester {
             case .accepted(.event(.document)):
                 problems.append(FieldProblem(field: "event", reason: "\"document\" records are written by overdue when a PDF arrives; drop the PDF itself into the inbox"))
             case .accepted(let read):
-                let record = Self.dated(read, on: now)
+                let record = Self.dated(read, on: now, schedule: config.plannerSettings.schedule)
                 let replaced = Self.replacedEntry(record, in: ledger)
                 let owedBefore = record.invoiceID.flatMap { ledger[$0]?.balance }
                 if let earlier = numbers.earlierRow(repeatedAt: index), acceptedRows.contains(earlier) {

@@ -55,7 +55,7 @@ public enum ConfigCheck {
         findings.problems += languages.problems
         findings.notes += languages.notes
         findings.notes += consumerNotes(config)
-        findings.notes += rateTableNotes(config, today: CalendarDay.utc(Date()))
+        findings.notes += rateTableNotes(config, today: Planner.today(at: Date(), schedule: config.plannerSettings.schedule))
         return findings
     }
 

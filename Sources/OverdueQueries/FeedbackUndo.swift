@@ -42,7 +42,7 @@ public enum FeedbackUndo {
             case .reply?:
                 guard let customer = text("customer") else { continue }
                 plan.events.append(.feedback(FeedbackEvent(kind: .undone, messageID: "undo-" + (text("message_id") ?? messageID),
-                                                           date: CalendarDay.utc(now), customer: customer,
+                                                           date: Planner.today(at: now, schedule: config.plannerSettings.schedule), customer: customer,
                                                            reason: "undo-feedback \(messageID)")))
                 plan.lines.append("reply pause of \(customer)\(evidence): ended")
             default:

@@ -50,7 +50,7 @@ public struct PreviewView {
             found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
                                          history: history, now: now)
             if found == nil {
-                let state = planner.state(entry!, ledger: ledger, history: history, on: CalendarDay.utc(now))
+                let state = planner.state(entry!, ledger: ledger, history: history, on: planner.today(at: now))
                 explanation = "\(invoiceID) is settled (\(state.rawValue)): no letter"
             }
         } else {

@@ -9,7 +9,10 @@ extension SpoolStatus {
     /// the stale payment feed guard.
     public func controls(now: Date) -> [String: JSONValue] {
         let planner = Planner(settings: config.plannerSettings)
-        let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
+        return controls(plan: planner.plan(ledger: ledger, history: deliveries.history, now: now), planner: planner, now: now)
+    }
+
+    func controls(plan: PlanResult, planner: Planner, now: Date) -> [String: JSONValue] {
         var held: [String: JSONValue] = [:]
         for kind in HeldItem.kinds {
             let customers = Set(plan.held.filter { $0.kind == kind }.map(\.customer)).sorted()

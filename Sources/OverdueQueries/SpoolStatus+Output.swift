@@ -7,8 +7,7 @@ extension SpoolStatus {
     /// mailbox, the controls, as of `now`; or all of it as one JSON object.
     public static func output(config: Config, now: Date, json: Bool) throws -> CommandOutput {
         let status = try SpoolStatus(config: config)
-        var summary = status.summary(on: CalendarDay.utc(now))
-        summary.merge(status.controls(now: now)) { _, controls in controls }
+        let summary = status.summary(now: now)
         if json { return try .json(.object(summary)) }
         var output = CommandOutput()
         if case .object(let invoices) = summary["invoices"] {

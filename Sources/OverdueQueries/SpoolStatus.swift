@@ -19,9 +19,18 @@ public struct SpoolStatus {
         deliveries = spool.exists ? try SentJournal.replay(spool: spool, keepingOutcomes: keepingOutcomes) : SentJournal.State()
     }
 
-    /// The `status --json` object.
-    public func summary(on today: CalendarDate) -> [String: JSONValue] {
-        let counts = Planner(settings: config.plannerSettings).counts(ledger: ledger, history: deliveries.history, on: today)
+    /// The `status --json` object at `now`: one plan and one clock for all
+    /// of it (the counts on the planner's today, the outbox, the controls).
+    public func summary(now: Date) -> [String: JSONValue] {
+        let planner = Planner(settings: config.plannerSettings)
+        let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
+        var summary = figures(today: planner.today(at: now), planner: planner, plan: plan)
+        summary.merge(controls(plan: plan, planner: planner, now: now)) { _, controls in controls }
+        return summary
+    }
+
+    func figures(today: CalendarDate, planner: Planner, plan: PlanResult) -> [String: JSONValue] {
+        let counts = planner.counts(ledger: ledger, history: deliveries.history, on: today)
         let stuck = InboxFiles.stuck(in: spool)
         let tally = DeliveryTally(deliveryCounts)
         var invoices: [String: JSONValue] = [:]
@@ -30,7 +39,7 @@ public struct SpoolStatus {
         var summary: [String: JSONValue] = [
             "spool": .string(spool.root.path),
             "invoices": .object(invoices),
-            "outbox": .number(Decimal(outbox(now: Date()))),
+            "outbox": .number(Decimal(Set(plan.due.map(\.key)).union(deliveries.deferred.keys).count)),
             "deferred": .number(Decimal(deliveries.deferred.count)),
             "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
             "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
@@ -73,12 +82,6 @@ public struct SpoolStatus {
         object["next_poll"] = status.nextPoll.map { .string(Timestamp.format($0)) }
         object["error"] = status.error.map(JSONValue.string)
         return .object(object)
-    }
-
-    /// Deliveries due now and not yet made (including those waiting to retry).
-    func outbox(now: Date) -> Int {
-        let due = Planner(settings: config.plannerSettings).plan(ledger: ledger, history: deliveries.history, now: now).due
-        return Set(due.map(\.key)).union(deliveries.deferred.keys).count
     }
 
     /// The `show --json` object: the invoice in the input format plus its

@@ -13,7 +13,7 @@ enum DayOption {
 
     /// The given day, or today in the schedule's timezone.
     static func day(_ text: String?, config: Config) -> CalendarDate {
-        text.flatMap { CalendarDate(iso: $0) } ?? BusinessCalendars(schedule: config.schedule).calendar(for: nil).localDay(Date())
+        text.flatMap { CalendarDate(iso: $0) } ?? Planner.today(at: Date(), schedule: config.schedule)
     }
 }
 

@@ -81,7 +81,7 @@ public struct CallList: Sendable {
                 let balance = owed(entry, day)
                 let pastDue = entry.invoice.due.days(until: day)
                 guard balance > 0, pastDue > 0 else { continue }
-                if Self.isDisputed(entry, on: day) {
+                if entry.isDisputed {
                     disputed += 1
                     continue
                 }
@@ -106,20 +106,6 @@ public struct CallList: Sendable {
         self.entries = entries.sorted {
             ($0.score.total, $0.overdue.values.max() ?? 0, $1.customer) > ($1.score.total, $1.overdue.values.max() ?? 0, $0.customer)
         }
-    }
-
-    /// In dispute on `day`: the last dispute or resolve dated by then (an
-    /// undated event counts from the start) decides.
-    static func isDisputed(_ entry: LedgerEntry, on day: CalendarDate) -> Bool {
-        var disputed = false
-        for event in entry.events {
-            switch event {
-            case .dispute(_, let date, _) where date.map({ $0 <= day }) ?? true: disputed = true
-            case .resolve(_, let date) where date.map({ $0 <= day }) ?? true: disputed = false
-            default: break
-            }
-        }
-        return disputed
     }
 
     /// The whole part of a non-negative amount.

@@ -32,7 +32,7 @@ public struct HandoffSelection: Sendable {
             let effective = ledger.directory.effective(for: invoice)
             if let customer, effective.customer.id != customer { continue }
             let open = owed(entry, day)
-            guard !entry.cancelled, entry.handedOff == nil, open > 0, !CallList.isDisputed(entry, on: day) else { continue }
+            guard !entry.cancelled, entry.handedOff == nil, open > 0, !entry.isDisputed else { continue }
             let calendar = calendars.calendar(for: effective.customer.timezone)
             let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
             let units = ReminderItem.unitIDs(of: invoice)
@@ -46,7 +46,7 @@ public struct HandoffSelection: Sendable {
             if customer == nil {
                 guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
                 if let finalDeadline, day <= finalDeadline { continue }
-                if let promised = entry.promisedUntil, promised >= day { continue }
+                if entry.isPromised(on: day) { continue }
             }
             var debtor = byCustomer[effective.customer.id] ?? Debtor(customer: effective.customer, invoices: [], finalNotice: nil)
             debtor.invoices.append(invoice.id)

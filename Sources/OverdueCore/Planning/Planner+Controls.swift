@@ -73,11 +73,8 @@ extension Planner {
     /// person held is listed as held. A Cc copy follows its letter.
     func settleApprovals(_ result: inout PlanResult, ledger: Ledger, history: DeliveryHistory, now: Date) {
         guard result.due.contains(where: \.needsApproval) else { return }
-        func letterKey(_ send: PlannedSend) -> String {
-            "\(send.customer)|\(send.stage)|\(send.items.map(\.item.unitID).sorted().joined(separator: ","))"
-        }
         var letters: [String: PlannedSend] = [:]
-        for send in result.due where !send.copy { letters[letterKey(send)] = send }
+        for send in result.due where !send.copy { letters[Self.letterKey(send)] = send }
         let expiry = Double(settings.approvalExpiresDays) * 86_400
         var kept: [PlannedSend] = []
         for send in result.due {
@@ -88,7 +85,7 @@ extension Planner {
             if send.copy {
                 // Its letter is in this plan: the copy goes when the letter
                 // does; not in it: the letter went already, the copy follows.
-                let letter = letters[letterKey(send)]
+                let letter = letters[Self.letterKey(send)]
                 let approved = letter.map { if case .approve = ledger.approvals[$0.key] { $0.windowOpen } else { false } } ?? true
                 if approved, send.windowOpen { kept.append(send) }
                 continue

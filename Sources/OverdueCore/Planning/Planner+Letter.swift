@@ -73,12 +73,12 @@ extension Planner {
     /// stage's letter demands them (overdue) or lists them (not yet due):
     /// at the last stage delivered, with the charges that stage carries.
     func openItems(_ entry: LedgerEntry, _ debtor: EffectiveCustomer, history: DeliveryHistory, now: Date) -> [PlannedItem] {
-        guard entry.handedOff == nil, !entry.cancelled, !entry.disputed else { return [] }
+        guard entry.handedOff == nil, !entry.cancelled, !entry.isDisputed else { return [] }
         let invoice = entry.invoice
         let customer = debtor.customer
         let calendar = calendars.calendar(for: customer)
         let today = calendar.localDay(now)
-        if let promised = entry.promisedUntil, today <= promised { return [] }
+        if entry.isPromised(on: today) { return [] }
         let policy = settings.policy(named: debtor.policy)
         let statutory = statutoryRule(policy, debtor)
         return account(entry, debtor: debtor, history: history).open.map { unit in

@@ -194,14 +194,13 @@ public struct Planner: Sendable {
         }
         // Rule 7: nothing for paid or cancelled invoices; a dispute pauses
         // until a `resolve` arrives (which re-plans).
-        guard !entry.cancelled, !entry.disputed else { return evaluation }
+        guard !entry.cancelled, !entry.isDisputed else { return evaluation }
         let calendar = calendars.calendar(for: debtor.customer)
         let today = calendar.localDay(now)
         let policy = settings.policy(named: debtor.policy)
         if settings.usesMinimumAmounts { evaluation.overdue = overdueAmounts(entry, account, today: today) }
         var resumedAt: Date?
-        if let promised = entry.promisedUntil {
-            let resumeDay = promised.adding(days: 1 + (policy.promiseGraceDays ?? 0))
+        if let resumeDay = entry.promiseResumes(graceDays: policy.promiseGraceDays) {
             if today < resumeDay {
                 // The plan changes when that day starts (a stage that needs
                 // approval is pending from then, window or not).

@@ -1,0 +1,21 @@
+import Foundation
+
+extension Planner {
+    /// "Today", defined once. For the ledger as a whole (the counts in
+    /// `status`, the report's day, the open-invoice metric, the date given to
+    /// an undated dispute): the creditor's business day, in the schedule's
+    /// timezone. For what concerns one debtor (their letters, deadlines and
+    /// days overdue): their own day, in their timezone (`today(for:at:)`).
+    public func today(at now: Date) -> CalendarDate { Self.today(at: now, schedule: settings.schedule) }
+
+    /// A debtor's day: in their timezone, else the schedule's.
+    public func today(for timeZone: String?, at now: Date) -> CalendarDate { calendars.calendar(for: timeZone).localDay(now) }
+
+    /// The creditor's day where no planner is at hand (the ingester dating
+    /// an undated event, the CLI's default `--date`): the same rule.
+    public static func today(at now: Date, schedule: Schedule) -> CalendarDate {
+        let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "UTC")!
+        let seconds = Int(now.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: now)
+        return CalendarDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+    }
+}
