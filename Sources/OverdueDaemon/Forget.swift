@@ -32,7 +32,7 @@ public enum Forget {
         }
         let lock: SpoolLock
         do {
-            (_, lock, _) = try Daemon.open(config: config, logger: logger)
+            (_, lock, _) = try Pipeline.open(config: config, logger: logger)
         } catch let held as SpoolLock.Held {
             throw Refused(code: held.code, description: "\(held); forget rewrites the journals, which only the spool's one writer may do: "
                 + "systemctl stop overdue, overdue forget \(customer), systemctl start overdue")

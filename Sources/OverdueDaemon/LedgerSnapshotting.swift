@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OverdueCore
 import OverdueSpool
+import ServiceLifecycle
 import Synchronization
 
 /// When and how the daemon takes ledger snapshots (`LedgerSnapshot`):
@@ -19,8 +20,10 @@ import Synchronization
 /// that moment the daemon holds two (some 450 MB more at a million
 /// invoices). Snapshots come once per quarter of growth and encode in about
 /// a second at that size; encoding on the work queue instead would hold
-/// every pass for that second.
-public final class LedgerSnapshotting: Sendable {
+/// every pass for that second. A `Service` of the daemon's group: at the
+/// group's graceful shutdown it lets a snapshot being written finish
+/// (a snapshot cut short is only ignored, but the work would be lost).
+public final class LedgerSnapshotting: Service, Sendable {
     /// Share of the covered journal it must grow by before a new snapshot.
     static let growthShare = 0.25
     /// 4 MiB (about 15,000 invoices): below that the journal replays in a
@@ -116,6 +119,14 @@ public final class LedgerSnapshotting: Sendable {
                     logger.warning("ledger snapshot failed; the journal is replayed whole until one succeeds", metadata: ["error.detail": "\(error)"])
                 }
             }
+        }
+    }
+
+    /// Until the group shuts down; then until the snapshots being written are done.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { done.resume() }  // after everything queued before it
         }
     }
 

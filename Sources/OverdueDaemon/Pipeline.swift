@@ -20,12 +20,13 @@ public struct RunOnceResult: Sendable {
     public var debtorsPlanned = 0
 }
 
-/// The daemon's jobs over one spool. `run --once` does one pass of the
-/// pipeline and exits; the long-running daemon repeats the same steps on
-/// timers and inbox events.
-public enum Daemon {
+/// The pipeline over one spool, holding the lock and the in-memory ledger
+/// and delivery history between passes: inbox → ledger → planner →
+/// transports → log. `run --once` makes one pass; the daemon makes one per
+/// wake-up of its `WakeTimer` and per inbox change.
+public final class Pipeline {
     /// Creates the spool if needed, takes its lock, and cleans up what a crash
-    /// left half-done.
+    /// left half-done (the single writer's start: a pass, `overdue forget`).
     public static func open(config: Config, logger: Logger) throws -> (Spool, SpoolLock, [String]) {
         let spool = Spool(root: config.spool.dir)
         try spool.create()
@@ -37,22 +38,6 @@ public enum Daemon {
         return (spool, lock, removed)
     }
 
-    /// One pass of the pipeline, for `run --once`.
-    public static func runOnce(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
-        let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
-        _ = pipeline.pollFeedbackOnce()
-        let result = try pipeline.cycle()
-        // The next start then decodes the snapshot instead of replaying the whole journal.
-        LedgerSnapshotting(spool: pipeline.spool, logger: logger).afterPass(pipeline.snapshotSource, wait: true)
-        return result
-    }
-}
-
-/// The pipeline over one spool, holding the lock and the in-memory ledger
-/// and delivery history between passes: inbox → ledger → planner →
-/// transports → log. `run --once` makes one pass; the daemon makes one per
-/// wake-up of its `WakeTimer` and per inbox change.
-public final class Pipeline {
     public let spool: Spool
     private let lock: SpoolLock
     private var ingester: Ingester
@@ -85,7 +70,7 @@ public final class Pipeline {
     var retentionDay: String?
 
     public init(config: Config, clock: OverdueClock, logger: Logger) throws {
-        (spool, lock, _) = try Daemon.open(config: config, logger: logger)
+        (spool, lock, _) = try Pipeline.open(config: config, logger: logger)
         let (store, ledger, committed) = try LedgerStore.openForWriting(spool: spool)
         let log = EventLog(directory: spool.log)
         ingester = Ingester(spool: spool, config: config, store: store, ledger: ledger,
@@ -239,7 +224,7 @@ public final class Pipeline {
         ingester.ingestInbox(skipping: beingWritten)
     }
 
-    public func cycle(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
+    public func pass(skipping beingWritten: Set<String> = []) throws -> RunOnceResult {
         progress.begin()
         defer { progress.finish() }
         let cpuAtStart = ProcessCPUTime.milliseconds()

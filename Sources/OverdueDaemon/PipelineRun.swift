@@ -1,16 +1,20 @@
+import Dispatch
 import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueQueries
 import OverdueSpool
+import ServiceLifecycle
 
-/// `overdue run` in its three forms: the daemon, one pass (`--once`), and
-/// the rehearsal of one pass (`--once --dry-run`). Each takes the spool as
-/// its owner first, so no file in it gets another owner.
+/// `overdue run` in its three forms: the daemon (the pipeline's passes, the
+/// feedback mailbox and the ledger snapshots as services in one
+/// `ServiceGroup`), one pass (`--once`), and the rehearsal of one pass
+/// (`--once --dry-run`). Each takes the spool as its owner first, so no
+/// file in it gets another owner.
 public enum PipelineRun {
     public enum Mode: Sendable {
-        /// Runs until SIGTERM or SIGINT; does not return.
+        /// Runs until SIGTERM or SIGINT, then returns.
         case daemon(configPath: String)
         case once
         /// What one pass would send; sends and writes nothing.
@@ -18,14 +22,16 @@ public enum PipelineRun {
     }
 
     /// `now` sets the clock's start (it then advances normally); nil is the system clock.
-    public static func run(_ mode: Mode, config: Config, now: Date?, logger: Logger) throws -> CommandOutput {
+    public static func run(_ mode: Mode, config: Config, now: Date?, logger: Logger,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> CommandOutput {
         let clock = now.map(OverdueClock.starting(at:)) ?? .system
         try SpoolOwnership.adopt(spoolDirectory: config.spool.dir)
         switch mode {
         case .daemon(let configPath):
-            try DaemonLoop(config: config, configPath: configPath, clock: clock, logger: logger).run()
+            try await daemon(config: config, configPath: configPath, clock: clock, logger: logger, environment: environment)
+            return CommandOutput()
         case .once:
-            let result = try Daemon.runOnce(config: config, clock: clock, logger: logger)
+            let result = try once(config: config, clock: clock, logger: logger)
             let ingest = result.ingest
             return CommandOutput(lines: [
                 "ingested \(ingest.files) file(s): \(ingest.accepted) record(s) accepted, \(ingest.rejected) rejected"
@@ -37,6 +43,42 @@ public enum PipelineRun {
         case .rehearsal:
             return try rehearse(config: config, at: now ?? Date())
         }
+    }
+
+    /// One pass of the pipeline, for `run --once`.
+    public static func once(config: Config, clock: OverdueClock, logger: Logger) throws -> RunOnceResult {
+        let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
+        _ = pipeline.pollFeedbackOnce()
+        let result = try pipeline.pass()
+        // The next start then decodes the snapshot instead of replaying the whole journal.
+        LedgerSnapshotting(spool: pipeline.spool, logger: logger).afterPass(pipeline.snapshotSource, wait: true)
+        return result
+    }
+
+    /// The daemon: its services in one group. SIGTERM and SIGINT are the
+    /// group's graceful shutdown (the passes finish their sends in flight
+    /// first, then the mailbox reader stops, then a snapshot being written
+    /// is finished); SIGHUP is the pipeline service's reload.
+    static func daemon(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
+                       environment: [String: String]) async throws {
+        signal(SIGHUP, SIG_IGN)  // until the pipeline service hears it: loading a large ledger takes a while
+        let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
+        let work = DispatchQueue(label: "overdue.work")
+        let snapshots = LedgerSnapshotting(spool: pipeline.spool, logger: logger, environment: environment)
+        let feedback = FeedbackService(config: config, lookup: WorkQueueLookup(pipeline: pipeline, work: work), spool: pipeline.spool,
+                                       clock: clock, logger: logger)
+        let passes = PipelineService(pipeline: pipeline, work: work, snapshots: snapshots, feedback: feedback, configPath: configPath,
+                                     logger: logger, environment: environment)
+        // Shut down in reverse order: the passes first, the snapshots last.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: snapshots, serviceName: "snapshots"),
+                .init(service: feedback, serviceName: "feedback"),
+                .init(service: passes, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// The lines of `run --once --dry-run`: each message the pass would send

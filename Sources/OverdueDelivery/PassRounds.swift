@@ -3,7 +3,7 @@ import OverdueCore
 import OverdueSpool
 
 /// What one pass sends at one instant, defined once: the daemon's pass and
-/// `run --once` (`Pipeline.cycle`) and the rehearsal `run --once --dry-run`
+/// `run --once` (`Pipeline.pass`) and the rehearsal `run --once --dry-run`
 /// (`Rehearsal`) all run these rounds, so a dry run lists what the pass
 /// then sends, fallbacks included and messages still backing off left out.
 ///

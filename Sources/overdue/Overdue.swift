@@ -5,7 +5,7 @@ import OverdueCore
 /// `overdue`: the payment-reminder daemon and its tools. One subcommand per
 /// file; the work itself lives in the library modules.
 @main
-struct Overdue: ParsableCommand {
+struct Overdue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Payment reminders from an inbox folder: e-mail, SMS and webhooks, never twice.",
         discussion: """
@@ -27,10 +27,16 @@ struct Overdue: ParsableCommand {
     /// group of the same type decoded by a command above it), however nested.
     @OptionGroup var global: GlobalOptions
 
-    static func main() {
+    /// The one place the process exits with a status of its own choosing
+    /// (the daemon's services return; they never call `exit`).
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as any OverdueError {
             // ArgumentParser would print "Error: …"; ours carry a code to print.
             printError(error)

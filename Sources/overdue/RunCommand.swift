@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import OverdueCore
 import OverdueDaemon
+import OverdueQueries
 import OverdueSpool
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the pipeline: ingest the inbox, then plan and send what is due.",
@@ -35,10 +36,16 @@ struct RunCommand: ParsableCommand {
         if dryRun, !once { throw ValidationError("--dry-run needs --once (the daemon has no rehearsal mode)") }
     }
 
-    func run() throws {
+    func run() async throws {
         let config = try global.loadConfig()
         let mode: PipelineRun.Mode = dryRun ? .rehearsal : once ? .once : .daemon(configPath: global.configPath)
         let logger = global.makeLogger()
-        try emit { try PipelineRun.run(mode, config: config, now: now.flatMap(Timestamp.parse), logger: logger) }
+        let output: CommandOutput
+        do {
+            output = try await PipelineRun.run(mode, config: config, now: now.flatMap(Timestamp.parse), logger: logger)
+        } catch {
+            output = try exitOnFailure { throw error }
+        }
+        try emit { output }
     }
 }

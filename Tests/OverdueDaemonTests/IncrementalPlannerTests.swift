@@ -206,25 +206,25 @@ struct IncrementalPipelineTests {
                 + #""currency": "EUR", "amount": "100.00"}"#)
         }
         try lines.joined(separator: "\n").write(to: inbox.appendingPathComponent("invoices.jsonl"), atomically: true, encoding: .utf8)
-        let first = try pipeline.cycle()
+        let first = try pipeline.pass()
         #expect(first.ingest.accepted == 600 && first.debtorsPlanned >= 200)
         clock.now = clock.now.addingTimeInterval(600)
-        let idle = try pipeline.cycle()
+        let idle = try pipeline.pass()
         #expect(idle.debtorsPlanned <= 1, "nothing happened: nobody to plan (\(idle.debtorsPlanned))")
         try #"{"event": "payment", "invoice": "INV-7", "amount": "100.00", "date": "2027-01-01"}"#
             .write(to: inbox.appendingPathComponent("payment.jsonl"), atomically: true, encoding: .utf8)
         clock.now = clock.now.addingTimeInterval(600)
-        let paid = try pipeline.cycle()
+        let paid = try pipeline.pass()
         #expect(paid.ingest.accepted == 1)
         // C7's letter-to-be changed; planned again once per round (a thank-you round may follow).
         #expect((1...2).contains(paid.debtorsPlanned), "\(paid.debtorsPlanned) debtors planned after one payment")
         try pipeline.reload(config)
         clock.now = clock.now.addingTimeInterval(600)
-        let reloaded = try pipeline.cycle()
+        let reloaded = try pipeline.pass()
         #expect(reloaded.debtorsPlanned >= 200)
         // A reload costs one full pass: the pass after it plans nobody again.
         clock.now = clock.now.addingTimeInterval(600)
-        let afterReload = try pipeline.cycle()
+        let afterReload = try pipeline.pass()
         #expect(afterReload.debtorsPlanned <= 1, "\(afterReload.debtorsPlanned) debtors planned in the pass after the reload's")
         #expect(reloaded.debtorsPlanned <= 200 + 2, "the reload's pass planned \(reloaded.debtorsPlanned): more than one full plan")
     }

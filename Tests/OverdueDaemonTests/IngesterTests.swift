@@ -23,7 +23,7 @@ struct IngesterTests {
     }
 
     func runOnce(_ config: Config) throws -> IngestSummary {
-        try Daemon.runOnce(config: config, clock: clock, logger: Logger(label: "test")).ingest
+        try PipelineRun.once(config: config, clock: clock, logger: Logger(label: "test")).ingest
     }
 
     func ledger(_ config: Config) throws -> Ledger { try SpoolStatus(config: config).ledger }
@@ -49,7 +49,7 @@ struct IngesterTests {
         _ = try runOnce(config)
         #expect(try ledger(config)["A-1"]?.disputed == true)
         try drop(#"{"event": "resolve", "invoice": "A-1"}"#, as: "r.json", config)
-        _ = try Daemon.runOnce(config: config, clock: .fixed(Timestamp.parse("2026-12-09T08:00:00Z")!), logger: Logger(label: "test"))
+        _ = try PipelineRun.once(config: config, clock: .fixed(Timestamp.parse("2026-12-09T08:00:00Z")!), logger: Logger(label: "test"))
         let entry = try #require(try ledger(config)["A-1"])
         #expect(!entry.disputed)
         #expect(entry.disputePeriods == [DisputePeriod(from: CalendarDate(iso: "2026-12-02")!, until: CalendarDate(iso: "2026-12-09")!)])
@@ -236,7 +236,7 @@ struct PaidLogTests {
         try spool.create()
         let text = IngesterTests.invoice + "\n" + IngesterTests.payment.replacingOccurrences(of: "30.00", with: "100.00") + "\n"
         try text.write(toFile: spool.inbox.appendingPathComponent("p.jsonl").path, atomically: true, encoding: .utf8)
-        _ = try Daemon.runOnce(config: config, clock: .fixed(Timestamp.parse("2026-12-02T10:00:00Z")!), logger: Logger(label: "test"))
+        _ = try PipelineRun.once(config: config, clock: .fixed(Timestamp.parse("2026-12-02T10:00:00Z")!), logger: Logger(label: "test"))
         let paid = try EventLog.read(directory: spool.log).filter { $0["event"] == .string("paid") }
         #expect(paid.count == 1)
         #expect(paid.first?["invoice"] == .string("A-1"))

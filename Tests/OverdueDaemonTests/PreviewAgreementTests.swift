@@ -9,7 +9,7 @@ import Testing
 import TestSupport
 
 /// The property test's random debtors through the real daemon: a spool,
-/// inbox files dropped at their times, `Pipeline.cycle` at every wake-up it
+/// inbox files dropped at their times, `Pipeline.pass` at every wake-up it
 /// reports (as `run --once --now T` does), mail to the embedded Maildir.
 /// Before each pass, `overdue preview CUSTOMER` (the `PreviewView`) at that
 /// instant must give exactly the bytes the pass then delivers.
@@ -26,7 +26,7 @@ struct PreviewAgreementTests {
         }
     }
 
-    @Test("30 random debtors for 180 days through Pipeline.cycle and PreviewView")
+    @Test("30 random debtors for 180 days through Pipeline.pass and PreviewView")
     func randomDebtorsThroughTheDaemon() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("overdue-preview-agree-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -87,7 +87,7 @@ struct PreviewAgreementTests {
                 if let send = preview.send { expected[send.key] = preview.bytes }
             }
             let before = Set((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? [])
-            let result = try pipeline.cycle()
+            let result = try pipeline.pass()
             // ... is what the pass delivered: the same messages, the same bytes.
             let delivered = Set((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).subtracting(before)
             #expect(delivered == Set(expected.keys), "at \(clock.now): delivered \(delivered.sorted()), previewed \(expected.keys.sorted())")

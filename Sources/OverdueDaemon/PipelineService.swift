@@ -4,8 +4,10 @@ import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueSpool
+import ServiceLifecycle
 
-/// The long-running daemon. Two queues, so that nothing blocks the control
+/// The daemon's passes, as a swift-service-lifecycle `Service` in the
+/// daemon's `ServiceGroup` (see `DaemonServices`). Two queues, so that nothing blocks the control
 /// loop: `control` hears the inbox, the wake-up timer, signals and the
 /// watchdog tick and talks to systemd; `work` runs the pipeline passes, one
 /// at a time (a pass may stream deliveries for minutes under a quota).
@@ -15,24 +17,31 @@ import OverdueSpool
 /// the watchdog interval although work is due (not waiting for a quota, no
 /// transfer still within its timeout), so systemd restarts a hung daemon.
 ///
-/// Signals: SIGTERM/SIGINT stop new transfers, let those in flight finish
-/// (at most `[daemon].shutdown_grace_seconds`) and exit 0; SIGHUP reloads
+/// Signals: SIGTERM/SIGINT are the group's graceful shutdown: no new
+/// transfer starts, those in flight finish (at most
+/// `[daemon].shutdown_grace_seconds`) and `run()` returns; SIGHUP reloads
 /// the config and templates between messages (the pass in progress ends
 /// after its transfers in flight), keeping the old ones if the new ones are
-/// invalid.
-public final class DaemonLoop: @unchecked Sendable {  // mutable state is confined to `control`
+/// invalid. The Dispatch-timed scheduler stays: a timer re-armed to the
+/// planner's next wake-up.
+public final class PipelineService: Service, @unchecked Sendable {  // mutable state is confined to `control`
     private let control = DispatchQueue(label: "overdue.control")
-    private let work = DispatchQueue(label: "overdue.work")
+    /// Owns the pipeline (the feedback lookups run on it too, `WorkQueueLookup`).
+    private let work: DispatchQueue
     private let pipeline: Pipeline
     private let configPath: String
     private let logger: Logger
     private let notifier: SystemdNotifier?
     private var timer: WakeTimer!
     private var watcher: InboxWatcher?
-    /// Reads the feedback mailbox on its own queue (nil: no `[feedback]`).
-    private var feedback: FeedbackService?
+    /// Reads the feedback mailbox on its own queue; told of each reload.
+    private let feedback: FeedbackService
+    /// `run()` waits on it; resumed once the service has stopped (or could not start).
+    private var finished: CheckedContinuation<Void, any Error>?
     private var sources: [DispatchSourceProtocol] = []
     private var passRunning = false
+    /// Set by `start()`: before it, a reload changes the settings but runs no pass (the inbox is not watched yet).
+    private var started = false
     private var passWanted: String?
     private var stopping = false
     /// `[daemon].shutdown_grace_seconds`, kept here so `control` never reads
@@ -41,85 +50,90 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
     /// Ledger snapshots, taken in the background after a pass once the journal has grown.
     private let snapshots: LedgerSnapshotting
 
-    public init(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        pipeline = try Pipeline(config: config, clock: clock, logger: logger)
-        snapshots = LedgerSnapshotting(spool: pipeline.spool, logger: logger, environment: environment)
+    init(pipeline: Pipeline, work: DispatchQueue, snapshots: LedgerSnapshotting, feedback: FeedbackService, configPath: String,
+         logger: Logger, environment: [String: String]) {
+        self.pipeline = pipeline
+        self.work = work
+        self.snapshots = snapshots
+        self.feedback = feedback
         self.configPath = configPath
         self.logger = logger
         notifier = SystemdNotifier(environment: environment)
-        shutdownGrace = config.daemon.shutdownGraceSeconds
-        timer = WakeTimer(queue: control, clock: clock) { [unowned self] in self.requestPass(reason: "timer") }
+        shutdownGrace = pipeline.config.daemon.shutdownGraceSeconds
+        timer = WakeTimer(queue: control, clock: pipeline.clock) { [unowned self] in self.requestPass(reason: "timer") }
+        // Heard from now on: a SIGHUP while the group starts is a reload, not the signal's default end of the process.
+        installReload()
     }
 
-    /// Starts and never returns.
-    public func run() -> Never {
-        control.async { [self] in
-            do {
-                watcher = try InboxWatcher(directory: pipeline.spool.inbox, queue: control) { [unowned self] in
-                    self.requestPass(reason: "inbox")
+    /// Runs until the group shuts down gracefully (SIGTERM, SIGINT), then
+    /// returns once the sends in flight are done or the grace period is over.
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+                control.async { [self] in
+                    self.finished = finished
+                    start()
                 }
-            } catch {
-                logger.critical("cannot start", metadata: ["error.detail": "\(error)"])
-                exit(1)
             }
-            installSignals()
-            startFeedback(pipeline.config)
-            if let interval = notifier?.watchdogInterval { startWatchdog(every: interval) }
-            logger.notice("started", metadata: ["spool.path": "\(pipeline.spool.root.path)", "config.path": "\(configPath)"])
-            // The ledger is loaded and the inbox watched: ready, before any send.
-            notifier?.notify("READY=1")
-            requestPass(reason: "start")
+        } onGracefulShutdown: { [self] in
+            control.async { self.beginStop() }
         }
-        dispatchMain()
     }
 
-    /// (Re)starts the mailbox reader for this configuration. Its lookups
-    /// run on the work queue, which owns the ledger and the history.
-    private func startFeedback(_ config: Config) {
-        feedback?.stop()
-        feedback = nil
-        guard let settings = config.feedback else { return }
+    /// On `control`: watch the inbox, hear SIGHUP, ping systemd, first pass.
+    private func start() {
         do {
-            let reader = try FeedbackReader(config: config, spool: pipeline.spool, logger: logger, clock: pipeline.clock)
-            let service = FeedbackService(reader: reader, lookup: WorkQueueLookup(pipeline: pipeline, work: work),
-                                          spool: pipeline.spool, pollSeconds: settings.pollSeconds, logger: logger)
-            service.start()
-            feedback = service
+            watcher = try InboxWatcher(directory: pipeline.spool.inbox, queue: control) { [unowned self] in
+                self.requestPass(reason: "inbox")
+            }
         } catch {
-            logger.error("cannot read the feedback mailbox; bounces and replies wait", metadata: ["error.detail": "\(error)"])
+            logger.critical("cannot start", metadata: ["error.detail": "\(error)"])
+            return finish(throwing: error)
         }
+        started = true
+        if let interval = notifier?.watchdogInterval { startWatchdog(every: interval) }
+        logger.notice("started", metadata: ["spool.path": "\(pipeline.spool.root.path)", "config.path": "\(configPath)"])
+        // The ledger is loaded and the inbox watched: ready, before any send.
+        notifier?.notify("READY=1")
+        requestPass(reason: "start")
     }
 
-    private func installSignals() {
-        for number in [SIGTERM, SIGINT, SIGHUP] {
-            signal(number, SIG_IGN)  // delivered to the Dispatch sources instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: control)
-            source.setEventHandler { [unowned self] in number == SIGHUP ? self.reload() : self.beginStop(signal: number) }
-            source.resume()
-            sources.append(source)
-        }
+    /// On `control`: `run()` returns (or throws), once.
+    private func finish(throwing error: (any Error)? = nil) {
+        guard let finished else { return }
+        self.finished = nil
+        if let error { finished.resume(throwing: error) } else { finished.resume() }
     }
 
-    /// On `control`, so it is heard while a pass streams.
-    private func beginStop(signal number: Int32) {
+    /// SIGHUP (the group handles SIGTERM and SIGINT).
+    private func installReload() {
+        signal(SIGHUP, SIG_IGN)  // delivered to the Dispatch source instead
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: control)
+        source.setEventHandler { [unowned self] in self.reload() }
+        source.resume()
+        sources.append(source)
+    }
+
+    /// On `control`, so it is heard while a pass streams: the group's graceful shutdown.
+    private func beginStop() {
         guard !stopping else { return }
         stopping = true
         pipeline.stop.set()
         notifier?.notify("STOPPING=1")
-        logger.notice("stopping: finishing the sends in flight", metadata: ["signal.number": "\(number)"])
+        logger.notice("stopping: finishing the sends in flight")
         let grace = shutdownGrace
-        control.asyncAfter(deadline: .now() + .seconds(grace)) { [logger] in
+        control.asyncAfter(deadline: .now() + .seconds(grace)) { [self] in
+            guard finished != nil else { return }
             logger.warning("in-flight sends did not finish within the grace period; exiting (they are re-sent with the same ids)",
                            metadata: ["grace.seconds": "\(grace)"])
-            exit(0)
+            finish()
         }
         if !passRunning { stopped() }
     }
 
     private func stopped() {
         logger.notice("stopped")
-        exit(0)
+        finish()
     }
 
     /// Applied on the work queue between messages: the pass in progress
@@ -134,13 +148,14 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
                 let config = try ConfigLoader.load(path: configPath)
                 try pipeline.reload(config)
                 logger.notice("configuration and templates reloaded", metadata: ["config.path": "\(configPath)"])
-                control.async { [self] in startFeedback(config) }
+                feedback.reload(config)
             } catch {
                 logger.error("reload refused; still running on the previous configuration", metadata: ["error.detail": "\(error)"])
             }
             let grace = pipeline.config.daemon.shutdownGraceSeconds
             control.async { [self] in
                 shutdownGrace = grace
+                guard started else { return }
                 notifier?.notify("READY=1")
                 requestPass(reason: "reload")
             }
@@ -174,7 +189,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
         passRunning = true
         let beingWritten = watcher?.beingWritten ?? []
         work.async { [self] in
-            let outcome = Result { try pipeline.cycle(skipping: beingWritten) }
+            let outcome = Result { try pipeline.pass(skipping: beingWritten) }
             snapshots.afterPass(pipeline.snapshotSource)
             control.async { [self] in
                 passRunning = false
@@ -210,7 +225,7 @@ public final class DaemonLoop: @unchecked Sendable {  // mutable state is confin
 /// The pipeline's feedback lookups, run on its work queue from the
 /// feedback queue. @unchecked Sendable: the pipeline is only touched inside
 /// `work.sync`, so the work queue still owns it.
-private final class WorkQueueLookup: FeedbackLookup, @unchecked Sendable {
+final class WorkQueueLookup: FeedbackLookup, @unchecked Sendable {
     let pipeline: Pipeline
     let work: DispatchQueue
 
