@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -116,7 +117,7 @@ let package = Package(
         // FuzzCorpus/: inputs that once broke a reader, read by FuzzTests through #filePath.
         .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
         .testTarget(

@@ -74,7 +74,7 @@ public final class LedgerSnapshotting: Service, Sendable {
         self.logger = logger
         minimumGrowth = environment["OVERDUE_SNAPSHOT_MIN_BYTES"].flatMap(Int.init) ?? Self.defaultMinimumGrowth
         ledgerTrack = Track(journal: spool.ledgerJournal, covered: LedgerSnapshot.coveredOffset(spool: spool))
-        deliveryTrack = Track(journal: SentJournal.url(spool), covered: DeliverySnapshot.coveredOffset(spool: spool))
+        deliveryTrack = Track(journal: DeliveryJournal.url(spool), covered: DeliverySnapshot.coveredOffset(spool: spool))
     }
 
     /// Whether a journal of `journalSize` bytes deserves a new snapshot.

@@ -75,7 +75,7 @@ public final class Pipeline {
         let log = EventLog(directory: spool.log)
         ingester = Ingester(spool: spool, config: config, store: store, ledger: ledger,
                             committed: committed, log: log, logger: logger, clock: clock)
-        let deliveries = try SentJournal.replay(spool: spool)
+        let deliveries = try DeliveryJournal.replay(spool: spool)
         history = deliveries.history
         planner = IncrementalPlanner(planner: Planner(settings: config.plannerSettings))
         dispatcher = try Self.makeDispatcher(config: config, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
@@ -83,7 +83,7 @@ public final class Pipeline {
         dispatcher.deferred = deliveries.deferred
         dispatcher.counts = deliveries.counts
         dispatcher.failedCount = deliveries.failed.count
-        controls = ControlsJournal(sentJournal: dispatcher.sentJournal, log: log, logger: logger,
+        controls = ControlsJournal(deliveryJournal: dispatcher.deliveryJournal, log: log, logger: logger,
                                    staleLogged: deliveries.staleLogged, heldFile: spool.run.appendingPathComponent("held.json"))
         self.clock = clock
         self.logger = logger
@@ -102,7 +102,7 @@ public final class Pipeline {
         let templates = try TemplateSet(userDirectory: config.brand.templates)
         let problems = TemplateCheck.problems(templates: templates, config: config)
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
-        let dispatcher = try Dispatcher(config: config, spool: spool, sentJournal: try SentJournal(spool: spool), log: log,
+        let dispatcher = try Dispatcher(config: config, spool: spool, deliveryJournal: try DeliveryJournal(spool: spool), log: log,
                                         logger: logger, clock: clock, templates: templates, progress: progress,
                                         sentToday: sentToday)
         dispatcher.stop = stop
@@ -118,7 +118,7 @@ public final class Pipeline {
         }
         let log = EventLog(directory: spool.log)
         // The new channels' quotas count what went out today (from the journal).
-        let recent = try SentJournal.replay(spool: spool).recentSends
+        let recent = try DeliveryJournal.replay(spool: spool).recentSends
         let newDispatcher = try Self.makeDispatcher(config: newConfig, spool: spool, log: log, logger: logger, clock: clock, stop: stop,
                                                     yield: yieldForReload, progress: progress, sentToday: recent)
         newDispatcher.deferred = dispatcher.deferred
@@ -128,7 +128,7 @@ public final class Pipeline {
         ingester = Ingester(spool: spool, config: newConfig, store: ingester.store, ledger: ingester.ledger,
                             committed: ingester.committedFiles, log: log, logger: logger, clock: clock)
         dispatcher = newDispatcher
-        controls.use(newDispatcher.sentJournal)
+        controls.use(newDispatcher.deliveryJournal)
         // New settings: every debtor is planned again, once.
         planner = IncrementalPlanner(planner: Planner(settings: newConfig.plannerSettings))
         config = newConfig
@@ -161,7 +161,7 @@ public final class Pipeline {
     /// (nil: all) are re-queued in the delivery journal, so the planner
     /// plans them again, with the same keys and ids.
     func requeue(_ requests: [String?], now: Date) throws {
-        let state = try SentJournal.replay(spool: spool)
+        let state = try DeliveryJournal.replay(spool: spool)
         let wanted = requests.contains(nil) ? Set(state.failed.keys) : Set(requests.compactMap { $0 })
         let keys = wanted.filter { state.failed[$0] != nil }.sorted()
         for key in wanted.subtracting(keys).sorted() {
@@ -169,7 +169,7 @@ public final class Pipeline {
         }
         guard !keys.isEmpty else { return }
         try dispatcher.requeue(keys, at: now)
-        let replayed = try SentJournal.replay(spool: spool)
+        let replayed = try DeliveryJournal.replay(spool: spool)
         history = replayed.history
         planner.invalidateAll()
         dispatcher.failedCount = replayed.failed.count
@@ -180,15 +180,15 @@ public final class Pipeline {
     /// not reached and nothing climbs on it (rule 10), in this process and
     /// in every view that replays the journal.
     func markBounced(_ bounced: [BouncedDelivery], now: Date) throws {
-        let state = try SentJournal.replay(spool: spool, keepingOutcomes: true)
+        let state = try DeliveryJournal.replay(spool: spool, keepingOutcomes: true)
         let reasons = Dictionary(bounced.map { ($0.key, $0.reason) }, uniquingKeysWith: { first, _ in first })
         let outcomes = state.outcomes.filter { $0.status.reachedDebtor && reasons[$0.message.key] != nil }.map {
-            SentJournal.Outcome(message: $0.message, status: .bounced, code: 0,
+            DeliveryJournal.Outcome(message: $0.message, status: .bounced, code: 0,
                                 detail: "bounced after the relay accepted it: \(reasons[$0.message.key] ?? "address does not exist")")
         }
         guard !outcomes.isEmpty else { return }
-        try dispatcher.sentJournal.append(outcomes: outcomes, at: now)
-        history = try SentJournal.replay(spool: spool).history
+        try dispatcher.deliveryJournal.append(outcomes: outcomes, at: now)
+        history = try DeliveryJournal.replay(spool: spool).history
         planner.invalidateAll()
     }
 

@@ -35,7 +35,7 @@ public struct ControlsSummary: Sendable, Equatable {
 /// time), the stale feed guard once when it engages and once when a file
 /// releases it.
 package final class ControlsJournal {
-    private var sentJournal: SentJournal
+    private var deliveryJournal: DeliveryJournal
     private let log: EventLog
     private let logger: Logger
     /// Held items logged and still held ("kind|customer|stage"): one that is
@@ -44,20 +44,20 @@ package final class ControlsJournal {
     private var loggedStaleSince: Date?
     private let heldFile: URL?
 
-    package init(sentJournal: SentJournal, log: EventLog, logger: Logger, staleLogged: Date?, heldFile: URL? = nil) {
+    package init(deliveryJournal: DeliveryJournal, log: EventLog, logger: Logger, staleLogged: Date?, heldFile: URL? = nil) {
         loggedStaleSince = staleLogged
         self.heldFile = heldFile
         if let heldFile, let bytes = try? DurableIO.read(heldFile),
            let keys = try? JSONDecoder().decode([String].self, from: Data(bytes)) {
             loggedHolds = Set(keys)
         }
-        self.sentJournal = sentJournal
+        self.deliveryJournal = deliveryJournal
         self.log = log
         self.logger = logger
     }
 
     /// After a reload the dispatcher's new journal handle writes the lines.
-    package func use(_ journal: SentJournal) { sentJournal = journal }
+    package func use(_ journal: DeliveryJournal) { deliveryJournal = journal }
 
     package func record(_ plan: PlanResult, staleSince: Date?, history: inout DeliveryHistory, now: Date) throws -> ControlsSummary {
         var lines: [(kind: String, send: PlannedSend)] = []
@@ -88,7 +88,7 @@ package final class ControlsJournal {
             ]))
         }
         if loggedStaleSince != staleSince {
-            try sentJournal.append(staleSince: staleSince, at: now)
+            try deliveryJournal.append(staleSince: staleSince, at: now)
             loggedStaleSince = staleSince
         }
         var summary = ControlsSummary(pending: plan.pending.count, staleSince: staleSince)
@@ -111,7 +111,7 @@ package final class ControlsJournal {
             loggedHolds = heldNow
             if let heldFile { try DurableIO.writeAtomically(Array(try JSONEncoder().encode(loggedHolds.sorted())), to: heldFile) }
         }
-        if !lines.isEmpty { try sentJournal.append(approvals: lines, at: now) }
+        if !lines.isEmpty { try deliveryJournal.append(approvals: lines, at: now) }
         if !entries.isEmpty { try log.append(entries) }
         return summary
     }

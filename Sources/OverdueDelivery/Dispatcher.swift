@@ -44,7 +44,7 @@ public struct DispatchSummary: Sendable, Equatable {
 public final class Dispatcher {
     let config: Config
     let spool: Spool
-    package let sentJournal: SentJournal
+    package let deliveryJournal: DeliveryJournal
     let documentNotices: DocumentNotices
     let log: EventLog
     let logger: Logger
@@ -66,7 +66,7 @@ public final class Dispatcher {
     package var yield = StopFlag()
     /// Transient failures wait here until their next attempt (also in the
     /// delivery journal, so a restart keeps the schedule).
-    package var deferred: [String: SentJournal.Deferral] = [:]
+    package var deferred: [String: DeliveryJournal.Deferral] = [:]
     /// Final outcomes per channel and status since the spool began (for metrics).
     package var counts: [String: [String: Int]] = [:]
     /// Dead letters known to this process (for metrics).
@@ -80,12 +80,12 @@ public final class Dispatcher {
     static let commitBatch = 64
     static let commitInterval: TimeInterval = 0.1
 
-    package init(config: Config, spool: Spool, sentJournal: SentJournal, log: EventLog, logger: Logger, clock: OverdueClock,
+    package init(config: Config, spool: Spool, deliveryJournal: DeliveryJournal, log: EventLog, logger: Logger, clock: OverdueClock,
                 templates: TemplateSet, progress: DeliveryProgress = DeliveryProgress(), sentToday: [Channel: [Date]] = [:]) throws {
         self.progress = progress
         self.config = config
         self.spool = spool
-        self.sentJournal = sentJournal
+        self.deliveryJournal = deliveryJournal
         documentNotices = try DocumentNotices(spool: spool)
         self.log = log
         self.logger = logger
@@ -218,7 +218,7 @@ public final class Dispatcher {
     private func prepareBatch(_ batch: [PlannedSend], ledger: Ledger, history: DeliveryHistory,
                               summary: inout DispatchSummary) throws -> [Prepared] {
         var entries: [LogEntry] = []
-        var deferrals: [SentJournal.Deferral] = []
+        var deferrals: [DeliveryJournal.Deferral] = []
         var prepared: [Prepared] = []
         for (send, result) in zip(batch, prepareAll(batch, ledger: ledger, history: history)) {
             switch result {
@@ -235,7 +235,7 @@ public final class Dispatcher {
             }
         }
         if !deferrals.isEmpty {
-            try sentJournal.append(deferrals: deferrals, at: clock.now())
+            try deliveryJournal.append(deferrals: deferrals, at: clock.now())
             try log.append(entries)
         }
         return prepared
@@ -244,7 +244,7 @@ public final class Dispatcher {
     /// Takes failed deliveries back (journal first, then the log): the
     /// planner will plan them again with the same keys.
     package func requeue(_ keys: [String], at now: Date) throws {
-        try sentJournal.append(requeued: keys, at: now)
+        try deliveryJournal.append(requeued: keys, at: now)
         try log.append(keys.map {
             LogEntry(time: now, event: "requeued", fields: ["key": .string($0), "detail": .string("re-queued by overdue retry")])
         })
@@ -254,18 +254,18 @@ public final class Dispatcher {
     /// address) as suppressed, once, so their stage can fall back.
     public func suppress(_ skipped: [PlannedSend], history: inout DeliveryHistory) throws {
         let now = clock.now()
-        var outcomes: [SentJournal.Outcome] = []
+        var outcomes: [DeliveryJournal.Outcome] = []
         var entries: [LogEntry] = []
         for send in skipped where !history.contains(key: send.key) {
             var fields = Self.fields(send, attempt: 0)
             fields["detail"] = .string(send.skipReason ?? "cannot be reached on this channel")
             entries.append(LogEntry(time: now, event: "suppressed", fields: fields))
             let message = send.sentMessage(at: now)
-            outcomes.append(SentJournal.Outcome(message: message, status: .suppressed, detail: send.skipReason ?? ""))
+            outcomes.append(DeliveryJournal.Outcome(message: message, status: .suppressed, detail: send.skipReason ?? ""))
             counts[send.channel.rawValue, default: [:]][DeliveryStatus.suppressed.rawValue, default: 0] += 1
             history.record(message, status: .suppressed)
         }
-        try sentJournal.append(outcomes: outcomes, at: now)
+        try deliveryJournal.append(outcomes: outcomes, at: now)
         try log.append(entries)
     }
 
@@ -273,8 +273,8 @@ public final class Dispatcher {
     private func record(_ chunk: [Prepared], outcomes: [DeliveryOutcome], history: inout DeliveryHistory,
                         summary: inout DispatchSummary) throws {
         var entries: [LogEntry] = []
-        var finished: [SentJournal.Outcome] = []
-        var deferrals: [SentJournal.Deferral] = []
+        var finished: [DeliveryJournal.Outcome] = []
+        var deferrals: [DeliveryJournal.Deferral] = []
         for (item, original) in zip(chunk, outcomes) where original != .notStarted {
             let time = clock.now()
             var outcome = original
@@ -322,13 +322,13 @@ public final class Dispatcher {
             // again automatically (`overdue retry` re-queues a failed one).
             deferred[item.send.key] = nil
             let message = item.send.sentMessage(at: time)
-            finished.append(SentJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
+            finished.append(DeliveryJournal.Outcome(message: message, status: status, code: outcome.code, detail: outcome.detail))
             counts[item.send.channel.rawValue, default: [:]][status.rawValue, default: 0] += 1
             if status == .failed { failedCount += 1 }
             history.record(message, status: status)
         }
         entries += channelPauseLines(after: zip(chunk, outcomes).map { ($0.send.channel, $1) })
-        try sentJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
+        try deliveryJournal.append(outcomes: finished, deferrals: deferrals, at: clock.now())
         try log.append(entries)
     }
 
@@ -369,12 +369,12 @@ public final class Dispatcher {
     /// default 5 min, 10, 20, 40, then every 60), never before what the peer
     /// asked for.
     @discardableResult
-    private func postpone(_ key: String, notBefore: Date?, now: Date) -> SentJournal.Deferral {
+    private func postpone(_ key: String, notBefore: Date?, now: Date) -> DeliveryJournal.Deferral {
         let previous = deferred[key]
         let attempt = (previous?.attempt ?? 0) + 1
         let delay = Self.backoff(attempt: attempt, first: config.daemon.retryFirstSeconds, max: config.daemon.retryMaxSeconds)
         let backoff = now.addingTimeInterval(delay * Double.random(in: 0.8...1.0))
-        let deferral = SentJournal.Deferral(key: key, attempt: attempt, next: max(backoff, notBefore ?? backoff),
+        let deferral = DeliveryJournal.Deferral(key: key, attempt: attempt, next: max(backoff, notBefore ?? backoff),
                                             first: previous?.first ?? now)
         deferred[key] = deferral
         return deferral

@@ -30,12 +30,12 @@ public enum PassRounds {
 
     /// Whether a planned send goes out in this pass: no outcome recorded for
     /// it, and not waiting for its next attempt after a transient failure.
-    public static func isDue(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: SentJournal.Deferral], now: Date) -> Bool {
+    public static func isDue(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: DeliveryJournal.Deferral], now: Date) -> Bool {
         !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
     }
 
     /// When a send that is planned now waits for its retry instead (nil: it does not wait).
-    public static func retryTime(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: SentJournal.Deferral], now: Date) -> Date? {
+    public static func retryTime(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: DeliveryJournal.Deferral], now: Date) -> Date? {
         guard !history.contains(key: send.key), let next = deferred[send.key]?.next, next > now else { return nil }
         return next
     }

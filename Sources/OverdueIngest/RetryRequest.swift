@@ -11,7 +11,7 @@ import OverdueSpool
 public enum RetryRequest {
     public static func drop(config: Config, keys: [String]?, warn: (String) -> Void) throws -> [String] {
         let spool = Spool(root: config.spool.dir)
-        let failed = try SentJournal.replay(spool: spool).failed
+        let failed = try DeliveryJournal.replay(spool: spool).failed
         let wanted = keys ?? Array(failed.keys).sorted()
         let known = wanted.filter { key in
             if failed[key] != nil { return true }

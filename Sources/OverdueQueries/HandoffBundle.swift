@@ -33,7 +33,7 @@ public struct HandoffBundle {
     }
 
     /// Writes the bundle; returns its directory and how many messages it holds.
-    public func write(to parent: URL, ledger: Ledger, outcomes: [SentJournal.Outcome], log: [[String: JSONValue]],
+    public func write(to parent: URL, ledger: Ledger, outcomes: [DeliveryJournal.Outcome], log: [[String: JSONValue]],
                       spool: Spool) throws -> (URL, messages: Int) {
         let final = parent.appendingPathComponent(directoryName)
         guard !FileManager.default.fileExists(atPath: final.path) else { throw Exists(path: final.path) }
@@ -117,7 +117,7 @@ public struct HandoffBundle {
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    func summary(_ ledger: Ledger, messages: [String], missing: [String], calls: [SentJournal.Outcome]) -> String {
+    func summary(_ ledger: Ledger, messages: [String], missing: [String], calls: [DeliveryJournal.Outcome]) -> String {
         let customer = debtor.customer
         var open: [String: Decimal] = [:]
         for id in debtor.invoices { if let entry = ledger[id] { open[entry.invoice.currency, default: 0] += debtor.open[id] ?? entry.balance } }

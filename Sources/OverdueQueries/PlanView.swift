@@ -19,7 +19,7 @@ public struct PlanView {
     public init(config: Config, from start: Date, days: Int) throws {
         let spool = Spool(root: config.spool.dir)
         let ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
-        let history = spool.exists ? try SentJournal.replay(spool: spool).history : DeliveryHistory()
+        let history = spool.exists ? try DeliveryJournal.replay(spool: spool).history : DeliveryHistory()
         let planner = Planner(settings: config.plannerSettings)
         self.planner = planner
         (sends, pending, held) = planner.timelineAndStart(ledger: ledger, history: history, from: start,

@@ -118,7 +118,7 @@ struct SpoolSnapshot {
     let ledger: Ledger
     let history: DeliveryHistory
     /// Messages waiting for their next attempt after a transient failure.
-    let deferred: [String: SentJournal.Deferral]
+    let deferred: [String: DeliveryJournal.Deferral]
     let planner: Planner
     /// Inbox files not yet read by the daemon, taken into account.
     let inboxFiles: Int
@@ -135,7 +135,7 @@ struct SpoolSnapshot {
         self.config = config
         self.ledger = ledger
         inboxFiles = waiting.files
-        let journal = try SentJournal.replay(spool: spool)
+        let journal = try DeliveryJournal.replay(spool: spool)
         history = journal.history
         deferred = journal.deferred
         planner = Planner(settings: config.plannerSettings)

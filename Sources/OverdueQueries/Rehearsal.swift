@@ -56,7 +56,7 @@ public struct Rehearsal {
                 } catch {
                     // The pass defers what it cannot build: it waits, and is not tried again in this pass.
                     lines.append(Line(send: send, bytes: 0, problem: "\(error)"))
-                    deferred[send.key] = SentJournal.Deferral(key: send.key, attempt: 1, next: .distantFuture, first: now)
+                    deferred[send.key] = DeliveryJournal.Deferral(key: send.key, attempt: 1, next: .distantFuture, first: now)
                 }
             }
             return PassRounds.Round(failed: 0, suppressed: 0)

@@ -9,14 +9,14 @@ import OverdueSpool
 public struct SpoolStatus {
     public let spool: Spool
     public let ledger: Ledger
-    public let deliveries: SentJournal.State
+    public let deliveries: DeliveryJournal.State
     let config: Config
 
     public init(config: Config, keepingOutcomes: Bool = false) throws {
         self.config = config
         spool = Spool(root: config.spool.dir)
         ledger = spool.exists ? try LedgerStore.replay(spool: spool).ledger : Ledger()
-        deliveries = spool.exists ? try SentJournal.replay(spool: spool, keepingOutcomes: keepingOutcomes) : SentJournal.State()
+        deliveries = spool.exists ? try DeliveryJournal.replay(spool: spool, keepingOutcomes: keepingOutcomes) : DeliveryJournal.State()
     }
 
     /// The `status --json` object at `now`: one plan and one clock for all

@@ -4,7 +4,7 @@ import OverdueCore
 
 /// The delivery journal's replay saved at a line (`ledger/sent-snapshot.bin`),
 /// as `LedgerSnapshot` saves the ledger's: a start folds only the lines
-/// after it. What is saved is the replay's fold (`SentJournal.Accumulator`:
+/// after it. What is saved is the replay's fold (`DeliveryJournal.Accumulator`:
 /// every outcome with its line number, the last re-queue, outcome and
 /// deferral per key), not its settled state, because a line after the
 /// snapshot can still take back one before it.
@@ -26,8 +26,8 @@ public enum DeliverySnapshot {
     /// Returns the journal offset it covers.
     @discardableResult
     public static func write(spool: Spool) throws -> Int {
-        let accumulator = try SentJournal.replayAccumulated(spool: spool, usingSnapshot: true)
-        let fingerprint = try LedgerSnapshot.fingerprint(journal: SentJournal.url(spool), offset: accumulator.offset)
+        let accumulator = try DeliveryJournal.replayAccumulated(spool: spool, usingSnapshot: true)
+        let fingerprint = try LedgerSnapshot.fingerprint(journal: DeliveryJournal.url(spool), offset: accumulator.offset)
         var body = SnapshotWriter(reservingCapacity: accumulator.outcomes.count * 160)
         body.encode(accumulator)
         var header = SnapshotWriter()
@@ -64,7 +64,7 @@ public enum DeliverySnapshot {
             guard version == formatVersion else {
                 throw LedgerSnapshot.Problem(reason: "old-format", detail: "delivery snapshot format \(version), this overdue reads \(formatVersion)")
             }
-            return try LedgerSnapshot.fingerprint(journal: SentJournal.url(spool), offset: offset) == fingerprint
+            return try LedgerSnapshot.fingerprint(journal: DeliveryJournal.url(spool), offset: offset) == fingerprint
         }
     }
 
@@ -81,7 +81,7 @@ public enum DeliverySnapshot {
 
     /// The fold the snapshot holds, if there is one and it checks out; nil
     /// (the problem reported) otherwise.
-    static func restore(spool: Spool) -> SentJournal.Accumulator? {
+    static func restore(spool: Spool) -> DeliveryJournal.Accumulator? {
         let bytes: [UInt8]
         do {
             guard let read = try DurableIO.read(url(spool)) else { return nil }
@@ -99,7 +99,7 @@ public enum DeliverySnapshot {
             guard try header.fits(spool) else {
                 throw LedgerSnapshot.Problem(reason: "journal-changed", detail: "delivery snapshot: the journal up to \(header.offset) is not the one it was taken of")
             }
-            return try bytes.withUnsafeBufferPointer { buffer throws -> SentJournal.Accumulator in
+            return try bytes.withUnsafeBufferPointer { buffer throws -> DeliveryJournal.Accumulator in
                 var body = SnapshotReader(buffer, from: headerLength)
                 var accumulator = try body.accumulator()
                 accumulator.offset = header.offset
@@ -115,7 +115,7 @@ public enum DeliverySnapshot {
 }
 
 extension SnapshotWriter {
-    mutating func encode(_ fold: SentJournal.Accumulator) {
+    mutating func encode(_ fold: DeliveryJournal.Accumulator) {
         uint(UInt64(fold.lines))  // line numbers as plain numbers: `count` checks a size against the bytes left
         array(fold.outcomes) { writer, entry in
             writer.uint(UInt64(entry.line))
@@ -163,8 +163,8 @@ extension SnapshotWriter {
 }
 
 extension SnapshotReader {
-    mutating func accumulator() throws(SnapshotFormatError) -> SentJournal.Accumulator {
-        var fold = SentJournal.Accumulator()
+    mutating func accumulator() throws(SnapshotFormatError) -> DeliveryJournal.Accumulator {
+        var fold = DeliveryJournal.Accumulator()
         fold.lines = Int(try uint())
         fold.outcomes = try array { reader throws(SnapshotFormatError) in
             let line = Int(try reader.uint())
@@ -180,14 +180,14 @@ extension SnapshotReader {
             message.payBy = try reader.optional { reader throws(SnapshotFormatError) in try reader.calendarDate() }
             let statusName = try reader.string()
             guard let status = DeliveryStatus(rawValue: statusName) else { throw SnapshotFormatError("unknown status \(statusName)") }
-            return (line, SentJournal.Outcome(message: message, status: status, code: try reader.int(), detail: try reader.string()))
+            return (line, DeliveryJournal.Outcome(message: message, status: status, code: try reader.int(), detail: try reader.string()))
         }
         fold.lastRequeue = try lineIndex()
         fold.lastOutcome = try lineIndex()
         for (key, line, attempt, next, first) in try array({ reader throws(SnapshotFormatError) in
             (try reader.string(), Int(try reader.uint()), Int(try reader.uint()), try reader.date(), try reader.date())
         }) {
-            fold.deferred[key] = (line, SentJournal.Deferral(key: key, attempt: attempt, next: next, first: first))
+            fold.deferred[key] = (line, DeliveryJournal.Deferral(key: key, attempt: attempt, next: next, first: first))
         }
         fold.approvalLines = try array { reader throws(SnapshotFormatError) in (try reader.bool(), try reader.string(), try reader.date()) }
         fold.staleSince = try optional { reader throws(SnapshotFormatError) in try reader.date() }

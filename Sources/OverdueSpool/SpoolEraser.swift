@@ -83,7 +83,7 @@ public struct SpoolEraser {
     func deliveryKeys() throws -> Set<String> {
         var keys: Set<String> = []
         let decoder = JSONDecoder()
-        try AppendJournal.forEachLine(of: SentJournal.url(spool)) { line in
+        try AppendJournal.forEachLine(of: DeliveryJournal.url(spool)) { line in
             guard case .object(let object)? = try? decoder.decode(JSONValue.self, from: Data(line)),
                   case .string(let customer)? = object["customer"], erasure.ids.contains(customer),
                   case .string(let key)? = object["key"] else { return }
@@ -156,7 +156,7 @@ public struct SpoolEraser {
     /// invoices and times; customer and recipient become the tombstone. The
     /// delivery snapshot holds the old lines, so it is written again.
     mutating func rewriteDeliveryJournal(with scrubber: Erasure.TextScrubber) throws {
-        let url = SentJournal.url(spool)
+        let url = DeliveryJournal.url(spool)
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let output = try StreamingRewrite(replacing: url)
         let decoder = JSONDecoder()

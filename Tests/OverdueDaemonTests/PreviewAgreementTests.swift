@@ -107,7 +107,7 @@ struct PreviewAgreementTests {
     /// Customers the planner has an e-mail for at `now`, from the spool.
     func dueCustomers(config: Config, spool: Spool, now: Date) throws -> Set<String> {
         let ledger = try LedgerStore.replay(spool: spool).ledger
-        let history = try SentJournal.replay(spool: spool).history
+        let history = try DeliveryJournal.replay(spool: spool).history
         let plan = Planner(settings: config.plannerSettings).plan(ledger: ledger, history: history, now: now)
         return Set(plan.due.filter { $0.channel == .email }.map(\.customer))
     }

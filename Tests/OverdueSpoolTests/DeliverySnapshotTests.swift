@@ -21,7 +21,7 @@ struct DeliverySnapshotTests {
     /// Outcomes of every status, deferrals, re-queues and the stale feed
     /// guard's lines, for keys `first..<first+count`; every seventh re-queues
     /// or settles a key from before (`earlier`).
-    static func append(to journal: SentJournal, keys range: Range<Int>, earlier: Range<Int>, at start: Date) throws {
+    static func append(to journal: DeliveryJournal, keys range: Range<Int>, earlier: Range<Int>, at start: Date) throws {
         let statuses: [DeliveryStatus] = [.sent, .sent, .failed, .ambiguous, .suppressed]
         for n in range {
             let time = start.addingTimeInterval(Double(n) * 600)
@@ -29,9 +29,9 @@ struct DeliverySnapshotTests {
                                       recipient: "ap\(n % 13)@x.example", stage: ["overdue", "firm", "final"][n % 3],
                                       items: [ReminderItem(invoice: "I-\(n)", installment: n % 4 == 0 ? 2 : nil, stage: "overdue")], time: time)
             if n % 5 == 1 {
-                try journal.append(deferrals: [SentJournal.Deferral(key: message.key, attempt: 1, next: time.addingTimeInterval(300), first: time)], at: time)
+                try journal.append(deferrals: [DeliveryJournal.Deferral(key: message.key, attempt: 1, next: time.addingTimeInterval(300), first: time)], at: time)
             } else {
-                try journal.append(outcomes: [SentJournal.Outcome(message: message, status: statuses[n % statuses.count], code: 550 * (n % 2),
+                try journal.append(outcomes: [DeliveryJournal.Outcome(message: message, status: statuses[n % statuses.count], code: 550 * (n % 2),
                                                                   detail: n % 2 == 0 ? "5.1.1 ✗ unknown" : "")], at: time)
             }
             if n % 7 == 0, !earlier.isEmpty {
@@ -43,7 +43,7 @@ struct DeliverySnapshotTests {
     }
 
     /// Everything a replay gives, in a form two replays can be compared by.
-    static func describe(_ state: SentJournal.State) -> String {
+    static func describe(_ state: DeliveryJournal.State) -> String {
         let outcomes = state.outcomes.map { "\($0.message.key) \($0.status) \($0.message.time.timeIntervalSince1970) \($0.code) \($0.detail)" }
         let deferred = state.deferred.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.attempt) \($0.value.next.timeIntervalSince1970)" }
         let counts = state.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sorted { $0.key < $1.key })" }
@@ -56,33 +56,33 @@ struct DeliverySnapshotTests {
     func snapshotPlusTail() throws {
         let spool = try makeSpool()
         defer { try? FileManager.default.removeItem(atPath: spool.root.path) }
-        let journal = try SentJournal(spool: spool)
+        let journal = try DeliveryJournal(spool: spool)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         try Self.append(to: journal, keys: 0..<400, earlier: 0..<0, at: start)
         let covered = try DeliverySnapshot.write(spool: spool)
         #expect(covered > 0 && DeliverySnapshot.coveredOffset(spool: spool) == covered)
         try Self.append(to: journal, keys: 400..<700, earlier: 0..<400, at: start)
-        let full = try SentJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false)
-        let fromSnapshot = try SentJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: true)
+        let full = try DeliveryJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false)
+        let fromSnapshot = try DeliveryJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: true)
         #expect(Self.describe(fromSnapshot) == Self.describe(full))
         #expect(full.outcomes.count > 500 && !full.deferred.isEmpty && !full.failed.isEmpty)
         // The snapshot's fold really is used: restored, it stops where the snapshot was taken.
         #expect(DeliverySnapshot.restore(spool: spool)?.offset == covered)
         // A second snapshot, over the first and the tail, gives the same again.
         _ = try DeliverySnapshot.write(spool: spool)
-        #expect(Self.describe(try SentJournal.replay(spool: spool, keepingOutcomes: true)) == Self.describe(full))
+        #expect(Self.describe(try DeliveryJournal.replay(spool: spool, keepingOutcomes: true)) == Self.describe(full))
     }
 
     @Test("a damaged snapshot, or one of another journal, is ignored with its reason and the journal replayed whole")
     func damagedIsIgnored() throws {
         let spool = try makeSpool()
         defer { try? FileManager.default.removeItem(atPath: spool.root.path) }
-        let journal = try SentJournal(spool: spool)
+        let journal = try DeliveryJournal(spool: spool)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         try Self.append(to: journal, keys: 0..<200, earlier: 0..<0, at: start)
         try DeliverySnapshot.write(spool: spool)
         try Self.append(to: journal, keys: 200..<260, earlier: 0..<200, at: start)
-        let full = Self.describe(try SentJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false))
+        let full = Self.describe(try DeliveryJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false))
         let reasons = ReasonLog()
         LedgerSnapshot.problemHandler.withLock { $0 = { problem in reasons.add(problem.reason) } }
         defer { LedgerSnapshot.problemHandler.withLock { $0 = nil } }
@@ -90,21 +90,21 @@ struct DeliverySnapshotTests {
         var bytes = try [UInt8](Data(contentsOf: file))
         bytes[bytes.count - 5] ^= 0x40
         try Data(bytes).write(to: file)
-        #expect(Self.describe(try SentJournal.replay(spool: spool, keepingOutcomes: true)) == full)
+        #expect(Self.describe(try DeliveryJournal.replay(spool: spool, keepingOutcomes: true)) == full)
         #expect(reasons.all.last == "checksum")
         // The journal edited before the offset the snapshot covers.
         try DeliverySnapshot.write(spool: spool)
-        var text = try String(contentsOf: SentJournal.url(spool), encoding: .utf8)
+        var text = try String(contentsOf: DeliveryJournal.url(spool), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"od1-3\"", with: "\"od1-X\"")
-        try text.write(to: SentJournal.url(spool), atomically: true, encoding: .utf8)
-        let edited = Self.describe(try SentJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false))
-        #expect(Self.describe(try SentJournal.replay(spool: spool, keepingOutcomes: true)) == edited)
+        try text.write(to: DeliveryJournal.url(spool), atomically: true, encoding: .utf8)
+        let edited = Self.describe(try DeliveryJournal.replay(spool: spool, keepingOutcomes: true, usingSnapshot: false))
+        #expect(Self.describe(try DeliveryJournal.replay(spool: spool, keepingOutcomes: true)) == edited)
         #expect(reasons.all.last == "journal-changed")
     }
 
     @Test("line numbers of a long journal round-trip (found at 1,000,000 outcomes: they were read as sizes and refused)")
     func largeLineNumbers() throws {
-        var fold = SentJournal.Accumulator()
+        var fold = DeliveryJournal.Accumulator()
         fold.lines = 12_000_000
         fold.lastRequeue = ["od1-a": 11_999_999]
         fold.lastOutcome = ["od1-a": 11_000_000]

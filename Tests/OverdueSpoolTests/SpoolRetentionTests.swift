@@ -30,7 +30,7 @@ struct SpoolRetentionTests {
         try write(spool.mail.appendingPathComponent("cur/od1-new:2,S"), modified: "2026-11-30T00:00:00Z")
         try write(spool.rejected.appendingPathComponent("0123-bad.json"), modified: "2026-10-01T00:00:00Z")
         try write(spool.ledgerJournal)
-        try write(SentJournal.url(spool))
+        try write(DeliveryJournal.url(spool))
 
         // 2026-12-01 10:00 less 30 days is 2026-11-01 10:00: 10-31 goes, 11-01 stays.
         let removed = try SpoolRetention.apply(spool: spool, days: [.log: 30, .messages: 30, .archive: 30, .mail: 30],
@@ -43,7 +43,7 @@ struct SpoolRetentionTests {
         #expect(names(spool.mail.appendingPathComponent("new")).isEmpty && names(spool.mail.appendingPathComponent("cur")) == ["od1-new:2,S"])
         // No rejected_days: rejected/ keeps everything; the journals are never touched.
         #expect(names(spool.rejected) == ["0123-bad.json"])
-        #expect(FileManager.default.fileExists(atPath: spool.ledgerJournal.path) && FileManager.default.fileExists(atPath: SentJournal.url(spool).path))
+        #expect(FileManager.default.fileExists(atPath: spool.ledgerJournal.path) && FileManager.default.fileExists(atPath: DeliveryJournal.url(spool).path))
 
         // A day later the next day's files go too; the same day again removes nothing.
         #expect(try SpoolRetention.apply(spool: spool, days: [.log: 30], now: Self.date("2026-12-01T23:00:00Z")).isEmpty)

@@ -5,9 +5,10 @@ import OverdueCore
 /// ends a delivery (sent, ambiguous, failed, suppressed), per deferral (the
 /// next attempt and its number), and per re-queue of a failed delivery.
 /// Appended a batch at a time (one fdatasync) and replayed at start into
-/// what the planner and the retry logic need.
+/// what the planner and the retry logic need. (The file keeps its first
+/// name, `sent.jsonl`, so that every spool written before reads on.)
 /// Not Sendable: owned by the pipeline on its one work queue, which the compiler checks.
-public final class SentJournal {
+public final class DeliveryJournal {
     private let journal: AppendJournal
     private let encoder = JSONEncoder.journalLine()
 
@@ -141,7 +142,7 @@ public final class SentJournal {
     }
 
     /// What the journal says, from the delivery snapshot (when there is a
-    /// good one) and the lines after it (`SentJournal+Replay.swift`).
+    /// good one) and the lines after it (`DeliveryJournal+Replay.swift`).
     public static func replay(spool: Spool, keepingOutcomes: Bool = false, usingSnapshot: Bool = true) throws -> State {
         try replayAccumulated(spool: spool, usingSnapshot: usingSnapshot).state(keepingOutcomes: keepingOutcomes)
     }

@@ -7,7 +7,7 @@ import OverdueCore
 /// after a deferral), so what is folded keeps every outcome with its line
 /// number and the last re-queue, outcome and deferral per key; `state`
 /// settles them once, at the end.
-extension SentJournal {
+extension DeliveryJournal {
     struct Accumulator: Sendable {
         var outcomes: [(line: Int, outcome: Outcome)] = []
         var lastRequeue: [String: Int] = [:]
