@@ -7,10 +7,8 @@ import OverdueSpool
 /// from the spool as it is (read-only, no lock).
 public struct PlanView {
     public let sends: [PlannedSend]
-    /// Asked for each send's approval and holiday move: the view formats, the planner decides.
+    /// The view formats what the planner decided (each send carries its approval and holiday move).
     let planner: Planner
-    /// Each send's approval, as the planner decides it.
-    let approvals: [String: ApprovalState]
     /// What waits for approval at the start, and what the controls hold
     /// back (excluded, no contact yet, stale payment feed, …).
     public let pending: [PendingApproval]
@@ -24,7 +22,6 @@ public struct PlanView {
         self.planner = planner
         (sends, pending, held) = planner.timelineAndStart(ledger: ledger, history: history, from: start,
                                                           until: start.addingTimeInterval(Double(days) * 86_400))
-        approvals = planner.approvals(of: sends, ledger: ledger)
         // The planner says whose language has no templates; the letter is then in the fallback.
         var fallbacks: [String: String] = [:]
         for send in sends where fallbacks[send.customer] == nil {
@@ -40,16 +37,16 @@ public struct PlanView {
 
     /// The NOTE column: a holiday that moved the send, approval, a Cc copy.
     public func note(_ send: PlannedSend) -> String {
-        let waits = approvals[send.key] == .needed
+        let waits = send.approval == .needed
         return [waits && !send.copy ? "needs approval (overdue approve)" : nil, holidayNote(send),
                 languageFallbacks[send.customer],
                 send.copy ? (waits ? "Cc copy, waits with its letter for approval" : "Cc copy") : nil]
             .compactMap { $0 }.joined(separator: "; ")
     }
 
-    /// "moved from 2027-05-17: 2027-05-17 Pentecost Monday" (the planner's `holidayMove`).
+    /// "moved from 2027-05-17: 2027-05-17 Pentecost Monday".
     public func holidayNote(_ send: PlannedSend) -> String? {
-        planner.holidayMove(send).map { move in
+        send.movedBy.map { move in
             "moved from \(move.from): " + move.holidays.map { "\($0.date) \($0.name)" }.joined(separator: ", ")
         }
     }
@@ -68,7 +65,7 @@ public struct PlanView {
                 "key": .string(send.key),
                 "moved": holidayNote(send).map(JSONValue.string) ?? .null,
                 "language_fallback": languageFallbacks[send.customer].map(JSONValue.string) ?? .null,
-                "needs_approval": .bool(approvals[send.key] == .needed),
+                "needs_approval": .bool(send.approval == .needed),
                 "also_demanded": .array(Array(Set(send.otherOverdue.map(\.item.invoice))).sorted().map(JSONValue.string)),
                 "items": .array(send.items.map { item in
                     var object: [String: JSONValue] = [

@@ -153,6 +153,11 @@ public struct PlannedSend: Sendable, Equatable {
     public var country: String?
     /// The stage waits for a person's approval (`approve = true`).
     public var needsApproval = false
+    /// Where it stands with approval, as the planner decided (set on a
+    /// timeline's sends, which `plan` shows: a Cc copy stands as its letter).
+    public var approval: ApprovalState = .notNeeded
+    /// The holidays that moved it past its stage's day (set on a timeline's sends).
+    public var movedBy: HolidayMove?
     /// False for a letter pending approval outside the debtor's business
     /// window: it may be approved now, and goes when the window opens.
     var windowOpen = true

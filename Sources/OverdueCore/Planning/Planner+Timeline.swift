@@ -55,8 +55,14 @@ extension Planner {
             }
             return (sends, atStart)
         }
-        let sends = slices.flatMap(\.0).sorted {
+        var sends = slices.flatMap(\.0).sorted {
             ($0.time, $0.customer, $0.channel.rawValue, $0.recipient) < ($1.time, $1.customer, $1.channel.rawValue, $1.recipient)
+        }
+        // What the views show of each send, decided here: its approval and the holidays that moved it.
+        let approvals = approvals(of: sends, ledger: ledger)
+        for index in sends.indices {
+            sends[index].approval = approvals[sends[index].key] ?? .notNeeded
+            sends[index].movedBy = holidayMove(sends[index])
         }
         let atStart = slices.flatMap(\.1).sorted { $0.customer < $1.customer }
         return (sends, atStart.flatMap(\.pending), atStart.flatMap(\.held))
