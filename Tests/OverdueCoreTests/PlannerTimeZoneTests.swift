@@ -16,12 +16,9 @@ struct PlannerTimeZoneTests {
             ledger.apply(Fixture.invoice("W-\(week)", customer: "c\(week % 4)", zone: zone, due: due.description))
             due = due.adding(days: 7)
         }
-        let clock = ContinuousClock()
-        let started = clock.now
+        // (How fast a timeline is planned is Benchmarks/scale.sh's to prove, with a baseline, not a timed unit test's.)
         let sends = planner.timeline(ledger: ledger, history: DeliveryHistory(),
                                      from: Fixture.instant("2026-12-01T00:00:00Z"), until: Fixture.instant("2028-03-01T00:00:00Z"))
-        let elapsed = clock.now - started
-        #expect(elapsed < .seconds(1), "a simulated year took \(elapsed)")
         #expect(sends.count > 150)
         for send in sends {
             let local = Fixture.local(send.time, zone)
