@@ -68,20 +68,26 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
     /// Runs until the group shuts down gracefully (SIGTERM, SIGINT), then
     /// returns once the sends in flight are done or the grace period is over.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
-                control.async { [self] in
-                    self.finished = finished
-                    start()
+        // Cancelled (the group ends because another service failed): stop as for a shutdown, never hang.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+                    control.async { [self] in
+                        self.finished = finished
+                        start()
+                    }
                 }
+            } onGracefulShutdown: { [self] in
+                control.async { self.beginStop() }
             }
-        } onGracefulShutdown: { [self] in
+        } onCancel: { [self] in
             control.async { self.beginStop() }
         }
     }
 
     /// On `control`: watch the inbox, hear SIGHUP, ping systemd, first pass.
     private func start() {
+        guard !stopping else { return finish() }  // stopped before it started
         do {
             watcher = try InboxWatcher(directory: pipeline.spool.inbox, queue: control) { [unowned self] in
                 self.requestPass(reason: "inbox")
