@@ -33,19 +33,11 @@ public struct BankAccount: Sendable, Equatable {
     /// to the end and letters as 10…35 leaves 1). A mistyped IBAN would send
     /// every debtor's money nowhere, so it stops the start.
     public static func ibanProblem(_ text: String) -> String? {
-        let iban = compact(text)
-        let chars = Array(iban)
-        guard (15...34).contains(chars.count), chars.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
-              chars[0].isLetter, chars[1].isLetter, chars[2].isNumber, chars[3].isNumber else {
-            return "\"\(text)\" is not an IBAN; write it as your bank prints it, e.g. \"DE89 3704 0044 0532 0130 00\""
+        switch IBAN.problem(compact(text)) {
+        case .notAnIBAN: "\"\(text)\" is not an IBAN; write it as your bank prints it, e.g. \"DE89 3704 0044 0532 0130 00\""
+        case .checkDigits: "\"\(text)\" fails the IBAN check digits (mod 97): a character is mistyped; copy the IBAN from your bank statement"
+        case nil: nil
         }
-        var remainder = 0
-        for char in chars[4...] + chars[..<4] {
-            let value = char.isNumber ? Int(String(char))! : Int(char.asciiValue! - Character("A").asciiValue!) + 10
-            remainder = (remainder * (value < 10 ? 10 : 100) + value) % 97
-        }
-        return remainder == 1 ? nil
-            : "\"\(text)\" fails the IBAN check digits (mod 97): a character is mistyped; copy the IBAN from your bank statement"
     }
 
     /// A BIC (ISO 9362): 4 letters (bank), 2 letters (country), 2 letters or

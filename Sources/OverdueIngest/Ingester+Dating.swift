@@ -7,10 +7,11 @@ extension Ingester {
     /// days `interest_during_dispute = false` leaves out, and what a letter
     /// says about them. Journaled with the date, so a replay agrees.
     static func dated(_ record: InboxRecord, on now: Date, schedule: Schedule) -> InboxRecord {
-        let today = Planner.today(at: now, schedule: schedule)
+        // (Called for every record: the day is worked out only for the two that need it.)
         switch record {
-        case .event(.dispute(let invoice, nil, let reason)): return .event(.dispute(invoice: invoice, date: today, reason: reason))
-        case .event(.resolve(let invoice, nil)): return .event(.resolve(invoice: invoice, date: today))
+        case .event(.dispute(let invoice, nil, let reason)):
+            return .event(.dispute(invoice: invoice, date: Planner.today(at: now, schedule: schedule), reason: reason))
+        case .event(.resolve(let invoice, nil)): return .event(.resolve(invoice: invoice, date: Planner.today(at: now, schedule: schedule)))
         default: return record
         }
     }

@@ -65,23 +65,25 @@ public enum UnmatchedCredits {
     /// match would have made; a returned credit (`reversal`) takes back
     /// what it paid on `invoice`, dropped as a `payment_return`.
     public static func assign(key: String, invoice: String, amount: Decimal?, config: Config) throws -> CommandOutput {
-        let credit = try listed(key, config: config)
+        // The listed credit as the ledger keeps it (one replay; its figures as they are, not as printed).
         let spool = Spool(root: config.spool.dir)
+        guard spool.exists else { throw unknownEntry(key) }
         let ledger = try LedgerStore.replay(spool: spool).ledger
+        guard let credit = ledger.unplacedCredits[key] else { throw unknownEntry(key) }
         guard let entry = ledger[invoice] else {
             throw CommandFailure(code: .statementInvoiceUnknown, "no invoice \(invoice) in the ledger; `overdue show` lists what is there")
         }
-        let (total, currency, day) = try figures(of: credit)
+        let (total, currency, day) = (credit.amount, credit.currency, credit.valueDate)
         guard entry.invoice.currency == currency else {
             throw CommandFailure(code: .statementCurrencyMismatch, "the credit is in \(currency), invoice \(invoice) in \(entry.invoice.currency)")
         }
         let paid = amount ?? total
         let units = Currency.minorUnits(currency)
         guard paid > 0, paid <= total else {
-            throw CommandFailure(code: .statementAmountInvalid, "--amount must be more than 0 and at most the credit's \(credit.text("amount") ?? "")")
+            throw CommandFailure(code: .statementAmountInvalid, "--amount must be more than 0 and at most the credit's \(Money.format(total, minorUnits: units))")
         }
-        let reference = BankReference(key: key, iban: credit.text("iban"), endToEnd: credit.text("end_to_end_id"), assigned: true).text
-        if credit.kind == "reversal" {
+        let reference = BankReference(key: key, iban: credit.payerIBAN, endToEnd: credit.endToEnd, assigned: true).text
+        if credit.returned {
             guard paid <= entry.paidNet else {
                 throw CommandFailure(code: .statementAmountInvalid,
                                      "\(Money.format(paid, minorUnits: units)) \(currency) is more than the \(Money.format(entry.paidNet, minorUnits: units)) paid on \(invoice); give the part it returns with --amount")
@@ -94,8 +96,8 @@ public enum UnmatchedCredits {
         // Part of the credit: the payment places the entry, and the rest waits
         // under the entry's key with "/rest" ("/rest2" for the rest of a rest…;
         // a placed key is never listed again), in the same file, after it.
-        if paid < total, let kept = ledger.unplacedCredits[key] {
-            var rest = kept
+        if paid < total {
+            var rest = credit
             rest.key = Self.restKey(key)
             rest.amount = total - paid
             rest.reason = "the rest after \(Money.format(paid, minorUnits: units)) \(currency) was assigned to \(invoice)"
@@ -111,7 +113,9 @@ public enum UnmatchedCredits {
     /// refund, interest, a transfer between own accounts) or the returned
     /// credit needs nothing reopened: it leaves the list and holds nobody.
     public static func dismiss(key: String, reason: String, config: Config) throws -> CommandOutput {
-        let ledger = try LedgerStore.replay(spool: Spool(root: config.spool.dir)).ledger
+        let spool = Spool(root: config.spool.dir)
+        guard spool.exists else { throw unknownEntry(key) }
+        let ledger = try LedgerStore.replay(spool: spool).ledger
         guard var credit = ledger.unplacedCredits[key] else { throw unknownEntry(key) }
         credit.settled = UnplacedCredit.dismissedPrefix + reason
         let name = try InboxDrop.dropAsSpoolOwner([.event(.unplacedCredit(credit))], kind: "dismiss", config: config)
@@ -119,21 +123,8 @@ public enum UnmatchedCredits {
         return CommandOutput(lines: ["credit \(key) (\(amount) \(credit.currency)) dismissed: dropped into the inbox as \(name)"])
     }
 
-    private static func listed(_ key: String, config: Config) throws -> Credit {
-        guard let credit = try list(config: config).first(where: { $0.key == key }) else { throw unknownEntry(key) }
-        return credit
-    }
-
     private static func unknownEntry(_ key: String) -> CommandFailure {
         CommandFailure(code: .statementEntryUnknown,
                        "no unmatched credit \(key); `overdue payments --unmatched` lists them (an assigned or dismissed one is gone from the list)")
-    }
-
-    private static func figures(of credit: Credit) throws -> (amount: Decimal, currency: String, day: CalendarDate) {
-        guard let total = credit.text("amount").flatMap(Money.parse), let currency = credit.text("currency"),
-              let day = credit.text("value_date").flatMap({ CalendarDate(iso: $0) }) else {
-            throw CommandFailure(code: .statementEntryUnknown, "the log line of \(credit.key) lacks its amount or date")
-        }
-        return (total, currency, day)
     }
 }

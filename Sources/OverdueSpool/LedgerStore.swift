@@ -66,9 +66,9 @@ public final class LedgerStore {
         var file: String
         var accepted: Int
         var rejected: Int
-        /// A file that is payment data whatever it applied (a bank statement
-        /// whose credits matched nothing is still news from the bank): the
-        /// stale payment feed guard's clock. Absent in older lines.
+        /// A file that is payment data whatever it applied: written by the
+        /// statements of earlier versions (now `statement_*`), still read so
+        /// their journals replay as they were. Never written any more.
         var paymentData: Bool?
         /// A bank statement's account and the instant its credits are known
         /// up to (the end of its period, at most `time`): the guard's clock
@@ -96,7 +96,7 @@ public final class LedgerStore {
 
     /// Durably appends one inbox file's accepted records and its commit line.
     public func commit(_ records: [(number: Int, record: InboxRecord)], file: String, digest: String,
-                       rejected: Int, time: Date, paymentData: Bool = false, statement: StatementFreshness? = nil) throws {
+                       rejected: Int, time: Date, statement: StatementFreshness? = nil) throws {
         let stamp = Timestamp.format(time)
         var lines: [[UInt8]] = []
         lines.reserveCapacity(records.count + 1)
@@ -108,7 +108,7 @@ public final class LedgerStore {
             ])))
         }
         let commit = CommitLine(time: stamp, commit: digest, file: file, accepted: records.count, rejected: rejected,
-                                paymentData: paymentData ? true : nil, statementAccount: statement?.account,
+                                paymentData: nil, statementAccount: statement?.account,
                                 statementUntil: statement.map { Timestamp.format($0.until) })
         lines.append(Array(try encoder.encode(commit)))
         try journal.append(lines)

@@ -56,12 +56,11 @@ extension FieldRules {
     /// An IBAN (ISO 13616), compact: country letters, check digits, and the
     /// account; the mod 97 check catches a mistyped character.
     public static func iban(_ compact: String) -> String? {
-        guard (15...34).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
-              compact.prefix(2).allSatisfy(\.isLetter), compact.dropFirst(2).prefix(2).allSatisfy(\.isNumber) else {
-            return "\"\(printable(compact))\" is not an IBAN; write it as the bank statement shows it, e.g. DE89 3704 0044 0532 0130 00"
+        switch IBAN.problem(compact) {
+        case .notAnIBAN: "\"\(printable(compact))\" is not an IBAN; write it as the bank statement shows it, e.g. DE89 3704 0044 0532 0130 00"
+        case .checkDigits: "\"\(printable(compact))\" fails the IBAN check digits (mod 97): a character is mistyped"
+        case nil: nil
         }
-        return CreditorReference.mod97(String(compact.dropFirst(4) + compact.prefix(4))) == 1
-            ? nil : "\"\(printable(compact))\" fails the IBAN check digits (mod 97): a character is mistyped"
     }
 
     /// A delivery key as `overdue log` and `overdue pending` show it: "od1-" and 32 hex digits.

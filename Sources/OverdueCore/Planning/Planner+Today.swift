@@ -15,7 +15,6 @@ extension Planner {
     /// an undated event, the CLI's default `--date`): the same rule.
     public static func today(at now: Date, schedule: Schedule) -> CalendarDate {
         let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "UTC")!
-        let seconds = Int(now.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: now)
-        return CalendarDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        return BusinessCalendar(timeZone: zone, schedule: schedule).localDay(now)
     }
 }

@@ -20,21 +20,11 @@ public enum CamtReader {
     public static func looksLike(_ bytes: [UInt8]) -> Bool {
         let head = bytes.prefix(65_536)
         let marker = Array(namespacePrefix.utf8)
-        if contains(head, marker) { return true }
+        if head.firstRange(of: marker) != nil { return true }
         // UTF-16, either byte order: every ASCII character with a NUL beside it.
         guard head.prefix(4).contains(0) else { return false }
         let wide: [UInt8] = marker.flatMap { byte -> [UInt8] in [byte, 0] }
-        return contains(head, wide) || contains(head, [0] + wide.dropLast())
-    }
-
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: [UInt8]) -> Bool {
-        guard let first = marker.first, bytes.count >= marker.count else { return false }
-        var index = bytes.startIndex
-        while let found = bytes[index...].firstIndex(of: first), found + marker.count <= bytes.endIndex {
-            if bytes[found..<found + marker.count].elementsEqual(marker) { return true }
-            index = found + 1
-        }
-        return false
+        return head.firstRange(of: wide) != nil || head.firstRange(of: [0] + wide.dropLast()) != nil
     }
 
     public static func read(_ bytes: [UInt8]) throws(StatementError) -> BankStatement {

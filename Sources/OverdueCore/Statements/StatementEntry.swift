@@ -51,11 +51,6 @@ public struct StatementEntry: Sendable, Equatable {
 }
 
 extension StatementEntry {
-    /// The entry with every text on one line, without control characters
-    /// (a Windows-1252 byte read as Latin-1 is one; a line break inside a
-    /// remittance is another) and bounded, so that what is kept in the
-    /// ledger and logged reads back as it was written.
-    /// An account id as a key part: no spaces or control characters, bounded.
     /// A statement's account as one key whichever format named it: the
     /// IBAN, upper case and without spaces; a German bank code and account
     /// number as MT940 writes them ("37040044/0532013000") as their IBAN
@@ -72,12 +67,17 @@ extension StatementEntry {
         return word.uppercased()
     }
 
+    /// An account id as a key part: no spaces or control characters, bounded.
     static func oneWord(_ text: String) -> String? {
         let word = String(text.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }.prefix(34)
             .map(Character.init))
         return word.isEmpty ? nil : word
     }
 
+    /// The entry with every text on one line, without control characters
+    /// (a Windows-1252 byte read as Latin-1 is one; a line break inside a
+    /// remittance is another) and bounded, so that what is kept in the
+    /// ledger and logged reads back as it was written.
     func cleaned() -> StatementEntry {
         func clean(_ text: String?, _ limit: Int) -> String? {
             guard let text else { return nil }
