@@ -31,7 +31,7 @@ public enum PassRounds {
     /// Whether a planned send goes out in this pass: no outcome recorded for
     /// it, and not waiting for its next attempt after a transient failure.
     public static func isDue(_ send: PlannedSend, history: DeliveryHistory, deferred: [String: DeliveryJournal.Deferral], now: Date) -> Bool {
-        !history.contains(key: send.key) && (deferred[send.key].map { $0.next <= now } ?? true)
+        !history.contains(key: send.key) && retryTime(send, history: history, deferred: deferred, now: now) == nil
     }
 
     /// When a send that is planned now waits for its retry instead (nil: it does not wait).

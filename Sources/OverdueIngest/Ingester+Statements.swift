@@ -44,11 +44,7 @@ extension Ingester {
             var object = RecordEncoder.object(.event(event))
             if let currency { object["currency"] = .string(currency) }
             let raw = String(decoding: JSONLine.bytes(.object(object)), as: UTF8.self)
-            let outcome: RecordOutcome = switch RecordDecoder().decode(object) {
-            case .accepted(let decoded): .accepted(decoded)
-            case .rejected(let problems): .rejected(problems)
-            }
-            return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: outcome, note: note)
+            return ParsedRecord(number: records.count + 1, line: nil, raw: raw, outcome: RecordDecoder().decode(object), note: note)
         }
         var occurrences: [String: Int] = [:]
         // (An entry of 0.00 moves no money: an information line.)
@@ -148,8 +144,8 @@ extension Ingester {
             "inbox.file": "\(entry.name)", "statement.credits": "\(counts.credits)", "statement.matched": "\(counts.matched)",
             "statement.unmatched": "\(counts.unmatched)",
         ])
-        // The payments as payment records (JSON Lines): one that cannot
-        // apply is written to rejected/ as a record a person can fix.
+        // The payments as payment records (JSON Lines), applied whole or not
+        // at all: one that cannot apply rejects the statement, naming its entry.
         // A statement is fresh payment data even when it matched nothing (the stale feed guard),
         // for its account, up to the end of its period: last month's statement dropped today is last month's news.
         let periodEnd = statement.periodEnd.map { Date(timeIntervalSince1970: Double($0.adding(days: 1).daysSinceEpoch) * 86_400) } ?? now

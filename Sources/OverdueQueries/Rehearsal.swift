@@ -44,10 +44,11 @@ public struct Rehearsal {
                 history.record(send.sentMessage(at: now), status: .suppressed)
             }
         }, dispatch: { due in
-            for send in due {
-                if let until = PassRounds.retryTime(send, history: history, deferred: deferred, now: now) { waiting[send.key] = (send, until) }
-            }
-            for send in due where PassRounds.isDue(send, history: history, deferred: deferred, now: now) {
+            for send in due where !history.contains(key: send.key) {
+                if let until = PassRounds.retryTime(send, history: history, deferred: deferred, now: now) {
+                    waiting[send.key] = (send, until)
+                    continue
+                }
                 var fields: [String: JSONValue] = [:]
                 do {
                     let built = try builder.build(send, ledger: snapshot.ledger, history: history, now: now, fields: &fields)
