@@ -41,9 +41,12 @@ let package = Package(
             name: "Curl",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
         ),
+        // Days, business hours, public holidays and iCalendar files: the calendar every stage counts days in.
+        .target(name: "OverdueCalendar"),
         .target(
             name: "OverdueCore",
             dependencies: [
+                "OverdueCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
@@ -52,15 +55,15 @@ let package = Package(
         ),
         .target(
             name: "OverdueConfig",
-            dependencies: ["OverdueCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["OverdueCalendar", "OverdueCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "OverdueSpool",
-            dependencies: ["OverdueCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["OverdueCalendar", "OverdueCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "OverdueRender",
-            dependencies: ["OverdueCore", "OverdueConfig", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["OverdueCalendar", "OverdueCore", "OverdueConfig", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "OverdueTransports",
@@ -91,6 +94,7 @@ let package = Package(
         .target(
             name: "OverdueQueries",
             dependencies: [
+                "OverdueCalendar",
                 "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports", "OverdueIngest", "OverdueDelivery",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,6 +113,7 @@ let package = Package(
         .executableTarget(
             name: "overdue",
             dependencies: [
+                "OverdueCalendar",
                 "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueIngest", "OverdueQueries", "OverdueDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,23 +121,25 @@ let package = Package(
         ),
         // FuzzCorpus/: inputs that once broke a reader, read by FuzzTests through #filePath.
         .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "OverdueCalendarTests", dependencies: ["OverdueCalendar"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueConfig"]),
-        .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueSpool"]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCalendar", "OverdueCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueCalendar", "OverdueConfig"]),
+        .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueCalendar", "OverdueSpool"]),
         .testTarget(
             name: "OverdueTransportsTests",
             dependencies: ["OverdueTransports", "Curl", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueRender", "OverdueConfig"]),
+        .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueCalendar", "OverdueRender", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDeliveryTests",
-            dependencies: ["OverdueDelivery", "OverdueCore", "OverdueTransports"]
+            dependencies: ["OverdueCalendar", "OverdueDelivery", "OverdueCore", "OverdueTransports"]
         ),
-        .testTarget(name: "OverdueQueriesTests", dependencies: ["OverdueQueries", "OverdueCore", "OverdueConfig"]),
+        .testTarget(name: "OverdueQueriesTests", dependencies: ["OverdueCalendar", "OverdueQueries", "OverdueCore", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDaemonTests",
             dependencies: [
+                "OverdueCalendar",
                 "OverdueDaemon", "OverdueQueries", "OverdueDelivery", "OverdueIngest", "OverdueCore", "OverdueConfig", "OverdueRender",
                 "OverdueSpool", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/OverdueCore/Calendar/PublicHolidayData.swift from the PyPI
+"""Writes Sources/OverdueCalendar/PublicHolidayData.swift from the PyPI
 package `holidays` at the version pinned in scripts/holidays-requirements.txt.
 
 OverdueCore does no I/O, so the calendars are compiled in as text, one
@@ -16,7 +16,7 @@ the data is reviewed like code. Run it with a Python that has the pin:
 import pathlib, re, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "Sources/OverdueCore/Calendar/PublicHolidayData.swift"
+OUTPUT = ROOT / "Sources/OverdueCalendar/PublicHolidayData.swift"
 REQUIREMENTS = ROOT / "scripts/holidays-requirements.txt"
 FIRST_YEAR, LAST_YEAR = 2026, 2030
 

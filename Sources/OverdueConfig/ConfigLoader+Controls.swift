@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 
 /// The controls' settings: `[schedule] payments_stale_after_hours`,

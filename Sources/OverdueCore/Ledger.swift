@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Everything known about invoices and debtors: the result of applying every
 /// accepted inbox record in order. Pure; the spool persists the records and

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// One installment of an invoice, or the whole invoice when it has none.
 public struct InvoicePart: Sendable, Equatable {

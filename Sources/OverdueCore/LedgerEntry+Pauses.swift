@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// The rules that pause an invoice, in one place: the planner, `state`,
 /// the call list and the hand-off selection all ask these.

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// A payment as it stands after any return of it.
 public struct NetPayment: Sendable, Equatable {

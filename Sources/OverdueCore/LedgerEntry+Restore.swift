@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 extension LedgerEntry {
     /// An entry with every field given, as a snapshot saved it (the

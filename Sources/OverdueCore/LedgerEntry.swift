@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Where an invoice stands.
 public enum InvoiceState: String, Sendable, Codable, CaseIterable {

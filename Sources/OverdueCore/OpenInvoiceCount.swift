@@ -1,3 +1,4 @@
+import OverdueCalendar
 /// How many invoices are open, kept between the daemon's passes: counted
 /// over the whole ledger once a day (a promise lapses with the date) or
 /// after a change not about one invoice, and otherwise updated for the

@@ -1,3 +1,4 @@
+import OverdueCalendar
 /// An error a person or a script meets: `code` says which, `description`
 /// says what happened and how to fix it. The CLI prints each one as
 /// `overdue: error[CODE]: description` and exits 1, so a script matches the

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueConfig
 import OverdueCore
 import OverdueSpool

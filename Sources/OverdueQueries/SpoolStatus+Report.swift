@@ -1,3 +1,4 @@
+import OverdueCalendar
 import OverdueCore
 
 extension SpoolStatus {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 
 /// An Internet message (RFC 5322, MIME per RFC 2045/2046/2047):

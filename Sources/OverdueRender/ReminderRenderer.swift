@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import OverdueCalendar
 import OverdueConfig
 import OverdueCore
 

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 
 /// The delivery journal's replay as a fold over its lines, so it can stop

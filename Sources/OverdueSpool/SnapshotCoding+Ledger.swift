@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 
 // The ledger's types in the snapshot encoding. Each `write…` has its

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 #if canImport(Glibc)
 import Glibc

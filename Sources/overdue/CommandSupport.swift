@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OverdueCalendar
 import OverdueConfig
 import OverdueCore
 import OverdueIngest

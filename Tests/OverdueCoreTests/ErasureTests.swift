@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import Testing
 @testable import OverdueCore
 

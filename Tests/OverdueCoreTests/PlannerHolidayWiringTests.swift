@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 @testable import OverdueCore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 @testable import OverdueCore
 
 /// Builders for planner tests: the reference policy and schedule of examples/reference.toml.

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 @testable import OverdueCore
 import Testing
 
@@ -33,6 +34,16 @@ struct PublicHolidayTests {
         let end = Fixture.instant("\(day(due).adding(days: 20))T00:00:00Z")
         let sends = planner.timeline(ledger: ledger, history: DeliveryHistory(), from: start, until: end)
         return sends.first.map { Fixture.local($0.time, zone) }
+    }
+
+    @Test("a user's iCalendar day is skipped as a bundled one: Corpus Christi (Thu) moves a Bavarian debtor's reminder to Friday")
+    func userCalendarSkipped() throws {
+        let file = try ICalendarHolidays.parse(text: [
+            "BEGIN:VCALENDAR", "BEGIN:VEVENT", "DTSTART;VALUE=DATE:20270527", "SUMMARY:Fronleichnam, Bayern", "END:VEVENT", "END:VCALENDAR",
+        ].joined(separator: "\r\n"))
+        let holidays = DebtorHolidays(userCalendars: ["de": file])
+        #expect(Self.reminder(due: "2027-05-27", zone: "Europe/Berlin", country: "DE", holidays: holidays) == "2027-05-28 09:00 Fri")
+        #expect(Self.reminder(due: "2027-05-27", zone: "Europe/Berlin", country: "DE") == "2027-05-27 09:00 Thu")
     }
 
     @Test("every calendar the issue names is bundled, for 2026 through 2030")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OverdueCalendar
 import OverdueConfig
 import OverdueCore
 import OverdueDelivery

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 import OverdueCore
 @testable import OverdueSpool
 import Synchronization

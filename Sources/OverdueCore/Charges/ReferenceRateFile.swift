@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// A problem in a reference-rate file, with the line to fix.
 public struct ReferenceRateError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// One published rate series (the ECB's main refinancing rate, the
 /// Basiszinssatz, Bank Rate…): the rate in force from each date on. A

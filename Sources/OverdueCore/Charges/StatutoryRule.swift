@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// What a country's law gives a business creditor on a late B2B payment
 /// (Directive 2011/7/EU as each member state transposed it; the UK's Late

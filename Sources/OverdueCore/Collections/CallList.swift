@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// The phone follow-up work list (`overdue calls`): debtors a `call` stage
 /// put on the list, who still owe something overdue and whom nobody has

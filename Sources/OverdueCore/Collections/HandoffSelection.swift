@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Which invoices go to a collection agency (`overdue handoff`). Pure.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Classified feedback messages → what they do (ledger `feedback` events),
 /// or why they match nothing. Pure: the mailbox reader fetches and moves,

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import OverdueCalendar
 #endif
 
 /// The EN 16931 business terms overdue needs from an e-invoice, read from

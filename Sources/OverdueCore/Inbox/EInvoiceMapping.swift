@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OverdueCalendar
 
 /// An e-invoice → an inbox record (an invoice, or for a credit note a
 /// payment against the invoice it corrects), naming the business terms

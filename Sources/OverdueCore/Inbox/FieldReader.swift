@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Reads typed fields out of one record object and collects a `FieldProblem`
 /// for each that is missing or malformed. Empty text counts as absent, as a

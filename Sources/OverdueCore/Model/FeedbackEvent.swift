@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// What one message read from the feedback mailbox did, as the ledger keeps
 /// it: a bounce puts the address on the suppression list, an unsubscribe

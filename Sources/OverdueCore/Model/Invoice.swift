@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// The debtor: who owes, and how to reach them.
 public struct Customer: Sendable, Equatable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// The channels a reminder can go out on; also the scope of an opt-out.
 /// `call` sends nothing: it puts the debtor on `overdue calls`, the work list

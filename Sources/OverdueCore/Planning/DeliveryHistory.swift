@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// One invoice (or one installment of it) in a reminder message.
 public struct ReminderItem: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Which statutory charges a debtor's letter carries, and why: decided once
 /// per debtor by the planner (`statutoryRule`), applied per unit by `LateCharges.compute`.

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Something the controls keep from going out, and why: `overdue plan` and
 /// `overdue status` list these, the daemon logs each once as `held`.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OverdueCalendar
 
 /// What the planner needs from the configuration.
 public struct PlannerSettings: Sendable {

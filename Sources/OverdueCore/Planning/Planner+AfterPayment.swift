@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// What the receipt says about charges once the principal is paid: the
 /// charges earlier letters stated, less what was paid beyond the

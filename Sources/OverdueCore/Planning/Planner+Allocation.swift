@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// How an invoice's payments are applied (policy `allocation`), decided
 /// here once for every letter, receipt and view (`plan`, `show`, `status`

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// A promise to pay whose date (plus `promise_grace_days`) has passed
 /// without the promised payment: one `broken_promise` letter, then the

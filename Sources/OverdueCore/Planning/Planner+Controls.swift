@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// The controls a finance team sets on top of the ladder, decided here in
 /// the planner like everything else: the customer directory (exclusion, no

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import OverdueCalendar
 
 /// One unit (an invoice, or one installment) on its ladder: which stage is due, when, on which channels.
 extension Planner {

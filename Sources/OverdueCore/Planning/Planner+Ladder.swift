@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Where a unit stands on its ladder, read from what was delivered: the one
 /// reading of the delivery history the planner's choice of stage uses.

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 extension Planner {
     /// "Today", defined once. For the ledger as a whole (the counts in

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Units (an invoice, or each open installment) and what was owed on them over time.
 extension Planner {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Where a planned letter stands with approval (`approve = true` stages).
 public enum ApprovalState: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import OverdueCalendar
 
 /// Decides what reminders are due and when the next one will be. Pure: it
 /// reads the ledger, what was sent, the settings and an instant, and returns

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// What `overdue forget CUSTOMER` erases, worked out from the ledger before
 /// any file is touched (pure; the spool module applies it to each file).

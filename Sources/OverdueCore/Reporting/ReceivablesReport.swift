@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// Collections figures from the ledger and the delivery history, as of a
 /// day. Pure: `overdue report` prints it; every formula is stated here.

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import OverdueCalendar
 #endif
 
 /// ISO 20022 bank-to-customer statements (camt.053) and debit/credit

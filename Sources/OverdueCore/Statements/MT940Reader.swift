@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// SWIFT MT940 customer statements (and MT942 interim reports, which have
 /// the same `:61:`/`:86:` lines), with the common field 86 layouts:

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// One booked entry of a bank statement (camt.053/054 `Ntry`, MT940 `:61:`
 /// with its `:86:`), as the statement states it. Only credits become

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OverdueCalendar
 
 /// Which invoices a statement's credit pays, and by which rule; or why it
 /// is left for a person. Pure: the ledger as it is, the entry as read.

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCalendar
 
 /// A credit from a bank statement that no rule tied to an invoice: kept in
 /// the ledger until a payment carrying its key places it (`overdue assign`),

@@ -1,5 +1,5 @@
 import Foundation
-@testable import OverdueCore
+@testable import OverdueCalendar
 import Testing
 
 /// The compiled-in holiday data is what its source says: the pinned PyPI

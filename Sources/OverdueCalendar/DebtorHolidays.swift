@@ -46,16 +46,6 @@ public struct DebtorHolidays: Sendable {
         country.flatMap { dateSets[PublicHolidays.canonicalCode($0)] } ?? []
     }
 
-    /// `schedule` with the country's holidays added to its own: what a
-    /// debtor's `BusinessCalendar` is built from. Unchanged for no country.
-    public func schedule(_ schedule: Schedule, for country: String?) -> Schedule {
-        let extra = holidays(for: country)
-        guard !extra.isEmpty else { return schedule }
-        var combined = schedule
-        combined.holidays.formUnion(extra)
-        return combined
-    }
-
     /// Whether the calendar of `country` has data for `year`: false means
     /// "no holiday data for DE 2031", nil that the country has no calendar at all.
     public func covers(country: String?, year: Int) -> Bool? {
