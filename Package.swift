@@ -43,9 +43,12 @@ let package = Package(
         ),
         // Days, business hours, public holidays and iCalendar files: the calendar every stage counts days in.
         .target(name: "OverdueCalendar"),
+        // Internet mail: MIME written (MailMessage) and read (MIMEReader, headers, encodings, addresses).
+        .target(name: "OverdueMail", dependencies: ["OverdueCalendar"]),
         .target(
             name: "OverdueCore",
             dependencies: [
+                "OverdueMail",
                 "OverdueCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
@@ -86,6 +89,7 @@ let package = Package(
         .target(
             name: "OverdueDelivery",
             dependencies: [
+                "OverdueMail",
                 "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,6 +107,7 @@ let package = Package(
         .target(
             name: "OverdueDaemon",
             dependencies: [
+                "OverdueMail",
                 "OverdueCore", "OverdueConfig", "OverdueSpool", "OverdueRender", "OverdueTransports",
                 "OverdueIngest", "OverdueDelivery", "OverdueQueries",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -122,15 +127,16 @@ let package = Package(
         // FuzzCorpus/: inputs that once broke a reader, read by FuzzTests through #filePath.
         .testTarget(name: "OverdueDocumentsTests", dependencies: ["OverdueDocuments", "OverdueCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "OverdueCalendarTests", dependencies: ["OverdueCalendar"]),
+        .testTarget(name: "OverdueMailTests", dependencies: ["OverdueMail", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueCalendar", "OverdueCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OverdueCoreTests", dependencies: ["OverdueMail", "OverdueCalendar", "OverdueCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Fixtures")]),
         .testTarget(name: "OverdueConfigTests", dependencies: ["OverdueCalendar", "OverdueConfig"]),
         .testTarget(name: "OverdueSpoolTests", dependencies: ["OverdueCalendar", "OverdueSpool"]),
         .testTarget(
             name: "OverdueTransportsTests",
             dependencies: ["OverdueTransports", "Curl", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "OverdueRenderTests", dependencies: ["OverdueCalendar", "OverdueRender", "OverdueConfig"]),
+        .testTarget(name: "OverdueRenderTests", dependencies: ["TestSupport", "OverdueMail", "OverdueCalendar", "OverdueRender", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDeliveryTests",
             dependencies: ["OverdueCalendar", "OverdueDelivery", "OverdueCore", "OverdueTransports"]

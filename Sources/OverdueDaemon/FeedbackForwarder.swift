@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import OverdueMail
 import Synchronization
 import OverdueConfig
 import OverdueCore

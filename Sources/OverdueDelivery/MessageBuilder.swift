@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OverdueConfig
 import OverdueCore
+import OverdueMail
 import OverdueRender
 import OverdueSpool
 import OverdueTransports

@@ -1,5 +1,6 @@
 import Foundation
 @testable import OverdueCore
+import OverdueMail
 import Testing
 
 /// The rules that read a failed recipient's words over a generic status

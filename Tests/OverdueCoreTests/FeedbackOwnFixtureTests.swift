@@ -1,5 +1,6 @@
 import Foundation
 @testable import OverdueCore
+import OverdueMail
 import Testing
 
 /// The repository's own feedback messages (Fixtures/feedback), one per

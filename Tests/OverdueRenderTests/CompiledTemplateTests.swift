@@ -3,6 +3,7 @@ import Mustache
 import OverdueCore
 @testable import OverdueRender
 import Testing
+import TestSupport
 
 /// `CompiledTemplate` renders what swift-mustache renders: for every bundled
 /// template with real letters' variables, and for random templates over
@@ -47,7 +48,7 @@ struct CompiledTemplateTests {
     @Test("random templates over random variables: same text as the library (3,000 cases)")
     func randomParity() throws {
         JSONContentType.registered
-        var random = SeededRandom(seed: UInt64(ProcessInfo.processInfo.environment["TEMPLATE_SEED"] ?? "") ?? 7)
+        var random = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["TEMPLATE_SEED"] ?? "") ?? 7)
         var compiledCount = 0
         for case_ in 0..<3_000 {
             let texts = ["x": RandomTemplate.make(&random, depth: 0), "partials/p": RandomTemplate.make(&random, depth: 2)]
@@ -85,25 +86,12 @@ struct CompiledTemplateTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing case repeats.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random Mustache text over a few names, with the whitespace and line
 /// shapes that the standalone-line rules are about.
 enum RandomTemplate {
     static let names = ["a", "b", "flag", "off", "items", "none", "obj", "obj.a", "obj.flag", ".", "n", "missing", "text"]
 
-    static func make(_ random: inout SeededRandom, depth: Int) -> String {
+    static func make(_ random: inout SplitMix64, depth: Int) -> String {
         var out = ""
         for _ in 0..<Int.random(in: 1...8, using: &random) {
             out += piece(&random, depth: depth)
@@ -111,7 +99,7 @@ enum RandomTemplate {
         return out
     }
 
-    static func piece(_ random: inout SeededRandom, depth: Int) -> String {
+    static func piece(_ random: inout SplitMix64, depth: Int) -> String {
         let name = names.randomElement(using: &random)!
         switch Int.random(in: 0..<14, using: &random) {
         case 0: return ["\n", "  ", "x<&>\"'", " y\n", "\t", "é "].randomElement(using: &random)!
@@ -133,7 +121,7 @@ enum RandomTemplate {
         }
     }
 
-    static func values(_ random: inout SeededRandom) -> [String: Any] {
+    static func values(_ random: inout SplitMix64) -> [String: Any] {
         func word() -> String { ["", "x", "A & B", "<b>", "l'été", "\"q\"", "multi\nline"].randomElement(using: &random)! }
         let itemCount = Int.random(in: 0...3, using: &random)
         var values: [String: Any] = [

@@ -1,6 +1,6 @@
 /// A small seeded generator (SplitMix64), so every run of a property or fuzz
 /// test draws the same inputs.
-public struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

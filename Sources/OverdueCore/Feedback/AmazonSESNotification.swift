@@ -1,4 +1,5 @@
 import Foundation
+import OverdueMail
 
 /// Amazon SES bounce, complaint and delivery notifications as SNS sends
 /// them by e-mail: a JSON object as the body instead of a DSN. Read so a

@@ -1,3 +1,4 @@
+import OverdueMail
 /// The human-readable notice of a bounce: what the MTA wrote before the
 /// copy of the returned message, cut into one paragraph per failed
 /// recipient. This is how the non-standard bounces (qmail, old Sendmail

@@ -1,3 +1,4 @@
+import OverdueMail
 /// What a message that came back to the feedback mailbox is: a bounce
 /// (hard or soft, per recipient), a delay warning, an automatic reply, an
 /// unsubscribe request, a person's reply, or something else. Pure: bytes

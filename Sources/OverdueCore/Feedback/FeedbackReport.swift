@@ -1,3 +1,4 @@
+import OverdueMail
 /// Delivery reports: RFC 3464 DSNs, the non-standard bounces MTAs still
 /// send, and Amazon SES notifications, read into one recipient list.
 enum FeedbackReport {

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueMail
 
 /// Automatic replies and unsubscribe requests, by headers and by the
 /// words people and autoresponders use in English, German and French.

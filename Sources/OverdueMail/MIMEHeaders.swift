@@ -39,7 +39,7 @@ public struct MIMEHeaders: Sendable, Equatable {
     /// (its text becomes body, as it would for a sender that forgot the
     /// empty line), and header bytes that are not UTF-8 are read as
     /// Windows-1252.
-    static func parse(_ bytes: ArraySlice<UInt8>) -> (headers: MIMEHeaders, bodyStart: Int) {
+    public static func parse(_ bytes: ArraySlice<UInt8>) -> (headers: MIMEHeaders, bodyStart: Int) {
         var fields: [Field] = []
         var index = bytes.startIndex
         var firstLine = true
@@ -76,7 +76,7 @@ public struct MIMEHeaders: Sendable, Equatable {
     /// bounce text, where lines are often re-wrapped without indentation:
     /// lines that are neither fields nor continuations are skipped instead
     /// of ending the section; the first empty line after a field ends it.
-    static func parseLenient(_ text: String) -> MIMEHeaders {
+    public static func parseLenient(_ text: String) -> MIMEHeaders {
         var fields: [Field] = []
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if line.allSatisfy(\.isWhitespace) {
@@ -109,13 +109,13 @@ public struct MIMEHeaders: Sendable, Equatable {
 /// with lower-cased names (RFC 2045 §5.1), including RFC 2231 continued
 /// (`name*0=`, `name*1=`) and charset-encoded (`name*=utf-8''%E2%82%AC`)
 /// values.
-struct ContentType: Sendable, Equatable {
-    var mediaType: String
-    var parameters: [String: String]
+public struct ContentType: Sendable, Equatable {
+    public var mediaType: String
+    public var parameters: [String: String]
 
     /// nil when the value has no "type/subtype" (the caller then uses the
     /// context's default, as RFC 2045 §5.2 says).
-    init?(_ value: String) {
+    public init?(_ value: String) {
         let pieces = Self.splitOutsideQuotes(value)
         guard let first = pieces.first else { return nil }
         let type = first.trimmingASCIIWhitespace().lowercased()
@@ -125,7 +125,7 @@ struct ContentType: Sendable, Equatable {
         parameters = Self.parameters(pieces.dropFirst())
     }
 
-    init(mediaType: String, parameters: [String: String] = [:]) {
+    public init(mediaType: String, parameters: [String: String] = [:]) {
         self.mediaType = mediaType
         self.parameters = parameters
     }

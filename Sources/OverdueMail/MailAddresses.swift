@@ -1,13 +1,13 @@
 /// Addresses and Message-IDs out of header values and free text, loosely:
 /// enough to find "local@domain" in what real mail servers write, not a
 /// validator.
-enum MailAddresses {
+public enum MailAddresses {
     private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~.-")
     private static let domainCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 
     /// "local@domain.tld" exactly (a dot in the domain is required so that
     /// words like "user@host" in prose are not taken for addresses).
-    static func isAddress(_ text: some StringProtocol) -> Bool {
+    public static func isAddress(_ text: some StringProtocol) -> Bool {
         guard let at = text.lastIndex(of: "@") else { return false }
         let local = text[..<at]
         let domain = text[text.index(after: at)...]
@@ -20,7 +20,7 @@ enum MailAddresses {
 
     /// The address in one mailbox: "Name <a@b>", "a@b (Name)", "<a@b>",
     /// "rfc822; a@b", lower-cased; nil when there is none.
-    static func address(in value: String) -> String? {
+    public static func address(in value: String) -> String? {
         if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
             let inside = cleaned(value[value.index(after: open)..<close])
             if isAddress(inside) { return inside.lowercased() }
@@ -33,7 +33,7 @@ enum MailAddresses {
     }
 
     /// Every address in an address list (To, Cc, X-Failed-Recipients).
-    static func addresses(in value: String) -> [String] {
+    public static func addresses(in value: String) -> [String] {
         var out: [String] = []
         var current = ""
         var quoted = false
@@ -56,7 +56,7 @@ enum MailAddresses {
     /// The address a line of an MTA's text starts with, the way failed
     /// recipients are listed: "  a@b", "<a@b>:", "\"a@b\":", "a@b: 550 ...",
     /// "a@b on <date>", "a@b<mailto:a@b>".
-    static func leadingAddress(ofLine line: some StringProtocol) -> String? {
+    public static func leadingAddress(ofLine line: some StringProtocol) -> String? {
         var tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         // A bulleted list of failed recipients ("   * a@b").
         if let first = tokens.first, ["*", "-", "•"].contains(first) { tokens.removeFirst() }
@@ -77,7 +77,7 @@ enum MailAddresses {
     /// 5.5 and other X.400 gateways); or in a session transcript's
     /// "RCPT TO:<a@b>" (Sendmail, hMailServer, InterScan). Header-like
     /// labels ("To:", "Delivered-To:") are quoted headers, not failures.
-    static func failedAddress(ofLine line: some StringProtocol) -> String? {
+    public static func failedAddress(ofLine line: some StringProtocol) -> String? {
         if let leading = leadingAddress(ofLine: line) { return leading }
         let lowered = line.lowercased()
         if let range = lowered.range(of: "rcpt to:") {
@@ -110,7 +110,7 @@ enum MailAddresses {
 
     /// Message-IDs in In-Reply-To, References or Message-ID, without the
     /// angle brackets; a bare id (no brackets) is accepted when it has an "@".
-    static func messageIDs(in value: String?) -> [String] {
+    public static func messageIDs(in value: String?) -> [String] {
         guard let value else { return [] }
         var out: [String] = []
         var rest = Substring(value)
@@ -130,7 +130,7 @@ enum MailAddresses {
     }
 
     /// "local+detail@domain" → (local, detail, domain).
-    static func split(_ address: String) -> (local: String, detail: String?, domain: String)? {
+    public static func split(_ address: String) -> (local: String, detail: String?, domain: String)? {
         guard let at = address.lastIndex(of: "@") else { return nil }
         let local = address[..<at]
         let domain = String(address[address.index(after: at)...])
@@ -141,9 +141,9 @@ enum MailAddresses {
     }
 
     /// Local parts of the automatic senders of delivery reports.
-    static let daemonLocalParts: Set<String> = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon"]
+    public static let daemonLocalParts: Set<String> = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon"]
 
-    static func isDaemon(_ address: String) -> Bool {
+    public static func isDaemon(_ address: String) -> Bool {
         guard let parts = split(address.lowercased()) else { return address.lowercased() == "mailer-daemon" }
         return daemonLocalParts.contains(parts.local)
     }

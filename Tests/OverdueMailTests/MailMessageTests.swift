@@ -1,7 +1,7 @@
 import Foundation
-@testable import OverdueCore
-@testable import OverdueRender
+@testable import OverdueMail
 import Testing
+import TestSupport
 
 @Suite("RFC 5322 messages")
 struct MailMessageTests {
@@ -54,7 +54,7 @@ struct MailMessageTests {
 
     @Test("quoted-printable of random text: only printable ASCII and tab, lines ≤ 76, decodes to the text with CRLF line ends (5,000 texts)")
     func quotedPrintableRoundTrip() {
-        var random = SeededRandom(seed: 29)
+        var random = SplitMix64(seed: 29)
         let pieces = ["a", "=", " ", "\t", "\r", "\n", "\r\n", "é", "€", "😀", String(repeating: "x", count: 80), "= ", "\u{0}"]
         for _ in 0..<5_000 {
             let text = (0..<Int.random(in: 0...30, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()

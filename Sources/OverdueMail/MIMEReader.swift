@@ -65,7 +65,7 @@ public enum MIMEReader {
         }
     }
 
-    static let encapsulatedTypes: Set<String> = ["message/rfc822", "message/global", "text/rfc822-headers",
+    public static let encapsulatedTypes: Set<String> = ["message/rfc822", "message/global", "text/rfc822-headers",
                                                  "message/rfc822-headers", "message/global-headers"]
 
     public static func parse(_ bytes: [UInt8], limits: Limits = Limits()) -> MIMEEntity {
@@ -142,7 +142,7 @@ public enum MIMEReader {
     /// blanks, so an inner boundary that merely starts with the outer one
     /// is not mistaken for it. Without a closing line the last part runs
     /// to the end (`closed` is then false).
-    static func splitMultipart(_ bytes: ArraySlice<UInt8>, boundary: [UInt8]) -> (parts: [ArraySlice<UInt8>], closed: Bool) {
+    public static func splitMultipart(_ bytes: ArraySlice<UInt8>, boundary: [UInt8]) -> (parts: [ArraySlice<UInt8>], closed: Bool) {
         let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
         var parts: [ArraySlice<UInt8>] = []
         var partStart: Int?

@@ -1,5 +1,5 @@
 import Foundation
-@testable import OverdueCore
+@testable import OverdueMail
 import Testing
 
 @Suite("Feedback: the MIME reader")

@@ -2,13 +2,13 @@
 /// feedback reader. Everything here is total: malformed input decodes to
 /// something (the bytes it could read, U+FFFD, Latin-1) and never throws,
 /// because a bounce with a broken body must still be classified.
-enum MIMEDecoding {
+public enum MIMEDecoding {
     // MARK: Transfer encodings
 
     /// RFC 2045 §6.8, tolerantly: characters outside the alphabet (line
     /// breaks, stray punctuation) are skipped, missing padding is accepted,
     /// and padding restarts the quantum (some encoders concatenate chunks).
-    static func base64(_ input: some Collection<UInt8>) -> [UInt8] {
+    public static func base64(_ input: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count * 3 / 4)
         var accumulator: UInt32 = 0
@@ -39,7 +39,7 @@ enum MIMEDecoding {
 
     /// What is wrong with a base64 body, for the defect list: characters
     /// outside the alphabet (skipped when decoding) or a cut-off last group.
-    static func base64Problem(_ input: some Collection<UInt8>) -> String? {
+    public static func base64Problem(_ input: some Collection<UInt8>) -> String? {
         var symbols = 0
         var foreign = 0
         for byte in input {
@@ -59,7 +59,7 @@ enum MIMEDecoding {
     /// RFC 2045 §6.7. A "=" not followed by two hex digits or a line end is
     /// kept as it is (many senders write a bare "=" in 8-bit bodies).
     /// `underscoreIsSpace` is the RFC 2047 "Q" variant.
-    static func quotedPrintable(_ input: some Collection<UInt8>, underscoreIsSpace: Bool = false) -> [UInt8] {
+    public static func quotedPrintable(_ input: some Collection<UInt8>, underscoreIsSpace: Bool = false) -> [UInt8] {
         let bytes = Array(input)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -89,7 +89,7 @@ enum MIMEDecoding {
         return out
     }
 
-    static func hexValue(_ byte: UInt8) -> UInt8? {
+    public static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
@@ -100,7 +100,7 @@ enum MIMEDecoding {
 
     /// Undoes a Content-Transfer-Encoding; unknown encodings (x-uuencode,
     /// typos) leave the bytes as they are, which is what 7bit/8bit/binary mean.
-    static func transferDecode(_ body: [UInt8], encoding: String?) -> [UInt8] {
+    public static func transferDecode(_ body: [UInt8], encoding: String?) -> [UInt8] {
         switch encoding?.lowercased().trimmingASCIIWhitespace() {
         case "base64": base64(body)
         case "quoted-printable": quotedPrintable(body)
@@ -115,7 +115,7 @@ enum MIMEDecoding {
     /// else (ISO-2022-JP, KOI8-R, a typo) is read as UTF-8 when the bytes
     /// are valid UTF-8 and as Latin-1 otherwise: never lossless for those,
     /// but never a crash, and ASCII (addresses, status codes) survives.
-    static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
+    public static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
         let name = (charset ?? "").lowercased().trimmingASCIIWhitespace()
             .trimming("\"'")
         switch name {
@@ -135,7 +135,7 @@ enum MIMEDecoding {
         }
     }
 
-    static func latin1(_ bytes: some Collection<UInt8>) -> String {
+    public static func latin1(_ bytes: some Collection<UInt8>) -> String {
         var scalars = String.UnicodeScalarView()
         for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
         return String(scalars)
@@ -147,7 +147,7 @@ enum MIMEDecoding {
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
     ]
 
-    static func windows1252(_ bytes: some Collection<UInt8>) -> String {
+    public static func windows1252(_ bytes: some Collection<UInt8>) -> String {
         var scalars = String.UnicodeScalarView()
         for byte in bytes {
             if (0x80...0x9F).contains(byte), let scalar = Unicode.Scalar(cp1252High[Int(byte - 0x80)]), scalar.value != 0 {
@@ -160,7 +160,7 @@ enum MIMEDecoding {
     }
 
     /// ISO-8859-15 differs from Latin-1 in eight positions (€, Š, š, Ž, ž, Œ, œ, Ÿ).
-    static func latin9(_ bytes: some Collection<UInt8>) -> String {
+    public static func latin9(_ bytes: some Collection<UInt8>) -> String {
         let changed: [UInt8: UInt32] = [0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E,
                                         0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178]
         var scalars = String.UnicodeScalarView()
@@ -170,7 +170,7 @@ enum MIMEDecoding {
 
     /// Header bytes: UTF-8 when valid (RFC 6532 allows it), else Windows-1252
     /// (old clients put raw 8-bit Latin-1 in Subject lines).
-    static func headerText(_ bytes: some Collection<UInt8>) -> String {
+    public static func headerText(_ bytes: some Collection<UInt8>) -> String {
         if let text = String(validating: Array(bytes), as: UTF8.self) { return text }
         return windows1252(bytes)
     }
@@ -180,7 +180,7 @@ enum MIMEDecoding {
     /// Decodes every `=?charset?B|Q?text?=` in a header value. Whitespace
     /// between two adjacent encoded-words is dropped (§6.2); anything that
     /// does not parse as an encoded-word stays as written.
-    static func decodeEncodedWords(_ value: String) -> String {
+    public static func decodeEncodedWords(_ value: String) -> String {
         guard value.contains("=?") else { return value }
         var out = ""
         var pendingSpace = ""
@@ -226,13 +226,13 @@ enum MIMEDecoding {
 }
 
 extension StringProtocol {
-    func trimmingASCIIWhitespace() -> String {
+    public func trimmingASCIIWhitespace() -> String {
         trimming(" \t\r\n")
     }
 
     /// Trims by Unicode scalar, not Character: "\r\n" is one Character in
     /// Swift, so a Character set would miss a lone CR or LF.
-    func trimming(_ set: String) -> String {
+    public func trimming(_ set: String) -> String {
         let scalars = Set(set.unicodeScalars)
         var slice = Substring(self).unicodeScalars
         while let first = slice.first, scalars.contains(first) { slice.removeFirst() }
