@@ -50,6 +50,13 @@ extension LedgerEntry {
         return payments.filter { $0.amount > 0 }
     }
 
+    /// The day the balance reached 0 (the last payment's date), if it did;
+    /// an invoice owing nothing from the start was settled when issued.
+    public var settledOn: CalendarDate? {
+        guard balance <= 0 else { return nil }
+        return netPayments.map(\.date).max() ?? invoice.issued
+    }
+
     /// What was paid on the invoice less what the bank took back.
     public var paidNet: Decimal {
         var total = Decimal(0)

@@ -52,9 +52,8 @@ public enum HandoffRun {
     public static func output(config: Config, debtor: String?, day: CalendarDate, agency: String?, to parent: URL,
                               dryRun: Bool) throws -> CommandOutput {
         let status = try SpoolStatus(config: config, keepingOutcomes: true)
-        let selection = HandoffSelection(ledger: status.ledger, history: status.deliveries.history, settings: config.plannerSettings,
-                                         on: day, afterFinalDays: config.handoff.afterFinalDays, only: debtor,
-                                         owed: Planner(settings: config.plannerSettings).owed(ledger: status.ledger, history: status.deliveries.history))
+        let selection = Planner(settings: config.plannerSettings).handoff(ledger: status.ledger, history: status.deliveries.history, on: day,
+                                                                           afterFinalDays: config.handoff.afterFinalDays, only: debtor)
         guard !selection.debtors.isEmpty else {
             if let debtor {
                 throw CommandFailure(code: .notFound, "customer \"\(debtor)\" has no open, undisputed invoice that is not handed off already")

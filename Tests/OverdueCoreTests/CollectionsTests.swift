@@ -118,20 +118,20 @@ struct CollectionsTests {
         history.record(sent("cork", "final", .email, on: "2027-04-01", invoices: ["C1"]))  // promised
         history.record(sent("gulf", "final", .email, on: "2027-02-01", invoices: ["G1"]), reached: false)  // never reached
 
-        let eligible = HandoffSelection(ledger: ledger, history: history, settings: settings, on: Self.day, afterFinalDays: 14)
+        let eligible = Planner(settings: settings).handoff(ledger: ledger, history: history, on: Self.day, afterFinalDays: 14)
         #expect(eligible.debtors.map(\.customer.id) == ["acme"])
         #expect(eligible.debtors.first?.invoices == ["A1"])
         #expect(eligible.debtors.first?.finalNotice == CalendarDate(iso: "2027-04-01"))
-        let later = HandoffSelection(ledger: ledger, history: history, settings: settings, on: CalendarDate(iso: "2027-05-04")!,
+        let later = Planner(settings: settings).handoff(ledger: ledger, history: history, on: CalendarDate(iso: "2027-05-04")!,
                                      afterFinalDays: 14)
         #expect(later.debtors.map(\.customer.id) == ["acme", "bolt"])
 
-        let named = HandoffSelection(ledger: ledger, history: history, settings: settings, on: Self.day, afterFinalDays: 14, only: "bolt")
+        let named = Planner(settings: settings).handoff(ledger: ledger, history: history, on: Self.day, afterFinalDays: 14, only: "bolt")
         #expect(named.debtors.map(\.invoices) == [["B1"]])  // B2 is in dispute
 
         // Once handed off, the invoice is neither selected again nor reminded.
         #expect(ledger.apply(.event(.handoff(invoice: "A1", date: Self.day, agency: "Agency"))) == nil)
-        #expect(HandoffSelection(ledger: ledger, history: history, settings: settings, on: Self.day, afterFinalDays: 14).debtors.isEmpty)
+        #expect(Planner(settings: settings).handoff(ledger: ledger, history: history, on: Self.day, afterFinalDays: 14).debtors.isEmpty)
         #expect(ledger["A1"]?.state(on: Self.day) == .handedOff)
         let planner = Planner(settings: settings)
         let monday = Fixture.instant("2027-05-03T10:00:00Z")
@@ -164,7 +164,7 @@ struct CollectionsTests {
         firm.payBy = CalendarDate(iso: "2027-05-02")
         history.record(firm)
         func eligible(_ day: String) -> [String] {
-            HandoffSelection(ledger: ledger, history: history, settings: settings, on: CalendarDate(iso: day)!, afterFinalDays: 14)
+            Planner(settings: settings).handoff(ledger: ledger, history: history, on: CalendarDate(iso: day)!, afterFinalDays: 14)
                 .debtors.flatMap(\.invoices)
         }
         #expect(eligible("2027-04-30").isEmpty, "installment 2's firm notice said pay by 2 May")

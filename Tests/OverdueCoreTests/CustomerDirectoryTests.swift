@@ -159,7 +159,7 @@ struct DirectoryCollectionsTests {
         let entry = try #require(list.entries.first)
         #expect(entry.customer == "C-1007" && entry.phone == "+4915112345678" && entry.contact == "Jane Doe" && entry.invoices == ["NW-1"])
         let settings = PlannerSettings(policies: [Fixture.referencePolicy], schedule: Fixture.schedule(), enabledChannels: [.email])
-        let handoff = HandoffSelection(ledger: ledger, history: DeliveryHistory(), settings: settings, on: day, afterFinalDays: 14,
+        let handoff = Planner(settings: settings).handoff(ledger: ledger, history: DeliveryHistory(), on: day, afterFinalDays: 14,
                                        only: "C-1007")
         #expect(handoff.debtors.map(\.customer.id) == ["C-1007"] && handoff.debtors.first?.customer.email == "ap@acme.example")
     }

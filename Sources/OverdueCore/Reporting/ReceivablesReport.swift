@@ -105,7 +105,7 @@ public struct ReceivablesReport: Sendable {
             else { openingReceivables[currency, default: 0] += owed(entry, start) }
             byCurrency[currency] = figures
 
-            let settled = Self.settledOn(entry)
+            let settled = entry.settledOn
             if let settled, settled <= day {
                 paid += 1
                 if settled > invoice.due { paidLate += 1 }
@@ -146,16 +146,6 @@ public struct ReceivablesReport: Sendable {
         stages = order.map { StageFigures(stage: $0, reminded: reminded[$0]!, paidWithin7Days: effective[$0] ?? 0) }
     }
 
-    /// The day the balance reached 0 (the last payment's date), if it did.
-    static func settledOn(_ entry: LedgerEntry) -> CalendarDate? {
-        guard entry.balance <= 0 else { return nil }
-        return entry.netPayments.map(\.date).max() ?? entry.invoice.issued  // 0 from the start: settled when issued
-    }
-
-    public static func rounded(_ value: Decimal) -> Decimal {
-        var input = value
-        var output = Decimal()
-        NSDecimalRound(&output, &input, 1, .plain)
-        return output
-    }
+    /// A figure as the report shows it: one decimal.
+    public static func rounded(_ value: Decimal) -> Decimal { value.rounded(places: 1) }
 }

@@ -123,3 +123,14 @@ public enum Currency {
         }
     }
 }
+
+extension Decimal {
+    /// Rounded half away from zero to `places` decimals: for the figures a
+    /// person reads (shares, averages, days), not for money (`Money.format`).
+    public func rounded(places: Int) -> Decimal {
+        var input = self
+        var output = Decimal()
+        NSDecimalRound(&output, &input, places, .plain)
+        return output
+    }
+}

@@ -21,11 +21,10 @@ public struct HandoffSelection: Sendable {
 
     public var debtors: [Debtor]
 
-    /// `owed`: the principal still owed (`Planner.owed`).
-    public init(ledger: Ledger, history: DeliveryHistory, settings: PlannerSettings, on day: CalendarDate,
-                afterFinalDays: Int, only customer: String? = nil,
-                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
-        let calendars = BusinessCalendars(schedule: settings.schedule)
+    /// Built by the planner (`Planner.handoff`). `owed`: the principal still owed (`Planner.owed`).
+    init(ledger: Ledger, history: DeliveryHistory, settings: PlannerSettings, calendars: BusinessCalendars, on day: CalendarDate,
+         afterFinalDays: Int, only customer: String? = nil,
+         owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
         var byCustomer: [String: Debtor] = [:]
         for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) {
             let invoice = entry.invoice

@@ -45,11 +45,12 @@ public struct CallList: Sendable {
 
     public static let maxDays = 90, maxAmount = 100, maxHistory = 60, perDispute = 15, maxDisputes = 45
 
+    /// Built by the planner (`Planner.callList`), the one place that says who is owed what.
     /// `calls`: the reached sends on the call channel; `localDay` turns a
     /// send's instant into the debtor's calendar day.
     /// `owed`: the principal still owed on an invoice on a day (`Planner.owed`).
-    public init(ledger: Ledger, calls: [SentMessage], on day: CalendarDate,
-                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }, localDay: (SentMessage) -> CalendarDate) {
+    init(ledger: Ledger, calls: [SentMessage], on day: CalendarDate,
+         owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }, localDay: (SentMessage) -> CalendarDate) {
         self.day = day
         var listed: [String: (day: CalendarDate, stage: String)] = [:]
         for call in calls where call.channel == .call {
@@ -74,7 +75,7 @@ public struct CallList: Sendable {
             var oldest = 0, disputed = 0
             var lateDays: [Int] = []
             for entry in invoices where !entry.cancelled && entry.invoice.issued <= day {
-                if let settled = ReceivablesReport.settledOn(entry), settled <= day {
+                if let settled = entry.settledOn, settled <= day {
                     lateDays.append(max(0, entry.invoice.due.days(until: settled)))
                     continue
                 }
@@ -101,7 +102,7 @@ public struct CallList: Sendable {
             let customerRecord = ledger.directory.effective(for: first.invoice).customer
             entries.append(Entry(customer: customer, name: customerRecord.name, phone: customerRecord.phone,
                                  contact: customerRecord.contact, listed: listedDay, stage: stage, overdue: overdue,
-                                 invoices: ids, oldestDaysPastDue: oldest, averageDaysLate: average.map(ReceivablesReport.rounded),
+                                 invoices: ids, oldestDaysPastDue: oldest, averageDaysLate: average.map { $0.rounded(places: 1) },
                                  disputed: disputed, score: score, replied: ledger.replies[customer]))
         }
         self.entries = entries.sorted {
