@@ -141,7 +141,7 @@ let package = Package(
             name: "OverdueDeliveryTests",
             dependencies: ["OverdueCalendar", "OverdueDelivery", "OverdueCore", "OverdueTransports"]
         ),
-        .testTarget(name: "OverdueQueriesTests", dependencies: ["OverdueCalendar", "OverdueQueries", "OverdueCore", "OverdueConfig"]),
+        .testTarget(name: "OverdueQueriesTests", dependencies: ["OverdueRender", "TestSupport", "OverdueCalendar", "OverdueQueries", "OverdueCore", "OverdueConfig"]),
         .testTarget(
             name: "OverdueDaemonTests",
             dependencies: [

@@ -4,6 +4,7 @@ import OverdueConfig
 import OverdueCore
 import OverdueDelivery
 import OverdueIngest
+import OverdueQueries
 import OverdueRender
 import OverdueSpool
 import OverdueTransports

@@ -6,7 +6,7 @@ import OverdueCore
 /// data (a count's plural, a stage's name, whether a contact is known),
 /// which Mustache cannot decide. Each language's words are one table in
 /// `LetterWords+Languages.swift`.
-enum LetterWords {
+public enum LetterWords {
     /// CLDR cardinal plural categories (only those the bundled languages use).
     enum Plural: Sendable { case one, few, many, other }
 
@@ -62,7 +62,7 @@ enum LetterWords {
     /// built-in one, else a generic "reminder" (`overdue check` reports a
     /// custom stage without a label in a served language, so this last
     /// resort never shows the internal name).
-    static func stageLabel(_ name: String, policy: Policy, language: String, brandLanguage: String) -> String {
+    public static func stageLabel(_ name: String, policy: Policy, language: String, brandLanguage: String) -> String {
         if let stage = policy.stages.first(where: { $0.name == name }),
            let text = stage.label.text(for: language, fallbackLanguage: brandLanguage) {
             return text

@@ -43,7 +43,7 @@ struct OptoutCommand: ParsableCommand {
 
         func run() throws {
             let config = try global.loadConfig()
-            try emit { try SpoolStatus.optOutOutput(config: config, json: json) }
+            try emit { try OptOutsView.output(config: config, json: json) }
         }
     }
 

@@ -37,6 +37,6 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let day = at.flatMap { CalendarDate(iso: $0) } ?? Planner.today(at: Date(), schedule: config.schedule)
-        try emit { try ReceivablesReport.output(config: config, day: day, periodDays: period, json: json, htmlFile: html, locale: locale) }
+        try emit { try ReportView.output(config: config, day: day, periodDays: period, json: json, htmlFile: html, locale: locale) }
     }
 }

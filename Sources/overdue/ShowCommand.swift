@@ -18,6 +18,6 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        try emit { try SpoolStatus.showOutput(config: config, id: invoice, json: json, now: time.instant) }
+        try emit { try ShowView.output(config: config, id: invoice, json: json, now: time.instant) }
     }
 }

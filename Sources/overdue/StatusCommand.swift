@@ -15,6 +15,6 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        try emit { try SpoolStatus.output(config: config, now: time.instant, json: json) }
+        try emit { try StatusView.output(config: config, now: time.instant, json: json) }
     }
 }

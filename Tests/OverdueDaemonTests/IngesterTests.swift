@@ -27,7 +27,7 @@ struct IngesterTests {
         try PipelineRun.once(config: config, clock: clock, logger: Logger(label: "test")).ingest
     }
 
-    func ledger(_ config: Config) throws -> Ledger { try SpoolStatus(config: config).ledger }
+    func ledger(_ config: Config) throws -> Ledger { try SpoolState(config: config).ledger }
 
     static let invoice = #"{"invoice": "A-1", "customer": {"id": "c1", "name": "C", "email": "c@c.example"}, "issued": "2026-11-01", "due": "2026-12-01", "currency": "EUR", "amount": "100.00"}"#
     static let payment = #"{"event": "payment", "invoice": "A-1", "amount": "30.00", "date": "2026-12-01"}"#

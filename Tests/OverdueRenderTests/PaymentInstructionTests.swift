@@ -3,6 +3,7 @@ import OverdueConfig
 import OverdueCore
 @testable import OverdueRender
 import Testing
+import TestSupport
 
 /// Every letter that asks for money says how to pay it: a button per
 /// invoice with its own link (or one for a link they all share), and the
@@ -75,7 +76,7 @@ struct PaymentInstructionTests {
     /// colour), so the pixels of that colour are the buttons: two invoices
     /// with links, two bands of them.
     @Test("every language's HTML letter renders in Chromium with a visible pay button per invoice",
-          .enabled(if: PaymentInstructionTests.chromium != nil, "chromium is not installed: the browser rendering is not checked"),
+          .enabled(if: Chromium.path != nil, "chromium is not installed: the browser rendering is not checked"),
           arguments: LetterFixture.languages)
     func chromiumDraws(language: String) throws {
         let renderer = LanguageTests.renderer(bank: LanguageTests.bank)
@@ -86,29 +87,14 @@ struct PaymentInstructionTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("\(language).html"), png = directory.appendingPathComponent("\(language).png")
         try html.write(to: page, atomically: true, encoding: .utf8)
-        _ = try Self.run(Self.chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(png.path)",
+        _ = try Chromium.run(Chromium.path!, ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(png.path)",
                                           "--window-size=800,1400", page.absoluteString])
         let size = try #require(try FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int)
         #expect(size > 20_000, "\(language): a \(size)-byte screenshot is blank")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/png-color.py").path
-        let counts = try Self.run("/usr/bin/python3", [script, png.path, "FF00FF"]).split(separator: " ")
+        let counts = try Chromium.run("/usr/bin/python3", [script, png.path, "FF00FF"]).split(separator: " ")
         let pixels = Int(counts[1]) ?? 0, bands = Int(counts[3]) ?? 0
         #expect(pixels > 2 * 1_500 && bands == 2, "\(language): \(counts.joined(separator: " "))")
-    }
-
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -4,22 +4,23 @@ import OverdueConfig
 import OverdueCore
 import OverdueRender
 
-extension ReceivablesReport {
+extension ReportView {
     /// `overdue report`: the receivables figures on `day` as text or JSON,
     /// or, with `htmlFile`, a page with charts written to that file.
     /// `locale`: how the page formats amounts and dates (default: `[brand] language`, else "en").
     public static func output(config: Config, day: CalendarDate, periodDays period: Int, json: Bool,
                               htmlFile html: String?, locale: String? = nil) throws -> CommandOutput {
-        let status = try SpoolStatus(config: config)
-        let report = status.report(on: day, periodDays: period)
-        let deliveries = status.deliveryCounts
+        let state = try SpoolState(config: config)
+        let view = ReportView(state)
+        let report = view.report(on: day, periodDays: period)
+        let deliveries = state.deliveryCounts
         if let html {
-            try ReportPage.html(report, trend: status.reportTrend(before: day, periodDays: period), title: "Receivables — \(config.brand.name)",
+            try ReportPage.html(report, trend: view.reportTrend(before: day, periodDays: period), title: "Receivables — \(config.brand.name)",
                                 locale: locale ?? config.brand.language ?? "en", policies: config.plannerSettings.policies)
                 .write(toFile: html, atomically: true, encoding: .utf8)
             return CommandOutput(lines: ["wrote \(html)"])
         }
-        let controls = status.controls(now: Date())
+        let controls = StatusView(state).controls(now: Date())
         if json {
             guard case .object(var object) = Self.json(report, deliveries: deliveries) else { return CommandOutput() }
             object["pending_approvals"] = controls["pending_approvals"]

@@ -1,11 +1,12 @@
 import OverdueConfig
 import OverdueCore
 
-extension SpoolStatus {
+/// `overdue optout list`.
+public enum OptOutsView {
     /// `overdue optout list`: the opt-outs in force, then the addresses
     /// suppressed because they bounced (with the bounce's reason).
-    public static func optOutOutput(config: Config, json: Bool) throws -> CommandOutput {
-        let ledger = try SpoolStatus(config: config).ledger
+    public static func output(config: Config, json: Bool) throws -> CommandOutput {
+        let ledger = try SpoolState(config: config).ledger
         let optOuts = ledger.optOuts
             .sorted { ($0.address, $0.channel?.rawValue ?? "") < ($1.address, $1.channel?.rawValue ?? "") }
         let bounced = ledger.bounced.sorted { $0.key.address < $1.key.address }

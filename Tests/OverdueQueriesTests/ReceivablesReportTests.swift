@@ -1,6 +1,7 @@
 import Foundation
 import OverdueCalendar
-@testable import OverdueCore
+import OverdueCore
+@testable import OverdueQueries
 import Testing
 
 @Suite("Report figures, worked out by hand")
@@ -95,7 +96,7 @@ struct ReceivablesReportTests {
         let policy = Policy(name: "p", stages: ["courtesy", "final", "overdue", "firm"].enumerated().map { index, name in
             Stage(name: name, offsetDays: [-3, 24, 1, 10][index], channels: [.email], template: name, final: name == "final")
         })
-        let settings = PlannerSettings(policies: [policy], schedule: Fixture.schedule(), enabledChannels: [.email])
+        let settings = PlannerSettings(policies: [policy], schedule: Schedule(timezone: "Europe/London", businessHours: BusinessHours("09:00-17:00")!, businessDays: [.mon, .tue, .wed, .thu, .fri], holidays: [], minGapDays: 3, defaultTermsDays: 30), enabledChannels: [.email])
         #expect(settings.reminderStages == ["courtesy", "overdue", "firm", "final", "broken_promise"])
         let report = ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-01")!,
                                        ladder: settings.reminderStages)
@@ -106,5 +107,19 @@ struct ReceivablesReportTests {
             .stages.map(\.stage) == ["courtesy"])
         #expect(ReceivablesReport(ledger: ledger, history: history, on: CalendarDate(iso: "2027-03-01")!, periodDays: 10,
                                   ladder: settings.reminderStages).stages.isEmpty)
+    }
+
+    @Test("the open and overdue figures are what the planner says is owed (costs_first leaves principal open that the cash calls paid)")
+    func principalFromThePlanner() {
+        let customer = Customer(id: "c", name: "C", email: "c@x.example")
+        var ledger = Ledger()
+        _ = ledger.apply(.invoice(Invoice(id: "INV-1", customer: customer, issued: CalendarDate(iso: "2027-01-01")!,
+                                          due: CalendarDate(iso: "2027-01-31")!, currency: "EUR", amount: 1000, balance: 1000)))
+        _ = ledger.apply(.event(.payment(invoice: "INV-1", amount: 1000, date: CalendarDate(iso: "2027-03-20")!, reference: nil)))
+        let day = CalendarDate(iso: "2027-03-21")!
+        let cash = ReceivablesReport(ledger: ledger, history: DeliveryHistory(), on: day)
+        #expect(cash.currencies[0].open == 0)
+        let principal = ReceivablesReport(ledger: ledger, history: DeliveryHistory(), on: day, owed: { _, _ in Decimal(string: "42.74")! })
+        #expect(principal.currencies[0].open == Decimal(string: "42.74")! && principal.currencies[0].overdue == Decimal(string: "42.74")!)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// Prometheus metrics in the text exposition format, for node_exporter's
 /// textfile collector. Built by hand: it is a few lines of a fixed format,

@@ -7,7 +7,10 @@ extension CallList {
     /// `overdue calls`: the call list on `day`, highest priority first, each
     /// debtor with the score's parts, how to reach them and what they owe.
     public static func output(config: Config, day: CalendarDate, json: Bool) throws -> CommandOutput {
-        let list = try SpoolStatus(config: config, keepingOutcomes: true).callList(on: day)
+        let state = try SpoolState(config: config, keepingOutcomes: true)
+        let calls = state.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == .sent }.map(\.message)
+        let list = Planner(settings: config.plannerSettings).callList(ledger: state.ledger, history: state.deliveries.history,
+                                                                     calls: calls, on: day)
         if json { return try .json(.array(list.entries.map(\.json))) }
         guard !list.entries.isEmpty else { return CommandOutput(lines: ["nobody to call on \(day)"]) }
         var output = CommandOutput(lines: [

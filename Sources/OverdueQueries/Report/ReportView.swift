@@ -1,7 +1,13 @@
 import OverdueCalendar
 import OverdueCore
 
-extension SpoolStatus {
+/// `overdue report`: the receivables figures (`ReceivablesReport`), with
+/// what is owed as the planner allocates it.
+public struct ReportView: SpoolStateView {
+    public let state: SpoolState
+
+    public init(_ state: SpoolState) { self.state = state }
+
     /// `overdue report`: the receivables figures on `day`.
     public func report(on day: CalendarDate, periodDays: Int) -> ReceivablesReport {
         ReceivablesReport(ledger: ledger, history: deliveries.history, on: day, periodDays: periodDays,
@@ -12,12 +18,5 @@ extension SpoolStatus {
     /// The same report at each of the `weeks` weeks before `day`, oldest first (the HTML trend chart).
     public func reportTrend(before day: CalendarDate, periodDays: Int, weeks: Int = 12) -> [ReceivablesReport] {
         (1...max(1, weeks)).reversed().map { report(on: day.adding(days: -7 * $0), periodDays: periodDays) }
-    }
-
-    /// Final delivery outcomes by channel and status, and the deferrals waiting under "all".
-    public var deliveryCounts: [String: [String: Int]] {
-        var counts = deliveries.counts
-        if !deliveries.deferred.isEmpty { counts["all", default: [:]]["deferred"] = deliveries.deferred.count }
-        return counts
     }
 }

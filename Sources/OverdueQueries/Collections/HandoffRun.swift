@@ -26,7 +26,7 @@ public enum HandoffRun {
     }
 
     public static func write(_ selection: HandoffSelection, day: CalendarDate, agency: String?, to parent: URL,
-                             status: SpoolStatus) throws -> Outcome {
+                             status: SpoolState) throws -> Outcome {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         let log = try EventLog.read(directory: status.spool.log)
         var outcome = Outcome()
@@ -51,7 +51,7 @@ public enum HandoffRun {
     /// lists who would go and writes nothing.
     public static func output(config: Config, debtor: String?, day: CalendarDate, agency: String?, to parent: URL,
                               dryRun: Bool) throws -> CommandOutput {
-        let status = try SpoolStatus(config: config, keepingOutcomes: true)
+        let status = try SpoolState(config: config, keepingOutcomes: true)
         let selection = Planner(settings: config.plannerSettings).handoff(ledger: status.ledger, history: status.deliveries.history, on: day,
                                                                            afterFinalDays: config.handoff.afterFinalDays, only: debtor)
         guard !selection.debtors.isEmpty else {

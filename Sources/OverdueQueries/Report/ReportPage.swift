@@ -1,5 +1,6 @@
 import Foundation
 import OverdueCore
+import OverdueRender
 
 /// `overdue report --html`: the report as one self-contained page (no
 /// external assets, no script) that opens from a file and prints. Amounts

@@ -2,18 +2,18 @@ import Foundation
 import OverdueConfig
 import OverdueCore
 
-extension SpoolStatus {
+extension StatusView {
     /// `overdue status`: invoices by state, what waits, the feedback
     /// mailbox, the controls, as of `now`; or all of it as one JSON object.
     public static func output(config: Config, now: Date, json: Bool) throws -> CommandOutput {
-        let status = try SpoolStatus(config: config)
+        let status = StatusView(try SpoolState(config: config))
         let summary = status.summary(now: now)
         if json { return try .json(.object(summary)) }
         var output = CommandOutput()
         if case .object(let invoices) = summary["invoices"] {
             output.append("invoices: " + InvoiceState.allCases.map { "\(invoices[$0.rawValue]?.plainText ?? "0") \($0.rawValue)" }.joined(separator: ", "))
         }
-        output.append("sent: " + DeliveryTally(status.deliveryCounts).sentence)
+        output.append("sent: " + DeliveryTally(status.state.deliveryCounts).sentence)
         for key in ["deferred", "oldest_deferred", "next_retry", "rejected", "optouts"] {
             let value = summary[key].flatMap { $0 == .null ? nil : $0.plainText } ?? (key.contains("_") ? "none" : "0")
             output.append("\(key): \(value)")

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 import OverdueCalendar
 
 /// Collections figures from the ledger and the delivery history, as of a

@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// The report's charts as inline SVG: axes with titles, gridlines at
 /// round values, a value on every bar and point, a legend. Written by

@@ -3,12 +3,12 @@ import OverdueCalendar
 import OverdueConfig
 import OverdueCore
 
-extension SpoolStatus {
+extension ShowView {
     /// `overdue show ID`: what the ledger holds for an invoice (its events and
     /// reminders), or else for a customer of that id (the directory record
     /// and its file, the debtor as the planner sees them, their invoices).
-    public static func showOutput(config: Config, id: String, json: Bool, now: Date = Date()) throws -> CommandOutput {
-        let status = try SpoolStatus(config: config)
+    public static func output(config: Config, id: String, json: Bool, now: Date = Date()) throws -> CommandOutput {
+        let status = ShowView(try SpoolState(config: config))
         let today = Planner.today(at: now, schedule: config.plannerSettings.schedule)
         guard let object = try status.show(id, on: today, now: now) else {
             if let customer = try status.showCustomer(id, on: today) {

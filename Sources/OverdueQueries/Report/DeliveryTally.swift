@@ -1,4 +1,5 @@
 import Foundation
+import OverdueCore
 
 /// Messages by final outcome, over every channel: what `status`, `report`
 /// and the metrics call sent, failed and suppressed, from one count (the

@@ -1,8 +1,10 @@
 import Foundation
 import OverdueCalendar
 import OverdueCore
-@testable import OverdueRender
+@testable import OverdueQueries
+import OverdueRender
 import Testing
+import TestSupport
 
 /// `overdue report --html` as a finance manager reads it.
 @Suite("The HTML report")
@@ -102,5 +104,22 @@ struct ReportPageTests {
             let scale = ReportCharts.Scale(maximum: maximum)
             #expect(scale.step == step && scale.top == top, "\(maximum): \(scale.step) \(scale.top)")
         }
+    }
+
+    @Test("drawn by Chromium: titled axes, round ticks and amounts in the reader's locale, a legend, stages by name",
+          .enabled(if: Chromium.path != nil, "chromium is not installed: the browser's DOM is not checked"))
+    func report() throws {
+        let dom = try Chromium.dom(Self.page(locale: "de-DE"))
+        let axes = try Chromium.texts(dom, tag: "text", cls: "axis-title")
+        for title in ["Days past due", "Amount owed (EUR)", "Date (weekly, up to the report day)", "Overdue (EUR)", "Paid in full within 7 days"] {
+            #expect(axes.contains(title), "\(title) not among \(axes)")
+        }
+        let ticks = try Chromium.texts(dom, tag: "text", cls: "tick")
+        #expect(ticks.contains("15.000\u{A0}€") && ticks.contains("0\u{A0}€") && ticks.contains("Amount owed"), "\(ticks)")
+        let values = try Chromium.texts(dom, tag: "text", cls: "value")
+        #expect(values.contains("12.345,60\u{A0}€"), "\(values)")
+        let cells = try Chromium.texts(dom, tag: "td", cls: "num")
+        #expect(cells.contains("12.745,60\u{A0}€") && cells.contains("6.292.500,00\u{A0}₹"), "\(cells)")
+        #expect(dom.contains(">Final demand<") && !dom.contains(">thanks<"))
     }
 }
