@@ -62,19 +62,13 @@ public enum PipelineRun {
     static func daemon(config: Config, configPath: String, clock: OverdueClock, logger: Logger,
                        environment: [String: String]) async throws {
         signal(SIGHUP, SIG_IGN)  // until the pipeline service hears it: loading a large ledger takes a while
-        let pipeline = try Pipeline(config: config, clock: clock, logger: logger)
-        let work = DispatchQueue(label: "overdue.work")
-        let snapshots = LedgerSnapshotting(spool: pipeline.spool, logger: logger, environment: environment)
-        let feedback = FeedbackService(config: config, lookup: WorkQueueLookup(pipeline: pipeline, work: work), spool: pipeline.spool,
-                                       clock: clock, logger: logger)
-        let passes = PipelineService(pipeline: pipeline, work: work, snapshots: snapshots, feedback: feedback, configPath: configPath,
-                                     logger: logger, environment: environment)
+        let services = try DaemonServices(config: config, configPath: configPath, clock: clock, logger: logger, environment: environment)
         // Shut down in reverse order: the passes first, the snapshots last.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
-                .init(service: snapshots, serviceName: "snapshots"),
-                .init(service: feedback, serviceName: "feedback"),
-                .init(service: passes, successTerminationBehavior: .gracefullyShutdownGroup,
+                .init(service: services.snapshots, serviceName: "snapshots"),
+                .init(service: services.feedback, serviceName: "feedback"),
+                .init(service: services.passes, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -102,5 +96,26 @@ public enum PipelineRun {
         output.append("would send \(rehearsal.lines.filter { $0.problem == nil }.count) message(s)")
         output.append("next: \(rehearsal.nextWake.map(Timestamp.format) ?? "nothing planned")")
         return output
+    }
+}
+
+/// The daemon's services over one pipeline (which takes the spool's lock):
+/// the passes, the feedback mailbox reader and the ledger snapshots. Tests
+/// make them with their own work queue, wake-up timer and event observer.
+struct DaemonServices {
+    let pipeline: Pipeline
+    let passes: PipelineService
+    let feedback: FeedbackService
+    let snapshots: LedgerSnapshotting
+
+    init(config: Config, configPath: String, clock: OverdueClock, logger: Logger, environment: [String: String],
+         work: DispatchQueue = DispatchQueue(label: "overdue.work"), wakeScheduler: PipelineService.WakeSchedulerFactory? = nil,
+         observer: (@Sendable (PipelineService.Event) -> Void)? = nil) throws {
+        pipeline = try Pipeline(config: config, clock: clock, logger: logger)
+        snapshots = LedgerSnapshotting(spool: pipeline.spool, logger: logger, environment: environment)
+        feedback = FeedbackService(config: config, lookup: WorkQueueLookup(pipeline: pipeline, work: work), spool: pipeline.spool,
+                                   clock: clock, logger: logger)
+        passes = PipelineService(pipeline: pipeline, work: work, snapshots: snapshots, feedback: feedback, configPath: configPath,
+                                 logger: logger, environment: environment, wakeScheduler: wakeScheduler, observer: observer)
     }
 }

@@ -24,7 +24,39 @@ import ServiceLifecycle
 /// after its transfers in flight), keeping the old ones if the new ones are
 /// invalid. The Dispatch-timed scheduler stays: a timer re-armed to the
 /// planner's next wake-up.
+///
+/// For tests the timer is injected (a `WakeScheduler` made on `control`,
+/// fired from a manual clock) and an observer hears the loop's `Event`s in
+/// the order `control` handles them; the daemon passes neither.
 public final class PipelineService: Service, @unchecked Sendable {  // mutable state is confined to `control`
+    /// What the loop did, in order; told to the observer on `control`.
+    public enum Event: Sendable, Equatable {
+        /// The inbox is watched and `READY=1` sent; the start pass is asked for next.
+        case started
+        /// A pass was handed to the work queue; `reason` is "start", "timer", "inbox" or "reload".
+        case passStarted(reason: String)
+        /// Asked for while a pass runs: one more pass follows it (requests
+        /// coalesce; the first one's reason names that pass).
+        case passQueued(reason: String)
+        /// A pass ended and the wake-up was armed for `nextWake` (nil: nothing planned).
+        case passFinished(reason: String, nextWake: Date?)
+        /// A pass failed; the wake-up was armed for `retryAt`.
+        case passFailed(reason: String, retryAt: Date)
+        /// A reload took the new configuration and templates.
+        case reloadApplied
+        /// A reload was refused (`detail` says why); the old configuration stays.
+        case reloadRefused(detail: String)
+        /// The graceful shutdown began: no new transfer, no new pass.
+        case stopping
+        /// The pass in flight (if any) ended after `stopping`; `run()` returns next.
+        case stopped
+        /// The pass in flight outlasted the grace period; `run()` returns without it.
+        case graceExpired
+    }
+
+    /// Makes the wake-up timer on the control queue it gets, firing the handler there.
+    typealias WakeSchedulerFactory = (_ control: DispatchQueue, _ fire: @escaping @Sendable () -> Void) -> any WakeScheduler
+
     private let control = DispatchQueue(label: "overdue.control")
     /// Owns the pipeline (the feedback lookups run on it too, `WorkQueueLookup`).
     private let work: DispatchQueue
@@ -32,7 +64,8 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
     private let configPath: String
     private let logger: Logger
     private let notifier: SystemdNotifier?
-    private var timer: WakeTimer!
+    private var timer: (any WakeScheduler)!
+    private let observer: (@Sendable (Event) -> Void)?
     private var watcher: InboxWatcher?
     /// Reads the feedback mailbox on its own queue; told of each reload.
     private let feedback: FeedbackService
@@ -51,7 +84,8 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
     private let snapshots: LedgerSnapshotting
 
     init(pipeline: Pipeline, work: DispatchQueue, snapshots: LedgerSnapshotting, feedback: FeedbackService, configPath: String,
-         logger: Logger, environment: [String: String]) {
+         logger: Logger, environment: [String: String], wakeScheduler: WakeSchedulerFactory? = nil,
+         observer: (@Sendable (Event) -> Void)? = nil) {
         self.pipeline = pipeline
         self.work = work
         self.snapshots = snapshots
@@ -60,7 +94,10 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
         self.logger = logger
         notifier = SystemdNotifier(environment: environment)
         shutdownGrace = pipeline.config.daemon.shutdownGraceSeconds
-        timer = WakeTimer(queue: control, clock: pipeline.clock) { [unowned self] in self.requestPass(reason: "timer") }
+        self.observer = observer
+        let clock = pipeline.clock
+        let makeTimer = wakeScheduler ?? { WakeTimer(queue: $0, clock: clock, handler: $1) }
+        timer = makeTimer(control) { [unowned self] in self.requestPass(reason: "timer") }
         // Heard from now on: a SIGHUP while the group starts is a reload, not the signal's default end of the process.
         installReload()
     }
@@ -101,6 +138,7 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
         logger.notice("started", metadata: ["spool.path": "\(pipeline.spool.root.path)", "config.path": "\(configPath)"])
         // The ledger is loaded and the inbox watched: ready, before any send.
         notifier?.notify("READY=1")
+        observer?(.started)
         requestPass(reason: "start")
     }
 
@@ -132,39 +170,52 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
             guard finished != nil else { return }
             logger.warning("in-flight sends did not finish within the grace period; exiting (they are re-sent with the same ids)",
                            metadata: ["grace.seconds": "\(grace)"])
+            observer?(.graceExpired)
             finish()
         }
+        observer?(.stopping)
         if !passRunning { stopped() }
     }
 
     private func stopped() {
         logger.notice("stopped")
+        observer?(.stopped)
         finish()
     }
 
-    /// Applied on the work queue between messages: the pass in progress
-    /// starts no new transfer and ends, the reload runs, and a pass with
-    /// the new settings sends the rest.
-    private func reload() {
-        notifier?.notify("RELOADING=1")
-        if passRunning { pipeline.yieldForReload.set() }
-        work.async { [self] in
-            pipeline.yieldForReload.clear()
-            do {
-                let config = try ConfigLoader.load(path: configPath)
-                try pipeline.reload(config)
-                logger.notice("configuration and templates reloaded", metadata: ["config.path": "\(configPath)"])
-                feedback.reload(config)
-            } catch {
-                logger.error("reload refused; still running on the previous configuration", metadata: ["error.detail": "\(error)"])
-            }
-            let grace = pipeline.config.daemon.shutdownGraceSeconds
-            control.async { [self] in
-                shutdownGrace = grace
-                guard started else { return }
-                notifier?.notify("READY=1")
-                requestPass(reason: "reload")
-            }
+    /// SIGHUP's reload, callable from any thread (tests call it): on
+    /// `control`, then applied on the work queue between messages: the pass
+    /// in progress starts no new transfer and ends, the reload runs, and a
+    /// pass with the new settings sends the rest.
+    func reload() {
+        control.async { [self] in
+            notifier?.notify("RELOADING=1")
+            if passRunning { pipeline.yieldForReload.set() }
+            work.async { [self] in applyReload() }
+        }
+    }
+
+    /// On `work`: the new configuration, or the reason it was refused; then back on `control`.
+    private func applyReload() {
+        pipeline.yieldForReload.clear()
+        let event: Event
+        do {
+            let config = try ConfigLoader.load(path: configPath)
+            try pipeline.reload(config)
+            logger.notice("configuration and templates reloaded", metadata: ["config.path": "\(configPath)"])
+            feedback.reload(config)
+            event = .reloadApplied
+        } catch {
+            logger.error("reload refused; still running on the previous configuration", metadata: ["error.detail": "\(error)"])
+            event = .reloadRefused(detail: "\(error)")
+        }
+        let grace = pipeline.config.daemon.shutdownGraceSeconds
+        control.async { [self] in
+            shutdownGrace = grace
+            observer?(event)
+            guard started else { return }
+            notifier?.notify("READY=1")
+            requestPass(reason: "reload")
         }
     }
 
@@ -190,10 +241,12 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
         guard !stopping else { return }
         guard !passRunning else {
             passWanted = passWanted ?? reason
+            observer?(.passQueued(reason: reason))
             return
         }
         passRunning = true
         let beingWritten = watcher?.beingWritten ?? []
+        observer?(.passStarted(reason: reason))
         work.async { [self] in
             let outcome = Result { try pipeline.pass(skipping: beingWritten) }
             snapshots.afterPass(pipeline.snapshotSource)
@@ -217,13 +270,16 @@ public final class PipelineService: Service, @unchecked Sendable {  // mutable s
             logger.debug("next wake-up armed", metadata: [
                 "pass.reason": "\(reason)", "plan.next": "\(result.nextWake.map(Timestamp.format) ?? "none")",
             ])
+            observer?(.passFinished(reason: reason, nextWake: result.nextWake))
         case .failure(let error):
             // The spool could not be written (disk full, permissions): try
             // again soon rather than exit and lose the timer.
             let retry = Pipeline.failureRetrySeconds
             logger.error("pipeline pass failed; retrying soon", metadata: ["error.detail": "\(error)", "retry.seconds": "\(Int(retry))"])
             notifier?.notify("STATUS=last pass failed: \(error)".replacingOccurrences(of: "\n", with: " "))
-            timer.arm(at: pipeline.clock.now().addingTimeInterval(retry))
+            let retryAt = pipeline.clock.now().addingTimeInterval(retry)
+            timer.arm(at: retryAt)
+            observer?(.passFailed(reason: reason, retryAt: retryAt))
         }
     }
 }

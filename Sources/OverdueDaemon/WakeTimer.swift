@@ -2,6 +2,16 @@ import Dispatch
 import Foundation
 import OverdueCore
 
+/// What the pass loop arms for the planner's next wake-up. The daemon's is
+/// `WakeTimer`; a test hands `PipelineService` one it fires itself when its
+/// manual clock reaches the armed instant.
+public protocol WakeScheduler: AnyObject {
+    /// Fires once at `instant` (at once if it is past), replacing the
+    /// previous deadline; nil disarms. Called on the loop's control queue,
+    /// and fires there.
+    func arm(at instant: Date?)
+}
+
 /// One `DispatchSourceTimer` armed for the planner's next wake-up: the
 /// daemon sleeps until then instead of polling. Re-arming replaces the
 /// previous deadline; the handler runs on `queue`.
@@ -10,7 +20,7 @@ import OverdueCore
 /// a clock step still wakes at the right instant, and it is measured against
 /// the injected clock so `--now` shifts it consistently.
 /// `@unchecked`: its state is touched only on `queue` (the daemon's control queue).
-public final class WakeTimer: @unchecked Sendable {
+public final class WakeTimer: WakeScheduler, @unchecked Sendable {
     private let queue: DispatchQueue
     private let clock: OverdueClock
     private let handler: @Sendable () -> Void
