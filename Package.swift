@@ -149,6 +149,7 @@ let package = Package(
                 "OverdueDaemon", "OverdueQueries", "OverdueDelivery", "OverdueIngest", "OverdueCore", "OverdueConfig", "OverdueRender",
                 "OverdueSpool", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
