@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `overdue` executable, as a user would.
 public enum OverdueBinary {
@@ -19,8 +22,10 @@ public enum OverdueBinary {
         public var stderr: String
     }
 
+    /// `timeout` only guards a test against a hung run: then the process is
+    /// killed (SIGKILL) and its status is the signal's.
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -30,6 +35,9 @@ public enum OverdueBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let pid = process.processIdentifier
+        let hung = DispatchWorkItem { kill(pid, SIGKILL) }
+        if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: hung) }
         // Read both pipes to the end before waiting, so a chatty child cannot block.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
@@ -37,6 +45,7 @@ public enum OverdueBinary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        hung.cancel()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
