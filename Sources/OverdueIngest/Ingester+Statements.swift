@@ -56,7 +56,7 @@ extension Ingester {
             let key = occurrence == 1 ? first : StatementMatcher.key(item, account: statement.account, occurrence: occurrence)
             // The same entry twice in one file (a re-export inside a file) counts once.
             let outcome = seen.insert(key).inserted ? matcher.match(item, key: key) : .applied
-            matcher.record(outcome, key: key, endToEnd: item.endToEndID, amount: item.amount, day: item.valueDate)
+            matcher.record(outcome, of: item, key: key)
             switch outcome {
             case .notACredit:
                 counts.debits += 1
@@ -74,6 +74,7 @@ extension Ingester {
                     settled.settled = "\(why) by entry \(key)"
                     records.append(record(.unplacedCredit(settled), currency: nil, note: "bank statement \(item.position), entry \(key): returns the unplaced credit \(original)"))
                     // The return itself, settled too: a re-exported statement finds it applied.
+                    // Only what finds it again on a re-export: no words, no end-to-end id a later credit could be matched by.
                     var handled = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
                                                  payerName: item.payerName, payerIBAN: item.payerIBAN, remittance: nil, reason: nil)
                     handled.settled = "returns the unplaced credit \(original)"
@@ -98,10 +99,7 @@ extension Ingester {
                     let detail = "a credit was \(why), but which one is not known (no end-to-end id or bank reference of an applied credit, and not one credit of this amount from this account); assign it to the invoice it paid: overdue assign \(key) INVOICE"
                     fields["detail"] = .string(detail)
                     // Kept in the ledger until a person says what it reopens (it holds nobody).
-                    var kept = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
-                                              payerName: item.payerName, payerIBAN: item.payerIBAN,
-                                              remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)), reason: detail)
-                    kept.endToEnd = item.endToEndID
+                    var kept = UnplacedCredit(item, key: key, reason: detail)
                     kept.returned = true
                     records.append(record(.unplacedCredit(kept), currency: nil, note: "bank statement \(item.position), entry \(key): a return for a person"))
                 }
@@ -111,12 +109,8 @@ extension Ingester {
                 counts.unmatched += 1
                 lines.append(line("unmatched", item, key: key, ["detail": .string(reason)]))
                 // Kept in the ledger until placed: it holds the escalation of whoever it could be from.
-                var credit = UnplacedCredit(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
-                                            payerName: item.payerName, payerIBAN: item.payerIBAN,
-                                            remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)),
-                                            reason: reason)
+                var credit = UnplacedCredit(item, key: key, reason: reason)
                 credit.possibleDebtors = matcher.possibleDebtors(item)
-                credit.endToEnd = item.endToEndID
                 records.append(record(.unplacedCredit(credit), currency: nil, note: "bank statement \(item.position), entry \(key): no rule placed it"))
             case .matched(let rule, let allocations):
                 counts.credits += 1
@@ -152,5 +146,17 @@ extension Ingester {
         try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary,
                           statement: LedgerStore.StatementFreshness(account: statement.account ?? "-", until: min(now, periodEnd)),
                           statementLog: lines)
+    }
+}
+
+extension UnplacedCredit {
+    /// A statement entry kept in the ledger as a credit for a person to
+    /// place: its payer, the first 1,000 characters of its words and its
+    /// end-to-end id, and why no rule placed it.
+    init(_ item: StatementEntry, key: String, reason: String) {
+        self.init(key: key, amount: item.amount, currency: item.currency, valueDate: item.valueDate,
+                  payerName: item.payerName, payerIBAN: item.payerIBAN,
+                  remittance: item.remittance.isEmpty ? nil : String(item.remittance.prefix(1000)), reason: reason)
+        endToEnd = item.endToEndID
     }
 }

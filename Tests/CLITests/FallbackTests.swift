@@ -9,16 +9,7 @@ struct FallbackTests {
         let smtp = try LoopbackServer(.smtp)
         let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio", "--stop-number", "+15550001111"])
         let test = try TestSpool(prefix: "overdue-fallback", config: "")
-        try ("""
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "Europe/London"
-            [[policy]]
-            name = "sms-first"
-            stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
-            """ + "\n" + TestSpool.smtpChannel(port: smtp.port) + test.twilioChannel(port: twilio.port))
-            .write(to: test.config, atomically: true, encoding: .utf8)
+        try test.writeSMSFirstConfig(smtpPort: smtp.port, smsPort: twilio.port)
         let (config, inbox) = (test.config, test.inbox)
         try """
             {"invoice": "O-1", "customer": {"id": "opted", "name": "Opted Ltd", "email": "ap@opted.example", "phone": "+4915112345678"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}

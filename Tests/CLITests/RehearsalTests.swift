@@ -53,16 +53,7 @@ struct RehearsalTests {
         let smtp = try LoopbackServer(.smtp, arguments: ["--defer-rcpt", "slow"])
         let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
         let test = try TestSpool(prefix: "overdue-dry-pass", config: "")
-        try ("""
-            [spool]
-            dir = "spool"
-            [schedule]
-            timezone = "Europe/London"
-            [[policy]]
-            name = "sms-first"
-            stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
-            """ + "\n" + TestSpool.smtpChannel(port: smtp.port) + test.twilioChannel(port: twilio.port))
-            .write(to: test.config, atomically: true, encoding: .utf8)
+        try test.writeSMSFirstConfig(smtpPort: smtp.port, smsPort: twilio.port)
         func invoice(_ id: String, _ customer: String, phone: String?) -> String {
             #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer) Ltd", "email": "ap@\#(customer).example""#
                 + (phone.map { #", "phone": "\#($0)""# } ?? "") + #"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#

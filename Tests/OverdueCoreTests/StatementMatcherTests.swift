@@ -143,7 +143,7 @@ struct StatementMatcherTests {
         // A credit split over two invoices comes back from both, the last paid first.
         var split = StatementMatcher(ledger: Self.book)
         let both = Self.credit(1500, text: "INV-0042 INV-421", reference: "NEW-1")
-        split.record(split.match(both, key: "DE1:NEW-1"), key: "DE1:NEW-1")
+        split.record(split.match(both, key: "DE1:NEW-1"), of: both, key: "DE1:NEW-1")
         #expect(split.takeBack(1400, of: "DE1:NEW-1") == [.init(invoice: "INV-421", amount: 300), .init(invoice: "INV-0042", amount: 1100)])
     }
 

@@ -38,6 +38,21 @@ public struct TestSpool {
     }
 
     /// `[channels.sms]` for a Twilio-shaped receiver, with its credentials file.
+    /// Writes a config of one SMS-first policy (the e-mail its fallback)
+    /// over the SMTP server on `smtpPort` and the Twilio-style gateway on `smsPort`.
+    public func writeSMSFirstConfig(smtpPort: Int, smsPort: Int) throws {
+        try ("""
+            [spool]
+            dir = "spool"
+            [schedule]
+            timezone = "Europe/London"
+            [[policy]]
+            name = "sms-first"
+            stages = [ { name = "overdue", offset_days = 1, channels = ["sms"], fallback = ["email"] } ]
+            """ + "\n" + Self.smtpChannel(port: smtpPort) + twilioChannel(port: smsPort))
+            .write(to: config, atomically: true, encoding: .utf8)
+    }
+
     public func twilioChannel(port: Int) throws -> String {
         let credentials = root.appendingPathComponent("twilio.credentials")
         try "AC0123:token".writeSecret(to: credentials)

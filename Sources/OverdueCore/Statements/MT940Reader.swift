@@ -69,10 +69,7 @@ public enum MT940Reader {
                 lastWasEntry = false
             case "62F", "62M", "62":
                 // "C270603EUR165,01": the closing balance's date is the last day the statement covers.
-                let value = field.value.utf8.dropFirst().prefix(6)
-                if value.count == 6, let day = CalendarDate(iso: "20\(Substring(value.prefix(2)))-\(Substring(value.dropFirst(2).prefix(2)))-\(Substring(value.suffix(2)))") {
-                    closing = max(closing ?? day, day)
-                }
+                if let day = date(field.value.dropFirst().prefix(6)) { closing = max(closing ?? day, day) }
                 if let start = opening, let end = balance(field.value), start.amount + moved != end {
                     warnings.append("line \(field.line) (:\(field.tag):): the entries do not add up: opening balance \(start.amount) (line \(start.line)) and the entries' \(moved) make \(start.amount + moved), but the closing balance is \(end); an entry may be missing: compare with the bank's statement")
                 }
@@ -101,9 +98,13 @@ public enum MT940Reader {
     static func balance(_ value: String) -> Decimal? {
         let text = value.split(separator: "\n").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         guard text.count > 10, let mark = text.first, mark == "C" || mark == "D" else { return nil }
-        let digits = text.dropFirst(10).prefix { $0.isNumber || $0 == "," }
-        guard let amount = Money.parse(digits.replacingOccurrences(of: ",", with: ".").trimmingTrailing(".")) else { return nil }
+        guard let amount = amount(text.dropFirst(10).prefix { $0.isNumber || $0 == "," }) else { return nil }
         return mark == "C" ? amount : -amount
+    }
+
+    /// SWIFT's amount: digits with a decimal comma, which may end it ("165,01", "100,").
+    static func amount(_ digits: Substring) -> Decimal? {
+        Money.parse(digits.replacingOccurrences(of: ",", with: ".").trimmingTrailing("."))
     }
 
     struct Field {
@@ -175,7 +176,7 @@ public enum MT940Reader {
         }
         if let funds = rest.first, funds.isLetter { rest = rest.dropFirst() }  // funds code, e.g. the R of EUR
         let digits = rest.prefix { $0.isNumber || $0 == "," }
-        guard digits.contains(where: \.isNumber), let amount = Money.parse(digits.replacingOccurrences(of: ",", with: ".").trimmingTrailing(".")) else {
+        guard digits.contains(where: \.isNumber), let amount = amount(digits) else {
             throw fail("no amount")
         }
         if digits.count > 15 {

@@ -194,9 +194,10 @@ public struct StatementMatcher {
     /// What a matched credit paid, so that the next entry of the same file
     /// sees the invoices as they are after it (an invoice paid in full is
     /// no longer open). Keys of applied credits count as applied.
-    public mutating func record(_ outcome: Outcome, key: String, endToEnd: String? = nil, amount: Decimal? = nil, day: CalendarDate? = nil) {
+    public mutating func record(_ outcome: Outcome, of entry: StatementEntry, key: String) {
+        let endToEnd = entry.endToEndID
         if case .reversal = outcome { appliedKeys[key] = appliedKeys[key] ?? [] }
-        if case .unmatched = outcome, let endToEnd, let amount, let day { unplacedEndToEnd.insert("\(Self.word(endToEnd)) \(amount) \(day)") }
+        if case .unmatched = outcome, let endToEnd { unplacedEndToEnd.insert("\(Self.word(endToEnd)) \(entry.amount) \(entry.valueDate)") }
         guard case .matched(_, let allocations) = outcome else { return }
         appliedPayments[key] = allocations
         appliedKeys[key] = allocations.map(\.invoice)
