@@ -141,8 +141,9 @@ extension Ingester {
         // The payments as payment records (JSON Lines), applied whole or not
         // at all: one that cannot apply rejects the statement, naming its entry.
         // A statement is fresh payment data even when it matched nothing (the stale feed guard),
-        // for its account, up to the end of its period: last month's statement dropped today is last month's news.
-        let periodEnd = statement.periodEnd.map { Date(timeIntervalSince1970: Double($0.adding(days: 1).daysSinceEpoch) * 86_400) } ?? now
+        // for its account, up to the end of its period (the end of its last day in the schedule's zone, the
+        // planner's day): last month's statement dropped today is last month's news.
+        let periodEnd = statement.periodEnd.map { Planner.endOfDay($0, schedule: config.schedule) } ?? now
         try ingestRecords(records, format: .jsonLines, header: nil, entry: entry, digest: digest, now: now, summary: &summary,
                           statement: LedgerStore.StatementFreshness(account: statement.account ?? "-", until: min(now, periodEnd)),
                           statementLog: lines)

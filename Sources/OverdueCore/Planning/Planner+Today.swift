@@ -18,4 +18,12 @@ extension Planner {
         let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "UTC")!
         return BusinessCalendar(timeZone: zone, schedule: schedule).localDay(now)
     }
+
+    /// The instant the creditor's `day` ends (the next day's midnight in the
+    /// schedule's zone, DST included): what was true "up to `day`" is current
+    /// until then, by the same clock as `today(at:schedule:)`.
+    public static func endOfDay(_ day: CalendarDate, schedule: Schedule) -> Date {
+        let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "UTC")!
+        return BusinessCalendar(timeZone: zone, schedule: schedule).instant(day.adding(days: 1), minute: 0)
+    }
 }
