@@ -101,6 +101,12 @@ struct CustomerDirectoryEndToEndTests {
         try test.drop(#"{"record": "customer", "id": "C-1007", "email": "ap@acme.example", "vat_id": "DE136695976", "policy": "strict"}"#, as: "crm-3.json")
         try Controls.pass(test.config, at: "2027-03-23T10:05:00Z")
         #expect(try Controls.log(test.config, ["--event", "sent"]).filter { $0["stage"] as? String == "demand" }.isEmpty)
+        // preview asks about the debtor the planner reminds: the e-invoice is C-1007's, on C-1007's strict policy.
+        let preview = try Controls.run(test.config, ["preview", "NW-2027-0001", "--now", "2027-03-24T10:00:00Z"]).stdout
+        #expect(preview.contains("stage: demand") && preview.contains("to: ap@acme.example"), "\(preview)")
+        #expect(try Controls.run(test.config, ["preview", "C-1007", "--now", "2027-03-24T10:00:00Z"]).stdout.contains("stage: demand"))
+        #expect(try Controls.run(test.config, ["preview", "NW-2027-0001", "--stage", "demand", "--now", "2027-03-24T10:00:00Z"]).stdout
+            .contains("stage: demand (forced by --stage)"))
         try Controls.pass(test.config, at: "2027-03-24T10:00:00Z")
         let strict = try Controls.log(test.config, ["--event", "sent"]).filter { $0["stage"] as? String == "demand" }
         #expect(strict.count == 1 && strict.first?.keys.contains("cc") == false)

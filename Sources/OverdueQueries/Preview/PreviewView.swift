@@ -33,24 +33,29 @@ public struct PreviewView {
         let (ledger, history, planner) = (snapshot.ledger, snapshot.history, snapshot.planner)
         inboxFilesRead = snapshot.inboxFiles
         let entry = ledger[subject]
-        guard let customer = entry?.invoice.customer.id
-            ?? ledger.entries.values.first(where: { $0.invoice.customer.id == subject })?.invoice.customer.id else {
+        // The debtor as the planner reminds them: the customer directory applied (an e-invoice matched by VAT id
+        // is the directory's customer, with its policy and timezone); a customer by either id.
+        let debtor = (entry ?? ledger.entries.values.first { entry in
+            entry.invoice.customer.id == subject || ledger.directory.effective(for: entry.invoice).customer.id == subject
+        }).map { ledger.directory.effective(for: $0.invoice) }
+        guard let debtor else {
             throw CommandFailure(code: .notFound, "\"\(subject)\" is neither an invoice nor a customer in the ledger of \(config.spool.dir); check the number, or `overdue status`")
         }
+        let customer = debtor.customer.id
         let found: PlannedSend?
         var explanation: String?
         if let stageName {
             guard let invoiceID = entry?.invoice.id else {
                 throw CommandFailure(code: .previewStage, "--stage needs an invoice number, not the customer \"\(subject)\"")
             }
-            let policy = planner.settings.policy(named: entry?.invoice.policy)
+            let policy = planner.settings.policy(named: debtor.policy)
             guard policy.stages.contains(where: { $0.name == stageName }) else {
                 throw CommandFailure(code: .previewStage, "policy \"\(policy.name)\" has no stage \"\(stageName)\"; its stages are \(policy.stages.map(\.name).joined(separator: ", "))")
             }
             found = planner.forcedLetter(invoice: invoiceID, stage: stageName, channel: channel, ledger: ledger,
                                          history: history, now: now)
             if found == nil {
-                let state = planner.state(entry!, ledger: ledger, history: history, on: planner.today(at: now))
+                let state = planner.state(entry!, ledger: ledger, history: history, on: planner.today(for: debtor.customer.timezone, at: now))
                 explanation = "\(invoiceID) is settled (\(state.rawValue)): no letter"
             }
         } else {
@@ -58,9 +63,8 @@ public struct PreviewView {
             let onChannel = plan.due.filter { $0.channel == channel }
             found = entry.map { entry in onChannel.first { $0.invoices.contains(entry.invoice.id) } } ?? onChannel.first
             if found == nil {
-                explanation = Self.whyNothing(entry: entry, customer: customer, channel: channel, plan: plan, planner: planner,
-                                              ledger: ledger, history: history,
-                                              now: now)
+                explanation = Self.whyNothing(entry: entry, debtor: debtor.customer, channel: channel, plan: plan, planner: planner,
+                                              ledger: ledger, history: history, now: now)
             }
         }
         forced = stageName != nil
@@ -81,8 +85,9 @@ public struct PreviewView {
     }
 
     /// Why the daemon would send nothing about this invoice (or customer) now.
-    static func whyNothing(entry: LedgerEntry?, customer: String, channel: Channel, plan: PlanResult, planner: Planner,
+    static func whyNothing(entry: LedgerEntry?, debtor: Customer, channel: Channel, plan: PlanResult, planner: Planner,
                            ledger: Ledger, history: DeliveryHistory, now: Date) -> String {
+        let customer = debtor.id
         let next = plan.nextWake.map { "; the next reminder for \(customer) is planned for \(Timestamp.format($0)) (see `overdue plan`)" }
             ?? "; no further reminder is planned for \(customer)"
         // Pending approval: the letter exists, a person has to let it go.
@@ -92,7 +97,7 @@ public struct PreviewView {
             return "a \(waiting.send.stage) letter about \(waiting.send.invoices.joined(separator: ", ")) waits for approval: `overdue pending --show \(waiting.send.key)` shows it, `overdue approve \(waiting.send.key)` sends it"
         }
         guard let entry else { return "nothing would be sent to \(customer) by \(channel.rawValue) at \(Timestamp.format(now))" + next }
-        let today = planner.calendars.calendar(for: entry.invoice.customer.timezone).localDay(now)
+        let today = planner.today(for: debtor.timezone, at: now)
         let state = planner.state(entry, ledger: ledger, history: history, on: today)
         switch state {
         case .paid, .cancelled, .handedOff:
