@@ -140,6 +140,24 @@ struct CollectionsTests {
         #expect(ledger.apply(.event(.handoff(invoice: "H1", date: Self.day, agency: nil))) == nil)
         #expect(!planner.plan(ledger: ledger, history: history, now: monday).due.contains { $0.invoices.contains("H1") })
     }
+    @Test("hand-off counts a final as the ladder does: one only our webhook accepted (its e-mail refused) is no final notice")
+    func handoffFinalAsTheLadderReadsIt() {
+        let policy = Policy(name: "standard", stages: [
+            Stage(name: "final", offsetDays: 30, channels: [.email, .webhook], template: "final", final: true),
+        ])
+        let settings = PlannerSettings(policies: [policy], schedule: Fixture.schedule(), enabledChannels: [.email, .webhook])
+        var history = DeliveryHistory()
+        history.record(sent("acme", "final", .email, on: "2027-04-01", invoices: ["A1"]), reached: false)
+        history.record(sent("acme", "final", .webhook, on: "2027-04-01", invoices: ["A1"]))
+        let planner = Planner(settings: settings)
+        #expect(planner.handoff(ledger: ledger, history: history, on: Self.day, afterFinalDays: 14).debtors.isEmpty)
+        var again = sent("acme", "final", .email, on: "2027-04-02", invoices: ["A1"])
+        again.key = "k-acme-final-email-again"  // sent again (a person re-queued it) and accepted
+        history.record(again)
+        #expect(planner.handoff(ledger: ledger, history: history, on: Self.day, afterFinalDays: 14).debtors.first?.finalNotice
+            == CalendarDate(iso: "2027-04-02"))
+    }
+
     @Test("hand-off waits for every deadline a letter about the invoice gave: installment 2's firm notice, not only installment 1's final")
     func handoffWaitsForEveryDeadline() {
         let policy = Policy(name: "standard", stages: [

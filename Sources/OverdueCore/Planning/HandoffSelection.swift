@@ -21,10 +21,12 @@ public struct HandoffSelection: Sendable {
 
     public var debtors: [Debtor]
 
-    /// Built by the planner (`Planner.handoff`). `owed`: the principal still owed (`Planner.owed`).
-    init(ledger: Ledger, history: DeliveryHistory, settings: PlannerSettings, calendars: BusinessCalendars, on day: CalendarDate,
-         afterFinalDays: Int, only customer: String? = nil,
-         owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
+    /// Built by the planner (`Planner.handoff`): what is owed is the
+    /// planner's (`Planner.owed`), and a final notice counts once the
+    /// ladder says it was delivered (`Planner.delivers`: a final the debtor
+    /// could read, not only our own webhook's copy of it).
+    init(ledger: Ledger, history: DeliveryHistory, planner: Planner, on day: CalendarDate, afterFinalDays: Int, only customer: String? = nil) {
+        let owed = planner.owed(ledger: ledger, history: history)
         var byCustomer: [String: Debtor] = [:]
         for entry in ledger.entries.values.sorted(by: { $0.invoice.id < $1.invoice.id }) {
             let invoice = entry.invoice
@@ -33,16 +35,16 @@ public struct HandoffSelection: Sendable {
             if let customer, effective.customer.id != customer { continue }
             let open = owed(entry, day)
             guard !entry.cancelled, entry.handedOff == nil, open > 0, !entry.isDisputed else { continue }
-            let calendar = calendars.calendar(for: effective.customer.timezone)
-            let finalStages = Set(settings.policy(named: effective.policy).stages.filter(\.final).map(\.name))
-            let units = ReminderItem.unitIDs(of: invoice)
-            let reached = units.flatMap { history.sends(of: $0) }.filter(\.reached)
-            let finals = reached.filter { finalStages.contains($0.stage) }
-            let finalNotice = finals.map { calendar.localDay($0.time) }.min()
-            // Every deadline a letter gave is a promise (the final's, and
-            // another installment's firm notice): nothing goes to an agency
-            // before the last one has passed.
-            let finalDeadline = reached.compactMap(\.payBy).max()
+            let calendar = planner.calendars.calendar(for: effective.customer.timezone)
+            let stages = planner.settings.policy(named: effective.policy).stages
+            let sends = ReminderItem.unitIDs(of: invoice).map { history.sends(of: $0) }
+            let finalNotice = sends.joined().filter { send in
+                stages.first { $0.name == send.stage }.map { $0.final && planner.delivers(send, stage: $0) } ?? false
+            }.map { calendar.localDay($0.time) }.min()
+            // Every deadline a letter the debtor read gave is a promise (the
+            // final's, and another installment's firm notice), read as the
+            // ladder reads it: nothing goes to an agency before the last one has passed.
+            let finalDeadline = sends.compactMap { planner.ladderPosition(of: $0, stages: stages, stale: { _ in false }).payBy }.max()
             if customer == nil {
                 guard let notice = finalNotice, notice.adding(days: afterFinalDays) <= day else { continue }
                 if let finalDeadline, day <= finalDeadline { continue }

@@ -27,7 +27,6 @@ extension Planner {
     /// debtor (a person decided). See `HandoffSelection` for the rules.
     public func handoff(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, afterFinalDays: Int,
                         only customer: String? = nil) -> HandoffSelection {
-        HandoffSelection(ledger: ledger, history: history, settings: settings, calendars: calendars, on: day,
-                         afterFinalDays: afterFinalDays, only: customer, owed: owed(ledger: ledger, history: history))
+        HandoffSelection(ledger: ledger, history: history, planner: self, on: day, afterFinalDays: afterFinalDays, only: customer)
     }
 }
