@@ -139,9 +139,8 @@ public final class Pipeline {
     /// reads half a file. A failure is logged, never fatal.
     private func writeMetrics(to path: String, openInvoices: Int, unreadable: Int, now: Date) {
         do {
-            let report = ReceivablesReport(ledger: ingester.ledger, history: history, on: planner.planner.today(at: now),
-                                           ladder: config.plannerSettings.reminderStages,
-                                           owed: planner.planner.owed(ledger: ingester.ledger, history: history))
+            let report = ReceivablesReport(ledger: ingester.ledger, history: history, planner: planner.planner,
+                                           on: planner.planner.today(at: now))
             var text = MetricsText.overdue(report: report, openInvoices: openInvoices, deliveries: dispatcher.counts,
                                            deferred: dispatcher.deferred.count, failed: dispatcher.failedCount, lastCycle: clock.now(),
                                            unreadableInboxFiles: unreadable)

@@ -122,4 +122,34 @@ struct ReceivablesReportTests {
         let principal = ReceivablesReport(ledger: ledger, history: DeliveryHistory(), on: day, owed: { _, _ in Decimal(string: "42.74")! })
         #expect(principal.currencies[0].open == Decimal(string: "42.74")! && principal.currencies[0].overdue == Decimal(string: "42.74")!)
     }
+
+    @Test("as the planner sees the book: a debtor the directory joins (an e-invoice found by VAT id) is one top debtor; a send counts on the schedule's day")
+    func asThePlannerSeesIt() throws {
+        var ledger = Ledger()
+        let day = CalendarDate(iso: "2027-03-31")!
+        #expect(ledger.apply(.customer(CustomerRecord(id: "C-1007", name: "Acme GmbH", email: "ap@acme.example", vatID: "DE136695976"))) == nil)
+        for (id, customer) in [("E-1", Customer(id: "acme-buyer", name: "ACME", vatID: "DE136695976")),
+                               ("J-1", Customer(id: "C-1007", name: "Acme GmbH", email: "ap@acme.example"))] {
+            #expect(ledger.apply(.invoice(Invoice(id: id, customer: customer, issued: CalendarDate(iso: "2027-01-01")!,
+                                                  due: CalendarDate(iso: "2027-01-31")!, currency: "EUR", amount: 100, balance: 100))) == nil)
+        }
+        var history = DeliveryHistory()
+        // 23:30 UTC on 31 December is New Year's Day in Auckland: inside the 90 days after 31 December, where UTC would put it outside.
+        history.record(SentMessage(key: "k", customer: "C-1007", channel: .email, recipient: "r", stage: "overdue",
+                                   items: [ReminderItem(invoice: "J-1", installment: nil, stage: "overdue")],
+                                   time: try Date("2026-12-31T23:30:00Z", strategy: .iso8601)))
+        var schedule = Schedule(timezone: "Pacific/Auckland", businessHours: BusinessHours("09:00-17:00")!, businessDays: [.mon, .tue, .wed, .thu, .fri],
+                                holidays: [], minGapDays: 3, defaultTermsDays: 30)
+        let planner = Planner(settings: PlannerSettings(policies: [Policy(name: "p", stages: [
+            Stage(name: "overdue", offsetDays: 1, channels: [.email], template: "overdue", final: false),
+        ])], schedule: schedule, enabledChannels: [.email]))
+        let report = ReceivablesReport(ledger: ledger, history: history, planner: planner, on: day, periodDays: 90)
+        #expect(report.currencies.first?.topDebtors.map(\.customer) == ["C-1007"])
+        #expect(report.currencies.first?.topDebtors.first?.overdue == 200)
+        #expect(report.stages.first?.reminded == 1)  // 1 January in Auckland: inside the period (UTC would say 31 December)
+        schedule.timezone = "UTC"
+        let utc = ReceivablesReport(ledger: ledger, history: history, planner: Planner(settings: PlannerSettings(
+            policies: planner.settings.policies, schedule: schedule, enabledChannels: [.email])), on: day, periodDays: 90)
+        #expect(utc.stages.first?.reminded == nil)
+    }
 }

@@ -63,13 +63,24 @@ public struct ReceivablesReport: Sendable {
 
     public var paidLateShare: Decimal? { paidCount == 0 ? nil : Decimal(paidLateCount) / Decimal(paidCount) * 100 }
 
+    /// The report on `day` (the creditor's day, `Planner.today`) as the
+    /// planner sees the book: what is owed as the policy allocates payments
+    /// (`Planner.owed`), the stages in ladder order, each send's day in the
+    /// schedule's zone. What `report` and the daemon's metrics show.
+    public init(ledger: Ledger, history: DeliveryHistory, planner: Planner, on day: CalendarDate, periodDays: Int = 90) {
+        let schedule = planner.settings.schedule
+        self.init(ledger: ledger, history: history, on: day, periodDays: periodDays, ladder: planner.settings.reminderStages,
+                  owed: planner.owed(ledger: ledger, history: history), sendDay: { Planner.today(at: $0, schedule: schedule) })
+    }
+
+    /// The figures from their parts (tests give them directly).
     /// `ladder`: the reminder stages in the order debtors meet them
     /// (`PlannerSettings.reminderStages`); stages sent once but no longer
     /// configured follow, by name.
-    /// `owed`: the principal still owed on an invoice on a day, as the
-    /// policy allocates payments (`Planner.owed`); by default the cash balance.
-    public init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90, ladder: [String] = [],
-                owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }) {
+    /// `owed`: the principal still owed on an invoice on a day; here by default the cash balance.
+    /// `sendDay`: the day a send counts on; here by default its UTC day.
+    init(ledger: Ledger, history: DeliveryHistory, on day: CalendarDate, periodDays: Int = 90, ladder: [String] = [],
+         owed: (LedgerEntry, CalendarDate) -> Decimal = { $0.balance(on: $1) }, sendDay: (Date) -> CalendarDate = CalendarDay.utc) {
         self.day = day
         self.periodDays = periodDays
         let start = day.adding(days: -periodDays)
@@ -96,8 +107,10 @@ public struct ReceivablesReport: Sendable {
                 figures.aging[bucket].amount += part.open
                 if late > 0 {
                     figures.overdue += part.open
-                    debtors[currency, default: [:]][invoice.customer.id, default: 0] += part.open
-                    debtorInvoice[invoice.customer.id] = debtorInvoice[invoice.customer.id] ?? invoice
+                    // The debtor as the planner reminds them (the directory applied): one line per debtor.
+                    let debtor = ledger.directory.effective(for: invoice).customer.id
+                    debtors[currency, default: [:]][debtor, default: 0] += part.open
+                    debtorInvoice[debtor] = debtorInvoice[debtor] ?? invoice
                 } else {
                     currentAtEnd[currency, default: 0] += part.open
                 }
@@ -120,7 +133,7 @@ public struct ReceivablesReport: Sendable {
                 }
             }
             for (stage, time) in firstSend {
-                let sentDay = CalendarDay.utc(time)
+                let sentDay = sendDay(time)
                 guard sentDay > start, sentDay <= day else { continue }
                 reminded[stage, default: 0] += 1
                 if let settled, settled >= sentDay, settled <= sentDay.adding(days: 7) { effective[stage, default: 0] += 1 }

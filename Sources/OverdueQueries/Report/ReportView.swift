@@ -10,9 +10,8 @@ public struct ReportView: SpoolStateView {
 
     /// `overdue report`: the receivables figures on `day`.
     public func report(on day: CalendarDate, periodDays: Int) -> ReceivablesReport {
-        ReceivablesReport(ledger: ledger, history: deliveries.history, on: day, periodDays: periodDays,
-                          ladder: config.plannerSettings.reminderStages,
-                          owed: Planner(settings: config.plannerSettings).owed(ledger: ledger, history: deliveries.history))
+        ReceivablesReport(ledger: ledger, history: deliveries.history, planner: Planner(settings: config.plannerSettings), on: day,
+                          periodDays: periodDays)
     }
 
     /// The same report at each of the `weeks` weeks before `day`, oldest first (the HTML trend chart).
