@@ -8,16 +8,18 @@ import OverdueCalendar
 /// for the debtor (their own calendar) are the rules the letters follow; the
 /// views only format the answer.
 extension Planner {
-    /// The call list on `day`: the debtors a `call` stage listed (from the
-    /// reached sends on the call channel in `calls`) who still owe something
-    /// overdue and whom nobody has phoned since; each call's day read in the
-    /// debtor's own calendar.
-    public func callList(ledger: Ledger, history: DeliveryHistory, calls: [SentMessage], on day: CalendarDate) -> CallList {
+    /// The call list on `day`: the debtors a `call` stage listed (the call
+    /// sheets among `outcomes`, the delivery journal's final outcomes, that
+    /// reached the list) who still owe something overdue and whom nobody
+    /// has phoned since; each call's day read in the debtor's own calendar.
+    public func callList(ledger: Ledger, history: DeliveryHistory, outcomes: [(message: SentMessage, status: DeliveryStatus)],
+                         on day: CalendarDate) -> CallList {
+        let calls = outcomes.filter { $0.message.channel == .call && $0.status.reachedDebtor }.map(\.message)
         var debtors: [String: Customer] = [:]
         for entry in ledger.entries.values where debtors[entry.invoice.customer.id] == nil {
             debtors[entry.invoice.customer.id] = ledger.directory.effective(for: entry.invoice).customer
         }
-        return CallList(ledger: ledger, calls: calls.filter { $0.channel == .call }, on: day, owed: owed(ledger: ledger, history: history)) { call in
+        return CallList(ledger: ledger, calls: calls, on: day, owed: owed(ledger: ledger, history: history)) { call in
             (debtors[call.customer].map { calendars.calendar(for: $0) } ?? calendars.calendar(for: nil)).localDay(call.time)
         }
     }

@@ -8,9 +8,8 @@ extension CallList {
     /// debtor with the score's parts, how to reach them and what they owe.
     public static func output(config: Config, day: CalendarDate, json: Bool) throws -> CommandOutput {
         let state = try SpoolState(config: config, keepingOutcomes: true)
-        let calls = state.deliveries.outcomes.filter { $0.message.channel == .call && $0.status == .sent }.map(\.message)
         let list = Planner(settings: config.plannerSettings).callList(ledger: state.ledger, history: state.deliveries.history,
-                                                                     calls: calls, on: day)
+                                                                     outcomes: state.deliveries.outcomes.map { ($0.message, $0.status) }, on: day)
         if json { return try .json(.array(list.entries.map(\.json))) }
         guard !list.entries.isEmpty else { return CommandOutput(lines: ["nobody to call on \(day)"]) }
         var output = CommandOutput(lines: [
