@@ -2,8 +2,9 @@
 // The pipeline, one module per concern (docs/ARCHITECTURE.md):
 //   inbox → ledger → planner → compose → delivery → log, and feedback back in
 // CCurl/Curl: the only network client. CQPDF/CZlib + OverdueDocuments: hybrid PDFs.
-// OverdueCore: pure domain (no I/O). OverdueConfig: TOML → typed config.
-// OverdueSpool: the durable directory store. OverdueRender: message content and MIME.
+// OverdueCalendar: days, business hours, holidays. OverdueMail: MIME written and read.
+// OverdueCore: pure domain and the planner (no I/O). OverdueConfig: TOML → typed config.
+// OverdueSpool: the durable directory store. OverdueRender: a message's words and documents.
 // OverdueTransports: Maildir, SMTP, SMS, webhooks, the IMAP feedback mailbox.
 // One module per pipeline stage above them, imports only going down:
 // OverdueIngest (inbox → ledger), OverdueDelivery (plan → bytes → transports),

@@ -1,14 +1,14 @@
 import Crypto
 import Foundation
 import Logging
-import OverdueMail
-import Synchronization
 import OverdueConfig
 import OverdueCore
 import OverdueDelivery
+import OverdueMail
 import OverdueRender
 import OverdueSpool
 import OverdueTransports
+import Synchronization
 
 /// A debtor's reply goes to a person: forwarded to `[feedback] forward_to`
 /// over the e-mail channel (SMTP, or the Maildir) with the original

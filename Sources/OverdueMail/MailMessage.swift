@@ -1,6 +1,5 @@
 import Foundation
 import OverdueCalendar
-import OverdueCalendar
 
 /// An Internet message (RFC 5322, MIME per RFC 2045/2046/2047):
 /// multipart/alternative with the plain text first and the HTML second, both

@@ -2,7 +2,6 @@ import Foundation
 import OverdueCalendar
 import OverdueConfig
 import OverdueCore
-import OverdueIngest
 import OverdueSpool
 
 /// A spool read once, without the lock (another process may read the spool

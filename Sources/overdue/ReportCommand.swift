@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("The day of the report (YYYY-MM-DD, UTC); default today.", valueName: "date")) var at: String?
+    @Option(help: ArgumentHelp("The day of the report (YYYY-MM-DD); default today in the schedule's timezone.", valueName: "date")) var at: String?
     @Option(help: "Days of the period for DSO and CEI.") var period = 90
     @Flag(help: "Print JSON.") var json = false
     @Option(help: ArgumentHelp("Write a self-contained HTML page with charts to this file.", valueName: "file")) var html: String?
@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let day = at.flatMap { CalendarDate(iso: $0) } ?? Planner.today(at: Date(), schedule: config.schedule)
+        let day = DayOption.day(at, config: config)
         try emit { try ReportView.output(config: config, day: day, periodDays: period, json: json, htmlFile: html, locale: locale) }
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import OverdueCalendar
 import OverdueConfig
 import OverdueCore
-import OverdueIngest
 import OverdueSpool
 
 /// `overdue show ID`: an invoice (its events, the reminders the log records,

@@ -5,7 +5,7 @@ import TestSupport
 /// The long-running `overdue run`: its timer fires for the next reminder,
 /// a file moved into the inbox is picked up at once, SIGTERM stops it.
 @Suite("overdue run: timer, inbox events, SIGTERM")
-struct DaemonLoopTests {
+struct DaemonRunTests {
     static func invoice(_ id: String, customer: String, due: String) -> String {
         #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer)", "email": "ap@\#(customer).example", "timezone": "Europe/London"}, "issued": "2027-02-01", "due": "\#(due)", "currency": "GBP", "amount": "50.00"}"#
     }

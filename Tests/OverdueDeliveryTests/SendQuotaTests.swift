@@ -1,5 +1,6 @@
 import Foundation
-@testable import OverdueCore
+import OverdueCore
+@testable import OverdueDelivery
 import Testing
 
 /// A channel's quotas on a fake clock: the dispatcher starts a transfer at
