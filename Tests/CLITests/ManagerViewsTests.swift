@@ -36,6 +36,12 @@ struct ManagerViewsTests {
         #expect(show.contains("installment 2 of 3 due 2027-05-15: 300.00 (300.00 open, 9 days overdue)"), "\(show)")
         #expect(show.contains("overdue (installment 1 of 3) email → ap@dubois.example, pay by "), "\(show)")
         #expect(show.contains("(installment 2 of 3)"), "\(show)")
+        // One invoice is its debtor's matter: at 23:30 UTC on 24 May it is already 25 May for a debtor in Auckland.
+        try test.drop(#"{"invoice": "K-7", "customer": {"id": "kiwi", "name": "Kiwi Ltd", "email": "ap@kiwi.example", "timezone": "Pacific/Auckland"}, "issued": "2027-04-01", "due": "2027-05-01", "currency": "EUR", "amount": "200.00", "installments": [{"due": "2027-05-01", "amount": "100.00"}, {"due": "2027-05-24", "amount": "100.00"}]}"#,
+                      as: "kiwi.json")
+        try Controls.pass(test.config, at: "2027-05-24T11:05:00Z")
+        let kiwi = try Controls.run(test.config, ["show", "K-7", "--now", "2027-05-24T23:30:00Z"]).stdout
+        #expect(kiwi.contains("installment 2 of 2 due 2027-05-24: 100.00 (100.00 open, 1 day overdue)"), "\(kiwi)")
         let held = try Controls.run(test.config, ["show", "H-1", "--now", "2027-05-24T11:00:00Z"]).stdout
         #expect(held.contains("reminders: none yet (held, below)") && held.contains("held: no contact yet"), "\(held)")
         // No empty field: the customer line without a phone ends with the address.

@@ -152,4 +152,11 @@ struct ReceivablesReportTests {
             policies: planner.settings.policies, schedule: schedule, enabledChannels: [.email])), on: day, periodDays: 90)
         #expect(utc.stages.first?.reminded == nil)
     }
+
+    @Test("the tally counts every final outcome: a bounce is neither delivered nor lost from status and the report")
+    func tallyCountsBounces() {
+        let tally = DeliveryTally(["email": ["sent": 3, "bounced": 1], "sms": ["suppressed": 2], "all": ["deferred": 1]])
+        #expect(tally.delivered == 3 && tally.bounced == 1 && tally.suppressed == 2 && tally.deferred == 1)
+        #expect(tally.sentence == "3 delivered, 2 suppressed (opted out or bounced), 1 bounced (the address does not exist), 1 waiting to retry")
+    }
 }

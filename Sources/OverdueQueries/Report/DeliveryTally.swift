@@ -14,6 +14,8 @@ public struct DeliveryTally: Sendable, Equatable {
     public var failed = 0
     /// Not sent: the address opted out or bounced.
     public var suppressed = 0
+    /// Accepted by the relay, then a signed delivery report said the address does not exist.
+    public var bounced = 0
     /// Waiting to be retried.
     public var deferred = 0
 
@@ -23,6 +25,7 @@ public struct DeliveryTally: Sendable, Equatable {
             ambiguous += outcomes["ambiguous"] ?? 0
             failed += outcomes["failed"] ?? 0
             suppressed += outcomes["suppressed"] ?? 0
+            bounced += outcomes["bounced"] ?? 0
             deferred += outcomes["deferred"] ?? 0
         }
     }
@@ -30,13 +33,15 @@ public struct DeliveryTally: Sendable, Equatable {
     /// "13 delivered, 2 failed, 7 suppressed": the outcomes apart, none left empty.
     public var sentence: String {
         let parts = [(delivered, "delivered"), (ambiguous, "maybe delivered (no clear answer)"), (failed, "failed"),
-                     (suppressed, "suppressed (opted out or bounced)"), (deferred, "waiting to retry")]
+                     (suppressed, "suppressed (opted out or bounced)"),
+                     (bounced, "bounced (the address does not exist)"), (deferred, "waiting to retry")]
         let said = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         return said.isEmpty ? "nothing yet" : said.joined(separator: ", ")
     }
 
     public var json: JSONValue {
         .object(["delivered": .number(Decimal(delivered)), "ambiguous": .number(Decimal(ambiguous)), "failed": .number(Decimal(failed)),
-                 "suppressed": .number(Decimal(suppressed)), "deferred": .number(Decimal(deferred))])
+                 "suppressed": .number(Decimal(suppressed)), "bounced": .number(Decimal(bounced)),
+                 "deferred": .number(Decimal(deferred))])
     }
 }

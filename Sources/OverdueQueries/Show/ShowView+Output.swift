@@ -9,9 +9,8 @@ extension ShowView {
     /// and its file, the debtor as the planner sees them, their invoices).
     public static func output(config: Config, id: String, json: Bool, now: Date = Date()) throws -> CommandOutput {
         let status = ShowView(try SpoolState(config: config))
-        let today = Planner.today(at: now, schedule: config.plannerSettings.schedule)
-        guard let object = try status.show(id, on: today, now: now) else {
-            if let customer = try status.showCustomer(id, on: today) {
+        guard let object = try status.show(id, now: now) else {
+            if let customer = try status.showCustomer(id, now: now) {
                 return json ? try .json(.object(customer)) : customerLines(customer)
             }
             throw CommandFailure(code: .notFound, "no invoice \"\(id)\" (and no customer of that id) in the ledger of \(config.spool.dir); check the number, or `overdue status`")
@@ -30,7 +29,7 @@ extension ShowView {
             for case .object(let part) in parts {
                 let open = part["open"]?.plainText ?? ""
                 let due = part["due"]?.plainText ?? ""
-                let late = CalendarDate(iso: due).map { $0.days(until: today) } ?? 0
+                let late = part["days_overdue"].flatMap { Int($0.plainText) } ?? 0
                 output.append("  installment \(part["installment"]?.plainText ?? "") of \(part["of"]?.plainText ?? "") due \(due)"
                               + ": \(part["amount"]?.plainText ?? "")" + (Decimal(string: open) == 0 ? " (paid)"
                                   : " (\(open) open" + (late > 0 ? ", \(late) day\(late == 1 ? "" : "s") overdue)" : ", not yet due)")))

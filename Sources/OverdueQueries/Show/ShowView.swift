@@ -14,15 +14,17 @@ public struct ShowView: SpoolStateView {
 
     /// The `show --json` object: the invoice in the input format plus its
     /// state, events, and the reminders the log records for it.
-    public func show(_ id: String, on today: CalendarDate, now: Date = Date()) throws -> [String: JSONValue]? {
+    /// One invoice is one debtor's matter: its state and days overdue are on the debtor's own day (`Planner.today(for:at:)`).
+    public func show(_ id: String, now: Date = Date()) throws -> [String: JSONValue]? {
         guard let entry = ledger[id] else { return nil }
         var object = RecordEncoder.object(entry.invoice)
         let units = Currency.minorUnits(entry.invoice.currency)
         object["balance"] = .string(Money.format(entry.balance, minorUnits: units))
         // The state as the planner sees it: with costs_first, charges paid first can leave principal open.
         let planner = Planner(settings: config.plannerSettings)
+        let today = planner.today(for: ledger.directory.effective(for: entry.invoice).customer.timezone, at: now)
         let open = planner.principalOpen(entry, ledger: ledger, history: deliveries.history)
-        object["state"] = .string(entry.state(on: today, owed: open).rawValue)
+        object["state"] = .string(planner.state(entry, ledger: ledger, history: deliveries.history, on: today).rawValue)
         if open != max(0, entry.balance), !entry.cancelled {
             object["principal_open"] = .string(Money.format(open, minorUnits: units))
         }
@@ -32,7 +34,8 @@ public struct ShowView: SpoolStateView {
             object["installments_open"] = .array(planner.openParts(entry, ledger: ledger, history: deliveries.history).map { part in
                 .object(["installment": .number(Decimal(part.installment ?? 1)), "of": .number(Decimal(part.of)),
                          "due": .string(part.due.description), "amount": .string(Money.format(part.amount, minorUnits: units)),
-                         "open": .string(Money.format(part.open, minorUnits: units))])
+                         "open": .string(Money.format(part.open, minorUnits: units)),
+                         "days_overdue": .number(Decimal(max(0, part.due.days(until: today))))])
             })
         }
         if credit > 0 { object["credit"] = .string(Money.format(credit, minorUnits: units)) }
@@ -60,13 +63,16 @@ public struct ShowView: SpoolStateView {
     }
 
     /// `show CUSTOMER`: the directory record, the file it came from, and
-    /// the customer's invoices with the debtor as the planner sees them.
-    public func showCustomer(_ id: String, on today: CalendarDate) throws -> [String: JSONValue]? {
+    /// the customer's invoices with the debtor as the planner sees them, on
+    /// the debtor's own day.
+    public func showCustomer(_ id: String, now: Date = Date()) throws -> [String: JSONValue]? {
         let planner = Planner(settings: config.plannerSettings)
         let record = ledger.directory[id]
         let invoices = ledger.entries.values.filter { ledger.directory.effective(for: $0.invoice).customer.id == id }
             .sorted { $0.invoice.id < $1.invoice.id }
         guard record != nil || !invoices.isEmpty else { return nil }
+        let today = planner.today(for: invoices.first.map { ledger.directory.effective(for: $0.invoice).customer.timezone } ?? record?.timezone,
+                                  at: now)
         var object: [String: JSONValue] = ["customer": .string(id)]
         if let record {
             object["record"] = .object(RecordEncoder.object(record))
