@@ -40,6 +40,31 @@ public enum PassRounds {
         return next
     }
 
+    /// What a pass at `now` would send, suppressing and falling back as the
+    /// pass does, without building or sending anything (each due send
+    /// counted as delivered): the status outbox. `first` is the plan over
+    /// `history` at `now`; `replan` plans again over the history as the
+    /// rounds leave it (only after a suppression).
+    public static func wouldSend(first: PlanResult, history: DeliveryHistory, deferred: [String: DeliveryJournal.Deferral], now: Date,
+                                 replan: (DeliveryHistory) -> PlanResult) -> [PlannedSend] {
+        var history = history
+        var sends: [PlannedSend] = []
+        var firstRound: PlanResult? = first
+        run(plan: {
+            defer { firstRound = nil }
+            return firstRound ?? replan(history)
+        }, suppress: { skipped in
+            for send in skipped where !history.contains(key: send.key) { history.record(send.sentMessage(at: now), status: .suppressed) }
+        }, dispatch: { due in
+            for send in due where isDue(send, history: history, deferred: deferred, now: now) {
+                sends.append(send)
+                history.record(send.sentMessage(at: now), status: .sent)
+            }
+            return Round(failed: 0, suppressed: 0)
+        })
+        return sends
+    }
+
     /// The rounds: `plan` plans at the pass's instant over the history as it
     /// stands; `suppress` records the skipped sends; `dispatch` sends the
     /// due ones (filtering with `isDue`) and says what came of them.

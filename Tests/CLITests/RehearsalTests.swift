@@ -75,6 +75,24 @@ struct RehearsalTests {
         #expect(channels == ["happy sms", "opted email"])
     }
 
+    @Test("status's outbox is what the next pass sends: an opted-out SMS's e-mail fallback counts")
+    func statusOutboxIsThePass() throws {
+        let smtp = try LoopbackServer(.smtp)
+        let twilio = try LoopbackServer(.http, arguments: ["--mode", "twilio"])
+        let test = try TestSpool(prefix: "overdue-outbox", config: "")
+        try test.writeSMSFirstConfig(smtpPort: smtp.port, smsPort: twilio.port)
+        func invoice(_ id: String, _ customer: String, phone: String) -> String {
+            #"{"invoice": "\#(id)", "customer": {"id": "\#(customer)", "name": "\#(customer) Ltd", "email": "ap@\#(customer).example", "phone": "\#(phone)"}, "issued": "2027-02-01", "due": "2027-03-01", "currency": "EUR", "amount": "10.00"}"#
+        }
+        try test.drop([invoice("O-1", "opted", phone: "+4915112345678"), invoice("H-1", "happy", phone: "+447700900123"),
+                       #"{"event": "optout", "address": "+4915112345678", "channel": "sms"}"#].joined(separator: "\n"), as: "i.jsonl")
+        try Controls.pass(test.config, at: "2027-03-01T10:00:00Z")  // read; nothing due before 2 March
+        let outbox = try Controls.status(test.config, now: "2027-03-02T10:02:00Z")["outbox"] as? Int
+        try Controls.pass(test.config, at: "2027-03-02T10:02:00Z")
+        let sent = try Controls.log(test.config, ["--event", "sent"]).map { "\($0["customer"]!) \($0["channel"]!)" }.sorted()
+        #expect(sent == ["happy sms", "opted email"] && outbox == sent.count, "outbox \(String(describing: outbox)), the pass sent \(sent)")
+    }
+
     @Test("--dry-run without --once is refused with the reason")
     func needsOnce() throws {
         let test = try TestSpool(prefix: "overdue-dry2", config: "[spool]\ndir = \"spool\"\n")

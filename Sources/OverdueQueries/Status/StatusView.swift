@@ -2,6 +2,7 @@ import Foundation
 import OverdueCalendar
 import OverdueConfig
 import OverdueCore
+import OverdueDelivery
 import OverdueIngest
 import OverdueSpool
 
@@ -17,12 +18,12 @@ public struct StatusView: SpoolStateView {
     public func summary(now: Date) -> [String: JSONValue] {
         let planner = Planner(settings: config.plannerSettings)
         let plan = planner.plan(ledger: ledger, history: deliveries.history, now: now)
-        var summary = figures(today: planner.today(at: now), planner: planner, plan: plan)
+        var summary = figures(today: planner.today(at: now), planner: planner, plan: plan, now: now)
         summary.merge(controls(plan: plan, planner: planner, now: now)) { _, controls in controls }
         return summary
     }
 
-    func figures(today: CalendarDate, planner: Planner, plan: PlanResult) -> [String: JSONValue] {
+    func figures(today: CalendarDate, planner: Planner, plan: PlanResult, now: Date) -> [String: JSONValue] {
         let counts = planner.counts(ledger: ledger, history: deliveries.history, on: today)
         let stuck = InboxFiles.stuck(in: spool)
         let tally = DeliveryTally(state.deliveryCounts)
@@ -32,7 +33,10 @@ public struct StatusView: SpoolStateView {
         var summary: [String: JSONValue] = [
             "spool": .string(spool.root.path),
             "invoices": .object(invoices),
-            "outbox": .number(Decimal(Set(plan.due.map(\.key)).union(deliveries.deferred.keys).count)),
+            // What the next pass would send now (its rounds: fallbacks after a suppression too) and what waits to be retried.
+            "outbox": .number(Decimal(Set(PassRounds.wouldSend(first: plan, history: deliveries.history, deferred: deliveries.deferred,
+                                                               now: now) { planner.plan(ledger: ledger, history: $0, now: now) }
+                .map(\.key)).union(deliveries.deferred.keys).count)),
             "deferred": .number(Decimal(deliveries.deferred.count)),
             "oldest_deferred": deliveries.deferred.values.map(\.first).min().map { .string(Timestamp.format($0)) } ?? .null,
             "next_retry": deliveries.deferred.values.map(\.next).min().map { .string(Timestamp.format($0)) } ?? .null,
