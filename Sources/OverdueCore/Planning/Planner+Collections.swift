@@ -14,7 +14,7 @@ extension Planner {
     /// has phoned since; each call's day read in the debtor's own calendar.
     public func callList(ledger: Ledger, history: DeliveryHistory, outcomes: [(message: SentMessage, status: DeliveryStatus)],
                          on day: CalendarDate) -> CallList {
-        let calls = outcomes.filter { $0.message.channel == .call && $0.status.reachedDebtor }.map(\.message)
+        let calls = outcomes.filter(\.status.reachedDebtor).map(\.message)  // CallList takes the call channel's
         var debtors: [String: Customer] = [:]
         for entry in ledger.entries.values where debtors[entry.invoice.customer.id] == nil {
             debtors[entry.invoice.customer.id] = ledger.directory.effective(for: entry.invoice).customer

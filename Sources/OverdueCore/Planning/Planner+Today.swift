@@ -7,7 +7,8 @@ extension Planner {
     /// an undated dispute): the creditor's business day, in the schedule's
     /// timezone. For what concerns one debtor (their letters, deadlines and
     /// days overdue): their own day, in their timezone (`today(for:at:)`).
-    public func today(at now: Date) -> CalendarDate { Self.today(at: now, schedule: settings.schedule) }
+    /// (The schedule's zone's calendar, built once: the report asks for every send.)
+    public func today(at now: Date) -> CalendarDate { today(for: nil, at: now) }
 
     /// A debtor's day: in their timezone, else the schedule's.
     public func today(for timeZone: String?, at now: Date) -> CalendarDate { calendars.calendar(for: timeZone).localDay(now) }

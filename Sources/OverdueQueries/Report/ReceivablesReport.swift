@@ -68,9 +68,8 @@ public struct ReceivablesReport: Sendable {
     /// (`Planner.owed`), the stages in ladder order, each send's day in the
     /// schedule's zone. What `report` and the daemon's metrics show.
     public init(ledger: Ledger, history: DeliveryHistory, planner: Planner, on day: CalendarDate, periodDays: Int = 90) {
-        let schedule = planner.settings.schedule
         self.init(ledger: ledger, history: history, on: day, periodDays: periodDays, ladder: planner.settings.reminderStages,
-                  owed: planner.owed(ledger: ledger, history: history), sendDay: { Planner.today(at: $0, schedule: schedule) })
+                  owed: planner.owed(ledger: ledger, history: history), sendDay: planner.today(at:))
     }
 
     /// The figures from their parts (tests give them directly).

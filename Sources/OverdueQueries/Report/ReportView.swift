@@ -6,12 +6,17 @@ import OverdueCore
 public struct ReportView: SpoolStateView {
     public let state: SpoolState
 
-    public init(_ state: SpoolState) { self.state = state }
+    /// One planner for the report and its twelve weeks of trend (its calendars are built once).
+    private let planner: Planner
+
+    public init(_ state: SpoolState) {
+        self.state = state
+        planner = Planner(settings: state.config.plannerSettings)
+    }
 
     /// `overdue report`: the receivables figures on `day`.
     public func report(on day: CalendarDate, periodDays: Int) -> ReceivablesReport {
-        ReceivablesReport(ledger: ledger, history: deliveries.history, planner: Planner(settings: config.plannerSettings), on: day,
-                          periodDays: periodDays)
+        ReceivablesReport(ledger: ledger, history: deliveries.history, planner: planner, on: day, periodDays: periodDays)
     }
 
     /// The same report at each of the `weeks` weeks before `day`, oldest first (the HTML trend chart).

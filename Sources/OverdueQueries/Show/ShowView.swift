@@ -22,9 +22,10 @@ public struct ShowView: SpoolStateView {
         object["balance"] = .string(Money.format(entry.balance, minorUnits: units))
         // The state as the planner sees it: with costs_first, charges paid first can leave principal open.
         let planner = Planner(settings: config.plannerSettings)
-        let today = planner.today(for: ledger.directory.effective(for: entry.invoice).customer.timezone, at: now)
+        let debtor = ledger.directory.effective(for: entry.invoice).customer
+        let today = planner.today(for: debtor.timezone, at: now)
         let open = planner.principalOpen(entry, ledger: ledger, history: deliveries.history)
-        object["state"] = .string(planner.state(entry, ledger: ledger, history: deliveries.history, on: today).rawValue)
+        object["state"] = .string(entry.state(on: today, owed: open).rawValue)  // `Planner.state`, with the principal already at hand
         if open != max(0, entry.balance), !entry.cancelled {
             object["principal_open"] = .string(Money.format(open, minorUnits: units))
         }
@@ -52,8 +53,7 @@ public struct ShowView: SpoolStateView {
         }
         object["reminders"] = .array(reminders.map(JSONValue.object))
         // Why nothing goes out now, as the planner says it (no contact, excluded, a deadline, …).
-        let plan = planner.plan(customer: ledger.directory.effective(for: entry.invoice).customer.id, ledger: ledger,
-                                history: deliveries.history, now: now)
+        let plan = planner.plan(customer: debtor.id, ledger: ledger, history: deliveries.history, now: now)
         let held = plan.held.filter { $0.invoices.contains(id) || $0.invoices.contains { ReminderItem.invoice(ofUnit: $0) == id } }
         if !held.isEmpty {
             object["held"] = .array(held.map { .object(["reason": .string($0.kind), "stage": $0.stage.map(JSONValue.string) ?? .null,
