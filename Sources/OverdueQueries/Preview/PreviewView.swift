@@ -1,9 +1,7 @@
 import Foundation
-import Logging
 import OverdueConfig
 import OverdueCore
 import OverdueDelivery
-import OverdueIngest
 import OverdueRender
 import OverdueSpool
 
